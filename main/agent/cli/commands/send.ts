@@ -1,0 +1,158 @@
+// `swarmdrop send PATH (--to NAME[,NAME...] | --all)`: hash PATH, offer it to machines on the
+// LAN, and with --wait follow every recipient until it has verified the file.
+import { stat } from 'node:fs/promises'
+import type { RecipientStatus, OriginRecord } from '../../../core/distributions/records.js'
+import { TERMINAL_RECIPIENT_STATES } from '../../../core/distributions/records.js'
+import type { PeerView } from '../../../core/node/swarm-node.js'
+import { shortFingerprint } from '../../../core/identity/device-id.js'
+import { validateName } from '../../../core/settings/settings.js'
+import type { LocalClient } from '../../local-client.js'
+import { flag, intFlag, parse, str } from '../args.js'
+import { bar, formatBytes, formatDuration, formatRate, pad } from '../format.js'
+import { dataDirOf, openSession } from '../session.js'
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
+
+export const sendHelp = `swarmdrop send PATH (--to NAME[,NAME...] | --all) [--wait] [--timeout SEC] [--data-dir DIR] [--name NAME] [--json]
+  Offers a file or folder to machines on the LAN (by device name, case-insensitive, or id prefix).
+  --wait follows every recipient until it has verified the file (exit 0) or one declined, failed
+  or timed out (exit 1). Without a running agent for the data directory, send runs one itself and
+  waits, since it must stay to seed.`
+
+const DISCOVERY_WAIT_MS = 6_000
+const ALL_SETTLE_MS = 3_000
+
+interface Outcome { readonly name: string; readonly id: string; readonly status: 'verified' | 'declined' | 'failed' | 'timeout'; readonly sha256?: string; readonly reason?: string }
+
+export async function sendCommand (args: readonly string[]): Promise<number> {
+  const p = parse('send', args, {
+    to: { type: 'string' }, all: { type: 'boolean' }, wait: { type: 'boolean' }, timeout: { type: 'string' },
+    'data-dir': { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' }
+  })
+  const path = p.positionals[0]
+  if (path === undefined) throw new UsageError('send: which file or folder? (swarmdrop send PATH --to NAME | --all)')
+  if (p.positionals.length > 1) throw new UsageError(`send: one path at a time (got "${p.positionals[1] ?? ''}" too); send a folder to send many files`)
+  const to = str(p, 'to')
+  const all = flag(p, 'all')
+  if ((to === undefined) === !all) throw new UsageError('send: say who gets it: --to NAME[,NAME...] or --all')
+  const timeout = intFlag(p, 'timeout', 1, 30 * 24 * 3600)
+  const json = flag(p, 'json')
+  // Bad paths fail fast, before any network activity.
+  const st = await stat(path).catch(() => undefined)
+  if (!st) throw new UsageError(`send: ${path}: no such file or folder`)
+  if (st.isFile() && st.size === 0) throw new UsageError(`send: ${path} is empty: there is nothing to send`)
+  const name = str(p, 'name')
+  if (name !== undefined && !validateName(name).ok) throw new UsageError('--name must be 1 to 64 printable characters')
+
+  const session = await openSession(dataDirOf(str(p, 'data-dir')), name === undefined ? {} : { name })
+  try {
+    const client = session.client
+    const wait = flag(p, 'wait') || session.inProcess !== undefined
+    if (session.inProcess && !flag(p, 'wait') && !json) process.stderr.write('No agent runs for this data directory: sending from this process, which stays until every recipient has the file.\n')
+    const targets = await chooseTargets(client, to, all)
+    const started = performance.now()
+    const created = await client.create(path)
+    if (!created.ok) throw new UsageError(`send: ${created.error.message}`)
+    const record = created.value
+    if (!json) process.stderr.write(`${record.name}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
+    const offered = await client.offer(record.infoHash, targets.map(t => t.id))
+    if (!offered.ok) throw new UsageError(`send: ${offered.error.message}`)
+    if (!wait) {
+      for (const r of offered.value) if (!json) process.stdout.write(`${pad(r.name, 20)} ${r.state}${r.reason ? ` (${r.reason})` : ''}\n`)
+      if (json) process.stdout.write(JSON.stringify({ ok: offered.value.every(r => r.state === 'accepted' || r.state === 'pending'), name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, recipients: offered.value.map(r => ({ name: r.name, id: r.id, status: r.state })) }) + '\n')
+      return offered.value.some(r => r.state === 'declined' || r.state === 'failed' || r.state === 'unreachable') ? EXIT_FAILED : EXIT_OK
+    }
+    const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000
+    const outcomes = await follow(client, record, targets.map(t => t.id), deadline, !json && process.stderr.isTTY === true)
+    const status = await client.status()
+    const transfer = status.ok ? status.value.distributions.find(d => d.record.infoHash === record.infoHash)?.transfer : undefined
+    const seconds = (performance.now() - started) / 1000
+    const okAll = outcomes.every(o => o.status === 'verified')
+    if (json) {
+      process.stdout.write(JSON.stringify({ ok: okAll, name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, seconds: Number(seconds.toFixed(3)), originUploadedBytes: transfer?.uploadedBytes ?? 0, recipients: outcomes }) + '\n')
+    } else {
+      for (const o of outcomes) process.stdout.write(`${pad(o.name, 20)} ${o.status === 'verified' ? '✓ verified' : o.status}${o.reason ? ` (${o.reason})` : ''}\n`)
+      process.stdout.write(`${okAll ? 'All' : 'Not all'} ${outcomes.length} machines verified in ${formatDuration(seconds)}; this machine uploaded ${formatBytes(transfer?.uploadedBytes ?? 0)} (${((transfer?.uploadedBytes ?? 0) / record.totalLength).toFixed(2)}× the size)\n`)
+    }
+    return okAll ? EXIT_OK : EXIT_FAILED
+  } finally {
+    await session.close()
+  }
+}
+
+async function chooseTargets (client: LocalClient, to: string | undefined, all: boolean): Promise<PeerView[]> {
+  const wanted = to === undefined ? [] : to.split(',').map(s => s.trim()).filter(s => s.length > 0)
+  if (!all && wanted.length === 0) throw new UsageError('send: --to needs at least one machine name')
+  const started = Date.now()
+  let peers: PeerView[] = []
+  let lastChange = Date.now()
+  for (;;) {
+    const r = await client.peers()
+    if (!r.ok) throw new UsageError(r.error.message)
+    if (r.value.length !== peers.length) lastChange = Date.now()
+    peers = r.value
+    const elapsed = Date.now() - started
+    if (all && peers.length > 0 && Date.now() - lastChange >= ALL_SETTLE_MS / 2 && elapsed >= ALL_SETTLE_MS) return peers
+    if (!all && wanted.every(w => match(peers, w).length === 1)) break
+    if (elapsed >= DISCOVERY_WAIT_MS) break
+    await new Promise(resolve => setTimeout(resolve, 300))
+  }
+  const found = peers.map(p => p.name).join(', ') || 'none'
+  if (all) {
+    if (peers.length === 0) throw new UsageError('send: no machines found on the network (is `swarmdrop agent` running on them?)')
+    return peers
+  }
+  const chosen: PeerView[] = []
+  for (const w of wanted) {
+    const m = match(peers, w)
+    if (m.length === 0) throw new UsageError(`send: unknown recipient "${w}"; machines found: ${found}`)
+    if (m.length > 1) throw new UsageError(`send: "${w}" matches ${m.map(x => `${x.name} (${shortFingerprint(x.id)})`).join(', ')}; use an id prefix`)
+    const only = m[0]
+    if (only && !chosen.some(c => c.id === only.id)) chosen.push(only)
+  }
+  return chosen
+}
+
+function match (peers: readonly PeerView[], wanted: string): PeerView[] {
+  const w = wanted.toLowerCase()
+  const byName = peers.filter(p => p.name.toLowerCase() === w)
+  if (byName.length > 0) return byName
+  const hex = w.replace(/[·:\-\s]/g, '')
+  return /^[0-9a-f]{4,32}$/.test(hex) ? peers.filter(p => p.id.startsWith(hex)) : []
+}
+
+async function follow (client: LocalClient, record: OriginRecord, ids: readonly string[], deadline: number, tty: boolean): Promise<Outcome[]> {
+  let lines = 0
+  let recipients: readonly RecipientStatus[] = []
+  for (;;) {
+    const s = await client.status()
+    if (s.ok) {
+      const d = s.value.distributions.find(x => x.record.infoHash === record.infoHash)?.record
+      if (d?.role === 'origin') recipients = d.recipients.filter(r => ids.includes(r.id))
+    }
+    if (tty) lines = draw(recipients, record, lines)
+    const done = recipients.length === ids.length && recipients.every(r => TERMINAL_RECIPIENT_STATES.includes(r.state))
+    if (done || Date.now() > deadline) break
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
+  return ids.map(id => {
+    const r = recipients.find(x => x.id === id)
+    const status: Outcome['status'] = r?.state === 'verified' ? 'verified' : r?.state === 'declined' ? 'declined' : r?.state === 'failed' || r?.state === 'unreachable' ? 'failed' : 'timeout'
+    return {
+      name: r?.name ?? id,
+      id,
+      status,
+      ...(r?.sha256 ? { sha256: r.sha256 } : {}),
+      ...(r?.reason && status !== 'verified' ? { reason: r.reason } : {})
+    }
+  })
+}
+
+function draw (recipients: readonly RecipientStatus[], record: OriginRecord, previous: number): number {
+  if (previous > 0) process.stderr.write(`\x1b[${previous}A`)
+  for (const r of recipients) {
+    const f = r.verifiedBytes / record.totalLength
+    const eta = r.downloadSpeed > 0 ? formatDuration((record.totalLength - r.verifiedBytes) / r.downloadSpeed) : ''
+    process.stderr.write(`\x1b[2K${pad(r.name, 16)} ${pad(r.state, 12)} ${bar(r.state === 'verified' ? 1 : f)} ${pad(`${(f * 100).toFixed(0)}%`, 5)} ${pad(r.state === 'downloading' ? formatRate(r.downloadSpeed) : '', 11)} ${eta}\n`)
+  }
+  return recipients.length
+}

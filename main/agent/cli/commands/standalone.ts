@@ -1,0 +1,150 @@
+// `swarmdrop create`, `seed` and `get`: plain BitTorrent with explicit peer addresses and no
+// mDNS, to interoperate with any standard client and to reach machines on other subnets. These
+// swarms are open on purpose: whoever knows the address and infohash may connect.
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { createDistribution } from '../../../core/distributions/create.js'
+import { targetsFor, unusedName, verifyAndPlace } from '../../../core/distributions/finish.js'
+import { Engine } from '../../../core/engine/engine.js'
+import { hashForTorrent } from '../../../core/hashing/hash-files.js'
+import { parseTorrentFile, type Metainfo } from '../../../core/torrent/metainfo.js'
+import { CREATED_BY } from '../../../core/version.js'
+import { flag, intFlag, parse, str, strs } from '../args.js'
+import { formatBytes, formatRate } from '../format.js'
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
+
+export const standaloneHelp = `swarmdrop create PATH -o FILE.torrent            a standard (v1) .torrent of a file or folder
+swarmdrop seed PATH|FILE.torrent [--in DIR] [--bt-port N] [-o FILE.torrent] [--json]
+  Seeds to any BitTorrent client that connects (no mDNS, no membership: open to anyone who knows
+  the address). With a .torrent, the data is looked for in --in DIR (default: beside the .torrent).
+swarmdrop get FILE.torrent --peer HOST:PORT [--peer ...] --out DIR [--bt-port N] [--timeout SEC] [--json]
+  Downloads from the given peers into DIR (as NAME.part until every piece and SHA-256 checks out).`
+
+const print = (json: boolean, event: Record<string, unknown>, human: string): void => {
+  process.stdout.write(json ? JSON.stringify(event) + '\n' : human + '\n')
+}
+
+export async function createCommand (args: readonly string[]): Promise<number> {
+  const p = parse('create', args, { output: { type: 'string', short: 'o' }, json: { type: 'boolean' } })
+  const path = p.positionals[0]
+  const out = str(p, 'output')
+  if (path === undefined || out === undefined) throw new UsageError('create: usage: swarmdrop create PATH -o FILE.torrent')
+  const created = await createDistribution(path, { createdBy: CREATED_BY })
+  if (!created.ok) throw new UsageError(`create: ${created.error.message}`)
+  const m = created.value.metainfo
+  await writeFile(out, m.torrentFile)
+  print(flag(p, 'json'), { event: 'created', infoHash: m.infoHash, name: m.name, bytes: m.totalLength, pieces: m.pieceCount, pieceLength: m.pieceLength, sha256: created.value.sha256, seconds: created.value.seconds, torrent: resolve(out) },
+    `${out}: ${m.name}, ${formatBytes(m.totalLength)}, ${m.pieceCount} pieces of ${formatBytes(m.pieceLength)}\n  infohash ${m.infoHash}\n  sha256   ${created.value.sha256}`)
+  return EXIT_OK
+}
+
+async function loadTorrent (path: string): Promise<Metainfo> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path)
+  } catch (err) {
+    throw new UsageError(`${path}: ${(err as Error).message}`)
+  }
+  const m = parseTorrentFile(bytes)
+  if (!m.ok) throw new UsageError(`${path}: ${m.error.message}`)
+  return m.value
+}
+
+async function startEngine (btPort: number | undefined): Promise<Engine> {
+  const e = await Engine.start({ btPort: btPort ?? 0 })
+  if (!e.ok) throw new UsageError(e.error.message)
+  return e.value
+}
+
+function untilSignal (): Promise<void> {
+  return new Promise(resolve => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve) })
+}
+
+export async function seedCommand (args: readonly string[]): Promise<number> {
+  const p = parse('seed', args, { 'bt-port': { type: 'string' }, in: { type: 'string' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' } })
+  const input = p.positionals[0]
+  if (input === undefined) throw new UsageError('seed: usage: swarmdrop seed PATH|FILE.torrent [--bt-port N]')
+  const json = flag(p, 'json')
+  const btPort = intFlag(p, 'bt-port', 0, 65535)
+  let metainfo: Metainfo
+  let targets
+  const st = await stat(input).catch(() => undefined)
+  if (!st) throw new UsageError(`seed: ${input}: no such file or folder`)
+  if (st.isFile() && input.endsWith('.torrent')) {
+    metainfo = await loadTorrent(input)
+    const dir = resolve(str(p, 'in') ?? dirname(input))
+    targets = targetsFor(metainfo, { downloadsDir: dir, finalName: metainfo.name }, false)
+    // Serve only data that matches: hash it (off the main thread) before announcing anything.
+    const hashed = await hashForTorrent(targets.map(t => ({ path: t.path, length: t.length })), metainfo.pieceLength)
+    if (!hashed.ok) throw new UsageError(`seed: ${hashed.error.message}`)
+    if (!hashed.value.pieces.equals(metainfo.pieceHashes)) throw new UsageError(`seed: the data in ${dir} does not match ${input}`)
+  } else {
+    const created = await createDistribution(input, { createdBy: CREATED_BY })
+    if (!created.ok) throw new UsageError(`seed: ${created.error.message}`)
+    metainfo = created.value.metainfo
+    targets = created.value.source.entries.map((e, i) => ({ path: e.absolutePath, length: e.length, offset: metainfo.files[i]?.offset ?? 0 }))
+  }
+  const out = str(p, 'output')
+  if (out !== undefined) await writeFile(out, metainfo.torrentFile)
+  const engine = await startEngine(btPort)
+  const seeded = engine.seed({ metainfo, targets })
+  if (!seeded.ok) throw new UsageError(`seed: ${seeded.error.message}`)
+  print(json, { event: 'seeding', infoHash: metainfo.infoHash, name: metainfo.name, bytes: metainfo.totalLength, port: engine.port, magnet: `magnet:?xt=urn:btih:${metainfo.infoHash}&dn=${encodeURIComponent(metainfo.name)}` },
+    `seeding ${metainfo.name} (${formatBytes(metainfo.totalLength)}) on port ${engine.port}\n  infohash ${metainfo.infoHash}\n  open to any BitTorrent client that connects; Ctrl-C to stop`)
+  const timer = setInterval(() => {
+    const s = engine.stats(metainfo.infoHash)
+    if (s && json) print(true, { event: 'progress', uploadedBytes: s.uploadedBytes, uploadSpeed: Math.round(s.uploadSpeed), peers: s.peers.length }, '')
+  }, 1_000)
+  await untilSignal()
+  clearInterval(timer)
+  await engine.stop()
+  return EXIT_OK
+}
+
+export async function getCommand (args: readonly string[]): Promise<number> {
+  const p = parse('get', args, { peer: { type: 'string', multiple: true }, out: { type: 'string' }, 'bt-port': { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } })
+  const source = p.positionals[0]
+  const outDir = str(p, 'out')
+  const peers = strs(p, 'peer')
+  if (source === undefined || outDir === undefined) throw new UsageError('get: usage: swarmdrop get FILE.torrent --peer HOST:PORT --out DIR')
+  if (source.startsWith('magnet:')) throw new UsageError('get: magnet links are not supported yet; pass the .torrent file (swarmdrop create makes one)')
+  if (peers.length === 0) throw new UsageError('get: give at least one --peer HOST:PORT (there is no tracker or DHT)')
+  for (const peer of peers) if (!/^[^:\s]+:\d{1,5}$/.test(peer)) throw new UsageError(`get: --peer ${peer} is not HOST:PORT`)
+  const timeout = intFlag(p, 'timeout', 1, 30 * 24 * 3600)
+  const json = flag(p, 'json')
+  const metainfo = await loadTorrent(source)
+  const downloadsDir = resolve(outDir)
+  const placement = { downloadsDir, finalName: await unusedName(downloadsDir, metainfo.name) }
+  const engine = await startEngine(intFlag(p, 'bt-port', 0, 65535))
+  const started = performance.now()
+  const done = new Promise<void>(resolve => engine.on('done', ih => { if (ih === metainfo.infoHash) resolve() }))
+  const added = engine.download({ metainfo, targets: targetsFor(metainfo, placement, true) })
+  if (!added.ok) throw new UsageError(`get: ${added.error.message}`)
+  const failed = new Promise<string>(resolve => engine.on('torrent-error', (_ih, message) => resolve(message)))
+  engine.connect(metainfo.infoHash, peers)
+  const timer = setInterval(() => {
+    engine.connect(metainfo.infoHash, peers)
+    const s = engine.stats(metainfo.infoHash)
+    if (s) print(json, { event: 'progress', verifiedBytes: s.verifiedBytes, bytes: metainfo.totalLength, downloadSpeed: Math.round(s.downloadSpeed), peers: s.peers.length },
+      `${((s.verifiedBytes / metainfo.totalLength) * 100).toFixed(1)}%  ${formatRate(s.downloadSpeed)}  ${s.peers.length} peers`)
+  }, 1_000)
+  const limit = timeout === undefined ? undefined : new Promise<'timeout'>(resolve => setTimeout(() => resolve('timeout'), timeout * 1000).unref())
+  const outcome = await Promise.race([done.then(() => 'done' as const), failed, ...(limit ? [limit] : [])])
+  clearInterval(timer)
+  let code = EXIT_FAILED
+  if (outcome === 'done') {
+    const placed = await verifyAndPlace(metainfo, placement, undefined)
+    if (placed.ok) {
+      print(json, { event: 'done', ok: true, path: placed.value.path, sha256: placed.value.sha256, bytes: metainfo.totalLength, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) },
+        `verified ${join(downloadsDir, placed.value.finalName)} (sha256 ${placed.value.sha256})`)
+      code = EXIT_OK
+    } else {
+      print(json, { event: 'done', ok: false, reason: placed.error.message }, `FAILED: ${placed.error.message}`)
+    }
+  } else {
+    const reason = outcome === 'timeout' ? `not complete after ${timeout ?? 0} s` : outcome
+    print(json, { event: 'done', ok: false, reason }, `FAILED: ${reason}`)
+  }
+  await engine.stop()
+  return code
+}

@@ -1,0 +1,38 @@
+// Starts a device with the agent's local API and advertises it through agent.json, for
+// `swarmdrop agent` and for a `send` that finds no agent running for its data directory.
+import { SwarmNode, type NodeOptions } from '../core/node/swarm-node.js'
+import { ok, type Result } from '../core/result.js'
+import { newToken, removeAgentFile, writeAgentFile } from './agent-file.js'
+import { LocalClient } from './local-client.js'
+import { localRoutes } from './local-routes.js'
+
+export interface RunningAgent {
+  readonly node: SwarmNode
+  readonly client: LocalClient
+  /** Resolves when something asked the agent to stop (the local API's /stop). */
+  readonly stopRequested: Promise<void>
+  stop (): Promise<void>
+}
+
+export async function runAgent (opts: Omit<NodeOptions, 'extraRoutes'>, advertise: boolean): Promise<Result<RunningAgent>> {
+  const token = newToken()
+  let requestStop: () => void = () => {}
+  const stopRequested = new Promise<void>(resolve => { requestStop = resolve })
+  const started = await SwarmNode.start({ ...opts, extraRoutes: node => localRoutes(node, token, requestStop) })
+  if (!started.ok) return started
+  const node = started.value
+  if (advertise) await writeAgentFile(opts.dataDir, { pid: process.pid, controlPort: node.controlPort, token, startedAt: new Date().toISOString() })
+  let stopping: Promise<void> | undefined
+  return ok({
+    node,
+    client: new LocalClient(node.controlPort, token),
+    stopRequested,
+    stop: () => {
+      stopping ??= (async () => {
+        if (advertise) await removeAgentFile(opts.dataDir, process.pid)
+        await node.stop()
+      })()
+      return stopping
+    }
+  })
+}

@@ -1,0 +1,142 @@
+// LAN discovery over mDNS (bonjour-service). Each agent publishes _swarmdrop._tcp and browses for
+// the others. The browser's own list is soft state with a 75-minute TTL and it can miss a service
+// published before it started (bonjour-service #9), so this module re-queries every few seconds,
+// keeps its own last-seen time per machine, and drops one that stops answering. A graceful stop
+// sends the mDNS goodbye so others drop this machine at once.
+import { EventEmitter } from 'node:events'
+import { Bonjour, type Browser, type Service } from 'bonjour-service'
+import { advertFromTxt, advertToTxt, SERVICE_TYPE, type Advert, type Peer } from './peer-info.js'
+
+export interface DiscoveryOptions {
+  readonly advert: Advert
+  /** How often to ask the LAN who is there (ms). */
+  readonly queryIntervalMs?: number
+  /** A machine not heard from for this long is gone (ms). */
+  readonly expireAfterMs?: number
+}
+
+export interface DiscoveryEvents {
+  up: [peer: Peer]
+  down: [peer: Peer]
+  update: [peer: Peer]
+}
+
+export class Discovery extends EventEmitter<DiscoveryEvents> {
+  private readonly bonjour: Bonjour
+  private readonly browser: Browser
+  private readonly peers = new Map<string, Peer>()
+  private readonly byFqdn = new Map<string, string>()
+  private readonly timer: NodeJS.Timeout
+  private readonly expireAfterMs: number
+  private stopped = false
+
+  constructor (private readonly opts: DiscoveryOptions) {
+    super()
+    this.expireAfterMs = opts.expireAfterMs ?? 16_000
+    this.bonjour = new Bonjour({}, (err: unknown) => {
+      // mDNS socket errors must not crash the agent: discovery degrades, transfers go on.
+      process.emitWarning(`mDNS: ${String(err)}`)
+    })
+    this.bonjour.publish({
+      name: `swarmdrop-${opts.advert.id.slice(0, 16)}`,
+      type: SERVICE_TYPE,
+      port: opts.advert.controlPort,
+      // A host name of our own: namespaces and cloned machines often share one system host name.
+      host: `swarmdrop-${opts.advert.id.slice(0, 16)}.local`,
+      txt: advertToTxt(opts.advert),
+      disableIPv6: true
+    })
+    this.browser = this.bonjour.find({ type: SERVICE_TYPE })
+    this.browser.on('up', s => this.seen(s))
+    this.browser.on('txt-update', s => this.seen(s))
+    this.browser.on('srv-update', s => this.seen(s))
+    this.browser.on('down', s => this.gone(s))
+    this.listenForRefreshes()
+    this.timer = setInterval(() => this.tick(), opts.queryIntervalMs ?? 5_000)
+    this.timer.unref()
+  }
+
+  list (): Peer[] {
+    return [...this.peers.values()].sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  get (id: string): Peer | undefined { return this.peers.get(id) }
+
+  /** Ask the LAN again now (after a start, or when a person presses refresh). */
+  refresh (): void {
+    if (!this.stopped) this.browser.update()
+  }
+
+  async stop (): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    clearInterval(this.timer)
+    this.browser.stop()
+    await new Promise<void>(resolve => {
+      const t = setTimeout(resolve, 2_000)
+      this.bonjour.unpublishAll(() => { clearTimeout(t); resolve() })
+    })
+    await new Promise<void>(resolve => this.bonjour.destroy(() => resolve()))
+  }
+
+  private tick (): void {
+    const now = Date.now()
+    for (const p of this.peers.values()) {
+      if (now - p.lastSeen > this.expireAfterMs) {
+        this.peers.delete(p.id)
+        this.emit('down', p)
+      }
+    }
+    this.browser.update()
+  }
+
+  private seen (s: Service): void {
+    const advert = advertFromTxt(s.txt)
+    if (!advert || advert.id === this.opts.advert.id) return
+    const address = pickAddress(s)
+    if (!address) return
+    const before = this.peers.get(advert.id)
+    const peer: Peer = { ...advert, address, lastSeen: Date.now() }
+    this.peers.set(advert.id, peer)
+    this.byFqdn.set(s.fqdn, advert.id)
+    if (!before) this.emit('up', peer)
+    else if (before.address !== peer.address || before.name !== peer.name || before.btPort !== peer.btPort || before.controlPort !== peer.controlPort) this.emit('update', peer)
+  }
+
+  private gone (s: Service): void {
+    const id = this.byFqdn.get(s.fqdn) ?? advertFromTxt(s.txt)?.id
+    if (id === undefined) return
+    const peer = this.peers.get(id)
+    this.byFqdn.delete(s.fqdn)
+    if (!peer) return
+    this.peers.delete(id)
+    this.emit('down', peer)
+  }
+
+  /**
+   * The browser ignores answers for services it already knows, so last-seen times are refreshed
+   * from the raw responses: any SRV record of a known instance counts as "still there".
+   */
+  private listenForRefreshes (): void {
+    const mdns = (this.bonjour as unknown as { server?: { mdns?: NodeJS.EventEmitter } }).server?.mdns
+    if (!mdns) return // newer bonjour-service: liveness falls back to the record TTL
+    mdns.on('response', (packet: { answers?: unknown[]; additionals?: unknown[] }) => {
+      const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])]
+      for (const r of records) {
+        const rec = r as { type?: string; name?: string; ttl?: number }
+        if (rec.type !== 'SRV' || typeof rec.name !== 'string') continue
+        const id = this.byFqdn.get(rec.name)
+        const peer = id === undefined ? undefined : this.peers.get(id)
+        if (peer && rec.ttl !== 0) this.peers.set(peer.id, { ...peer, lastSeen: Date.now() })
+      }
+    })
+  }
+}
+
+function pickAddress (s: Service): string | undefined {
+  const v4 = (s.addresses ?? []).filter(a => /^\d+\.\d+\.\d+\.\d+$/.test(a))
+  const from = s.referer?.address
+  // The packet's source address is the one that reached us; prefer it when the record lists it.
+  if (from && (v4.includes(from) || v4.length === 0) && /^\d+\.\d+\.\d+\.\d+$/.test(from)) return from
+  return v4[0]
+}

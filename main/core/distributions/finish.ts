@@ -1,0 +1,63 @@
+// The last step of every download: re-read NAME.part, compare each file's SHA-256 (and the whole
+// content hash) with what the metadata promises, create the empty files, and rename to NAME, or
+// "NAME (2)" when NAME appeared meanwhile. Nothing is renamed unless every hash matches.
+import { randomUUID } from 'node:crypto'
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { FileStoreTarget } from '../engine/file-store.js'
+import { sha256OfFiles } from '../hashing/hash-files.js'
+import { errorMessage, fail, ok, type Result } from '../result.js'
+import { contentSha256 } from '../torrent/content-hash.js'
+import type { Metainfo } from '../torrent/metainfo.js'
+
+export interface Placement { readonly downloadsDir: string; readonly finalName: string }
+
+export function targetsFor (m: Metainfo, p: Placement, part: boolean): FileStoreTarget[] {
+  const top = join(p.downloadsDir, part ? `${p.finalName}.part` : p.finalName)
+  return m.files.map(f => ({ path: m.isFolder ? join(top, ...f.path) : top, length: f.length, offset: f.offset }))
+}
+
+export interface Finished { readonly finalName: string; readonly sha256: string; readonly path: string }
+
+/** `expectedSha256` is the content hash the sender announced; metadata without SHA-256s is checked by pieces only. */
+export async function verifyAndPlace (m: Metainfo, p: Placement, expectedSha256: string | undefined): Promise<Result<Finished>> {
+  const parts = targetsFor(m, p, true)
+  for (const t of parts) {
+    if (t.length === 0) {
+      await mkdir(dirname(t.path), { recursive: true })
+      await writeFile(t.path, '')
+    }
+  }
+  const hashed = await sha256OfFiles(parts.map(t => ({ path: t.path, length: t.length })))
+  if (!hashed.ok) return fail('verify', `final check could not read the data: ${hashed.error.message}`)
+  const files = m.files.map((f, i) => ({ path: f.path, sha256: hashed.value[i] ?? '' }))
+  const whole = contentSha256(m.isFolder, files)
+  const bad = m.files.find((f, i) => f.sha256 !== undefined && f.sha256 !== hashed.value[i])
+  if (bad) return fail('mismatch', `SHA-256 mismatch in ${bad.path.join('/')}: expected ${bad.sha256 ?? ''}, got ${hashed.value[m.files.indexOf(bad)] ?? ''}`)
+  if (expectedSha256 !== undefined && whole !== expectedSha256) return fail('mismatch', `SHA-256 mismatch: expected ${expectedSha256}, got ${whole}`)
+  let finalName = p.finalName
+  if (await exists(join(p.downloadsDir, finalName))) finalName = await unusedName(p.downloadsDir, m.name)
+  const from = join(p.downloadsDir, `${p.finalName}.part`)
+  const to = join(p.downloadsDir, finalName)
+  try {
+    await rename(from, to)
+  } catch (err) {
+    return fail('rename', `verified, but could not rename ${from}: ${errorMessage(err)}`)
+  }
+  return ok({ finalName, sha256: whole, path: to })
+}
+
+async function exists (path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false)
+}
+
+/** NAME, or "NAME (2)", "NAME (3)"… so an incoming copy never overwrites an existing file. */
+export async function unusedName (dir: string, name: string): Promise<string> {
+  const dot = name.lastIndexOf('.')
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, '']
+  for (let i = 1; i < 1000; i++) {
+    const candidate = i === 1 ? name : `${stem} (${i})${ext}`
+    if (!(await exists(join(dir, candidate))) && !(await exists(join(dir, `${candidate}.part`)))) return candidate
+  }
+  return `${stem} (${randomUUID().slice(0, 8)})${ext}`
+}

@@ -1,0 +1,61 @@
+// What the data directory remembers about each distribution, for the origin and for a recipient.
+import type { Member, ReportState } from '../protocol/messages.js'
+
+export type RecipientState = ReportState | 'offering' | 'unreachable' | 'timeout'
+export const TERMINAL_RECIPIENT_STATES: readonly RecipientState[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
+
+export interface RecipientStatus {
+  readonly id: string
+  readonly name: string
+  readonly address: string
+  readonly state: RecipientState
+  readonly verifiedPieces: number
+  readonly verifiedBytes: number
+  readonly downloadSpeed: number
+  readonly uploadedBytes: number
+  readonly hashFailures: number
+  readonly sha256?: string
+  readonly reason?: string
+  readonly bitfield?: string
+  readonly updatedAt: string
+}
+
+export type DistributionState = 'seeding' | 'downloading' | 'verifying' | 'verified' | 'failed' | 'paused' | 'stale'
+
+export interface SourceFileStamp { readonly absolutePath: string; readonly length: number; readonly mtimeMs: number }
+
+interface Common {
+  readonly infoHash: string
+  readonly name: string
+  readonly isFolder: boolean
+  readonly totalLength: number
+  readonly pieceLength: number
+  readonly pieceCount: number
+  readonly fileCount: number
+  readonly sha256: string
+  readonly createdAt: string
+  readonly state: DistributionState
+  readonly reason?: string
+}
+
+export interface OriginRecord extends Common {
+  readonly role: 'origin'
+  readonly parentDir: string
+  readonly sources: readonly SourceFileStamp[]
+  readonly recipients: readonly RecipientStatus[]
+  readonly members: readonly Member[]
+}
+
+export interface RecipientRecord extends Common {
+  readonly role: 'recipient'
+  readonly offerId: string
+  readonly sender: { readonly id: string; readonly name: string; readonly address: string; readonly controlPort: number }
+  /** Every member with a resolved address (the sender's included). */
+  readonly members: readonly Member[]
+  readonly downloadsDir: string
+  /** Final file or folder name inside downloadsDir; data lives at `${finalName}.part` until verified. */
+  readonly finalName: string
+  readonly completedAt?: string
+}
+
+export type DistributionRecord = OriginRecord | RecipientRecord

@@ -1,0 +1,87 @@
+// The persistent list of distributions: records in distributions.json, each .torrent beside it,
+// and a recipient's verified-piece journal. Written on every change of a record's state.
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fail, ok, type Result } from '../result.js'
+import { dataPaths } from '../settings/data-dir.js'
+import { readJson, writeFileAtomic, writeJson } from '../store/json-file.js'
+import { PieceJournal } from '../store/piece-journal.js'
+import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
+import type { DistributionRecord } from './records.js'
+
+export class DistributionRegistry {
+  private readonly records = new Map<string, DistributionRecord>()
+  private saving: Promise<void> = Promise.resolve()
+
+  private constructor (private readonly dataDir: string) {}
+
+  static async load (dataDir: string): Promise<Result<DistributionRegistry>> {
+    const reg = new DistributionRegistry(dataDir)
+    const paths = dataPaths(dataDir)
+    await mkdir(paths.distributionDir, { recursive: true })
+    const stored = await readJson(paths.distributions)
+    if (!stored.ok) return stored
+    const list = stored.value ?? []
+    if (!Array.isArray(list)) return fail('corrupt', `${paths.distributions} must hold a list`)
+    for (const r of list as DistributionRecord[]) {
+      if (typeof r?.infoHash === 'string' && /^[0-9a-f]{40}$/.test(r.infoHash)) reg.records.set(r.infoHash, r)
+    }
+    return ok(reg)
+  }
+
+  list (): DistributionRecord[] { return [...this.records.values()] }
+
+  get (infoHash: string): DistributionRecord | undefined { return this.records.get(infoHash) }
+
+  async put (record: DistributionRecord): Promise<void> {
+    this.records.set(record.infoHash, record)
+    await this.save()
+  }
+
+  /** Changes a record; `persist: false` for live figures that change every second. */
+  async update<R extends DistributionRecord> (infoHash: string, fn: (r: R) => R, persist = true): Promise<R | undefined> {
+    const current = this.records.get(infoHash) as R | undefined
+    if (!current) return undefined
+    const next = fn(current)
+    this.records.set(infoHash, next)
+    if (persist) await this.save()
+    return next
+  }
+
+  async remove (infoHash: string): Promise<void> {
+    this.records.delete(infoHash)
+    await rm(this.torrentPath(infoHash), { force: true })
+    await this.save()
+  }
+
+  async saveTorrent (m: Metainfo): Promise<void> {
+    await writeFileAtomic(this.torrentPath(m.infoHash), m.torrentFile)
+  }
+
+  async loadTorrent (infoHash: string): Promise<Result<Metainfo>> {
+    let bytes: Buffer
+    try {
+      bytes = await readFile(this.torrentPath(infoHash))
+    } catch {
+      return fail('missing', `the torrent of ${infoHash} is missing from the data directory`)
+    }
+    const parsed = parseTorrentFile(bytes)
+    if (parsed.ok && parsed.value.infoHash !== infoHash) return fail('corrupt', `the stored torrent of ${infoHash} does not match its name`)
+    return parsed
+  }
+
+  journal (infoHash: string, pieceCount: number): PieceJournal {
+    return PieceJournal.open(join(dataPaths(this.dataDir).distributionDir, infoHash), pieceCount)
+  }
+
+  private torrentPath (infoHash: string): string {
+    return join(dataPaths(this.dataDir).distributionDir, `${infoHash}.torrent`)
+  }
+
+  /** Serialises writes so concurrent updates never interleave on disk. */
+  private async save (): Promise<void> {
+    const snapshot = [...this.records.values()]
+    this.saving = this.saving.then(() => writeJson(dataPaths(this.dataDir).distributions, snapshot))
+    await this.saving
+  }
+}

@@ -1,0 +1,273 @@
+// The swarm engine: WebTorrent set up for a LAN (plain TCP on one port, no DHT, trackers, LSD,
+// UPnP, NAT-PMP or WebRTC), with our own chunk store, rarest-first picking, every interested
+// member unchoked, and events that tell piece verification at start-up apart from live transfer.
+import { EventEmitter } from 'node:events'
+import WebTorrent from 'webtorrent'
+import { errorMessage, fail, ok, type Result } from '../result.js'
+import type { Metainfo } from '../torrent/metainfo.js'
+import { FileStore, type FileStoreTarget } from './file-store.js'
+import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
+
+export interface EngineOptions {
+  readonly btPort: number
+  /** Bytes per second; undefined or <= 0 means unlimited. */
+  readonly uploadLimit?: number
+  readonly downloadLimit?: number
+}
+
+export interface PeerStats {
+  readonly address: string
+  readonly downloadSpeed: number
+  readonly uploadSpeed: number
+  readonly downloaded: number
+  readonly uploaded: number
+}
+
+export interface TransferStats {
+  readonly infoHash: string
+  readonly ready: boolean
+  readonly done: boolean
+  readonly paused: boolean
+  readonly verifiedPieces: number
+  readonly pieceCount: number
+  readonly verifiedBytes: number
+  readonly receivedBytes: number
+  readonly uploadedBytes: number
+  readonly downloadSpeed: number
+  readonly uploadSpeed: number
+  readonly hashFailures: number
+  readonly peers: readonly PeerStats[]
+}
+
+export interface EngineEvents {
+  /** A piece passed its hash during transfer (not at start-up). */
+  verified: [infoHash: string, index: number]
+  /** Start-up check finished; `bitfield` holds what is already present. */
+  ready: [infoHash: string]
+  done: [infoHash: string]
+  'hash-failure': [infoHash: string, index: number]
+  /** The torrent was stopped by an error (disk, store); the message is for people. */
+  'torrent-error': [infoHash: string, message: string]
+}
+
+export interface AddSpec {
+  readonly metainfo: Metainfo
+  readonly targets: readonly FileStoreTarget[]
+  /** Verified pieces from an earlier run (download only). */
+  readonly bitfield?: Uint8Array
+}
+
+interface Entry {
+  readonly torrent: TorrentLike
+  readonly store: { current?: FileStore }
+  readonly metainfo: Metainfo
+  hashFailures: number
+  ready: boolean
+}
+
+const PIECE_FAILED = /^Piece (\d+) failed verification/
+
+export class Engine extends EventEmitter<EngineEvents> {
+  private readonly entries = new Map<string, Entry>()
+
+  private constructor (private readonly client: ClientLike) {
+    super()
+    // Torrent errors without their own listener arrive here; they are reported per torrent.
+    client.on('error', () => {})
+  }
+
+  static async start (opts: EngineOptions): Promise<Result<Engine>> {
+    const client = new WebTorrent({
+      torrentPort: opts.btPort,
+      dht: false,
+      tracker: false,
+      lsd: false,
+      natUpnp: false,
+      natPmp: false,
+      utPex: true,
+      utp: false,
+      webSeeds: false,
+      maxConns: 250,
+      // Handshake obfuscation buys nothing on a LAN and costs CPU on every byte.
+      secure: 0,
+      ...(opts.downloadLimit && opts.downloadLimit > 0 ? { downloadLimit: opts.downloadLimit } : {}),
+      ...(opts.uploadLimit && opts.uploadLimit > 0 ? { uploadLimit: opts.uploadLimit } : {})
+    })
+    const listening = await new Promise<Result<void>>(resolve => {
+      const onError = (err: unknown): void => {
+        const code = (err as { code?: string }).code
+        resolve(code === 'EADDRINUSE'
+          ? fail('port-in-use', `BitTorrent port ${opts.btPort} is already in use (choose another with --bt-port)`)
+          : fail('listen', `cannot listen for peers on port ${opts.btPort}: ${errorMessage(err)}`))
+      }
+      client.once('error', onError)
+      client.once('listening', () => { client.removeListener('error', onError); resolve(ok(undefined)) })
+    })
+    if (!listening.ok) {
+      if (!client.destroyed) client.destroy()
+      return listening
+    }
+    return ok(new Engine(client))
+  }
+
+  get port (): number {
+    return this.client.address()?.port ?? 0
+  }
+
+  has (infoHash: string): boolean { return this.entries.has(infoHash) }
+
+  /** Serves data that is already complete (the origin, or a finished recipient). */
+  seed (spec: AddSpec): Result<void> {
+    return this.add(spec, true)
+  }
+
+  /** Downloads into `targets`, keeping the pieces in `bitfield` unless they fail a spot check. */
+  download (spec: AddSpec): Result<void> {
+    return this.add(spec, false)
+  }
+
+  private add (spec: AddSpec, complete: boolean): Result<void> {
+    const { metainfo } = spec
+    if (this.entries.has(metainfo.infoHash)) return fail('duplicate', `${metainfo.name} is already in the engine`)
+    const store: { current?: FileStore } = {}
+    let torrent: TorrentLike
+    try {
+      torrent = this.client.add(metainfo.torrentFile, {
+        path: '/nonexistent-swarmdrop-uses-explicit-targets',
+        store: class extends FileStore {
+          constructor (...args: ConstructorParameters<typeof FileStore>) {
+            super(...args)
+            store.current = this
+          }
+        },
+        storeOpts: { fileStore: { targets: spec.targets, readOnly: complete } },
+        storeCacheSlots: 8,
+        skipVerify: complete,
+        ...(spec.bitfield && !complete ? { bitfield: spec.bitfield } : {}),
+        strategy: 'rarest',
+        // Members cooperate: unchoke every interested member instead of tit-for-tat's 10 slots.
+        uploads: 10_000
+      })
+    } catch (err) {
+      return fail('add', `cannot start ${metainfo.name}: ${errorMessage(err)}`)
+    }
+    const entry: Entry = { torrent, store, metainfo, hashFailures: 0, ready: false }
+    this.entries.set(metainfo.infoHash, entry)
+    const ih = metainfo.infoHash
+    torrent.on('ready', () => { entry.ready = true; this.emit('ready', ih) })
+    torrent.on('verified', (index: number) => { if (entry.ready) this.emit('verified', ih, index) })
+    torrent.on('done', () => this.emit('done', ih))
+    torrent.on('warning', (err: unknown) => {
+      const m = PIECE_FAILED.exec(errorMessage(err))
+      if (m?.[1] !== undefined) {
+        entry.hashFailures++
+        this.emit('hash-failure', ih, Number(m[1]))
+      }
+    })
+    torrent.on('error', (err: unknown) => {
+      this.entries.delete(ih)
+      this.emit('torrent-error', ih, errorMessage(err))
+    })
+    return ok(undefined)
+  }
+
+  /** Dials members that are not connected yet; safe to call repeatedly. */
+  connect (infoHash: string, addresses: readonly string[]): void {
+    const entry = this.entries.get(infoHash)
+    if (!entry || entry.torrent.destroyed || entry.torrent.paused) return
+    if (entry.torrent.infoHash === undefined) {
+      entry.torrent.once('infoHash', () => this.connect(infoHash, addresses))
+      return
+    }
+    const connected = new Set(entry.torrent.wires.map(w => w.remoteAddress))
+    for (const addr of addresses) {
+      const host = addr.slice(0, addr.lastIndexOf(':'))
+      if (!connected.has(host)) entry.torrent.addPeer(addr)
+    }
+  }
+
+  /** Points a running torrent at new file paths (after NAME.part was renamed to NAME). */
+  retarget (infoHash: string, targets: readonly FileStoreTarget[]): void {
+    this.entries.get(infoHash)?.store.current?.retarget(targets)
+  }
+
+  bitfield (infoHash: string): Uint8Array | undefined {
+    return this.entries.get(infoHash)?.torrent.bitfield?.buffer
+  }
+
+  stats (infoHash: string): TransferStats | undefined {
+    const entry = this.entries.get(infoHash)
+    if (!entry) return undefined
+    const t = entry.torrent
+    const m = entry.metainfo
+    let verifiedPieces = 0
+    let verifiedBytes = 0
+    const bf = t.bitfield
+    if (bf) {
+      for (let i = 0; i < m.pieceCount; i++) {
+        if (bf.get(i)) {
+          verifiedPieces++
+          verifiedBytes += i === m.pieceCount - 1 ? m.totalLength - m.pieceLength * (m.pieceCount - 1) : m.pieceLength
+        }
+      }
+    }
+    return {
+      infoHash,
+      ready: entry.ready,
+      done: t.done,
+      paused: t.paused,
+      verifiedPieces,
+      pieceCount: m.pieceCount,
+      verifiedBytes,
+      receivedBytes: t.received,
+      uploadedBytes: t.uploaded,
+      downloadSpeed: t.downloadSpeed,
+      uploadSpeed: t.uploadSpeed,
+      hashFailures: entry.hashFailures,
+      peers: t.wires.map(peerStats)
+    }
+  }
+
+  pause (infoHash: string): void {
+    const t = this.entries.get(infoHash)?.torrent
+    if (!t) return
+    t.pause()
+    for (const w of [...t.wires]) w.destroy()
+  }
+
+  resume (infoHash: string): void {
+    this.entries.get(infoHash)?.torrent.resume()
+  }
+
+  async remove (infoHash: string, deleteData = false): Promise<void> {
+    const entry = this.entries.get(infoHash)
+    if (!entry) return
+    this.entries.delete(infoHash)
+    await new Promise<void>(resolve => entry.torrent.destroy({ destroyStore: deleteData }, () => resolve()))
+  }
+
+  get rates (): { upload: number; download: number } {
+    return { upload: this.client.uploadSpeed, download: this.client.downloadSpeed }
+  }
+
+  setLimits (uploadLimit: number | undefined, downloadLimit: number | undefined): void {
+    this.client.throttleUpload(uploadLimit && uploadLimit > 0 ? uploadLimit : -1)
+    this.client.throttleDownload(downloadLimit && downloadLimit > 0 ? downloadLimit : -1)
+  }
+
+  async stop (): Promise<void> {
+    this.entries.clear()
+    if (this.client.destroyed) return
+    await new Promise<void>(resolve => this.client.destroy(() => resolve()))
+  }
+}
+
+function peerStats (w: WireLike): PeerStats {
+  return {
+    address: `${w.remoteAddress ?? '?'}:${w.remotePort ?? 0}`,
+    downloadSpeed: w.downloadSpeed(),
+    uploadSpeed: w.uploadSpeed(),
+    downloaded: w.downloaded,
+    uploaded: w.uploaded
+  }
+}

@@ -1,0 +1,233 @@
+// The chunk store WebTorrent reads and writes pieces through. It maps the piece stream onto an
+// explicit list of target files (so a recipient writes NAME.part/... and the origin serves the
+// person's own files, opened read-only so a bug can never modify a source), and keeps at most
+// MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them.
+import { close, constants, mkdir, open, read, rm, write } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
+
+export interface FileStoreTarget { readonly path: string; readonly length: number; readonly offset: number }
+
+export interface FileStoreOptions {
+  readonly targets: readonly FileStoreTarget[]
+  readonly readOnly: boolean
+  /** Observer for every failed disk operation (ENOSPC included), before WebTorrent sees it. */
+  readonly onIoError?: (err: NodeJS.ErrnoException, op: 'read' | 'write') => void
+}
+
+const MAX_OPEN = 128
+
+interface OpenFile { fd: Promise<number>; users: number; lastUse: number; closeWhenIdle: boolean }
+
+export function isFileStoreOptions (value: unknown): value is FileStoreOptions {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { targets?: unknown }).targets)
+}
+
+export class FileStore implements ChunkStore {
+  readonly chunkLength: number
+  private targets: readonly FileStoreTarget[]
+  private readOnly: boolean
+  private readonly onIoError: FileStoreOptions['onIoError']
+  private readonly totalLength: number
+  private readonly open = new Map<string, OpenFile>()
+  private closed = false
+
+  constructor (chunkLength: number, opts: ChunkStoreOptions) {
+    const own = opts.fileStore
+    if (!isFileStoreOptions(own)) throw new Error('FileStore needs storeOpts.fileStore with targets')
+    this.chunkLength = chunkLength
+    this.targets = own.targets.filter(t => t.length > 0)
+    this.readOnly = own.readOnly
+    this.onIoError = own.onIoError
+    this.totalLength = own.targets.reduce((s, t) => s + t.length, 0)
+  }
+
+  put (index: number, buf: Uint8Array, cb: Callback = noop): void {
+    if (this.closed) return queueMicrotask(() => cb(new Error('Storage is closed')))
+    if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
+    const start = index * this.chunkLength
+    this.eachSegment(start, buf.length, (target, fileOffset, bufOffset, length, done) => {
+      this.withFd(target.path, (err, fd, release) => {
+        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
+        writeFully(fd, buf, bufOffset, length, fileOffset, e => { release(); done(e) })
+      })
+    }, err => {
+      if (err) this.onIoError?.(err, 'write')
+      cb(err)
+    })
+  }
+
+  get (index: number, optsOrCb: { offset?: number; length?: number } | null | undefined | Callback<Uint8Array>, maybeCb?: Callback<Uint8Array>): void {
+    // abstract-chunk-store allows get(index, cb); WebTorrent uses both forms.
+    const opts = typeof optsOrCb === 'function' ? undefined : optsOrCb
+    const cb = typeof optsOrCb === 'function' ? optsOrCb : maybeCb
+    if (cb === undefined) return
+    if (this.closed) return queueMicrotask(() => cb(new Error('Storage is closed')))
+    const pieceStart = index * this.chunkLength
+    const pieceLength = Math.min(this.chunkLength, this.totalLength - pieceStart)
+    const offset = opts?.offset ?? 0
+    const length = opts?.length ?? pieceLength - offset
+    if (pieceLength <= 0 || offset < 0 || length < 0 || offset + length > pieceLength) {
+      return queueMicrotask(() => cb(new Error(`read outside piece ${index}`)))
+    }
+    const out = Buffer.allocUnsafe(length)
+    this.eachSegment(pieceStart + offset, length, (target, fileOffset, bufOffset, segLength, done) => {
+      this.withFd(target.path, (err, fd, release) => {
+        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
+        readFully(fd, out, bufOffset, segLength, fileOffset, e => { release(); done(e) })
+      })
+    }, err => {
+      if (err) {
+        if (err.code !== 'ENOENT') this.onIoError?.(err, 'read')
+        return cb(err)
+      }
+      cb(null, out)
+    })
+  }
+
+  /**
+   * Serves the same bytes from new paths, read-only from now on. Called synchronously right after
+   * the finished NAME.part was renamed, so no operation can open the old path in between;
+   * descriptors already open keep pointing at the same (renamed) files.
+   */
+  retarget (targets: readonly FileStoreTarget[]): void {
+    this.targets = targets.filter(t => t.length > 0)
+    this.readOnly = true
+    const all = [...this.open.values()]
+    this.open.clear()
+    for (const f of all) this.retire(f)
+  }
+
+  close (cb: Callback = noop): void {
+    if (this.closed) return queueMicrotask(() => cb(null))
+    this.closed = true
+    const all = [...this.open.values()]
+    this.open.clear()
+    for (const f of all) this.retire(f)
+    queueMicrotask(() => cb(null))
+  }
+
+  destroy (cb: Callback = noop): void {
+    this.close(() => {
+      if (this.readOnly) return cb(null)
+      Promise.allSettled(this.targets.map(t => new Promise<void>(resolve => rm(t.path, { force: true }, () => resolve()))))
+        .then(() => cb(null), () => cb(null))
+    })
+  }
+
+  /** Calls `fn` for every file segment of the byte range, in parallel; `done` once all finish. */
+  private eachSegment (
+    start: number,
+    length: number,
+    fn: (t: FileStoreTarget, fileOffset: number, bufOffset: number, length: number, done: (err: NodeJS.ErrnoException | null) => void) => void,
+    done: (err: NodeJS.ErrnoException | null) => void
+  ): void {
+    const end = start + length
+    const segments: Array<[FileStoreTarget, number, number, number]> = []
+    for (let i = this.firstTargetAt(start); i < this.targets.length; i++) {
+      const t = this.targets[i]
+      if (t === undefined || t.offset >= end) break
+      const from = Math.max(start, t.offset)
+      const to = Math.min(end, t.offset + t.length)
+      if (to > from) segments.push([t, from - t.offset, from - start, to - from])
+    }
+    if (segments.length === 0) return queueMicrotask(() => done(Object.assign(new Error('range outside the files'), { code: 'ERANGE' })))
+    let pending = segments.length
+    let failed = false
+    for (const [t, fileOffset, bufOffset, segLength] of segments) {
+      fn(t, fileOffset, bufOffset, segLength, err => {
+        if (failed) return
+        if (err) { failed = true; return done(err) }
+        if (--pending === 0) done(null)
+      })
+    }
+  }
+
+  private firstTargetAt (position: number): number {
+    let lo = 0
+    let hi = this.targets.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      const t = this.targets[mid]
+      if (t !== undefined && t.offset <= position) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  /**
+   * Lends a descriptor for one I/O operation; `release` must be called when it completes, and a
+   * descriptor is closed only when nobody holds it (closing under an in-flight read could let the
+   * number be reused by another file).
+   */
+  private withFd (path: string, cb: (err: NodeJS.ErrnoException | null, fd: number | undefined, release: () => void) => void): void {
+    let entry = this.open.get(path)
+    if (!entry) {
+      this.evictIdle()
+      entry = { fd: this.openFile(path), users: 0, lastUse: 0, closeWhenIdle: false }
+      this.open.set(path, entry)
+    }
+    const e = entry
+    e.users++
+    e.lastUse = performance.now()
+    const release = (): void => {
+      e.users--
+      if (e.users === 0 && e.closeWhenIdle) e.fd.then(closeQuietly, noop)
+    }
+    e.fd.then(fd => cb(null, fd, release), (err: NodeJS.ErrnoException) => {
+      if (this.open.get(path) === e) this.open.delete(path) // let a later call retry
+      release()
+      cb(err, undefined, noop)
+    })
+  }
+
+  private retire (f: OpenFile): void {
+    f.closeWhenIdle = true
+    if (f.users === 0) f.fd.then(closeQuietly, noop)
+  }
+
+  private openFile (path: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (this.readOnly) {
+        open(path, constants.O_RDONLY, (err, fd) => err ? reject(err) : resolve(fd))
+        return
+      }
+      mkdir(dirname(path), { recursive: true }, mkErr => {
+        if (mkErr) return reject(mkErr)
+        // O_CREAT without O_TRUNC: resuming must keep what earlier runs wrote.
+        open(path, constants.O_RDWR | constants.O_CREAT, 0o644, (err, fd) => err ? reject(err) : resolve(fd))
+      })
+    })
+  }
+
+  private evictIdle (): void {
+    if (this.open.size < MAX_OPEN) return
+    let oldest: [string, OpenFile] | undefined
+    for (const item of this.open) {
+      if (item[1].users === 0 && (oldest === undefined || item[1].lastUse < oldest[1].lastUse)) oldest = item
+    }
+    if (!oldest) return
+    this.open.delete(oldest[0])
+    this.retire(oldest[1])
+  }
+}
+
+function writeFully (fd: number, buf: Uint8Array, bufOffset: number, length: number, position: number, done: (err: NodeJS.ErrnoException | null) => void): void {
+  write(fd, buf, bufOffset, length, position, (err, written) => {
+    if (err) return done(err)
+    if (written < length) return writeFully(fd, buf, bufOffset + written, length - written, position + written, done)
+    done(null)
+  })
+}
+
+function readFully (fd: number, buf: Buffer, bufOffset: number, length: number, position: number, done: (err: NodeJS.ErrnoException | null) => void): void {
+  read(fd, buf, bufOffset, length, position, (err, got) => {
+    if (err) return done(err)
+    if (got === 0) return done(Object.assign(new Error('file is shorter than expected'), { code: 'ENOENT' }))
+    if (got < length) return readFully(fd, buf, bufOffset + got, length - got, position + got, done)
+    done(null)
+  })
+}
+
+function closeQuietly (fd: number): void { close(fd, noop) }
+function noop (): void {}

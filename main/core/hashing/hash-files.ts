@@ -1,0 +1,126 @@
+// Hashing a distribution's files off the main thread, at the speed of the cores: the BitTorrent v1
+// piece hashes and each file's SHA-256 in one read pass for the sender, and SHA-256 alone for a
+// receiver's final check. The main thread only starts threads and receives progress and results.
+import { availableParallelism } from 'node:os'
+import { isAbsolute } from 'node:path'
+import { fail, ok, type Result } from '../result.js'
+import { runHashJob, type ReaderPlan } from './hash-job.js'
+
+export { choosePieceLength, MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from './piece-length.js'
+
+export interface SourceFile {
+  readonly path: string // absolute
+  readonly length: number // expected size in bytes; a file of another size fails the job
+}
+
+export interface HashProgress { readonly bytesDone: number; readonly bytesTotal: number }
+
+export interface HashOptions {
+  /** Called at most ~10 times a second, and once with bytesDone === bytesTotal on success. */
+  readonly onProgress?: (p: HashProgress) => void
+  /** Aborting stops every thread and makes the result a failure with code 'aborted'. */
+  readonly signal?: AbortSignal
+  /** Threads to use in all (default: os.availableParallelism()). */
+  readonly threads?: number
+}
+
+export interface PieceHashes {
+  /** 20 bytes (SHA-1) per piece, concatenated: the metainfo's `pieces`. */
+  readonly pieces: Buffer
+  /** Lowercase hex SHA-256 of each file, in the order given. */
+  readonly fileSha256: readonly string[]
+}
+
+// Measured on 2 cores (SHA-NI): 4 MiB chunks, one read ahead and a few buffers per piece thread
+// keep both cores busy; larger chunks or more buffers measured no faster (see
+// test/unit/hashing/hash-speed.manual.ts).
+const TUNE = JSON.parse(process.env.SWARMDROP_HASH_TUNING ?? '{}') as Record<string, number>
+const CHUNK_BYTES = (TUNE.chunk ?? 4) * 1024 * 1024
+const READ_AHEAD = TUNE.ahead ?? 1
+const MEMORY_BUDGET = (TUNE.budget ?? 64) * 1024 * 1024
+// SHA-256 of the stream runs on one thread, and one SHA-1 thread hashes at least as fast as that
+// on every CPU we know; a few more absorb scheduling jitter, more would only hold memory.
+const MAX_PIECE_THREADS = TUNE.pt ?? 3
+
+/**
+ * Piece hashes (SHA-1 of each `pieceLength` bytes of the files concatenated in order; the last
+ * piece may be shorter) and each file's SHA-256, reading every byte once.
+ */
+export async function hashForTorrent (files: readonly SourceFile[], pieceLength: number, opts: HashOptions = {}): Promise<Result<PieceHashes>> {
+  if (!Number.isSafeInteger(pieceLength) || pieceLength <= 0) return fail('bad-input', `piece length must be a positive integer, not ${pieceLength}`)
+  const bad = checkFiles(files)
+  if (bad !== undefined) return bad
+  if (files.length === 0) return ok({ pieces: Buffer.alloc(0), fileSha256: [] })
+  const threads = threadCount(opts.threads)
+  // With one thread the reader hashes pieces itself; otherwise it keeps the SHA-256 and the others
+  // take the SHA-1s.
+  const pieceThreads = Math.min(threads - 1, MAX_PIECE_THREADS)
+  const chunkLength = pieceLength * Math.max(1, Math.floor(CHUNK_BYTES / pieceLength))
+  const wanted = TUNE.buffers ?? (2 * pieceThreads + READ_AHEAD + 2)
+  const affordable = Math.floor(MEMORY_BUDGET / chunkLength)
+  const bufferCount = Math.max(READ_AHEAD + 2, Math.min(wanted, affordable))
+  const plan: ReaderPlan = { files, pieceLength, chunkLength, bufferCount, readAhead: READ_AHEAD, pieceThreads }
+  const r = await runHashJob([plan], opts)
+  if (!r.ok) return r
+  const only = r.value[0]
+  if (only === undefined || only.pieces === null) return fail('worker-failed', 'the reading thread returned no piece hashes')
+  return ok({ pieces: only.pieces, fileSha256: only.fileSha256 })
+}
+
+/**
+ * Lowercase hex SHA-256 of each file, for a receiver comparing with the sender's. Different files
+ * are hashed on different threads; one file is inherently one thread's work.
+ */
+export async function sha256OfFiles (files: readonly SourceFile[], opts: HashOptions = {}): Promise<Result<readonly string[]>> {
+  const bad = checkFiles(files)
+  if (bad !== undefined) return bad
+  if (files.length === 0) return ok([])
+  const groups = spreadFiles(files, threadCount(opts.threads))
+  const plans: ReaderPlan[] = groups.map(indices => ({
+    files: indices.map(i => files[i] as SourceFile),
+    pieceLength: null,
+    chunkLength: CHUNK_BYTES,
+    bufferCount: READ_AHEAD + 1,
+    readAhead: READ_AHEAD,
+    pieceThreads: 0
+  }))
+  const r = await runHashJob(plans, opts)
+  if (!r.ok) return r
+  const out = new Array<string>(files.length).fill('')
+  groups.forEach((indices, g) => {
+    const digests = r.value[g]?.fileSha256 ?? []
+    indices.forEach((fileIndex, k) => { out[fileIndex] = digests[k] ?? '' })
+  })
+  return ok(out)
+}
+
+function threadCount (requested: number | undefined): number {
+  if (requested === undefined || !Number.isFinite(requested)) return availableParallelism()
+  return Math.max(1, Math.floor(requested))
+}
+
+function checkFiles (files: readonly SourceFile[]): Result<never> | undefined {
+  for (const f of files) {
+    if (!isAbsolute(f.path)) return fail('bad-input', `${f.path}: not an absolute path`)
+    if (!Number.isSafeInteger(f.length) || f.length < 0) return fail('bad-input', `${f.path}: invalid length ${f.length}`)
+  }
+  return undefined
+}
+
+/**
+ * Splits file indices into at most `threads` groups of about equal bytes (largest file first onto
+ * the lightest group); each group keeps the given order so its reads stay sequential.
+ */
+function spreadFiles (files: readonly SourceFile[], threads: number): number[][] {
+  const nonEmpty = files.filter(f => f.length > 0).length
+  const groups: { indices: number[], bytes: number }[] = Array.from({ length: Math.max(1, Math.min(threads, nonEmpty)) }, () => ({ indices: [], bytes: 0 }))
+  const bySize = files.map((f, i) => i).sort((a, b) => (files[b]?.length ?? 0) - (files[a]?.length ?? 0))
+  for (const i of bySize) {
+    let lightest = groups[0]
+    for (const g of groups) if (lightest === undefined || g.bytes < lightest.bytes) lightest = g
+    if (lightest === undefined) break
+    lightest.indices.push(i)
+    lightest.bytes += files[i]?.length ?? 0
+  }
+  return groups.map(g => g.indices.sort((a, b) => a - b))
+}

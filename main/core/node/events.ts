@@ -1,0 +1,50 @@
+// Everything a device does that a person or a script may want to follow. The agent prints these
+// (one JSON object per line with --json); the desktop app turns them into UI state.
+import type { Peer } from '../discovery/peer-info.js'
+import type { RecipientStatus } from '../distributions/records.js'
+
+export interface HashingEvent { readonly jobId: string; readonly path: string; readonly bytesDone: number; readonly bytesTotal: number }
+
+export interface OfferSummary {
+  readonly offerId: string
+  readonly infoHash: string
+  readonly name: string
+  readonly totalLength: number
+  readonly fileCount: number
+  readonly sha256: string
+  readonly sender: { readonly id: string; readonly name: string; readonly address: string }
+  readonly receivedAt: string
+}
+
+export interface ProgressEvent {
+  readonly infoHash: string
+  readonly name: string
+  readonly role: 'origin' | 'recipient'
+  readonly state: string
+  readonly verifiedPieces: number
+  readonly pieceCount: number
+  readonly verifiedBytes: number
+  readonly totalLength: number
+  readonly downloadSpeed: number
+  readonly uploadSpeed: number
+  readonly uploadedBytes: number
+  readonly peers: number
+}
+
+export interface NodeEvents {
+  'peer-up': [peer: Peer]
+  'peer-down': [peer: Peer]
+  hashing: [e: HashingEvent]
+  'distribution-created': [e: { infoHash: string; name: string; totalLength: number; sha256: string; seconds: number }]
+  'offer-received': [offer: OfferSummary, decision: 'accepted' | 'declined' | 'pending']
+  'offer-accepted': [offer: OfferSummary]
+  'offer-declined': [offer: OfferSummary, reason: string]
+  'recipient-update': [e: { infoHash: string; name: string; recipient: RecipientStatus }]
+  progress: [e: ProgressEvent]
+  verified: [e: { infoHash: string; name: string; sha256: string; path: string }]
+  failed: [e: { infoHash: string; name: string; reason: string }]
+  'hash-failure': [e: { infoHash: string; piece: number }]
+  warning: [message: string]
+}
+
+export type NodeEventName = keyof NodeEvents

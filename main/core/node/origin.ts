@@ -1,0 +1,169 @@
+// The sending half of a device: makes distributions from paths, seeds them, offers them to
+// chosen machines, and follows each recipient through the reports they send back.
+import { randomUUID } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { requestJson, errorBodyMessage } from '../control/http-client.js'
+import type { Peer } from '../discovery/peer-info.js'
+import { createDistribution } from '../distributions/create.js'
+import { TERMINAL_RECIPIENT_STATES, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
+import { fail, ok, type Result } from '../result.js'
+import { parseOfferReply, PROTOCOL, type Member, type Offer, type Report } from '../protocol/messages.js'
+import type { Metainfo } from '../torrent/metainfo.js'
+import { CREATED_BY } from '../version.js'
+import type { NodeContext } from './context.js'
+import type { HashingEvent } from './events.js'
+
+export class Origin {
+  private readonly jobs = new Map<string, HashingEvent>()
+
+  constructor (private readonly ctx: NodeContext) {}
+
+  hashingJobs (): HashingEvent[] { return [...this.jobs.values()] }
+
+  async create (path: string): Promise<Result<OriginRecord>> {
+    const jobId = randomUUID()
+    let lastEmit = 0
+    const job = (bytesDone: number, bytesTotal: number): void => {
+      const e = { jobId, path, bytesDone, bytesTotal }
+      this.jobs.set(jobId, e)
+      const now = Date.now()
+      if (now - lastEmit >= 250 || bytesDone === bytesTotal) { lastEmit = now; this.ctx.events.emit('hashing', e) }
+    }
+    const created = await createDistribution(path, {
+      createdBy: CREATED_BY,
+      onScanned: s => job(0, s.totalLength),
+      onProgress: p => job(p.bytesDone, p.bytesTotal)
+    })
+    this.jobs.delete(jobId)
+    if (!created.ok) return created
+    const { metainfo, source, sha256 } = created.value
+    const existing = this.ctx.registry.get(metainfo.infoHash)
+    if (existing?.role === 'origin' && this.ctx.engine.has(metainfo.infoHash)) return ok(existing)
+    const record: OriginRecord = {
+      role: 'origin',
+      infoHash: metainfo.infoHash,
+      name: metainfo.name,
+      isFolder: metainfo.isFolder,
+      totalLength: metainfo.totalLength,
+      pieceLength: metainfo.pieceLength,
+      pieceCount: metainfo.pieceCount,
+      fileCount: metainfo.files.length,
+      sha256,
+      createdAt: new Date().toISOString(),
+      state: 'seeding',
+      parentDir: source.parentDir,
+      sources: source.entries.map(e => ({ absolutePath: e.absolutePath, length: e.length, mtimeMs: e.mtimeMs })),
+      recipients: existing?.role === 'origin' ? existing.recipients : [],
+      members: existing?.role === 'origin' ? existing.members : []
+    }
+    await this.ctx.registry.saveTorrent(metainfo)
+    await this.ctx.registry.put(record)
+    const seeded = this.seed(record, metainfo)
+    if (!seeded.ok) return seeded
+    this.ctx.events.emit('distribution-created', { infoHash: record.infoHash, name: record.name, totalLength: record.totalLength, sha256, seconds: created.value.seconds })
+    return ok(record)
+  }
+
+  /** Starts serving an origin record; refuses (and marks stale) if a source file changed. */
+  async resume (record: OriginRecord, metainfo: Metainfo): Promise<Result<void>> {
+    for (const s of record.sources) {
+      const st = await stat(s.absolutePath).catch(() => undefined)
+      if (!st || st.size !== s.length || Math.abs(st.mtimeMs - s.mtimeMs) > 1) {
+        const reason = st ? `${s.absolutePath} changed since it was shared` : `${s.absolutePath} is missing`
+        await this.ctx.registry.update<OriginRecord>(record.infoHash, r => ({ ...r, state: 'stale', reason }))
+        return fail('stale', reason)
+      }
+    }
+    return this.seed(record, metainfo)
+  }
+
+  private seed (record: OriginRecord, metainfo: Metainfo): Result<void> {
+    const targets = metainfo.files.map((f, i) => ({ path: record.sources[i]?.absolutePath ?? '', length: f.length, offset: f.offset }))
+    return this.ctx.engine.seed({ metainfo, targets })
+  }
+
+  /** Offers a distribution to the given devices (all must be on the LAN now). */
+  async offer (infoHash: string, peers: readonly Peer[]): Promise<Result<readonly RecipientStatus[]>> {
+    const record = this.ctx.registry.get(infoHash)
+    if (record?.role !== 'origin') return fail('unknown-distribution', `no distribution ${infoHash} to offer`)
+    if (record.state === 'stale') return fail('stale', `${record.name} cannot be offered: ${record.reason ?? 'its source changed'}`)
+    const torrent = await this.ctx.registry.loadTorrent(infoHash)
+    if (!torrent.ok) return torrent
+    const me = this.ctx.identity
+    const settings = this.ctx.settings()
+    const previous = record.members.filter(m => m.id !== me.id && !peers.some(p => p.id === m.id))
+    const members: Member[] = [
+      { id: me.id, name: settings.name, address: null, btPort: this.ctx.engine.port },
+      ...previous,
+      ...peers.map(p => ({ id: p.id, name: p.name, address: p.address, btPort: p.btPort }))
+    ]
+    const offer: Offer = {
+      protocol: PROTOCOL,
+      offerId: randomUUID(),
+      sender: { id: me.id, name: settings.name, publicKey: me.publicKeyPem, controlPort: this.ctx.controlPort(), btPort: this.ctx.engine.port },
+      infoHash,
+      name: record.name,
+      totalLength: record.totalLength,
+      sha256: record.sha256,
+      files: torrent.value.files.map(f => ({ path: f.path.join('/'), length: f.length })),
+      torrent: torrent.value.torrentFile.toString('base64'),
+      members,
+      createdAt: new Date().toISOString()
+    }
+    const now = (): string => new Date().toISOString()
+    const fresh = peers.map((p): RecipientStatus => ({
+      id: p.id, name: p.name, address: p.address, state: 'offering', verifiedPieces: 0, verifiedBytes: 0, downloadSpeed: 0, uploadedBytes: 0, hashFailures: 0, updatedAt: now()
+    }))
+    await this.ctx.registry.update<OriginRecord>(infoHash, r => ({
+      ...r,
+      members,
+      recipients: [...r.recipients.filter(x => !peers.some(p => p.id === x.id)), ...fresh]
+    }))
+    const results = await Promise.all(peers.map(async (p): Promise<RecipientStatus> => {
+      const sent = await requestJson('POST', `http://${p.address}:${p.controlPort}/v1/offers`, offer, { timeoutMs: 15_000 })
+      const base = fresh.find(f => f.id === p.id) as RecipientStatus
+      if (!sent.ok) return { ...base, state: 'unreachable', reason: sent.error.message, updatedAt: now() }
+      if (sent.value.status !== 200) return { ...base, state: 'failed', reason: errorBodyMessage(sent.value), updatedAt: now() }
+      const reply = parseOfferReply(sent.value.body)
+      if (!reply.ok) return { ...base, state: 'failed', reason: reply.error.message, updatedAt: now() }
+      const state = reply.value.decision
+      return { ...base, state, ...(reply.value.reason ? { reason: reply.value.reason } : {}), updatedAt: now() }
+    }))
+    for (const r of results) await this.setRecipient(infoHash, r, true)
+    return ok(results)
+  }
+
+  /** A recipient's report: accepted only from a device the distribution was offered to. */
+  async report (report: Report, remoteAddress: string): Promise<Result<void>> {
+    const record = this.ctx.registry.get(report.infoHash)
+    if (record?.role !== 'origin') return fail('unknown-distribution', `no distribution ${report.infoHash} here`)
+    const current = record.recipients.find(r => r.id === report.from)
+    if (!current) return fail('forbidden', `device ${report.from} was not offered ${record.name}`)
+    if (current.address !== remoteAddress) return fail('forbidden', `report for ${current.name} came from ${remoteAddress}, not ${current.address}`)
+    // A late report must not undo a final state ("verified" stays verified).
+    if (TERMINAL_RECIPIENT_STATES.includes(current.state) && current.state !== 'failed' && report.state !== 'verified') return ok(undefined)
+    const next: RecipientStatus = {
+      ...current,
+      state: report.state,
+      verifiedPieces: report.verifiedPieces,
+      verifiedBytes: report.verifiedBytes,
+      downloadSpeed: report.downloadSpeed,
+      uploadedBytes: report.uploadedBytes,
+      hashFailures: report.hashFailures,
+      ...(report.sha256 ? { sha256: report.sha256 } : {}),
+      ...(report.bitfield ? { bitfield: report.bitfield } : {}),
+      ...(report.reason ? { reason: report.reason } : {}),
+      updatedAt: new Date().toISOString()
+    }
+    await this.setRecipient(report.infoHash, next, next.state !== current.state)
+    return ok(undefined)
+  }
+
+  private async setRecipient (infoHash: string, status: RecipientStatus, persist: boolean): Promise<void> {
+    const updated = await this.ctx.registry.update<OriginRecord>(infoHash, r => ({
+      ...r,
+      recipients: r.recipients.map(x => x.id === status.id ? status : x)
+    }), persist)
+    if (updated) this.ctx.events.emit('recipient-update', { infoHash, name: updated.name, recipient: status })
+  }
+}

@@ -1,0 +1,342 @@
+// The receiving half of a device: judges incoming offers by policy, downloads accepted ones as
+// NAME.part while reporting to the sender, re-checks the whole SHA-256 at the end, renames to
+// NAME, and keeps seeding to the other members.
+import { mkdir, stat, statfs } from 'node:fs/promises'
+import { join } from 'node:path'
+import { requestJson } from '../control/http-client.js'
+import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.js'
+import type { RecipientRecord } from '../distributions/records.js'
+import type { FileStoreTarget } from '../engine/file-store.js'
+import { errorMessage, fail, ok, type Result } from '../result.js'
+import { PROTOCOL, type Member, type Offer, type OfferReply, type Report, type ReportState } from '../protocol/messages.js'
+import type { PieceJournal } from '../store/piece-journal.js'
+import { contentSha256 } from '../torrent/content-hash.js'
+import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
+import type { NodeContext } from './context.js'
+import type { OfferSummary } from './events.js'
+
+interface PendingOffer { readonly offer: Offer; readonly metainfo: Metainfo; readonly summary: OfferSummary; readonly timer: NodeJS.Timeout }
+
+interface Active {
+  readonly record: () => RecipientRecord
+  readonly metainfo: Metainfo
+  readonly journal: PieceJournal
+  readonly timer: NodeJS.Timeout
+  lastReport: number
+  ticks: number
+}
+
+const PENDING_OFFER_TTL_MS = 10 * 60_000
+const REPORT_INTERVAL_MS = 1_000
+const MESH_INTERVAL_MS = 3_000
+
+export class Recipient {
+  private readonly pending = new Map<string, PendingOffer>()
+  private readonly active = new Map<string, Active>()
+
+  constructor (private readonly ctx: NodeContext) {
+    ctx.engine.on('verified', (ih, index) => this.active.get(ih)?.journal.record(index))
+    ctx.engine.on('ready', ih => { void this.onReady(ih) })
+    ctx.engine.on('done', ih => { void this.onDone(ih) })
+    ctx.engine.on('torrent-error', (ih, message) => { void this.onEngineError(ih, message) })
+  }
+
+  pendingOffers (): OfferSummary[] { return [...this.pending.values()].map(p => p.summary) }
+
+  /** An offer arrived from `remoteAddress`; answers at once (accepted, declined or pending). */
+  async receive (offer: Offer, remoteAddress: string): Promise<Result<OfferReply>> {
+    const checked = this.check(offer)
+    if (!checked.ok) return checked
+    const metainfo = checked.value
+    const me = this.ctx.identity.id
+    const summary: OfferSummary = {
+      offerId: offer.offerId,
+      infoHash: offer.infoHash,
+      name: offer.name,
+      totalLength: offer.totalLength,
+      fileCount: metainfo.files.length,
+      sha256: offer.sha256,
+      sender: { id: offer.sender.id, name: offer.sender.name, address: remoteAddress },
+      receivedAt: new Date().toISOString()
+    }
+    const existing = this.ctx.registry.get(offer.infoHash)
+    if (existing?.role === 'recipient' && existing.state !== 'failed') {
+      // Offered again (a re-send, or the sender restarted): keep going with what we have.
+      await this.ctx.registry.update<RecipientRecord>(offer.infoHash, r => ({ ...r, members: this.resolveMembers(offer, remoteAddress) }))
+      this.ctx.events.emit('offer-received', summary, 'accepted')
+      return ok({ decision: 'accepted' })
+    }
+    if (existing?.role === 'origin') return ok({ decision: 'declined', reason: 'this device is the origin of that distribution' })
+    if (!offer.members.some(m => m.id === me)) return fail('bad-request', 'this device is not a member of the offered swarm')
+
+    const policy = this.ctx.settings().accept
+    const trusted = this.ctx.trust.has(offer.sender.id)
+    if (policy === 'all' || (policy === 'trusted' && trusted)) {
+      this.ctx.events.emit('offer-received', summary, 'accepted')
+      const started = await this.start(offer, metainfo, remoteAddress, summary)
+      if (!started.ok) {
+        this.ctx.events.emit('offer-declined', summary, started.error.message)
+        return ok({ decision: 'declined', reason: started.error.message })
+      }
+      return ok({ decision: 'accepted' })
+    }
+    const timer = setTimeout(() => { void this.decline(offer.offerId, 'nobody accepted the offer in time') }, PENDING_OFFER_TTL_MS)
+    timer.unref()
+    this.pending.get(offer.offerId)?.timer.close()
+    this.pending.set(offer.offerId, { offer, metainfo, summary, timer })
+    this.ctx.events.emit('offer-received', summary, 'pending')
+    return ok({ decision: 'pending' })
+  }
+
+  async accept (offerId: string, opts: { downloadsDir?: string; alwaysTrust?: boolean } = {}): Promise<Result<RecipientRecord>> {
+    const p = this.pending.get(offerId)
+    if (!p) return fail('unknown-offer', `no pending offer ${offerId}`)
+    if (opts.alwaysTrust) await this.ctx.trust.trust(p.offer.sender.id, p.offer.sender.name)
+    const started = await this.start(p.offer, p.metainfo, p.summary.sender.address, p.summary, opts.downloadsDir)
+    if (!started.ok) return started
+    this.pending.delete(offerId)
+    clearTimeout(p.timer)
+    return started
+  }
+
+  async decline (offerId: string, reason = 'declined by the recipient'): Promise<Result<void>> {
+    const p = this.pending.get(offerId)
+    if (!p) return fail('unknown-offer', `no pending offer ${offerId}`)
+    this.pending.delete(offerId)
+    clearTimeout(p.timer)
+    this.ctx.events.emit('offer-declined', p.summary, reason)
+    await this.sendReport(p.offer.sender.controlPort, p.summary.sender.address, this.reportBody(p.offer.infoHash, 'declined', p.metainfo, { reason }))
+    return ok(undefined)
+  }
+
+  /** Picks up a download or a finished copy after a restart. */
+  async resume (record: RecipientRecord, metainfo: Metainfo): Promise<Result<void>> {
+    if (record.state === 'failed') return ok(undefined)
+    if (record.state === 'verified') {
+      const targets = this.targets(record, metainfo, false)
+      for (const t of targets) {
+        const st = await stat(t.path).catch(() => undefined)
+        if (!st || st.size !== t.length) {
+          await this.setState(record.infoHash, 'failed', `${t.path} was moved or changed after it was verified`)
+          return fail('stale', `${t.path} was moved or changed`)
+        }
+      }
+      return this.ctx.engine.seed({ metainfo, targets })
+    }
+    return this.run(record, metainfo)
+  }
+
+  async stop (): Promise<void> {
+    for (const p of this.pending.values()) clearTimeout(p.timer)
+    for (const a of this.active.values()) {
+      clearInterval(a.timer)
+      await a.journal.close()
+    }
+    this.active.clear()
+  }
+
+  private check (offer: Offer): Result<Metainfo> {
+    const parsed = parseTorrentFile(Buffer.from(offer.torrent, 'base64'))
+    if (!parsed.ok) return fail(parsed.error.code === 'unsafe-path' ? 'unsafe-path' : 'bad-request', `offered torrent refused: ${parsed.error.message}`)
+    const m = parsed.value
+    if (m.infoHash !== offer.infoHash) return fail('mismatch', 'offer infoHash does not match its torrent')
+    if (m.name !== offer.name || m.totalLength !== offer.totalLength) return fail('mismatch', 'offer name or size does not match its torrent')
+    if (m.files.some(f => f.sha256 === undefined)) return fail('bad-request', 'offered torrent has no SHA-256 for every file')
+    const expected = contentSha256(m.isFolder, m.files.map(f => ({ path: f.path, sha256: f.sha256 ?? '' })))
+    if (expected !== offer.sha256) return fail('mismatch', 'offer SHA-256 does not match its torrent')
+    return ok(m)
+  }
+
+  private resolveMembers (offer: Offer, senderAddress: string): Member[] {
+    return offer.members.map(m => m.id === offer.sender.id ? { ...m, address: senderAddress } : m)
+  }
+
+  private async start (offer: Offer, metainfo: Metainfo, senderAddress: string, summary: OfferSummary, downloadsDir?: string): Promise<Result<RecipientRecord>> {
+    const dir = downloadsDir ?? this.ctx.settings().downloadsDir
+    try {
+      await mkdir(dir, { recursive: true })
+    } catch (err) {
+      return fail('no-folder', `cannot use ${dir}: ${errorMessage(err)}`)
+    }
+    const free = await freeBytes(dir)
+    if (free !== undefined && free < metainfo.totalLength) {
+      return fail('no-space', `not enough space in ${dir}: ${metainfo.totalLength} bytes needed, ${free} free`)
+    }
+    const finalName = await unusedName(dir, metainfo.name)
+    const record: RecipientRecord = {
+      role: 'recipient',
+      infoHash: metainfo.infoHash,
+      name: metainfo.name,
+      isFolder: metainfo.isFolder,
+      totalLength: metainfo.totalLength,
+      pieceLength: metainfo.pieceLength,
+      pieceCount: metainfo.pieceCount,
+      fileCount: metainfo.files.length,
+      sha256: offer.sha256,
+      createdAt: new Date().toISOString(),
+      state: 'downloading',
+      offerId: offer.offerId,
+      sender: { id: offer.sender.id, name: offer.sender.name, address: senderAddress, controlPort: offer.sender.controlPort },
+      members: this.resolveMembers(offer, senderAddress),
+      downloadsDir: dir,
+      finalName
+    }
+    await this.ctx.registry.saveTorrent(metainfo)
+    await this.ctx.registry.put(record)
+    this.ctx.events.emit('offer-accepted', summary)
+    const running = await this.run(record, metainfo)
+    if (!running.ok) return running
+    void this.report(record.infoHash, 'accepted')
+    return ok(record)
+  }
+
+  private async run (record: RecipientRecord, metainfo: Metainfo): Promise<Result<void>> {
+    const journal = this.ctx.registry.journal(record.infoHash, metainfo.pieceCount)
+    const bitfield = journal.count > 0 ? journal.bitfield : undefined
+    const added = this.ctx.engine.download({ metainfo, targets: this.targets(record, metainfo, true), ...(bitfield ? { bitfield } : {}) })
+    if (!added.ok) return added
+    const ih = record.infoHash
+    const timer = setInterval(() => this.tick(ih), REPORT_INTERVAL_MS)
+    timer.unref()
+    this.active.set(ih, {
+      record: () => this.ctx.registry.get(ih) as RecipientRecord,
+      metainfo,
+      journal,
+      timer,
+      lastReport: 0,
+      ticks: 0
+    })
+    if (record.state === 'paused') this.ctx.engine.pause(ih)
+    this.dialMembers(ih)
+    return ok(undefined)
+  }
+
+  private tick (ih: string): void {
+    const a = this.active.get(ih)
+    if (!a) return
+    const now = Date.now()
+    if (now - a.lastReport >= REPORT_INTERVAL_MS - 50) {
+      const state = a.record().state
+      void this.report(ih, state === 'downloading' || state === 'verifying' || state === 'paused' ? state : 'downloading')
+    }
+    if (++a.ticks % Math.round(MESH_INTERVAL_MS / REPORT_INTERVAL_MS) === 0) this.dialMembers(ih)
+    void a.journal.compact()
+  }
+
+  /**
+   * Each pair of members connects once: a member dials the sender and every member listed before
+   * it, and waits for those listed after it to dial in. Safe to repeat (already connected = no-op).
+   */
+  private dialMembers (ih: string): void {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient') return
+    const me = record.members.findIndex(m => m.id === this.ctx.identity.id)
+    const upTo = me < 0 ? record.members.length : me
+    const addresses = record.members.slice(0, upTo).filter(m => m.address !== null).map(m => `${m.address ?? ''}:${m.btPort}`)
+    this.ctx.engine.connect(ih, addresses)
+  }
+
+  private async onReady (ih: string): Promise<void> {
+    const a = this.active.get(ih)
+    const bits = this.ctx.engine.bitfield(ih)
+    // The start-up spot check may have dropped pieces the journal listed; the engine is right.
+    if (a && bits) await a.journal.replace(bits)
+  }
+
+  private async onDone (ih: string): Promise<void> {
+    const a = this.active.get(ih)
+    const record = a?.record()
+    if (!a || !record || record.state === 'verifying' || record.state === 'verified') return
+    await this.setState(ih, 'verifying')
+    void this.report(ih, 'verifying')
+    const placed = await verifyAndPlace(a.metainfo, record, record.sha256)
+    if (!placed.ok) return this.failed(ih, placed.error.message)
+    const { finalName } = placed.value
+    const whole = placed.value.sha256
+    const finished: RecipientRecord = { ...record, finalName, state: 'verified', completedAt: new Date().toISOString() }
+    this.ctx.engine.retarget(ih, this.targets(finished, a.metainfo, false))
+    await this.ctx.registry.put(finished)
+    clearInterval(a.timer)
+    await a.journal.remove()
+    await this.report(ih, 'verified')
+    this.active.delete(ih)
+    this.ctx.events.emit('verified', { infoHash: ih, name: record.name, sha256: whole, path: join(record.downloadsDir, finalName) })
+    // Keep dialing: members that are still downloading need this copy too.
+    const keepMeshing = setInterval(() => {
+      if (!this.ctx.engine.has(ih)) return clearInterval(keepMeshing)
+      this.dialMembers(ih)
+    }, MESH_INTERVAL_MS)
+    keepMeshing.unref()
+  }
+
+  private async onEngineError (ih: string, message: string): Promise<void> {
+    if (this.ctx.registry.get(ih)?.role !== 'recipient') return
+    await this.failed(ih, message)
+  }
+
+  private async failed (ih: string, reason: string): Promise<void> {
+    const record = await this.setState(ih, 'failed', reason)
+    const a = this.active.get(ih)
+    if (a) { clearInterval(a.timer); await a.journal.close(); this.active.delete(ih) }
+    await this.report(ih, 'failed', reason)
+    if (record) this.ctx.events.emit('failed', { infoHash: ih, name: record.name, reason })
+  }
+
+  private async setState (ih: string, state: RecipientRecord['state'], reason?: string): Promise<RecipientRecord | undefined> {
+    return this.ctx.registry.update<RecipientRecord>(ih, r => {
+      const { reason: _old, ...rest } = r
+      return reason === undefined ? { ...rest, state } : { ...rest, state, reason }
+    })
+  }
+
+  private targets (record: RecipientRecord, m: Metainfo, part: boolean): FileStoreTarget[] {
+    return targetsFor(m, record, part)
+  }
+
+  private reportBody (ih: string, state: ReportState, m: Pick<Metainfo, 'pieceCount'>, extra: { reason?: string; sha256?: string } = {}): Report {
+    const s = this.ctx.engine.stats(ih)
+    const bits = this.ctx.engine.bitfield(ih)
+    return {
+      protocol: PROTOCOL,
+      infoHash: ih,
+      from: this.ctx.identity.id,
+      state,
+      verifiedPieces: s?.verifiedPieces ?? 0,
+      pieceCount: m.pieceCount,
+      verifiedBytes: s?.verifiedBytes ?? 0,
+      downloadSpeed: Math.round(s?.downloadSpeed ?? 0),
+      uploadSpeed: Math.round(s?.uploadSpeed ?? 0),
+      uploadedBytes: s?.uploadedBytes ?? 0,
+      hashFailures: s?.hashFailures ?? 0,
+      ...(bits ? { bitfield: Buffer.from(bits).toString('base64') } : {}),
+      ...extra
+    }
+  }
+
+  private async report (ih: string, state: ReportState, reason?: string): Promise<void> {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient') return
+    const a = this.active.get(ih)
+    if (a) a.lastReport = Date.now()
+    const body = this.reportBody(ih, state, record, {
+      ...(reason ? { reason } : {}),
+      ...(state === 'verified' ? { sha256: record.sha256 } : {})
+    })
+    await this.sendReport(record.sender.controlPort, record.sender.address, body)
+  }
+
+  private async sendReport (controlPort: number, address: string, body: Report): Promise<void> {
+    // The sender may be gone (it may leave once the swarm holds every piece): reports are best effort.
+    await requestJson('POST', `http://${address}:${controlPort}/v1/reports`, body, { timeoutMs: 5_000 })
+  }
+}
+
+async function freeBytes (dir: string): Promise<number | undefined> {
+  try {
+    const s = await statfs(dir)
+    return s.bavail * s.bsize
+  } catch {
+    return undefined
+  }
+}
+

@@ -1,0 +1,70 @@
+// Readers for fields of JSON that came over the network: each returns the typed value or a
+// message that names the field, so a malformed message is refused with a 400 and a reason.
+import { isDeviceId } from '../identity/device-id.js'
+
+export class FieldError extends Error {}
+
+export type Json = Record<string, unknown>
+
+export function obj (v: unknown, field: string): Json {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new FieldError(`${field} must be an object`)
+  return v as Json
+}
+
+export function str (o: Json, key: string, field: string, max = 1024): string {
+  const v = o[key]
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw new FieldError(`${field}.${key} must be text of 1 to ${max} characters`)
+  return v
+}
+
+export function optStr (o: Json, key: string, field: string, max = 1024): string | undefined {
+  return o[key] === undefined || o[key] === null ? undefined : str(o, key, field, max)
+}
+
+export function int (o: Json, key: string, field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const v = o[key]
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw new FieldError(`${field}.${key} must be a whole number from ${min} to ${max}`)
+  return v
+}
+
+export function num (o: Json, key: string, field: string): number {
+  const v = o[key]
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new FieldError(`${field}.${key} must be a non-negative number`)
+  return v
+}
+
+export function deviceId (o: Json, key: string, field: string): string {
+  const v = o[key]
+  if (!isDeviceId(v)) throw new FieldError(`${field}.${key} must be a device id (32 hex digits)`)
+  return v
+}
+
+export function port (o: Json, key: string, field: string): number {
+  return int(o, key, field, 1, 65535)
+}
+
+export function hex (o: Json, key: string, field: string, length: number): string {
+  const v = o[key]
+  if (typeof v !== 'string' || v.length !== length || !/^[0-9a-f]+$/.test(v)) throw new FieldError(`${field}.${key} must be ${length} lowercase hex digits`)
+  return v
+}
+
+export function list (o: Json, key: string, field: string, max: number): unknown[] {
+  const v = o[key]
+  if (!Array.isArray(v) || v.length > max) throw new FieldError(`${field}.${key} must be a list of at most ${max} items`)
+  return v
+}
+
+export function oneOf<T extends string> (o: Json, key: string, field: string, values: readonly T[]): T {
+  const v = o[key]
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new FieldError(`${field}.${key} must be one of ${values.join(', ')}`)
+  return v as T
+}
+
+export function ipv4 (o: Json, key: string, field: string): string {
+  const v = str(o, key, field, 15)
+  if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(v) || v.split('.').some(p => Number(p) > 255)) {
+    throw new FieldError(`${field}.${key} must be an IPv4 address`)
+  }
+  return v
+}

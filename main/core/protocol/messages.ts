@@ -1,0 +1,173 @@
+// The control protocol's messages between devices (docs/protocol.md is the prose version).
+// Every parser takes untrusted JSON and returns a typed message or a reason for a 400.
+import { fail, ok, type Result } from '../result.js'
+import { deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, port, str, type Json } from './fields.js'
+
+export const PROTOCOL = 1
+
+export interface DeviceInfo {
+  readonly protocol: number
+  readonly id: string
+  readonly name: string
+  readonly platform: string
+  readonly version: string
+  readonly controlPort: number
+  readonly btPort: number
+  readonly publicKey: string
+}
+
+export interface Member {
+  readonly id: string
+  readonly name: string
+  /** null for the sender: the recipient uses the address the offer came from. */
+  readonly address: string | null
+  readonly btPort: number
+}
+
+export interface OfferFile { readonly path: string; readonly length: number }
+
+export interface Offer {
+  readonly protocol: number
+  readonly offerId: string
+  readonly sender: { readonly id: string; readonly name: string; readonly publicKey: string; readonly controlPort: number; readonly btPort: number }
+  readonly infoHash: string
+  readonly name: string
+  readonly totalLength: number
+  readonly sha256: string
+  readonly files: readonly OfferFile[]
+  /** The .torrent, base64. */
+  readonly torrent: string
+  readonly members: readonly Member[]
+  readonly createdAt: string
+}
+
+export const DECISIONS = ['accepted', 'declined', 'pending'] as const
+export type Decision = typeof DECISIONS[number]
+export interface OfferReply { readonly decision: Decision; readonly reason?: string }
+
+/** States a recipient reports to the sender. */
+export const REPORT_STATES = ['pending', 'accepted', 'declined', 'downloading', 'verifying', 'verified', 'failed', 'paused'] as const
+export type ReportState = typeof REPORT_STATES[number]
+
+export interface Report {
+  readonly protocol: number
+  readonly infoHash: string
+  readonly from: string
+  readonly state: ReportState
+  readonly verifiedPieces: number
+  readonly pieceCount: number
+  readonly verifiedBytes: number
+  readonly downloadSpeed: number
+  readonly uploadSpeed: number
+  readonly uploadedBytes: number
+  readonly hashFailures: number
+  readonly sha256?: string
+  readonly reason?: string
+  /** Verified pieces as a BitTorrent bitfield, base64 (high bit = piece 0). */
+  readonly bitfield?: string
+}
+
+export interface ErrorBody { readonly error: { readonly code: string; readonly message: string } }
+
+const MAX_MEMBERS = 1000
+const MAX_FILES = 1_000_000
+
+function parse<T> (fn: () => T): Result<T> {
+  try {
+    return ok(fn())
+  } catch (err) {
+    if (err instanceof FieldError) return fail('bad-request', err.message)
+    throw err
+  }
+}
+
+export function parseOffer (body: unknown): Result<Offer> {
+  return parse(() => {
+    const o = obj(body, 'offer')
+    const protocol = int(o, 'protocol', 'offer', 1, 1_000)
+    const s = obj(o.sender, 'offer.sender')
+    const members = list(o, 'members', 'offer', MAX_MEMBERS).map((m, i): Member => {
+      const mo = obj(m, `offer.members[${i}]`)
+      const f = `offer.members[${i}]`
+      return {
+        id: deviceId(mo, 'id', f),
+        name: str(mo, 'name', f, 64),
+        address: mo.address === null ? null : ipv4(mo, 'address', f),
+        btPort: port(mo, 'btPort', f)
+      }
+    })
+    const files = list(o, 'files', 'offer', MAX_FILES).map((x, i): OfferFile => {
+      const fo = obj(x, `offer.files[${i}]`)
+      return { path: str(fo, 'path', `offer.files[${i}]`, 4096), length: int(fo, 'length', `offer.files[${i}]`) }
+    })
+    return {
+      protocol,
+      offerId: str(o, 'offerId', 'offer', 64),
+      sender: {
+        id: deviceId(s, 'id', 'offer.sender'),
+        name: str(s, 'name', 'offer.sender', 64),
+        publicKey: str(s, 'publicKey', 'offer.sender', 512),
+        controlPort: port(s, 'controlPort', 'offer.sender'),
+        btPort: port(s, 'btPort', 'offer.sender')
+      },
+      infoHash: hex(o, 'infoHash', 'offer', 40),
+      name: str(o, 'name', 'offer', 255),
+      totalLength: int(o, 'totalLength', 'offer', 1),
+      sha256: hex(o, 'sha256', 'offer', 64),
+      files,
+      torrent: str(o, 'torrent', 'offer', 140 * 1024 * 1024),
+      members,
+      createdAt: str(o, 'createdAt', 'offer', 64)
+    }
+  })
+}
+
+export function parseOfferReply (body: unknown): Result<OfferReply> {
+  return parse(() => {
+    const o = obj(body, 'reply')
+    const reason = optStr(o, 'reason', 'reply', 500)
+    const decision = oneOf(o, 'decision', 'reply', DECISIONS)
+    return reason === undefined ? { decision } : { decision, reason }
+  })
+}
+
+export function parseReport (body: unknown): Result<Report> {
+  return parse(() => {
+    const o: Json = obj(body, 'report')
+    const sha256 = o.sha256 === undefined ? undefined : hex(o, 'sha256', 'report', 64)
+    const reason = optStr(o, 'reason', 'report', 500)
+    const bitfield = optStr(o, 'bitfield', 'report', 4 * 1024 * 1024)
+    return {
+      protocol: int(o, 'protocol', 'report', 1, 1_000),
+      infoHash: hex(o, 'infoHash', 'report', 40),
+      from: deviceId(o, 'from', 'report'),
+      state: oneOf(o, 'state', 'report', REPORT_STATES),
+      verifiedPieces: int(o, 'verifiedPieces', 'report'),
+      pieceCount: int(o, 'pieceCount', 'report'),
+      verifiedBytes: int(o, 'verifiedBytes', 'report'),
+      downloadSpeed: num(o, 'downloadSpeed', 'report'),
+      uploadSpeed: num(o, 'uploadSpeed', 'report'),
+      uploadedBytes: int(o, 'uploadedBytes', 'report'),
+      hashFailures: int(o, 'hashFailures', 'report'),
+      ...(sha256 === undefined ? {} : { sha256 }),
+      ...(reason === undefined ? {} : { reason }),
+      ...(bitfield === undefined ? {} : { bitfield })
+    }
+  })
+}
+
+export function parseDeviceInfo (body: unknown): Result<DeviceInfo> {
+  return parse(() => {
+    const o = obj(body, 'info')
+    return {
+      protocol: int(o, 'protocol', 'info', 1, 1_000),
+      id: deviceId(o, 'id', 'info'),
+      name: str(o, 'name', 'info', 64),
+      platform: str(o, 'platform', 'info', 32),
+      version: str(o, 'version', 'info', 32),
+      controlPort: port(o, 'controlPort', 'info'),
+      btPort: port(o, 'btPort', 'info'),
+      publicKey: str(o, 'publicKey', 'info', 512)
+    }
+  })
+}

@@ -1,0 +1,36 @@
+// Small JSON files in the data directory are written whole and atomically (write a temp file,
+// then rename) so a crash or SIGKILL never leaves a half-written settings or state file behind.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
+
+export async function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
+  await writeFile(tmp, data, { mode })
+  await rename(tmp, path)
+}
+
+export async function writeJson (path: string, value: unknown, mode = 0o644): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', mode)
+}
+
+/** Reads a JSON file; a missing file is `ok(undefined)`, a damaged one a failure naming it. */
+export async function readJson (path: string): Promise<Result<unknown>> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return ok(undefined)
+    return fail('unreadable', `cannot read ${path}: ${errorMessage(err)}`)
+  }
+  try {
+    return ok(JSON.parse(text) as unknown)
+  } catch (err) {
+    return fail('corrupt', `${path} is not valid JSON: ${errorMessage(err)}`)
+  }
+}
+
+export function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,21 @@
+// The one SHA-256 people compare for a distribution. For a file it is the file's own SHA-256
+// (what `sha256sum FILE` prints). For a folder it is the SHA-256 of the manifest that
+// `cd FOLDER && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum` prints, so anyone
+// can reproduce it with standard tools: one line per file, "<sha256>  ./<path>\n", in byte order.
+import { createHash } from 'node:crypto'
+
+export interface HashedFile { readonly path: readonly string[]; readonly sha256: string }
+
+export function contentSha256 (isFolder: boolean, files: readonly HashedFile[]): string {
+  if (!isFolder) {
+    const only = files[0]
+    if (only === undefined) throw new Error('contentSha256 needs a file')
+    return only.sha256
+  }
+  const lines = files
+    .map(f => ({ key: Buffer.from('./' + f.path.join('/')), sha: f.sha256 }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+  const h = createHash('sha256')
+  for (const l of lines) h.update(`${l.sha}  `).update(l.key).update('\n')
+  return h.digest('hex')
+}

@@ -1,0 +1,45 @@
+// File names inside torrent metadata come from other machines. Path traversal through them has hit
+// libtorrent, Transmission and aria2, so every component is checked here, for every platform we
+// ship on (a name that is harmless on Linux may be a device or a stream on Windows).
+import { resolve, sep } from 'node:path'
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+const MAX_COMPONENT_BYTES = 255
+const MAX_DEPTH = 64
+
+/** Why a path component is unsafe, or undefined when it is fine. */
+export function unsafeComponentReason (component: string): string | undefined {
+  if (component.length === 0) return 'an empty path component'
+  if (component === '.' || component === '..') return `"${component}" as a path component`
+  if (component.includes('\0')) return 'a NUL byte'
+  if (/[\u0000-\u001f\u007f]/.test(component)) return 'a control character'
+  if (component.includes('/') || component.includes('\\')) return 'a slash inside a name'
+  if (component.includes(':')) return 'a ":" (drive letter or stream name)'
+  if (/[<>"|?*]/.test(component)) return 'a character Windows forbids in names'
+  if (/[. ]$/.test(component)) return 'a name ending in a dot or space'
+  if (WINDOWS_RESERVED.test(component)) return `a name reserved on Windows ("${component}")`
+  if (Buffer.byteLength(component, 'utf8') > MAX_COMPONENT_BYTES) return 'a name longer than 255 bytes'
+  return undefined
+}
+
+export function unsafePathReason (components: readonly string[]): string | undefined {
+  if (components.length === 0) return 'an empty path'
+  if (components.length > MAX_DEPTH) return `a path deeper than ${MAX_DEPTH} folders`
+  for (const c of components) {
+    const reason = unsafeComponentReason(c)
+    if (reason !== undefined) return reason
+  }
+  return undefined
+}
+
+/** The absolute target of `components` under `root`, or undefined if it would leave `root`. */
+export function resolveInside (root: string, components: readonly string[]): string | undefined {
+  const base = resolve(root)
+  const target = resolve(base, ...components)
+  return target.startsWith(base + sep) ? target : undefined
+}
+
+/** Key for detecting two entries that would land on the same file on a case-insensitive disk. */
+export function collisionKey (components: readonly string[]): string {
+  return components.join('/').normalize('NFC').toLowerCase()
+}

@@ -1,0 +1,88 @@
+// What a path given to `send` or dropped on the window turns into: one file, or a folder walked
+// in a stable order. Symlinks and special files inside a folder are skipped (and listed), so a
+// distribution never reaches outside the folder the person chose.
+import { lstat, readdir, stat } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
+import { unsafePathReason } from './safe-path.js'
+
+export interface SourceEntry {
+  readonly path: readonly string[] // inside the distribution, without the top-level name
+  readonly absolutePath: string
+  readonly length: number
+  readonly mtimeMs: number
+}
+
+export interface Source {
+  readonly name: string
+  readonly isFolder: boolean
+  /** The folder that contains the file or folder; a torrent's save path. */
+  readonly parentDir: string
+  readonly entries: readonly SourceEntry[]
+  readonly totalLength: number
+  readonly skipped: readonly string[]
+}
+
+const MAX_FILES = 1_000_000
+
+export async function scanSource (input: string): Promise<Result<Source>> {
+  const absolute = resolve(input)
+  let st
+  try {
+    st = await stat(absolute)
+  } catch (err) {
+    const code = errnoCode(err)
+    if (code === 'ENOENT') return fail('not-found', `${input}: no such file or folder`)
+    if (code === 'EACCES') return fail('unreadable', `${input}: permission denied`)
+    return fail('unreadable', `${input}: ${errorMessage(err)}`)
+  }
+  const name = basename(absolute)
+  const nameProblem = unsafePathReason([name])
+  if (nameProblem) return fail('bad-name', `${input}: its name has ${nameProblem}; rename it first`)
+
+  if (st.isFile()) {
+    if (st.size === 0) return fail('empty', `${input} is empty: there is nothing to send`)
+    return ok({
+      name,
+      isFolder: false,
+      parentDir: dirname(absolute),
+      entries: [{ path: [name], absolutePath: absolute, length: st.size, mtimeMs: st.mtimeMs }],
+      totalLength: st.size,
+      skipped: []
+    })
+  }
+  if (!st.isDirectory()) return fail('not-regular', `${input} is neither a file nor a folder`)
+
+  const entries: SourceEntry[] = []
+  const skipped: string[] = []
+  const walk = async (dir: string, rel: string[]): Promise<Result<void>> => {
+    let names: string[]
+    try {
+      names = await readdir(dir)
+    } catch (err) {
+      return fail('unreadable', `${dir}: ${errorMessage(err)}`)
+    }
+    // Byte order, not locale order: the same folder gives the same torrent everywhere.
+    names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    for (const n of names) {
+      const abs = join(dir, n)
+      const path = [...rel, n]
+      const lst = await lstat(abs)
+      if (lst.isDirectory()) {
+        const r = await walk(abs, path)
+        if (!r.ok) return r
+      } else if (lst.isFile() && unsafePathReason(path) === undefined) {
+        entries.push({ path, absolutePath: abs, length: lst.size, mtimeMs: lst.mtimeMs })
+        if (entries.length > MAX_FILES) return fail('too-many', `${input} holds more than ${MAX_FILES} files`)
+      } else {
+        skipped.push(path.join('/'))
+      }
+    }
+    return ok(undefined)
+  }
+  const walked = await walk(absolute, [])
+  if (!walked.ok) return walked
+  const totalLength = entries.reduce((sum, e) => sum + e.length, 0)
+  if (totalLength === 0) return fail('empty', `${input} holds no data: there is nothing to send`)
+  return ok({ name, isFolder: true, parentDir: dirname(absolute), entries, totalLength, skipped })
+}

@@ -33,6 +33,7 @@ export const LT_EXIT = {
 
 export type LtFailureCode =
   | 'not-available' // python or libtorrent missing
+  | 'bad-options' // options that cannot work (a get with no peer to dial)
   | 'spawn-failed' // the command could not be started
   | 'start-timeout' // no "listening" line in time
   | 'exited' // the process ended before the awaited event
@@ -254,7 +255,7 @@ export async function libtorrentAvailable (opts: LtCommandOptions = {}): Promise
 function peerArgs (opts: LibtorrentPeerOptions): Result<string[], LtFailureCode> {
   const peers = opts.peers ?? []
   if (opts.mode === 'get' && peers.length === 0) {
-    return fail('spawn-failed', 'a libtorrent get needs at least one peer to dial')
+    return fail('bad-options', 'a libtorrent get needs at least one peer to dial')
   }
   const args = [
     opts.mode,

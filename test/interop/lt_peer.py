@@ -263,7 +263,6 @@ def lan_settings(listen: Tuple[str, int]) -> Dict[str, Any]:
         'alert_mask': int(lt.alert_category.error | lt.alert_category.status
                           | lt.alert_category.storage | lt.alert_category.connect),
         'alert_queue_size': 10000,
-        'peer_fingerprint': '-LT2080-',
         'user_agent': f'swarmdrop-lt-peer libtorrent/{lt.__version__}',
     }
 
@@ -583,7 +582,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog='lt_peer.py', description=__doc__.split('\n\n')[0],
+    parser = Parser(prog='lt_peer.py', description=__doc__,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     modes = parser.add_subparsers(dest='mode', required=True, parser_class=Parser)
 

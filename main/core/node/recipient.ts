@@ -36,9 +36,14 @@ export class Recipient {
 
   constructor (private readonly ctx: NodeContext) {
     ctx.engine.on('verified', (ih, index) => this.active.get(ih)?.journal.record(index))
-    ctx.engine.on('ready', ih => { void this.onReady(ih) })
-    ctx.engine.on('done', ih => { void this.onDone(ih) })
-    ctx.engine.on('torrent-error', (ih, message) => { void this.onEngineError(ih, message) })
+    ctx.engine.on('ready', ih => { this.background(this.onReady(ih)) })
+    ctx.engine.on('done', ih => { this.background(this.onDone(ih)) })
+    ctx.engine.on('torrent-error', (ih, message) => { this.background(this.onEngineError(ih, message)) })
+  }
+
+  /** Work started from timers and events: a failure becomes a warning, never a crash. */
+  private background (work: Promise<unknown>): void {
+    work.catch((err: unknown) => this.ctx.events.emit('warning', errorMessage(err)))
   }
 
   pendingOffers (): OfferSummary[] { return [...this.pending.values()].map(p => p.summary) }
@@ -80,7 +85,7 @@ export class Recipient {
       }
       return ok({ decision: 'accepted' })
     }
-    const timer = setTimeout(() => { void this.decline(offer.offerId, 'nobody accepted the offer in time') }, PENDING_OFFER_TTL_MS)
+    const timer = setTimeout(() => { this.background(this.decline(offer.offerId, 'nobody accepted the offer in time')) }, PENDING_OFFER_TTL_MS)
     timer.unref()
     this.pending.get(offer.offerId)?.timer.close()
     this.pending.set(offer.offerId, { offer, metainfo, summary, timer })
@@ -186,7 +191,7 @@ export class Recipient {
     this.ctx.events.emit('offer-accepted', summary)
     const running = await this.run(record, metainfo)
     if (!running.ok) return running
-    void this.report(record.infoHash, 'accepted')
+    this.background(this.report(record.infoHash, 'accepted'))
     return ok(record)
   }
 
@@ -217,10 +222,10 @@ export class Recipient {
     const now = Date.now()
     if (now - a.lastReport >= REPORT_INTERVAL_MS - 50) {
       const state = a.record().state
-      void this.report(ih, state === 'downloading' || state === 'verifying' || state === 'paused' ? state : 'downloading')
+      this.background(this.report(ih, state === 'downloading' || state === 'verifying' || state === 'paused' ? state : 'downloading'))
     }
     if (++a.ticks % Math.round(MESH_INTERVAL_MS / REPORT_INTERVAL_MS) === 0) this.dialMembers(ih)
-    void a.journal.compact()
+    this.background(a.journal.compact())
   }
 
   /**
@@ -248,7 +253,7 @@ export class Recipient {
     const record = a?.record()
     if (!a || !record || record.state === 'verifying' || record.state === 'verified') return
     await this.setState(ih, 'verifying')
-    void this.report(ih, 'verifying')
+    this.background(this.report(ih, 'verifying'))
     const placed = await verifyAndPlace(a.metainfo, record, record.sha256)
     if (!placed.ok) return this.failed(ih, placed.error.message)
     const { finalName } = placed.value

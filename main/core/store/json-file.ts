@@ -1,12 +1,14 @@
 // Small JSON files in the data directory are written whole and atomically (write a temp file,
 // then rename) so a crash or SIGKILL never leaves a half-written settings or state file behind.
+import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
 
 export async function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
+  // Unique per call: two writes of one file may overlap, and each must rename its own temp file.
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`
   await writeFile(tmp, data, { mode })
   await rename(tmp, path)
 }

@@ -10,6 +10,7 @@ export class PieceJournal {
   private readonly bits: Uint8Array
   private fd: number | undefined
   private entries = 0
+  private folding = Promise.resolve()
 
   private constructor (private readonly bitfieldPath: string, private readonly journalPath: string, readonly pieceCount: number) {
     this.bits = new Uint8Array(Math.ceil(pieceCount / 8))
@@ -44,19 +45,24 @@ export class PieceJournal {
     this.entries++
   }
 
-  /** Folds the journal into the bitfield file; cheap enough to call every few seconds. */
-  async compact (): Promise<void> {
+  /** Folds the journal into the bitfield file; calls are serialised, so overlapping ones are safe. */
+  compact (): Promise<void> {
+    this.folding = this.folding.then(() => this.fold(), () => this.fold())
+    return this.folding
+  }
+
+  private async fold (): Promise<void> {
     if (this.entries === 0) return
     // Move the journal aside first, so records made while the bitfield is written go to a new one.
     const snapshot = Uint8Array.from(this.bits)
     this.closeJournal()
-    try { renameSync(this.journalPath, this.folding) } catch { /* only a replayed .folding was pending */ }
+    try { renameSync(this.journalPath, this.foldingPath) } catch { /* only a replayed .folding was pending */ }
     this.entries = 0
     await writeFileAtomic(this.bitfieldPath, snapshot)
-    await rm(this.folding, { force: true })
+    await rm(this.foldingPath, { force: true })
   }
 
-  private get folding (): string { return `${this.journalPath}.folding` }
+  private get foldingPath (): string { return `${this.journalPath}.folding` }
 
   /** Replaces what the journal believes with `bits` (the engine's view after its start-up check). */
   async replace (bits: Uint8Array): Promise<void> {
@@ -75,9 +81,10 @@ export class PieceJournal {
   }
 
   async remove (): Promise<void> {
+    await this.folding.catch(() => {})
     this.closeJournal()
     await rm(this.journalPath, { force: true })
-    await rm(this.folding, { force: true })
+    await rm(this.foldingPath, { force: true })
     await rm(this.bitfieldPath, { force: true })
   }
 
@@ -86,7 +93,7 @@ export class PieceJournal {
       const saved = readFileSync(this.bitfieldPath)
       if (saved.length === this.bits.length) this.bits.set(saved)
     } catch { /* no bitfield yet */ }
-    for (const path of [this.folding, this.journalPath]) {
+    for (const path of [this.foldingPath, this.journalPath]) {
       let journal: Buffer
       try {
         journal = readFileSync(path)

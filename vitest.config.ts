@@ -7,6 +7,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ['default']
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
   }
 })

@@ -1,6 +1,6 @@
 // The control port: one HTTP server per device. Other devices reach its peer routes (offers,
 // reports, info); the local agent adds its own routes for the CLI and UI.
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { errorMessage, errnoCode, fail, ok, type Result } from '../result.js'
 import { dispatch, sendError, type Route } from './http-json.js'
@@ -11,10 +11,10 @@ export class ControlServer {
   private constructor (private readonly server: Server) {}
 
   static async listen (port: number, host = '0.0.0.0'): Promise<Result<ControlServer>> {
-    let self: ControlServer | undefined
-    const server = createServer((req, res) => {
-      const routes = self?.routes ?? []
-      Promise.resolve(dispatch(routes, req, res)).catch((err: unknown) => {
+    const server = createServer()
+    const self = new ControlServer(server)
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      Promise.resolve(dispatch(self.routes, req, res)).catch((err: unknown) => {
         // A handler bug answers 500 with the reason and leaves the server serving everyone else.
         if (!res.headersSent) sendError(res, 500, 'internal', errorMessage(err))
         else res.destroy()
@@ -29,7 +29,6 @@ export class ControlServer {
       server.listen(port, host, () => resolve(ok(undefined)))
     })
     if (!listened.ok) return listened
-    self = new ControlServer(server)
     return ok(self)
   }
 

@@ -31,16 +31,17 @@ export interface PieceHashes {
   readonly fileSha256: readonly string[]
 }
 
-// Measured on 2 cores (SHA-NI): 4 MiB chunks, one read ahead and a few buffers per piece thread
-// keep both cores busy; larger chunks or more buffers measured no faster (see
-// test/unit/hashing/hash-speed.manual.ts).
-const TUNE = JSON.parse(process.env.SWARMDROP_HASH_TUNING ?? '{}') as Record<string, number>
-const CHUNK_BYTES = (TUNE.chunk ?? 4) * 1024 * 1024
-const READ_AHEAD = TUNE.ahead ?? 1
-const MEMORY_BUDGET = (TUNE.budget ?? 64) * 1024 * 1024
-// SHA-256 of the stream runs on one thread, and one SHA-1 thread hashes at least as fast as that
-// on every CPU we know; a few more absorb scheduling jitter, more would only hold memory.
-const MAX_PIECE_THREADS = TUNE.pt ?? 3
+// Chunks are what the reader reads and hands to a piece thread at once: big enough that per-message
+// and per-read costs vanish, small enough that a few per thread fit the memory budget. Measured on
+// 2 cores (SHA-NI, page cache), 1–16 MiB chunks, 0–2 reads ahead and 3–8 buffers all ran within
+// noise of each other at ~1.3 GB/s, except no read-ahead (~5% slower); two reads ahead also keeps a
+// disk busy while this thread hashes (see test/unit/hashing/hash-speed.manual.ts).
+const CHUNK_BYTES = 4 * 1024 * 1024
+const READ_AHEAD = 2
+const MEMORY_BUDGET = 64 * 1024 * 1024
+// The SHA-256 of the stream runs on one thread, and one SHA-1 thread keeps up with it on every CPU
+// we know of; a couple more absorb scheduling jitter, more would only hold memory.
+const MAX_PIECE_THREADS = 3
 
 /**
  * Piece hashes (SHA-1 of each `pieceLength` bytes of the files concatenated in order; the last
@@ -56,9 +57,10 @@ export async function hashForTorrent (files: readonly SourceFile[], pieceLength:
   // take the SHA-1s.
   const pieceThreads = Math.min(threads - 1, MAX_PIECE_THREADS)
   const chunkLength = pieceLength * Math.max(1, Math.floor(CHUNK_BYTES / pieceLength))
-  const wanted = TUNE.buffers ?? (2 * pieceThreads + READ_AHEAD + 2)
+  // The reader holds READ_AHEAD + 1 buffers; each piece thread needs one to hash and one queued.
+  const wanted = READ_AHEAD + 1 + 2 * pieceThreads
   const affordable = Math.floor(MEMORY_BUDGET / chunkLength)
-  const bufferCount = Math.max(READ_AHEAD + 2, Math.min(wanted, affordable))
+  const bufferCount = Math.max(READ_AHEAD + 2, Math.min(wanted, affordable)) // huge pieces may exceed the budget
   const plan: ReaderPlan = { files, pieceLength, chunkLength, bufferCount, readAhead: READ_AHEAD, pieceThreads }
   const r = await runHashJob([plan], opts)
   if (!r.ok) return r

@@ -84,7 +84,7 @@ function parse<T> (fn: () => T): Result<T> {
 export function parseOffer (body: unknown): Result<Offer> {
   return parse(() => {
     const o = obj(body, 'offer')
-    const protocol = int(o, 'protocol', 'offer', 1, 1_000)
+    const protocol = int(o, 'protocol', 'offer', 1, PROTOCOL)
     const s = obj(o.sender, 'offer.sender')
     const members = list(o, 'members', 'offer', MAX_MEMBERS).map((m, i): Member => {
       const mo = obj(m, `offer.members[${i}]`)
@@ -138,7 +138,7 @@ export function parseReport (body: unknown): Result<Report> {
     const reason = optStr(o, 'reason', 'report', 500)
     const bitfield = optStr(o, 'bitfield', 'report', 4 * 1024 * 1024)
     return {
-      protocol: int(o, 'protocol', 'report', 1, 1_000),
+      protocol: int(o, 'protocol', 'report', 1, PROTOCOL),
       infoHash: hex(o, 'infoHash', 'report', 40),
       from: deviceId(o, 'from', 'report'),
       state: oneOf(o, 'state', 'report', REPORT_STATES),

@@ -2,7 +2,7 @@
 // fetches nothing twice. Each verified piece appends 4 bytes to a journal as soon as WebTorrent has
 // written it; the journal is folded into a bitfield file now and then. A kill loses at most the
 // pieces whose journal write had not reached the kernel yet.
-import { closeSync, openSync, readFileSync, renameSync, writeSync, constants } from 'node:fs'
+import { closeSync, openSync, readFileSync, renameSync, truncateSync, writeSync, constants } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { writeFileAtomic } from './json-file.js'
 
@@ -98,7 +98,8 @@ export class PieceJournal {
       try {
         journal = readFileSync(path)
       } catch { continue }
-      // A torn last record (kill mid-write) is ignored.
+      // A torn last record (kill mid-write) is cut off, or later appends would be misaligned.
+      if (journal.length % 4 !== 0) truncateSync(path, journal.length - (journal.length % 4))
       for (let off = 0; off + 4 <= journal.length; off += 4) {
         const index = journal.readUInt32BE(off)
         if (index < this.pieceCount) this.set(index)

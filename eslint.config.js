@@ -1,0 +1,50 @@
+// Lint, and above all the layering rule that keeps the architecture visible:
+//   main/core      knows no Electron, no UI, no agent: it runs under plain Node.
+//   main/agent     a shell over core (CLI, local API); never Electron.
+//   main/electron  the other shell over core; the only place that imports 'electron'.
+//   preload        the typed bridge: Electron's renderer-side APIs and shared types only.
+//   renderer       talks to the engine only through the preload's interface.
+import tseslint from 'typescript-eslint'
+
+const noElectron = { name: 'electron', message: 'Only main/electron/ may import electron.' }
+const layer = (patterns, paths = [noElectron]) => ({ 'no-restricted-imports': ['error', { paths, patterns }] })
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'renderer/dist/**', 'test-results/**', 'bench/results/**', 'packages/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-control-regex': 'off'
+    }
+  },
+  {
+    files: ['main/core/**/*.ts'],
+    rules: layer([
+      { group: ['**/agent/**', '**/electron/**', '**/preload/**', '**/renderer/**'], message: 'main/core must not depend on a shell (agent, electron) or on the UI.' }
+    ])
+  },
+  {
+    files: ['main/agent/**/*.ts'],
+    rules: layer([
+      { group: ['**/electron/**', '**/preload/**', '**/renderer/**'], message: 'The agent is a shell over main/core only.' }
+    ])
+  },
+  {
+    files: ['preload/**/*.ts'],
+    rules: layer([
+      { group: ['**/main/core/**', '**/main/agent/**', '**/renderer/**', 'node:*', 'fs', 'path', 'child_process'], message: 'The preload is a typed bridge: it forwards messages, it holds no engine code and no file access.' }
+    ], [])
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: layer([
+      { group: ['**/main/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service'], message: 'The renderer reaches the engine only through the preload API (preload/api.ts types).' }
+    ])
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] }
+  }
+)

@@ -1,0 +1,100 @@
+// Typed reading of the lines `swarmdrop agent --json` prints (one JSON object per line, see
+// main/agent/cli/event-log.ts): only the events the multi-machine suite acts on are modelled.
+
+export interface ListeningEvent {
+  readonly event: 'listening'
+  readonly id: string
+  readonly name: string
+  readonly controlPort: number
+  readonly btPort: number
+}
+
+export interface ProgressEvent {
+  readonly event: 'progress'
+  readonly infoHash: string
+  readonly name: string
+  readonly role: string
+  readonly state: string
+  readonly verifiedPieces: number
+  readonly pieceCount: number
+  readonly verifiedBytes: number
+  readonly totalLength: number
+}
+
+export interface VerifiedEvent {
+  readonly event: 'verified'
+  readonly infoHash: string
+  readonly name: string
+  readonly sha256: string
+  readonly path: string
+}
+
+export interface OtherEvent {
+  readonly event: string
+}
+
+export type AgentEvent = ListeningEvent | ProgressEvent | VerifiedEvent | OtherEvent
+
+type Json = Record<string, unknown>
+
+function isObject (v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function strings (o: Json, keys: readonly string[]): boolean {
+  return keys.every((k) => typeof o[k] === 'string')
+}
+
+function numbers (o: Json, keys: readonly string[]): boolean {
+  return keys.every((k) => typeof o[k] === 'number' && Number.isFinite(o[k]))
+}
+
+/** The event of one stdout line, or undefined for a line that is not a JSON event. */
+export function parseAgentEvent (line: string): AgentEvent | undefined {
+  const text = line.trim()
+  if (!text.startsWith('{')) return undefined
+  let parsed: unknown
+  try { parsed = JSON.parse(text) } catch { return undefined }
+  if (!isObject(parsed) || typeof parsed.event !== 'string') return undefined
+  const o = parsed
+  switch (o.event) {
+    case 'listening':
+      if (strings(o, ['id', 'name']) && numbers(o, ['controlPort', 'btPort'])) {
+        return { event: 'listening', id: String(o.id), name: String(o.name), controlPort: Number(o.controlPort), btPort: Number(o.btPort) }
+      }
+      break
+    case 'progress':
+      if (strings(o, ['infoHash', 'name', 'role', 'state']) && numbers(o, ['verifiedPieces', 'pieceCount', 'verifiedBytes', 'totalLength'])) {
+        return {
+          event: 'progress',
+          infoHash: String(o.infoHash),
+          name: String(o.name),
+          role: String(o.role),
+          state: String(o.state),
+          verifiedPieces: Number(o.verifiedPieces),
+          pieceCount: Number(o.pieceCount),
+          verifiedBytes: Number(o.verifiedBytes),
+          totalLength: Number(o.totalLength)
+        }
+      }
+      break
+    case 'verified':
+      if (strings(o, ['infoHash', 'name', 'sha256', 'path'])) {
+        return { event: 'verified', infoHash: String(o.infoHash), name: String(o.name), sha256: String(o.sha256), path: String(o.path) }
+      }
+      break
+  }
+  return { event: o.event }
+}
+
+export function isListening (e: AgentEvent): e is ListeningEvent {
+  return e.event === 'listening' && 'btPort' in e
+}
+
+export function isProgress (e: AgentEvent): e is ProgressEvent {
+  return e.event === 'progress' && 'verifiedBytes' in e
+}
+
+export function isVerified (e: AgentEvent): e is VerifiedEvent {
+  return e.event === 'verified' && 'path' in e
+}

@@ -1,0 +1,131 @@
+// Two engines on loopback: the origin serves its own files read-only, the recipient writes
+// NAME.part, verifies, renames; and a restart with a bitfield fetches nothing it already has.
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDistribution } from '../../../main/core/distributions/create.js'
+import { targetsFor, verifyAndPlace } from '../../../main/core/distributions/finish.js'
+import { Engine } from '../../../main/core/engine/engine.js'
+import { FileStore } from '../../../main/core/engine/file-store.js'
+import type { Metainfo } from '../../../main/core/torrent/metainfo.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-engine-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
+
+async function engine (): Promise<Engine> {
+  const e = await Engine.start({ btPort: 0 })
+  if (!e.ok) throw new Error(e.error.message)
+  cleanups.push(() => e.value.stop())
+  return e.value
+}
+
+function waitDone (e: Engine, ih: string, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('download did not finish in time')), ms)
+    e.on('done', x => { if (x === ih) { clearTimeout(t); resolve() } })
+  })
+}
+
+async function origin (path: string): Promise<{ e: Engine; m: Metainfo; sha256: string }> {
+  const created = await createDistribution(path, { createdBy: 'test' })
+  if (!created.ok) throw new Error(created.error.message)
+  const e = await engine()
+  const m = created.value.metainfo
+  const seeded = e.seed({ metainfo: m, targets: created.value.source.entries.map((s, i) => ({ path: s.absolutePath, length: s.length, offset: m.files[i]?.offset ?? 0 })) })
+  expect(seeded.ok).toBe(true)
+  return { e, m, sha256: created.value.sha256 }
+}
+
+describe('engine on loopback', () => {
+  it('moves a folder (with an empty file) into NAME.part, then verifies and renames it', async () => {
+    const src = join(tmp(), 'hls')
+    mkdirSync(join(src, 'seg'), { recursive: true })
+    const files: Record<string, Buffer> = { 'index.m3u8': randomBytes(300), 'seg/0.ts': randomBytes(200_000), 'seg/1.ts': randomBytes(70_001), 'empty.txt': Buffer.alloc(0) }
+    for (const [p, b] of Object.entries(files)) writeFileSync(join(src, p), b)
+    const o = await origin(src)
+    const dl = tmp()
+    const r = await engine()
+    const placement = { downloadsDir: dl, finalName: 'hls' }
+    expect(r.download({ metainfo: o.m, targets: targetsFor(o.m, placement, true) }).ok).toBe(true)
+    const done = waitDone(r, o.m.infoHash)
+    r.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await done
+    expect(existsSync(join(dl, 'hls.part', 'seg', '0.ts'))).toBe(true)
+    const placed = await verifyAndPlace(o.m, placement, o.sha256)
+    expect(placed.ok).toBe(true)
+    for (const [p, b] of Object.entries(files)) expect(readFileSync(join(dl, 'hls', p)).equals(b)).toBe(true)
+    expect(existsSync(join(dl, 'hls.part'))).toBe(false)
+  })
+
+  it('refuses to rename when the whole-content SHA-256 is not the announced one', async () => {
+    const src = join(tmp(), 'a.bin')
+    writeFileSync(src, randomBytes(100_000))
+    const o = await origin(src)
+    const dl = tmp()
+    const r = await engine()
+    const placement = { downloadsDir: dl, finalName: 'a.bin' }
+    r.download({ metainfo: o.m, targets: targetsFor(o.m, placement, true) })
+    const done = waitDone(r, o.m.infoHash)
+    r.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await done
+    const placed = await verifyAndPlace(o.m, placement, 'f'.repeat(64))
+    expect(placed.ok).toBe(false)
+    expect(existsSync(join(dl, 'a.bin'))).toBe(false)
+  })
+
+  it('resumes from a bitfield without fetching those pieces again', async () => {
+    const src = join(tmp(), 'big.bin')
+    writeFileSync(src, randomBytes(3_000_000))
+    const o = await origin(src)
+    const dl = tmp()
+    const placement = { downloadsDir: dl, finalName: 'big.bin' }
+    // First run: download everything, then pretend only the first half was journaled.
+    const first = await engine()
+    first.download({ metainfo: o.m, targets: targetsFor(o.m, placement, true) })
+    const done1 = waitDone(first, o.m.infoHash)
+    first.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await done1
+    await first.remove(o.m.infoHash)
+    const half = Math.floor(o.m.pieceCount / 2)
+    const bits = new Uint8Array(Math.ceil(o.m.pieceCount / 8))
+    for (let i = 0; i < half; i++) bits[i >> 3] = (bits[i >> 3] ?? 0) | (0x80 >> (i & 7))
+    const second = await engine()
+    second.download({ metainfo: o.m, targets: targetsFor(o.m, placement, true), bitfield: bits })
+    const done2 = waitDone(second, o.m.infoHash)
+    second.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await done2
+    const received = second.stats(o.m.infoHash)?.receivedBytes ?? -1
+    const remaining = o.m.totalLength - half * o.m.pieceLength
+    expect(received).toBeGreaterThan(0)
+    expect(received).toBeLessThanOrEqual(remaining)
+    expect(readFileSync(join(dl, 'big.bin.part')).equals(readFileSync(src))).toBe(true)
+  })
+})
+
+describe('file store', () => {
+  it('never writes to a read-only (origin) file', async () => {
+    const dir = tmp()
+    const path = join(dir, 'src.bin')
+    writeFileSync(path, Buffer.alloc(32_768, 1))
+    const store = new FileStore(16_384, { path: dir, files: [], length: 32_768, name: 'x', fileStore: { targets: [{ path, length: 32_768, offset: 0 }], readOnly: true } })
+    const err = await new Promise<Error | null>(resolve => store.put(0, Buffer.alloc(16_384, 2), e => resolve(e)))
+    expect(err?.message).toMatch(/read-only/)
+    expect(readFileSync(path).every(b => b === 1)).toBe(true)
+    const got = await new Promise<Uint8Array | undefined>(resolve => store.get(1, { offset: 100, length: 10 }, (_e, v) => resolve(v)))
+    expect(Buffer.from(got ?? []).equals(Buffer.alloc(10, 1))).toBe(true)
+  })
+
+  it('reads and writes pieces that straddle files', async () => {
+    const dir = tmp()
+    const targets = [{ path: join(dir, 'a'), length: 10_000, offset: 0 }, { path: join(dir, 'b'), length: 0, offset: 10_000 }, { path: join(dir, 'c', 'd'), length: 22_768, offset: 10_000 }]
+    const store = new FileStore(16_384, { path: dir, files: [], length: 32_768, name: 'x', fileStore: { targets, readOnly: false } })
+    const data = randomBytes(32_768)
+    for (const i of [1, 0]) await new Promise<void>((resolve, reject) => store.put(i, data.subarray(i * 16_384, (i + 1) * 16_384), e => e ? reject(e) : resolve()))
+    expect(Buffer.concat([readFileSync(join(dir, 'a')), readFileSync(join(dir, 'c', 'd'))]).equals(data)).toBe(true)
+    const got = await new Promise<Uint8Array | undefined>(resolve => store.get(0, (_e, v) => resolve(v)))
+    expect(Buffer.from(got ?? []).equals(data.subarray(0, 16_384))).toBe(true)
+  })
+})

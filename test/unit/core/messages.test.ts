@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { parseOffer, parseReport } from '../../../main/core/protocol/messages.js'
+
+const id = (c: string): string => c.repeat(32)
+
+export function validOffer (): Record<string, unknown> {
+  return {
+    protocol: 1,
+    offerId: 'o-1',
+    sender: { id: id('a'), name: 'origin', publicKey: 'PEM', controlPort: 47620, btPort: 47621 },
+    infoHash: 'b'.repeat(40),
+    name: 'x.iso',
+    totalLength: 10,
+    sha256: 'c'.repeat(64),
+    files: [{ path: 'x.iso', length: 10 }],
+    torrent: 'AAAA',
+    members: [{ id: id('a'), name: 'origin', address: null, btPort: 47621 }, { id: id('d'), name: 'lab', address: '10.0.0.2', btPort: 47621 }],
+    createdAt: '2026-01-01T00:00:00Z'
+  }
+}
+
+describe('protocol messages', () => {
+  it('accepts a well-formed offer', () => {
+    const r = parseOffer(validOffer())
+    expect(r.ok).toBe(true)
+    if (r.ok) expect(r.value.members[0]?.address).toBeNull()
+  })
+
+  it.each([
+    ['a missing field', (o: Record<string, unknown>) => { delete o.sha256 }, 'offer.sha256'],
+    ['a wrong type', (o: Record<string, unknown>) => { o.totalLength = '10' }, 'offer.totalLength'],
+    ['a bad device id', (o: Record<string, unknown>) => { (o.sender as Record<string, unknown>).id = 'lab-07' }, 'offer.sender.id'],
+    ['a bad member address', (o: Record<string, unknown>) => { (o.members as Array<Record<string, unknown>>)[1]!.address = '999.1.1.1' }, 'offer.members[1].address'],
+    ['a port out of range', (o: Record<string, unknown>) => { (o.sender as Record<string, unknown>).btPort = 70000 }, 'offer.sender.btPort']
+  ])('refuses an offer with %s, naming the field', (_what, mutate, field) => {
+    const o = validOffer()
+    mutate(o)
+    const r = parseOffer(o)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('bad-request')
+      expect(r.error.message).toContain(field)
+    }
+  })
+
+  it('refuses non-objects without throwing', () => {
+    for (const v of [null, 1, 'x', [], undefined]) expect(parseOffer(v).ok).toBe(false)
+  })
+
+  it('parses reports and refuses unknown states', () => {
+    const report = { protocol: 1, infoHash: 'b'.repeat(40), from: id('d'), state: 'downloading', verifiedPieces: 1, pieceCount: 2, verifiedBytes: 5, downloadSpeed: 1.5, uploadSpeed: 0, uploadedBytes: 0, hashFailures: 0 }
+    expect(parseReport(report).ok).toBe(true)
+    expect(parseReport({ ...report, state: 'hacked' }).ok).toBe(false)
+  })
+})

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { bdecode, bencode, bstr, type BDict } from '../../../main/core/torrent/bencode.js'
+import { buildTorrent, parseTorrentFile } from '../../../main/core/torrent/metainfo.js'
+import { resolveInside, unsafePathReason } from '../../../main/core/torrent/safe-path.js'
+
+const sha = 'a'.repeat(64)
+const pieces = (n: number): Buffer => Buffer.alloc(20 * n, 7)
+
+function folderTorrent (paths: string[][], lengths: number[], pieceLength = 16384): Buffer {
+  const total = lengths.reduce((a, b) => a + b, 0)
+  const info: BDict = {
+    name: bstr('folder'),
+    'piece length': pieceLength,
+    pieces: pieces(Math.ceil(total / pieceLength)),
+    files: paths.map((p, i) => ({ length: lengths[i] ?? 0, path: p.map(bstr) }))
+  }
+  return bencode({ info })
+}
+
+describe('bencode', () => {
+  it('round-trips and reports the info span whose SHA-1 is the infohash', () => {
+    const info: BDict = { name: bstr('x'), 'piece length': 16384, pieces: pieces(1), length: 5 }
+    const bytes = bencode({ announce: bstr('none'), info })
+    const d = bdecode(bytes)
+    expect(d.ok).toBe(true)
+    if (!d.ok || !d.value.infoSpan) throw new Error('no span')
+    expect(bytes.subarray(d.value.infoSpan.start, d.value.infoSpan.end).equals(bencode(info))).toBe(true)
+  })
+
+  it('refuses deep nesting, huge integers, truncation and trailing bytes without throwing', () => {
+    expect(bdecode(Buffer.from('l'.repeat(200) + 'e'.repeat(200))).ok).toBe(false)
+    expect(bdecode(Buffer.from('i123456789012345678901234567890e')).ok).toBe(false)
+    expect(bdecode(Buffer.from('d4:name')).ok).toBe(false)
+    expect(bdecode(Buffer.from('i1ee')).ok).toBe(false)
+    expect(bdecode(Buffer.from('i-0e')).ok).toBe(false)
+    expect(bdecode(Buffer.from('999999999:x')).ok).toBe(false)
+    expect(bdecode(Buffer.from('li1ei2ee'), { maxDepth: 100, maxTokens: 2 }).ok).toBe(false)
+  })
+})
+
+describe('torrent metadata', () => {
+  it('builds a single-file torrent that standard parsing agrees with', () => {
+    const built = buildTorrent({ name: 'a.iso', isFolder: false, files: [{ path: ['a.iso'], length: 40000, sha256: sha }], pieceLength: 16384, pieceHashes: pieces(3), createdBy: 'test' })
+    expect(built.ok).toBe(true)
+    if (!built.ok) return
+    const m = built.value
+    expect(m.pieceCount).toBe(3)
+    expect(m.files[0]?.sha256).toBe(sha)
+    const d = bdecode(m.torrentFile)
+    if (!d.ok || !d.value.infoSpan) throw new Error('bad')
+    expect(m.infoHash).toBe(createHash('sha1').update(m.torrentFile.subarray(d.value.infoSpan.start, d.value.infoSpan.end)).digest('hex'))
+  })
+
+  it('computes file offsets in a folder', () => {
+    const m = parseTorrentFile(folderTorrent([['a'], ['b', 'c'], ['d']], [10, 0, 20000]))
+    expect(m.ok && m.value.files.map(f => f.offset)).toEqual([0, 10, 10])
+  })
+
+  it.each([
+    [['..', 'evil']], [['/etc', 'passwd']], [['a\\..\\b']], [['C:', 'x']], [['CON']], [['nul.txt']], [['a\u0000b']],
+    [['trailing.']], [['space ']], [['a:stream']], [['']], [['.']]
+  ])('refuses the unsafe path %j', (path) => {
+    const r = parseTorrentFile(folderTorrent([path, ['ok']], [10, 10]))
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('unsafe-path')
+  })
+
+  it('refuses duplicate paths (also case-insensitively) and a file that is also a folder', () => {
+    expect(parseTorrentFile(folderTorrent([['a'], ['A']], [1, 1])).ok).toBe(false)
+    expect(parseTorrentFile(folderTorrent([['a'], ['a', 'b']], [1, 1])).ok).toBe(false)
+  })
+
+  it('refuses piece counts that do not match the length, odd piece lengths and empty data', () => {
+    const wrongCount = bencode({ info: { name: bstr('x'), 'piece length': 16384, pieces: pieces(5), length: 100 } })
+    expect(parseTorrentFile(wrongCount).ok).toBe(false)
+    const oddLength = bencode({ info: { name: bstr('x'), 'piece length': 10000, pieces: pieces(1), length: 100 } })
+    expect(parseTorrentFile(oddLength).ok).toBe(false)
+    const empty = bencode({ info: { name: bstr('x'), 'piece length': 16384, pieces: pieces(1), length: 0 } })
+    expect(parseTorrentFile(empty).ok).toBe(false)
+    expect(parseTorrentFile(Buffer.from('not a torrent')).ok).toBe(false)
+  })
+
+  it('checks resolved paths stay inside the download folder', () => {
+    expect(resolveInside('/dl', ['a', 'b'])).toBe('/dl/a/b')
+    expect(resolveInside('/dl', ['..', 'x'])).toBeUndefined()
+    expect(unsafePathReason(['ok', 'fine.txt'])).toBeUndefined()
+  })
+})

@@ -1,7 +1,12 @@
 // Typed reading of the lines `swarmdrop agent --json` prints (one JSON object per line, see
 // main/agent/cli/event-log.ts): only the events the multi-machine suite acts on are modelled.
 
-export interface ListeningEvent {
+interface Timed {
+  /** The line's own "time" (ms since the epoch), NaN when it has none. */
+  readonly time: number
+}
+
+export interface ListeningEvent extends Timed {
   readonly event: 'listening'
   readonly id: string
   readonly name: string
@@ -9,7 +14,7 @@ export interface ListeningEvent {
   readonly btPort: number
 }
 
-export interface ProgressEvent {
+export interface ProgressEvent extends Timed {
   readonly event: 'progress'
   readonly infoHash: string
   readonly name: string
@@ -21,7 +26,13 @@ export interface ProgressEvent {
   readonly totalLength: number
 }
 
-export interface VerifiedEvent {
+export interface OfferAcceptedEvent extends Timed {
+  readonly event: 'offer-accepted'
+  readonly infoHash: string
+  readonly name: string
+}
+
+export interface VerifiedEvent extends Timed {
   readonly event: 'verified'
   readonly infoHash: string
   readonly name: string
@@ -29,11 +40,11 @@ export interface VerifiedEvent {
   readonly path: string
 }
 
-export interface OtherEvent {
+export interface OtherEvent extends Timed {
   readonly event: string
 }
 
-export type AgentEvent = ListeningEvent | ProgressEvent | VerifiedEvent | OtherEvent
+export type AgentEvent = ListeningEvent | ProgressEvent | OfferAcceptedEvent | VerifiedEvent | OtherEvent
 
 type Json = Record<string, unknown>
 
@@ -55,18 +66,22 @@ export function parseAgentEvent (line: string): AgentEvent | undefined {
   if (!text.startsWith('{')) return undefined
   let parsed: unknown
   try { parsed = JSON.parse(text) } catch { return undefined }
-  if (!isObject(parsed) || typeof parsed.event !== 'string') return undefined
+  if (!isObject(parsed)) return undefined
   const o = parsed
-  switch (o.event) {
+  const event = o.event
+  if (typeof event !== 'string') return undefined
+  const time = typeof o.time === 'string' ? Date.parse(o.time) : NaN
+  switch (event) {
     case 'listening':
       if (strings(o, ['id', 'name']) && numbers(o, ['controlPort', 'btPort'])) {
-        return { event: 'listening', id: String(o.id), name: String(o.name), controlPort: Number(o.controlPort), btPort: Number(o.btPort) }
+        return { event: 'listening', time, id: String(o.id), name: String(o.name), controlPort: Number(o.controlPort), btPort: Number(o.btPort) }
       }
       break
     case 'progress':
       if (strings(o, ['infoHash', 'name', 'role', 'state']) && numbers(o, ['verifiedPieces', 'pieceCount', 'verifiedBytes', 'totalLength'])) {
         return {
           event: 'progress',
+          time,
           infoHash: String(o.infoHash),
           name: String(o.name),
           role: String(o.role),
@@ -78,13 +93,16 @@ export function parseAgentEvent (line: string): AgentEvent | undefined {
         }
       }
       break
+    case 'offer-accepted':
+      if (strings(o, ['infoHash', 'name'])) return { event: 'offer-accepted', time, infoHash: String(o.infoHash), name: String(o.name) }
+      break
     case 'verified':
       if (strings(o, ['infoHash', 'name', 'sha256', 'path'])) {
-        return { event: 'verified', infoHash: String(o.infoHash), name: String(o.name), sha256: String(o.sha256), path: String(o.path) }
+        return { event: 'verified', time, infoHash: String(o.infoHash), name: String(o.name), sha256: String(o.sha256), path: String(o.path) }
       }
       break
   }
-  return { event: o.event }
+  return { event, time }
 }
 
 export function isListening (e: AgentEvent): e is ListeningEvent {
@@ -93,6 +111,10 @@ export function isListening (e: AgentEvent): e is ListeningEvent {
 
 export function isProgress (e: AgentEvent): e is ProgressEvent {
   return e.event === 'progress' && 'verifiedBytes' in e
+}
+
+export function isOfferAccepted (e: AgentEvent): e is OfferAcceptedEvent {
+  return e.event === 'offer-accepted' && 'infoHash' in e
 }
 
 export function isVerified (e: AgentEvent): e is VerifiedEvent {

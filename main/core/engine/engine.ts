@@ -6,6 +6,7 @@ import WebTorrent from 'webtorrent'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 import { FileStore, type FileStoreTarget } from './file-store.js'
+import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
 
 export interface EngineOptions {
@@ -55,6 +56,11 @@ export interface AddSpec {
   readonly targets: readonly FileStoreTarget[]
   /** Verified pieces from an earlier run (download only). */
   readonly bitfield?: Uint8Array
+  /**
+   * One-to-many schedule: as the origin, hand each piece out once ('origin'); as a recipient,
+   * spare the origin (address of the origin). Absent for plain BitTorrent (seed/get).
+   */
+  readonly schedule?: { readonly role: 'origin' } | { readonly role: 'recipient'; readonly originAddress: string }
 }
 
 interface Entry {
@@ -150,6 +156,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       })
     } catch (err) {
       return fail('add', `cannot start ${metainfo.name}: ${errorMessage(err)}`)
+    }
+    if (spec.schedule) {
+      const wires = (): readonly WireLike[] => torrent.wires
+      const policy: SwarmPolicy = spec.schedule.role === 'origin' ? new OriginPolicy(wires) : new RecipientPolicy(spec.schedule.originAddress, wires)
+      ;(torrent as TorrentLike & { swarmPolicy?: SwarmPolicy }).swarmPolicy = policy
     }
     const entry: Entry = { torrent, store, metainfo, hashFailures: 0, ready: false }
     this.entries.set(metainfo.infoHash, entry)

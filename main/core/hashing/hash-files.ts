@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute } from 'node:path'
 import { fail, ok, type Result } from '../result.js'
 import { runHashJob, type ReaderPlan } from './hash-job.js'
+import type { JobFile } from './hash-protocol.js'
 
 export { choosePieceLength, MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from './piece-length.js'
 
@@ -33,12 +34,16 @@ export interface PieceHashes {
 
 // Chunks are what the reader reads and hands to a piece thread at once: big enough that per-message
 // and per-read costs vanish, small enough that a few per thread fit the memory budget. Measured on
-// 2 cores (SHA-NI, page cache), 1–16 MiB chunks, 0–2 reads ahead and 3–8 buffers all ran within
-// noise of each other at ~1.3 GB/s, except no read-ahead (~5% slower); two reads ahead also keeps a
-// disk busy while this thread hashes (see test/unit/hashing/hash-speed.manual.ts).
+// 2 cores (SHA-NI, page cache), 1–16 MiB chunks, 1–2 reads ahead and 3–8 buffers all ran within
+// noise of each other; no read-ahead was ~5% slower, and would not overlap a disk with hashing
+// (see test/unit/hashing/hash-speed.manual.ts).
 const CHUNK_BYTES = 4 * 1024 * 1024
-const READ_AHEAD = 2
 const MEMORY_BUDGET = 64 * 1024 * 1024
+// Reads run on libuv's pool (4 threads by default), which every thread of the process shares with
+// the engine's own file I/O. A reader keeps at most readAhead + 1 reads going, and the whole job at
+// most two, so serving pieces to peers never queues behind hashing.
+const READ_AHEAD = 1
+const MAX_SHA256_READERS = 2
 // The SHA-256 of the stream runs on one thread, and one SHA-1 thread keeps up with it on every CPU
 // we know of; a couple more absorb scheduling jitter, more would only hold memory.
 const MAX_PIECE_THREADS = 3
@@ -61,7 +66,7 @@ export async function hashForTorrent (files: readonly SourceFile[], pieceLength:
   const wanted = READ_AHEAD + 1 + 2 * pieceThreads
   const affordable = Math.floor(MEMORY_BUDGET / chunkLength)
   const bufferCount = Math.max(READ_AHEAD + 2, Math.min(wanted, affordable)) // huge pieces may exceed the budget
-  const plan: ReaderPlan = { files, pieceLength, chunkLength, bufferCount, readAhead: READ_AHEAD, pieceThreads }
+  const plan: ReaderPlan = { files: jobFiles(files), pieceLength, chunkLength, bufferCount, readAhead: READ_AHEAD, pieceThreads }
   const r = await runHashJob([plan], opts)
   if (!r.ok) return r
   const only = r.value[0]
@@ -77,13 +82,16 @@ export async function sha256OfFiles (files: readonly SourceFile[], opts: HashOpt
   const bad = checkFiles(files)
   if (bad !== undefined) return bad
   if (files.length === 0) return ok([])
-  const groups = spreadFiles(files, threadCount(opts.threads))
+  // Beyond two SHA-256 threads one disk rarely keeps up (each hashes ~1.3 GB/s), see READ_AHEAD.
+  const groups = spreadFiles(files, Math.min(threadCount(opts.threads), MAX_SHA256_READERS))
+  // Two readers overlap each other's reads and hashing, so each needs no read-ahead of its own.
+  const readAhead = groups.length > 1 ? 0 : READ_AHEAD
   const plans: ReaderPlan[] = groups.map(indices => ({
-    files: indices.map(i => files[i] as SourceFile),
+    files: jobFiles(indices.map(i => files[i] as SourceFile)),
     pieceLength: null,
     chunkLength: CHUNK_BYTES,
-    bufferCount: READ_AHEAD + 1,
-    readAhead: READ_AHEAD,
+    bufferCount: readAhead + 1,
+    readAhead,
     pieceThreads: 0
   }))
   const r = await runHashJob(plans, opts)
@@ -99,6 +107,11 @@ export async function sha256OfFiles (files: readonly SourceFile[], opts: HashOpt
 function threadCount (requested: number | undefined): number {
   if (requested === undefined || !Number.isFinite(requested)) return availableParallelism()
   return Math.max(1, Math.floor(requested))
+}
+
+/** Just what the threads need: callers may pass richer objects that do not survive structured clone. */
+function jobFiles (files: readonly SourceFile[]): JobFile[] {
+  return files.map(f => ({ path: f.path, length: f.length }))
 }
 
 function checkFiles (files: readonly SourceFile[]): Result<never> | undefined {

@@ -29,6 +29,8 @@ export interface JobOptions {
 }
 
 const PROGRESS_INTERVAL_MS = 100
+// Hashing threads need no runtime flags; inheriting the parent's (tsx's --import, an inspector, ...)
+// would only slow every start.
 
 export async function runHashJob (plans: readonly ReaderPlan[], opts: JobOptions = {}): Promise<Result<ReaderOutput[]>> {
   const { signal, onProgress } = opts
@@ -48,6 +50,16 @@ export async function runHashJob (plans: readonly ReaderPlan[], opts: JobOptions
     const done = bytesDone.reduce((a, b) => a + b, 0)
     reportedTotal = done === bytesTotal
     onProgress({ bytesDone: done, bytesTotal })
+  }
+  // Called from message handlers: a throwing callback must end the job, not crash the process.
+  const reportOrFail = (force: boolean, settle: (r: Result<ReaderOutput[]>) => void): boolean => {
+    try {
+      report(force)
+      return true
+    } catch (err) {
+      settle(fail('progress-failed', `the progress callback threw: ${errorMessage(err)}`))
+      return false
+    }
   }
 
   const outcome = await new Promise<Result<ReaderOutput[]>>(resolve => {
@@ -73,7 +85,7 @@ export async function runHashJob (plans: readonly ReaderPlan[], opts: JobOptions
         const ports: MessagePort[] = []
         for (let t = 0; t < plan.pieceThreads; t++) {
           const { port1, port2 } = new MessageChannel()
-          const w = startSiblingWorker(import.meta.url, 'piece-hash-worker', { workerData: { port: port2 }, transferList: [port2] })
+          const w = startSiblingWorker(import.meta.url, 'piece-hash-worker', { execArgv: [], workerData: { port: port2 }, transferList: [port2] })
           workers.push(w)
           watch(w, 'piece-hash')
           ports.push(port1)
@@ -86,13 +98,13 @@ export async function runHashJob (plans: readonly ReaderPlan[], opts: JobOptions
           readAhead: plan.readAhead,
           piecePorts: ports
         }
-        const reader = startSiblingWorker(import.meta.url, 'read-hash-worker', { workerData: start, transferList: ports })
+        const reader = startSiblingWorker(import.meta.url, 'read-hash-worker', { execArgv: [], workerData: start, transferList: ports })
         workers.push(reader)
         watch(reader, 'reading', () => outputs[i] !== undefined)
         reader.on('message', (m: ReaderMessage) => {
           if (m.type === 'progress') {
             bytesDone[i] = m.bytesDone
-            report(false)
+            reportOrFail(false, settle)
           } else if (m.type === 'failed') {
             settle(fail(m.code, m.message))
           } else {
@@ -100,8 +112,7 @@ export async function runHashJob (plans: readonly ReaderPlan[], opts: JobOptions
             outputs[i] = { pieces: m.pieces === null ? null : Buffer.from(m.pieces), fileSha256: m.fileSha256 }
             const all = outputs.filter(o => o !== undefined)
             if (all.length === plans.length) {
-              if (!reportedTotal) report(true)
-              settle(ok(all))
+              if (reportedTotal || reportOrFail(true, settle)) settle(ok(all))
             }
           }
         })

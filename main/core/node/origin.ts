@@ -79,7 +79,7 @@ export class Origin {
 
   private seed (record: OriginRecord, metainfo: Metainfo): Result<void> {
     const targets = metainfo.files.map((f, i) => ({ path: record.sources[i]?.absolutePath ?? '', length: f.length, offset: f.offset }))
-    return this.ctx.engine.seed({ metainfo, targets })
+    return this.ctx.engine.seed({ metainfo, targets, schedule: { role: 'origin' } })
   }
 
   /** Offers a distribution to the given devices (all must be on the LAN now). */

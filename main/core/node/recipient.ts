@@ -198,7 +198,12 @@ export class Recipient {
   private async run (record: RecipientRecord, metainfo: Metainfo): Promise<Result<void>> {
     const journal = this.ctx.registry.journal(record.infoHash, metainfo.pieceCount)
     const bitfield = journal.count > 0 ? journal.bitfield : undefined
-    const added = this.ctx.engine.download({ metainfo, targets: this.targets(record, metainfo, true), ...(bitfield ? { bitfield } : {}) })
+    const added = this.ctx.engine.download({
+      metainfo,
+      targets: this.targets(record, metainfo, true),
+      ...(bitfield ? { bitfield } : {}),
+      schedule: { role: 'recipient', originAddress: record.sender.address }
+    })
     if (!added.ok) return added
     const ih = record.infoHash
     const timer = setInterval(() => this.tick(ih), REPORT_INTERVAL_MS)

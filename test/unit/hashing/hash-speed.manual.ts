@@ -2,14 +2,24 @@
 //   npx tsx test/unit/hashing/hash-speed.manual.ts [SIZE_MB] [ROUNDS]
 // Not a Vitest file (no .test.ts): it writes SIZE_MB (default 1024) to the temp folder and takes
 // a while. The file is read once first, so every run reads from the page cache: this measures
-// hashing, not the disk.
+// hashing, not the disk. Under tsx every worker thread compiles its TypeScript when it starts
+// (~0.2 s of CPU each), which the compiled build does not; to measure that build instead, set
+// HASH_MODULE to the compiled hash-files.js (e.g. dist/main/core/hashing/hash-files.js).
+// Other load on the machine shows up directly in these numbers: compare best-of runs.
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { choosePieceLength, hashForTorrent, sha256OfFiles, type SourceFile } from '../../../main/core/hashing/hash-files.js'
+import { pathToFileURL } from 'node:url'
+import type { SourceFile } from '../../../main/core/hashing/hash-files.js'
+
+type HashModule = typeof import('../../../main/core/hashing/hash-files.js')
+const chosen = process.env.HASH_MODULE
+const { choosePieceLength, hashForTorrent, sha256OfFiles } = (chosen === undefined
+  ? await import('../../../main/core/hashing/hash-files.js')
+  : await import(pathToFileURL(chosen).href)) as HashModule
 
 const MiB = 1024 * 1024
 const sizeMb = Number(process.argv[2] ?? 1024)
@@ -66,8 +76,15 @@ try {
   writeTestFile(path)
   const files: SourceFile[] = [{ path, length: bytes }]
   const pieceLength = choosePieceLength(bytes)
-  console.log(`${sizeMb} MiB, piece ${pieceLength / 1024} KiB, ${availableParallelism()} cores, best/median of ${rounds}`)
+  console.log(`${sizeMb} MiB, piece ${pieceLength / 1024} KiB, ${availableParallelism()} cores, best/median of ${rounds}, ${chosen ?? 'TypeScript source'}`)
   execFileSync('cat', [path], { stdio: ['ignore', 'ignore', 'inherit'] }) // into the page cache
+
+  // The fixed cost of starting and stopping the threads, included in every figure below.
+  const tiny = join(dir, 'tiny.bin')
+  writeFileSync(tiny, 'x')
+  const t0 = performance.now()
+  unwrap(await hashForTorrent([{ path: tiny, length: 1 }], pieceLength))
+  console.log(`thread start-up and shut-down: ${(performance.now() - t0).toFixed(0)} ms`)
 
   await time('hashForTorrent (default threads)', async () => { unwrap(await hashForTorrent(files, pieceLength)) })
   await time('hashForTorrent threads: 1', async () => { unwrap(await hashForTorrent(files, pieceLength, { threads: 1 })) })

@@ -1,0 +1,81 @@
+// Who sends which piece in a one-to-many distribution, so the origin uploads about one copy
+// whatever the number of recipients (the idea of BEP 16 super-seeding, made simpler because every
+// member is known and cooperative):
+//   - the origin hands each piece to one member first, and refuses (BEP 6 reject) to send it to
+//     another while a member other than the requester holds it or the first transfer is under way;
+//   - a recipient does not ask the origin for a piece another connected member can give it, and
+//     after a refusal leaves that piece alone for a moment instead of asking again at once.
+// WebTorrent consults this through three hooks added by patches/webtorrent+3.0.21.patch.
+import type { WireLike } from './webtorrent-types.js'
+
+export interface SwarmPolicy {
+  /** Recipient side: may `wire` be asked for piece `index`? */
+  mayRequest (wire: WireLike, index: number): boolean
+  /** Origin side: may piece `index` be sent to `wire`? */
+  mayServe (wire: WireLike, index: number): boolean
+  /** A request for `index` on `wire` was refused or failed. */
+  onRefused (wire: WireLike, index: number): void
+}
+
+/** A hand-off older than this without the piece showing up anywhere is assumed lost. */
+const STUCK_MS = 4_000
+/** After a refusal from the origin, how long a recipient looks elsewhere for that piece. */
+const BACKOFF_MS = 750
+
+interface Handoff { readonly wire: WireLike; readonly at: number }
+
+export class OriginPolicy implements SwarmPolicy {
+  private readonly handoffs = new Map<number, Handoff>()
+  /** Pieces sent more than once, for the figures: the origin's extra copies. */
+  resent = 0
+
+  constructor (private readonly wires: () => readonly WireLike[], private readonly now: () => number = Date.now) {}
+
+  mayRequest (): boolean { return true }
+
+  mayServe (wire: WireLike, index: number): boolean {
+    const h = this.handoffs.get(index)
+    const t = this.now()
+    if (!h || h.wire === wire || h.wire.destroyed) {
+      if (h && h.wire !== wire) this.resent++
+      this.handoffs.set(index, { wire, at: t })
+      return true
+    }
+    // Someone else holds it, or will shortly: the requester gets it from the swarm.
+    if (this.wires().some(w => w !== wire && !w.destroyed && w.peerPieces.get(index))) return false
+    if (t - h.at < STUCK_MS) return false
+    this.resent++
+    this.handoffs.set(index, { wire, at: t })
+    return true
+  }
+
+  onRefused (): void {}
+}
+
+export class RecipientPolicy implements SwarmPolicy {
+  private readonly refusedUntil = new Map<number, number>()
+
+  constructor (
+    private readonly originAddress: string,
+    private readonly wires: () => readonly WireLike[],
+    private readonly now: () => number = Date.now
+  ) {}
+
+  private isOrigin (wire: WireLike): boolean { return wire.remoteAddress === this.originAddress }
+
+  mayRequest (wire: WireLike, index: number): boolean {
+    if (!this.isOrigin(wire)) return true
+    const until = this.refusedUntil.get(index)
+    if (until !== undefined) {
+      if (until > this.now()) return false
+      this.refusedUntil.delete(index)
+    }
+    return !this.wires().some(w => w !== wire && !w.destroyed && !this.isOrigin(w) && w.peerPieces.get(index))
+  }
+
+  mayServe (): boolean { return true }
+
+  onRefused (wire: WireLike, index: number): void {
+    if (this.isOrigin(wire)) this.refusedUntil.set(index, this.now() + BACKOFF_MS)
+  }
+}

@@ -9,7 +9,7 @@ import { planChunks, type Chunk } from './chunk-plan.js'
 import { ChunkReader } from './chunk-reader.js'
 import type { PieceJob, PieceResult, ReaderMessage, ReaderStart } from './hash-protocol.js'
 import { hashPieces, pieceCount, SHA1_LENGTH } from './piece-sha1.js'
-import type { Result } from '../result.js'
+import { ok, type Result } from '../result.js'
 
 const PROGRESS_INTERVAL_MS = 100
 
@@ -73,7 +73,7 @@ class ReadHashJob {
       this.hashChunk(head.chunk, head.buffer)
     }
     while (this.awaitingSha1.size > 0) await this.bufferReturned()
-    return { ok: true, value: undefined }
+    return ok(undefined)
   }
 
   result (): Extract<ReaderMessage, { type: 'done' }> {

@@ -92,6 +92,11 @@ describe('hashForTorrent', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]!.bytesDone)
   })
 
+  it('ends the job, instead of crashing, when the progress callback throws', async () => {
+    const r = await hashForTorrent(files, PIECE, { onProgress: () => { throw new Error('boom') } })
+    expect(r.ok ? '' : r.error).toEqual({ code: 'progress-failed', message: 'the progress callback threw: boom' })
+  })
+
   it('fails naming the file when it is shorter on disk than declared', async () => {
     const short = write('short.bin', randomBytes(1000))
     const r = await hashForTorrent([files[1]!, { path: short.path, length: 2000 }], PIECE, { threads: 2 })

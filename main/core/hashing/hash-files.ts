@@ -21,7 +21,10 @@ export interface HashOptions {
   readonly onProgress?: (p: HashProgress) => void
   /** Aborting stops every thread and makes the result a failure with code 'aborted'. */
   readonly signal?: AbortSignal
-  /** Threads to use in all (default: os.availableParallelism()). */
+  /**
+   * Most hashing threads to use (default: os.availableParallelism()). hashForTorrent uses up to 4
+   * (a reader keeping the SHA-256s, the rest SHA-1), sha256OfFiles up to 2 (one per file at a time).
+   */
   readonly threads?: number
 }
 
@@ -65,7 +68,8 @@ export async function hashForTorrent (files: readonly SourceFile[], pieceLength:
   // The reader holds READ_AHEAD + 1 buffers; each piece thread needs one to hash and one queued.
   const wanted = READ_AHEAD + 1 + 2 * pieceThreads
   const affordable = Math.floor(MEMORY_BUDGET / chunkLength)
-  const bufferCount = Math.max(READ_AHEAD + 2, Math.min(wanted, affordable)) // huge pieces may exceed the budget
+  // Huge pieces may exceed the budget rather than leave the piece threads nothing to hash.
+  const bufferCount = Math.max(READ_AHEAD + 1 + Math.min(pieceThreads, 1), Math.min(wanted, affordable))
   const plan: ReaderPlan = { files: jobFiles(files), pieceLength, chunkLength, bufferCount, readAhead: READ_AHEAD, pieceThreads }
   const r = await runHashJob([plan], opts)
   if (!r.ok) return r

@@ -5,11 +5,11 @@
 // copy, and at most `bufferCount` exist, which bounds the memory in flight.
 import { createHash, type Hash } from 'node:crypto'
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
+import { ok, type Result } from '../result.js'
 import { planChunks, type Chunk } from './chunk-plan.js'
 import { ChunkReader } from './chunk-reader.js'
 import type { PieceJob, PieceResult, ReaderMessage, ReaderStart } from './hash-protocol.js'
 import { hashPieces, pieceCount, SHA1_LENGTH } from './piece-sha1.js'
-import { ok, type Result } from '../result.js'
 
 const PROGRESS_INTERVAL_MS = 100
 

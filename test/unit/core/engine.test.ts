@@ -100,7 +100,8 @@ describe('engine on loopback', () => {
     const received = second.stats(o.m.infoHash)?.receivedBytes ?? -1
     const remaining = o.m.totalLength - half * o.m.pieceLength
     expect(received).toBeGreaterThan(0)
-    expect(received).toBeLessThanOrEqual(remaining)
+    // A duplicate block or two may cross near the end; re-fetching the first half would be 1.5 MB.
+    expect(received).toBeLessThanOrEqual(remaining + o.m.pieceLength)
     expect(readFileSync(join(dl, 'big.bin.part')).equals(readFileSync(src))).toBe(true)
   })
 })

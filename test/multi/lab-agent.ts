@@ -126,9 +126,16 @@ export class LabAgent {
     await waitForExit(child, KILL_WAIT_MS)
   }
 
-  /** The last `n` lines, for error messages and failure reports. */
-  tail (n = 60): string {
-    return [`==== ${this.name} (last ${Math.min(n, this.lines.length)} of ${this.lines.length} lines) ====`, ...this.lines.slice(-n)].join('\n')
+  /**
+   * The last `n` lines for error messages and failure reports, leaving out all but the last three
+   * progress lines (one a second per transfer would push everything else out).
+   */
+  tail (n = 80): string {
+    const isProgress = (l: string): boolean => l.includes('"event":"progress"')
+    let progressLeft = this.lines.filter(isProgress).length
+    const kept = this.lines.filter((l) => !isProgress(l) || progressLeft-- <= 3)
+    const shown = kept.slice(-n)
+    return [`==== ${this.name} (last ${shown.length} of ${this.lines.length} lines, older progress lines left out) ====`, ...shown].join('\n')
   }
 
   private onLine (line: string): void {

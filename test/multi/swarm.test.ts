@@ -16,6 +16,7 @@ import { isOfferAccepted, isProgress, isVerified, type AgentEvent, type Progress
 import { describeSend, requireBuiltCli, runSend, type SendRun } from './cli-send.js'
 import { LabAgent } from './lab-agent.js'
 import { writeRandomFile, writeRandomFolder } from './random-content.js'
+import { transferStatus } from './transfer-status.js'
 import type { SendSummary } from './send-summary.js'
 import { digestTree, manifestSha256, partLeftovers, sha256File } from './tree-digest.js'
 
@@ -88,6 +89,19 @@ function sleep (ms: number): Promise<void> {
 
 function mb (bytes: number): string {
   return `${(bytes / MiB).toFixed(1)} MiB`
+}
+
+/**
+ * After a send that did not end with every recipient verified (while the agents still run):
+ * each recipient's engine view of the distribution, for the failure report.
+ */
+async function noteTransfersIfFailed (run: SendRun, name: string, recipients: readonly LabAgent[]): Promise<void> {
+  const fine = run.outcome.code === 0 && !(run.summary instanceof Error) && run.summary.ok
+  if (fine) return
+  const lines = await Promise.all(recipients.map((a) => a.running
+    ? transferStatus(theLab(), a.spec.host, cli, a.spec.dataDir, name)
+    : Promise.resolve(`${a.name}: not running`)))
+  sendLogs.push(`--- recipients' engines on ${name} after the send ended ---\n${lines.join('\n')}`)
 }
 
 /** The summary of a send that must have succeeded; throws with send's output otherwise. */
@@ -174,6 +188,7 @@ describe(`swarm of ${RECIPIENTS + 1} lab machines (built CLI: send + agent)`, ()
     const sha = await sha256File(source)
 
     const run = await runSend({ lab: theLab(), host: originHost(), path: source, targets: ['--all'], dataDir: dataDirOf(0), name: 'origin', timeoutSeconds: sendTimeoutSeconds() })
+    await noteTransfersIfFailed(run, fileName, agents)
     const summary = successfulSummary(run)
     expectAllVerified(run, summary, BIG_FILE_BYTES, sha, agents.map((a) => a.name))
 
@@ -194,6 +209,7 @@ describe(`swarm of ${RECIPIENTS + 1} lab machines (built CLI: send + agent)`, ()
     const sorted = [...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
     const run = await runSend({ lab: theLab(), host: originHost(), path: source, targets: ['--all'], dataDir: dataDirOf(0), name: 'origin', timeoutSeconds: sendTimeoutSeconds() })
+    await noteTransfersIfFailed(run, folderName, agents)
     const summary = successfulSummary(run)
     expectAllVerified(run, summary, bytes, manifestSha256(tree), agents.map((a) => a.name))
 
@@ -253,6 +269,7 @@ describe(`swarm of ${RECIPIENTS + 1} lab machines (built CLI: send + agent)`, ()
         `(${resumeSeconds.toFixed(1)} s; missing ${mb(missing)}, bound ${mb(bound)} = (missing + ${RESUME_SLACK_PIECES} pieces) x ${1 + RESUME_OVERHEAD})`)
 
       const run = await sending
+      await noteTransfersIfFailed(run, fileName, [victim])
       const summary = successfulSummary(run)
       console.log(`[resume] send took ${summary.seconds.toFixed(1)} s (${run.wallSeconds.toFixed(1)} s wall), origin uploaded ${mb(summary.originUploadedBytes)}`)
       expectAllVerified(run, summary, BIG_FILE_BYTES, sha, [victim.name])

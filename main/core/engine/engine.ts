@@ -75,9 +75,16 @@ const PIECE_FAILED = /^Piece (\d+) failed verification/
 
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly entries = new Map<string, Entry>()
+  private readonly scheduler: NodeJS.Timeout
 
   private constructor (private readonly client: ClientLike) {
     super()
+    // WebTorrent schedules requests only on wire events; if a swarm goes quiet with pieces still
+    // missing (every holder refused or slow at that moment), nothing would ask again. Re-run it.
+    this.scheduler = setInterval(() => {
+      for (const { torrent } of this.entries.values()) if (torrent.ready && !torrent.done && !torrent.destroyed && !torrent.paused) torrent._update()
+    }, 1_000)
+    this.scheduler.unref()
     // Torrent errors without their own listener arrive here; they are reported per torrent.
     client.on('error', () => {})
   }
@@ -267,6 +274,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   async stop (): Promise<void> {
+    clearInterval(this.scheduler)
     this.entries.clear()
     if (this.client.destroyed) return
     await new Promise<void>(resolve => this.client.destroy(() => resolve()))

@@ -92,6 +92,8 @@ export interface TorrentLike extends EventEmitter {
   readonly uploadSpeed: number
   readonly progress: number
   readonly numPeers: number
+  /** WebTorrent's own request scheduling pass (internal, stable through 3.x). */
+  _update (): void
   addPeer (addr: string): boolean
   removePeer (id: string): void
   pause (): void

@@ -20,6 +20,8 @@ export interface LabAgentSpec {
   readonly downloadsDir: string
   /** Extra environment (e.g. DEBUG=webtorrent* when chasing an engine problem). */
   readonly env?: Readonly<Record<string, string>>
+  /** The agent's --accept policy (default all). */
+  readonly accept?: 'ask' | 'trusted' | 'all'
 }
 
 type Waiter = (e: AgentEvent) => void
@@ -56,7 +58,7 @@ export class LabAgent {
     this.runs++
     this.events = []
     this.push(`--- run ${this.runs} started ${new Date().toISOString()} ---`)
-    const child = lab.spawn(host, process.execPath, [cli, 'agent', '--name', name, '--data-dir', dataDir, '--downloads', downloadsDir, '--accept', 'all', '--json'],
+    const child = lab.spawn(host, process.execPath, [cli, 'agent', '--name', name, '--data-dir', dataDir, '--downloads', downloadsDir, '--accept', this.spec.accept ?? 'all', '--json'],
       this.spec.env === undefined ? {} : { env: this.spec.env })
     this.child = child
     if (child.stdout === null || child.stderr === null) throw new Error(`${name}: spawned without stdout/stderr pipes`)

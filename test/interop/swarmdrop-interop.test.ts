@@ -307,6 +307,26 @@ describe('Swarmdrop CLI and libtorrent, both directions', () => {
     expect(await readdir(out)).toEqual(['image.iso']) // no NAME.part left behind
   }, TRANSFER_TEST_MS)
 
+  it('libtorrent seeds, Swarmdrop downloads from a magnet link (metadata fetched from the peer and checked)', async () => {
+    requireAll()
+    const src = join(root, 'lt-magnet-src')
+    const out = join(root, 'lt-magnet-out')
+    await mkdir(src, { recursive: true })
+    await mkdir(out, { recursive: true })
+    const data = randomBytes(4 * MiB + 321)
+    const file = join(src, 'magnet.bin')
+    await writeFile(file, data)
+    const torrent = join(root, 'lt-magnet.torrent')
+    const created = await ltCreate(file, torrent)
+    const seed = await lt({ mode: 'seed', torrent, savePath: src })
+    unwrap(await seed.waitForEvent('seeding', within(15_000)))
+    const { args, run } = await sdGet(`magnet:?xt=urn:btih:${created.infoHash}&dn=magnet.bin`, seed.port, out)
+    const done = doneOk(args, run)
+    expect(done.sha256).toBe(sha256Of(data))
+    expect(await sha256File(join(out, 'magnet.bin'))).toBe(sha256Of(data))
+    expect(await readdir(out)).toEqual(['magnet.bin'])
+  }, TRANSFER_TEST_MS)
+
   // ----------------------------------------------------------------------------------------------
   // A folder: nested files and an empty one
 

@@ -4,8 +4,8 @@
 import { EventEmitter } from 'node:events'
 import WebTorrent from 'webtorrent'
 import { errorMessage, fail, ok, type Result } from '../result.js'
-import type { Metainfo } from '../torrent/metainfo.js'
-import { FileStore, type FileStoreTarget } from './file-store.js'
+import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
+import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-store.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
 
@@ -66,10 +66,24 @@ export interface AddSpec {
 interface Entry {
   readonly torrent: TorrentLike
   readonly store: { current?: FileStore }
-  readonly metainfo: Metainfo
+  /** Undefined for a magnet link until its metadata arrived and was accepted. */
+  metainfo: Metainfo | undefined
   hashFailures: number
   ready: boolean
 }
+
+interface Addition {
+  readonly source: Uint8Array | string
+  readonly infoHash: string
+  readonly label: string
+  readonly metainfo?: Metainfo
+  readonly targets: FileStoreOptions['targets']
+  readonly complete: boolean
+  readonly bitfield?: Uint8Array
+  readonly schedule?: AddSpec['schedule']
+}
+
+const MAGNET_BTIH = /[?&]xt=urn:btih:([0-9a-fA-F]{40})(?:&|$)/
 
 const PIECE_FAILED = /^Piece (\d+) failed verification/
 
@@ -131,21 +145,63 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Serves data that is already complete (the origin, or a finished recipient). */
   seed (spec: AddSpec): Result<void> {
-    return this.add(spec, true)
+    return this.add(this.additionOf(spec, true))
   }
 
   /** Downloads into `targets`, keeping the pieces in `bitfield` unless they fail a spot check. */
   download (spec: AddSpec): Result<void> {
-    return this.add(spec, false)
+    return this.add(this.additionOf(spec, false))
   }
 
-  private add (spec: AddSpec, complete: boolean): Result<void> {
-    const { metainfo } = spec
-    if (this.entries.has(metainfo.infoHash)) return fail('duplicate', `${metainfo.name} is already in the engine`)
+  /**
+   * Downloads a magnet link: the metadata comes from the peers (ut_metadata), is checked like any
+   * .torrent before a single path is created, and `place` decides where its files go.
+   */
+  downloadMagnet (magnet: string, place: (m: Metainfo) => readonly FileStoreTarget[]): Result<{ infoHash: string }> {
+    const m = MAGNET_BTIH.exec(magnet)
+    const infoHash = m?.[1]?.toLowerCase()
+    if (infoHash === undefined) return fail('invalid', 'the magnet link has no hex BitTorrent infohash (xt=urn:btih:…)')
+    const added = this.add({
+      source: magnet,
+      infoHash,
+      label: infoHash,
+      complete: false,
+      targets: torrentFile => {
+        const parsed = parseTorrentFile(torrentFile)
+        if (!parsed.ok) return fail(parsed.error.code, `metadata from the peer refused: ${parsed.error.message}`)
+        if (parsed.value.infoHash !== infoHash) return fail('mismatch', 'metadata from the peer does not match the magnet link')
+        const entry = this.entries.get(infoHash)
+        if (entry) entry.metainfo = parsed.value
+        return ok(place(parsed.value))
+      }
+    })
+    return added.ok ? ok({ infoHash }) : added
+  }
+
+  /** The metadata of a torrent (for a magnet link: once it arrived). */
+  metainfo (infoHash: string): Metainfo | undefined { return this.entries.get(infoHash)?.metainfo }
+
+  private additionOf (spec: AddSpec, complete: boolean): Addition {
+    const m = spec.metainfo
+    return {
+      source: m.torrentFile,
+      infoHash: m.infoHash,
+      label: m.name,
+      metainfo: m,
+      targets: spec.targets,
+      complete,
+      ...(spec.bitfield ? { bitfield: spec.bitfield } : {}),
+      ...(spec.schedule ? { schedule: spec.schedule } : {})
+    }
+  }
+
+  private add (spec: Addition): Result<void> {
+    const { infoHash: ih, complete } = spec
+    if (this.entries.has(ih)) return fail('duplicate', `${spec.label} is already in the engine`)
     const store: { current?: FileStore } = {}
     let torrent: TorrentLike
     try {
-      torrent = this.client.add(metainfo.torrentFile, {
+      torrent = this.client.add(spec.source, {
         path: '/nonexistent-swarmdrop-uses-explicit-targets',
         store: class extends FileStore {
           constructor (...args: ConstructorParameters<typeof FileStore>) {
@@ -153,7 +209,16 @@ export class Engine extends EventEmitter<EngineEvents> {
             store.current = this
           }
         },
-        storeOpts: { fileStore: { targets: spec.targets, readOnly: complete } },
+        storeOpts: {
+          fileStore: {
+            targets: spec.targets,
+            readOnly: complete,
+            onRefused: (message: string) => {
+              void this.remove(ih)
+              this.emit('torrent-error', ih, message)
+            }
+          } satisfies FileStoreOptions
+        },
         storeCacheSlots: 8,
         skipVerify: complete,
         ...(spec.bitfield && !complete ? { bitfield: spec.bitfield } : {}),
@@ -162,16 +227,15 @@ export class Engine extends EventEmitter<EngineEvents> {
         uploads: 10_000
       })
     } catch (err) {
-      return fail('add', `cannot start ${metainfo.name}: ${errorMessage(err)}`)
+      return fail('add', `cannot start ${spec.label}: ${errorMessage(err)}`)
     }
     if (spec.schedule) {
       const wires = (): readonly WireLike[] => torrent.wires
       const policy: SwarmPolicy = spec.schedule.role === 'origin' ? new OriginPolicy(wires) : new RecipientPolicy(spec.schedule.originAddress, wires)
       ;(torrent as TorrentLike & { swarmPolicy?: SwarmPolicy }).swarmPolicy = policy
     }
-    const entry: Entry = { torrent, store, metainfo, hashFailures: 0, ready: false }
-    this.entries.set(metainfo.infoHash, entry)
-    const ih = metainfo.infoHash
+    const entry: Entry = { torrent, store, metainfo: spec.metainfo, hashFailures: 0, ready: false }
+    this.entries.set(ih, entry)
     torrent.on('ready', () => { entry.ready = true; this.emit('ready', ih) })
     torrent.on('verified', (index: number) => { if (entry.ready) this.emit('verified', ih, index) })
     torrent.on('done', () => this.emit('done', ih))
@@ -218,6 +282,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!entry) return undefined
     const t = entry.torrent
     const m = entry.metainfo
+    if (!m) return undefined
     let verifiedPieces = 0
     let verifiedBytes = 0
     const bf = t.bitfield

@@ -4,13 +4,20 @@
 // MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them.
 import { close, constants, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
+import type { Result } from '../result.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 
 export interface FileStoreTarget { readonly path: string; readonly length: number; readonly offset: number }
 
 export interface FileStoreOptions {
-  readonly targets: readonly FileStoreTarget[]
+  /**
+   * Where the pieces go: a list, or (for a magnet link, whose metadata arrives from a peer) a
+   * function given the .torrent bytes that checks them and places the files, or refuses.
+   */
+  readonly targets: readonly FileStoreTarget[] | ((torrentFile: Uint8Array) => Result<readonly FileStoreTarget[]>)
   readonly readOnly: boolean
+  /** Called (asynchronously) when `targets` refused the metadata; the store then refuses all I/O. */
+  readonly onRefused?: (message: string) => void
   /** Observer for every failed disk operation (ENOSPC included), before WebTorrent sees it. */
   readonly onIoError?: (err: NodeJS.ErrnoException, op: 'read' | 'write') => void
 }
@@ -20,7 +27,9 @@ const MAX_OPEN = 128
 interface OpenFile { fd: Promise<number>; users: number; lastUse: number; closeWhenIdle: boolean }
 
 export function isFileStoreOptions (value: unknown): value is FileStoreOptions {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { targets?: unknown }).targets)
+  if (typeof value !== 'object' || value === null) return false
+  const targets = (value as { targets?: unknown }).targets
+  return Array.isArray(targets) || typeof targets === 'function'
 }
 
 export class FileStore implements ChunkStore {
@@ -31,19 +40,34 @@ export class FileStore implements ChunkStore {
   private readonly totalLength: number
   private readonly open = new Map<string, OpenFile>()
   private closed = false
+  private refused: string | undefined
 
   constructor (chunkLength: number, opts: ChunkStoreOptions) {
     const own = opts.fileStore
     if (!isFileStoreOptions(own)) throw new Error('FileStore needs storeOpts.fileStore with targets')
     this.chunkLength = chunkLength
-    this.targets = own.targets.filter(t => t.length > 0)
     this.readOnly = own.readOnly
     this.onIoError = own.onIoError
-    this.totalLength = own.targets.reduce((s, t) => s + t.length, 0)
+    let targets: readonly FileStoreTarget[] = []
+    if (typeof own.targets === 'function') {
+      const torrentFile = (opts.torrent as { torrentFile?: unknown } | undefined)?.torrentFile
+      const placed = torrentFile instanceof Uint8Array ? own.targets(torrentFile) : undefined
+      if (placed?.ok) targets = placed.value
+      else {
+        const refused = placed ? placed.error.message : 'no metadata to place the files by'
+        this.refused = refused
+        queueMicrotask(() => own.onRefused?.(refused))
+      }
+    } else {
+      targets = own.targets
+    }
+    this.targets = targets.filter(t => t.length > 0)
+    this.totalLength = targets.reduce((s, t) => s + t.length, 0)
   }
 
   put (index: number, buf: Uint8Array, cb: Callback = noop): void {
     if (this.closed) return queueMicrotask(() => cb(new Error('Storage is closed')))
+    if (this.refused !== undefined) { const why = this.refused; return queueMicrotask(() => cb(new Error(why))) }
     if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
     const start = index * this.chunkLength
     this.eachSegment(start, buf.length, (target, fileOffset, bufOffset, length, done) => {
@@ -63,6 +87,7 @@ export class FileStore implements ChunkStore {
     const cb = typeof optsOrCb === 'function' ? optsOrCb : maybeCb
     if (cb === undefined) return
     if (this.closed) return queueMicrotask(() => cb(new Error('Storage is closed')))
+    if (this.refused !== undefined) { const why = this.refused; return queueMicrotask(() => cb(new Error(why))) }
     const pieceStart = index * this.chunkLength
     const pieceLength = Math.min(this.chunkLength, this.totalLength - pieceStart)
     const offset = opts?.offset ?? 0

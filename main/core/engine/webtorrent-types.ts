@@ -124,7 +124,7 @@ export interface ClientLike extends EventEmitter {
   readonly torrentPort: number
   readonly downloadSpeed: number
   readonly uploadSpeed: number
-  add (torrent: Uint8Array, opts: AddOptions, onTorrent?: (t: TorrentLike) => void): TorrentLike
+  add (torrent: Uint8Array | string, opts: AddOptions, onTorrent?: (t: TorrentLike) => void): TorrentLike
   address (): { address: string; port: number } | null
   throttleDownload (rate: number): void
   throttleUpload (rate: number): void

@@ -119,6 +119,23 @@ describe('file store', () => {
     expect(Buffer.from(got ?? []).equals(Buffer.alloc(10, 1))).toBe(true)
   })
 
+  it('refuses all I/O when metadata from a peer is refused, and says why', async () => {
+    const dir = tmp()
+    let why = ''
+    const store = new FileStore(16_384, {
+      path: dir, files: [], length: 0, name: 'x',
+      torrent: { torrentFile: Buffer.from('d4:infod4:name2:..ee') },
+      fileStore: {
+        targets: () => ({ ok: false, error: { code: 'unsafe-path', message: 'file "../x" is refused' } }),
+        readOnly: false,
+        onRefused: (m: string) => { why = m }
+      }
+    })
+    const err = await new Promise<Error | null>(resolve => store.put(0, Buffer.alloc(16_384), e => resolve(e)))
+    expect(err?.message).toContain('refused')
+    expect(why).toContain('refused')
+  })
+
   it('reads and writes pieces that straddle files', async () => {
     const dir = tmp()
     const targets = [{ path: join(dir, 'a'), length: 10_000, offset: 0 }, { path: join(dir, 'b'), length: 0, offset: 10_000 }, { path: join(dir, 'c', 'd'), length: 22_768, offset: 10_000 }]

@@ -4,7 +4,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { createDistribution } from '../../../core/distributions/create.js'
-import { targetsFor, unusedName, verifyAndPlace } from '../../../core/distributions/finish.js'
+import { targetsFor, unusedName, verifyAndPlace, type Placement } from '../../../core/distributions/finish.js'
 import { Engine } from '../../../core/engine/engine.js'
 import { hashForTorrent } from '../../../core/hashing/hash-files.js'
 import { parseTorrentFile, type Metainfo } from '../../../core/torrent/metainfo.js'
@@ -17,7 +17,7 @@ export const standaloneHelp = `swarmdrop create PATH -o FILE.torrent            
 swarmdrop seed PATH|FILE.torrent [--in DIR] [--bt-port N] [-o FILE.torrent] [--json]
   Seeds to any BitTorrent client that connects (no mDNS, no membership: open to anyone who knows
   the address). With a .torrent, the data is looked for in --in DIR (default: beside the .torrent).
-swarmdrop get FILE.torrent --peer HOST:PORT [--peer ...] --out DIR [--bt-port N] [--timeout SEC] [--json]
+swarmdrop get FILE.torrent|MAGNET --peer HOST:PORT [--peer ...] --out DIR [--bt-port N] [--timeout SEC] [--json]
   Downloads from the given peers into DIR (as NAME.part until every piece and SHA-256 checks out).`
 
 const print = (json: boolean, event: Record<string, unknown>, human: string): void => {
@@ -107,32 +107,50 @@ export async function getCommand (args: readonly string[]): Promise<number> {
   const outDir = str(p, 'out')
   const peers = strs(p, 'peer')
   if (source === undefined || outDir === undefined) throw new UsageError('get: usage: swarmdrop get FILE.torrent --peer HOST:PORT --out DIR')
-  if (source.startsWith('magnet:')) throw new UsageError('get: magnet links are not supported yet; pass the .torrent file (swarmdrop create makes one)')
   if (peers.length === 0) throw new UsageError('get: give at least one --peer HOST:PORT (there is no tracker or DHT)')
   for (const peer of peers) if (!/^[^:\s]+:\d{1,5}$/.test(peer)) throw new UsageError(`get: --peer ${peer} is not HOST:PORT`)
   const timeout = intFlag(p, 'timeout', 1, 30 * 24 * 3600)
   const json = flag(p, 'json')
-  const metainfo = await loadTorrent(source)
   const downloadsDir = resolve(outDir)
-  const placement = { downloadsDir, finalName: await unusedName(downloadsDir, metainfo.name) }
   const engine = await startEngine(intFlag(p, 'bt-port', 0, 65535))
   const started = performance.now()
-  const done = new Promise<void>(resolve => engine.on('done', ih => { if (ih === metainfo.infoHash) resolve() }))
-  const added = engine.download({ metainfo, targets: targetsFor(metainfo, placement, true) })
-  if (!added.ok) throw new UsageError(`get: ${added.error.message}`)
+  let placement: Placement | undefined
+  let infoHash: string
+  if (source.startsWith('magnet:')) {
+    // The metadata comes from the peers; the engine checks it before any file is created.
+    const added = engine.downloadMagnet(source, m => {
+      placement = { downloadsDir, finalName: m.name }
+      return targetsFor(m, placement, true)
+    })
+    if (!added.ok) throw new UsageError(`get: ${added.error.message}`)
+    infoHash = added.value.infoHash
+  } else {
+    const metainfo = await loadTorrent(source)
+    placement = { downloadsDir, finalName: await unusedName(downloadsDir, metainfo.name) }
+    const added = engine.download({ metainfo, targets: targetsFor(metainfo, placement, true) })
+    if (!added.ok) throw new UsageError(`get: ${added.error.message}`)
+    infoHash = metainfo.infoHash
+  }
+  const done = new Promise<void>(resolve => engine.on('done', ih => { if (ih === infoHash) resolve() }))
   const failed = new Promise<string>(resolve => engine.on('torrent-error', (_ih, message) => resolve(message)))
-  engine.connect(metainfo.infoHash, peers)
+  engine.connect(infoHash, peers)
   const timer = setInterval(() => {
-    engine.connect(metainfo.infoHash, peers)
-    const s = engine.stats(metainfo.infoHash)
-    if (s) print(json, { event: 'progress', verifiedBytes: s.verifiedBytes, bytes: metainfo.totalLength, downloadSpeed: Math.round(s.downloadSpeed), peers: s.peers.length },
-      `${((s.verifiedBytes / metainfo.totalLength) * 100).toFixed(1)}%  ${formatRate(s.downloadSpeed)}  ${s.peers.length} peers`)
+    engine.connect(infoHash, peers)
+    const s = engine.stats(infoHash)
+    const total = engine.metainfo(infoHash)?.totalLength
+    if (s && total) {
+      print(json, { event: 'progress', verifiedBytes: s.verifiedBytes, bytes: total, downloadSpeed: Math.round(s.downloadSpeed), peers: s.peers.length },
+        `${((s.verifiedBytes / total) * 100).toFixed(1)}%  ${formatRate(s.downloadSpeed)}  ${s.peers.length} peers`)
+    } else {
+      print(json, { event: 'metadata', waiting: true }, 'waiting for the metadata from the peers…')
+    }
   }, 1_000)
   const limit = timeout === undefined ? undefined : new Promise<'timeout'>(resolve => setTimeout(() => resolve('timeout'), timeout * 1000).unref())
   const outcome = await Promise.race([done.then(() => 'done' as const), failed, ...(limit ? [limit] : [])])
   clearInterval(timer)
+  const metainfo = engine.metainfo(infoHash)
   let code = EXIT_FAILED
-  if (outcome === 'done') {
+  if (outcome === 'done' && metainfo && placement) {
     const placed = await verifyAndPlace(metainfo, placement, undefined)
     if (placed.ok) {
       print(json, { event: 'done', ok: true, path: placed.value.path, sha256: placed.value.sha256, bytes: metainfo.totalLength, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) },

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { errnoCode, errorMessage, fail, ok, type Failure, type Result } from '../../main/core/result.js'
+import { killGroup } from '../lab/run-command.js'
 
 /** The script this module drives. */
 export const LT_PEER_SCRIPT = fileURLToPath(new URL('./lt_peer.py', import.meta.url))
@@ -321,14 +322,6 @@ function installExitHook (): void {
   })
 }
 
-/** Signals the child's process group (it was spawned detached), falling back to the pid. */
-function killGroup (pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    try { process.kill(pid, signal) } catch { /* already gone */ }
-  }
-}
 
 function delay (ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref())

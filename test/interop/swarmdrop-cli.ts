@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { errorMessage, fail, ok, type Result } from '../../main/core/result.js'
+import { killGroup } from '../lab/run-command.js'
 
 /** The built CLI; `npm run build` writes it. */
 export const CLI_PATH = fileURLToPath(new URL('../../dist/main/agent/cli.js', import.meta.url))
@@ -127,13 +128,6 @@ const OUTPUT_LIMIT = 256 * 1024
 const live = new Set<number>()
 let exitHookInstalled = false
 
-function killGroup (pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    try { process.kill(pid, signal) } catch { /* already gone */ }
-  }
-}
 
 function delay (ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref())

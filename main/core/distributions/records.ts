@@ -1,5 +1,6 @@
 // What the data directory remembers about each distribution, for the origin and for a recipient.
 import type { Member, ReportState } from '../protocol/messages.js'
+import type { Metainfo } from '../torrent/metainfo.js'
 
 export type RecipientState = ReportState | 'offering' | 'unreachable' | 'timeout'
 export const TERMINAL_RECIPIENT_STATES: readonly RecipientState[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
@@ -59,3 +60,18 @@ export interface RecipientRecord extends Common {
 }
 
 export type DistributionRecord = OriginRecord | RecipientRecord
+
+/** The fields every record takes from the torrent it is about. */
+export function describedBy (m: Metainfo, sha256: string): Omit<Common, 'state' | 'reason'> {
+  return {
+    infoHash: m.infoHash,
+    name: m.name,
+    isFolder: m.isFolder,
+    totalLength: m.totalLength,
+    pieceLength: m.pieceLength,
+    pieceCount: m.pieceCount,
+    fileCount: m.files.length,
+    sha256,
+    createdAt: new Date().toISOString()
+  }
+}

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises'
 import { requestJson, errorBodyMessage } from '../control/http-client.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { createDistribution } from '../distributions/create.js'
-import { TERMINAL_RECIPIENT_STATES, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
+import { describedBy, TERMINAL_RECIPIENT_STATES, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
 import { fail, ok, type Result } from '../result.js'
 import { parseOfferReply, PROTOCOL, type Member, type Offer, type Report } from '../protocol/messages.js'
 import type { Metainfo } from '../torrent/metainfo.js'
@@ -41,15 +41,7 @@ export class Origin {
     if (existing?.role === 'origin' && this.ctx.engine.has(metainfo.infoHash)) return ok(existing)
     const record: OriginRecord = {
       role: 'origin',
-      infoHash: metainfo.infoHash,
-      name: metainfo.name,
-      isFolder: metainfo.isFolder,
-      totalLength: metainfo.totalLength,
-      pieceLength: metainfo.pieceLength,
-      pieceCount: metainfo.pieceCount,
-      fileCount: metainfo.files.length,
-      sha256,
-      createdAt: new Date().toISOString(),
+      ...describedBy(metainfo, sha256),
       state: 'seeding',
       parentDir: source.parentDir,
       sources: source.entries.map(e => ({ absolutePath: e.absolutePath, length: e.length, mtimeMs: e.mtimeMs })),

@@ -5,7 +5,7 @@ import { mkdir, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { requestJson } from '../control/http-client.js'
 import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.js'
-import type { RecipientRecord } from '../distributions/records.js'
+import { describedBy, type RecipientRecord } from '../distributions/records.js'
 import type { FileStoreTarget } from '../engine/file-store.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { PROTOCOL, type Member, type Offer, type OfferReply, type Report, type ReportState } from '../protocol/messages.js'
@@ -170,15 +170,7 @@ export class Recipient {
     const finalName = await unusedName(dir, metainfo.name)
     const record: RecipientRecord = {
       role: 'recipient',
-      infoHash: metainfo.infoHash,
-      name: metainfo.name,
-      isFolder: metainfo.isFolder,
-      totalLength: metainfo.totalLength,
-      pieceLength: metainfo.pieceLength,
-      pieceCount: metainfo.pieceCount,
-      fileCount: metainfo.files.length,
-      sha256: offer.sha256,
-      createdAt: new Date().toISOString(),
+      ...describedBy(metainfo, offer.sha256),
       state: 'downloading',
       offerId: offer.offerId,
       sender: { id: offer.sender.id, name: offer.sender.name, address: senderAddress, controlPort: offer.sender.controlPort },

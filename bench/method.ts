@@ -23,6 +23,8 @@ export interface BenchContext {
   readonly timeoutMs: number
   /** Called by a method right before it stops the processes it measures. */
   readonly closeWindow: () => void
+  /** Restarts the CPU window (after a method's untimed set-up, e.g. starting agents). */
+  readonly restartWindow: () => void
 }
 
 export type MethodStatus = 'ok' | 'timeout' | 'failed' | 'hash-mismatch'
@@ -64,7 +66,7 @@ export function deadlineError (what: string, ms: number): Error {
 export async function measureMethod (
   method: MethodName,
   fn: MethodFn,
-  base: Omit<BenchContext, 'closeWindow'>,
+  base: Omit<BenchContext, 'closeWindow' | 'restartWindow'>,
   sampler: ProcSampler
 ): Promise<MethodResult> {
   const hostNames = [base.origin.name, ...base.recipients.map((h) => h.name)]
@@ -75,7 +77,7 @@ export async function measureMethod (
   sampler.begin()
   let outcome: MethodOutcome
   try {
-    outcome = await fn({ ...base, closeWindow })
+    outcome = await fn({ ...base, closeWindow, restartWindow: () => { if (usage === undefined) sampler.begin() } })
   } catch (err) {
     outcome = { status: 'failed', error: err instanceof Error ? err.message : String(err), timeToAllS: NaN, copies: [], extra: {}, timing: '' }
   }

@@ -69,6 +69,7 @@ export class ProcSampler {
 
   /** Starts a window: processes already running count only the CPU they use from now on. */
   begin (): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
     this.seen.clear()
     this.first = true
     this.sample()

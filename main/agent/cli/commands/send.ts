@@ -50,7 +50,8 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     if (session.inProcess && !flag(p, 'wait') && !json) process.stderr.write('No agent runs for this data directory: sending from this process, which stays until every recipient has the file.\n')
     const targets = await chooseTargets(client, to, all)
     const started = performance.now()
-    const created = await client.create(path)
+    const creating = client.create(path)
+    const created = !json && process.stderr.isTTY === true ? await withHashingProgress(client, creating) : await creating
     if (!created.ok) throw new UsageError(`send: ${created.error.message}`)
     const record = created.value
     if (!json) process.stderr.write(`${record.name}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
@@ -110,6 +111,25 @@ async function chooseTargets (client: LocalClient, to: string | undefined, all: 
     if (only && !chosen.some(c => c.id === only.id)) chosen.push(only)
   }
   return chosen
+}
+
+/** Shows the hashing job's progress on the terminal until `work` settles. */
+async function withHashingProgress<T> (client: LocalClient, work: Promise<T>): Promise<T> {
+  let settled = false
+  void work.finally(() => { settled = true })
+  const started = performance.now()
+  while (!settled) {
+    await Promise.race([work, new Promise(resolve => setTimeout(resolve, 250))])
+    if (settled) break
+    const s = await client.status()
+    const job = s.ok ? s.value.hashing[0] : undefined
+    if (job && job.bytesTotal > 0) {
+      const seconds = (performance.now() - started) / 1000
+      process.stderr.write(`\r\x1b[2Khashing ${bar(job.bytesDone / job.bytesTotal)} ${((job.bytesDone / job.bytesTotal) * 100).toFixed(0)}%  ${formatRate(job.bytesDone / Math.max(seconds, 0.001))}`)
+    }
+  }
+  process.stderr.write('\r\x1b[2K')
+  return work
 }
 
 function match (peers: readonly PeerView[], wanted: string): PeerView[] {

@@ -1,0 +1,64 @@
+// The side-by-side table (markdown) and the JSON record of a run.
+
+import type { MethodResult } from './method.js'
+
+export interface LabFacts {
+  readonly rateMbit: number
+  readonly sizeMiB: number
+  readonly delay: string
+  readonly cores: number
+  readonly kernel: string
+  readonly node: string
+  readonly timeToOneSource: string
+  readonly cpuSource: string
+  readonly warnings: readonly string[]
+}
+
+export interface BenchRecord {
+  readonly startedAt: string
+  readonly runSeconds: number
+  readonly facts: LabFacts
+  /** Per N: one plain copy at the same rate, measured in the same lab. */
+  readonly timeToOne: Readonly<Record<string, number>>
+  readonly results: readonly MethodResult[]
+}
+
+/** Swarmdrop's targets: time to all ÷ time to one, and origin upload ÷ size. */
+const TARGETS: Readonly<Record<number, { time: number; upload: number }>> = { 4: { time: 1.2, upload: 1.1 }, 10: { time: 1.25, upload: 1.15 } }
+
+function f (x: number, digits = 2): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '–'
+}
+
+function target (r: MethodResult, ratio: number): string {
+  const t = TARGETS[r.n]
+  if (r.method !== 'swarmdrop' || t === undefined) return ''
+  const timeOk = Number.isFinite(ratio) && ratio <= t.time
+  const upOk = Number.isFinite(r.originUploadRatio) && r.originUploadRatio <= t.upload
+  return `≤${t.time} ${timeOk ? 'met' : 'NOT met'} / ≤${t.upload} ${upOk ? 'met' : 'NOT met'}`
+}
+
+export function markdownTable (rec: BenchRecord): string {
+  const head = '| method | N | status | time to all (s) | ÷ time to one | origin upload ÷ size | origin CPU (s) | recipient CPU (s) mean / max | origin peak RSS (MiB) | recipient peak RSS max (MiB) | copies SHA-256 ok | target (time / upload) |'
+  const rule = '|' + head.split('|').slice(1, -1).map(() => '---').join('|') + '|'
+  const rows = rec.results.map((r) => {
+    const one = rec.timeToOne[String(r.n)] ?? NaN
+    const ratio = r.timeToAllS / one
+    const [origin, ...recips] = r.usage
+    const cpus = recips.map((u) => u.cpuSeconds)
+    const mean = cpus.length === 0 ? NaN : cpus.reduce((a, b) => a + b, 0) / cpus.length
+    const status = r.status === 'ok' ? 'ok' : r.status
+    return `| ${r.method} | ${r.n} | ${status} | ${f(r.timeToAllS, 1)} | ${f(ratio)} | ${f(r.originUploadRatio)} | ${f(origin?.cpuSeconds ?? NaN, 1)} | ${f(mean, 1)} / ${f(Math.max(...cpus), 1)} | ${f(origin?.peakRssMiB ?? NaN, 0)} | ${f(Math.max(...recips.map((u) => u.peakRssMiB)), 0)} | ${r.copiesVerified}/${r.n} | ${target(r, ratio)} |`
+  })
+  const ones = Object.entries(rec.timeToOne).map(([n, s]) => `N=${n}: ${f(s)} s`).join(', ')
+  const facts = rec.facts
+  const notes = [
+    `Lab: every host capped at ${facts.rateMbit} Mbit/s up and down (HTB on its veth), file ${facts.sizeMiB} MiB of random bytes; added delay: ${facts.delay}.`,
+    `${facts.cores} cores, kernel ${facts.kernel}, Node ${facts.node}. Run started ${rec.startedAt}, took ${f(rec.runSeconds, 0)} s.`,
+    `Time to one (${facts.timeToOneSource}): ${ones}.`,
+    `CPU/RSS: ${facts.cpuSource}`,
+    ...facts.warnings.map((w) => `Warning: ${w}`)
+  ]
+  const errors = rec.results.filter((r) => r.error !== undefined).map((r) => `- ${r.method} N=${r.n}: ${(r.error ?? '').split('\n')[0] ?? ''}`)
+  return [head, rule, ...rows, '', ...notes.map((n) => `- ${n}`), ...(errors.length > 0 ? ['', 'Errors:', ...errors] : []), ''].join('\n')
+}

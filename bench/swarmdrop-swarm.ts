@@ -1,0 +1,65 @@
+// Swarmdrop as shipped: `swarmdrop agent --accept all --json` on every recipient (started and
+// discovered before the clock starts), `swarmdrop send FILE --all --wait --json` on the origin.
+
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { runSend, describeSend } from '../test/multi/cli-send.js'
+import { LabAgent } from '../test/multi/lab-agent.js'
+import { isVerified, type AgentEvent } from '../test/multi/agent-events.js'
+import { sleep, type BenchContext, type MethodOutcome } from './method.js'
+
+const DISCOVERY_WAIT_MS = 20_000
+
+function eventTimes (agent: LabAgent, event: string, name: string): number[] {
+  return agent.events.filter((e: AgentEvent) => e.event === event && (event !== 'verified' || (isVerified(e) && e.name === name))).map((e) => e.time)
+}
+
+export async function swarmdropSwarm (ctx: BenchContext): Promise<MethodOutcome> {
+  const dir = join(ctx.root, 'sd')
+  const agents = await Promise.all(ctx.recipients.map(async (h) => {
+    const downloadsDir = join(dir, h.name, 'downloads')
+    await mkdir(downloadsDir, { recursive: true })
+    return new LabAgent({ lab: ctx.lab, host: h, cli: ctx.cli, name: h.name, dataDir: join(dir, h.name, 'data'), downloadsDir, accept: 'all' })
+  }))
+  const copies = agents.map((a) => join(a.spec.downloadsDir, ctx.fileName))
+  try {
+    await Promise.all(agents.map(async (a) => await a.start()))
+    // Untimed: let the recipients find each other (each sees the other N-1) before sending.
+    const deadline = Date.now() + DISCOVERY_WAIT_MS
+    const peersSeen = (a: LabAgent): number => new Set(a.events.filter((e) => e.event === 'peer-up').map((e) => JSON.stringify(e))).size
+    while (Date.now() < deadline && agents.some((a) => peersSeen(a) < agents.length - 1)) await sleep(200)
+    const discovered = agents.map(peersSeen)
+    ctx.restartWindow()
+
+    const run = await runSend({
+      lab: ctx.lab, host: ctx.origin, path: ctx.source, targets: ['--all'], dataDir: join(dir, 'origin-data'),
+      name: ctx.origin.name, timeoutSeconds: Math.ceil(ctx.timeoutMs / 1000)
+    })
+    ctx.closeWindow()
+    const summary = run.summary
+    const offerTimes = agents.flatMap((a) => eventTimes(a, 'offer-received', ctx.fileName))
+    const verifiedTimes = agents.flatMap((a) => eventTimes(a, 'verified', ctx.fileName))
+    const offerToLast = offerTimes.length > 0 && verifiedTimes.length === agents.length
+      ? (Math.max(...verifiedTimes) - Math.min(...offerTimes)) / 1000
+      : NaN
+    const extra = {
+      sendSeconds: summary instanceof Error ? NaN : summary.seconds,
+      sendWallSeconds: run.wallSeconds,
+      offerToLastVerifiedSeconds: offerToLast,
+      perCopySeconds: verifiedTimes.map((t) => (t - Math.min(...offerTimes)) / 1000).sort((a, b) => a - b),
+      originUploadedBytesBySend: summary instanceof Error ? NaN : summary.originUploadedBytes,
+      recipientsNamedInSummary: summary instanceof Error ? 0 : summary.recipients.length,
+      peersDiscoveredBeforeSend: discovered
+    }
+    const timing = 'first "offer-received" to last "verified" (SHA-256 checked) in the recipients\' agent event logs; send\'s own "seconds" (incl. hashing the file) is in extra'
+    if (run.outcome.timedOut) return { status: 'timeout', error: describeSend(run).slice(0, 2000), timeToAllS: NaN, copies, extra, timing }
+    if (summary instanceof Error || run.outcome.code !== 0 || !summary.ok || summary.recipients.length !== agents.length || Number.isNaN(offerToLast)) {
+      const why = summary instanceof Error ? summary.message : `exit ${String(run.outcome.code)}, ok ${String(summary.ok)}, ${summary.recipients.length} recipients: ${summary.recipients.map((r) => `${r.name} ${r.status}${r.reason === undefined ? '' : ` (${r.reason})`}`).join(', ')}`
+      return { status: 'failed', error: `${why}\n${describeSend(run).slice(0, 2000)}`, timeToAllS: NaN, copies, extra, timing }
+    }
+    return { status: 'ok', timeToAllS: offerToLast, copies, extra, timing }
+  } finally {
+    ctx.closeWindow()
+    await Promise.all(agents.map(async (a) => await a.stop()))
+  }
+}

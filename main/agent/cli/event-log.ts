@@ -23,5 +23,6 @@ export function attachEventLog (node: SwarmNode, json: boolean, write: (s: strin
   node.on('verified', e => out({ event: 'verified', ...e }, `verified ${e.name}: sha256 ${e.sha256} → ${e.path}`))
   node.on('failed', e => out({ event: 'failed', ...e }, `FAILED ${e.name}: ${e.reason}`))
   node.on('hash-failure', e => out({ event: 'hash-failure', ...e }, `piece ${e.piece} of ${e.infoHash.slice(0, 8)} failed its hash; fetching it again`))
+  node.on('peer-banned', e => out({ event: 'peer-banned', ...e }, `banned ${e.address} from ${e.infoHash.slice(0, 8)}: it sent bad data in ${e.badPieces} pieces`))
   node.on('warning', m => out({ event: 'warning', message: m }, `warning: ${m}`))
 }

@@ -6,6 +6,7 @@ import WebTorrent from 'webtorrent'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-store.js'
+import { PieceAudit, peerAddress } from './piece-audit.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
 
@@ -37,6 +38,8 @@ export interface TransferStats {
   readonly downloadSpeed: number
   readonly uploadSpeed: number
   readonly hashFailures: number
+  /** Addresses banned from this torrent for sending data that failed its hash. */
+  readonly bannedPeers: readonly string[]
   readonly peers: readonly PeerStats[]
 }
 
@@ -47,6 +50,8 @@ export interface EngineEvents {
   ready: [infoHash: string]
   done: [infoHash: string]
   'hash-failure': [infoHash: string, index: number]
+  /** A peer sent bad data in `badPieces` pieces and was disconnected and banned from the torrent. */
+  'peer-banned': [infoHash: string, address: string, badPieces: number]
   /** The torrent was stopped by an error (disk, store); the message is for people. */
   'torrent-error': [infoHash: string, message: string]
 }
@@ -68,6 +73,7 @@ interface Entry {
   readonly store: { current?: FileStore }
   /** Undefined for a magnet link until its metadata arrived and was accepted. */
   metainfo: Metainfo | undefined
+  readonly audit: PieceAudit
   hashFailures: number
   ready: boolean
 }
@@ -234,7 +240,14 @@ export class Engine extends EventEmitter<EngineEvents> {
       const policy: SwarmPolicy = spec.schedule.role === 'origin' ? new OriginPolicy(wires) : new RecipientPolicy(spec.schedule.originAddress, wires)
       ;(torrent as TorrentLike & { swarmPolicy?: SwarmPolicy }).swarmPolicy = policy
     }
-    const entry: Entry = { torrent, store, metainfo: spec.metainfo, hashFailures: 0, ready: false }
+    const audit = new PieceAudit((address, badPieces) => {
+      for (const w of [...torrent.wires]) if (peerAddress(w) === address) w.destroy()
+      this.emit('peer-banned', ih, address, badPieces)
+    })
+    ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
+    // A banned peer that connects again is dropped before any piece is exchanged.
+    torrent.on('wire', (wire: WireLike) => { if (audit.isBanned(wire)) wire.destroy() })
+    const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, hashFailures: 0, ready: false }
     this.entries.set(ih, entry)
     torrent.on('ready', () => { entry.ready = true; this.emit('ready', ih) })
     torrent.on('verified', (index: number) => { if (entry.ready) this.emit('verified', ih, index) })
@@ -264,7 +277,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const connected = new Set(entry.torrent.wires.map(w => w.remoteAddress))
     for (const addr of addresses) {
       const host = addr.slice(0, addr.lastIndexOf(':'))
-      if (!connected.has(host)) entry.torrent.addPeer(addr)
+      if (!connected.has(host) && !entry.audit.banned.has(host)) entry.torrent.addPeer(addr)
     }
   }
 
@@ -307,6 +320,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       downloadSpeed: t.downloadSpeed,
       uploadSpeed: t.uploadSpeed,
       hashFailures: entry.hashFailures,
+      bannedPeers: [...entry.audit.banned],
       peers: t.wires.map(peerStats)
     }
   }

@@ -44,6 +44,7 @@ export interface NodeEvents {
   verified: [e: { infoHash: string; name: string; sha256: string; path: string }]
   failed: [e: { infoHash: string; name: string; reason: string }]
   'hash-failure': [e: { infoHash: string; piece: number }]
+  'peer-banned': [e: { infoHash: string; address: string; badPieces: number }]
   warning: [message: string]
 }
 

@@ -133,6 +133,8 @@ export async function getCommand (args: readonly string[]): Promise<number> {
   }
   const done = new Promise<void>(resolve => engine.on('done', ih => { if (ih === infoHash) resolve() }))
   const failed = new Promise<string>(resolve => engine.on('torrent-error', (_ih, message) => resolve(message)))
+  engine.on('hash-failure', (_ih, piece) => { if (!json) process.stderr.write(`piece ${piece} failed its hash; fetching it again\n`) })
+  engine.on('peer-banned', (_ih, address, n) => print(json, { event: 'peer-banned', address, badPieces: n }, `banned ${address}: it sent bad data in ${n} pieces`))
   engine.connect(infoHash, peers)
   const timer = setInterval(() => {
     engine.connect(infoHash, peers)
@@ -153,7 +155,8 @@ export async function getCommand (args: readonly string[]): Promise<number> {
   if (outcome === 'done' && metainfo && placement) {
     const placed = await verifyAndPlace(metainfo, placement, undefined)
     if (placed.ok) {
-      print(json, { event: 'done', ok: true, path: placed.value.path, sha256: placed.value.sha256, bytes: metainfo.totalLength, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) },
+      const s = engine.stats(infoHash)
+      print(json, { event: 'done', ok: true, path: placed.value.path, sha256: placed.value.sha256, bytes: metainfo.totalLength, seconds: Number(((performance.now() - started) / 1000).toFixed(3)), hashFailures: s?.hashFailures ?? 0, bannedPeers: s?.bannedPeers ?? [] },
         `verified ${join(downloadsDir, placed.value.finalName)} (sha256 ${placed.value.sha256})`)
       code = EXIT_OK
     } else {

@@ -33,7 +33,7 @@ export async function statusCommand (args: readonly string[]): Promise<number> {
   if (views.length === 0) process.stdout.write('No distributions yet. Send one with: swarmdrop send PATH --to NAME\n')
   for (const { record: r, transfer: t } of views) {
     const pieces = t ? `${t.verifiedPieces}/${t.pieceCount} pieces` : `${r.pieceCount} pieces`
-    const rates = t ? `↓ ${formatRate(t.downloadSpeed)} ↑ ${formatRate(t.uploadSpeed)} ${t.peers.length} peers${t.hashFailures ? `, ${t.hashFailures} bad pieces` : ''}` : ''
+    const rates = t ? `↓ ${formatRate(t.downloadSpeed)} ↑ ${formatRate(t.uploadSpeed)} ${t.peers.length} peers${t.hashFailures ? `, ${t.hashFailures} bad pieces` : ''}${t.bannedPeers.length ? `, banned ${t.bannedPeers.join(' ')}` : ''}` : ''
     process.stdout.write(`${pad(r.name, 28)} ${pad(r.role, 9)} ${pad(r.state, 11)} ${pad(formatBytes(r.totalLength), 9)} ${pad(pieces, 20)} ${rates}${r.reason ? `  (${r.reason})` : ''}\n`)
     if (r.role === 'origin') for (const x of r.recipients) process.stdout.write(`    → ${pad(x.name, 20)} ${pad(x.state, 12)} ${((x.verifiedBytes / r.totalLength) * 100).toFixed(0)}%${x.reason ? `  (${x.reason})` : ''}\n`)
   }

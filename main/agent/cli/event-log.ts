@@ -23,6 +23,7 @@ export function attachEventLog (node: SwarmNode, json: boolean, write: (s: strin
   node.on('verified', e => out({ event: 'verified', ...e }, `verified ${e.name}: sha256 ${e.sha256} → ${e.path}`))
   node.on('failed', e => out({ event: 'failed', ...e }, `FAILED ${e.name}: ${e.reason}`))
   node.on('hash-failure', e => out({ event: 'hash-failure', ...e }, `piece ${e.piece} of ${e.infoHash.slice(0, 8)} failed its hash; fetching it again`))
+  node.on('non-member-refused', e => out({ event: 'non-member-refused', ...e }, `refused a connection from ${e.address} to ${e.infoHash.slice(0, 8)}: not a member of that swarm`))
   node.on('peer-banned', e => out({ event: 'peer-banned', ...e }, `banned ${e.address} from ${e.infoHash.slice(0, 8)}: it sent bad data in ${e.badPieces} pieces`))
   node.on('warning', m => out({ event: 'warning', message: m }, `warning: ${m}`))
 }

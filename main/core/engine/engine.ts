@@ -6,7 +6,8 @@ import WebTorrent from 'webtorrent'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-store.js'
-import { PieceAudit, peerAddress } from './piece-audit.js'
+import { peerAddress } from './peer-address.js'
+import { PieceAudit } from './piece-audit.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
 
@@ -50,6 +51,8 @@ export interface EngineEvents {
   ready: [infoHash: string]
   done: [infoHash: string]
   'hash-failure': [infoHash: string, index: number]
+  /** A connection from or to an address outside the swarm's members was dropped. */
+  'non-member': [infoHash: string, address: string]
   /** A peer sent bad data in `badPieces` pieces and was disconnected and banned from the torrent. */
   'peer-banned': [infoHash: string, address: string, badPieces: number]
   /** The torrent was stopped by an error (disk, store); the message is for people. */
@@ -66,6 +69,11 @@ export interface AddSpec {
    * spare the origin (address of the origin). Absent for plain BitTorrent (seed/get).
    */
   readonly schedule?: { readonly role: 'origin' } | { readonly role: 'recipient'; readonly originAddress: string }
+  /**
+   * The swarm's members by IP address: connections from or to any other address are dropped
+   * before a piece is exchanged. Absent = open to anyone (plain BitTorrent, seed/get).
+   */
+  readonly members?: readonly string[]
 }
 
 interface Entry {
@@ -74,6 +82,8 @@ interface Entry {
   /** Undefined for a magnet link until its metadata arrived and was accepted. */
   metainfo: Metainfo | undefined
   readonly audit: PieceAudit
+  /** Member addresses, or undefined for an open swarm. */
+  members: Set<string> | undefined
   hashFailures: number
   ready: boolean
 }
@@ -87,6 +97,7 @@ interface Addition {
   readonly complete: boolean
   readonly bitfield?: Uint8Array
   readonly schedule?: AddSpec['schedule']
+  readonly members?: readonly string[]
 }
 
 const MAGNET_BTIH = /[?&]xt=urn:btih:([0-9a-fA-F]{40})(?:&|$)/
@@ -197,7 +208,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       targets: spec.targets,
       complete,
       ...(spec.bitfield ? { bitfield: spec.bitfield } : {}),
-      ...(spec.schedule ? { schedule: spec.schedule } : {})
+      ...(spec.schedule ? { schedule: spec.schedule } : {}),
+      ...(spec.members ? { members: spec.members } : {})
     }
   }
 
@@ -245,9 +257,16 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('peer-banned', ih, address, badPieces)
     })
     ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
-    // A banned peer that connects again is dropped before any piece is exchanged.
-    torrent.on('wire', (wire: WireLike) => { if (audit.isBanned(wire)) wire.destroy() })
-    const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, hashFailures: 0, ready: false }
+    const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, members: spec.members ? new Set(spec.members) : undefined, hashFailures: 0, ready: false }
+    // WebTorrent emits 'wire' right after the handshake and sends its bitfield a microtask later:
+    // a banned peer or a non-member is dropped here, before any piece is exchanged.
+    torrent.on('wire', (wire: WireLike) => {
+      if (audit.isBanned(wire)) return wire.destroy()
+      if (entry.members && !entry.members.has(peerAddress(wire))) {
+        this.emit('non-member', ih, peerAddress(wire))
+        wire.destroy()
+      }
+    })
     this.entries.set(ih, entry)
     torrent.on('ready', () => { entry.ready = true; this.emit('ready', ih) })
     torrent.on('verified', (index: number) => { if (entry.ready) this.emit('verified', ih, index) })
@@ -266,6 +285,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     return ok(undefined)
   }
 
+  /** Replaces a swarm's member addresses (a later offer may add recipients). */
+  setMembers (infoHash: string, addresses: readonly string[]): void {
+    const entry = this.entries.get(infoHash)
+    if (entry?.members) entry.members = new Set(addresses)
+  }
+
   /** Dials members that are not connected yet; safe to call repeatedly. */
   connect (infoHash: string, addresses: readonly string[]): void {
     const entry = this.entries.get(infoHash)
@@ -274,7 +299,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       entry.torrent.once('infoHash', () => this.connect(infoHash, addresses))
       return
     }
-    const connected = new Set(entry.torrent.wires.map(w => w.remoteAddress))
+    const connected = new Set(entry.torrent.wires.map(peerAddress))
     for (const addr of addresses) {
       const host = addr.slice(0, addr.lastIndexOf(':'))
       if (!connected.has(host) && !entry.audit.banned.has(host)) entry.torrent.addPeer(addr)

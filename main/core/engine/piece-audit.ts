@@ -4,6 +4,7 @@
 // passes, the senders whose blocks differ from the good ones are the liars (libtorrent's
 // "smart ban"). A peer found sending bad data in BAN_AFTER pieces is banned from the torrent.
 import { createHash } from 'node:crypto'
+import { peerAddress } from './peer-address.js'
 import type { WireLike } from './webtorrent-types.js'
 
 const BAN_AFTER = 2
@@ -12,10 +13,6 @@ const BLOCK = 16 * 1024
 
 interface Block { readonly offset: number; readonly wire: WireLike; readonly data: Uint8Array }
 interface Suspect { readonly offset: number; readonly address: string; readonly digest: string }
-
-export function peerAddress (wire: WireLike): string {
-  return wire.remoteAddress ?? 'unknown'
-}
 
 const digest = (data: Uint8Array): string => createHash('sha1').update(data).digest('hex')
 

@@ -6,6 +6,7 @@
 //   - a recipient does not ask the origin for a piece another connected member can give it, and
 //     after a refusal leaves that piece alone for a moment instead of asking again at once.
 // WebTorrent consults this through three hooks added by patches/webtorrent+3.0.21.patch.
+import { peerAddress } from './peer-address.js'
 import type { WireLike } from './webtorrent-types.js'
 
 export interface SwarmPolicy {
@@ -61,7 +62,7 @@ export class RecipientPolicy implements SwarmPolicy {
     private readonly now: () => number = Date.now
   ) {}
 
-  private isOrigin (wire: WireLike): boolean { return wire.remoteAddress === this.originAddress }
+  private isOrigin (wire: WireLike): boolean { return peerAddress(wire) === this.originAddress }
 
   mayRequest (wire: WireLike, index: number): boolean {
     if (!this.isOrigin(wire)) return true

@@ -45,6 +45,7 @@ export interface NodeEvents {
   failed: [e: { infoHash: string; name: string; reason: string }]
   'hash-failure': [e: { infoHash: string; piece: number }]
   'peer-banned': [e: { infoHash: string; address: string; badPieces: number }]
+  'non-member-refused': [e: { infoHash: string; address: string }]
   warning: [message: string]
 }
 

@@ -11,6 +11,7 @@ import { parseOfferReply, PROTOCOL, type Member, type Offer, type Report } from 
 import type { Metainfo } from '../torrent/metainfo.js'
 import { CREATED_BY } from '../version.js'
 import type { NodeContext } from './context.js'
+import { memberAddresses } from './members.js'
 import type { HashingEvent } from './events.js'
 
 export class Origin {
@@ -71,7 +72,7 @@ export class Origin {
 
   private seed (record: OriginRecord, metainfo: Metainfo): Result<void> {
     const targets = metainfo.files.map((f, i) => ({ path: record.sources[i]?.absolutePath ?? '', length: f.length, offset: f.offset }))
-    return this.ctx.engine.seed({ metainfo, targets, schedule: { role: 'origin' } })
+    return this.ctx.engine.seed({ metainfo, targets, schedule: { role: 'origin' }, members: memberAddresses(record.members) })
   }
 
   /** Offers a distribution to the given devices (all must be on the LAN now). */
@@ -111,6 +112,7 @@ export class Origin {
       members,
       recipients: [...r.recipients.filter(x => !peers.some(p => p.id === x.id)), ...fresh]
     }))
+    this.ctx.engine.setMembers(infoHash, memberAddresses(members))
     const results = await Promise.all(peers.map(async (p): Promise<RecipientStatus> => {
       const sent = await requestJson('POST', `http://${p.address}:${p.controlPort}/v1/offers`, offer, { timeoutMs: 15_000 })
       const base = fresh.find(f => f.id === p.id) as RecipientStatus

@@ -13,6 +13,7 @@ import type { PieceJournal } from '../store/piece-journal.js'
 import { contentSha256 } from '../torrent/content-hash.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import type { NodeContext } from './context.js'
+import { memberAddresses } from './members.js'
 import type { OfferSummary } from './events.js'
 
 interface PendingOffer { readonly offer: Offer; readonly metainfo: Metainfo; readonly summary: OfferSummary; readonly timer: NodeJS.Timeout }
@@ -67,7 +68,9 @@ export class Recipient {
     const existing = this.ctx.registry.get(offer.infoHash)
     if (existing?.role === 'recipient' && existing.state !== 'failed') {
       // Offered again (a re-send, or the sender restarted): keep going with what we have.
-      await this.ctx.registry.update<RecipientRecord>(offer.infoHash, r => ({ ...r, members: this.resolveMembers(offer, remoteAddress) }))
+      const members = this.resolveMembers(offer, remoteAddress)
+      await this.ctx.registry.update<RecipientRecord>(offer.infoHash, r => ({ ...r, members }))
+      this.ctx.engine.setMembers(offer.infoHash, memberAddresses(members))
       this.ctx.events.emit('offer-received', summary, 'accepted')
       return ok({ decision: 'accepted' })
     }
@@ -126,7 +129,7 @@ export class Recipient {
           return fail('stale', `${t.path} was moved or changed`)
         }
       }
-      return this.ctx.engine.seed({ metainfo, targets })
+      return this.ctx.engine.seed({ metainfo, targets, members: memberAddresses(record.members) })
     }
     return this.run(record, metainfo)
   }
@@ -194,7 +197,8 @@ export class Recipient {
       metainfo,
       targets: this.targets(record, metainfo, true),
       ...(bitfield ? { bitfield } : {}),
-      schedule: { role: 'recipient', originAddress: record.sender.address }
+      schedule: { role: 'recipient', originAddress: record.sender.address },
+      members: memberAddresses(record.members)
     })
     if (!added.ok) return added
     const ih = record.infoHash

@@ -79,6 +79,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     discovery.on('up', p => this.emit('peer-up', p))
     discovery.on('down', p => this.emit('peer-down', p))
     engine.on('hash-failure', (infoHash, piece) => this.emit('hash-failure', { infoHash, piece }))
+    engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()

@@ -14,10 +14,10 @@ import { formatBytes, formatRate } from '../format.js'
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
 
 export const standaloneHelp = `swarmdrop create PATH -o FILE.torrent            a standard (v1) .torrent of a file or folder
-swarmdrop seed PATH|FILE.torrent [--in DIR] [--bt-port N] [-o FILE.torrent] [--json]
+swarmdrop seed PATH|FILE.torrent [--in DIR] [--bt-port N] [-o FILE.torrent] [--upload-limit B/S] [--json]
   Seeds to any BitTorrent client that connects (no mDNS, no membership: open to anyone who knows
   the address). With a .torrent, the data is looked for in --in DIR (default: beside the .torrent).
-swarmdrop get FILE.torrent|MAGNET --peer HOST:PORT [--peer ...] --out DIR [--bt-port N] [--timeout SEC] [--json]
+swarmdrop get FILE.torrent|MAGNET --peer HOST:PORT [--peer ...] --out DIR [--bt-port N] [--download-limit B/S] [--timeout SEC] [--json]
   Downloads from the given peers into DIR (as NAME.part until every piece and SHA-256 checks out).`
 
 const print = (json: boolean, event: Record<string, unknown>, human: string): void => {
@@ -50,10 +50,17 @@ async function loadTorrent (path: string): Promise<Metainfo> {
   return m.value
 }
 
-async function startEngine (btPort: number | undefined): Promise<Engine> {
-  const e = await Engine.start({ btPort: btPort ?? 0 })
+async function startEngine (btPort: number | undefined, limits: { uploadLimit?: number; downloadLimit?: number } = {}): Promise<Engine> {
+  const e = await Engine.start({ btPort: btPort ?? 0, ...limits })
   if (!e.ok) throw new UsageError(e.error.message)
   return e.value
+}
+
+/** --upload-limit / --download-limit in bytes per second, where the command has them. */
+function limitsOf (p: Parameters<typeof intFlag>[0]): { uploadLimit?: number; downloadLimit?: number } {
+  const up = p.values['upload-limit'] === undefined ? undefined : intFlag(p, 'upload-limit', 1, 1e12)
+  const down = p.values['download-limit'] === undefined ? undefined : intFlag(p, 'download-limit', 1, 1e12)
+  return { ...(up === undefined ? {} : { uploadLimit: up }), ...(down === undefined ? {} : { downloadLimit: down }) }
 }
 
 function untilSignal (): Promise<void> {
@@ -61,7 +68,7 @@ function untilSignal (): Promise<void> {
 }
 
 export async function seedCommand (args: readonly string[]): Promise<number> {
-  const p = parse('seed', args, { 'bt-port': { type: 'string' }, in: { type: 'string' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' } })
+  const p = parse('seed', args, { 'bt-port': { type: 'string' }, in: { type: 'string' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' }, 'upload-limit': { type: 'string' } })
   const input = p.positionals[0]
   if (input === undefined) throw new UsageError('seed: usage: swarmdrop seed PATH|FILE.torrent [--bt-port N]')
   const json = flag(p, 'json')
@@ -86,7 +93,7 @@ export async function seedCommand (args: readonly string[]): Promise<number> {
   }
   const out = str(p, 'output')
   if (out !== undefined) await writeFile(out, metainfo.torrentFile)
-  const engine = await startEngine(btPort)
+  const engine = await startEngine(btPort, limitsOf(p))
   const seeded = engine.seed({ metainfo, targets })
   if (!seeded.ok) throw new UsageError(`seed: ${seeded.error.message}`)
   print(json, { event: 'seeding', infoHash: metainfo.infoHash, name: metainfo.name, bytes: metainfo.totalLength, port: engine.port, magnet: `magnet:?xt=urn:btih:${metainfo.infoHash}&dn=${encodeURIComponent(metainfo.name)}` },
@@ -102,7 +109,7 @@ export async function seedCommand (args: readonly string[]): Promise<number> {
 }
 
 export async function getCommand (args: readonly string[]): Promise<number> {
-  const p = parse('get', args, { peer: { type: 'string', multiple: true }, out: { type: 'string' }, 'bt-port': { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } })
+  const p = parse('get', args, { peer: { type: 'string', multiple: true }, out: { type: 'string' }, 'bt-port': { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, 'download-limit': { type: 'string' } })
   const source = p.positionals[0]
   const outDir = str(p, 'out')
   const peers = strs(p, 'peer')
@@ -112,7 +119,7 @@ export async function getCommand (args: readonly string[]): Promise<number> {
   const timeout = intFlag(p, 'timeout', 1, 30 * 24 * 3600)
   const json = flag(p, 'json')
   const downloadsDir = resolve(outDir)
-  const engine = await startEngine(intFlag(p, 'bt-port', 0, 65535))
+  const engine = await startEngine(intFlag(p, 'bt-port', 0, 65535), limitsOf(p))
   const started = performance.now()
   let placement: Placement | undefined
   let infoHash: string

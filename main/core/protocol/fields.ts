@@ -1,5 +1,6 @@
 // Readers for fields of JSON that came over the network: each returns the typed value or a
 // message that names the field, so a malformed message is refused with a 400 and a reason.
+import { isIPv4 } from 'node:net'
 import { isDeviceId } from '../identity/device-id.js'
 
 export class FieldError extends Error {}
@@ -63,8 +64,7 @@ export function oneOf<T extends string> (o: Json, key: string, field: string, va
 
 export function ipv4 (o: Json, key: string, field: string): string {
   const v = str(o, key, field, 15)
-  if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(v) || v.split('.').some(p => Number(p) > 255)) {
-    throw new FieldError(`${field}.${key} must be an IPv4 address`)
-  }
+  // net.isIPv4 refuses leading zeros ("010.0.0.2"), which some parsers would read as octal.
+  if (!isIPv4(v)) throw new FieldError(`${field}.${key} must be an IPv4 address`)
   return v
 }

@@ -41,5 +41,7 @@ export function resolveInside (root: string, components: readonly string[]): str
 
 /** Key for detecting two entries that would land on the same file on a case-insensitive disk. */
 export function collisionKey (components: readonly string[]): string {
-  return components.join('/').normalize('NFC').toLowerCase()
+  // Upper- then lower-casing folds what toLowerCase alone keeps apart (ſ/s, ς/σ, ß/SS), and NFKC
+  // joins compatibility forms (ﬀ/ff): names Windows and macOS would put in the same file.
+  return components.join('/').normalize('NFKC').toUpperCase().toLowerCase()
 }

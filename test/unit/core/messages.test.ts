@@ -31,6 +31,7 @@ describe('protocol messages', () => {
     ['a wrong type', (o: Record<string, unknown>) => { o.totalLength = '10' }, 'offer.totalLength'],
     ['a bad device id', (o: Record<string, unknown>) => { (o.sender as Record<string, unknown>).id = 'lab-07' }, 'offer.sender.id'],
     ['a bad member address', (o: Record<string, unknown>) => { (o.members as Array<Record<string, unknown>>)[1]!.address = '999.1.1.1' }, 'offer.members[1].address'],
+    ['an address with leading zeros', (o: Record<string, unknown>) => { (o.members as Array<Record<string, unknown>>)[1]!.address = '010.000.000.002' }, 'offer.members[1].address'],
     ['a port out of range', (o: Record<string, unknown>) => { (o.sender as Record<string, unknown>).btPort = 70000 }, 'offer.sender.btPort']
   ])('refuses an offer with %s, naming the field', (_what, mutate, field) => {
     const o = validOffer()

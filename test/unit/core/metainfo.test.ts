@@ -69,6 +69,10 @@ describe('torrent metadata', () => {
   it('refuses duplicate paths (also case-insensitively) and a file that is also a folder', () => {
     expect(parseTorrentFile(folderTorrent([['a'], ['A']], [1, 1])).ok).toBe(false)
     expect(parseTorrentFile(folderTorrent([['a'], ['a', 'b']], [1, 1])).ok).toBe(false)
+    // Found by fuzzing: pairs that only full case folding puts in one file on Windows and macOS.
+    for (const [x, y] of [['ſ', 's'], ['ς.txt', 'σ.txt'], ['ß', 'SS'], ['ﬀ', 'ff']]) {
+      expect(parseTorrentFile(folderTorrent([[x ?? ''], [y ?? '']], [1, 1])).ok).toBe(false)
+    }
   })
 
   it('refuses piece counts that do not match the length, odd piece lengths and empty data', () => {

@@ -1,0 +1,128 @@
+// Offers crafted by an attacker on the LAN, sent straight to an agent's control port: path
+// traversal in the torrent, inconsistent fields, wrong types, an oversized body. Each is refused
+// with a 4xx and a reason, nothing is written outside the download folder, and the agent keeps
+// serving: a genuine offer afterwards still goes through.
+import { randomBytes, createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bencode, bstr } from '../../main/core/torrent/bencode.js'
+import { checkNamespaceSupport, Lab, type LabHost } from '../lab/netns-lab.js'
+import { LabAgent } from './lab-agent.js'
+
+const CLI = resolve('dist/main/agent/cli.js')
+let lab: Lab | undefined
+let work = ''
+let victim: LabAgent
+let sender: LabAgent
+let controlPort = 0
+let victimId = ''
+
+beforeAll(async () => {
+  const support = await checkNamespaceSupport()
+  if (!support.ok) throw new Error(`cannot run multi-machine tests here: ${support.error.message}`)
+  const created = await Lab.create({ hosts: 2 })
+  if (!created.ok) throw new Error(created.error.message)
+  lab = created.value
+  work = mkdtempSync(join(tmpdir(), 'sd-hostile-'))
+  const spec = (i: number, name: string) => ({ lab: lab as Lab, host: (lab as Lab).hosts[i] as LabHost, cli: CLI, name, dataDir: join(work, `d${i}`), downloadsDir: join(work, `dl${i}`) })
+  victim = new LabAgent(spec(1, 'victim'))
+  sender = new LabAgent(spec(0, 'sender'))
+  const listening = await victim.start()
+  controlPort = listening.controlPort
+  victimId = listening.id
+  await sender.start()
+}, 60_000)
+
+afterAll(async () => {
+  for (const a of [victim, sender]) await a?.stop().catch(() => {})
+  await lab?.destroy()
+  if (work) rmSync(work, { recursive: true, force: true })
+}, 60_000)
+
+/** POSTs a body to the victim's /v1/offers from the sender's namespace; returns status and body. */
+async function post (body: string): Promise<{ status: number; body: { error?: { code: string; message: string }; decision?: string } }> {
+  const l = lab as Lab
+  const victimHost = l.hosts[1] as LabHost
+  const script = `
+    const body = require('fs').readFileSync(0)
+    fetch('http://${victimHost.ip}:${controlPort}/v1/offers', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      .then(async r => console.log(JSON.stringify({ status: r.status, body: JSON.parse(await r.text() || '{}') })))
+      .catch(e => { console.log(JSON.stringify({ status: 0, body: { error: { code: 'net', message: String(e) } } })) })`
+  const r = await l.run(l.hosts[0] as LabHost, process.execPath, ['-e', script], { timeoutMs: 20_000, input: body })
+  return JSON.parse(r.stdout.trim()) as { status: number; body: { error?: { code: string; message: string }; decision?: string } }
+}
+
+function offerFor (torrent: Buffer, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    protocol: 1,
+    offerId: 'evil-1',
+    sender: { id: 'e'.repeat(32), name: 'sender', publicKey: 'PEM', controlPort: 47620, btPort: 47621 },
+    infoHash: createHash('sha1').update(bencode((bdecodeInfo(torrent)))).digest('hex'),
+    name: 'evil',
+    totalLength: 32,
+    sha256: 'a'.repeat(64),
+    files: [{ path: '../../escape.txt', length: 32 }],
+    torrent: torrent.toString('base64'),
+    members: [{ id: 'e'.repeat(32), name: 'sender', address: null, btPort: 47621 }, { id: victimId, name: 'victim', address: '10.213.0.11', btPort: 47621 }],
+    createdAt: new Date().toISOString(),
+    ...overrides
+  }
+}
+
+// The info dictionary of the crafted torrents below (built by hand so the infohash matches).
+const infos = new Map<string, Parameters<typeof bencode>[0]>()
+function bdecodeInfo (torrent: Buffer): Parameters<typeof bencode>[0] {
+  const info = infos.get(torrent.toString('base64'))
+  if (!info) throw new Error('unknown crafted torrent')
+  return info
+}
+function craft (paths: string[][]): Buffer {
+  const info = { name: bstr('evil'), 'piece length': 16384, pieces: Buffer.alloc(20), files: paths.map(p => ({ length: 32 / paths.length, path: p.map(bstr), sha256: bstr('a'.repeat(64)) })) }
+  const t = bencode({ info })
+  infos.set(t.toString('base64'), info)
+  return t
+}
+
+describe('hostile offers', () => {
+  it.each([
+    ['a path that climbs out of the download folder', [['..', '..', 'escape.txt']]],
+    ['an absolute path', [['/etc', 'cron.d', 'x']]],
+    ['a Windows device name', [['sub', 'CON']]],
+    ['a drive letter', [['C:', 'x']]],
+    ['a NUL byte', [['a\u0000b']]]
+  ])('refuses a torrent with %s (400 unsafe-path)', async (_what, paths) => {
+    const r = await post(JSON.stringify(offerFor(craft(paths))))
+    expect(r.status).toBe(400)
+    expect(r.body.error?.code).toBe('unsafe-path')
+    expect(r.body.error?.message).toMatch(/refused/)
+  })
+
+  it('refuses inconsistent, mistyped and oversized offers with a reason', async () => {
+    const t = craft([['ok.txt']])
+    const mismatch = await post(JSON.stringify(offerFor(t, { infoHash: 'f'.repeat(40) })))
+    expect(mismatch.status).toBe(400)
+    expect(mismatch.body.error?.message).toMatch(/infoHash/)
+    const typed = await post(JSON.stringify(offerFor(t, { totalLength: 'a lot' })))
+    expect(typed.status).toBe(400)
+    expect(typed.body.error?.message).toContain('offer.totalLength')
+    const junk = await post('{"protocol": 1, "offerId": ')
+    expect(junk.status).toBe(400)
+    const huge = await post(JSON.stringify(offerFor(t, { name: 'x'.repeat(160 * 1024 * 1024) })))
+    expect([400, 0]).toContain(huge.status) // 400 too-large, or the connection closed mid-body
+  }, 60_000)
+
+  it('wrote nothing anywhere, and still accepts a genuine offer', async () => {
+    const l = lab as Lab
+    expect(existsSync(join(work, 'escape.txt'))).toBe(false)
+    expect(existsSync(join(work, 'dl1')) ? readdirSync(join(work, 'dl1')) : []).toEqual([])
+    const file = join(work, 'real.bin')
+    const data = randomBytes(1_000_000)
+    writeFileSync(file, data)
+    const sent = await l.run(l.hosts[0] as LabHost, process.execPath, [CLI, 'send', file, '--to', 'victim', '--json', '--data-dir', join(work, 'd0')], { timeoutMs: 30_000 })
+    expect(sent.code, sent.stderr).toBe(0)
+    await victim.waitFor(e => e.event === 'verified', 30_000, 'the genuine offer to verify')
+    expect(readFileSync(join(work, 'dl1', 'real.bin')).equals(data)).toBe(true)
+  }, 60_000)
+})

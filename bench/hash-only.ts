@@ -30,7 +30,7 @@ export async function hashOnly (root: string, sizeMiB: number): Promise<{ markdo
   await runBounded('cat', [file], { timeoutMs: TIMEOUT_MS }) // warm the page cache
   const rows: HashRow[] = []
   rows.push(await timed('swarmdrop create', process.execPath, [requireBuiltCli(), 'create', file, '-o', join(root, 'sd.torrent')], bytes, 'built CLI; wall time incl. Node start-up'))
-  rows.push(await timed('sha1sum', 'sha1sum', [file], bytes, 'one SHA-1 over the whole file (a lower bound on single-thread SHA-1 cost)'))
+  rows.push(await timed('sha1sum', 'sha1sum', [file], bytes, 'coreutils, one SHA-1 over the whole file, one thread'))
   rows.push(await timed('mktorrent -t 2', 'mktorrent', ['-t', '2', '-a', 'http://127.0.0.1/announce', '-o', join(root, 'mk.torrent'), file], bytes, '2 hashing threads'))
   const t0 = performance.now()
   const lt = await createTorrentWithLibtorrent(file, join(root, 'lt.torrent'), undefined, { timeoutMs: TIMEOUT_MS })

@@ -35,7 +35,8 @@ function target (r: MethodResult, ratio: number): string {
   if (r.method !== 'swarmdrop' || t === undefined) return ''
   const timeOk = Number.isFinite(ratio) && ratio <= t.time
   const upOk = Number.isFinite(r.originUploadRatio) && r.originUploadRatio <= t.upload
-  return `≤${t.time} ${timeOk ? 'met' : 'NOT met'} / ≤${t.upload} ${upOk ? 'met' : 'NOT met'}`
+  const timeText = Number.isFinite(ratio) ? (timeOk ? 'met' : 'NOT met') : 'n/a (no time to one in this run)'
+  return `≤${t.time} ${timeText} / ≤${t.upload} ${upOk ? 'met' : 'NOT met'}`
 }
 
 export function markdownTable (rec: BenchRecord): string {

@@ -44,6 +44,14 @@ async function main (): Promise<void> {
   // Ctrl-C / SIGTERM: the lab's own exit hook tears the lab down; this removes the scratch data.
   const cleanupRoot = (): void => { rmSync(root, { recursive: true, force: true }) }
   process.once('exit', cleanupRoot)
+  // Our own handler (registered before any lab's) exits explicitly, so 'exit' hooks run: the
+  // labs' synchronous teardown, the libtorrent peers' kill hook, and cleanupRoot.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: ending every process, destroying the lab, removing ${root}`)
+      process.exit(signal === 'SIGINT' ? 130 : 143)
+    })
+  }
   try {
     await mkdir(RESULTS_DIR, { recursive: true })
     if (opts.only === 'hash') {

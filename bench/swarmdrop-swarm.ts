@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runSend, describeSend } from '../test/multi/cli-send.js'
 import { LabAgent } from '../test/multi/lab-agent.js'
-import { isVerified, type AgentEvent } from '../test/multi/agent-events.js'
+import { isProgress, isVerified, type AgentEvent } from '../test/multi/agent-events.js'
 import { sleep, type BenchContext, type MethodOutcome } from './method.js'
 
 const DISCOVERY_WAIT_MS = 20_000
@@ -42,7 +42,18 @@ export async function swarmdropSwarm (ctx: BenchContext): Promise<MethodOutcome>
     const offerToLast = offerTimes.length > 0 && verifiedTimes.length === agents.length
       ? (Math.max(...verifiedTimes) - Math.min(...offerTimes)) / 1000
       : NaN
+    const t0 = Math.min(...offerTimes)
+    // Per recipient, seconds after the first offer went out: accepted, first verified piece, half verified.
+    const since = (t: number | undefined): number => (t === undefined ? NaN : Number(((t - t0) / 1000).toFixed(3)))
+    const progressOf = (a: LabAgent): Array<{ time: number; verifiedBytes: number; totalLength: number }> =>
+      a.events.filter(isProgress).filter((e) => e.name === ctx.fileName && e.role === 'recipient')
+    const extraTimeline = {
+      acceptedSeconds: agents.map((a) => since(eventTimes(a, 'offer-accepted', ctx.fileName)[0])),
+      firstVerifiedPieceSeconds: agents.map((a) => since(progressOf(a).find((e) => e.verifiedBytes > 0)?.time)),
+      halfVerifiedSeconds: agents.map((a) => since(progressOf(a).find((e) => e.verifiedBytes >= e.totalLength / 2)?.time))
+    }
     const extra = {
+      ...extraTimeline,
       sendSeconds: summary instanceof Error ? NaN : summary.seconds,
       sendWallSeconds: run.wallSeconds,
       offerToLastVerifiedSeconds: offerToLast,

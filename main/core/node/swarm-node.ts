@@ -29,6 +29,8 @@ export interface NodeOptions {
   /** Extra routes on the control port (the agent's local API). */
   readonly extraRoutes?: (node: SwarmNode) => readonly Route[]
   readonly discoveryQueryIntervalMs?: number
+  /** Called once the device exists, before it resumes its distributions: attach listeners here. */
+  readonly beforeResume?: (node: SwarmNode) => void
 }
 
 export interface PeerView extends Peer { readonly trusted: boolean }
@@ -110,6 +112,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     })
     const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value)
     control.value.setRoutes([...peerRoutes(node), ...(opts.extraRoutes?.(node) ?? [])])
+    opts.beforeResume?.(node)
     await node.resumeAll()
     return ok(node)
   }

@@ -46,11 +46,10 @@ export async function agentCommand (args: readonly string[]): Promise<number> {
   if (await runningAgent(dataDir)) throw new UsageError(`an agent is already running for ${dataDir}`)
 
   const json = flag(p, 'json')
-  const started = await runAgent({ dataDir, overrides }, true)
+  const started = await runAgent({ dataDir, overrides, beforeResume: n => attachEventLog(n, json) }, true)
   if (!started.ok) throw new UsageError(started.error.message)
   const agent = started.value
   const node = agent.node
-  attachEventLog(node, json)
   const info = node.info()
   const s = node.settings
   if (json) {

@@ -12,7 +12,8 @@ const isPort = (n: unknown): boolean => typeof n === 'number' && Number.isIntege
 const isCount = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
 const isText = (s: unknown, max: number): boolean => typeof s === 'string' && s.length >= 1 && s.length <= max
 /** Four dotted decimal octets 0-255 (the parser's contract; leading zeros are allowed by it, see the report). */
-const isIPv4 = (s: string): boolean => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split('.').every(p => Number(p) <= 255)
+// Dotted quad of decimal octets 0–255 without leading zeros ("010" could be read as octal).
+const isIPv4 = (s: string): boolean => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(s) && s.split('.').every(p => Number(p) <= 255)
 
 function checkOffer (o: Offer): void {
   expect(o.protocol).toBe(1)

@@ -3,54 +3,35 @@
 // with a 4xx and a reason, nothing is written outside the download folder, and the agent keeps
 // serving: a genuine offer afterwards still goes through.
 import { randomBytes, createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { bencode, bstr } from '../../main/core/torrent/bencode.js'
-import { checkNamespaceSupport, Lab, type LabHost } from '../lab/netns-lab.js'
-import { LabAgent } from './lab-agent.js'
+import type { LabAgent } from './lab-agent.js'
+import { labFixture } from './lab-fixture.js'
 
-const CLI = resolve('dist/main/agent/cli.js')
-let lab: Lab | undefined
-let work = ''
+const fx = labFixture(2, 'hostile')
 let victim: LabAgent
-let sender: LabAgent
 let controlPort = 0
 let victimId = ''
 
 beforeAll(async () => {
-  const support = await checkNamespaceSupport()
-  if (!support.ok) throw new Error(`cannot run multi-machine tests here: ${support.error.message}`)
-  const created = await Lab.create({ hosts: 2 })
-  if (!created.ok) throw new Error(created.error.message)
-  lab = created.value
-  work = mkdtempSync(join(tmpdir(), 'sd-hostile-'))
-  const spec = (i: number, name: string) => ({ lab: lab as Lab, host: (lab as Lab).hosts[i] as LabHost, cli: CLI, name, dataDir: join(work, `d${i}`), downloadsDir: join(work, `dl${i}`) })
-  victim = new LabAgent(spec(1, 'victim'))
-  sender = new LabAgent(spec(0, 'sender'))
+  victim = fx.agent(1, 'victim')
   const listening = await victim.start()
   controlPort = listening.controlPort
   victimId = listening.id
-  await sender.start()
-}, 60_000)
-
-afterAll(async () => {
-  for (const a of [victim, sender]) await a?.stop().catch(() => {})
-  await lab?.destroy()
-  if (work) rmSync(work, { recursive: true, force: true })
+  await fx.agent(0, 'sender').start()
 }, 60_000)
 
 /** POSTs a body to the victim's /v1/offers from the sender's namespace; returns status and body. */
 async function post (body: string): Promise<{ status: number; body: { error?: { code: string; message: string }; decision?: string } }> {
-  const l = lab as Lab
-  const victimHost = l.hosts[1] as LabHost
+  const victimHost = fx.host(1)
   const script = `
     const body = require('fs').readFileSync(0)
     fetch('http://${victimHost.ip}:${controlPort}/v1/offers', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       .then(async r => console.log(JSON.stringify({ status: r.status, body: JSON.parse(await r.text() || '{}') })))
       .catch(e => { console.log(JSON.stringify({ status: 0, body: { error: { code: 'net', message: String(e) } } })) })`
-  const r = await l.run(l.hosts[0] as LabHost, process.execPath, ['-e', script], { timeoutMs: 20_000, input: body })
+  const r = await fx.lab.run(fx.host(0), process.execPath, ['-e', script], { timeoutMs: 20_000, input: body })
   return JSON.parse(r.stdout.trim()) as { status: number; body: { error?: { code: string; message: string }; decision?: string } }
 }
 
@@ -114,15 +95,14 @@ describe('hostile offers', () => {
   }, 60_000)
 
   it('wrote nothing anywhere, and still accepts a genuine offer', async () => {
-    const l = lab as Lab
-    expect(existsSync(join(work, 'escape.txt'))).toBe(false)
-    expect(existsSync(join(work, 'dl1')) ? readdirSync(join(work, 'dl1')) : []).toEqual([])
-    const file = join(work, 'real.bin')
+    expect(existsSync(join(fx.work, 'escape.txt'))).toBe(false)
+    expect(existsSync(join(fx.work, 'dl1')) ? readdirSync(join(fx.work, 'dl1')) : []).toEqual([])
+    const file = join(fx.work, 'real.bin')
     const data = randomBytes(1_000_000)
     writeFileSync(file, data)
-    const sent = await l.run(l.hosts[0] as LabHost, process.execPath, [CLI, 'send', file, '--to', 'victim', '--json', '--data-dir', join(work, 'd0')], { timeoutMs: 30_000 })
+    const sent = await fx.cli(0, ['send', file, '--to', 'victim', '--json'])
     expect(sent.code, sent.stderr).toBe(0)
     await victim.waitFor(e => e.event === 'verified', 30_000, 'the genuine offer to verify')
-    expect(readFileSync(join(work, 'dl1', 'real.bin')).equals(data)).toBe(true)
+    expect(readFileSync(join(fx.work, 'dl1', 'real.bin')).equals(data)).toBe(true)
   }, 60_000)
 })

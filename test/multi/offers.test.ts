@@ -2,35 +2,19 @@
 // agent offers without waiting; an `--accept ask` agent lists the offer and accepts or declines it
 // by command; an `--accept trusted` agent takes offers from a device it trusts (by id) at once
 // and leaves others pending. The sender's `status` follows each recipient to the end.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes, createHash } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkNamespaceSupport, Lab, type LabHost } from '../lab/netns-lab.js'
-import { LabAgent } from './lab-agent.js'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { labFixture, lastJson } from './lab-fixture.js'
 
-const CLI = resolve('dist/main/agent/cli.js')
-let lab: Lab | undefined
-let work = ''
-let origin: LabAgent
-let asker: LabAgent
-let trusting: LabAgent
+const fx = labFixture(3, 'offers')
 let file = ''
-
-const host = (i: number): LabHost => (lab as Lab).hosts[i] as LabHost
-
-async function cli (i: number, dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const r = await (lab as Lab).run(host(i), process.execPath, [CLI, ...args, '--data-dir', dataDir], { timeoutMs: 30_000 })
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr }
-}
-
-const lastJson = <T>(stdout: string): T => JSON.parse(stdout.trim().split('\n').pop() ?? 'null') as T
 
 interface Status { distributions: Array<{ record: { infoHash: string; role: string; recipients?: Array<{ name: string; state: string; reason?: string }> } }> }
 
 async function recipientState (name: string): Promise<string | undefined> {
-  const s = lastJson<Status>((await cli(0, join(work, 'd0'), ['status', '--json'])).stdout)
+  const s = lastJson<Status>((await fx.cli(0, ['status', '--json'])).stdout)
   for (const d of s.distributions) for (const r of d.record.recipients ?? []) if (r.name === name) return r.state
   return undefined
 }
@@ -46,56 +30,42 @@ async function until<T> (what: string, limitMs: number, check: () => Promise<T |
 }
 
 beforeAll(async () => {
-  const support = await checkNamespaceSupport()
-  if (!support.ok) throw new Error(`cannot run multi-machine tests here: ${support.error.message}`)
-  const created = await Lab.create({ hosts: 3 })
-  if (!created.ok) throw new Error(created.error.message)
-  lab = created.value
-  work = mkdtempSync(join(tmpdir(), 'sd-offers-'))
-  const spec = (i: number, name: string, accept: 'ask' | 'trusted' | 'all') => ({ lab: lab as Lab, host: host(i), cli: CLI, name, dataDir: join(work, `d${i}`), downloadsDir: join(work, `dl${i}`), accept })
-  origin = new LabAgent(spec(0, 'origin', 'ask'))
-  asker = new LabAgent(spec(1, 'asker', 'ask'))
-  trusting = new LabAgent(spec(2, 'trusting', 'trusted'))
-  for (const a of [origin, asker, trusting]) await a.start()
-  file = join(work, 'payload.bin')
+  await fx.agent(0, 'origin', 'ask').start()
+  await fx.agent(1, 'asker', 'ask').start()
+  await fx.agent(2, 'trusting', 'trusted').start()
+  file = join(fx.work, 'payload.bin')
   writeFileSync(file, randomBytes(3 * 1024 * 1024 + 17))
-}, 60_000)
-
-afterAll(async () => {
-  for (const a of [origin, asker, trusting]) await a?.stop().catch(() => {})
-  await lab?.destroy()
-  if (work) rmSync(work, { recursive: true, force: true })
 }, 60_000)
 
 describe('offers through the CLI', () => {
   it('an ask agent holds the offer until a person accepts it; declining is reported back', async () => {
-    const sent = await cli(0, join(work, 'd0'), ['send', file, '--to', 'asker', '--json'])
+    const sent = await fx.cli(0, ['send', file, '--to', 'asker', '--json'])
     expect(sent.code, sent.stderr).toBe(0)
     expect(lastJson<{ recipients: Array<{ status: string }> }>(sent.stdout).recipients[0]?.status).toBe('pending')
     const offers = await until('offer listed', 10_000, async () => {
-      const l = lastJson<Array<{ offerId: string; name: string; sender: { name: string } }>>((await cli(1, join(work, 'd1'), ['offers', '--json'])).stdout)
+      const l = lastJson<Array<{ offerId: string; name: string; sender: { name: string } }>>((await fx.cli(1, ['offers', '--json'])).stdout)
       return l.length > 0 ? l : undefined
     })
     expect(offers[0]?.name).toBe('payload.bin')
     expect(offers[0]?.sender.name).toBe('origin')
-    const accepted = await cli(1, join(work, 'd1'), ['accept', offers[0]?.offerId ?? ''])
+    const accepted = await fx.cli(1, ['accept', offers[0]?.offerId ?? ''])
     expect(accepted.code, accepted.stderr).toBe(0)
     await until('asker verified', 30_000, async () => (await recipientState('asker')) === 'verified' ? true : undefined)
-    const copy = readFileSync(join(work, 'dl1', 'payload.bin'))
+    const copy = readFileSync(join(fx.work, 'dl1', 'payload.bin'))
     expect(createHash('sha256').update(copy).digest('hex')).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'))
 
     // A second file, declined by the person.
-    const other = join(work, 'other.bin')
+    const other = join(fx.work, 'other.bin')
     writeFileSync(other, randomBytes(100_000))
-    await cli(0, join(work, 'd0'), ['send', other, '--to', 'asker', '--json'])
+    await fx.cli(0, ['send', other, '--to', 'asker', '--json'])
     const pending = await until('second offer listed', 10_000, async () => {
-      const l = lastJson<Array<{ offerId: string; name: string }>>((await cli(1, join(work, 'd1'), ['offers', '--json'])).stdout)
+      const l = lastJson<Array<{ offerId: string; name: string }>>((await fx.cli(1, ['offers', '--json'])).stdout)
       return l.find(o => o.name === 'other.bin')
     })
-    expect((await cli(1, join(work, 'd1'), ['decline', pending.offerId])).code).toBe(0)
-    const s = lastJson<Status>((await cli(0, join(work, 'd0'), ['status', '--json'])).stdout)
+    expect((await fx.cli(1, ['decline', pending.offerId])).code).toBe(0)
+    const s = lastJson<Status>((await fx.cli(0, ['status', '--json'])).stdout)
     await until('decline reported to the sender', 10_000, async () => {
-      const st = lastJson<Status>((await cli(0, join(work, 'd0'), ['status', '--json'])).stdout)
+      const st = lastJson<Status>((await fx.cli(0, ['status', '--json'])).stdout)
       const d = st.distributions.find(x => x.record.recipients?.some(r => r.name === 'asker' && r.state === 'declined'))
       return d ? true : undefined
     })
@@ -103,21 +73,21 @@ describe('offers through the CLI', () => {
   }, 90_000)
 
   it('a trusted-policy agent accepts a device it trusts by id at once, and only that one', async () => {
-    const before = await cli(0, join(work, 'd0'), ['send', file, '--to', 'trusting', '--json'])
+    const before = await fx.cli(0, ['send', file, '--to', 'trusting', '--json'])
     expect(lastJson<{ recipients: Array<{ status: string }> }>(before.stdout).recipients[0]?.status).toBe('pending')
-    const originId = lastJson<Array<{ id: string; name: string }>>((await cli(2, join(work, 'd2'), ['peers', '--json'])).stdout).find(p => p.name === 'origin')?.id
+    const originId = lastJson<Array<{ id: string; name: string }>>((await fx.cli(2, ['peers', '--json'])).stdout).find(p => p.name === 'origin')?.id
     expect(originId).toMatch(/^[0-9a-f]{32}$/)
     // Trusting by name is refused: names are not identities.
-    const byName = await cli(2, join(work, 'd2'), ['trust', 'origin'])
+    const byName = await fx.cli(2, ['trust', 'origin'])
     expect(byName.code).toBe(2)
     expect(byName.stderr.trim().split('\n')).toHaveLength(1)
-    expect((await cli(2, join(work, 'd2'), ['trust', originId ?? ''])).code).toBe(0)
-    const other = join(work, 'third.bin')
+    expect((await fx.cli(2, ['trust', originId ?? ''])).code).toBe(0)
+    const other = join(fx.work, 'third.bin')
     writeFileSync(other, randomBytes(200_000))
-    const after = await cli(0, join(work, 'd0'), ['send', other, '--to', 'trusting', '--json'])
+    const after = await fx.cli(0, ['send', other, '--to', 'trusting', '--json'])
     expect(lastJson<{ recipients: Array<{ status: string }> }>(after.stdout).recipients[0]?.status).toBe('accepted')
     await until('trusting verified third.bin', 30_000, async () => {
-      try { return readFileSync(join(work, 'dl2', 'third.bin')).equals(readFileSync(other)) ? true : undefined } catch { return undefined }
+      try { return readFileSync(join(fx.work, 'dl2', 'third.bin')).equals(readFileSync(other)) ? true : undefined } catch { return undefined }
     })
   }, 90_000)
 })

@@ -1,18 +1,14 @@
 // The control protocol's messages between devices (docs/protocol.md is the prose version).
 // Every parser takes untrusted JSON and returns a typed message or a reason for a 400.
+import type { Advert } from '../discovery/peer-info.js'
 import { fail, ok, type Result } from '../result.js'
 import { deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, port, str, type Json } from './fields.js'
 
 export const PROTOCOL = 1
 
-export interface DeviceInfo {
+/** What GET /v1/info answers: the device's mDNS advert, plus its protocol version and key. */
+export interface DeviceInfo extends Advert {
   readonly protocol: number
-  readonly id: string
-  readonly name: string
-  readonly platform: string
-  readonly version: string
-  readonly controlPort: number
-  readonly btPort: number
   readonly publicKey: string
 }
 

@@ -1,5 +1,6 @@
 // The routes other devices call on the control port (docs/protocol.md, "Device to device").
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Result } from '../result.js'
 import { readJsonBody, sendError, sendJson, sendNoContent, statusForCode, type Route } from '../control/http-json.js'
 import { parseOffer, parseReport } from '../protocol/messages.js'
 import type { SwarmNode } from './swarm-node.js'
@@ -22,28 +23,35 @@ export function peerRoutes (node: SwarmNode): Route[] {
     {
       method: 'POST',
       pattern: /^\/v1\/offers$/,
-      handle: async ({ req, res }) => {
-        const body = await readJsonBody(req, MAX_OFFER_BYTES)
-        if (!body.ok) return sendError(res, statusForCode(body.error.code), body.error.code, body.error.message)
-        const offer = parseOffer(body.value)
-        if (!offer.ok) return sendError(res, 400, offer.error.code, offer.error.message)
-        const reply = await node.receiveOffer(offer.value, remoteIPv4(req))
+      handle: messageHandler(MAX_OFFER_BYTES, parseOffer, async (offer, req, res) => {
+        const reply = await node.receiveOffer(offer, remoteIPv4(req))
         if (!reply.ok) return sendError(res, statusForCode(reply.error.code), reply.error.code, reply.error.message)
         sendJson(res, 200, reply.value)
-      }
+      })
     },
     {
       method: 'POST',
       pattern: /^\/v1\/reports$/,
-      handle: async ({ req, res }) => {
-        const body = await readJsonBody(req, MAX_REPORT_BYTES)
-        if (!body.ok) return sendError(res, statusForCode(body.error.code), body.error.code, body.error.message)
-        const report = parseReport(body.value)
-        if (!report.ok) return sendError(res, 400, report.error.code, report.error.message)
-        const done = await node.receiveReport(report.value, remoteIPv4(req))
+      handle: messageHandler(MAX_REPORT_BYTES, parseReport, async (report, req, res) => {
+        const done = await node.receiveReport(report, remoteIPv4(req))
         if (!done.ok) return sendError(res, statusForCode(done.error.code), done.error.code, done.error.message)
         sendNoContent(res)
-      }
+      })
     }
   ]
+}
+
+/** A route taking one JSON message: bounded body, parsed by `parse` (400 with its reason), then `handle`. */
+function messageHandler<T> (
+  maxBytes: number,
+  parse: (body: unknown) => Result<T>,
+  handle: (message: T, req: IncomingMessage, res: ServerResponse) => Promise<void>
+): Route['handle'] {
+  return async ({ req, res }) => {
+    const body = await readJsonBody(req, maxBytes)
+    if (!body.ok) return sendError(res, statusForCode(body.error.code), body.error.code, body.error.message)
+    const message = parse(body.value)
+    if (!message.ok) return sendError(res, 400, message.error.code, message.error.message)
+    await handle(message.value, req, res)
+  }
 }

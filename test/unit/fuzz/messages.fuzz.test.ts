@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DECISIONS, parseDeviceInfo, parseOffer, parseOfferReply, parseReport, REPORT_STATES, type DeviceInfo, type Offer, type OfferReply, type Report } from '../../../main/core/protocol/messages.js'
 import type { Result } from '../../../main/core/result.js'
+import { id, validOffer } from '../offer-fixture.js'
 
 const DEVICE_ID = /^[0-9a-f]{32}$/
 const HEX40 = /^[0-9a-f]{40}$/
@@ -81,20 +82,6 @@ const PARSERS = [
   ['parseOfferReply', (b: unknown) => run(parseOfferReply, checkReply, b)]
 ] as const
 
-const id = (c: string): string => c.repeat(32)
-const validOffer = (): Record<string, unknown> => ({
-  protocol: 1,
-  offerId: 'o-1',
-  sender: { id: id('a'), name: 'origin', publicKey: 'PEM', controlPort: 47620, btPort: 47621 },
-  infoHash: 'b'.repeat(40),
-  name: 'x.iso',
-  totalLength: 10,
-  sha256: 'c'.repeat(64),
-  files: [{ path: 'x.iso', length: 10 }, { path: 'y', length: 0 }],
-  torrent: 'AAAA',
-  members: [{ id: id('a'), name: 'origin', address: null, btPort: 47621 }, { id: id('d'), name: 'lab', address: '10.0.0.2', btPort: 47621 }],
-  createdAt: '2026-01-01T00:00:00Z'
-})
 const validReport = (): Record<string, unknown> => ({
   protocol: 1, infoHash: 'b'.repeat(40), from: id('e'), state: 'downloading', verifiedPieces: 3, pieceCount: 10, verifiedBytes: 3 * 16384,
   downloadSpeed: 1.5e6, uploadSpeed: 0, uploadedBytes: 0, hashFailures: 0, sha256: 'c'.repeat(64), reason: 'why', bitfield: 'gA=='

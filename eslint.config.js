@@ -1,8 +1,10 @@
 // Lint, and above all the layering rule that keeps the architecture visible:
+//   common         the UI/engine contract (types, validators): imports nothing, imported by all.
 //   main/core      knows no Electron, no UI, no agent: it runs under plain Node.
 //   main/agent     a shell over core (CLI, local API); never Electron.
 //   main/electron  the other shell over core; the only place that imports 'electron'.
-//   preload        the typed bridge: Electron's renderer-side APIs and shared types only.
+//   preload        the typed bridge: the contract, plus Electron's renderer-side APIs in
+//                  electron-preload.ts only.
 //   renderer       talks to the engine only through the preload's interface.
 import tseslint from 'typescript-eslint'
 
@@ -20,6 +22,12 @@ export default tseslint.config(
     }
   },
   {
+    files: ['common/**/*.ts'],
+    rules: layer([
+      { group: ['**/main/**', '**/preload/**', '**/renderer/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service', 'react', 'electron'], message: 'common/ is the shared contract: plain TypeScript that every layer can load.' }
+    ])
+  },
+  {
     files: ['main/core/**/*.ts'],
     rules: layer([
       { group: ['**/agent/**', '**/electron/**', '**/preload/**', '**/renderer/**'], message: 'main/core must not depend on a shell (agent, electron) or on the UI.' }
@@ -33,14 +41,21 @@ export default tseslint.config(
   },
   {
     files: ['preload/**/*.ts'],
+    ignores: ['preload/electron-preload.ts'],
     rules: layer([
-      { group: ['**/main/core/**', '**/main/agent/**', '**/renderer/**', 'node:*', 'fs', 'path', 'child_process'], message: 'The preload is a typed bridge: it forwards messages, it holds no engine code and no file access.' }
+      { group: ['**/main/**', '**/renderer/**', 'node:*', 'fs', 'path', 'child_process'], message: 'The preload is a typed bridge: it forwards messages, it holds no engine code and no file access.' }
+    ])
+  },
+  {
+    files: ['preload/electron-preload.ts'],
+    rules: layer([
+      { group: ['**/main/**', '**/renderer/**', 'node:*', 'fs', 'path', 'child_process'], message: 'The preload is a typed bridge: it forwards messages, it holds no engine code and no file access.' }
     ], [])
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: layer([
-      { group: ['**/main/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service'], message: 'The renderer reaches the engine only through the preload API (preload/api.ts types).' }
+      { group: ['**/main/**', '**/common/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service'], message: 'The renderer reaches the engine only through the preload API (preload/api.ts).' }
     ])
   },
   {

@@ -1,0 +1,263 @@
+// The contract between the UI and the engine: what the renderer sees (AppState) and what it may
+// ask (SwarmdropApi). Plain types only, no Node and no DOM beyond `File`, so every layer may import
+// it: main/core builds the state and executes commands, main/electron and main/agent carry them
+// (IPC, WebSocket), preload exposes them, the renderer draws them. Bump API_VERSION on any change
+// a peer of another version could misread.
+
+export const API_VERSION = 1
+
+/** Errors are values: every command answers with one of these. */
+export type ApiResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ApiError }
+
+export interface ApiError {
+  /** Stable, machine-readable (`not-found`, `no-space`, `bad-request`, ...). */
+  readonly code: string
+  /** One sentence a person understands. */
+  readonly message: string
+}
+
+/** Which shell carries the API: the desktop app or `swarmdrop agent --ui` in a browser. */
+export type ShellKind = 'electron' | 'web'
+
+export interface SelfDevice {
+  readonly id: string
+  /** Short form shown everywhere, e.g. `9f3a·c21e`. */
+  readonly fingerprint: string
+  readonly name: string
+  readonly platform: string
+  readonly version: string
+}
+
+export interface Machine {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  readonly platform: string
+  readonly address: string
+  readonly online: boolean
+  readonly trusted: boolean
+  /** ISO time the machine was last heard on the network. */
+  readonly lastSeen: string
+}
+
+export interface HashingJob {
+  readonly jobId: string
+  readonly path: string
+  readonly name: string
+  readonly bytesDone: number
+  readonly bytesTotal: number
+}
+
+export type DistributionState =
+  | 'seeding' | 'downloading' | 'verifying' | 'verified' | 'failed' | 'paused' | 'stale'
+  /** A recipient whose disk filled up: verified pieces kept, resumes when space is freed. */
+  | 'no-space'
+
+export type MemberState =
+  | 'offering' | 'pending' | 'accepted' | 'declined' | 'downloading' | 'verifying' | 'verified'
+  | 'failed' | 'paused' | 'unreachable' | 'timeout' | 'no-space'
+
+/** One machine of a distribution, as this device knows it. */
+export interface MemberRow {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  readonly address: string
+  /** True for the row that is this device. */
+  readonly self: boolean
+  /** True for the machine the file came from. */
+  readonly origin: boolean
+  readonly state: MemberState
+  readonly verifiedPieces: number
+  readonly verifiedBytes: number
+  /** Bytes per second it is receiving now. */
+  readonly rate: number
+  /** Seconds until it holds everything at its current rate; null when unknown or done. */
+  readonly etaSeconds: number | null
+  /** The whole-file SHA-256 was re-read and matched on that machine. */
+  readonly verified: boolean
+  readonly hashFailures: number
+  readonly reason?: string
+}
+
+export interface SwarmTotals {
+  readonly machines: number
+  readonly verifiedMachines: number
+  /** Sum of every member's receive rate, bytes per second. */
+  readonly aggregateRate: number
+  /** Complete copies the swarm holds between all members (sum of pieces held ÷ piece count). */
+  readonly copiesInSwarm: number
+  /** Bytes the origin uploaded ÷ file size; null when this device is not the origin and does not know. */
+  readonly originUploadRatio: number | null
+  readonly hashFailures: number
+  readonly bannedPeers: number
+  readonly peersConnected: number
+  /** ETA of the slowest member still receiving, seconds; null when none or unknown. */
+  readonly slowestEtaSeconds: number | null
+}
+
+/** Per-piece state of this device's own copy, one byte per piece in `PieceMaps.local`. */
+export const PIECE = {
+  missing: 0,
+  inFlight: 1,
+  verified: 2,
+  /** Failed its hash once, then fetched again and verified. */
+  refetched: 3,
+  /** Failed its hash and is not yet fetched again. */
+  failed: 4
+} as const
+export type PieceCode = typeof PIECE[keyof typeof PIECE]
+
+/**
+ * Piece maps, compact: bytes, not arrays of booleans. Bitfields use BitTorrent order (the high bit
+ * of byte 0 is piece 0), length ceil(pieceCount / 8).
+ */
+export interface PieceMaps {
+  readonly pieceCount: number
+  /** One byte per piece: how many members hold it (this device included), capped at 255. */
+  readonly holders: Uint8Array
+  /** One byte per piece: a PIECE code for this device's copy. */
+  readonly local: Uint8Array
+  /** Bitfield of each member this device knows about, by device id. */
+  readonly members: Readonly<Record<string, Uint8Array>>
+}
+
+export interface Distribution {
+  readonly infoHash: string
+  readonly name: string
+  readonly role: 'origin' | 'recipient'
+  readonly isFolder: boolean
+  readonly totalLength: number
+  readonly pieceLength: number
+  readonly pieceCount: number
+  readonly fileCount: number
+  readonly sha256: string
+  readonly state: DistributionState
+  /** Why it is failed, stale, paused or out of space, as a sentence. */
+  readonly reason?: string
+  readonly createdAt: string
+  /** Where the data is on this device (the source for the origin, the final path for a recipient). */
+  readonly path: string
+  readonly uploadRate: number
+  readonly downloadRate: number
+  readonly uploadedBytes: number
+  readonly members: readonly MemberRow[]
+  readonly totals: SwarmTotals
+  readonly pieces: PieceMaps
+}
+
+export interface IncomingOffer {
+  readonly offerId: string
+  readonly infoHash: string
+  readonly name: string
+  readonly totalLength: number
+  readonly fileCount: number
+  readonly sha256: string
+  readonly sender: {
+    readonly id: string
+    readonly fingerprint: string
+    readonly name: string
+    readonly address: string
+    readonly trusted: boolean
+  }
+  readonly receivedAt: string
+  /** Where it would land if accepted now, and whether it fits. */
+  readonly destination: { readonly dir: string; readonly freeBytes: number; readonly fits: boolean }
+}
+
+export type AcceptPolicy = 'ask' | 'trusted' | 'all'
+
+export interface AppSettings {
+  readonly name: string
+  readonly downloadsDir: string
+  readonly accept: AcceptPolicy
+  /** Bytes per second, 0 = unlimited. */
+  readonly uploadLimit: number
+  readonly downloadLimit: number
+  /** Desktop app only; kept in settings.json so both shells agree. */
+  readonly startAtLogin: boolean
+  readonly startHidden: boolean
+}
+
+export type SettingsPatch = Partial<AppSettings>
+
+export interface AppState {
+  readonly apiVersion: number
+  readonly shell: ShellKind
+  readonly self: SelfDevice
+  readonly machines: readonly Machine[]
+  readonly distributions: readonly Distribution[]
+  readonly hashing: readonly HashingJob[]
+  readonly offers: readonly IncomingOffer[]
+  /** This device's total rates, bytes per second. */
+  readonly rates: { readonly upload: number; readonly download: number }
+  /** Pause all was pressed: nothing is served until Resume all. */
+  readonly seedingPaused: boolean
+  readonly settings: AppSettings
+}
+
+/**
+ * Every request that crosses IPC or the WebSocket, as data. The shell validates each one
+ * (`parseCommand`) before the engine sees it.
+ */
+export type Command =
+  | { readonly type: 'create'; readonly path: string }
+  | { readonly type: 'offer'; readonly infoHash: string; readonly to: readonly string[] }
+  | { readonly type: 'accept'; readonly offerId: string; readonly downloadsDir?: string; readonly alwaysTrust?: boolean }
+  | { readonly type: 'decline'; readonly offerId: string }
+  | { readonly type: 'pause'; readonly infoHash?: string }
+  | { readonly type: 'resume'; readonly infoHash?: string }
+  | { readonly type: 'open-folder'; readonly infoHash: string }
+  | { readonly type: 'choose-folder' }
+  | { readonly type: 'update-settings'; readonly patch: SettingsPatch }
+  | { readonly type: 'trust'; readonly id: string }
+  | { readonly type: 'untrust'; readonly id: string }
+
+export type CommandType = Command['type']
+
+/** What each command answers with when it succeeds. */
+export interface CommandReplies {
+  create: { readonly jobId: string }
+  offer: { readonly offered: number }
+  accept: { readonly infoHash: string }
+  decline: Record<string, never>
+  pause: Record<string, never>
+  resume: Record<string, never>
+  /** The path; the desktop app also shows it in the file manager. */
+  'open-folder': { readonly path: string; readonly opened: boolean }
+  /** null when the person cancelled the dialog. */
+  'choose-folder': { readonly path: string } | null
+  'update-settings': AppSettings
+  trust: Record<string, never>
+  untrust: Record<string, never>
+}
+
+/**
+ * The one door between the renderer and the engine. The desktop app's preload implements it over
+ * IPC (`contextBridge` as `window.swarmdrop`); the web bridge implements it over a WebSocket.
+ */
+export interface SwarmdropApi {
+  readonly shell: ShellKind
+  getState (): Promise<ApiResult<AppState>>
+  /** Called with every state update (a few per second at most); returns the unsubscribe. */
+  subscribe (listener: (state: AppState) => void): () => void
+  /**
+   * Starts a distribution from dropped or chosen files. The desktop app resolves their paths; the
+   * web UI uploads the bytes to the agent first. One file or one folder at a time.
+   */
+  createFromFiles (files: readonly File[]): Promise<ApiResult<CommandReplies['create']>>
+  offer (infoHash: string, to: readonly string[]): Promise<ApiResult<CommandReplies['offer']>>
+  accept (offerId: string, opts?: { readonly downloadsDir?: string; readonly alwaysTrust?: boolean }): Promise<ApiResult<CommandReplies['accept']>>
+  decline (offerId: string): Promise<ApiResult<CommandReplies['decline']>>
+  /** Without an infoHash: pause or resume all seeding. */
+  pause (infoHash?: string): Promise<ApiResult<CommandReplies['pause']>>
+  resume (infoHash?: string): Promise<ApiResult<CommandReplies['resume']>>
+  openFolder (infoHash: string): Promise<ApiResult<CommandReplies['open-folder']>>
+  /** A native folder dialog in the desktop app; the web UI answers `unsupported` (type a path instead). */
+  chooseFolder (): Promise<ApiResult<CommandReplies['choose-folder']>>
+  updateSettings (patch: SettingsPatch): Promise<ApiResult<CommandReplies['update-settings']>>
+  trust (id: string): Promise<ApiResult<CommandReplies['trust']>>
+  untrust (id: string): Promise<ApiResult<CommandReplies['untrust']>>
+}

@@ -6,7 +6,15 @@ import { rm } from 'node:fs/promises'
 import { dataPaths } from '../core/settings/data-dir.js'
 import { isRecord, readJson, writeJson } from '../core/store/json-file.js'
 
-export interface AgentFile { readonly pid: number; readonly controlPort: number; readonly token: string; readonly startedAt: string }
+export interface AgentFile {
+  readonly pid: number
+  /** The device's control port (mutual TLS, for other devices). */
+  readonly controlPort: number
+  /** The local API's port: plain HTTP on 127.0.0.1, for this machine's CLI and UI. */
+  readonly localPort: number
+  readonly token: string
+  readonly startedAt: string
+}
 
 export function newToken (): string { return randomBytes(24).toString('base64url') }
 
@@ -23,12 +31,12 @@ export async function removeAgentFile (dataDir: string, pid: number): Promise<vo
 export async function readAgentFile (dataDir: string): Promise<AgentFile | undefined> {
   const r = await readJson(dataPaths(dataDir).agent)
   if (!r.ok || !isRecord(r.value)) return undefined
-  const { pid, controlPort, token, startedAt } = r.value
-  if (typeof pid !== 'number' || typeof controlPort !== 'number' || typeof token !== 'string') return undefined
+  const { pid, controlPort, localPort, token, startedAt } = r.value
+  if (typeof pid !== 'number' || typeof controlPort !== 'number' || typeof localPort !== 'number' || typeof token !== 'string') return undefined
   try {
     process.kill(pid, 0)
   } catch (err) {
     if ((err as { code?: string }).code !== 'EPERM') return undefined
   }
-  return { pid, controlPort, token, startedAt: typeof startedAt === 'string' ? startedAt : '' }
+  return { pid, controlPort, localPort, token, startedAt: typeof startedAt === 'string' ? startedAt : '' }
 }

@@ -1,5 +1,8 @@
 // Starts a device with the agent's local API and advertises it through agent.json, for
-// `swarmdrop agent` and for a `send` that finds no agent running for its data directory.
+// `swarmdrop agent` and for a `send` that finds no agent running for its data directory. The local
+// API has a listener of its own, plain HTTP on loopback: the control port speaks mutual TLS with
+// device certificates, which the CLI has no reason to hold.
+import { ControlServer } from '../core/control/control-server.js'
 import { SwarmNode, type NodeOptions } from '../core/node/swarm-node.js'
 import { ok, type Result } from '../core/result.js'
 import { newToken, removeAgentFile, writeAgentFile } from './agent-file.js'
@@ -14,22 +17,29 @@ export interface RunningAgent {
   stop (): Promise<void>
 }
 
-export async function runAgent (opts: Omit<NodeOptions, 'extraRoutes'>, advertise: boolean): Promise<Result<RunningAgent>> {
+export async function runAgent (opts: NodeOptions, advertise: boolean): Promise<Result<RunningAgent>> {
   const token = newToken()
   let requestStop: () => void = () => {}
   const stopRequested = new Promise<void>(resolve => { requestStop = resolve })
-  const started = await SwarmNode.start({ ...opts, extraRoutes: node => localRoutes(node, token, requestStop) })
+  const started = await SwarmNode.start(opts)
   if (!started.ok) return started
   const node = started.value
-  if (advertise) await writeAgentFile(opts.dataDir, { pid: process.pid, controlPort: node.controlPort, token, startedAt: new Date().toISOString() })
+  const local = await ControlServer.listen({ port: 0, host: '127.0.0.1', what: 'local API port' })
+  if (!local.ok) {
+    await node.stop()
+    return local
+  }
+  local.value.setRoutes(localRoutes(node, token, requestStop))
+  if (advertise) await writeAgentFile(opts.dataDir, { pid: process.pid, controlPort: node.controlPort, localPort: local.value.port, token, startedAt: new Date().toISOString() })
   let stopping: Promise<void> | undefined
   return ok({
     node,
-    client: new LocalClient(node.controlPort, token),
+    client: new LocalClient(local.value.port, token),
     stopRequested,
     stop: () => {
       stopping ??= (async () => {
         if (advertise) await removeAgentFile(opts.dataDir, process.pid)
+        await local.value.close()
         await node.stop()
       })()
       return stopping

@@ -1,19 +1,25 @@
 // Offers crafted by an attacker on the LAN, sent straight to an agent's control port: path
 // traversal in the torrent, inconsistent fields, wrong types, an oversized body. Each is refused
 // with a 4xx and a reason, nothing is written outside the download folder, and the agent keeps
-// serving: a genuine offer afterwards still goes through.
+// serving: a genuine offer afterwards still goes through. The attacker holds a device key of its
+// own and signs what it sends (protocol 2), so these checks are reached past authentication.
 import { randomBytes, createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loadOrCreateIdentity, type Identity } from '../../main/core/identity/identity.js'
+import { PROTOCOL } from '../../main/core/protocol/messages.js'
+import { signOffer, type UnsignedOffer } from '../../main/core/protocol/offer-signature.js'
 import { bencode, bstr } from '../../main/core/torrent/bencode.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture } from './lab-fixture.js'
+import { postOffer, type PostOutcome } from './peer-post.js'
 
 const fx = labFixture(2, 'hostile')
 let victim: LabAgent
 let controlPort = 0
 let victimId = ''
+let attacker: Identity
 
 beforeAll(async () => {
   victim = fx.agent(1, 'victim')
@@ -21,35 +27,33 @@ beforeAll(async () => {
   controlPort = listening.controlPort
   victimId = listening.id
   await fx.agent(0, 'sender').start()
+  const made = await loadOrCreateIdentity(join(fx.work, 'attacker'))
+  if (!made.ok) throw new Error(made.error.message)
+  attacker = made.value
 }, 60_000)
 
-/** POSTs a body to the victim's /v1/offers from the sender's namespace; returns status and body. */
-async function post (body: string): Promise<{ status: number; body: { error?: { code: string; message: string }; decision?: string } }> {
-  const victimHost = fx.host(1)
-  const script = `
-    const body = require('fs').readFileSync(0)
-    fetch('http://${victimHost.ip}:${controlPort}/v1/offers', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      .then(async r => console.log(JSON.stringify({ status: r.status, body: JSON.parse(await r.text() || '{}') })))
-      .catch(e => { console.log(JSON.stringify({ status: 0, body: { error: { code: 'net', message: String(e) } } })) })`
-  const r = await fx.lab.run(fx.host(0), process.execPath, ['-e', script], { timeoutMs: 20_000, input: body })
-  return JSON.parse(r.stdout.trim()) as { status: number; body: { error?: { code: string; message: string }; decision?: string } }
+/** POSTs a body to the victim's /v1/offers from the sender's namespace, over TLS as the attacker. */
+async function post (body: string): Promise<PostOutcome> {
+  return postOffer(fx, 0, join(fx.work, 'attacker'), { id: victimId, address: fx.host(1).ip, controlPort }, body)
 }
 
+/** An offer signed by the attacker's own key (overrides are signed too, well-typed or not). */
 function offerFor (torrent: Buffer, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    protocol: 1,
+  const unsigned = {
+    protocol: PROTOCOL,
     offerId: 'evil-1',
-    sender: { id: 'e'.repeat(32), name: 'sender', publicKey: 'PEM', controlPort: 47620, btPort: 47621 },
+    sender: { id: attacker.id, name: 'sender', publicKey: attacker.publicKeyPem, controlPort: 47620, btPort: 47621 },
     infoHash: createHash('sha1').update(bencode((bdecodeInfo(torrent)))).digest('hex'),
     name: 'evil',
     totalLength: 32,
     sha256: 'a'.repeat(64),
     files: [{ path: '../../escape.txt', length: 32 }],
     torrent: torrent.toString('base64'),
-    members: [{ id: 'e'.repeat(32), name: 'sender', address: null, btPort: 47621 }, { id: victimId, name: 'victim', address: '10.213.0.11', btPort: 47621 }],
+    members: [{ id: attacker.id, name: 'sender', address: null, btPort: 47621 }, { id: victimId, name: 'victim', address: '10.213.0.11', btPort: 47621 }],
     createdAt: new Date().toISOString(),
     ...overrides
   }
+  return { ...signOffer(attacker, unsigned as unknown as UnsignedOffer) }
 }
 
 // The info dictionary of the crafted torrents below (built by hand so the infohash matches).

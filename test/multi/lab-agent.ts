@@ -22,6 +22,8 @@ export interface LabAgentSpec {
   readonly env?: Readonly<Record<string, string>>
   /** The agent's --accept policy (default all). */
   readonly accept?: 'ask' | 'trusted' | 'all'
+  /** More `swarmdrop agent` flags (e.g. --ui). */
+  readonly args?: readonly string[]
 }
 
 type Waiter = (e: AgentEvent) => void
@@ -58,7 +60,7 @@ export class LabAgent {
     this.runs++
     this.events = []
     this.push(`--- run ${this.runs} started ${new Date().toISOString()} ---`)
-    const child = lab.spawn(host, process.execPath, [cli, 'agent', '--name', name, '--data-dir', dataDir, '--downloads', downloadsDir, '--accept', this.spec.accept ?? 'all', '--json'],
+    const child = lab.spawn(host, process.execPath, [cli, 'agent', '--name', name, '--data-dir', dataDir, '--downloads', downloadsDir, '--accept', this.spec.accept ?? 'all', '--json', ...(this.spec.args ?? [])],
       this.spec.env === undefined ? {} : { env: this.spec.env })
     this.child = child
     if (child.stdout === null || child.stderr === null) throw new Error(`${name}: spawned without stdout/stderr pipes`)

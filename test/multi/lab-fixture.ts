@@ -19,7 +19,7 @@ export interface LabFixture {
   readonly work: string
   host (i: number): LabHost
   /** An agent on host i (not started), stopped after the file. */
-  agent (i: number, name: string, accept?: 'ask' | 'trusted' | 'all'): LabAgent
+  agent (i: number, name: string, accept?: 'ask' | 'trusted' | 'all', args?: readonly string[]): LabAgent
   /** `swarmdrop ARGS` run inside host i, with `--data-dir work/d<i>` for commands that have one. */
   cli (i: number, args: readonly string[], timeoutMs?: number): Promise<RunOutcome>
 }
@@ -54,8 +54,8 @@ export function labFixture (hosts: LabOptions['hosts'], name: string): LabFixtur
     get lab () { return need() },
     get work () { return work },
     host,
-    agent (i, agentName, accept) {
-      const a = new LabAgent({ lab: need(), host: host(i), cli: CLI, name: agentName, dataDir: join(work, `d${i}`), downloadsDir: join(work, `dl${i}`), ...(accept ? { accept } : {}) })
+    agent (i, agentName, accept, args) {
+      const a = new LabAgent({ lab: need(), host: host(i), cli: CLI, name: agentName, dataDir: join(work, `d${i}`), downloadsDir: join(work, `dl${i}`), ...(accept ? { accept } : {}), ...(args ? { args } : {}) })
       agents.push(a)
       return a
     },

@@ -22,7 +22,7 @@ export function dataDirOf (value: string | undefined): string {
 export async function runningAgent (dataDir: string): Promise<LocalClient | undefined> {
   const a = await readAgentFile(dataDir)
   if (!a) return undefined
-  const client = new LocalClient(a.controlPort, a.token)
+  const client = new LocalClient(a.localPort, a.token)
   return (await client.status()).ok ? client : undefined
 }
 

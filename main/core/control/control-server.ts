@@ -1,31 +1,54 @@
-// The control port: one HTTP server per device. Other devices reach its peer routes (offers,
-// reports, info); the local agent adds its own routes for the CLI and UI.
+// A JSON-over-HTTP listener with a route table. The control port is one, over mutual TLS: other
+// devices reach its peer routes (offers, reports, info) and every request carries the device id
+// the caller's certificate proved. The agent's local API is another, plain HTTP on loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { TLSSocket } from 'node:tls'
 import { errorMessage, errnoCode, fail, ok, type Result } from '../result.js'
+import { deviceIdOfCertificate, type DeviceCredentials } from '../tls/device-certificate.js'
+import { serverTlsOptions } from '../tls/tls-options.js'
 import { dispatch, sendError, type Route } from './http-json.js'
+
+export interface ListenOptions {
+  readonly port: number
+  readonly host?: string
+  /** Serve over mutual TLS with these credentials and refuse callers without a device certificate. */
+  readonly tls?: DeviceCredentials
+  /** Names the listener in errors ("control port", "local API port"). */
+  readonly what?: string
+}
 
 export class ControlServer {
   private routes: readonly Route[] = []
 
   private constructor (private readonly server: Server) {}
 
-  static async listen (port: number, host = '0.0.0.0'): Promise<Result<ControlServer>> {
-    const server = createServer()
+  static async listen (opts: ListenOptions): Promise<Result<ControlServer>> {
+    const { port, host = '0.0.0.0', tls, what = 'control port' } = opts
+    // https.Server is an http.Server underneath (same request events and connection tracking).
+    const server = (tls ? createTlsServer(serverTlsOptions(tls)) : createServer()) as Server
     const self = new ControlServer(server)
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      Promise.resolve(dispatch(self.routes, req, res)).catch((err: unknown) => {
+      const peer = tls ? peerDeviceId(req) : undefined
+      if (tls && peer === undefined) {
+        sendError(res, 401, 'unauthorized', 'the control channel needs a TLS client certificate holding an Ed25519 device key')
+        return
+      }
+      Promise.resolve(dispatch(self.routes, req, res, peer)).catch((err: unknown) => {
         // A handler bug answers 500 with the reason and leaves the server serving everyone else.
         if (!res.headersSent) sendError(res, 500, 'internal', errorMessage(err))
         else res.destroy()
       })
     })
+    // A failed handshake (no TLS, wrong version) only concerns that connection.
+    server.on('tlsClientError', () => {})
     server.headersTimeout = 15_000
     server.requestTimeout = 120_000
     const listened = await new Promise<Result<void>>(resolve => {
       server.once('error', err => resolve(errnoCode(err) === 'EADDRINUSE'
-        ? fail('port-in-use', `control port ${port} is already in use (is another agent running? choose another with --control-port)`)
-        : fail('listen', `cannot listen on control port ${port}: ${errorMessage(err)}`)))
+        ? fail('port-in-use', `${what} ${port} is already in use (is another agent running? choose another with --control-port)`)
+        : fail('listen', `cannot listen on ${what} ${port}: ${errorMessage(err)}`)))
       server.listen(port, host, () => resolve(ok(undefined)))
     })
     if (!listened.ok) return listened
@@ -40,4 +63,9 @@ export class ControlServer {
     this.server.closeAllConnections()
     await new Promise<void>(resolve => this.server.close(() => resolve()))
   }
+}
+
+function peerDeviceId (req: IncomingMessage): string | undefined {
+  const s = req.socket
+  return s instanceof TLSSocket ? deviceIdOfCertificate(s.getPeerX509Certificate()) : undefined
 }

@@ -50,6 +50,8 @@ export interface RouteContext {
   readonly res: ServerResponse
   readonly params: readonly string[]
   readonly url: URL
+  /** The caller's device id, proven by its TLS certificate; undefined on the plain local API. */
+  readonly peer: string | undefined
 }
 
 export interface Route {
@@ -59,7 +61,7 @@ export interface Route {
 }
 
 /** Finds the route for a request: 404 for an unknown path, 405 for a known path and wrong method. */
-export function dispatch (routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> | void {
+export function dispatch (routes: readonly Route[], req: IncomingMessage, res: ServerResponse, peer?: string): Promise<void> | void {
   const url = new URL(req.url ?? '/', 'http://swarmdrop.invalid')
   let pathKnown = false
   for (const r of routes) {
@@ -67,7 +69,7 @@ export function dispatch (routes: readonly Route[], req: IncomingMessage, res: S
     if (!m) continue
     pathKnown = true
     if (r.method !== req.method) continue
-    return r.handle({ req, res, url, params: m.slice(1) })
+    return r.handle({ req, res, url, params: m.slice(1), peer })
   }
   if (pathKnown) return sendError(res, 405, 'method-not-allowed', `${req.method ?? '?'} is not allowed on ${url.pathname}`)
   return sendError(res, 404, 'not-found', `no route ${url.pathname}`)
@@ -78,7 +80,7 @@ export function statusForCode (code: string): number {
   switch (code) {
     case 'bad-request': case 'invalid': case 'corrupt': case 'unsafe-path': case 'too-large': case 'mismatch': return 400
     case 'unauthorized': return 401
-    case 'forbidden': return 403
+    case 'forbidden': case 'key-mismatch': case 'bad-signature': case 'wrong-sender': case 'unsigned': return 403
     case 'not-found': case 'unknown-distribution': case 'unknown-offer': case 'unknown-device': return 404
     case 'conflict': case 'duplicate': case 'stale': return 409
     case 'no-space': return 507

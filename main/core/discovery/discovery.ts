@@ -26,6 +26,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly browser: Browser
   private readonly peers = new Map<string, Peer>()
   private readonly byFqdn = new Map<string, string>()
+  /**
+   * Every advert claiming each id, by instance (fqdn): an advert is unauthenticated, so an impostor
+   * can claim a real device's id. The control channel's key check picks the true one among them.
+   */
+  private readonly claims = new Map<string, Map<string, Peer>>()
   private readonly timer: NodeJS.Timeout
   private readonly expireAfterMs: number
   private stopped = false
@@ -62,6 +67,13 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   get (id: string): Peer | undefined { return this.peers.get(id) }
 
+  /** Every advert now claiming `id`, the most recently heard first (at least `get(id)` when known). */
+  candidates (id: string): Peer[] {
+    const all = [...(this.claims.get(id)?.values() ?? [])].sort((a, b) => b.lastSeen - a.lastSeen)
+    const current = this.peers.get(id)
+    return all.length > 0 ? all : current ? [current] : []
+  }
+
   /** Ask the LAN again now (after a start, or when a person presses refresh). */
   refresh (): void {
     if (!this.stopped) this.browser.update()
@@ -81,6 +93,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   private tick (): void {
     const now = Date.now()
+    for (const [id, byInstance] of this.claims) {
+      for (const [fqdn, p] of byInstance) if (now - p.lastSeen > this.expireAfterMs) byInstance.delete(fqdn)
+      if (byInstance.size === 0) this.claims.delete(id)
+    }
     for (const p of this.peers.values()) {
       if (now - p.lastSeen > this.expireAfterMs) {
         this.peers.delete(p.id)
@@ -99,6 +115,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const peer: Peer = { ...advert, address, lastSeen: Date.now() }
     this.peers.set(advert.id, peer)
     this.byFqdn.set(s.fqdn, advert.id)
+    this.claimsOf(advert.id).set(s.fqdn, peer)
     if (!before) this.emit('up', peer)
     else if (before.address !== peer.address || before.name !== peer.name || before.btPort !== peer.btPort || before.controlPort !== peer.controlPort) this.emit('update', peer)
   }
@@ -108,9 +125,23 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (id === undefined) return
     const peer = this.peers.get(id)
     this.byFqdn.delete(s.fqdn)
+    const claims = this.claims.get(id)
+    claims?.delete(s.fqdn)
     if (!peer) return
+    // Another advert still claims the id: keep the device, at that advert's address.
+    const other = claims === undefined ? undefined : [...claims.values()].sort((a, b) => b.lastSeen - a.lastSeen)[0]
+    if (other) {
+      this.peers.set(id, other)
+      return
+    }
     this.peers.delete(id)
     this.emit('down', peer)
+  }
+
+  private claimsOf (id: string): Map<string, Peer> {
+    let m = this.claims.get(id)
+    if (!m) { m = new Map(); this.claims.set(id, m) }
+    return m
   }
 
   /**
@@ -128,6 +159,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
         const id = this.byFqdn.get(rec.name)
         const peer = id === undefined ? undefined : this.peers.get(id)
         if (peer && rec.ttl !== 0) this.peers.set(peer.id, { ...peer, lastSeen: Date.now() })
+        const claim = id === undefined ? undefined : this.claims.get(id)?.get(rec.name)
+        if (id !== undefined && claim && rec.ttl !== 0) this.claimsOf(id).set(rec.name, { ...claim, lastSeen: Date.now() })
       }
     })
   }

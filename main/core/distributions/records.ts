@@ -21,7 +21,8 @@ export interface RecipientStatus {
   readonly updatedAt: string
 }
 
-export type DistributionState = 'seeding' | 'downloading' | 'verifying' | 'verified' | 'failed' | 'paused' | 'stale'
+/** 'stale': the origin's source changed; 'no-space': a recipient's disk is full (it waits for room). */
+export type DistributionState = 'seeding' | 'downloading' | 'verifying' | 'verified' | 'failed' | 'paused' | 'stale' | 'no-space'
 
 export interface SourceFileStamp { readonly absolutePath: string; readonly length: number; readonly mtimeMs: number }
 

@@ -81,7 +81,8 @@ export class DistributionRegistry {
   /** Serialises writes so concurrent updates never interleave on disk. */
   private async save (): Promise<void> {
     const snapshot = [...this.records.values()]
-    this.saving = this.saving.then(() => writeJson(dataPaths(this.dataDir).distributions, snapshot))
+    // One failed write must not poison the chain: later saves still run (and report their own error).
+    this.saving = this.saving.catch(() => {}).then(async () => await writeJson(dataPaths(this.dataDir).distributions, snapshot))
     await this.saving
   }
 }

@@ -6,8 +6,10 @@ import WebTorrent from 'webtorrent'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-store.js'
+import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
 import { PieceAudit } from './piece-audit.js'
+import { guardOf } from './source-guard.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
 
@@ -57,6 +59,13 @@ export interface EngineEvents {
   'peer-banned': [infoHash: string, address: string, badPieces: number]
   /** The torrent was stopped by an error (disk, store); the message is for people. */
   'torrent-error': [infoHash: string, message: string]
+  /**
+   * A write failed for lack of space: the torrent is paused with its verified pieces kept, and the
+   * piece that failed is missing again. Once per episode; resume() ends it.
+   */
+  'no-space': [infoHash: string, message: string]
+  /** A guarded source changed while served: the torrent was removed; the reason is for people. */
+  'source-changed': [infoHash: string, reason: string]
 }
 
 export interface AddSpec {
@@ -74,6 +83,18 @@ export interface AddSpec {
    * before a piece is exchanged. Absent = open to anyone (plain BitTorrent, seed/get).
    */
   readonly members?: readonly string[]
+  /**
+   * Seeding a person's own files: watch them while serving, and stop at the first change (size,
+   * mtime, or a piece that no longer hashes right). The files' mtimes when hashed, in `targets` order.
+   */
+  readonly guard?: SourceWatch
+}
+
+/** Files to watch while they are served: their mtimes when verified, and how to word a change. */
+export interface SourceWatch {
+  readonly mtimesMs: readonly number[]
+  /** The reason from the file's label and the change (default: the origin's "changed while being sent"). */
+  readonly describe?: (fileLabel: string, what: string) => string
 }
 
 interface Entry {
@@ -98,6 +119,7 @@ interface Addition {
   readonly bitfield?: Uint8Array
   readonly schedule?: AddSpec['schedule']
   readonly members?: readonly string[]
+  readonly guard?: AddSpec['guard']
 }
 
 const MAGNET_BTIH = /[?&]xt=urn:btih:([0-9a-fA-F]{40})(?:&|$)/
@@ -107,6 +129,8 @@ const PIECE_FAILED = /^Piece (\d+) failed verification/
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly entries = new Map<string, Entry>()
   private readonly scheduler: NodeJS.Timeout
+  /** Torrents paused because their disk is full (until resume()). */
+  private readonly outOfSpace = new Set<string>()
 
   private constructor (private readonly client: ClientLike) {
     super()
@@ -209,7 +233,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       complete,
       ...(spec.bitfield ? { bitfield: spec.bitfield } : {}),
       ...(spec.schedule ? { schedule: spec.schedule } : {}),
-      ...(spec.members ? { members: spec.members } : {})
+      ...(spec.members ? { members: spec.members } : {}),
+      ...(spec.guard ? { guard: spec.guard } : {})
     }
   }
 
@@ -234,7 +259,12 @@ export class Engine extends EventEmitter<EngineEvents> {
             onRefused: (message: string) => {
               void this.remove(ih)
               this.emit('torrent-error', ih, message)
-            }
+            },
+            ...(spec.guard && spec.metainfo && complete && Array.isArray(spec.targets)
+              ? {
+                  guard: guardOf(spec.metainfo, spec.targets as readonly FileStoreTarget[], spec.guard.mtimesMs, reason => this.sourceChanged(ih, reason), spec.guard.describe)
+                }
+              : {})
           } satisfies FileStoreOptions
         },
         storeCacheSlots: 8,
@@ -257,6 +287,17 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('peer-banned', ih, address, badPieces)
     })
     ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
+    // A full disk must not destroy the torrent (WebTorrent's default): the piece stays missing, the
+    // torrent pauses with what it verified, and the owner waits for space (patch hook).
+    ;(torrent as TorrentLike & { onStoreWriteError?: (index: number, err: unknown) => boolean }).onStoreWriteError = (_index, err) => {
+      if (!isOutOfSpace(err)) return false
+      if (!this.outOfSpace.has(ih)) {
+        this.outOfSpace.add(ih)
+        this.pause(ih)
+        this.emit('no-space', ih, errorMessage(err))
+      }
+      return true
+    }
     const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, members: spec.members ? new Set(spec.members) : undefined, hashFailures: 0, ready: false }
     // WebTorrent emits 'wire' right after the handshake and sends its bitfield a microtask later:
     // a banned peer or a non-member is dropped here, before any piece is exchanged.
@@ -306,6 +347,19 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /** Starts guarding a torrent's files while they are served (see AddSpec.guard). */
+  watchSource (infoHash: string, targets: readonly FileStoreTarget[], watch: SourceWatch): void {
+    const entry = this.entries.get(infoHash)
+    if (!entry?.metainfo) return
+    entry.store.current?.watchSource(guardOf(entry.metainfo, targets, watch.mtimesMs, reason => this.sourceChanged(infoHash, reason), watch.describe))
+  }
+
+  /** A guarded file changed: stop serving at once (the torrent and its wires go; the store already refuses reads). */
+  private sourceChanged (infoHash: string, reason: string): void {
+    void this.remove(infoHash)
+    this.emit('source-changed', infoHash, reason)
+  }
+
   /** Points a running torrent at new file paths (after NAME.part was renamed to NAME). */
   retarget (infoHash: string, targets: readonly FileStoreTarget[]): void {
     this.entries.get(infoHash)?.store.current?.retarget(targets)
@@ -313,6 +367,23 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   bitfield (infoHash: string): Uint8Array | undefined {
     return this.entries.get(infoHash)?.torrent.bitfield?.buffer
+  }
+
+  /** What each connected peer holds, by IP address (recipients use it to draw the swarm). */
+  peerBitfields (infoHash: string): Array<{ readonly address: string; readonly bits: Uint8Array }> {
+    const t = this.entries.get(infoHash)?.torrent
+    if (!t) return []
+    return t.wires.filter(w => !w.destroyed).map(w => ({ address: peerAddress(w), bits: w.peerPieces.buffer }))
+  }
+
+  /** Pieces with a block requested from some peer right now (WebTorrent's reservations). */
+  piecesInFlight (infoHash: string): number[] {
+    const t = this.entries.get(infoHash)?.torrent as (TorrentLike & { _reservations?: ReadonlyArray<ReadonlyArray<WireLike | null> | null> }) | undefined
+    const reservations = t?._reservations
+    if (!reservations) return []
+    const out: number[] = []
+    reservations.forEach((r, i) => { if (r?.some(w => w !== null)) out.push(i) })
+    return out
   }
 
   stats (infoHash: string): TransferStats | undefined {
@@ -358,6 +429,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   resume (infoHash: string): void {
+    this.outOfSpace.delete(infoHash)
     this.entries.get(infoHash)?.torrent.resume()
   }
 
@@ -365,6 +437,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const entry = this.entries.get(infoHash)
     if (!entry) return
     this.entries.delete(infoHash)
+    this.outOfSpace.delete(infoHash)
     await new Promise<void>(resolve => entry.torrent.destroy({ destroyStore: deleteData }, () => resolve()))
   }
 

@@ -1,10 +1,13 @@
 // The chunk store WebTorrent reads and writes pieces through. It maps the piece stream onto an
 // explicit list of target files (so a recipient writes NAME.part/... and the origin serves the
 // person's own files, opened read-only so a bug can never modify a source), and keeps at most
-// MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them.
+// MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them. An origin's
+// store may carry a source guard: then every piece is read whole and checked against its hash
+// before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
-import type { Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../result.js'
+import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 
 export interface FileStoreTarget { readonly path: string; readonly length: number; readonly offset: number }
@@ -20,6 +23,8 @@ export interface FileStoreOptions {
   readonly onRefused?: (message: string) => void
   /** Observer for every failed disk operation (ENOSPC included), before WebTorrent sees it. */
   readonly onIoError?: (err: NodeJS.ErrnoException, op: 'read' | 'write') => void
+  /** Serving a person's own files (the origin): watch them for changes while they are served. */
+  readonly guard?: SourceGuardSpec
 }
 
 const MAX_OPEN = 128
@@ -37,6 +42,7 @@ export class FileStore implements ChunkStore {
   private targets: readonly FileStoreTarget[]
   private readOnly: boolean
   private readonly onIoError: FileStoreOptions['onIoError']
+  private guard: SourceGuard | undefined
   private readonly totalLength: number
   private readonly open = new Map<string, OpenFile>()
   private closed = false
@@ -63,6 +69,8 @@ export class FileStore implements ChunkStore {
     }
     this.targets = targets.filter(t => t.length > 0)
     this.totalLength = targets.reduce((s, t) => s + t.length, 0)
+    this.guard = own.guard ? new SourceGuard(own.guard) : undefined
+    this.guard?.start()
   }
 
   put (index: number, buf: Uint8Array, cb: Callback = noop): void {
@@ -95,8 +103,34 @@ export class FileStore implements ChunkStore {
     if (pieceLength <= 0 || offset < 0 || length < 0 || offset + length > pieceLength) {
       return queueMicrotask(() => cb(new Error(`read outside piece ${index}`)))
     }
+    const guard = this.guard
+    if (guard === undefined) return this.readRange(pieceStart + offset, length, cb)
+    this.guardedRead(guard, index, pieceStart, pieceLength).then(whole => {
+      if (!whole.ok) return cb(Object.assign(new Error(whole.error.message), { code: whole.error.code }))
+      cb(null, offset === 0 && length === pieceLength ? whole.value : whole.value.subarray(offset, offset + length))
+    }, (err: unknown) => cb(new Error(errorMessage(err))))
+  }
+
+  /**
+   * The whole piece, only if its files' stamps still match and its bytes still hash right; the
+   * caller slices the block it was asked for. WebTorrent's cache asks for whole pieces anyway.
+   */
+  private async guardedRead (guard: SourceGuard, index: number, pieceStart: number, pieceLength: number): Promise<Result<Buffer>> {
+    const changedBefore = guard.changed ?? await guard.beforeRead(index)
+    if (changedBefore !== undefined) return fail('source-changed', changedBefore)
+    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}) })))
+    if (read.err || !read.buf) {
+      const changed = await guard.afterReadError(index)
+      if (changed !== undefined) return fail('source-changed', changed)
+      return fail(read.err?.code ?? 'EIO', read.err?.message ?? `cannot read piece ${index}`)
+    }
+    const bad = await guard.verify(index, read.buf)
+    return bad === undefined ? ok(read.buf) : fail('source-changed', bad)
+  }
+
+  private readRange (start: number, length: number, cb: Callback<Buffer>): void {
     const out = Buffer.allocUnsafe(length)
-    this.eachSegment(pieceStart + offset, length, (target, fileOffset, bufOffset, segLength, done) => {
+    this.eachSegment(start, length, (target, fileOffset, bufOffset, segLength, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
         readFully(fd, out, bufOffset, segLength, fileOffset, e => { release(); done(e) })
@@ -123,9 +157,17 @@ export class FileStore implements ChunkStore {
     for (const f of all) this.retire(f)
   }
 
+  /** Guards the files from now on (a recipient's copy, once verified and renamed); replaces a guard. */
+  watchSource (guard: SourceGuardSpec): void {
+    this.guard?.stop()
+    this.guard = this.closed ? undefined : new SourceGuard(guard)
+    this.guard?.start()
+  }
+
   close (cb: Callback = noop): void {
     if (this.closed) return queueMicrotask(() => cb(null))
     this.closed = true
+    this.guard?.stop()
     const all = [...this.open.values()]
     this.open.clear()
     for (const f of all) this.retire(f)

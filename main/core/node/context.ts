@@ -1,5 +1,6 @@
 // The parts of a running device that its origin and recipient halves share.
 import type { EventEmitter } from 'node:events'
+import type { PeerChannel } from '../control/peer-channel.js'
 import type { Discovery } from '../discovery/discovery.js'
 import type { DistributionRegistry } from '../distributions/registry.js'
 import type { Engine } from '../engine/engine.js'
@@ -17,5 +18,7 @@ export interface NodeContext {
   readonly registry: DistributionRegistry
   readonly trust: TrustStore
   readonly controlPort: () => number
+  /** Calls to other devices' control ports, pinned to their device keys. */
+  readonly channel: PeerChannel
   readonly events: EventEmitter<NodeEvents>
 }

@@ -43,6 +43,15 @@ export interface NodeEvents {
   progress: [e: ProgressEvent]
   verified: [e: { infoHash: string; name: string; sha256: string; path: string }]
   failed: [e: { infoHash: string; name: string; reason: string }]
+  /** A download stopped because its disk is full; it keeps its verified pieces and waits for room. */
+  'no-space': [e: { infoHash: string; name: string; dir: string; reason: string }]
+  /** A download stopped by a full disk goes on: enough space was freed. */
+  'space-freed': [e: { infoHash: string; name: string; dir: string; freeBytes: number }]
+  /**
+   * Data changed on disk while it was served (the origin's source, or a recipient's verified
+   * copy): that distribution is no longer served; `reason` names the file and the change.
+   */
+  stale: [e: { infoHash: string; name: string; reason: string }]
   'hash-failure': [e: { infoHash: string; piece: number }]
   'peer-banned': [e: { infoHash: string; address: string; badPieces: number }]
   'non-member-refused': [e: { infoHash: string; address: string }]

@@ -2,12 +2,13 @@
 // chosen machines, and follows each recipient through the reports they send back.
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import { requestJson, errorBodyMessage } from '../control/http-client.js'
+import { errorBodyMessage } from '../control/http-client.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { createDistribution } from '../distributions/create.js'
 import { describedBy, TERMINAL_RECIPIENT_STATES, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
-import { fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../result.js'
 import { parseOfferReply, PROTOCOL, type Member, type Offer, type Report } from '../protocol/messages.js'
+import { signOffer } from '../protocol/offer-signature.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 import { CREATED_BY } from '../version.js'
 import type { NodeContext } from './context.js'
@@ -17,12 +18,23 @@ import type { HashingEvent } from './events.js'
 export class Origin {
   private readonly jobs = new Map<string, HashingEvent>()
 
-  constructor (private readonly ctx: NodeContext) {}
+  constructor (private readonly ctx: NodeContext) {
+    ctx.engine.on('source-changed', (ih, reason) => {
+      this.markStale(ih, reason).catch((err: unknown) => ctx.events.emit('warning', errorMessage(err)))
+    })
+  }
+
+  /** The engine stopped serving a source that changed: the record says so, for good. */
+  private async markStale (infoHash: string, reason: string): Promise<void> {
+    if (this.ctx.registry.get(infoHash)?.role !== 'origin') return
+    const record = await this.ctx.registry.update<OriginRecord>(infoHash, r => ({ ...r, state: 'stale', reason }))
+    if (record) this.ctx.events.emit('stale', { infoHash, name: record.name, reason })
+  }
 
   hashingJobs (): HashingEvent[] { return [...this.jobs.values()] }
 
-  async create (path: string): Promise<Result<OriginRecord>> {
-    const jobId = randomUUID()
+  /** `jobId` names the hashing job in events; a caller that must answer at once picks it. */
+  async create (path: string, jobId: string = randomUUID()): Promise<Result<OriginRecord>> {
     let lastEmit = 0
     const job = (bytesDone: number, bytesTotal: number): void => {
       const e = { jobId, path, bytesDone, bytesTotal }
@@ -72,7 +84,13 @@ export class Origin {
 
   private seed (record: OriginRecord, metainfo: Metainfo): Result<void> {
     const targets = metainfo.files.map((f, i) => ({ path: record.sources[i]?.absolutePath ?? '', length: f.length, offset: f.offset }))
-    return this.ctx.engine.seed({ metainfo, targets, schedule: { role: 'origin' }, members: memberAddresses(record.members) })
+    return this.ctx.engine.seed({
+      metainfo,
+      targets,
+      schedule: { role: 'origin' },
+      members: memberAddresses(record.members),
+      guard: { mtimesMs: record.sources.map(s => s.mtimeMs) }
+    })
   }
 
   /** Offers a distribution to the given devices (all must be on the LAN now). */
@@ -84,13 +102,17 @@ export class Origin {
     if (!torrent.ok) return torrent
     const me = this.ctx.identity
     const settings = this.ctx.settings()
+    // Adverts prove nothing: each recipient is the address, among those claiming its id, that
+    // proves its key. Only those become members, so an impostor's address never joins the swarm.
+    const located = await Promise.all(peers.map(async p => ({ asked: p, at: await this.locate(p) })))
+    const found = located.flatMap(l => l.at.ok ? [l.at.value] : [])
     const previous = record.members.filter(m => m.id !== me.id && !peers.some(p => p.id === m.id))
     const members: Member[] = [
       { id: me.id, name: settings.name, address: null, btPort: this.ctx.engine.port },
       ...previous,
-      ...peers.map(p => ({ id: p.id, name: p.name, address: p.address, btPort: p.btPort }))
+      ...found.map(p => ({ id: p.id, name: p.name, address: p.address, btPort: p.btPort }))
     ]
-    const offer: Offer = {
+    const offer: Offer = signOffer(me, {
       protocol: PROTOCOL,
       offerId: randomUUID(),
       sender: { id: me.id, name: settings.name, publicKey: me.publicKeyPem, controlPort: this.ctx.controlPort(), btPort: this.ctx.engine.port },
@@ -102,9 +124,9 @@ export class Origin {
       torrent: torrent.value.torrentFile.toString('base64'),
       members,
       createdAt: new Date().toISOString()
-    }
+    })
     const now = (): string => new Date().toISOString()
-    const fresh = peers.map((p): RecipientStatus => ({
+    const fresh = located.map(({ asked, at }) => at.ok ? at.value : asked).map((p): RecipientStatus => ({
       id: p.id, name: p.name, address: p.address, state: 'offering', verifiedPieces: 0, verifiedBytes: 0, downloadSpeed: 0, uploadedBytes: 0, hashFailures: 0, updatedAt: now()
     }))
     await this.ctx.registry.update<OriginRecord>(infoHash, r => ({
@@ -113,9 +135,11 @@ export class Origin {
       recipients: [...r.recipients.filter(x => !peers.some(p => p.id === x.id)), ...fresh]
     }))
     this.ctx.engine.setMembers(infoHash, memberAddresses(members))
-    const results = await Promise.all(peers.map(async (p): Promise<RecipientStatus> => {
-      const sent = await requestJson('POST', `http://${p.address}:${p.controlPort}/v1/offers`, offer, { timeoutMs: 15_000 })
-      const base = fresh.find(f => f.id === p.id) as RecipientStatus
+    const results = await Promise.all(located.map(async ({ asked, at }): Promise<RecipientStatus> => {
+      const base = fresh.find(f => f.id === asked.id) as RecipientStatus
+      if (!at.ok) return { ...base, state: at.error.code === 'key-mismatch' ? 'failed' : 'unreachable', reason: at.error.message, updatedAt: now() }
+      const p = at.value
+      const sent = await this.ctx.channel.request(p, 'POST', '/v1/offers', offer, { timeoutMs: 15_000 })
       if (!sent.ok) return { ...base, state: 'unreachable', reason: sent.error.message, updatedAt: now() }
       if (sent.value.status !== 200) return { ...base, state: 'failed', reason: errorBodyMessage(sent.value), updatedAt: now() }
       const reply = parseOfferReply(sent.value.body)
@@ -125,6 +149,20 @@ export class Origin {
     }))
     for (const r of results) await this.setRecipient(infoHash, r, true)
     return ok(results)
+  }
+
+  /**
+   * The advert for `p` whose address answers with p's key (a TLS handshake with each address that
+   * claims the id); a mismatch is also a warning, and `key-mismatch` when no address holds the key.
+   */
+  private async locate (p: Peer): Promise<Result<Peer>> {
+    const claims = this.ctx.discovery.candidates(p.id)
+    const unique = [...new Map([p, ...claims].map(c => [`${c.address}:${c.controlPort}`, c])).values()]
+    const tried = await Promise.all(unique.map(async c => ({ c, r: await this.ctx.channel.verify({ id: p.id, name: p.name, address: c.address, controlPort: c.controlPort }) })))
+    const good = tried.find(t => t.r.ok)
+    if (good) return ok({ ...good.c, name: p.name })
+    const failure = tried.map(t => t.r).find(r => !r.ok && r.error.code === 'key-mismatch') ?? tried[0]?.r
+    return failure && !failure.ok ? failure : fail('unreachable', `device ${p.name} is not on the network now`)
   }
 
   /** A recipient's report: accepted only from a device the distribution was offered to. */

@@ -1,8 +1,12 @@
 // The routes other devices call on the control port (docs/protocol.md, "Device to device").
+import { createPublicKey } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Result } from '../result.js'
 import { readJsonBody, sendError, sendJson, sendNoContent, statusForCode, type Route } from '../control/http-json.js'
-import { parseOffer, parseReport } from '../protocol/messages.js'
+import { rawPublicKey } from '../identity/identity.js'
+import { nameClashWarning } from '../identity/known-devices.js'
+import { parseOffer, parseReport, type Offer } from '../protocol/messages.js'
+import { verifyOffer } from '../protocol/offer-signature.js'
 import type { SwarmNode } from './swarm-node.js'
 
 const MAX_OFFER_BYTES = 150 * 1024 * 1024
@@ -23,7 +27,11 @@ export function peerRoutes (node: SwarmNode): Route[] {
     {
       method: 'POST',
       pattern: /^\/v1\/offers$/,
-      handle: messageHandler(MAX_OFFER_BYTES, parseOffer, async (offer, req, res) => {
+      handle: messageHandler(MAX_OFFER_BYTES, parseOffer, async (offer, req, res, peer) => {
+        // Before anything is stored, shown or accepted: signed by its sender, and sent by it.
+        const authentic = verifyOffer(offer, peer)
+        if (!authentic.ok) return sendError(res, statusForCode(authentic.error.code), authentic.error.code, authentic.error.message)
+        await rememberSender(node, offer.sender)
         const reply = await node.receiveOffer(offer, remoteIPv4(req))
         if (!reply.ok) return sendError(res, statusForCode(reply.error.code), reply.error.code, reply.error.message)
         sendJson(res, 200, reply.value)
@@ -32,7 +40,8 @@ export function peerRoutes (node: SwarmNode): Route[] {
     {
       method: 'POST',
       pattern: /^\/v1\/reports$/,
-      handle: messageHandler(MAX_REPORT_BYTES, parseReport, async (report, req, res) => {
+      handle: messageHandler(MAX_REPORT_BYTES, parseReport, async (report, req, res, peer) => {
+        if (peer !== report.from) return sendError(res, 403, 'wrong-sender', `a report for device ${report.from} must come from that device (TLS)`)
         const done = await node.receiveReport(report, remoteIPv4(req))
         if (!done.ok) return sendError(res, statusForCode(done.error.code), done.error.code, done.error.message)
         sendNoContent(res)
@@ -41,17 +50,25 @@ export function peerRoutes (node: SwarmNode): Route[] {
   ]
 }
 
+/** Keeps the proven sender in known-devices.json, warning first if its name was known under another id. */
+async function rememberSender (node: SwarmNode, sender: Offer['sender']): Promise<void> {
+  const clash = node.known.nameClash(sender.id, sender.name)
+  if (clash) node.emit('warning', nameClashWarning(clash, sender.id))
+  const remembered = await node.known.remember(rawPublicKey(createPublicKey(sender.publicKey)), sender.name)
+  if (!remembered.ok) node.emit('warning', remembered.error.message)
+}
+
 /** A route taking one JSON message: bounded body, parsed by `parse` (400 with its reason), then `handle`. */
 function messageHandler<T> (
   maxBytes: number,
   parse: (body: unknown) => Result<T>,
-  handle: (message: T, req: IncomingMessage, res: ServerResponse) => Promise<void>
+  handle: (message: T, req: IncomingMessage, res: ServerResponse, peer: string | undefined) => Promise<void>
 ): Route['handle'] {
-  return async ({ req, res }) => {
+  return async ({ req, res, peer }) => {
     const body = await readJsonBody(req, maxBytes)
     if (!body.ok) return sendError(res, statusForCode(body.error.code), body.error.code, body.error.message)
     const message = parse(body.value)
     if (!message.ok) return sendError(res, 400, message.error.code, message.error.message)
-    await handle(message.value, req, res)
+    await handle(message.value, req, res, peer)
   }
 }

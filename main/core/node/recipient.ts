@@ -1,12 +1,13 @@
 // The receiving half of a device: judges incoming offers by policy, downloads accepted ones as
 // NAME.part while reporting to the sender, re-checks the whole SHA-256 at the end, renames to
 // NAME, and keeps seeding to the other members.
-import { mkdir, stat, statfs } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { requestJson } from '../control/http-client.js'
+import type { PeerEndpoint } from '../control/peer-client.js'
 import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.js'
 import { describedBy, type RecipientRecord } from '../distributions/records.js'
 import type { FileStoreTarget } from '../engine/file-store.js'
+import { copyChangedMessage } from '../engine/source-stamp.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { PROTOCOL, type Member, type Offer, type OfferReply, type Report, type ReportState } from '../protocol/messages.js'
 import type { PieceJournal } from '../store/piece-journal.js'
@@ -15,6 +16,8 @@ import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import type { NodeContext } from './context.js'
 import { memberAddresses } from './members.js'
 import type { OfferSummary } from './events.js'
+import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
+import { freeBytes, SpaceWatch } from './space-watch.js'
 
 interface PendingOffer { readonly offer: Offer; readonly metainfo: Metainfo; readonly summary: OfferSummary; readonly timer: NodeJS.Timeout }
 
@@ -34,9 +37,17 @@ const MESH_INTERVAL_MS = 3_000
 export class Recipient {
   private readonly pending = new Map<string, PendingOffer>()
   private readonly active = new Map<string, Active>()
+  /** Downloads stopped by a full disk, waiting for room. */
+  private readonly space = new SpaceWatch()
 
   constructor (private readonly ctx: NodeContext) {
-    ctx.engine.on('verified', (ih, index) => this.active.get(ih)?.journal.record(index))
+    ctx.engine.on('no-space', ih => { this.background(this.onNoSpace(ih)) })
+    ctx.engine.on('source-changed', (ih, reason) => { this.background(this.onCopyChanged(ih, reason)) })
+    ctx.engine.on('verified', (ih, index) => {
+      // A journal write can fail (its disk may be full too); that costs a refetch after a restart,
+      // and must not throw into WebTorrent.
+      try { this.active.get(ih)?.journal.record(index) } catch (err) { ctx.events.emit('warning', `piece journal: ${errorMessage(err)}`) }
+    })
     ctx.engine.on('ready', ih => { this.background(this.onReady(ih)) })
     ctx.engine.on('done', ih => { this.background(this.onDone(ih)) })
     ctx.engine.on('torrent-error', (ih, message) => { this.background(this.onEngineError(ih, message)) })
@@ -113,7 +124,7 @@ export class Recipient {
     this.pending.delete(offerId)
     clearTimeout(p.timer)
     this.ctx.events.emit('offer-declined', p.summary, reason)
-    await this.sendReport(p.offer.sender.controlPort, p.summary.sender.address, this.reportBody(p.offer.infoHash, 'declined', p.metainfo, { reason }))
+    await this.sendReport({ ...p.offer.sender, address: p.summary.sender.address }, this.reportBody(p.offer.infoHash, 'declined', p.metainfo, { reason }))
     return ok(undefined)
   }
 
@@ -122,19 +133,23 @@ export class Recipient {
     if (record.state === 'failed') return ok(undefined)
     if (record.state === 'verified') {
       const targets = this.targets(record, metainfo, false)
+      const mtimesMs: number[] = []
       for (const t of targets) {
         const st = await stat(t.path).catch(() => undefined)
         if (!st || st.size !== t.length) {
           await this.setState(record.infoHash, 'failed', `${t.path} was moved or changed after it was verified`)
           return fail('stale', `${t.path} was moved or changed`)
         }
+        mtimesMs.push(st.mtimeMs)
       }
-      return this.ctx.engine.seed({ metainfo, targets, members: memberAddresses(record.members) })
+      // Served to the others only while it still is what was verified (edited in place = caught by the piece hashes).
+      return this.ctx.engine.seed({ metainfo, targets, members: memberAddresses(record.members), guard: { mtimesMs, describe: copyChangedMessage } })
     }
     return this.run(record, metainfo)
   }
 
   async stop (): Promise<void> {
+    this.space.stop()
     for (const p of this.pending.values()) clearTimeout(p.timer)
     for (const a of this.active.values()) {
       clearInterval(a.timer)
@@ -167,9 +182,7 @@ export class Recipient {
       return fail('no-folder', `cannot use ${dir}: ${errorMessage(err)}`)
     }
     const free = await freeBytes(dir)
-    if (free !== undefined && free < metainfo.totalLength) {
-      return fail('no-space', `not enough space in ${dir}: ${metainfo.totalLength} bytes needed, ${free} free`)
-    }
+    if (free !== undefined && free < metainfo.totalLength) return fail('no-space', acceptSpaceReason(dir, metainfo.totalLength, free))
     const finalName = await unusedName(dir, metainfo.name)
     const record: RecipientRecord = {
       role: 'recipient',
@@ -213,6 +226,11 @@ export class Recipient {
       ticks: 0
     })
     if (record.state === 'paused') this.ctx.engine.pause(ih)
+    // Stopped by a full disk before a restart: wait for room again (at once if there is some now).
+    if (record.state === 'no-space') {
+      this.ctx.engine.pause(ih)
+      this.waitForSpace(ih)
+    }
     this.dialMembers(ih)
     return ok(undefined)
   }
@@ -222,8 +240,9 @@ export class Recipient {
     if (!a) return
     const now = Date.now()
     if (now - a.lastReport >= REPORT_INTERVAL_MS - 50) {
-      const state = a.record().state
-      this.background(this.report(ih, state === 'downloading' || state === 'verifying' || state === 'paused' ? state : 'downloading'))
+      const { state, reason } = a.record()
+      if (state === 'no-space') this.background(this.report(ih, state, reason))
+      else this.background(this.report(ih, state === 'downloading' || state === 'verifying' || state === 'paused' ? state : 'downloading'))
     }
     if (++a.ticks % Math.round(MESH_INTERVAL_MS / REPORT_INTERVAL_MS) === 0) this.dialMembers(ih)
     this.background(a.journal.compact())
@@ -260,7 +279,9 @@ export class Recipient {
     const { finalName } = placed.value
     const whole = placed.value.sha256
     const finished: RecipientRecord = { ...record, finalName, state: 'verified', completedAt: new Date().toISOString() }
-    this.ctx.engine.retarget(ih, this.targets(finished, a.metainfo, false))
+    const finalTargets = this.targets(finished, a.metainfo, false)
+    this.ctx.engine.retarget(ih, finalTargets)
+    this.background(this.guardCopy(ih, finalTargets))
     await this.ctx.registry.put(finished)
     clearInterval(a.timer)
     await a.journal.remove()
@@ -275,6 +296,79 @@ export class Recipient {
     keepMeshing.unref()
   }
 
+  /**
+   * A write failed for lack of space (the engine paused the torrent and kept its verified pieces):
+   * say where and how much is missing, tell the sender, and wait for room.
+   */
+  private async onNoSpace (ih: string): Promise<void> {
+    const a = this.active.get(ih)
+    const record = a?.record()
+    if (!a || !record || record.state === 'no-space') return
+    const dir = record.downloadsDir
+    const reason = noSpaceReason(dir, this.neededBytes(ih), (await freeBytes(dir)) ?? 0)
+    // The record changes in memory at once; saving it may fail if the data directory shares the
+    // full disk, so the watch and the event come before anything that writes.
+    const saved = this.setState(ih, 'no-space', reason)
+    this.waitForSpace(ih)
+    this.ctx.events.emit('no-space', { infoHash: ih, name: record.name, dir, reason })
+    this.background(saved)
+    this.background(a.journal.compact())
+    await this.report(ih, 'no-space', reason)
+  }
+
+  private waitForSpace (ih: string): void {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient') return
+    const dir = record.downloadsDir
+    this.space.watch(ih, dir, () => this.neededBytes(ih), free => { this.background(this.onSpaceFreed(ih, free)) }, (free, needed) => {
+      // Keep "how much more" current as space is freed (in memory: it changes often).
+      const reason = noSpaceReason(dir, needed, free)
+      const r = this.ctx.registry.get(ih)
+      if (r?.role === 'recipient' && r.state === 'no-space' && r.reason !== reason) {
+        this.background(this.ctx.registry.update<RecipientRecord>(ih, x => ({ ...x, reason }), false))
+      }
+    })
+  }
+
+  private async onSpaceFreed (ih: string, free: number): Promise<void> {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient' || record.state !== 'no-space' || !this.active.has(ih)) return
+    const saved = this.setState(ih, 'downloading')
+    this.ctx.engine.resume(ih)
+    this.dialMembers(ih)
+    this.background(saved)
+    this.ctx.events.emit('space-freed', { infoHash: ih, name: record.name, dir: record.downloadsDir, freeBytes: free })
+    await this.report(ih, 'downloading')
+  }
+
+  /** Free bytes the download needs before it goes on: its verified pieces already have their room. */
+  private neededBytes (ih: string): number {
+    const a = this.active.get(ih)
+    if (!a) return 0
+    const m = a.metainfo
+    const verified = this.ctx.engine.stats(ih)?.verifiedBytes ?? Math.min(m.totalLength, a.journal.count * m.pieceLength)
+    return spaceNeeded(m.totalLength, verified, m.pieceLength)
+  }
+
+  /** From now on the verified copy is served only while it is unchanged (stamps and piece hashes). */
+  private async guardCopy (ih: string, targets: readonly FileStoreTarget[]): Promise<void> {
+    const mtimesMs: number[] = []
+    for (const t of targets) {
+      const st = await stat(t.path).catch(() => undefined)
+      // Gone already: the first read for serving fails and finds out.
+      if (!st) return
+      mtimesMs.push(st.mtimeMs)
+    }
+    this.ctx.engine.watchSource(ih, targets, { mtimesMs, describe: copyChangedMessage })
+  }
+
+  /** The verified copy changed on disk while served: the engine stopped serving it; say why. */
+  private async onCopyChanged (ih: string, reason: string): Promise<void> {
+    if (this.ctx.registry.get(ih)?.role !== 'recipient') return
+    const record = await this.setState(ih, 'stale', reason)
+    if (record) this.ctx.events.emit('stale', { infoHash: ih, name: record.name, reason })
+  }
+
   private async onEngineError (ih: string, message: string): Promise<void> {
     if (this.ctx.registry.get(ih)?.role !== 'recipient') return
     await this.failed(ih, message)
@@ -282,6 +376,7 @@ export class Recipient {
 
   private async failed (ih: string, reason: string): Promise<void> {
     const record = await this.setState(ih, 'failed', reason)
+    this.space.unwatch(ih)
     const a = this.active.get(ih)
     if (a) { clearInterval(a.timer); await a.journal.close(); this.active.delete(ih) }
     await this.report(ih, 'failed', reason)
@@ -328,21 +423,13 @@ export class Recipient {
       ...(reason ? { reason } : {}),
       ...(state === 'verified' ? { sha256: record.sha256 } : {})
     })
-    await this.sendReport(record.sender.controlPort, record.sender.address, body)
+    await this.sendReport(record.sender, body)
   }
 
-  private async sendReport (controlPort: number, address: string, body: Report): Promise<void> {
+  /** To the sender's control port, pinned to its device id: a report never goes to an impostor. */
+  private async sendReport (sender: PeerEndpoint, body: Report): Promise<void> {
     // The sender may be gone (it may leave once the swarm holds every piece): reports are best effort.
-    await requestJson('POST', `http://${address}:${controlPort}/v1/reports`, body, { timeoutMs: 5_000 })
-  }
-}
-
-async function freeBytes (dir: string): Promise<number | undefined> {
-  try {
-    const s = await statfs(dir)
-    return s.bavail * s.bsize
-  } catch {
-    return undefined
+    await this.ctx.channel.request(sender, 'POST', '/v1/reports', body, { timeoutMs: 5_000 })
   }
 }
 

@@ -4,17 +4,19 @@
 import { EventEmitter } from 'node:events'
 import { platform } from 'node:os'
 import { ControlServer } from '../control/control-server.js'
-import type { Route } from '../control/http-json.js'
+import { PeerChannel } from '../control/peer-channel.js'
 import { Discovery } from '../discovery/discovery.js'
 import type { Peer } from '../discovery/peer-info.js'
 import type { DistributionRecord } from '../distributions/records.js'
 import { DistributionRegistry } from '../distributions/registry.js'
 import { Engine, type TransferStats } from '../engine/engine.js'
 import { loadOrCreateIdentity, type Identity } from '../identity/identity.js'
+import { KnownDevices, nameClashWarning } from '../identity/known-devices.js'
 import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
-import { fail, ok, type Result } from '../result.js'
-import { loadSettings, mergeSettings, type Settings } from '../settings/settings.js'
+import { errorMessage, fail, ok, type Result } from '../result.js'
+import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
 import { TrustStore } from '../settings/trust-store.js'
+import { deviceCredentials } from '../tls/device-certificate.js'
 import { APP_VERSION } from '../version.js'
 import type { NodeContext } from './context.js'
 import type { HashingEvent, NodeEvents, OfferSummary } from './events.js'
@@ -26,8 +28,6 @@ export interface NodeOptions {
   readonly dataDir: string
   /** Settings for this run only (CLI flags), over settings.json. */
   readonly overrides?: Partial<Settings>
-  /** Extra routes on the control port (the agent's local API). */
-  readonly extraRoutes?: (node: SwarmNode) => readonly Route[]
   readonly discoveryQueryIntervalMs?: number
   /** Called once the device exists, before it resumes its distributions: attach listeners here. */
   readonly beforeResume?: (node: SwarmNode) => void
@@ -53,6 +53,9 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   private readonly recipient: Recipient
   private readonly progressTimer: NodeJS.Timeout
   private stopped = false
+  /** Distributions a person paused: they serve nothing and fetch nothing until resumed. */
+  private readonly paused = new Set<string>()
+  private pausedAll = false
 
   private constructor (
     readonly dataDir: string,
@@ -62,7 +65,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly discovery: Discovery,
     readonly registry: DistributionRegistry,
     readonly trust: TrustStore,
-    private readonly control: ControlServer
+    private readonly control: ControlServer,
+    readonly known: KnownDevices
   ) {
     super()
     const ctx: NodeContext = {
@@ -74,17 +78,25 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       registry,
       trust,
       controlPort: () => control.port,
+      channel: new PeerChannel(deviceCredentials(identity), known, m => this.emit('warning', m)),
       events: this
     }
     this.origin = new Origin(ctx)
     this.recipient = new Recipient(ctx)
-    discovery.on('up', p => this.emit('peer-up', p))
+    discovery.on('up', p => {
+      // Adverts are unauthenticated: a familiar name under a new id is worth a warning.
+      const clash = known.nameClash(p.id, p.name)
+      if (clash) this.emit('warning', nameClashWarning(clash, p.id))
+      this.emit('peer-up', p)
+    })
     discovery.on('down', p => this.emit('peer-down', p))
     engine.on('hash-failure', (infoHash, piece) => this.emit('hash-failure', { infoHash, piece }))
     engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()
+    // A download paused in an earlier run stays paused (the recipient restarts it paused).
+    for (const r of registry.list()) if (r.state === 'paused') this.paused.add(r.infoHash)
   }
 
   static async start (opts: NodeOptions): Promise<Result<SwarmNode>> {
@@ -98,10 +110,12 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!registry.ok) return registry
     const trust = await TrustStore.load(opts.dataDir)
     if (!trust.ok) return trust
+    const known = await KnownDevices.load(opts.dataDir)
+    if (!known.ok) return known
     const s = settings.value
     const engine = await Engine.start({ btPort: s.btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit })
     if (!engine.ok) return engine
-    const control = await ControlServer.listen(s.controlPort)
+    const control = await ControlServer.listen({ port: s.controlPort, tls: deviceCredentials(identity.value) })
     if (!control.ok) {
       await engine.value.stop()
       return control
@@ -110,8 +124,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
-    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value)
-    control.value.setRoutes([...peerRoutes(node), ...(opts.extraRoutes?.(node) ?? [])])
+    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value)
+    control.value.setRoutes(peerRoutes(node))
     opts.beforeResume?.(node)
     await node.resumeAll()
     return ok(node)
@@ -151,7 +165,65 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     }
   }
 
-  createDistribution (path: string): ReturnType<Origin['create']> { return this.origin.create(path) }
+  createDistribution (path: string, jobId?: string): ReturnType<Origin['create']> { return this.origin.create(path, jobId) }
+
+  /** Pause all was pressed and not yet undone by Resume all. */
+  get seedingPaused (): boolean { return this.pausedAll }
+
+  isPaused (infoHash: string): boolean { return this.paused.has(infoHash) }
+
+  /** Pauses one distribution, or every one without an infoHash; each resumes where it was. */
+  async pause (infoHash?: string): Promise<Result<void>> {
+    const records = infoHash === undefined ? this.registry.list() : [this.registry.get(infoHash)]
+    if (infoHash !== undefined && records[0] === undefined) return fail('unknown-distribution', `no distribution ${infoHash} here`)
+    if (infoHash === undefined) this.pausedAll = true
+    for (const r of records) {
+      if (!r) continue
+      this.paused.add(r.infoHash)
+      this.engine.pause(r.infoHash)
+      // A download's record says so, for its reports and so a restart keeps it paused (and so the
+      // wait for free space does not resume what a person paused).
+      if (r.role === 'recipient' && (r.state === 'downloading' || r.state === 'no-space')) await this.registry.update(r.infoHash, x => ({ ...x, state: 'paused' }))
+    }
+    return ok(undefined)
+  }
+
+  async resume (infoHash?: string): Promise<Result<void>> {
+    const records = infoHash === undefined ? this.registry.list() : [this.registry.get(infoHash)]
+    if (infoHash !== undefined && records[0] === undefined) return fail('unknown-distribution', `no distribution ${infoHash} here`)
+    if (infoHash === undefined) this.pausedAll = false
+    for (const r of records) {
+      if (!r) continue
+      const wasPaused = this.paused.delete(r.infoHash)
+      // One waiting for disk space resumes by itself when space is freed, not here.
+      if (r.role === 'recipient' && r.state === 'no-space') continue
+      if (r.role === 'recipient' && r.state === 'paused') await this.registry.update(r.infoHash, x => ({ ...x, state: 'downloading' }))
+      if (wasPaused || infoHash !== undefined) this.engine.resume(r.infoHash)
+    }
+    return ok(undefined)
+  }
+
+  /**
+   * Changes settings for this run and in settings.json. The file gets the change over what it
+   * holds, so this run's command-line overrides are not written into it. Rate limits apply at
+   * once; the name reaches offers at once and the mDNS advert at the next start.
+   */
+  async updateSettings (patch: Record<string, unknown>): Promise<Result<Settings>> {
+    const live = mergeSettings(this.settingsNow, patch, 'settings')
+    if (!live.ok) return live
+    const stored = await loadSettings(this.dataDir)
+    if (!stored.ok) return stored
+    const toStore = mergeSettings(stored.value, patch, 'settings')
+    if (!toStore.ok) return toStore
+    try {
+      await saveSettings(this.dataDir, toStore.value)
+    } catch (err) {
+      return fail('write-failed', `cannot save settings: ${errorMessage(err)}`)
+    }
+    this.settingsNow = live.value
+    this.engine.setLimits(live.value.uploadLimit, live.value.downloadLimit)
+    return ok(live.value)
+  }
 
   /** Offers to devices by id; every id must be a machine discovery sees now. */
   async offer (infoHash: string, deviceIds: readonly string[]): ReturnType<Origin['offer']> {

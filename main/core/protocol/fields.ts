@@ -68,3 +68,11 @@ export function ipv4 (o: Json, key: string, field: string): string {
   if (!isIPv4(v)) throw new FieldError(`${field}.${key} must be an IPv4 address`)
   return v
 }
+
+/** Canonical base64 (with padding) of exactly `bytes` bytes: a signature, a key. */
+export function base64Of (o: Json, key: string, field: string, bytes: number): string {
+  const v = o[key]
+  const length = 4 * Math.ceil(bytes / 3)
+  if (typeof v !== 'string' || v.length !== length || Buffer.from(v, 'base64').toString('base64') !== v) throw new FieldError(`${field}.${key} must be base64 of ${bytes} bytes`)
+  return v
+}

@@ -2,9 +2,10 @@
 // Every parser takes untrusted JSON and returns a typed message or a reason for a 400.
 import type { Advert } from '../discovery/peer-info.js'
 import { fail, ok, type Result } from '../result.js'
-import { deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, port, str, type Json } from './fields.js'
+import { base64Of, deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, port, str, type Json } from './fields.js'
 
-export const PROTOCOL = 1
+// 2: the control channel runs over mutual TLS bound to device keys, and offers are signed.
+export const PROTOCOL = 2
 
 /** What GET /v1/info answers: the device's mDNS advert, plus its protocol version and key. */
 export interface DeviceInfo extends Advert {
@@ -35,14 +36,19 @@ export interface Offer {
   readonly torrent: string
   readonly members: readonly Member[]
   readonly createdAt: string
+  /**
+   * Ed25519 by the sender's device key over offerSigningBytes (offer-signature.ts), base64. Optional
+   * to the parser so that an unsigned offer is refused with its own reason (verifyOffer).
+   */
+  readonly signature?: string
 }
 
 export const DECISIONS = ['accepted', 'declined', 'pending'] as const
 export type Decision = typeof DECISIONS[number]
 export interface OfferReply { readonly decision: Decision; readonly reason?: string }
 
-/** States a recipient reports to the sender. */
-export const REPORT_STATES = ['pending', 'accepted', 'declined', 'downloading', 'verifying', 'verified', 'failed', 'paused'] as const
+/** States a recipient reports to the sender ('no-space': its disk filled up, it resumes when freed). */
+export const REPORT_STATES = ['pending', 'accepted', 'declined', 'downloading', 'verifying', 'verified', 'failed', 'paused', 'no-space'] as const
 export type ReportState = typeof REPORT_STATES[number]
 
 export interface Report {
@@ -81,6 +87,7 @@ export function parseOffer (body: unknown): Result<Offer> {
   return parse(() => {
     const o = obj(body, 'offer')
     const protocol = int(o, 'protocol', 'offer', 1, PROTOCOL)
+    const signature = o.signature === undefined ? undefined : base64Of(o, 'signature', 'offer', 64)
     const s = obj(o.sender, 'offer.sender')
     const members = list(o, 'members', 'offer', MAX_MEMBERS).map((m, i): Member => {
       const mo = obj(m, `offer.members[${i}]`)
@@ -113,7 +120,8 @@ export function parseOffer (body: unknown): Result<Offer> {
       files,
       torrent: str(o, 'torrent', 'offer', 140 * 1024 * 1024),
       members,
-      createdAt: str(o, 'createdAt', 'offer', 64)
+      createdAt: str(o, 'createdAt', 'offer', 64),
+      ...(signature === undefined ? {} : { signature })
     }
   })
 }

@@ -17,6 +17,9 @@ export interface Settings {
   /** Bytes per second, 0 = unlimited. */
   readonly uploadLimit: number
   readonly downloadLimit: number
+  /** Desktop app only (login item, start in the tray); kept here so both shells agree. */
+  readonly startAtLogin: boolean
+  readonly startHidden: boolean
 }
 
 export const DEFAULT_CONTROL_PORT = 47620
@@ -30,7 +33,9 @@ export function defaultSettings (): Settings {
     btPort: DEFAULT_BT_PORT,
     controlPort: DEFAULT_CONTROL_PORT,
     uploadLimit: 0,
-    downloadLimit: 0
+    downloadLimit: 0,
+    startAtLogin: false,
+    startHidden: false
   }
 }
 
@@ -82,6 +87,11 @@ export function mergeSettings (base: Settings, patch: Record<string, unknown>, s
       case 'downloadLimit':
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return fail('bad-settings', `${source}: ${key} must be bytes per second (0 = unlimited)`)
         next = { ...next, [key]: Math.round(value) }
+        break
+      case 'startAtLogin':
+      case 'startHidden':
+        if (typeof value !== 'boolean') return fail('bad-settings', `${source}: ${key} must be true or false`)
+        next = { ...next, [key]: value }
         break
       default:
         return fail('bad-settings', `${source}: unknown setting "${key}"`)

@@ -143,26 +143,30 @@ function match (peers: readonly PeerView[], wanted: string): PeerView[] {
 async function follow (client: LocalClient, record: OriginRecord, ids: readonly string[], deadline: number, tty: boolean): Promise<Outcome[]> {
   let lines = 0
   let recipients: readonly RecipientStatus[] = []
+  // The source changed while being sent: nobody unfinished will get it now, so stop waiting.
+  let stale: string | undefined
   for (;;) {
     const s = await client.status()
     if (s.ok) {
       const d = s.value.distributions.find(x => x.record.infoHash === record.infoHash)?.record
       if (d?.role === 'origin') recipients = d.recipients.filter(r => ids.includes(r.id))
+      if (d?.role === 'origin' && d.state === 'stale') stale = d.reason ?? 'its source changed while being sent'
     }
     if (tty) lines = draw(recipients, record, lines)
     const done = recipients.length === ids.length && recipients.every(r => TERMINAL_RECIPIENT_STATES.includes(r.state))
-    if (done || Date.now() > deadline) break
+    if (done || stale !== undefined || Date.now() > deadline) break
     await new Promise(resolve => setTimeout(resolve, 500))
   }
   return ids.map(id => {
     const r = recipients.find(x => x.id === id)
-    const status: Outcome['status'] = r?.state === 'verified' ? 'verified' : r?.state === 'declined' ? 'declined' : r?.state === 'failed' || r?.state === 'unreachable' ? 'failed' : 'timeout'
+    const status: Outcome['status'] = r?.state === 'verified' ? 'verified' : r?.state === 'declined' ? 'declined' : r?.state === 'failed' || r?.state === 'unreachable' || stale !== undefined ? 'failed' : 'timeout'
+    const reason = status === 'verified' ? undefined : r?.state === 'failed' || r?.state === 'declined' || stale === undefined ? r?.reason : stale
     return {
       name: r?.name ?? id,
       id,
       status,
       ...(r?.sha256 ? { sha256: r.sha256 } : {}),
-      ...(r?.reason && status !== 'verified' ? { reason: r.reason } : {})
+      ...(reason ? { reason } : {})
     }
   })
 }

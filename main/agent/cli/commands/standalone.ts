@@ -139,7 +139,11 @@ export async function getCommand (args: readonly string[]): Promise<number> {
     infoHash = metainfo.infoHash
   }
   const done = new Promise<void>(resolve => engine.on('done', ih => { if (ih === infoHash) resolve() }))
-  const failed = new Promise<string>(resolve => engine.on('torrent-error', (_ih, message) => resolve(message)))
+  const failed = new Promise<string>(resolve => {
+    engine.on('torrent-error', (_ih, message) => resolve(message))
+    // A one-shot get has nobody to wait for space with it: a full disk ends it (its pieces stay).
+    engine.on('no-space', (_ih, message) => resolve(`not enough space in ${downloadsDir}: ${message}`))
+  })
   engine.on('hash-failure', (_ih, piece) => { if (!json) process.stderr.write(`piece ${piece} failed its hash; fetching it again\n`) })
   engine.on('peer-banned', (_ih, address, n) => print(json, { event: 'peer-banned', address, badPieces: n }, `banned ${address}: it sent bad data in ${n} pieces`))
   engine.connect(infoHash, peers)

@@ -1,0 +1,198 @@
+// Validation of every Command that crosses IPC or the WebSocket. A renderer (or a page that got
+// hold of the socket) may send anything, so each field is checked for type, pattern and size, and
+// anything unknown is refused, before the engine sees it. Plain TypeScript: both shells load it.
+import type { AcceptPolicy, ApiResult, Command, SettingsPatch } from './api.js'
+
+const INFO_HASH = /^[0-9a-f]{40}$/
+const DEVICE_ID = /^[0-9a-f]{32}$/
+/** As the agent's local API accepts offer ids (main/agent/local-routes.ts). */
+const OFFER_ID = /^[0-9a-zA-Z-]{1,64}$/
+const CONTROL = /[\u0000-\u001f\u007f]/
+const MAX_PATH = 4096
+const MAX_NAME = 64
+const MAX_RECIPIENTS = 1000
+const MAX_RATE = 1e12
+const ACCEPT_POLICIES: readonly AcceptPolicy[] = ['ask', 'trusted', 'all']
+
+type Fields = Readonly<Record<string, unknown>>
+
+/** A value from the request, echoed in a message: quoted, escaped, short. */
+const shown = (s: string): string => JSON.stringify(s.slice(0, 40))
+
+const bad = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'bad-request', message } })
+const good = <T>(value: T): ApiResult<T> => ({ ok: true, value })
+
+function isObject (v: unknown): v is Fields {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** The first key of `o` outside `allowed`, if any. */
+function extraKey (o: Fields, allowed: readonly string[]): string | undefined {
+  return Object.keys(o).find(k => !allowed.includes(k))
+}
+
+function infoHashOf (v: unknown, field: string): ApiResult<string> {
+  return typeof v === 'string' && INFO_HASH.test(v) ? good(v) : bad(`${field} must be an infohash (40 lowercase hex digits)`)
+}
+
+function deviceIdOf (v: unknown, field: string): ApiResult<string> {
+  return typeof v === 'string' && DEVICE_ID.test(v) ? good(v) : bad(`${field} must be a device id (32 lowercase hex digits)`)
+}
+
+function offerIdOf (v: unknown): ApiResult<string> {
+  return typeof v === 'string' && OFFER_ID.test(v) ? good(v) : bad('offerId must be 1 to 64 letters, digits or dashes')
+}
+
+function pathOf (v: unknown, field: string): ApiResult<string> {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_PATH) return bad(`${field} must be a path of 1 to ${MAX_PATH} characters`)
+  if (v.includes('\0')) return bad(`${field} must not contain a NUL character`)
+  return good(v)
+}
+
+function nameOf (v: unknown): ApiResult<string> {
+  if (typeof v !== 'string') return bad('patch.name must be text')
+  const t = v.trim()
+  if (t.length === 0 || t.length > MAX_NAME || CONTROL.test(t)) return bad(`patch.name must be 1 to ${MAX_NAME} printable characters`)
+  return good(t)
+}
+
+function rateOf (v: unknown, field: string): ApiResult<number> {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_RATE
+    ? good(v)
+    : bad(`${field} must be a whole number of bytes per second from 0 (unlimited) to ${MAX_RATE}`)
+}
+
+function patchOf (v: unknown): ApiResult<SettingsPatch> {
+  if (!isObject(v)) return bad('patch must be an object of settings')
+  const keys = Object.keys(v)
+  if (keys.length === 0) return bad('patch must change at least one setting')
+  const patch: { -readonly [K in keyof SettingsPatch]: SettingsPatch[K] } = {}
+  for (const key of keys) {
+    const value = v[key]
+    switch (key) {
+      case 'name': {
+        const n = nameOf(value)
+        if (!n.ok) return n
+        patch.name = n.value
+        break
+      }
+      case 'downloadsDir': {
+        const p = pathOf(value, 'patch.downloadsDir')
+        if (!p.ok) return p
+        patch.downloadsDir = p.value
+        break
+      }
+      case 'accept':
+        if (typeof value !== 'string' || !(ACCEPT_POLICIES as readonly string[]).includes(value)) return bad(`patch.accept must be one of ${ACCEPT_POLICIES.join(', ')}`)
+        patch.accept = value as AcceptPolicy
+        break
+      case 'uploadLimit':
+      case 'downloadLimit': {
+        const r = rateOf(value, `patch.${key}`)
+        if (!r.ok) return r
+        patch[key] = r.value
+        break
+      }
+      case 'startAtLogin':
+      case 'startHidden':
+        if (typeof value !== 'boolean') return bad(`patch.${key} must be true or false`)
+        patch[key] = value
+        break
+      default:
+        return bad(`patch has an unknown setting ${shown(key)}`)
+    }
+  }
+  return good(patch)
+}
+
+function only (o: Fields, allowed: readonly string[]): ApiResult<void> {
+  const extra = extraKey(o, ['type', ...allowed])
+  return extra === undefined ? good(undefined) : bad(`${String(o.type)} takes no field ${shown(extra)}`)
+}
+
+/** A Command from anything a shell received; never throws. */
+export function parseCommand (raw: unknown): ApiResult<Command> {
+  if (!isObject(raw)) return bad('a command must be an object')
+  const type = raw.type
+  switch (type) {
+    case 'create': {
+      const o = only(raw, ['path'])
+      if (!o.ok) return o
+      const p = pathOf(raw.path, 'path')
+      return p.ok ? good({ type, path: p.value }) : p
+    }
+    case 'offer': {
+      const o = only(raw, ['infoHash', 'to'])
+      if (!o.ok) return o
+      const ih = infoHashOf(raw.infoHash, 'infoHash')
+      if (!ih.ok) return ih
+      const to = raw.to
+      if (!Array.isArray(to) || to.length < 1 || to.length > MAX_RECIPIENTS) return bad(`to must be a list of 1 to ${MAX_RECIPIENTS} device ids`)
+      const ids: string[] = []
+      for (const [i, id] of to.entries()) {
+        const d = deviceIdOf(id, `to[${i}]`)
+        if (!d.ok) return d
+        if (!ids.includes(d.value)) ids.push(d.value)
+      }
+      return good({ type, infoHash: ih.value, to: ids })
+    }
+    case 'accept': {
+      const o = only(raw, ['offerId', 'downloadsDir', 'alwaysTrust'])
+      if (!o.ok) return o
+      const id = offerIdOf(raw.offerId)
+      if (!id.ok) return id
+      let downloadsDir: string | undefined
+      if (raw.downloadsDir !== undefined) {
+        const p = pathOf(raw.downloadsDir, 'downloadsDir')
+        if (!p.ok) return p
+        downloadsDir = p.value
+      }
+      if (raw.alwaysTrust !== undefined && typeof raw.alwaysTrust !== 'boolean') return bad('alwaysTrust must be true or false')
+      return good({
+        type,
+        offerId: id.value,
+        ...(downloadsDir !== undefined ? { downloadsDir } : {}),
+        ...(raw.alwaysTrust !== undefined ? { alwaysTrust: raw.alwaysTrust } : {})
+      })
+    }
+    case 'decline': {
+      const o = only(raw, ['offerId'])
+      if (!o.ok) return o
+      const id = offerIdOf(raw.offerId)
+      return id.ok ? good({ type, offerId: id.value }) : id
+    }
+    case 'pause':
+    case 'resume': {
+      const o = only(raw, ['infoHash'])
+      if (!o.ok) return o
+      if (raw.infoHash === undefined) return good({ type })
+      const ih = infoHashOf(raw.infoHash, 'infoHash')
+      return ih.ok ? good({ type, infoHash: ih.value }) : ih
+    }
+    case 'open-folder': {
+      const o = only(raw, ['infoHash'])
+      if (!o.ok) return o
+      const ih = infoHashOf(raw.infoHash, 'infoHash')
+      return ih.ok ? good({ type, infoHash: ih.value }) : ih
+    }
+    case 'choose-folder': {
+      const o = only(raw, [])
+      return o.ok ? good({ type }) : o
+    }
+    case 'update-settings': {
+      const o = only(raw, ['patch'])
+      if (!o.ok) return o
+      const p = patchOf(raw.patch)
+      return p.ok ? good({ type, patch: p.value }) : p
+    }
+    case 'trust':
+    case 'untrust': {
+      const o = only(raw, ['id'])
+      if (!o.ok) return o
+      const id = deviceIdOf(raw.id, 'id')
+      return id.ok ? good({ type, id: id.value }) : id
+    }
+    default:
+      return bad(typeof type === 'string' ? `unknown command type ${shown(type)}` : 'a command needs a type')
+  }
+}

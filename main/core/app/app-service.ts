@@ -1,0 +1,143 @@
+// What both shells of the app share: the current AppState of a node, a throttled stream of it,
+// and command handling (validate, then execute). The Electron shell carries it over IPC, the
+// agent's web UI over a WebSocket.
+import type { ApiResult, AppState, Command, ShellKind } from '../../../common/api.js'
+import { parseCommand } from '../../../common/commands.js'
+import type { Peer } from '../discovery/peer-info.js'
+import type { NodeEvents } from '../node/events.js'
+import type { SwarmNode } from '../node/swarm-node.js'
+import { errorMessage } from '../result.js'
+import { buildAppState } from './app-state.js'
+import { runCommand } from './command-runner.js'
+import { FreeSpace } from './free-space.js'
+import { PieceHistory } from './piece-history.js'
+
+export interface AppServiceOptions { readonly shell: ShellKind; readonly throttleMs?: number }
+
+type Listener = (s: AppState) => void
+
+/** Rates and progress move without an event: a fresh state at least this often while someone listens. */
+const REFRESH_MS = 1_000
+/** Events that change what the UI shows. */
+const CHANGES: ReadonlyArray<keyof NodeEvents> = [
+  'peer-up', 'peer-down', 'hashing', 'distribution-created', 'offer-received', 'offer-accepted', 'offer-declined',
+  'recipient-update', 'verified', 'failed'
+]
+
+/** Timers may fire a millisecond early; a delivery that close to due counts as due. */
+const TIMER_SLACK_MS = 5
+
+interface Subscriber { last: number; stale: boolean }
+
+export class AppService {
+  private readonly listeners = new Map<Listener, Subscriber>()
+  private readonly history: PieceHistory
+  private readonly freeSpace = new FreeSpace()
+  private readonly gone = new Map<string, Peer>()
+  private readonly throttleMs: number
+  private readonly timer: NodeJS.Timeout
+  private readonly detach: () => void
+  private lastRefresh = 0
+  private closed = false
+
+  constructor (private readonly node: SwarmNode, private readonly opts: AppServiceOptions) {
+    this.throttleMs = Math.max(16, opts.throttleMs ?? 250)
+    this.history = new PieceHistory(node, () => this.changed())
+    const onChange = (): void => this.changed()
+    const onUp = (p: Peer): void => { this.gone.delete(p.id) }
+    const onDown = (p: Peer): void => { this.gone.set(p.id, p) }
+    for (const e of CHANGES) node.on(e, onChange)
+    node.on('peer-up', onUp)
+    node.on('peer-down', onDown)
+    this.detach = () => {
+      for (const e of CHANGES) node.off(e, onChange)
+      node.off('peer-up', onUp)
+      node.off('peer-down', onDown)
+    }
+    this.timer = setInterval(() => this.tick(), this.throttleMs)
+    this.timer.unref()
+    void this.refreshFreeSpace()
+  }
+
+  state (): AppState {
+    return buildAppState(this.node, { shell: this.opts.shell, history: this.history, freeSpace: this.freeSpace, gone: () => [...this.gone.values()] })
+  }
+
+  /** Each listener gets a state soon after subscribing, then at most one per throttle period. */
+  subscribe (listener: Listener): () => void {
+    this.listeners.set(listener, { last: 0, stale: true })
+    const first = setTimeout(() => this.deliver([listener], Date.now()), 0)
+    first.unref()
+    return () => {
+      clearTimeout(first)
+      this.listeners.delete(listener)
+    }
+  }
+
+  async handle (raw: unknown): Promise<ApiResult<unknown>> {
+    const command = parseCommand(raw)
+    if (!command.ok) return command
+    return this.execute(command.value)
+  }
+
+  async execute (command: Command): Promise<ApiResult<unknown>> {
+    if (this.closed) return { ok: false, error: { code: 'closed', message: 'the app is shutting down' } }
+    let result: ApiResult<unknown>
+    try {
+      result = await runCommand(this.node, command)
+    } catch (err) {
+      result = { ok: false, error: { code: 'internal', message: `${command.type} failed: ${errorMessage(err)}` } }
+    }
+    this.changed()
+    return result
+  }
+
+  close (): void {
+    this.closed = true
+    clearInterval(this.timer)
+    this.detach()
+    this.history.close()
+    this.listeners.clear()
+  }
+
+  private changed (): void {
+    for (const s of this.listeners.values()) s.stale = true
+  }
+
+  private tick (): void {
+    const now = Date.now()
+    if (now - this.lastRefresh >= REFRESH_MS) {
+      this.lastRefresh = now
+      this.changed()
+      void this.refreshFreeSpace()
+    }
+    const due = [...this.listeners].filter(([, s]) => s.stale && now - s.last >= this.throttleMs - TIMER_SLACK_MS).map(([l]) => l)
+    if (due.length > 0) this.deliver(due, now)
+  }
+
+  /** One snapshot for all of `to`; `now` is when this round started, so the throttle never drifts short. */
+  private deliver (to: readonly Listener[], now: number): void {
+    const live = to.filter(l => this.listeners.has(l))
+    if (live.length === 0) return
+    let state: AppState
+    try {
+      state = this.state()
+    } catch (err) {
+      this.node.emit('warning', `app state: ${errorMessage(err)}`)
+      return
+    }
+    for (const l of live) {
+      const s = this.listeners.get(l)
+      if (s) { s.last = now; s.stale = false }
+      try {
+        l(state)
+      } catch (err) {
+        this.node.emit('warning', `app state listener: ${errorMessage(err)}`)
+      }
+    }
+  }
+
+  private async refreshFreeSpace (): Promise<void> {
+    await this.freeSpace.refresh([this.node.settings.downloadsDir]).catch(() => {})
+  }
+}

@@ -1,0 +1,64 @@
+// The whole AppState snapshot from a running node: the device, machines, distributions (with
+// member rows and piece maps), hashing jobs, waiting offers, rates, settings.
+import { basename } from 'node:path'
+import { platform } from 'node:os'
+import { API_VERSION, type AppSettings, type AppState, type ShellKind } from '../../../common/api.js'
+import type { Peer } from '../discovery/peer-info.js'
+import { shortFingerprint } from '../identity/device-id.js'
+import type { SwarmNode } from '../node/swarm-node.js'
+import type { Settings } from '../settings/settings.js'
+import { APP_VERSION } from '../version.js'
+import { distributionView } from './distribution-view.js'
+import type { FreeSpace } from './free-space.js'
+import { machinesView } from './machines-view.js'
+import { offerView } from './offers-view.js'
+import type { PieceHistory } from './piece-history.js'
+
+export interface StateSources {
+  readonly shell: ShellKind
+  readonly history: PieceHistory
+  readonly freeSpace: FreeSpace
+  /** Machines seen earlier in this run that discovery lost. */
+  readonly gone: () => readonly Peer[]
+}
+
+export function appSettings (s: Settings): AppSettings {
+  return {
+    name: s.name,
+    downloadsDir: s.downloadsDir,
+    accept: s.accept,
+    uploadLimit: s.uploadLimit,
+    downloadLimit: s.downloadLimit,
+    startAtLogin: s.startAtLogin,
+    startHidden: s.startHidden
+  }
+}
+
+export function buildAppState (node: SwarmNode, src: StateSources): AppState {
+  const settings = node.settings
+  const self = { id: node.identity.id, name: settings.name }
+  const online = node.discovery.list()
+  const status = node.status()
+  return {
+    apiVersion: API_VERSION,
+    shell: src.shell,
+    self: { ...self, fingerprint: shortFingerprint(self.id), platform: platform(), version: APP_VERSION },
+    machines: machinesView(online, src.gone().filter(p => !online.some(o => o.id === p.id)), node.trust.list()),
+    distributions: node.registry.list().map(record => distributionView({
+      record,
+      self,
+      transfer: node.engine.stats(record.infoHash),
+      ownBits: node.engine.bitfield(record.infoHash),
+      peerBits: node.engine.peerBitfields(record.infoHash),
+      inFlight: new Set(node.engine.piecesInFlight(record.infoHash)),
+      failed: src.history.failedPieces(record.infoHash),
+      banned: src.history.bannedPeers(record.infoHash),
+      paused: node.isPaused(record.infoHash)
+    })).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    hashing: status.hashing.map(h => ({ jobId: h.jobId, path: h.path, name: basename(h.path), bytesDone: h.bytesDone, bytesTotal: h.bytesTotal })),
+    offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.get(settings.downloadsDir))),
+    rates: { upload: Math.round(status.rates.upload), download: Math.round(status.rates.download) },
+    seedingPaused: node.seedingPaused,
+    settings: appSettings(settings)
+  }
+}

@@ -1,0 +1,98 @@
+// Executes a validated Command against the node. Both shells answer through here; a shell may
+// take over the commands only it can do (the desktop app opens folders and shows dialogs).
+import { randomUUID } from 'node:crypto'
+import type { ApiResult, Command, CommandReplies } from '../../../common/api.js'
+import type { HashingEvent } from '../node/events.js'
+import type { SwarmNode } from '../node/swarm-node.js'
+import { errorMessage } from '../result.js'
+import { appSettings } from './app-state.js'
+
+const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value })
+const fail = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
+const NOTHING: Record<string, never> = {}
+
+/**
+ * Starts hashing and answers with the job id as soon as the files were scanned (hashing a big
+ * file takes minutes); a path that cannot be read fails at once. A later failure is a warning.
+ */
+async function create (node: SwarmNode, path: string): Promise<ApiResult<CommandReplies['create']>> {
+  const jobId = randomUUID()
+  return new Promise(resolve => {
+    let answered = false
+    const answer = (r: ApiResult<CommandReplies['create']>): void => {
+      node.off('hashing', onHashing)
+      if (!answered) resolve(r)
+      answered = true
+    }
+    const onHashing = (e: HashingEvent): void => { if (e.jobId === jobId) answer(ok({ jobId })) }
+    node.on('hashing', onHashing)
+    node.createDistribution(path, jobId).then(created => {
+      // After the answer went out, a failure is only visible as a warning (the job disappears).
+      if (!created.ok && answered) node.emit('warning', `${path}: ${created.error.message}`)
+      answer(created.ok ? ok({ jobId }) : created)
+    }, (err: unknown) => {
+      if (answered) node.emit('warning', `${path}: ${errorMessage(err)}`)
+      answer(fail('internal', `cannot share ${path}: ${errorMessage(err)}`))
+    })
+  })
+}
+
+async function offer (node: SwarmNode, infoHash: string, to: readonly string[]): Promise<ApiResult<CommandReplies['offer']>> {
+  const sent = await node.offer(infoHash, to)
+  if (!sent.ok) return sent
+  const reached = sent.value.filter(r => r.state !== 'unreachable' && r.state !== 'failed')
+  if (reached.length === 0) {
+    const why = sent.value.map(r => `${r.name}: ${r.reason ?? r.state}`).join('; ')
+    return fail('unreachable', `no machine took the offer (${why})`)
+  }
+  return ok({ offered: reached.length })
+}
+
+function folderOf (node: SwarmNode, infoHash: string): ApiResult<CommandReplies['open-folder']> {
+  const r = node.registry.get(infoHash)
+  if (!r) return fail('unknown-distribution', `no distribution ${infoHash} here`)
+  const path = r.role === 'recipient' ? r.downloadsDir : r.parentDir
+  // Opening needs a desktop: the Electron shell does it and answers opened: true.
+  return ok({ path, opened: false })
+}
+
+export async function runCommand (node: SwarmNode, c: Command): Promise<ApiResult<unknown>> {
+  switch (c.type) {
+    case 'create': return create(node, c.path)
+    case 'offer': return offer(node, c.infoHash, c.to)
+    case 'accept': {
+      const accepted = await node.acceptOffer(c.offerId, {
+        ...(c.downloadsDir !== undefined ? { downloadsDir: c.downloadsDir } : {}),
+        ...(c.alwaysTrust !== undefined ? { alwaysTrust: c.alwaysTrust } : {})
+      })
+      return accepted.ok ? ok({ infoHash: accepted.value.infoHash }) : accepted
+    }
+    case 'decline': {
+      const declined = await node.declineOffer(c.offerId)
+      return declined.ok ? ok(NOTHING) : declined
+    }
+    case 'pause': {
+      const paused = await node.pause(c.infoHash)
+      return paused.ok ? ok(NOTHING) : paused
+    }
+    case 'resume': {
+      const resumed = await node.resume(c.infoHash)
+      return resumed.ok ? ok(NOTHING) : resumed
+    }
+    case 'open-folder': return folderOf(node, c.infoHash)
+    case 'choose-folder': return fail('unsupported', 'there is no folder dialog here: type the folder path instead')
+    case 'update-settings': {
+      const updated = await node.updateSettings(c.patch)
+      return updated.ok ? ok(appSettings(updated.value)) : updated
+    }
+    case 'trust': {
+      const name = node.discovery.get(c.id)?.name ?? ''
+      const trusted = await node.trust.trust(c.id, name)
+      return trusted.ok ? ok(NOTHING) : trusted
+    }
+    case 'untrust': {
+      const removed = await node.trust.untrust(c.id)
+      return removed ? ok(NOTHING) : fail('not-found', 'that device is not trusted')
+    }
+  }
+}

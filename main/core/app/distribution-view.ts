@@ -1,0 +1,203 @@
+// One distribution as the UI draws it: its state, a row per member, the swarm totals and the
+// piece maps, derived from the registry record (an origin's record holds what each recipient last
+// reported) and the engine's live figures. A function of its input, so it is tested directly.
+import { join } from 'node:path'
+import type { Distribution, DistributionState, MemberRow, MemberState } from '../../../common/api.js'
+import type { DistributionRecord, OriginRecord, RecipientRecord } from '../distributions/records.js'
+import type { TransferStats } from '../engine/engine.js'
+import { shortFingerprint } from '../identity/device-id.js'
+import { bitfieldFromBase64, countPieces, fullBitfield, holdersOf, localCodes, normalizeBitfield } from './piece-maps.js'
+import { etaSeconds, swarmTotals } from './swarm-totals.js'
+
+export interface DistributionInput {
+  readonly record: DistributionRecord
+  readonly self: { readonly id: string; readonly name: string }
+  /** Undefined when the engine does not run it (failed, stale, not resumed). */
+  readonly transfer: TransferStats | undefined
+  /** This device's verified pieces, from the engine. */
+  readonly ownBits: Uint8Array | undefined
+  /** Connected peers' bitfields by IP address. */
+  readonly peerBits: ReadonlyArray<{ readonly address: string; readonly bits: Uint8Array }>
+  readonly inFlight: ReadonlySet<number>
+  readonly failed: ReadonlySet<number>
+  readonly banned: ReadonlySet<string>
+  readonly paused: boolean
+}
+
+interface Member { readonly row: MemberRow; readonly bits: Uint8Array | undefined }
+
+const RECEIVING: readonly MemberState[] = ['accepted', 'downloading']
+
+function lastPieceBytes (r: DistributionRecord): number {
+  return r.totalLength - r.pieceLength * (r.pieceCount - 1)
+}
+
+/** Bytes the pieces of `bits` hold (the last piece is usually short). */
+function bytesOf (r: DistributionRecord, bits: Uint8Array): number {
+  const n = countPieces(bits, r.pieceCount)
+  if (n === 0) return 0
+  const hasLast = ((bits[(r.pieceCount - 1) >> 3] ?? 0) & (0x80 >> ((r.pieceCount - 1) & 7))) !== 0
+  return hasLast ? (n - 1) * r.pieceLength + lastPieceBytes(r) : n * r.pieceLength
+}
+
+function row (r: DistributionRecord, m: Omit<MemberRow, 'fingerprint' | 'etaSeconds'>): MemberRow {
+  const eta = RECEIVING.includes(m.state) ? etaSeconds(r.totalLength - m.verifiedBytes, m.rate) : null
+  return { ...m, fingerprint: shortFingerprint(m.id), etaSeconds: eta }
+}
+
+/** A member that holds every piece: the origin, or a copy that was verified. */
+function complete (r: DistributionRecord, m: { id: string; name: string; address: string; self: boolean; origin: boolean }): Member {
+  return {
+    row: row(r, { ...m, state: 'verified', verifiedPieces: r.pieceCount, verifiedBytes: r.totalLength, rate: 0, verified: true, hashFailures: 0 }),
+    bits: fullBitfield(r.pieceCount)
+  }
+}
+
+function originMembers (r: OriginRecord, i: DistributionInput): Member[] {
+  const me = complete(r, { id: i.self.id, name: i.self.name, address: '', self: true, origin: true })
+  const others = r.recipients.map((x): Member => {
+    const reported = bitfieldFromBase64(x.bitfield, r.pieceCount)
+    const bits = reported ?? (x.state === 'verified' ? fullBitfield(r.pieceCount) : undefined)
+    const state: MemberState = x.state
+    return {
+      row: row(r, {
+        id: x.id,
+        name: x.name,
+        address: x.address,
+        self: false,
+        origin: false,
+        state,
+        verifiedPieces: x.verifiedPieces,
+        verifiedBytes: x.verifiedBytes,
+        rate: RECEIVING.includes(state) ? x.downloadSpeed : 0,
+        verified: state === 'verified',
+        hashFailures: x.hashFailures,
+        ...(x.reason !== undefined ? { reason: x.reason } : {})
+      }),
+      bits
+    }
+  })
+  return [me, ...others]
+}
+
+function selfState (r: RecipientRecord, paused: boolean): MemberState {
+  if (paused) return 'paused'
+  switch (r.state) {
+    case 'seeding': case 'verified': return 'verified'
+    case 'stale': return 'failed'
+    default: return r.state
+  }
+}
+
+function recipientMembers (r: RecipientRecord, i: DistributionInput): Member[] {
+  const origin = complete(r, { id: r.sender.id, name: r.sender.name, address: r.sender.address, self: false, origin: true })
+  const verifiedCopy = r.state === 'verified'
+  const ownBits = verifiedCopy ? fullBitfield(r.pieceCount) : normalizeBitfield(i.ownBits ?? new Uint8Array(0), r.pieceCount)
+  const state = selfState(r, i.paused)
+  const me: Member = {
+    row: row(r, {
+      id: i.self.id,
+      name: i.self.name,
+      address: '',
+      self: true,
+      origin: false,
+      state,
+      verifiedPieces: countPieces(ownBits, r.pieceCount),
+      verifiedBytes: bytesOf(r, ownBits),
+      rate: RECEIVING.includes(state) ? Math.round(i.transfer?.downloadSpeed ?? 0) : 0,
+      verified: verifiedCopy,
+      hashFailures: i.transfer?.hashFailures ?? i.failed.size,
+      ...(r.reason !== undefined ? { reason: r.reason } : {})
+    }),
+    bits: ownBits
+  }
+  const others = r.members
+    .filter(m => m.id !== i.self.id && m.id !== r.sender.id)
+    .map((m): Member => {
+      const seen = i.peerBits.find(p => p.address === m.address)
+      const bits = seen ? normalizeBitfield(seen.bits, r.pieceCount) : undefined
+      const pieces = bits ? countPieces(bits, r.pieceCount) : 0
+      // Another recipient is known here only through its connection: what it holds, not its checks.
+      const full = bits !== undefined && pieces === r.pieceCount
+      return {
+        row: row(r, {
+          id: m.id,
+          name: m.name,
+          address: m.address ?? '',
+          self: false,
+          origin: false,
+          state: full ? 'verified' : bits ? 'downloading' : 'pending',
+          verifiedPieces: pieces,
+          verifiedBytes: bits ? bytesOf(r, bits) : 0,
+          rate: 0,
+          verified: full,
+          hashFailures: 0
+        }),
+        bits
+      }
+    })
+  return [origin, me, ...others]
+}
+
+function distributionState (r: DistributionRecord, paused: boolean): DistributionState {
+  // A full disk or a changed source is news even while paused: pausing does not fix either.
+  if (r.state === 'no-space' || r.state === 'stale') return r.state
+  return paused ? 'paused' : r.state
+}
+
+function dataPath (r: DistributionRecord): string {
+  if (r.role === 'recipient') return join(r.downloadsDir, r.finalName)
+  return r.isFolder || r.sources.length !== 1 ? join(r.parentDir, r.name) : r.sources[0]?.absolutePath ?? join(r.parentDir, r.name)
+}
+
+export function distributionView (i: DistributionInput): Distribution {
+  const r = i.record
+  const members = r.role === 'origin' ? originMembers(r, i) : recipientMembers(r, i)
+  const bitfields = members.flatMap(m => m.bits ? [m.bits] : [])
+  const memberBits: Record<string, Uint8Array> = {}
+  for (const m of members) if (m.bits) memberBits[m.row.id] = m.bits
+  const ownBits = r.role === 'origin' || r.state === 'verified' ? fullBitfield(r.pieceCount) : i.ownBits
+  const t = i.transfer
+  const banned = new Set([...(t?.bannedPeers ?? []), ...i.banned])
+  const rows = members.map(m => m.row)
+  const hashFailures = r.role === 'origin'
+    ? (t?.hashFailures ?? 0) + r.recipients.reduce((sum, x) => sum + x.hashFailures, 0)
+    : t?.hashFailures ?? i.failed.size
+  return {
+    infoHash: r.infoHash,
+    name: r.name,
+    role: r.role,
+    isFolder: r.isFolder,
+    totalLength: r.totalLength,
+    pieceLength: r.pieceLength,
+    pieceCount: r.pieceCount,
+    fileCount: r.fileCount,
+    sha256: r.sha256,
+    state: distributionState(r, i.paused),
+    ...(i.paused && r.state !== 'no-space' && r.state !== 'stale'
+      ? { reason: 'paused: nothing is sent or received until it is resumed' }
+      : r.reason !== undefined ? { reason: r.reason } : {}),
+    createdAt: r.createdAt,
+    path: dataPath(r),
+    uploadRate: Math.round(t?.uploadSpeed ?? 0),
+    downloadRate: Math.round(t?.downloadSpeed ?? 0),
+    uploadedBytes: t?.uploadedBytes ?? 0,
+    members: rows,
+    totals: swarmTotals({
+      rows,
+      pieceCount: r.pieceCount,
+      bitfields,
+      totalLength: r.totalLength,
+      originUploaded: r.role === 'origin' ? t?.uploadedBytes ?? 0 : undefined,
+      hashFailures,
+      bannedPeers: banned.size,
+      peersConnected: t?.peers.length ?? 0
+    }),
+    pieces: {
+      pieceCount: r.pieceCount,
+      holders: holdersOf(r.pieceCount, bitfields),
+      local: localCodes(r.pieceCount, ownBits, i.inFlight, i.failed),
+      members: memberBits
+    }
+  }
+}

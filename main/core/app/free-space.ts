@@ -1,0 +1,35 @@
+// Free bytes of the folders offers would land in. AppState is built synchronously, so the
+// figures are read ahead (statfs) and kept; a folder that does not exist yet (downloads are
+// created on accept) is measured at its nearest existing parent.
+import { statfs } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+
+export async function freeBytesAt (dir: string): Promise<number | undefined> {
+  let at = resolve(dir)
+  for (let i = 0; i < 64; i++) {
+    try {
+      const s = await statfs(at)
+      return s.bavail * s.bsize
+    } catch {
+      const up = dirname(at)
+      if (up === at) return undefined
+      at = up
+    }
+  }
+  return undefined
+}
+
+export class FreeSpace {
+  private readonly known = new Map<string, number>()
+
+  /** Last figure for `dir`; undefined until the first refresh reached it. */
+  get (dir: string): number | undefined { return this.known.get(dir) }
+
+  async refresh (dirs: Iterable<string>): Promise<void> {
+    for (const dir of new Set(dirs)) {
+      const free = await freeBytesAt(dir)
+      if (free === undefined) this.known.delete(dir)
+      else this.known.set(dir, free)
+    }
+  }
+}

@@ -1,0 +1,32 @@
+// The machines list: who discovery sees now, who it saw earlier in this run and lost, and the
+// trusted devices (kept even while away, so they can be untrusted).
+import type { Machine } from '../../../common/api.js'
+import type { Peer } from '../discovery/peer-info.js'
+import { shortFingerprint } from '../identity/device-id.js'
+import type { TrustedDevice } from '../settings/trust-store.js'
+
+export function machinesView (online: readonly Peer[], gone: readonly Peer[], trusted: readonly TrustedDevice[]): Machine[] {
+  const isTrusted = (id: string): boolean => trusted.some(t => t.id === id)
+  const out = new Map<string, Machine>()
+  const add = (p: Peer, isOnline: boolean): void => {
+    if (out.has(p.id)) return
+    out.set(p.id, {
+      id: p.id,
+      fingerprint: shortFingerprint(p.id),
+      name: p.name,
+      platform: p.platform,
+      address: p.address,
+      online: isOnline,
+      trusted: isTrusted(p.id),
+      lastSeen: new Date(p.lastSeen).toISOString()
+    })
+  }
+  for (const p of online) add(p, true)
+  for (const p of gone) add(p, false)
+  for (const t of trusted) {
+    if (out.has(t.id)) continue
+    // Never heard in this run: lastSeen stays empty rather than inventing a time.
+    out.set(t.id, { id: t.id, fingerprint: shortFingerprint(t.id), name: t.name, platform: 'unknown', address: '', online: false, trusted: true, lastSeen: '' })
+  }
+  return [...out.values()].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name))
+}

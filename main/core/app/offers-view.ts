@@ -1,0 +1,20 @@
+// Offers waiting for a person, as Incoming cards: who sent it (fingerprint, trusted or not) and
+// where it would land now, with the free space there.
+import type { IncomingOffer } from '../../../common/api.js'
+import { shortFingerprint } from '../identity/device-id.js'
+import type { OfferSummary } from '../node/events.js'
+
+export function offerView (o: OfferSummary, trusted: boolean, dir: string, freeBytes: number | undefined): IncomingOffer {
+  return {
+    offerId: o.offerId,
+    infoHash: o.infoHash,
+    name: o.name,
+    totalLength: o.totalLength,
+    fileCount: o.fileCount,
+    sha256: o.sha256,
+    sender: { id: o.sender.id, fingerprint: shortFingerprint(o.sender.id), name: o.sender.name, address: o.sender.address, trusted },
+    receivedAt: o.receivedAt,
+    // Unknown free space (not measured yet) is not reported as "does not fit": accepting checks again.
+    destination: { dir, freeBytes: freeBytes ?? 0, fits: freeBytes === undefined || freeBytes >= o.totalLength }
+  }
+}

@@ -1,0 +1,143 @@
+// Calls to another device's control port over mutual TLS, pinned to the device id the caller
+// meant to reach (from the mDNS advert or the offer's member list): the TLS handshake proves which
+// key the other end holds, and unless that key hashes to the expected id not one byte of the
+// request is sent. Bounded in time and in the size of the answer; failures say which device and why.
+import { request as httpRequest } from 'node:http'
+import type { KeyObject } from 'node:crypto'
+import { connect, type TLSSocket } from 'node:tls'
+import { shortFingerprint } from '../identity/device-id.js'
+import { errorMessage, errnoCode, fail, ok, type Result } from '../result.js'
+import { deviceIdOfCertificate, type DeviceCredentials } from '../tls/device-certificate.js'
+import { clientTlsOptions } from '../tls/tls-options.js'
+import type { JsonResponse } from './http-client.js'
+
+/** Who the caller means to reach, and where it was told that device listens. */
+export interface PeerEndpoint {
+  readonly id: string
+  readonly name: string
+  readonly address: string
+  readonly controlPort: number
+}
+
+export interface PeerRequestOptions {
+  readonly timeoutMs?: number
+  /** Larger answers are cut off as `bad-response` (default 8 MiB). */
+  readonly maxResponseBytes?: number
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
+
+function where (t: PeerEndpoint): string { return `${t.address}:${t.controlPort}` }
+
+export function keyMismatchMessage (t: PeerEndpoint, presented: string | undefined): string {
+  const answered = presented === undefined ? 'without a device key' : `as ${shortFingerprint(presented)}`
+  return `device ${t.name} (${shortFingerprint(t.id)}) presented a different key — it may be an impostor; not sending (${where(t)} answered ${answered})`
+}
+
+function unreachable (t: PeerEndpoint, err: unknown): Result<never> {
+  const code = errnoCode(err)
+  const why = code === 'ECONNREFUSED' ? 'connection refused' : code ?? errorMessage(err)
+  return fail('unreachable', `${where(t)}: ${why}`)
+}
+
+/** A connection whose peer proved `key` in the handshake. */
+export interface PinnedConnection {
+  readonly socket: TLSSocket
+  /** Read at the handshake: OpenSSL may drop the peer certificate once a session ticket arrives. */
+  readonly publicKey: KeyObject
+}
+
+/**
+ * A TLS connection to `target` whose peer proved, in the handshake, the key of `target.id`;
+ * `key-mismatch` (connection closed, nothing sent) when it holds another key or none.
+ */
+export function connectPeer (creds: DeviceCredentials, target: PeerEndpoint, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Result<PinnedConnection>> {
+  return new Promise(resolve => {
+    const socket = connect({ ...clientTlsOptions(creds), host: target.address, port: target.controlPort })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      resolve(fail('unreachable', `${where(target)}: no answer in time`))
+    }, timeoutMs)
+    socket.once('secureConnect', () => {
+      clearTimeout(timer)
+      const cert = socket.getPeerX509Certificate()
+      const presented = deviceIdOfCertificate(cert)
+      if (cert === undefined || presented !== target.id) {
+        socket.destroy()
+        resolve(fail('key-mismatch', keyMismatchMessage(target, presented)))
+        return
+      }
+      resolve(ok({ socket, publicKey: cert.publicKey }))
+    })
+    socket.on('error', err => {
+      clearTimeout(timer)
+      resolve(unreachable(target, err))
+    })
+  })
+}
+
+/** One JSON request to `target` over a pinned connection (see connectPeer). */
+export async function requestPeer (
+  creds: DeviceCredentials,
+  target: PeerEndpoint,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  opts: PeerRequestOptions = {}
+): Promise<Result<JsonResponse>> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
+  const started = Date.now()
+  const connected = await connectPeer(creds, target, timeoutMs)
+  if (!connected.ok) return connected
+  const socket = connected.value.socket
+  const text = body === undefined ? undefined : JSON.stringify(body)
+  return new Promise(resolve => {
+    let settled = false
+    const settle = (r: Result<JsonResponse>): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resolve(r)
+    }
+    const req = httpRequest({
+      method,
+      path,
+      host: target.address,
+      port: target.controlPort,
+      // The already verified socket: no agent, no second handshake with someone else.
+      createConnection: () => socket,
+      headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }
+    })
+    const timer = setTimeout(() => {
+      settle(fail('unreachable', `${where(target)}: no answer in time`))
+      req.destroy()
+    }, Math.max(1, timeoutMs - (Date.now() - started)))
+    req.on('error', err => settle(unreachable(target, err)))
+    req.on('response', res => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > maxBytes) {
+          settle(fail('bad-response', `${where(target)} answered with more than ${maxBytes} bytes`))
+          req.destroy()
+          return
+        }
+        chunks.push(chunk)
+      })
+      res.on('error', err => settle(unreachable(target, err)))
+      res.on('end', () => {
+        const status = res.statusCode ?? 0
+        if (size === 0) return settle(ok({ status, body: undefined }))
+        try {
+          settle(ok({ status, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }))
+        } catch {
+          settle(fail('bad-response', `${where(target)} answered with something that is not JSON (HTTP ${status})`))
+        }
+      })
+    })
+    req.end(text)
+  })
+}

@@ -1,0 +1,181 @@
+// Watches an origin's source files while they are served, so a file edited in the meantime is
+// never spread as if it were the distribution: every couple of seconds (and before serving from a
+// file not checked that recently) each file's size and mtime are compared with the ones recorded
+// when it was hashed, and every piece read from disk for serving must match its SHA-1 (an edit in
+// place with the mtime put back is caught only that way). The first change trips the guard: the
+// owner is told once, and from then on the store refuses to serve anything.
+import { webcrypto } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import type { Metainfo } from '../torrent/metainfo.js'
+import type { FileStoreTarget } from './file-store.js'
+import { pieceMismatch, stampChange, staleMessage, type ActualStamp } from './source-stamp.js'
+
+export interface GuardedFile {
+  readonly path: string
+  /** How a person knows the file: its path inside the distribution. */
+  readonly label: string
+  readonly offset: number
+  readonly length: number
+  readonly mtimeMs: number
+}
+
+export interface SourceGuardSpec {
+  readonly files: readonly GuardedFile[]
+  readonly pieceLength: number
+  /** The torrent's concatenated SHA-1 piece hashes. */
+  readonly pieceHashes: Uint8Array
+  /** Called once, with a sentence naming the file and what changed. */
+  readonly onChanged: (reason: string) => void
+  /** The sentence, from the file's label and the change (default: an origin's `staleMessage`). */
+  readonly describe?: (fileLabel: string, what: string) => string
+}
+
+export interface SourceGuardOptions {
+  readonly intervalMs?: number
+  readonly now?: () => number
+  readonly stat?: (path: string) => Promise<ActualStamp | undefined>
+}
+
+/**
+ * The guard of a distribution served from `targets` (in the torrent's file order), whose files had
+ * the modification times `mtimesMs` when they were hashed.
+ */
+export function guardOf (
+  m: Metainfo,
+  targets: readonly FileStoreTarget[],
+  mtimesMs: readonly number[],
+  onChanged: (reason: string) => void,
+  describe?: (fileLabel: string, what: string) => string
+): SourceGuardSpec {
+  const files = targets.map((t, i): GuardedFile => ({
+    path: t.path,
+    label: m.isFolder ? [m.name, ...(m.files[i]?.path ?? [])].join('/') : m.name,
+    offset: t.offset,
+    length: t.length,
+    mtimeMs: mtimesMs[i] ?? Number.NaN
+  }))
+  return { files, pieceLength: m.pieceLength, pieceHashes: m.pieceHashes, onChanged, ...(describe ? { describe } : {}) }
+}
+
+const INTERVAL_MS = 2_000
+const SHA1_LENGTH = 20
+
+async function statStamp (path: string): Promise<ActualStamp | undefined> {
+  try {
+    const s = await stat(path)
+    return { size: s.size, mtimeMs: s.mtimeMs }
+  } catch {
+    return undefined
+  }
+}
+
+export class SourceGuard {
+  private reason: string | undefined
+  private readonly files: readonly GuardedFile[]
+  private readonly checkedAt = new Map<GuardedFile, number>()
+  private timer: NodeJS.Timeout | undefined
+  private sweeping = false
+  private readonly intervalMs: number
+  private readonly now: () => number
+  private readonly statOf: (path: string) => Promise<ActualStamp | undefined>
+
+  constructor (private readonly spec: SourceGuardSpec, opts: SourceGuardOptions = {}) {
+    this.files = spec.files.filter(f => f.length > 0)
+    this.intervalMs = opts.intervalMs ?? INTERVAL_MS
+    this.now = opts.now ?? Date.now
+    this.statOf = opts.stat ?? statStamp
+  }
+
+  /** The reason the source was found changed, or undefined while it still matches. */
+  get changed (): string | undefined { return this.reason }
+
+  start (): void {
+    if (this.timer || this.reason !== undefined) return
+    this.timer = setInterval(() => { void this.sweep() }, this.intervalMs)
+    this.timer.unref()
+  }
+
+  stop (): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** Re-checks the stamps of the files under piece `index` that were not checked in the last interval. */
+  async beforeRead (index: number): Promise<string | undefined> {
+    const due = this.filesOf(index).filter(f => this.now() - (this.checkedAt.get(f) ?? -Infinity) >= this.intervalMs)
+    for (const f of due) await this.checkFile(f)
+    return this.reason
+  }
+
+  /** The piece's bytes as read from disk must still hash to the torrent's SHA-1. */
+  async verify (index: number, bytes: Uint8Array): Promise<string | undefined> {
+    if (this.reason !== undefined) return this.reason
+    const expected = this.spec.pieceHashes.subarray(index * SHA1_LENGTH, (index + 1) * SHA1_LENGTH)
+    // WebCrypto digests on libuv's thread pool: a 4 MiB piece does not hold up the event loop.
+    const digest = new Uint8Array(await webcrypto.subtle.digest('SHA-1', bytes))
+    if (this.reason !== undefined) return this.reason
+    if (expected.length === SHA1_LENGTH && Buffer.compare(digest, expected) === 0) return undefined
+    const labels = this.filesOf(index).map(f => f.label)
+    const shown = labels.length > 3 ? `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more` : labels.join(', ')
+    this.trip(this.describe(shown || 'a source file', pieceMismatch(index)))
+    return this.reason
+  }
+
+  /** A read under piece `index` failed (file gone or shorter): find out now whether it changed. */
+  async afterReadError (index: number): Promise<string | undefined> {
+    for (const f of this.filesOf(index)) await this.checkFile(f)
+    return this.reason
+  }
+
+  private async sweep (): Promise<void> {
+    if (this.sweeping || this.reason !== undefined) return
+    this.sweeping = true
+    try {
+      for (const f of this.files) {
+        if (this.reason !== undefined) return
+        await this.checkFile(f)
+      }
+    } finally {
+      this.sweeping = false
+    }
+  }
+
+  private async checkFile (f: GuardedFile): Promise<void> {
+    const actual = await this.statOf(f.path)
+    const what = stampChange(f, actual)
+    if (what !== undefined) return this.trip(this.describe(f.label, what))
+    this.checkedAt.set(f, this.now())
+  }
+
+  private describe (fileLabel: string, what: string): string {
+    return (this.spec.describe ?? staleMessage)(fileLabel, what)
+  }
+
+  private trip (reason: string): void {
+    if (this.reason !== undefined) return
+    this.reason = reason
+    this.stop()
+    this.spec.onChanged(reason)
+  }
+
+  /** The files a piece's bytes come from, found by binary search on their offsets. */
+  private filesOf (index: number): GuardedFile[] {
+    const start = index * this.spec.pieceLength
+    const end = start + this.spec.pieceLength
+    let lo = 0
+    let hi = this.files.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      const f = this.files[mid]
+      if (f !== undefined && f.offset <= start) lo = mid
+      else hi = mid - 1
+    }
+    const out: GuardedFile[] = []
+    for (let i = lo; i < this.files.length; i++) {
+      const f = this.files[i]
+      if (f === undefined || f.offset >= end) break
+      if (f.offset + f.length > start) out.push(f)
+    }
+    return out
+  }
+}

@@ -1,0 +1,32 @@
+// Has a source file changed since it was hashed? Its size and modification time ("stamp") are
+// compared with the ones recorded when the distribution was made, and a change is described in
+// words. Pure: the file system is asked by the caller (source-guard.ts).
+
+export interface ExpectedStamp { readonly length: number; readonly mtimeMs: number }
+export interface ActualStamp { readonly size: number; readonly mtimeMs: number }
+
+/** Filesystems store mtimes with different precision; closer than this counts as the same. */
+const MTIME_SLACK_MS = 1
+
+/** What changed, as words ("size 1.0 MB → 1.1 MB"), or undefined when the stamp still matches. */
+export function stampChange (expected: ExpectedStamp, actual: ActualStamp | undefined): string | undefined {
+  if (actual === undefined) return 'the file is missing'
+  if (actual.size !== expected.length) return `its size went from ${expected.length} to ${actual.size} bytes`
+  if (Math.abs(actual.mtimeMs - expected.mtimeMs) > MTIME_SLACK_MS) return `it was modified at ${new Date(actual.mtimeMs).toISOString()}`
+  return undefined
+}
+
+/** The reason a person reads on a distribution whose source changed while it was being sent. */
+export function staleMessage (fileLabel: string, what: string): string {
+  return `${fileLabel} changed on disk while being sent (${what}); sending stopped — create a new distribution to send the new version`
+}
+
+/** The reason on a recipient's verified copy that changed on disk while it was served to the others. */
+export function copyChangedMessage (fileLabel: string, what: string): string {
+  return `${fileLabel} changed on disk after it was verified (${what}); it is no longer shared with the other members`
+}
+
+/** "piece 37 no longer matches", the words for a piece whose bytes fail their hash when read. */
+export function pieceMismatch (index: number): string {
+  return `piece ${index} no longer matches`
+}

@@ -1,0 +1,120 @@
+// What the tray shows, decided from AppState alone: the icon's state, the tooltip and the menu
+// lines. Pure, so it is tested under Node; tray.ts only turns these into Electron objects.
+import { PIECE, type AppState, type Distribution, type DistributionState } from '../../common/api.js'
+import { formatRate, shortName } from './human-units.js'
+
+export type TrayIconState = 'idle' | 'transferring' | 'attention' | 'error'
+/** The colour scheme of the panel the icon sits on: a dark panel needs the light glyph. */
+export type TrayTheme = 'light' | 'dark'
+
+export type TrayMenuItem =
+  | { readonly kind: 'open'; readonly label: string }
+  | { readonly kind: 'distribution'; readonly label: string; readonly infoHash: string }
+  | { readonly kind: 'note'; readonly label: string }
+  | { readonly kind: 'pause-all'; readonly label: string }
+  | { readonly kind: 'resume-all'; readonly label: string }
+  | { readonly kind: 'quit'; readonly label: string }
+  | { readonly kind: 'separator' }
+
+const ACTIVE: ReadonlySet<DistributionState> = new Set(['seeding', 'downloading', 'verifying', 'paused', 'no-space'])
+const MOVING: ReadonlySet<DistributionState> = new Set(['downloading', 'verifying'])
+/** States that end a distribution badly: shown as an error until the person has seen them. */
+const PROBLEMS: ReadonlySet<DistributionState> = new Set(['failed', 'stale'])
+/** More lines than this make the menu hard to scan; the rest are counted in one line. */
+export const MAX_MENU_DISTRIBUTIONS = 8
+
+/** Identifies one problem of one distribution, so a later, different problem shows again. */
+export function problemKey (d: Pick<Distribution, 'infoHash' | 'state'>): string {
+  return `${d.infoHash}:${d.state}`
+}
+
+/** The problems the state holds now; the shell marks them seen when the window is shown. */
+export function currentProblems (state: AppState): string[] {
+  return state.distributions.filter(d => PROBLEMS.has(d.state)).map(problemKey)
+}
+
+/**
+ * Attention (an offer waits for an answer) outranks everything, then an error (a disk that is full
+ * now, or a failure not yet seen), then transferring (hashing, receiving, or bytes moving).
+ */
+export function trayIconState (state: AppState, seenProblems: ReadonlySet<string>): TrayIconState {
+  if (state.offers.length > 0) return 'attention'
+  if (state.distributions.some(d => d.state === 'no-space')) return 'error'
+  if (currentProblems(state).some(k => !seenProblems.has(k))) return 'error'
+  const moving = state.hashing.length > 0 ||
+    state.distributions.some(d => MOVING.has(d.state)) ||
+    state.rates.upload > 0 || state.rates.download > 0
+  return moving ? 'transferring' : 'idle'
+}
+
+export function trayTooltip (state: AppState): string {
+  const lines = [`Swarmdrop — ↑ ${formatRate(state.rates.upload)}  ↓ ${formatRate(state.rates.download)}`]
+  const offers = state.offers.length
+  if (offers > 0) lines.push(offers === 1 ? '1 offer waits for an answer' : `${offers} offers wait for an answer`)
+  if (state.seedingPaused) lines.push('Seeding paused')
+  return lines.join('\n')
+}
+
+/** Whole percent of the bytes this distribution still has to deliver that have arrived. */
+export function distributionPercent (d: Distribution): number {
+  if (d.totalLength <= 0) return 100
+  if (d.role === 'recipient') {
+    const self = d.members.find(m => m.self)
+    const bytes = self ? self.verifiedBytes : localVerifiedBytes(d)
+    return clampPercent(bytes / d.totalLength)
+  }
+  // The origin holds everything; its progress is the recipients'.
+  const recipients = d.members.filter(m => !m.origin)
+  if (recipients.length === 0) return 100
+  const delivered = recipients.reduce((sum, m) => sum + Math.min(m.verifiedBytes, d.totalLength), 0)
+  return clampPercent(delivered / (recipients.length * d.totalLength))
+}
+
+function localVerifiedBytes (d: Distribution): number {
+  let pieces = 0
+  for (const code of d.pieces.local) if (code === PIECE.verified || code === PIECE.refetched) pieces++
+  return Math.min(d.totalLength, pieces * d.pieceLength)
+}
+
+function clampPercent (fraction: number): number {
+  // Floor, so 100% appears only when everything is there.
+  return Math.max(0, Math.min(100, Math.floor(fraction * 100)))
+}
+
+export function distributionLine (d: Distribution): string {
+  const machines = `${d.totals.verifiedMachines}/${d.totals.machines} machines`
+  const suffix = d.state === 'paused' ? ' (paused)' : d.state === 'no-space' ? ' (disk full)' : ''
+  return `${shortName(d.name)} — ${distributionPercent(d)}%, ${machines}${suffix}`
+}
+
+export function trayMenu (state: AppState): TrayMenuItem[] {
+  const items: TrayMenuItem[] = [{ kind: 'open', label: 'Open Swarmdrop' }, { kind: 'separator' }]
+  const active = state.distributions.filter(d => ACTIVE.has(d.state))
+  if (active.length === 0) items.push({ kind: 'note', label: 'No active distributions' })
+  for (const d of active.slice(0, MAX_MENU_DISTRIBUTIONS)) {
+    items.push({ kind: 'distribution', label: distributionLine(d), infoHash: d.infoHash })
+  }
+  if (active.length > MAX_MENU_DISTRIBUTIONS) {
+    items.push({ kind: 'note', label: `and ${active.length - MAX_MENU_DISTRIBUTIONS} more…` })
+  }
+  items.push({ kind: 'separator' })
+  items.push(state.seedingPaused
+    ? { kind: 'resume-all', label: 'Resume all' }
+    : { kind: 'pause-all', label: 'Pause all seeding' })
+  items.push({ kind: 'separator' }, { kind: 'quit', label: 'Quit Swarmdrop' })
+  return items
+}
+
+/** Equal signatures mean an identical menu: the shell rebuilds the native menu only on change. */
+export function menuSignature (items: readonly TrayMenuItem[]): string {
+  return JSON.stringify(items)
+}
+
+/**
+ * The icon file for a platform, without directory. Linux panels scale a 32 px image well; Windows
+ * and macOS trays want 16 px, and Electron picks the `@2x` sibling on high-density screens.
+ */
+export function trayIconFile (platform: string, state: TrayIconState, theme: TrayTheme): string {
+  const size = platform === 'linux' ? 32 : 16
+  return `tray-${state}-${theme}-${size}.png`
+}

@@ -1,0 +1,215 @@
+// The SwarmdropApi of the agent's web UI (`swarmdrop agent --ui`), in the browser: commands and
+// state over the WebSocket at /ui/ws (framing in common/wire.ts), files uploaded over HTTP
+// before they are shared. It reconnects with backoff when the agent restarts, and a command that
+// gets no answer ends with a clear error instead of hanging. Browser APIs only (no Node).
+import type { ApiResult, AppState, Command, CommandReplies, SettingsPatch, SwarmdropApi } from '../common/api.js'
+import { encodeCommandFrame, parseServerFrame } from '../common/wire.js'
+
+export interface BridgeLocation { readonly search: string; readonly host: string; readonly protocol: string }
+
+/** The part of the browser's WebSocket this bridge uses. */
+interface SocketLike {
+  readonly readyState: number
+  send (data: string): void
+  close (): void
+  onopen: ((ev: unknown) => void) | null
+  onmessage: ((ev: { readonly data: unknown }) => void) | null
+  onclose: ((ev: unknown) => void) | null
+  onerror: ((ev: unknown) => void) | null
+}
+type SocketConstructor = new (url: string) => SocketLike
+
+const OPEN = 1
+const COMMAND_TIMEOUT_MS = 60_000
+const FIRST_STATE_TIMEOUT_MS = 10_000
+const BACKOFF_MIN_MS = 250
+const BACKOFF_MAX_MS = 10_000
+
+const UNREACHABLE = 'the agent did not answer: is it still running, and was this page opened with the address it printed (with ?token=)?'
+
+const fail = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
+
+interface Pending { readonly resolve: (r: ApiResult<unknown>) => void; readonly timer: ReturnType<typeof setTimeout> }
+
+class WebBridge {
+  private socket: SocketLike | undefined
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+  private readonly listeners = new Set<(s: AppState) => void>()
+  private readonly stateWaiters = new Set<(r: ApiResult<AppState>) => void>()
+  private latest: AppState | undefined
+  private backoff = BACKOFF_MIN_MS
+  private stopped = false
+
+  constructor (
+    private readonly Socket: SocketConstructor,
+    private readonly wsUrl: string,
+    private readonly uploadBase: string,
+    private readonly token: string | undefined
+  ) {}
+
+  start (): void { this.open() }
+
+  /** Gives up (the first connection never worked): no more reconnects. */
+  stop (): void {
+    this.stopped = true
+    this.socket?.close()
+  }
+
+  /** The first state, or an error if none came in time (wrong token, agent gone). */
+  firstState (timeoutMs: number): Promise<ApiResult<AppState>> {
+    if (this.latest) return Promise.resolve({ ok: true, value: this.latest })
+    return new Promise(resolve => {
+      const done = (r: ApiResult<AppState>): void => {
+        clearTimeout(timer)
+        this.stateWaiters.delete(done)
+        resolve(r)
+      }
+      const timer = setTimeout(() => done(fail('unreachable', UNREACHABLE)), timeoutMs)
+      this.stateWaiters.add(done)
+    })
+  }
+
+  private open (): void {
+    const ws = new this.Socket(this.wsUrl)
+    this.socket = ws
+    ws.onopen = () => { this.backoff = BACKOFF_MIN_MS }
+    ws.onmessage = ev => { if (typeof ev.data === 'string') this.onFrame(ev.data) }
+    ws.onerror = () => {}
+    ws.onclose = () => {
+      if (this.socket !== ws) return
+      this.socket = undefined
+      // Refused (no token) or nobody there: whoever waits for a first state hears it now.
+      if (!this.latest) for (const w of [...this.stateWaiters]) w(fail('unreachable', UNREACHABLE))
+      // Commands sent on a lost connection may or may not have run: say so instead of guessing.
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer)
+        this.pending.delete(id)
+        p.resolve(fail('disconnected', 'the connection to the agent was lost before it answered; check the result and try again'))
+      }
+      if (this.stopped) return
+      const wait = this.backoff * (0.75 + Math.random() / 2)
+      this.backoff = Math.min(BACKOFF_MAX_MS, this.backoff * 2)
+      setTimeout(() => this.open(), wait)
+    }
+  }
+
+  private onFrame (text: string): void {
+    const frame = parseServerFrame(text)
+    if (!frame.ok) return
+    const f = frame.value
+    if (f.kind === 'state') {
+      this.latest = f.state
+      for (const w of [...this.stateWaiters]) w({ ok: true, value: f.state })
+      for (const l of [...this.listeners]) l(f.state)
+      return
+    }
+    const p = this.pending.get(f.id)
+    if (!p) return
+    clearTimeout(p.timer)
+    this.pending.delete(f.id)
+    p.resolve(f.result)
+  }
+
+  command<T> (command: Command): Promise<ApiResult<T>> {
+    const ws = this.socket
+    if (!ws || ws.readyState !== OPEN) return Promise.resolve(fail('disconnected', 'not connected to the agent right now; reconnecting, try again in a moment'))
+    const id = this.nextId++
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id)
+        resolve(fail('timeout', `the agent did not answer "${command.type}" within ${COMMAND_TIMEOUT_MS / 1000} s`))
+      }, COMMAND_TIMEOUT_MS)
+      // Replies are checked for shape by parseServerFrame; their values are what the command promises.
+      this.pending.set(id, { resolve: r => resolve(r as ApiResult<T>), timer })
+      ws.send(encodeCommandFrame(id, command))
+    })
+  }
+
+  subscribe (listener: (s: AppState) => void): () => void {
+    this.listeners.add(listener)
+    if (this.latest) listener(this.latest)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  getState (): Promise<ApiResult<AppState>> {
+    return this.firstState(FIRST_STATE_TIMEOUT_MS)
+  }
+
+  async upload (file: File): Promise<ApiResult<{ path: string }>> {
+    let res: Response
+    try {
+      res = await fetch(`${this.uploadBase}?name=${encodeURIComponent(file.name)}`, {
+        method: 'PUT',
+        body: file,
+        credentials: 'same-origin',
+        headers: this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {}
+      })
+    } catch {
+      return fail('upload-failed', `${file.name} could not be read or sent. A folder cannot be uploaded: use the desktop app or "swarmdrop send" for folders.`)
+    }
+    let body: unknown
+    try {
+      body = await res.json()
+    } catch {
+      body = undefined
+    }
+    const b = typeof body === 'object' && body !== null ? body as { path?: unknown; error?: { code?: unknown; message?: unknown } } : {}
+    if (res.ok && typeof b.path === 'string') return { ok: true, value: { path: b.path } }
+    const code = typeof b.error?.code === 'string' ? b.error.code : 'upload-failed'
+    const message = typeof b.error?.message === 'string' ? b.error.message : `the upload of ${file.name} failed (HTTP ${res.status})`
+    return fail(code, message)
+  }
+}
+
+/** True for an entry that came from a folder (a folder picker or a dropped directory). */
+function fromFolder (f: File): boolean {
+  const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath
+  return typeof rel === 'string' && rel.length > 0
+}
+
+export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<SwarmdropApi>> {
+  const Socket = (globalThis as unknown as { WebSocket?: SocketConstructor }).WebSocket
+  if (Socket === undefined) return fail('unsupported', 'this browser has no WebSocket support')
+  const token = new URLSearchParams(loc.search).get('token') ?? undefined
+  const secure = loc.protocol === 'https:'
+  const query = token !== undefined ? `?token=${encodeURIComponent(token)}` : ''
+  const bridge = new WebBridge(Socket, `${secure ? 'wss' : 'ws'}://${loc.host}/ui/ws${query}`, `${secure ? 'https' : 'http'}://${loc.host}/ui/upload`, token)
+  bridge.start()
+  const first = await bridge.firstState(FIRST_STATE_TIMEOUT_MS)
+  if (!first.ok) {
+    bridge.stop()
+    return first
+  }
+
+  const api: SwarmdropApi = {
+    shell: 'web',
+    getState: () => bridge.getState(),
+    subscribe: listener => bridge.subscribe(listener),
+    createFromFiles: async files => {
+      const file = files[0]
+      if (files.length !== 1 || file === undefined || fromFolder(file)) {
+        return fail('one-file', 'drop exactly one file here; to send a folder or several files, use the desktop app or "swarmdrop send"')
+      }
+      const uploaded = await bridge.upload(file)
+      if (!uploaded.ok) return uploaded
+      return bridge.command<CommandReplies['create']>({ type: 'create', path: uploaded.value.path })
+    },
+    offer: (infoHash, to) => bridge.command({ type: 'offer', infoHash, to }),
+    accept: (offerId, opts) => bridge.command({
+      type: 'accept',
+      offerId,
+      ...(opts?.downloadsDir !== undefined ? { downloadsDir: opts.downloadsDir } : {}),
+      ...(opts?.alwaysTrust !== undefined ? { alwaysTrust: opts.alwaysTrust } : {})
+    }),
+    decline: offerId => bridge.command({ type: 'decline', offerId }),
+    pause: infoHash => bridge.command(infoHash === undefined ? { type: 'pause' } : { type: 'pause', infoHash }),
+    resume: infoHash => bridge.command(infoHash === undefined ? { type: 'resume' } : { type: 'resume', infoHash }),
+    openFolder: infoHash => bridge.command({ type: 'open-folder', infoHash }),
+    chooseFolder: () => bridge.command({ type: 'choose-folder' }),
+    updateSettings: (patch: SettingsPatch) => bridge.command({ type: 'update-settings', patch }),
+    trust: id => bridge.command({ type: 'trust', id }),
+    untrust: id => bridge.command({ type: 'untrust', id })
+  }
+  return { ok: true, value: api }
+}

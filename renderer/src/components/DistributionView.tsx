@@ -1,0 +1,94 @@
+// One distribution: what it is (name, size, SHA-256), how the swarm is doing, each machine, the
+// piece map, and — on the origin — who else to send it to.
+import type { Distribution, IncomingOffer } from '../../../preload/api.js'
+import { formatBytes, plural } from '../format/format.js'
+import { distributionLabel } from '../format/labels.js'
+import { useUi } from '../store/context.js'
+import { EmptyState } from './EmptyState.js'
+import { HashingProgress } from './HashingProgress.js'
+import { MemberTable } from './MemberTable.js'
+import { OfferCard } from './OfferCard.js'
+import { PieceMap } from './PieceMap.js'
+import { SendPanel } from './SendPanel.js'
+import { StateBadge } from './StateBadge.js'
+import { SwarmTotals } from './SwarmTotals.js'
+
+function Detail ({ dist }: { readonly dist: Distribution }) {
+  const pause = useUi(s => s.pause)
+  const resume = useUi(s => s.resume)
+  const openFolder = useUi(s => s.openFolder)
+  const paused = dist.state === 'paused'
+  return (
+    <article className="detail" aria-labelledby="dist-title" data-testid="distribution">
+      <header className="detail-head">
+        <div>
+          <h2 id="dist-title" className="detail-title">{dist.name}</h2>
+          <p className="detail-meta">
+            <span>{formatBytes(dist.totalLength)}</span>
+            {dist.isFolder && <span>{plural(dist.fileCount, 'file')}</span>}
+            <span>{plural(dist.pieceCount, 'piece')} of {formatBytes(dist.pieceLength)}</span>
+            <span>{dist.role === 'origin' ? 'sent from this device' : 'received by this device'}</span>
+          </p>
+          <p className="sha">
+            <span className="sha-label">SHA-256</span>{' '}
+            <code className="sha-value" data-testid="dist-sha256" title={dist.sha256}>{dist.sha256}</code>
+          </p>
+        </div>
+        <div className="detail-actions">
+          <StateBadge label={distributionLabel(dist.state)} testId="dist-state" raw={dist.state} />
+          <button type="button" className="button" data-testid="pause-button" onClick={() => { void (paused ? resume(dist.infoHash) : pause(dist.infoHash)) }}>
+            {paused ? 'Resume' : 'Pause'}
+          </button>
+          <button type="button" className="button" data-testid="open-folder" onClick={() => { void openFolder(dist.infoHash) }}>
+            Open folder
+          </button>
+        </div>
+      </header>
+      {dist.reason !== undefined && <p className="banner banner-warn" role="status">{dist.reason}</p>}
+      <SwarmTotals totals={dist.totals} />
+      <section className="card" aria-label="Machines in this swarm">
+        <MemberTable dist={dist} />
+      </section>
+      {dist.pieceCount > 0 && <PieceMap dist={dist} />}
+      {dist.role === 'origin' && <SendPanel dist={dist} />}
+    </article>
+  )
+}
+
+const NO_OFFERS: readonly IncomingOffer[] = []
+
+/** Offers waiting for an answer are shown on the main view too: nobody should have to find them. */
+function WaitingOffers () {
+  const offers = useUi(s => s.app?.offers ?? NO_OFFERS)
+  if (offers.length === 0) return null
+  return (
+    <section className="view" aria-label="Waiting for your answer">
+      {offers.map(o => <OfferCard key={o.offerId} offer={o} />)}
+    </section>
+  )
+}
+
+export function DistributionView () {
+  const app = useUi(s => s.app)
+  const selected = useUi(s => s.selected)
+  const dist = app?.distributions.find(d => d.infoHash === selected)
+  return (
+    <>
+      <WaitingOffers />
+      <HashingProgress />
+      {dist !== undefined
+        ? <Detail dist={dist} />
+        : app !== null && (
+          <>
+            {app.hashing.length === 0 && (
+              <EmptyState title="Nothing shared yet.">
+                Drop a file anywhere on this window, or press “Drop a file to send”. Swarmdrop checks every
+                piece, then sends it to the machines you tick below.
+              </EmptyState>
+            )}
+            <SendPanel dist={null} />
+          </>
+        )}
+    </>
+  )
+}

@@ -1,0 +1,47 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { appState, emptyState, originDistribution } from '../test/fixtures.js'
+import { RecordingApi } from '../test/recording-api.js'
+import { renderWithStore } from '../test/render.js'
+import { createUiStore } from '../store/app-store.js'
+import { StoreContext } from '../store/context.js'
+import { render } from '@testing-library/react'
+import { App } from './App.js'
+import { MemberTable } from './MemberTable.js'
+
+afterEach(cleanup)
+
+describe('empty, loading and lost states', () => {
+  it('says so when nothing is shared, no machine is known and no offer waits', () => {
+    renderWithStore(<App />, emptyState())
+    expect(screen.getAllByText('Nothing shared yet.').length).toBeGreaterThan(0)
+    fireEvent.click(screen.getByTestId('nav-machines'))
+    expect(screen.getByText('No machines found yet.')).toBeTruthy()
+    expect(screen.getByText(/Machines appear when they run Swarmdrop on this network/)).toBeTruthy()
+    fireEvent.click(screen.getByTestId('nav-incoming'))
+    expect(screen.getByText('No files waiting.')).toBeTruthy()
+  })
+
+  it('says when a distribution has not been sent to anyone yet', () => {
+    renderWithStore(<MemberTable dist={originDistribution({ members: [] })} />, appState())
+    expect(screen.getByText('Not sent to any machine yet.')).toBeTruthy()
+  })
+
+  it('shows a connecting message before the first state', () => {
+    const store = createUiStore(new RecordingApi(appState()))
+    render(<StoreContext.Provider value={store}><App /></StoreContext.Provider>)
+    expect(screen.getByText('Connecting to Swarmdrop…')).toBeTruthy()
+  })
+
+  it('shows a banner when the connection is lost, keeping the last state', () => {
+    const { store } = renderWithStore(<App />, appState())
+    store.setState({ connection: { status: 'lost', message: 'The agent stopped answering.' } })
+    return Promise.resolve().then(() => {
+      const banner = screen.getByTestId('connection-lost')
+      expect(banner.textContent).toContain('Lost the connection to Swarmdrop.')
+      expect(banner.textContent).toContain('The agent stopped answering.')
+      expect(screen.getByTestId('dist-ubuntu-24.04-server.iso')).toBeTruthy()
+    })
+  })
+})

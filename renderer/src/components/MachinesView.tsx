@@ -1,0 +1,51 @@
+// Every machine this device has seen on the network, and whether its offers are trusted.
+import type { Machine } from '../../../preload/api.js'
+import { useUi } from '../store/context.js'
+import { EmptyState } from './EmptyState.js'
+
+const NONE: readonly Machine[] = []
+
+export function MachinesView () {
+  const machines = useUi(s => s.app?.machines ?? NONE)
+  const trust = useUi(s => s.trust)
+  const untrust = useUi(s => s.untrust)
+  return (
+    <section className="view" aria-labelledby="machines-title">
+      <h2 id="machines-title" className="view-title">Machines</h2>
+      {machines.length === 0
+        ? (
+          <EmptyState title="No machines found yet.">
+            Machines appear when they run Swarmdrop on this network. Not seeing one? Check it is running
+            and on the same network.
+          </EmptyState>
+          )
+        : (
+          <ul className="machine-list">
+            {machines.map(m => (
+              <li key={m.id} className={m.online ? 'machine' : 'machine machine-offline'} data-testid={`known-${m.name}`}>
+                <span className="machine-name">{m.name}</span>
+                <span className="machine-meta">
+                  <span>{m.platform}</span>
+                  <span>{m.address}</span>
+                  <span className="fingerprint">{m.fingerprint}</span>
+                </span>
+                <span className="machine-flags">
+                  <span className={m.online ? 'state state-ok' : 'state state-idle'}>
+                    <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : `last seen ${new Date(m.lastSeen).toLocaleString()}`}
+                  </span>
+                  {m.trusted && <span className="tag tag-trusted">trusted</span>}
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    onClick={() => { void (m.trusted ? untrust(m.id) : trust(m.id)) }}
+                  >
+                    {m.trusted ? 'Stop trusting' : 'Trust'}
+                  </button>
+                </span>
+              </li>
+            ))}
+          </ul>
+          )}
+    </section>
+  )
+}

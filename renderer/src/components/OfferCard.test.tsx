@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { appState, offer } from '../test/fixtures.js'
+import { renderWithStore } from '../test/render.js'
+import { settle } from '../test/settle.js'
+import { App } from './App.js'
+import { IncomingView } from './IncomingView.js'
+
+afterEach(cleanup)
+
+const NAME = 'hls-2024-06.tar'
+
+describe('offer card', () => {
+  it('shows sender, fingerprint, file, size, SHA-256 and destination', () => {
+    renderWithStore(<IncomingView />, appState({ offers: [offer()] }))
+    const card = screen.getByTestId(`offer-${NAME}`)
+    for (const text of ['lab-01', '01a1·b201', NAME, '2.6 GB', 'c0ffee', '/home/lab/Downloads', '50 GB free', 'not trusted yet']) {
+      expect(card.textContent).toContain(text)
+    }
+  })
+
+  it('Accept, Decline and "Always accept from" call the API with the offer id', async () => {
+    const { api } = renderWithStore(<IncomingView />, appState({ offers: [offer()] }))
+    fireEvent.click(screen.getByTestId(`accept-${NAME}`))
+    await settle()
+    fireEvent.click(screen.getByTestId(`decline-${NAME}`))
+    await settle()
+    fireEvent.click(screen.getByText('Always accept from lab-01'))
+    await settle()
+    expect(api.callsOf('accept')).toEqual([['of-5a1c2e7d', {}], ['of-5a1c2e7d', { alwaysTrust: true }]])
+    expect(api.callsOf('decline')).toEqual([['of-5a1c2e7d']])
+  })
+
+  it('disables Accept and says how much space is missing when the file does not fit', () => {
+    const tight = offer({ destination: { dir: '/home/lab/Downloads', freeBytes: 1_100_000_000, fits: false } })
+    renderWithStore(<IncomingView />, appState({ offers: [tight] }))
+    expect((screen.getByTestId(`accept-${NAME}`) as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId(`no-space-${NAME}`).textContent).toContain('needs 1.5 GB more free space')
+  })
+
+  it('accepts into a folder typed by hand when there is no folder dialog', async () => {
+    const { api } = renderWithStore(<IncomingView />, appState({ shell: 'web', offers: [offer()] }))
+    api.reply('chooseFolder', { ok: false, error: { code: 'unsupported', message: 'No folder dialog in the web UI.' } })
+    fireEvent.click(screen.getByText('Choose another folder…'))
+    await settle()
+    fireEvent.change(screen.getByTestId(`folder-input-${NAME}`), { target: { value: '/srv/big' } })
+    fireEvent.click(screen.getByTestId(`accept-${NAME}`))
+    await settle()
+    expect(api.callsOf('accept')).toEqual([['of-5a1c2e7d', { downloadsDir: '/srv/big' }]])
+  })
+
+  it('accepts into a folder chosen in the dialog', async () => {
+    const { api } = renderWithStore(<IncomingView />, appState({ offers: [offer()] }))
+    api.reply('chooseFolder', { ok: true, value: { path: '/mnt/media' } })
+    fireEvent.click(screen.getByText('Choose another folder…'))
+    await settle()
+    expect(screen.getByTestId(`offer-${NAME}`).textContent).toContain('/mnt/media')
+    fireEvent.click(screen.getByTestId(`accept-${NAME}`))
+    await settle()
+    expect(api.callsOf('accept')).toEqual([['of-5a1c2e7d', { downloadsDir: '/mnt/media' }]])
+  })
+
+  it('stacks two offers from the same sender', () => {
+    renderWithStore(<IncomingView />, appState({ offers: [offer(), offer({ offerId: 'of-2', name: 'second.bin' })] }))
+    expect(screen.getByTestId(`offer-${NAME}`)).toBeTruthy()
+    expect(screen.getByTestId('offer-second.bin')).toBeTruthy()
+  })
+})
+
+describe('offers on the main view', () => {
+  it('shows waiting offers above the distribution so they are answered without searching', () => {
+    renderWithStore(<App />, appState({ offers: [offer()] }))
+    expect(screen.getByTestId(`accept-${NAME}`)).toBeTruthy()
+    expect(screen.getByTestId('dist-state').textContent).toBe('seeding')
+  })
+})

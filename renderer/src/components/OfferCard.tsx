@@ -1,0 +1,112 @@
+// One incoming offer: who sends what, where it would land, and the three answers. A sender of two
+// offers gets two cards.
+import { useState } from 'react'
+import type { IncomingOffer } from '../../../preload/api.js'
+import { formatBytes, plural, sentence } from '../format/format.js'
+import { useUi } from '../store/context.js'
+
+type Folder =
+  | { readonly mode: 'default' }
+  | { readonly mode: 'chosen'; readonly path: string }
+  /** No folder dialog here (the web UI): the person types the path. */
+  | { readonly mode: 'typed'; readonly path: string }
+
+export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
+  const accept = useUi(s => s.accept)
+  const decline = useUi(s => s.decline)
+  const chooseFolder = useUi(s => s.chooseFolder)
+  const [folder, setFolder] = useState<Folder>({ mode: 'default' })
+  const [busy, setBusy] = useState(false)
+  const [folderError, setFolderError] = useState<string | null>(null)
+
+  const custom = folder.mode === 'default' ? null : folder.path.trim()
+  // Free space is only known for the default folder; elsewhere the engine checks on accept.
+  const blocked = custom === null ? !offer.destination.fits : custom === ''
+  const missing = Math.max(0, offer.totalLength - offer.destination.freeBytes)
+  const idBase = `offer-${offer.offerId}`
+
+  const answer = async (run: () => Promise<unknown>) => {
+    setBusy(true)
+    await run()
+    setBusy(false)
+  }
+  const dirOpts = custom !== null && custom !== '' ? { downloadsDir: custom } : {}
+
+  const pickFolder = async () => {
+    setFolderError(null)
+    const result = await chooseFolder()
+    if (result.ok) {
+      if (result.value !== null) setFolder({ mode: 'chosen', path: result.value.path })
+    } else if (result.error.code === 'unsupported') {
+      setFolder({ mode: 'typed', path: offer.destination.dir })
+    } else {
+      setFolderError(result.error.message)
+    }
+  }
+
+  return (
+    <article className="card offer" data-testid={`offer-${offer.name}`} aria-labelledby={`${idBase}-title`}>
+      <header className="offer-head">
+        <h3 id={`${idBase}-title`} className="offer-file">{offer.name}</h3>
+        <span className="offer-size">{formatBytes(offer.totalLength)}{offer.fileCount > 1 ? ` · ${plural(offer.fileCount, 'file')}` : ''}</span>
+      </header>
+      <p className="offer-sender">
+        From <strong>{offer.sender.name}</strong>{' '}
+        <span className="fingerprint" title="Sender's id fingerprint">{offer.sender.fingerprint}</span>{' '}
+        <span className="muted">{offer.sender.address}</span>{' '}
+        {offer.sender.trusted
+          ? <span className="tag tag-trusted">trusted</span>
+          : <span className="tag">not trusted yet</span>}
+      </p>
+      <p className="sha"><span className="sha-label">SHA-256</span> <code className="sha-value">{offer.sha256}</code></p>
+      <div className="offer-dest">
+        {folder.mode === 'typed'
+          ? (
+            <label className="field">
+              <span>Save to folder (path on this machine)</span>
+              <input type="text" value={folder.path} data-testid={`folder-input-${offer.name}`} onChange={e => setFolder({ mode: 'typed', path: e.currentTarget.value })} />
+            </label>
+            )
+          : (
+            <p>
+              Saves to <code>{custom ?? offer.destination.dir}</code>
+              {custom === null && <>, which has {formatBytes(offer.destination.freeBytes)} free</>}.{' '}
+              <button type="button" className="button button-quiet" onClick={() => { void pickFolder() }}>Choose another folder…</button>
+            </p>
+            )}
+        {folderError !== null && <p className="field-error" role="alert">{sentence(folderError)}</p>}
+        {blocked && custom === null && (
+          <p className="field-error" data-testid={`no-space-${offer.name}`}>
+            Not enough space: {offer.destination.dir} needs {formatBytes(missing)} more free space for this file.
+            Free some space or choose another folder.
+          </p>
+        )}
+      </div>
+      <div className="offer-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid={`accept-${offer.name}`}
+          disabled={blocked || busy}
+          onClick={() => { void answer(() => accept(offer.offerId, dirOpts)) }}
+        >
+          Accept
+        </button>
+        <button type="button" className="button" data-testid={`decline-${offer.name}`} disabled={busy} onClick={() => { void answer(() => decline(offer.offerId)) }}>
+          Decline
+        </button>
+        {!offer.sender.trusted && (
+          <button
+            type="button"
+            className="button"
+            data-testid={`always-${offer.name}`}
+            disabled={blocked || busy}
+            onClick={() => { void answer(() => accept(offer.offerId, { ...dirOpts, alwaysTrust: true })) }}
+          >
+            Always accept from {offer.sender.name}
+          </button>
+        )}
+      </div>
+    </article>
+  )
+}

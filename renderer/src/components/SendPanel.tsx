@@ -1,0 +1,116 @@
+// Choosing who gets the file: machines on the network with checkboxes, a search, "All online", and
+// the Send button that says how many it will ask.
+import { useMemo, useState } from 'react'
+import type { Distribution, Machine } from '../../../preload/api.js'
+import { plural } from '../format/format.js'
+import { useUi } from '../store/context.js'
+import { EmptyState } from './EmptyState.js'
+
+const NONE: readonly Machine[] = []
+
+function matches (m: Machine, query: string): boolean {
+  const q = query.trim().toLowerCase()
+  if (q === '') return true
+  return [m.name, m.address, m.fingerprint, m.platform].some(s => s.toLowerCase().includes(q))
+}
+
+/** With no distribution yet, machines can be ticked already; Send waits for a file. */
+export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
+  const machines = useUi(s => s.app?.machines ?? NONE)
+  const ticked = useUi(s => s.ticked)
+  const toggle = useUi(s => s.toggleMachine)
+  const setTicked = useUi(s => s.setTicked)
+  const offer = useUi(s => s.offer)
+  const [query, setQuery] = useState('')
+  const [sending, setSending] = useState(false)
+  const shown = useMemo(() => machines.filter(m => matches(m, query)), [machines, query])
+  const memberIds = new Set(dist?.members.map(m => m.id) ?? [])
+  const online = machines.filter(m => m.online)
+  // Only machines still listed and online count: a ticked machine that left is not sent to.
+  const chosen = ticked.filter(id => online.some(m => m.id === id))
+
+  const send = async () => {
+    if (dist === null) return
+    setSending(true)
+    await offer(dist.infoHash, chosen)
+    setSending(false)
+  }
+
+  return (
+    <section className="card send" aria-labelledby="send-title">
+      <div className="section-head">
+        <h3 id="send-title">Send to machines</h3>
+        {machines.length > 0 && (
+          <div className="send-tools">
+            <label className="inline-field">
+              <span className="visually-hidden">Search machines by name, address or id</span>
+              <input
+                type="search"
+                placeholder="Search machines"
+                value={query}
+                data-testid="machine-search"
+                onChange={e => setQuery(e.currentTarget.value)}
+              />
+            </label>
+            <button type="button" className="button" data-testid="select-all-online" disabled={online.length === 0} onClick={() => setTicked(online.map(m => m.id))}>
+              All online
+            </button>
+          </div>
+        )}
+      </div>
+      {machines.length === 0
+        ? (
+          <EmptyState title="No machines found yet.">
+            Machines appear here when they run Swarmdrop on this network. Not seeing one? Check it is
+            running and on the same network, or send from the command line with its address.
+          </EmptyState>
+          )
+        : shown.length === 0
+          ? <EmptyState title={`No machine matches “${query}”.`} />
+          : (
+            <ul className="machine-list">
+              {shown.map(m => (
+                <li key={m.id} className={m.online ? 'machine' : 'machine machine-offline'}>
+                  <label className="machine-label">
+                    <input
+                      type="checkbox"
+                      data-testid={`machine-${m.name}`}
+                      checked={ticked.includes(m.id)}
+                      disabled={!m.online}
+                      onChange={e => toggle(m.id, e.currentTarget.checked)}
+                    />
+                    <span className="machine-name">{m.name}</span>
+                  </label>
+                  <span className="machine-meta">
+                    <span>{m.platform}</span>
+                    <span>{m.address}</span>
+                    <span className="fingerprint">{m.fingerprint}</span>
+                  </span>
+                  <span className="machine-flags">
+                    <span className={m.online ? 'state state-ok' : 'state state-idle'}>
+                      <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : 'offline'}
+                    </span>
+                    {m.trusted && <span className="tag tag-trusted">trusted</span>}
+                    {memberIds.has(m.id) && <span className="tag">already in this swarm</span>}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            )}
+      <div className="send-foot">
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="send-button"
+          disabled={dist === null || chosen.length === 0 || sending}
+          onClick={() => { void send() }}
+        >
+          {sending ? 'Sending…' : `Send to ${plural(chosen.length, 'machine')}`}
+        </button>
+        {dist === null
+          ? <span className="hint">Drop a file first; it goes to the machines ticked here.</span>
+          : chosen.length === 0 && machines.length > 0 && <span className="hint">Tick the machines that should get this file.</span>}
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { appState } from '../test/fixtures.js'
+import { renderWithStore } from '../test/render.js'
+import { settle } from '../test/settle.js'
+import { SettingsView } from './SettingsView.js'
+
+afterEach(cleanup)
+
+describe('settings', () => {
+  it('Save sends only the changed fields', async () => {
+    const { api } = renderWithStore(<SettingsView />, appState())
+    fireEvent.change(screen.getByTestId('settings-name'), { target: { value: 'lab-07-renamed' } })
+    fireEvent.change(screen.getByTestId('settings-upload-limit'), { target: { value: '40' } })
+    fireEvent.click(screen.getByTestId('settings-accept-trusted'))
+    fireEvent.click(screen.getByTestId('settings-save'))
+    await settle()
+    expect(api.callsOf('updateSettings')).toEqual([[{ name: 'lab-07-renamed', uploadLimit: 40_000_000, accept: 'trusted' }]])
+    expect(screen.getByTestId('settings-status').textContent).toBe('Saved.')
+  })
+
+  it('shows a problem beside its field and sends nothing', async () => {
+    const { api } = renderWithStore(<SettingsView />, appState())
+    fireEvent.change(screen.getByTestId('settings-download-limit'), { target: { value: 'lots' } })
+    fireEvent.click(screen.getByTestId('settings-save'))
+    await settle()
+    expect(api.callsOf('updateSettings')).toEqual([])
+    const input = screen.getByTestId('settings-download-limit')
+    expect(input.getAttribute('aria-invalid')).toBe('true')
+    expect(document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Enter a number of MB/s, or 0 for no limit.')
+  })
+
+  it('puts an engine error beside the field it names', async () => {
+    const { api } = renderWithStore(<SettingsView />, appState())
+    api.reply('updateSettings', { ok: false, error: { code: 'bad-request', message: 'downloadsDir must be an absolute path.' } })
+    fireEvent.change(screen.getByTestId('settings-downloads-dir'), { target: { value: 'relative/dir' } })
+    fireEvent.click(screen.getByTestId('settings-save'))
+    await settle()
+    expect(screen.getByTestId('settings-downloads-dir').getAttribute('aria-invalid')).toBe('true')
+    expect(screen.getByText('downloadsDir must be an absolute path.')).toBeTruthy()
+  })
+
+  it('says which options only the desktop app honours in the web UI', () => {
+    renderWithStore(<SettingsView />, appState({ shell: 'web' }))
+    expect(screen.getByText('Start Swarmdrop when I log in (desktop app only)')).toBeTruthy()
+    expect(screen.getByText('Start hidden in the tray (desktop app only)')).toBeTruthy()
+  })
+})

@@ -1,0 +1,51 @@
+// Who this device is, what it is moving right now, and the global controls.
+import { formatFingerprint, formatRate } from '../format/format.js'
+import { useUi } from '../store/context.js'
+import { ThemeToggle } from './ThemeToggle.js'
+
+export function TopBar () {
+  const app = useUi(s => s.app)
+  const view = useUi(s => s.view)
+  const setView = useUi(s => s.setView)
+  const pause = useUi(s => s.pause)
+  const resume = useUi(s => s.resume)
+  return (
+    <header className="topbar">
+      <span className="brand"><span className="brand-mark" aria-hidden="true">◉</span> Swarmdrop</span>
+      {app !== null && (
+        <span className="self" data-testid="self">
+          <span className="self-name">{app.self.name}</span>
+          <span className="fingerprint" title="This device's id fingerprint">{formatFingerprint(app.self.fingerprint)}</span>
+        </span>
+      )}
+      <span className="spacer" />
+      {app !== null && (
+        <>
+          <span className="rates" aria-label="Total rates">
+            <span title="Upload"><span aria-hidden="true">↑</span> <span className="visually-hidden">Upload </span>{formatRate(app.rates.upload)}</span>
+            <span title="Download"><span aria-hidden="true">↓</span> <span className="visually-hidden">Download </span>{formatRate(app.rates.download)}</span>
+          </span>
+          <button
+            type="button"
+            className="button button-quiet"
+            data-testid="pause-all"
+            onClick={() => { void (app.seedingPaused ? resume() : pause()) }}
+          >
+            {app.seedingPaused ? 'Resume all' : 'Pause all'}
+          </button>
+        </>
+      )}
+      <button
+        type="button"
+        className="button button-quiet icon-button"
+        data-testid="settings-button"
+        aria-label="Settings"
+        aria-pressed={view === 'settings'}
+        onClick={() => setView('settings')}
+      >
+        <span aria-hidden="true">⚙</span>
+      </button>
+      <ThemeToggle />
+    </header>
+  )
+}

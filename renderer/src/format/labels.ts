@@ -1,0 +1,41 @@
+// Words and icons for states, so that nothing is told by colour alone. The tone picks a colour
+// class; the icon and text carry the meaning.
+import type { DistributionState, MemberState } from '../../../preload/api.js'
+
+export type Tone = 'ok' | 'active' | 'warn' | 'danger' | 'idle'
+
+export interface StateLabel { readonly icon: string; readonly text: string; readonly tone: Tone }
+
+const DIST: Record<DistributionState, StateLabel> = {
+  seeding: { icon: '↑', text: 'seeding', tone: 'active' },
+  downloading: { icon: '↓', text: 'downloading', tone: 'active' },
+  verifying: { icon: '⟳', text: 'verifying', tone: 'active' },
+  verified: { icon: '✓', text: 'verified', tone: 'ok' },
+  failed: { icon: '✕', text: 'failed', tone: 'danger' },
+  paused: { icon: '⏸', text: 'paused', tone: 'idle' },
+  stale: { icon: '!', text: 'stale', tone: 'warn' },
+  'no-space': { icon: '!', text: 'out of space', tone: 'danger' }
+}
+
+const MEMBER: Record<MemberState, StateLabel> = {
+  offering: { icon: '…', text: 'offering', tone: 'idle' },
+  pending: { icon: '?', text: 'waiting for answer', tone: 'idle' },
+  accepted: { icon: '✓', text: 'accepted', tone: 'active' },
+  declined: { icon: '–', text: 'declined', tone: 'idle' },
+  downloading: { icon: '↓', text: 'receiving', tone: 'active' },
+  verifying: { icon: '⟳', text: 'verifying', tone: 'active' },
+  verified: { icon: '✓', text: 'verified', tone: 'ok' },
+  failed: { icon: '✕', text: 'failed', tone: 'danger' },
+  paused: { icon: '⏸', text: 'paused', tone: 'idle' },
+  unreachable: { icon: '!', text: 'unreachable', tone: 'warn' },
+  timeout: { icon: '!', text: 'no answer', tone: 'warn' },
+  'no-space': { icon: '!', text: 'out of space', tone: 'danger' }
+}
+
+export function distributionLabel (state: DistributionState): StateLabel {
+  return DIST[state]
+}
+
+export function memberLabel (state: MemberState): StateLabel {
+  return MEMBER[state]
+}

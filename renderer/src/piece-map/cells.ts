@@ -1,0 +1,84 @@
+// What each cell of the piece map shows, as one byte per piece, for the two kinds of view: the whole
+// swarm (how many members hold the piece) and one member (that member's state of the piece).
+import { PIECE } from '../../../preload/api.js'
+import type { Distribution } from '../../../preload/api.js'
+
+/** Swarm view values. */
+export const SWARM = { none: 0, some: 1, all: 2 } as const
+
+/** `swarm`, or the device id of one member. */
+export type PieceView = 'swarm' | { readonly member: string }
+
+export interface CellFrame {
+  readonly kind: 'swarm' | 'member'
+  /** One value per piece: a SWARM value or a PIECE code. */
+  readonly values: Uint8Array
+  /** Cells verified in this view: held by all members (swarm) or verified / refetched (member). */
+  readonly verified: number
+  /** False when this device has no piece map for the chosen member (values are all missing). */
+  readonly known: boolean
+}
+
+/** Bit `index` of a BitTorrent-order bitfield (high bit of byte 0 is piece 0). */
+export function hasPiece (bitfield: Uint8Array, index: number): boolean {
+  const byte = bitfield[index >> 3] ?? 0
+  return ((byte >> (7 - (index & 7))) & 1) === 1
+}
+
+export function swarmCells (holders: Uint8Array, pieceCount: number, memberCount: number): CellFrame {
+  const values = new Uint8Array(pieceCount)
+  let verified = 0
+  for (let i = 0; i < pieceCount; i++) {
+    const h = holders[i] ?? 0
+    // holders is capped at 255: a swarm that large counts as "all" once the cap is reached.
+    const all = h > 0 && h >= Math.min(memberCount, 255)
+    values[i] = h === 0 ? SWARM.none : all ? SWARM.all : SWARM.some
+    if (all) verified++
+  }
+  return { kind: 'swarm', values, verified, known: true }
+}
+
+/** This device's own copy: the engine's PIECE codes as they are. */
+export function localCells (local: Uint8Array, pieceCount: number): CellFrame {
+  const values = new Uint8Array(pieceCount)
+  let verified = 0
+  for (let i = 0; i < pieceCount; i++) {
+    const code = local[i] ?? PIECE.missing
+    values[i] = code
+    if (code === PIECE.verified || code === PIECE.refetched) verified++
+  }
+  return { kind: 'member', values, verified, known: true }
+}
+
+/** Another member: its bitfield says held (verified) or not (missing); nothing finer is known. */
+export function bitfieldCells (bitfield: Uint8Array | undefined, pieceCount: number): CellFrame {
+  const values = new Uint8Array(pieceCount)
+  let verified = 0
+  if (bitfield !== undefined) {
+    for (let i = 0; i < pieceCount; i++) {
+      if (hasPiece(bitfield, i)) {
+        values[i] = PIECE.verified
+        verified++
+      }
+    }
+  }
+  return { kind: 'member', values, verified, known: bitfield !== undefined }
+}
+
+/**
+ * How many members "all" means: those whose piece map this device knows (holders counts exactly
+ * those), never one that declined. Without any member maps, every member that did not decline.
+ */
+export function swarmSize (dist: Distribution): number {
+  const candidates = dist.members.filter(m => m.state !== 'declined')
+  const known = candidates.filter(m => dist.pieces.members[m.id] !== undefined).length
+  return known > 0 ? known : candidates.length
+}
+
+export function cellsFor (dist: Distribution, view: PieceView): CellFrame {
+  const { pieces } = dist
+  if (view === 'swarm') return swarmCells(pieces.holders, pieces.pieceCount, swarmSize(dist))
+  const member = dist.members.find(m => m.id === view.member)
+  if (member?.self === true) return localCells(pieces.local, pieces.pieceCount)
+  return bitfieldCells(pieces.members[view.member], pieces.pieceCount)
+}

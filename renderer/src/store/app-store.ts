@@ -1,0 +1,196 @@
+// The renderer's one store: the latest AppState from the engine, how the connection is, and what the
+// person has selected. Actions call the SwarmdropApi and turn every failed ApiResult into a message
+// the UI shows; nothing here touches the DOM, so it runs the same under tests.
+import { createStore } from 'zustand/vanilla'
+import type { StoreApi } from 'zustand/vanilla'
+import type { ApiError, ApiResult, AppSettings, AppState, CommandReplies, SettingsPatch, SwarmdropApi } from '../../../preload/api.js'
+import type { PieceView } from '../piece-map/cells.js'
+import { reconcileSelection } from './selection.js'
+import type { PendingCreate } from './selection.js'
+
+export type Connection =
+  | { readonly status: 'connecting' }
+  | { readonly status: 'connected' }
+  | { readonly status: 'lost'; readonly message: string }
+
+export type MainView = 'distribution' | 'incoming' | 'machines' | 'settings'
+export type Theme = 'light' | 'dark'
+
+export interface UiState {
+  readonly api: SwarmdropApi
+  readonly app: AppState | null
+  readonly connection: Connection
+  readonly view: MainView
+  /** infoHash of the distribution shown in the detail view. */
+  readonly selected: string | null
+  /** Machine ids ticked for the next send. */
+  readonly ticked: readonly string[]
+  readonly pieceView: PieceView
+  /** null follows the OS setting. */
+  readonly theme: Theme | null
+  readonly lastError: ApiError | null
+  /** A short confirmation ("Offered to 3 machines."), cleared by the next one. */
+  readonly notice: string | null
+  /** A file being hashed after a drop: its distribution is selected once it appears. */
+  readonly pendingCreate: PendingCreate | null
+  /** Name of a dropped file on its way to the engine (the web UI uploads it first). */
+  readonly submitting: string | null
+}
+
+export interface UiActions {
+  /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
+  start (heartbeatMs?: number): () => void
+  receive (state: AppState): void
+  setView (view: MainView): void
+  select (infoHash: string): void
+  toggleMachine (id: string, on: boolean): void
+  setTicked (ids: readonly string[]): void
+  setPieceView (view: PieceView): void
+  setTheme (theme: Theme): void
+  dismissError (): void
+  createFromFiles (files: readonly File[]): Promise<ApiResult<CommandReplies['create']>>
+  offer (infoHash: string, to: readonly string[]): Promise<ApiResult<CommandReplies['offer']>>
+  accept (offerId: string, opts?: { readonly downloadsDir?: string; readonly alwaysTrust?: boolean }): Promise<ApiResult<CommandReplies['accept']>>
+  decline (offerId: string): Promise<ApiResult<CommandReplies['decline']>>
+  pause (infoHash?: string): Promise<ApiResult<CommandReplies['pause']>>
+  resume (infoHash?: string): Promise<ApiResult<CommandReplies['resume']>>
+  openFolder (infoHash: string): Promise<ApiResult<CommandReplies['open-folder']>>
+  /** Errors are left to the caller: `unsupported` is an answer (type a path), not a failure. */
+  chooseFolder (): Promise<ApiResult<CommandReplies['choose-folder']>>
+  /** Errors are left to the caller, which shows them beside the field they name. */
+  updateSettings (patch: SettingsPatch): Promise<ApiResult<AppSettings>>
+  trust (id: string): Promise<ApiResult<CommandReplies['trust']>>
+  untrust (id: string): Promise<ApiResult<CommandReplies['untrust']>>
+}
+
+export type UiStore = UiState & UiActions
+
+const HEARTBEAT_MS = 5000
+/** Codes the transports use when the engine could not be reached; the next state update clears them. */
+const LINK_ERRORS: ReadonlySet<string> = new Set(['disconnected', 'unreachable'])
+
+/** A thrown error from a transport becomes an ApiResult like any other failure. */
+async function settle<T> (call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+  try {
+    return await call()
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    return { ok: false, error: { code: 'internal', message } }
+  }
+}
+
+export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: Theme | null }): StoreApi<UiStore> {
+  return createStore<UiStore>()((set, get) => {
+    /** Runs a command; a failure becomes the visible error, a success clears it. */
+    async function run<T> (call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+      const result = await settle(call)
+      set({ lastError: result.ok ? null : result.error })
+      if (!result.ok && LINK_ERRORS.has(result.error.code)) set({ connection: { status: 'lost', message: result.error.message } })
+      return result
+    }
+
+    async function refresh (): Promise<void> {
+      const result = await settle(() => get().api.getState())
+      if (result.ok) {
+        // A bridge may answer from its cache: the very state already shown proves nothing about
+        // the link, so it neither clears a lost link nor re-renders.
+        if (result.value !== get().app) get().receive(result.value)
+      } else {
+        set({ connection: { status: 'lost', message: result.error.message } })
+      }
+    }
+
+    return {
+      api,
+      app: null,
+      connection: { status: 'connecting' },
+      view: 'distribution',
+      selected: null,
+      ticked: [],
+      pieceView: 'swarm',
+      theme: initial?.theme ?? null,
+      lastError: null,
+      notice: null,
+      pendingCreate: null,
+      submitting: null,
+
+      start (heartbeatMs = HEARTBEAT_MS) {
+        const unsubscribe = get().api.subscribe(state => get().receive(state))
+        void refresh()
+        // Updates only come when something changes, so silence is not proof of a lost link: ask.
+        const timer = setInterval(() => { void refresh() }, heartbeatMs)
+        return () => {
+          clearInterval(timer)
+          unsubscribe()
+        }
+      },
+
+      receive (state) {
+        const s = get()
+        const next = reconcileSelection(state, s.selected, s.pendingCreate)
+        const changedDist = next.selected !== s.selected
+        set({
+          app: state,
+          connection: { status: 'connected' },
+          selected: next.selected,
+          pendingCreate: next.pendingCreate,
+          ...(next.created ? { view: 'distribution' as const } : {}),
+          ...(changedDist ? { pieceView: 'swarm' as const } : {})
+        })
+      },
+
+      setView (view) { set({ view, notice: null }) },
+      select (infoHash) {
+        const s = get()
+        set({
+          selected: infoHash,
+          view: 'distribution',
+          // Ticked machines stay ticked: people often choose them before the file is ready.
+          ...(infoHash !== s.selected ? { pieceView: 'swarm' as const, notice: null } : {})
+        })
+      },
+      toggleMachine (id, on) {
+        const ticked = get().ticked.filter(t => t !== id)
+        set({ ticked: on ? [...ticked, id] : ticked })
+      },
+      setTicked (ids) { set({ ticked: [...new Set(ids)] }) },
+      setPieceView (pieceView) { set({ pieceView }) },
+      setTheme (theme) { set({ theme }) },
+      dismissError () { set({ lastError: null }) },
+
+      async createFromFiles (files) {
+        const first = files[0]
+        set({ submitting: first?.name ?? null })
+        const result = await run(() => get().api.createFromFiles(files))
+        set({ submitting: null })
+        if (result.ok && first !== undefined) {
+          const known = get().app?.distributions.map(d => d.infoHash) ?? []
+          set({ pendingCreate: { jobId: result.value.jobId, name: first.name, known, seen: false }, view: 'distribution', notice: null })
+        }
+        return result
+      },
+      async offer (infoHash, to) {
+        const result = await run(() => get().api.offer(infoHash, to))
+        if (result.ok) {
+          const n = result.value.offered
+          set({ ticked: [], notice: `Offered to ${n} ${n === 1 ? 'machine' : 'machines'}.` })
+        }
+        return result
+      },
+      accept (offerId, opts) { return run(() => get().api.accept(offerId, opts)) },
+      decline (offerId) { return run(() => get().api.decline(offerId)) },
+      pause (infoHash) { return run(() => get().api.pause(infoHash)) },
+      resume (infoHash) { return run(() => get().api.resume(infoHash)) },
+      async openFolder (infoHash) {
+        const result = await run(() => get().api.openFolder(infoHash))
+        // The web UI cannot open a file manager: say where the data is instead.
+        if (result.ok && !result.value.opened) set({ notice: `The files are in ${result.value.path}` })
+        return result
+      },
+      chooseFolder () { return settle(() => get().api.chooseFolder()) },
+      updateSettings (patch) { return settle(() => get().api.updateSettings(patch)) },
+      trust (id) { return run(() => get().api.trust(id)) },
+      untrust (id) { return run(() => get().api.untrust(id)) }
+    }
+  })
+}

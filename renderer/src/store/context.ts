@@ -1,0 +1,14 @@
+// Hands the store to components through React context, so tests can render any component with a
+// store of their own.
+import { createContext, useContext } from 'react'
+import { useStore } from 'zustand'
+import type { StoreApi } from 'zustand/vanilla'
+import type { UiStore } from './app-store.js'
+
+export const StoreContext = createContext<StoreApi<UiStore> | null>(null)
+
+export function useUi<T> (selector: (s: UiStore) => T): T {
+  const store = useContext(StoreContext)
+  if (store === null) throw new Error('useUi needs a StoreContext provider')
+  return useStore(store, selector)
+}

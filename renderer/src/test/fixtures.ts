@@ -1,0 +1,158 @@
+// Realistic AppState fixtures shared by the renderer's tests: a 12-piece ISO being sent from this
+// device (lab-07) to three lab machines, one more machine offline, and offers waiting.
+import { API_VERSION, PIECE } from '../../../preload/api.js'
+import type { AppState, Distribution, IncomingOffer, Machine, MemberRow, PieceMaps } from '../../../preload/api.js'
+
+export const SELF_ID = '9f3ac21e00112233445566778899aabb'
+export const INFO_HASH = '3b1f9c0d2e4a5b6c7d8e9f0a1b2c3d4e5f60e90a'
+export const SHA256 = '3b1f4a6c9d2e8f7a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1ee90a'
+
+const MIB = 1024 * 1024
+
+export function machine (n: number, over: Partial<Machine> = {}): Machine {
+  const hex = n.toString(16).padStart(2, '0')
+  return {
+    id: `${hex}`.repeat(16),
+    fingerprint: `${hex}a1·b2${hex}`,
+    name: `lab-${String(n).padStart(2, '0')}`,
+    platform: 'linux',
+    address: `10.0.0.${n}`,
+    online: true,
+    trusted: false,
+    lastSeen: '2026-11-22T07:30:00.000Z',
+    ...over
+  }
+}
+
+export const MACHINES: readonly Machine[] = [
+  machine(1),
+  machine(2, { trusted: true }),
+  machine(3),
+  machine(9, { online: false, lastSeen: '2026-11-21T18:02:00.000Z' })
+]
+
+/** A BitTorrent-order bitfield with the given pieces set. */
+export function bitfield (pieceCount: number, held: (i: number) => boolean): Uint8Array {
+  const bytes = new Uint8Array(Math.ceil(pieceCount / 8))
+  for (let i = 0; i < pieceCount; i++) if (held(i)) bytes[i >> 3] = (bytes[i >> 3] ?? 0) | (0x80 >> (i & 7))
+  return bytes
+}
+
+function member (m: Machine, over: Partial<MemberRow>): MemberRow {
+  return {
+    id: m.id,
+    fingerprint: m.fingerprint,
+    name: m.name,
+    address: m.address,
+    self: false,
+    origin: false,
+    state: 'downloading',
+    verifiedPieces: 0,
+    verifiedBytes: 0,
+    rate: 0,
+    etaSeconds: null,
+    verified: false,
+    hashFailures: 0,
+    ...over
+  }
+}
+
+export function originDistribution (over: Partial<Distribution> = {}): Distribution {
+  const pieceCount = 12
+  const pieceLength = 4 * MIB
+  const totalLength = 11 * pieceLength + 1234
+  const [m1, m2, m3] = MACHINES as [Machine, Machine, Machine]
+  const self = member({ ...machine(7), id: SELF_ID, fingerprint: '9f3a·c21e', name: 'lab-07' }, {
+    self: true, origin: true, state: 'verified', verifiedPieces: pieceCount, verifiedBytes: totalLength, verified: true
+  })
+  const members: MemberRow[] = [
+    self,
+    member(m1, { state: 'verified', verifiedPieces: 12, verifiedBytes: totalLength, verified: true }),
+    member(m2, { state: 'downloading', verifiedPieces: 6, verifiedBytes: 6 * pieceLength, rate: 96_000_000, etaSeconds: 7 }),
+    member(m3, { state: 'declined' })
+  ]
+  const has1 = bitfield(pieceCount, () => true)
+  const has2 = bitfield(pieceCount, i => i < 6)
+  const holders = new Uint8Array(pieceCount).map((_, i) => 2 + (i < 6 ? 1 : 0))
+  const pieces: PieceMaps = {
+    pieceCount,
+    holders,
+    local: new Uint8Array(pieceCount).fill(PIECE.verified),
+    members: { [SELF_ID]: bitfield(pieceCount, () => true), [m1.id]: has1, [m2.id]: has2 }
+  }
+  return {
+    infoHash: INFO_HASH,
+    name: 'ubuntu-24.04-server.iso',
+    role: 'origin',
+    isFolder: false,
+    totalLength,
+    pieceLength,
+    pieceCount,
+    fileCount: 1,
+    sha256: SHA256,
+    state: 'seeding',
+    createdAt: '2026-11-22T07:20:00.000Z',
+    path: '/home/lab/ubuntu-24.04-server.iso',
+    uploadRate: 118_000_000,
+    downloadRate: 0,
+    uploadedBytes: 30 * MIB,
+    members,
+    totals: {
+      machines: 4,
+      verifiedMachines: 2,
+      aggregateRate: 96_000_000,
+      copiesInSwarm: 2.5,
+      originUploadRatio: 0.41,
+      hashFailures: 0,
+      bannedPeers: 0,
+      peersConnected: 2,
+      slowestEtaSeconds: 7
+    },
+    pieces,
+    ...over
+  }
+}
+
+export function offer (over: Partial<IncomingOffer> = {}): IncomingOffer {
+  return {
+    offerId: 'of-5a1c2e7d',
+    infoHash: 'a'.repeat(40),
+    name: 'hls-2024-06.tar',
+    totalLength: 2_600_000_000,
+    fileCount: 1,
+    sha256: 'c0ffee'.padEnd(64, '0'),
+    sender: { id: '01'.repeat(16), fingerprint: '01a1·b201', name: 'lab-01', address: '10.0.0.1', trusted: false },
+    receivedAt: '2026-11-22T07:31:00.000Z',
+    destination: { dir: '/home/lab/Downloads', freeBytes: 50_000_000_000, fits: true },
+    ...over
+  }
+}
+
+export function appState (over: Partial<AppState> = {}): AppState {
+  return {
+    apiVersion: API_VERSION,
+    shell: 'electron',
+    self: { id: SELF_ID, fingerprint: '9f3a·c21e', name: 'lab-07', platform: 'linux', version: '0.1.0' },
+    machines: MACHINES,
+    distributions: [originDistribution()],
+    hashing: [],
+    offers: [],
+    rates: { upload: 118_000_000, download: 0 },
+    seedingPaused: false,
+    settings: {
+      name: 'lab-07',
+      downloadsDir: '/home/lab/Downloads',
+      accept: 'ask',
+      uploadLimit: 0,
+      downloadLimit: 25_000_000,
+      startAtLogin: false,
+      startHidden: false
+    },
+    ...over
+  }
+}
+
+/** A state with nothing in it yet: a fresh install on a quiet network. */
+export function emptyState (over: Partial<AppState> = {}): AppState {
+  return appState({ machines: [], distributions: [], offers: [], rates: { upload: 0, download: 0 }, ...over })
+}

@@ -1,0 +1,63 @@
+// A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
+// and lets the test push state updates as the engine would. The end-to-end test drives real agents.
+import type { ApiResult, AppState, SwarmdropApi } from '../../../preload/api.js'
+
+type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
+export interface Call { readonly method: Method; readonly args: readonly unknown[] }
+
+export class RecordingApi implements SwarmdropApi {
+  readonly shell: SwarmdropApi['shell']
+  readonly calls: Call[] = []
+  private readonly listeners = new Set<(s: AppState) => void>()
+  private readonly replies = new Map<Method, ApiResult<unknown>>()
+
+  constructor (public state: AppState) {
+    this.shell = state.shell
+  }
+
+  /** Makes the next calls of `method` answer `result`. */
+  reply (method: Method, result: ApiResult<unknown>): void {
+    this.replies.set(method, result)
+  }
+
+  push (state: AppState): void {
+    this.state = state
+    for (const l of this.listeners) l(state)
+  }
+
+  get listenerCount (): number { return this.listeners.size }
+
+  callsOf (method: Method): ReadonlyArray<readonly unknown[]> {
+    return this.calls.filter(c => c.method === method).map(c => c.args)
+  }
+
+  private answer<T> (method: Method, args: readonly unknown[], fallback: T): Promise<ApiResult<T>> {
+    this.calls.push({ method, args })
+    const set = this.replies.get(method)
+    return Promise.resolve((set ?? { ok: true, value: fallback }) as ApiResult<T>)
+  }
+
+  getState () { return this.answer('getState', [], this.state) }
+  subscribe (listener: (s: AppState) => void) {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  createFromFiles (files: readonly File[]) { return this.answer('createFromFiles', [files], { jobId: 'job-1' }) }
+  offer (infoHash: string, to: readonly string[]) { return this.answer('offer', [infoHash, to], { offered: to.length }) }
+  accept (offerId: string, opts?: { readonly downloadsDir?: string; readonly alwaysTrust?: boolean }) {
+    return this.answer('accept', [offerId, opts], { infoHash: 'a'.repeat(40) })
+  }
+
+  decline (offerId: string) { return this.answer('decline', [offerId], {}) }
+  pause (infoHash?: string) { return this.answer('pause', [infoHash], {}) }
+  resume (infoHash?: string) { return this.answer('resume', [infoHash], {}) }
+  openFolder (infoHash: string) { return this.answer('openFolder', [infoHash], { path: '/home/lab/ubuntu-24.04-server.iso', opened: true }) }
+  chooseFolder () { return this.answer<{ readonly path: string } | null>('chooseFolder', [], null) }
+  updateSettings (patch: Parameters<SwarmdropApi['updateSettings']>[0]) {
+    return this.answer('updateSettings', [patch], { ...this.state.settings, ...patch })
+  }
+
+  trust (id: string) { return this.answer('trust', [id], {}) }
+  untrust (id: string) { return this.answer('untrust', [id], {}) }
+}

@@ -1,0 +1,118 @@
+// parseCommand is the gate every UI request passes: valid commands come through unchanged, every
+// malformed one is refused with a message naming the field, and nothing a page sends makes it throw.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseCommand } from '../../../common/commands.js'
+
+const IH = 'a'.repeat(40)
+const ID = '0123456789abcdef0123456789abcdef'
+
+function refused (raw: unknown): string {
+  const r = parseCommand(raw)
+  if (r.ok) throw new Error(`accepted ${JSON.stringify(raw)}`)
+  expect(r.error.code).toBe('bad-request')
+  return r.error.message
+}
+
+describe('parseCommand accepts every command variant', () => {
+  const valid: unknown[] = [
+    { type: 'create', path: '/srv/iso/ubuntu.iso' },
+    { type: 'offer', infoHash: IH, to: [ID] },
+    { type: 'accept', offerId: '3f2c1d-aa', downloadsDir: '/data/in', alwaysTrust: true },
+    { type: 'accept', offerId: 'x' },
+    { type: 'decline', offerId: 'abc-123' },
+    { type: 'pause' },
+    { type: 'pause', infoHash: IH },
+    { type: 'resume' },
+    { type: 'resume', infoHash: IH },
+    { type: 'open-folder', infoHash: IH },
+    { type: 'choose-folder' },
+    { type: 'update-settings', patch: { name: 'lab-07', accept: 'trusted', uploadLimit: 0, downloadLimit: 1_000_000, startAtLogin: true, startHidden: false, downloadsDir: '/dl' } },
+    { type: 'trust', id: ID },
+    { type: 'untrust', id: ID }
+  ]
+  for (const raw of valid) {
+    it(JSON.stringify(raw).slice(0, 80), () => {
+      const r = parseCommand(raw)
+      expect(r).toEqual({ ok: true, value: raw })
+    })
+  }
+
+  it('trims a name and removes duplicate recipients', () => {
+    expect(parseCommand({ type: 'update-settings', patch: { name: '  lab-07 ' } })).toEqual({ ok: true, value: { type: 'update-settings', patch: { name: 'lab-07' } } })
+    expect(parseCommand({ type: 'offer', infoHash: IH, to: [ID, ID] })).toEqual({ ok: true, value: { type: 'offer', infoHash: IH, to: [ID] } })
+  })
+})
+
+describe('parseCommand refuses malformed commands, naming the field', () => {
+  it('refuses non-objects, unknown types and missing types', () => {
+    expect(refused(null)).toMatch(/object/)
+    expect(refused([{ type: 'pause' }])).toMatch(/object/)
+    expect(refused('pause')).toMatch(/object/)
+    expect(refused({ type: 'format-disk' })).toMatch(/unknown command type "format-disk"/)
+    expect(refused({})).toMatch(/needs a type/)
+  })
+
+  it('refuses extra fields', () => {
+    expect(refused({ type: 'pause', all: true })).toMatch(/pause takes no field "all"/)
+    expect(refused({ type: 'choose-folder', path: '/' })).toMatch(/no field "path"/)
+    expect(refused({ type: 'create', path: '/a', __proto__x: 1 })).toMatch(/no field/)
+  })
+
+  it('checks infohashes, device ids and offer ids', () => {
+    expect(refused({ type: 'offer', infoHash: IH.toUpperCase(), to: [ID] })).toMatch(/infoHash/)
+    expect(refused({ type: 'open-folder', infoHash: 'a'.repeat(39) })).toMatch(/infoHash/)
+    expect(refused({ type: 'pause', infoHash: 42 })).toMatch(/infoHash/)
+    expect(refused({ type: 'offer', infoHash: IH, to: [ID, 'lab-07'] })).toMatch(/to\[1\]/)
+    expect(refused({ type: 'trust', id: ID.slice(1) })).toMatch(/^id must be a device id/)
+    expect(refused({ type: 'accept', offerId: '../../etc' })).toMatch(/offerId/)
+    expect(refused({ type: 'decline', offerId: 'x'.repeat(65) })).toMatch(/offerId/)
+  })
+
+  it('bounds the recipient list', () => {
+    expect(refused({ type: 'offer', infoHash: IH, to: [] })).toMatch(/1 to 1000/)
+    const many = Array.from({ length: 1001 }, (_, i) => i.toString(16).padStart(32, '0'))
+    expect(refused({ type: 'offer', infoHash: IH, to: many })).toMatch(/1 to 1000/)
+    expect(refused({ type: 'offer', infoHash: IH, to: ID })).toMatch(/list/)
+  })
+
+  it('bounds paths', () => {
+    expect(refused({ type: 'create', path: '' })).toMatch(/path/)
+    expect(refused({ type: 'create', path: 'x'.repeat(4097) })).toMatch(/path/)
+    expect(refused({ type: 'create', path: '/a\0b' })).toMatch(/NUL/)
+    expect(refused({ type: 'accept', offerId: 'x', downloadsDir: 7 })).toMatch(/downloadsDir/)
+    expect(refused({ type: 'accept', offerId: 'x', alwaysTrust: 'yes' })).toMatch(/alwaysTrust/)
+  })
+
+  it('types and ranges every setting', () => {
+    const patch = (p: unknown): string => refused({ type: 'update-settings', patch: p })
+    expect(patch(undefined)).toMatch(/patch must be an object/)
+    expect(patch({})).toMatch(/at least one/)
+    expect(patch({ name: '' })).toMatch(/patch\.name/)
+    expect(patch({ name: 'x'.repeat(65) })).toMatch(/patch\.name/)
+    expect(patch({ name: 'a\nb' })).toMatch(/patch\.name/)
+    expect(patch({ accept: 'everyone' })).toMatch(/patch\.accept/)
+    expect(patch({ uploadLimit: -1 })).toMatch(/patch\.uploadLimit/)
+    expect(patch({ downloadLimit: 1.5 })).toMatch(/patch\.downloadLimit/)
+    expect(patch({ downloadLimit: Number.POSITIVE_INFINITY })).toMatch(/patch\.downloadLimit/)
+    expect(patch({ startAtLogin: 'true' })).toMatch(/patch\.startAtLogin/)
+    expect(patch({ btPort: 1 })).toMatch(/unknown setting "btPort"/)
+  })
+})
+
+describe('parseCommand on arbitrary input', () => {
+  it('never throws and answers only with an ApiResult', () => {
+    const types = fc.constantFrom('create', 'offer', 'accept', 'decline', 'pause', 'resume', 'open-folder', 'choose-folder', 'update-settings', 'trust', 'untrust')
+    const shaped = fc.record({ type: types }, { requiredKeys: [] }).chain(base => fc.dictionary(fc.string({ maxLength: 12, unit: "binary" }), fc.anything()).map(extra => ({ ...extra, ...base })))
+    fc.assert(fc.property(fc.oneof(fc.anything(), shaped, fc.jsonValue()), raw => {
+      const r = parseCommand(raw)
+      expect(typeof r.ok).toBe('boolean')
+      if (r.ok) expect(parseCommand(r.value)).toEqual(r)
+      else {
+        expect(typeof r.error.code).toBe('string')
+        expect(r.error.message.length).toBeGreaterThan(0)
+        expect(r.error.message).not.toMatch(/\n/)
+      }
+    }), { numRuns: 2000 })
+  })
+})

@@ -1,0 +1,184 @@
+// The UI's derived figures, straight from records and bitfields: piece maps (holders and this
+// device's PIECE codes), member rows, totals and ETAs, for an origin and for a recipient.
+import { describe, expect, it } from 'vitest'
+import { PIECE } from '../../../common/api.js'
+import { distributionView, type DistributionInput } from '../../../main/core/app/distribution-view.js'
+import { machinesView } from '../../../main/core/app/machines-view.js'
+import { offerView } from '../../../main/core/app/offers-view.js'
+import { bitfieldFromBase64, countPieces, fullBitfield, hasPiece, holdersOf, localCodes, normalizeBitfield } from '../../../main/core/app/piece-maps.js'
+import { copiesInSwarm, etaSeconds, slowestEta } from '../../../main/core/app/swarm-totals.js'
+import type { OriginRecord, RecipientRecord, RecipientStatus } from '../../../main/core/distributions/records.js'
+import type { TransferStats } from '../../../main/core/engine/engine.js'
+
+const ME = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
+const R1 = '11111111111111111111111111111111'
+const R2 = '22222222222222222222222222222222'
+const IH = 'c'.repeat(40)
+
+/** Bitfield with exactly the listed pieces set. */
+function bits (pieceCount: number, pieces: readonly number[]): Uint8Array {
+  const b = new Uint8Array(Math.ceil(pieceCount / 8))
+  for (const i of pieces) b[i >> 3] = (b[i >> 3] ?? 0) | (0x80 >> (i & 7))
+  return b
+}
+
+const common = { infoHash: IH, name: 'disk.img', isFolder: false, totalLength: 9 * 1000 + 500, pieceLength: 1000, pieceCount: 10, fileCount: 1, sha256: 'd'.repeat(64), createdAt: '2026-11-22T07:00:00.000Z' }
+
+function recipient (id: string, state: RecipientStatus['state'], pieces: readonly number[] | undefined, speed: number): RecipientStatus {
+  return {
+    id, name: `m-${id.slice(0, 2)}`, address: `10.0.0.${id.slice(0, 1)}`, state, verifiedPieces: pieces?.length ?? 0, verifiedBytes: (pieces?.length ?? 0) * 1000,
+    downloadSpeed: speed, uploadedBytes: 0, hashFailures: id === R1 ? 2 : 0, updatedAt: '2026-11-22T07:00:01.000Z',
+    ...(pieces ? { bitfield: Buffer.from(bits(10, pieces)).toString('base64') } : {})
+  }
+}
+
+function transfer (over: Partial<TransferStats> = {}): TransferStats {
+  return {
+    infoHash: IH, ready: true, done: false, paused: false, verifiedPieces: 0, pieceCount: 10, verifiedBytes: 0, receivedBytes: 0, uploadedBytes: 0,
+    downloadSpeed: 0, uploadSpeed: 0, hashFailures: 0, bannedPeers: [], peers: [], ...over
+  }
+}
+
+function input (over: Partial<DistributionInput> & Pick<DistributionInput, 'record'>): DistributionInput {
+  return { self: { id: ME, name: 'me' }, transfer: undefined, ownBits: undefined, peerBits: [], inFlight: new Set(), failed: new Set(), banned: new Set(), paused: false, ...over }
+}
+
+describe('piece maps', () => {
+  it('reads and writes bitfields in BitTorrent order', () => {
+    const b = bits(10, [0, 7, 9])
+    expect([...b]).toEqual([0b1000_0001, 0b0100_0000])
+    expect(hasPiece(b, 0) && hasPiece(b, 7) && hasPiece(b, 9) && !hasPiece(b, 8)).toBe(true)
+    expect([...fullBitfield(10)]).toEqual([0xff, 0xc0])
+    expect(countPieces(fullBitfield(10), 10)).toBe(10)
+    // Spare bits past the last piece and short fields are normalised.
+    expect([...normalizeBitfield(new Uint8Array([0xff, 0xff, 0xff]), 10)]).toEqual([0xff, 0xc0])
+    expect([...normalizeBitfield(new Uint8Array([0x80]), 10)]).toEqual([0x80, 0])
+    expect(bitfieldFromBase64(Buffer.from(b).toString('base64'), 10)).toEqual(b)
+    expect(bitfieldFromBase64(Buffer.from([1, 2, 3]).toString('base64'), 10)).toBeUndefined()
+    expect(bitfieldFromBase64('not base64!', 10)).toBeUndefined()
+  })
+
+  it('counts holders per piece, capped at 255', () => {
+    expect([...holdersOf(10, [fullBitfield(10), bits(10, [1, 2]), bits(10, [2])])]).toEqual([1, 2, 3, 1, 1, 1, 1, 1, 1, 1])
+    expect(holdersOf(3, Array.from({ length: 300 }, () => fullBitfield(3)))[0]).toBe(255)
+  })
+
+  it('gives this device each piece its code: failed until refetched, in flight while requested', () => {
+    const codes = localCodes(6, bits(6, [0, 1]), new Set([2, 3]), new Set([1, 3, 4]))
+    expect([...codes]).toEqual([PIECE.verified, PIECE.refetched, PIECE.inFlight, PIECE.failed, PIECE.failed, PIECE.missing])
+  })
+})
+
+describe('totals and ETA', () => {
+  it('ETA is remaining bytes over rate, unknown at rate 0 or when done', () => {
+    expect(etaSeconds(1000, 100)).toBe(10)
+    expect(etaSeconds(1001, 100)).toBe(11)
+    expect(etaSeconds(1000, 0)).toBeNull()
+    expect(etaSeconds(0, 100)).toBeNull()
+  })
+
+  it('copies in swarm is pieces held over piece count', () => {
+    expect(copiesInSwarm(10, [fullBitfield(10), bits(10, [0, 1, 2, 3, 4])])).toBe(1.5)
+    expect(copiesInSwarm(0, [])).toBe(0)
+  })
+
+  it('the slowest ETA counts only members still receiving', () => {
+    const row = (state: 'downloading' | 'verified' | 'accepted', eta: number | null): Parameters<typeof slowestEta>[0][number] =>
+      ({ id: ME, fingerprint: '', name: '', address: '', self: false, origin: false, state, verifiedPieces: 0, verifiedBytes: 0, rate: 0, etaSeconds: eta, verified: false, hashFailures: 0 })
+    expect(slowestEta([row('downloading', 5), row('accepted', 9), row('verified', 100)])).toBe(9)
+    expect(slowestEta([row('downloading', null)])).toBeNull()
+    expect(slowestEta([])).toBeNull()
+  })
+})
+
+describe('an origin distribution', () => {
+  const record: OriginRecord = {
+    role: 'origin', ...common, state: 'seeding', parentDir: '/srv', sources: [{ absolutePath: '/srv/disk.img', length: 9500, mtimeMs: 1 }],
+    recipients: [recipient(R1, 'downloading', [0, 1, 2, 3], 500), recipient(R2, 'verified', undefined, 0)],
+    members: []
+  }
+
+  it('has a row per member, the origin first and complete', () => {
+    const d = distributionView(input({ record, transfer: transfer({ uploadedBytes: 19_000, uploadSpeed: 1234.4, peers: [{ address: '10.0.0.1:1', downloadSpeed: 0, uploadSpeed: 0, downloaded: 0, uploaded: 0 }] }) }))
+    expect(d.members.map(m => [m.id, m.state, m.self, m.origin])).toEqual([[ME, 'verified', true, true], [R1, 'downloading', false, false], [R2, 'verified', false, false]])
+    const r1 = d.members[1]
+    expect(r1?.rate).toBe(500)
+    expect(r1?.etaSeconds).toBe(Math.ceil((9500 - 4000) / 500))
+    expect(d.path).toBe('/srv/disk.img')
+    expect(d.uploadRate).toBe(1234)
+    expect(d.totals).toEqual({
+      machines: 3, verifiedMachines: 2, aggregateRate: 500,
+      copiesInSwarm: 2.4, originUploadRatio: 2, hashFailures: 2, bannedPeers: 0, peersConnected: 1, slowestEtaSeconds: 11
+    })
+  })
+
+  it('draws holders from the origin and every reported bitfield', () => {
+    const d = distributionView(input({ record }))
+    expect([...d.pieces.holders]).toEqual([3, 3, 3, 3, 2, 2, 2, 2, 2, 2])
+    expect([...d.pieces.local]).toEqual(new Array(10).fill(PIECE.verified))
+    expect(Object.keys(d.pieces.members).sort()).toEqual([R1, R2, ME].sort())
+    expect(d.pieces.members[R1]).toEqual(bits(10, [0, 1, 2, 3]))
+  })
+
+  it('shows paused, and counts banned peers from events and the engine once each', () => {
+    const d = distributionView(input({ record, paused: true, transfer: transfer({ bannedPeers: ['10.0.0.9'] }), banned: new Set(['10.0.0.9', '10.0.0.8']) }))
+    expect(d.state).toBe('paused')
+    expect(d.reason).toMatch(/paused/)
+    expect(d.totals.bannedPeers).toBe(2)
+  })
+})
+
+describe('a recipient distribution', () => {
+  const record: RecipientRecord = {
+    role: 'recipient', ...common, state: 'downloading', offerId: 'o-1',
+    sender: { id: R1, name: 'origin', address: '10.0.0.1', controlPort: 47620 },
+    members: [{ id: R1, name: 'origin', address: '10.0.0.1', btPort: 1 }, { id: ME, name: 'me', address: '10.0.0.5', btPort: 1 }, { id: R2, name: 'peer', address: '10.0.0.2', btPort: 1 }],
+    downloadsDir: '/dl', finalName: 'disk.img'
+  }
+
+  it('counts its own pieces from the engine and its peers from their bitfields', () => {
+    const own = bits(10, [0, 9])
+    const d = distributionView(input({
+      record,
+      ownBits: own,
+      transfer: transfer({ downloadSpeed: 250, hashFailures: 1 }),
+      peerBits: [{ address: '10.0.0.2', bits: bits(10, [0, 1, 2]) }],
+      inFlight: new Set([1, 2]),
+      failed: new Set([9, 3])
+    }))
+    expect(d.members.map(m => [m.id, m.state, m.origin, m.self])).toEqual([[R1, 'verified', true, false], [ME, 'downloading', false, true], [R2, 'downloading', false, false]])
+    const me = d.members[1]
+    expect(me?.verifiedPieces).toBe(2)
+    expect(me?.verifiedBytes).toBe(1000 + 500)
+    expect(me?.etaSeconds).toBe(Math.ceil((9500 - 1500) / 250))
+    expect([...d.pieces.holders]).toEqual([3, 2, 2, 1, 1, 1, 1, 1, 1, 2])
+    expect([...d.pieces.local]).toEqual([PIECE.verified, PIECE.inFlight, PIECE.inFlight, PIECE.failed, 0, 0, 0, 0, 0, PIECE.refetched])
+    expect(d.totals.originUploadRatio).toBeNull()
+    expect(d.totals.hashFailures).toBe(1)
+    expect(d.totals.slowestEtaSeconds).toBe(32)
+    expect(d.path).toBe('/dl/disk.img')
+  })
+
+  it('a verified copy is complete whatever the engine says', () => {
+    const d = distributionView(input({ record: { ...record, state: 'verified' } }))
+    expect(d.members[1]?.verified).toBe(true)
+    expect([...d.pieces.local]).toEqual(new Array(10).fill(PIECE.verified))
+  })
+})
+
+describe('machines and offers', () => {
+  it('lists online machines first, then lost ones, then trusted ones never seen', () => {
+    const peer = (id: string, name: string) => ({ id, name, platform: 'linux', version: '1', controlPort: 1, btPort: 2, address: '10.0.0.3', lastSeen: 0 })
+    const list = machinesView([peer(R2, 'zeta')], [peer(R1, 'alpha')], [{ id: ME, name: 'trusted-one', addedAt: '' }, { id: R2, name: 'zeta', addedAt: '' }])
+    expect(list.map(m => [m.name, m.online, m.trusted])).toEqual([['zeta', true, true], ['alpha', false, false], ['trusted-one', false, true]])
+    expect(list[0]?.fingerprint).toBe('2222·2222')
+    expect(list[2]?.lastSeen).toBe('')
+  })
+
+  it('an offer says where it lands and whether it fits', () => {
+    const o = { offerId: 'o', infoHash: IH, name: 'x', totalLength: 100, fileCount: 1, sha256: 'e'.repeat(64), sender: { id: R1, name: 'origin', address: '10.0.0.1' }, receivedAt: 't' }
+    expect(offerView(o, true, '/dl', 50).destination).toEqual({ dir: '/dl', freeBytes: 50, fits: false })
+    expect(offerView(o, false, '/dl', 500).destination.fits).toBe(true)
+    expect(offerView(o, true, '/dl', 50).sender).toEqual({ id: R1, fingerprint: '1111·1111', name: 'origin', address: '10.0.0.1', trusted: true })
+  })
+})

@@ -1,0 +1,142 @@
+// Two engines on loopback, and the two faults the engine must survive without spreading or
+// losing data: a disk that is full when a piece is written (/dev/full answers every write with
+// ENOSPC), and an origin's source changed while it is served.
+import { randomBytes } from 'node:crypto'
+import { appendFileSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDistribution } from '../../../main/core/distributions/create.js'
+import { targetsFor } from '../../../main/core/distributions/finish.js'
+import { Engine, type EngineEvents } from '../../../main/core/engine/engine.js'
+import { copyChangedMessage } from '../../../main/core/engine/source-stamp.js'
+import type { Metainfo } from '../../../main/core/torrent/metainfo.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-efault-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
+
+async function engine (): Promise<Engine> {
+  const e = await Engine.start({ btPort: 0 })
+  if (!e.ok) throw new Error(e.error.message)
+  cleanups.push(() => e.value.stop())
+  return e.value
+}
+
+/** Every event of `e` by name, in order, as it happens. */
+function record (e: Engine): Array<[keyof EngineEvents, ...unknown[]]> {
+  const seen: Array<[keyof EngineEvents, ...unknown[]]> = []
+  for (const name of ['verified', 'done', 'hash-failure', 'torrent-error', 'no-space', 'source-changed'] as const) {
+    e.on(name, (...args: unknown[]) => { seen.push([name, ...args]) })
+  }
+  return seen
+}
+
+async function until (what: string, cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`no ${what} within ${ms} ms`)
+    await new Promise(r => setTimeout(r, 20))
+  }
+}
+
+async function origin (path: string, guarded: boolean): Promise<{ e: Engine; m: Metainfo }> {
+  const created = await createDistribution(path, { createdBy: 'test' })
+  if (!created.ok) throw new Error(created.error.message)
+  const e = await engine()
+  const m = created.value.metainfo
+  const entries = created.value.source.entries
+  const targets = entries.map((s, i) => ({ path: s.absolutePath, length: s.length, offset: m.files[i]?.offset ?? 0 }))
+  const seeded = e.seed({ metainfo: m, targets, ...(guarded ? { guard: { mtimesMs: entries.map(s => s.mtimeMs) } } : {}) })
+  expect(seeded.ok).toBe(true)
+  return { e, m }
+}
+
+describe('a full disk', () => {
+  it('pauses the download with no piece marked verified, instead of destroying it', async () => {
+    const src = join(tmp(), 'a.bin')
+    writeFileSync(src, randomBytes(600_000))
+    const o = await origin(src, false)
+    const r = await engine()
+    const seen = record(r)
+    const ih = o.m.infoHash
+    expect(r.download({ metainfo: o.m, targets: [{ path: '/dev/full', length: o.m.totalLength, offset: 0 }] }).ok).toBe(true)
+    r.connect(ih, [`127.0.0.1:${o.e.port}`])
+    await until('no-space event', () => seen.some(([n]) => n === 'no-space'))
+    expect(seen.find(([n]) => n === 'no-space')?.[2]).toMatch(/no space left on device/i)
+    // Still in the engine, paused, nothing verified, nothing failed.
+    await new Promise(r => setTimeout(r, 500))
+    expect(r.has(ih)).toBe(true)
+    const s = r.stats(ih)
+    expect(s?.paused).toBe(true)
+    expect(s?.verifiedPieces).toBe(0)
+    expect(seen.filter(([n]) => n === 'verified' || n === 'done' || n === 'torrent-error')).toEqual([])
+    expect(seen.filter(([n]) => n === 'no-space')).toHaveLength(1)
+    // Resuming tries again; still full, so a new episode is reported and it pauses again.
+    r.resume(ih)
+    r.connect(ih, [`127.0.0.1:${o.e.port}`])
+    await until('a second no-space event', () => seen.filter(([n]) => n === 'no-space').length === 2)
+    expect(r.stats(ih)?.verifiedPieces).toBe(0)
+  })
+})
+
+describe('a source changed while it is served', () => {
+  it('is refused piece by piece when edited in place with its mtime put back', async () => {
+    const src = join(tmp(), 'b.bin')
+    const original = randomBytes(2_000_000)
+    writeFileSync(src, original)
+    const o = await origin(src, true)
+    const originSeen = record(o.e)
+    const st = statSync(src)
+    // Same size, same mtime: only the bytes tell. The whole file differs, so the first piece
+    // read for serving is already one that no longer matches.
+    const fh = await open(src, 'r+')
+    await fh.write(randomBytes(original.length), 0, original.length, 0)
+    await fh.close()
+    utimesSync(src, st.atime, st.mtime)
+    const r = await engine()
+    const seen = record(r)
+    const dl = tmp()
+    r.download({ metainfo: o.m, targets: targetsFor(o.m, { downloadsDir: dl, finalName: 'b.bin' }, true) })
+    r.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await until('source-changed', () => originSeen.some(([n]) => n === 'source-changed'))
+    expect(originSeen.find(([n]) => n === 'source-changed')?.[2]).toMatch(/^b\.bin changed on disk while being sent \(piece \d+ no longer matches\); sending stopped/)
+    await until('the origin to drop the torrent', () => !o.e.has(o.m.infoHash), 5_000)
+    await new Promise(r => setTimeout(r, 1_000))
+    // The recipient was never fed the changed bytes: no hash failure, nothing verified.
+    expect(seen.filter(([n]) => n === 'hash-failure' || n === 'verified' || n === 'done')).toEqual([])
+  })
+
+  it('guards a recipient\'s verified copy too, once told to, in its own words', async () => {
+    const src = join(tmp(), 'd.bin')
+    writeFileSync(src, randomBytes(500_000))
+    const o = await origin(src, false)
+    const r = await engine()
+    const seen = record(r)
+    const ih = o.m.infoHash
+    const targets = targetsFor(o.m, { downloadsDir: tmp(), finalName: 'd.bin' }, true)
+    r.download({ metainfo: o.m, targets })
+    r.connect(ih, [`127.0.0.1:${o.e.port}`])
+    await until('done', () => seen.some(([n]) => n === 'done'))
+    const copy = targets[0]?.path ?? ''
+    r.watchSource(ih, targets, { mtimesMs: [statSync(copy).mtimeMs], describe: copyChangedMessage })
+    appendFileSync(copy, 'edited by its owner')
+    await until('source-changed', () => seen.some(([n]) => n === 'source-changed'), 6_000)
+    expect(seen.find(([n]) => n === 'source-changed')?.[2]).toBe('d.bin changed on disk after it was verified (its size went from 500000 to 500019 bytes); it is no longer shared with the other members')
+    await until('the torrent to go', () => !r.has(ih), 5_000)
+  })
+
+  it('stops being served within seconds of growing, with nobody asking', async () => {
+    const src = join(tmp(), 'c.bin')
+    writeFileSync(src, randomBytes(300_000))
+    const o = await origin(src, true)
+    const seen = record(o.e)
+    appendFileSync(src, 'appended')
+    const started = Date.now()
+    await until('source-changed', () => seen.some(([n]) => n === 'source-changed'), 6_000)
+    expect(Date.now() - started).toBeLessThan(4_500)
+    expect(seen.find(([n]) => n === 'source-changed')?.[2]).toMatch(/^c\.bin changed on disk while being sent \(its size went from 300000 to 300008 bytes\)/)
+    await until('the origin to drop the torrent', () => !o.e.has(o.m.infoHash), 5_000)
+  })
+})

@@ -1,0 +1,99 @@
+// Realistic AppState values for the desktop shell's pure modules: one device, a few machines,
+// distributions in the roles and states the tray and notifications care about.
+import { PIECE, type AppState, type Distribution, type IncomingOffer, type MemberRow } from '../../../common/api.js'
+
+const MiB = 1024 * 1024
+
+export function member (over: Partial<MemberRow> & Pick<MemberRow, 'id' | 'name'>): MemberRow {
+  return {
+    fingerprint: `${over.id.slice(0, 4)}·${over.id.slice(4, 8)}`,
+    address: '10.0.0.2',
+    self: false,
+    origin: false,
+    state: 'downloading',
+    verifiedPieces: 0,
+    verifiedBytes: 0,
+    rate: 0,
+    etaSeconds: null,
+    verified: false,
+    hashFailures: 0,
+    ...over
+  }
+}
+
+export function distribution (over: Partial<Distribution> & Pick<Distribution, 'infoHash' | 'name'>): Distribution {
+  const pieceCount = over.pieceCount ?? 16
+  const members = over.members ?? []
+  const verified = members.filter(m => m.verified).length
+  return {
+    role: 'origin',
+    isFolder: false,
+    totalLength: 16 * MiB,
+    pieceLength: MiB,
+    pieceCount,
+    fileCount: 1,
+    sha256: 'ab'.repeat(32),
+    state: 'seeding',
+    createdAt: '2026-11-22T07:00:00.000Z',
+    path: '/srv/isos/file.iso',
+    uploadRate: 0,
+    downloadRate: 0,
+    uploadedBytes: 0,
+    members,
+    totals: {
+      machines: members.length,
+      verifiedMachines: verified,
+      aggregateRate: 0,
+      copiesInSwarm: 1,
+      originUploadRatio: 0,
+      hashFailures: 0,
+      bannedPeers: 0,
+      peersConnected: 0,
+      slowestEtaSeconds: null
+    },
+    pieces: { pieceCount, holders: new Uint8Array(pieceCount), local: new Uint8Array(pieceCount).fill(PIECE.verified), members: {} },
+    ...over
+  }
+}
+
+export function offer (over: Partial<IncomingOffer> & Pick<IncomingOffer, 'offerId' | 'name'>): IncomingOffer {
+  return {
+    infoHash: 'cd'.repeat(20),
+    totalLength: 2_600_000_000,
+    fileCount: 1,
+    sha256: 'ef'.repeat(32),
+    sender: { id: '9f3ac21e'.padEnd(32, '0'), fingerprint: '9f3a·c21e', name: 'lab-07', address: '10.0.0.7', trusted: false },
+    receivedAt: '2026-11-22T07:10:00.000Z',
+    destination: { dir: '/home/me/Downloads/Swarmdrop', freeBytes: 50e9, fits: true },
+    ...over
+  }
+}
+
+export function appState (over: Partial<AppState> = {}): AppState {
+  return {
+    apiVersion: 1,
+    shell: 'electron',
+    self: { id: '1234abcd'.padEnd(32, '0'), fingerprint: '1234·abcd', name: 'desk-01', platform: 'linux', version: '0.1.0' },
+    machines: [],
+    distributions: [],
+    hashing: [],
+    offers: [],
+    rates: { upload: 0, download: 0 },
+    seedingPaused: false,
+    settings: {
+      name: 'desk-01',
+      downloadsDir: '/home/me/Downloads/Swarmdrop',
+      accept: 'ask',
+      uploadLimit: 0,
+      downloadLimit: 0,
+      startAtLogin: false,
+      startHidden: false
+    },
+    ...over
+  }
+}
+
+export const HASH_A = 'a1'.repeat(20)
+export const HASH_B = 'b2'.repeat(20)
+export const HASH_C = 'c3'.repeat(20)
+export { MiB }

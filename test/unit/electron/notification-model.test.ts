@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { NotificationTracker, finishedKey } from '../../../main/electron/notification-model.js'
+import { HASH_A, HASH_B, MiB, appState, distribution, member, offer } from './app-state-fixture.js'
+
+const originRow = member({ id: 'o'.repeat(32), name: 'desk-01', self: true, origin: true, state: 'verified', verified: true, verifiedBytes: 16 * MiB })
+const lab = (c: string, verified: boolean) => member({ id: c.repeat(32), name: `lab-${c}`, state: verified ? 'verified' : 'downloading', verified, verifiedBytes: verified ? 16 * MiB : 0 })
+
+describe('notification model', () => {
+  it('notifies each incoming offer once, and leads to the Incoming view', () => {
+    const t = new NotificationTracker()
+    const one = appState({ offers: [offer({ offerId: 'o1', name: 'ubuntu.iso' })] })
+    const [first, ...rest] = t.next(one)
+    expect(rest).toEqual([])
+    expect(first).toMatchObject({ key: 'offer:o1', target: { view: 'incoming' }, title: 'lab-07 wants to send you a file' })
+    expect(first?.body).toContain('ubuntu.iso (2.6 GB) from lab-07 · 9f3a·c21e')
+    expect(t.next(one)).toEqual([])
+    // A second offer stacks: it gets its own notice.
+    const two = appState({ offers: [offer({ offerId: 'o1', name: 'ubuntu.iso' }), offer({ offerId: 'o2', name: 'b.iso' })] })
+    expect(t.next(two).map(i => i.key)).toEqual(['offer:o2'])
+  })
+
+  it('notifies a recipient when its copy is verified, once', () => {
+    const t = new NotificationTracker()
+    const receiving = distribution({ infoHash: HASH_A, name: 'data.bin', role: 'recipient', state: 'downloading', path: '/home/me/Downloads/Swarmdrop/data.bin' })
+    expect(t.next(appState({ distributions: [receiving] }))).toEqual([])
+    const done = { ...receiving, state: 'verified' as const }
+    const intents = t.next(appState({ distributions: [done] }))
+    expect(intents).toHaveLength(1)
+    expect(intents[0]).toMatchObject({ title: 'data.bin arrived', target: { view: 'distribution', infoHash: HASH_A } })
+    expect(intents[0]?.body).toContain('/home/me/Downloads/Swarmdrop/data.bin')
+    expect(t.next(appState({ distributions: [done] }))).toEqual([])
+  })
+
+  it('notifies the origin only when every recipient is verified', () => {
+    const t = new NotificationTracker()
+    const partly = distribution({ infoHash: HASH_B, name: 'big.iso', members: [originRow, lab('a', true), lab('b', false)] })
+    expect(t.next(appState({ distributions: [partly] }))).toEqual([])
+    const all = { ...partly, members: [originRow, lab('a', true), lab('b', true)] }
+    const intents = t.next(appState({ distributions: [all] }))
+    expect(intents.map(i => i.title)).toEqual(['big.iso delivered'])
+    expect(intents[0]?.body).toBe('big.iso is on all 2 machines you sent it to, verified.')
+  })
+
+  it('does not announce what had finished before the app started', () => {
+    const t = new NotificationTracker()
+    const old = distribution({ infoHash: HASH_B, name: 'old.iso', members: [originRow, lab('a', true)] })
+    expect(t.next(appState({ distributions: [old] }))).toEqual([])
+  })
+
+  it('has no finished key for an origin with no recipients yet', () => {
+    expect(finishedKey(distribution({ infoHash: HASH_A, name: 'x', members: [originRow] }))).toBeNull()
+  })
+})

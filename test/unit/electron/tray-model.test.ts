@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest'
+import {
+  MAX_MENU_DISTRIBUTIONS, currentProblems, distributionLine, distributionPercent, menuSignature,
+  trayIconFile, trayIconState, trayMenu, trayTooltip
+} from '../../../main/electron/tray-model.js'
+import { HASH_A, HASH_B, MiB, appState, distribution, member, offer } from './app-state-fixture.js'
+
+const none = new Set<string>()
+
+describe('tray icon state', () => {
+  it('is idle when nothing moves and nothing waits', () => {
+    expect(trayIconState(appState(), none)).toBe('idle')
+    // A seeding origin that serves nobody right now is not "transferring".
+    expect(trayIconState(appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a.iso' })] }), none)).toBe('idle')
+  })
+
+  it('is transferring while hashing, receiving or moving bytes', () => {
+    expect(trayIconState(appState({ hashing: [{ jobId: 'j1', path: '/x', name: 'x', bytesDone: 1, bytesTotal: 9 }] }), none)).toBe('transferring')
+    expect(trayIconState(appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a', role: 'recipient', state: 'downloading' })] }), none)).toBe('transferring')
+    expect(trayIconState(appState({ rates: { upload: 5_000_000, download: 0 } }), none)).toBe('transferring')
+  })
+
+  it('asks for attention while an offer waits, above everything else', () => {
+    const s = appState({
+      offers: [offer({ offerId: 'o1', name: 'b.iso' })],
+      rates: { upload: 1, download: 1 },
+      distributions: [distribution({ infoHash: HASH_A, name: 'a', state: 'failed' })]
+    })
+    expect(trayIconState(s, none)).toBe('attention')
+  })
+
+  it('shows an error until the failure is seen, and a full disk for as long as it lasts', () => {
+    const failed = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a', state: 'failed' })] })
+    expect(trayIconState(failed, none)).toBe('error')
+    expect(trayIconState(failed, new Set(currentProblems(failed)))).toBe('idle')
+    const full = appState({ distributions: [distribution({ infoHash: HASH_B, name: 'b', role: 'recipient', state: 'no-space' })] })
+    expect(trayIconState(full, new Set([`${HASH_B}:no-space`]))).toBe('error')
+  })
+
+  it('names an icon file per platform size, state and panel theme', () => {
+    expect(trayIconFile('linux', 'attention', 'dark')).toBe('tray-attention-dark-32.png')
+    expect(trayIconFile('win32', 'idle', 'light')).toBe('tray-idle-light-16.png')
+    expect(trayIconFile('darwin', 'error', 'dark')).toBe('tray-error-dark-16.png')
+  })
+})
+
+describe('tray tooltip', () => {
+  it('gives both rates in human units', () => {
+    expect(trayTooltip(appState({ rates: { upload: 118_000_000, download: 0 } }))).toBe('Swarmdrop — ↑ 118 MB/s  ↓ 0 B/s')
+  })
+
+  it('mentions waiting offers and paused seeding', () => {
+    const text = trayTooltip(appState({ offers: [offer({ offerId: 'o1', name: 'a' }), offer({ offerId: 'o2', name: 'b' })], seedingPaused: true }))
+    expect(text.split('\n')).toEqual(['Swarmdrop — ↑ 0 B/s  ↓ 0 B/s', '2 offers wait for an answer', 'Seeding paused'])
+  })
+})
+
+describe('distribution progress', () => {
+  const origin = member({ id: 'o'.repeat(32), name: 'desk-01', self: true, origin: true, state: 'verified', verified: true, verifiedBytes: 16 * MiB })
+
+  it("is the recipients' share of the bytes for the origin", () => {
+    const d = distribution({
+      infoHash: HASH_A,
+      name: 'ubuntu-24.04-server-amd64.iso',
+      members: [
+        origin,
+        member({ id: 'a'.repeat(32), name: 'lab-01', state: 'verified', verified: true, verifiedBytes: 16 * MiB }),
+        member({ id: 'b'.repeat(32), name: 'lab-02', verifiedBytes: 8 * MiB }),
+        member({ id: 'c'.repeat(32), name: 'lab-03', verifiedBytes: 0 })
+      ]
+    })
+    expect(distributionPercent(d)).toBe(50)
+    expect(distributionLine(d)).toBe('ubuntu-24.04-server…iso — 50%, 2/4 machines')
+  })
+
+  it("is this machine's own copy for a recipient, floored so 100% means complete", () => {
+    const d = distribution({
+      infoHash: HASH_B,
+      name: 'data.bin',
+      role: 'recipient',
+      state: 'paused',
+      members: [{ ...origin, self: false }, member({ id: 'd'.repeat(32), name: 'desk-02', self: true, verifiedBytes: 16 * MiB - 1 })]
+    })
+    expect(distributionPercent(d)).toBe(99)
+    expect(distributionLine(d)).toBe('data.bin — 99%, 1/2 machines (paused)')
+  })
+})
+
+describe('tray menu', () => {
+  it('lists Open, each active distribution, Pause all and Quit', () => {
+    const s = appState({
+      distributions: [
+        distribution({ infoHash: HASH_A, name: 'a.iso' }),
+        distribution({ infoHash: HASH_B, name: 'old.iso', state: 'failed' })
+      ]
+    })
+    const items = trayMenu(s)
+    expect(items.map(i => i.kind)).toEqual(['open', 'separator', 'distribution', 'separator', 'pause-all', 'separator', 'quit'])
+    expect(items.find(i => i.kind === 'distribution')).toMatchObject({ infoHash: HASH_A })
+  })
+
+  it('offers Resume all while seeding is paused, and says when nothing is active', () => {
+    const items = trayMenu(appState({ seedingPaused: true }))
+    expect(items).toContainEqual({ kind: 'resume-all', label: 'Resume all' })
+    expect(items).toContainEqual({ kind: 'note', label: 'No active distributions' })
+  })
+
+  it('caps the distribution lines and counts the rest', () => {
+    const many = Array.from({ length: MAX_MENU_DISTRIBUTIONS + 3 }, (_, i) =>
+      distribution({ infoHash: i.toString(16).padStart(40, '0'), name: `file-${i}.bin` }))
+    const items = trayMenu(appState({ distributions: many }))
+    expect(items.filter(i => i.kind === 'distribution')).toHaveLength(MAX_MENU_DISTRIBUTIONS)
+    expect(items).toContainEqual({ kind: 'note', label: 'and 3 more…' })
+  })
+
+  it('has the same signature while its text is the same, and a new one when it changes', () => {
+    const d = distribution({ infoHash: HASH_A, name: 'a.iso' })
+    const first = menuSignature(trayMenu(appState({ distributions: [d], rates: { upload: 1, download: 0 } })))
+    // Rates live in the tooltip, not the menu: no rebuild for them.
+    expect(menuSignature(trayMenu(appState({ distributions: [d], rates: { upload: 9e6, download: 5 } })))).toBe(first)
+    expect(menuSignature(trayMenu(appState({ distributions: [d], seedingPaused: true })))).not.toBe(first)
+  })
+})

@@ -133,6 +133,8 @@ class WebBridge {
   }
 
   getState (): Promise<ApiResult<AppState>> {
+    // A cached state while the socket is down would tell the UI all is well: say the link is lost.
+    if (this.latest && this.socket?.readyState !== OPEN) return Promise.resolve(fail('disconnected', 'not connected to the agent right now; reconnecting…'))
     return this.firstState(FIRST_STATE_TIMEOUT_MS)
   }
 

@@ -2,6 +2,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { findApi } from './bootstrap/find-api.js'
+import { followHash } from './bootstrap/follow-hash.js'
 import { sentence } from './format/format.js'
 import { browserStorage, loadTheme, saveTheme } from './bootstrap/theme-preference.js'
 import { App } from './components/App.js'
@@ -24,6 +25,7 @@ async function boot (el: HTMLElement): Promise<void> {
   }
   const store = createUiStore(api.value, { theme: loadTheme(browserStorage()) })
   store.subscribe((s, prev) => { if (s.theme !== prev.theme) saveTheme(browserStorage(), s.theme) })
+  followHash(window, store)
   root.render(
     <StrictMode>
       <StoreContext.Provider value={store}>

@@ -1,0 +1,141 @@
+// The app end to end, in Chromium against real agents: three machines in lab namespaces, each
+// running `swarmdrop agent --ui`. On the sender's UI a real file is dropped on the drop zone, two
+// machines are ticked and Send is pressed; on each recipient's UI the offer card is accepted. Both
+// sides must then show the distribution verified and a fully verified piece map, and the bytes
+// on the recipients' disks must be the dropped bytes. Screenshots of each main view, light and
+// dark, are saved as test artifacts (test-results/screenshots).
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LabAgent } from '../multi/lab-agent.js'
+import { labFixture } from '../multi/lab-fixture.js'
+import { chromiumMissing, dropFile, openUi, patternBytes, uiUrlOf, type HostBrowser } from './ui-lab.js'
+
+const MiB = 1024 * 1024
+const FILE = 'lab-image.iso'
+const SIZE = 24 * MiB
+const SEED = 0x5eed
+const SHOTS = resolve('test-results/screenshots')
+
+// Recipients receive at 80 Mbit/s so the swarm is watchable for a few seconds.
+const fx = labFixture([{ name: 'sender' }, { downMbit: 80 }, { downMbit: 80 }], 'e2e-ui')
+const names = ['studio', 'lab-01', 'lab-02']
+const agents: LabAgent[] = []
+const ui: HostBrowser[] = []
+
+const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`)
+
+async function shot (page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true })
+  // Transitions finished, so a theme switch just before is fully painted.
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' })
+}
+
+async function pieceMapComplete (page: Page, timeoutMs: number): Promise<{ count: number; verified: number }> {
+  const map = testId(page, 'piece-map').first()
+  const deadline = Date.now() + timeoutMs
+  let last = { count: -1, verified: -2 }
+  while (Date.now() < deadline) {
+    const count = Number(await map.getAttribute('data-piece-count'))
+    const verified = Number(await map.getAttribute('data-verified'))
+    last = { count, verified }
+    if (count > 0 && verified === count) return last
+    await page.waitForTimeout(250)
+  }
+  return last
+}
+
+describe.skipIf(chromiumMissing() !== undefined)('the app in a browser against real agents', () => {
+  beforeAll(async () => {
+    for (const i of [0, 1, 2]) agents.push(fx.agent(i, names[i] ?? `m${i}`, i === 0 ? 'all' : 'ask', ['--ui']))
+    for (const a of agents) await a.start()
+    for (const [i, a] of agents.entries()) ui.push(await openUi(fx, i, await uiUrlOf(a)))
+  }, 120_000)
+
+  afterAll(async () => {
+    for (const b of ui) await b.close()
+  })
+
+  it('refuses the UI without its token', async () => {
+    const page = ui[0]?.page
+    if (!page) throw new Error('no sender page')
+    // From inside the sender's namespace: the page itself, asking without its cookie or token.
+    const status = await page.evaluate(async () => (await fetch('/', { credentials: 'omit' })).status)
+    expect(status).toBe(401)
+  })
+
+  it('sends a dropped file to two ticked machines, accepted on their UIs, verified everywhere', async () => {
+    const [sender, r1, r2] = ui.map(u => u.page)
+    if (!sender || !r1 || !r2) throw new Error('browsers did not open')
+
+    // The sender sees both machines through mDNS.
+    await expect.poll(async () => testId(sender, 'machine-lab-01').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect.poll(async () => testId(sender, 'machine-lab-02').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    await shot(sender, 'machines-light')
+
+    await dropFile(sender, FILE, SIZE, SEED)
+    await testId(sender, `dist-${FILE}`).first().waitFor({ timeout: 60_000 })
+    await testId(sender, `dist-${FILE}`).first().click()
+    await testId(sender, 'machine-lab-01').first().check()
+    await testId(sender, 'machine-lab-02').first().check()
+    await expect.poll(async () => testId(sender, 'send-button').first().textContent()).toContain('2')
+    await shot(sender, 'send-light')
+    await testId(sender, 'send-button').first().click()
+
+    // Each recipient accepts on its own UI.
+    for (const [i, page] of [r1, r2].entries()) {
+      const card = page.locator('[data-testid^="offer-"]').first()
+      await card.waitFor({ timeout: 30_000 })
+      if (i === 0) {
+        await shot(page, 'incoming-offer-light')
+        await page.emulateMedia({ colorScheme: 'dark' })
+        await shot(page, 'incoming-offer-dark')
+        await page.emulateMedia({ colorScheme: 'light' })
+      }
+      await page.locator('[data-testid^="accept-"]').first().click()
+    }
+
+    // Mid-transfer views on the sender.
+    await sender.waitForTimeout(1500)
+    await shot(sender, 'swarm-health-light')
+    await sender.emulateMedia({ colorScheme: 'dark' })
+    await shot(sender, 'swarm-health-dark')
+    await sender.emulateMedia({ colorScheme: 'light' })
+
+    // Verified everywhere: the recipients' own views, then the sender's swarm view.
+    for (const page of [r1, r2]) {
+      await testId(page, `dist-${FILE}`).first().click()
+      await expect.poll(async () => (await testId(page, 'dist-state').first().textContent())?.toLowerCase() ?? '', { timeout: 90_000 }).toContain('verified')
+      const map = await pieceMapComplete(page, 30_000)
+      expect(map.count).toBeGreaterThan(0)
+      expect(map.verified).toBe(map.count)
+    }
+    const senderMap = await pieceMapComplete(sender, 60_000)
+    expect(senderMap.count).toBeGreaterThan(0)
+    expect(senderMap.verified).toBe(senderMap.count)
+    await shot(sender, 'piece-map-light')
+    await sender.emulateMedia({ colorScheme: 'dark' })
+    await shot(sender, 'piece-map-dark')
+    await sender.emulateMedia({ colorScheme: 'light' })
+
+    // The bytes on disk are the dropped bytes.
+    const want = createHash('sha256').update(patternBytes(SIZE, SEED)).digest('hex')
+    for (const i of [1, 2]) {
+      const path = join(fx.work, `dl${i}`, FILE)
+      expect(existsSync(path)).toBe(true)
+      expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(want)
+    }
+  }, 240_000)
+
+  it('shows and saves settings', async () => {
+    const page = ui[1]?.page
+    if (!page) throw new Error('no recipient page')
+    await testId(page, 'settings-button').first().click()
+    await shot(page, 'settings-light')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await shot(page, 'settings-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+  })
+})

@@ -33,6 +33,18 @@ async function shot (page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' })
 }
 
+/** The first cell's pixel on the piece-map canvas, and the token colour "held by every machine". */
+async function firstCellColour (page: Page): Promise<{ pixel: string; token: string }> {
+  return await testId(page, 'piece-map').first().evaluate(el => {
+    const canvas = el instanceof HTMLCanvasElement ? el : el.querySelector('canvas')
+    if (canvas === null) return { pixel: 'no canvas', token: '' }
+    const dpr = canvas.width / canvas.getBoundingClientRect().width
+    const [r = 0, g = 0, b = 0] = canvas.getContext('2d')?.getImageData(Math.round(2 * dpr), Math.round(2 * dpr), 1, 1).data ?? []
+    const hex = (n: number): string => n.toString(16).padStart(2, '0')
+    return { pixel: `#${hex(r)}${hex(g)}${hex(b)}`, token: getComputedStyle(canvas).getPropertyValue('--piece-all').trim().toLowerCase() }
+  })
+}
+
 async function pieceMapComplete (page: Page, timeoutMs: number): Promise<{ count: number; verified: number }> {
   const map = testId(page, 'piece-map').first()
   const deadline = Date.now() + timeoutMs
@@ -116,7 +128,15 @@ describe.skipIf(chromiumMissing() !== undefined)('the app in a browser against r
     expect(senderMap.count).toBeGreaterThan(0)
     expect(senderMap.verified).toBe(senderMap.count)
     await shot(sender, 'piece-map-light')
+    // The canvas follows the OS theme like the rest of the page: every cell in the token colour.
+    const light = await firstCellColour(sender)
+    expect(light.pixel).toBe(light.token)
     await sender.emulateMedia({ colorScheme: 'dark' })
+    // Repainted by the theme change itself, not by a later state update: two frames later.
+    await sender.evaluate(async () => { for (let i = 0; i < 2; i++) await new Promise(resolve => requestAnimationFrame(resolve)) })
+    const dark = await firstCellColour(sender)
+    expect(dark.token).not.toBe(light.token)
+    expect(dark.pixel).toBe(dark.token)
     await shot(sender, 'piece-map-dark')
     await sender.emulateMedia({ colorScheme: 'light' })
 

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PIECE } from '../../../preload/api.js'
 import { SELF_ID, appState, machine, originDistribution } from '../test/fixtures.js'
@@ -84,5 +84,27 @@ describe('piece map', () => {
     expect(screen.getByTestId('piece-info').textContent).toMatch(/^Piece 11 of 12 · bytes 46,137,344–46,138,577 · held by 2 of 3/)
     fireEvent.keyDown(canvas(), { key: 'ArrowLeft' })
     expect(screen.getByTestId('piece-info').textContent).toMatch(/^Piece 10 of 12/)
+  })
+
+  it('repaints every cell when the OS switches between light and dark', () => {
+    // A controllable prefers-color-scheme query: the theme follows the OS until the user picks one.
+    const listeners = new Set<() => void>()
+    const query = {
+      matches: false,
+      addEventListener: (_: string, l: () => void) => { listeners.add(l) },
+      removeEventListener: (_: string, l: () => void) => { listeners.delete(l) }
+    }
+    const savedMatchMedia = window.matchMedia
+    window.matchMedia = (() => query) as unknown as typeof window.matchMedia
+    try {
+      renderWithStore(<PieceMap dist={originDistribution()} />, appState())
+      expect(ctx.fills).toHaveLength(12)
+      ctx.fills = []
+      query.matches = true
+      act(() => { for (const l of listeners) l() })
+      expect(ctx.fills).toHaveLength(12)
+    } finally {
+      window.matchMedia = savedMatchMedia
+    }
   })
 })

@@ -9,6 +9,7 @@ import { changedCells } from '../piece-map/diff.js'
 import { cellOrigin, gridLayout, pieceAt } from '../piece-map/layout.js'
 import { paintCells } from '../piece-map/paint.js'
 import { readCursorColour, readPalette } from '../piece-map/palette.js'
+import { useOsDark } from './use-os-dark.js'
 import { useUi } from '../store/context.js'
 import { PieceLegend } from './PieceLegend.js'
 
@@ -20,6 +21,7 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
   const view = useUi(s => s.pieceView)
   const setView = useUi(s => s.setPieceView)
   const theme = useUi(s => s.theme)
+  const osDark = useOsDark()
   const wrap = useRef<HTMLDivElement>(null)
   const canvas = useRef<HTMLCanvasElement>(null)
   const drawn = useRef<Drawn | null>(null)
@@ -53,7 +55,7 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
     if (el === null || ctx === null) return
     const palette = readPalette(el, frame.kind)
     // Anything that moves or recolours cells forces a full repaint; otherwise paint the diff.
-    const key = [frame.kind, layout.columns, layout.cell, layout.width, layout.height, dpr, theme, palette.join()].join('|')
+    const key = [frame.kind, layout.columns, layout.cell, layout.width, layout.height, dpr, theme, osDark, palette.join()].join('|')
     const prev = drawn.current?.key === key ? drawn.current.values : null
     if (prev === null) {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
@@ -61,7 +63,7 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
     }
     paintCells(ctx, layout, frame.values, changedCells(prev, frame.values), palette)
     drawn.current = { key, values: frame.values }
-  }, [frame, layout, dpr, theme])
+  }, [frame, layout, dpr, theme, osDark])
 
   // Runs after every repaint above (same dependencies, declared later), so the mark survives it.
   useEffect(() => {
@@ -78,7 +80,7 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
       ctx.fillRect(x, y, layout.cell, layout.cell)
     }
     marked.current = cursor
-  }, [cursor, frame, layout, dpr, theme])
+  }, [cursor, frame, layout, dpr, theme, osDark])
 
   const onMove = (e: MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect()

@@ -25,9 +25,12 @@ export function Sidebar () {
             {dists.map(d => {
               const label = distributionLabel(d.state)
               const current = view === 'distribution' && selected === d.infoHash
+              const sentToNobody = d.role === 'origin' && d.members.every(m => m.origin)
               const summary = d.state === 'verified'
                 ? `✓ verified · ${d.totals.verifiedMachines}/${d.totals.machines}`
-                : `${formatPercent(distributionProgress(d))} · ${d.totals.verifiedMachines}/${d.totals.machines} verified`
+                : sentToNobody
+                  ? 'ready to send'
+                  : `${formatPercent(distributionProgress(d))} · ${d.totals.verifiedMachines}/${d.totals.machines} verified`
               return (
                 <li key={d.infoHash}>
                   <button

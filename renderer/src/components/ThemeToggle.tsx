@@ -1,14 +1,12 @@
 // Light/dark switch. Until pressed the OS setting rules; the choice then sticks.
 import { useUi } from '../store/context.js'
-
-function osPrefersDark (): boolean {
-  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches
-}
+import { useOsDark } from './use-os-dark.js'
 
 export function ThemeToggle () {
   const theme = useUi(s => s.theme)
   const setTheme = useUi(s => s.setTheme)
-  const dark = theme === null ? osPrefersDark() : theme === 'dark'
+  const osDark = useOsDark()
+  const dark = theme === null ? osDark : theme === 'dark'
   const next = dark ? 'light' : 'dark'
   return (
     <button

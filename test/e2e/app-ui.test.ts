@@ -149,13 +149,20 @@ describe.skipIf(chromiumMissing() !== undefined)('the app in a browser against r
     }
   }, 240_000)
 
-  it('shows and saves settings', async () => {
-    const page = ui[1]?.page
-    if (!page) throw new Error('no recipient page')
+  it('saves a new device name in Settings, and the other machines see it without a restart', async () => {
+    const page = ui[2]?.page
+    const sender = ui[0]?.page
+    if (!page || !sender) throw new Error('no pages')
     await testId(page, 'settings-button').first().click()
     await shot(page, 'settings-light')
     await page.emulateMedia({ colorScheme: 'dark' })
     await shot(page, 'settings-dark')
     await page.emulateMedia({ colorScheme: 'light' })
-  })
+    await testId(page, 'settings-name').fill('lab-02-renamed')
+    await testId(page, 'settings-save').click()
+    await expect.poll(async () => await testId(page, 'settings-status').textContent(), { timeout: 10_000 }).toMatch(/saved/i)
+    // Re-announced over mDNS at once: the sender's machine list shows the new name.
+    await expect.poll(async () => testId(sender, 'machine-lab-02-renamed').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    expect(await testId(sender, 'machine-lab-02').count()).toBe(0)
+  }, 60_000)
 })

@@ -34,6 +34,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly timer: NodeJS.Timeout
   private readonly expireAfterMs: number
   private stopped = false
+  private advert: Advert
+  private service: Service
 
   constructor (private readonly opts: DiscoveryOptions) {
     super()
@@ -42,15 +44,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       // mDNS socket errors must not crash the agent: discovery degrades, transfers go on.
       process.emitWarning(`mDNS: ${String(err)}`)
     })
-    this.bonjour.publish({
-      name: `swarmdrop-${opts.advert.id.slice(0, 16)}`,
-      type: SERVICE_TYPE,
-      port: opts.advert.controlPort,
-      // A host name of our own: namespaces and cloned machines often share one system host name.
-      host: `swarmdrop-${opts.advert.id.slice(0, 16)}.local`,
-      txt: advertToTxt(opts.advert),
-      disableIPv6: true
-    })
+    this.advert = opts.advert
+    this.service = this.publish(true)
     this.browser = this.bonjour.find({ type: SERVICE_TYPE })
     this.browser.on('up', s => this.seen(s))
     this.browser.on('txt-update', s => this.seen(s))
@@ -72,6 +67,37 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const all = [...(this.claims.get(id)?.values() ?? [])].sort((a, b) => b.lastSeen - a.lastSeen)
     const current = this.peers.get(id)
     return all.length > 0 ? all : current ? [current] : []
+  }
+
+  /**
+   * Announces a changed advert (a new device name). bonjour-service cannot update a published TXT
+   * record in place, so the service is withdrawn (mDNS goodbye) and published again at once: other
+   * machines see this one leave and come back under its new name within a second.
+   */
+  async readvertise (advert: Advert): Promise<void> {
+    if (this.stopped) return
+    this.advert = advert
+    const old = this.service
+    await new Promise<void>(resolve => {
+      const t = setTimeout(resolve, 2_000)
+      old.stop?.(() => { clearTimeout(t); resolve() })
+    })
+    // The name is ours already (probed at start): no second probe.
+    if (!this.stopped) this.service = this.publish(false)
+  }
+
+  private publish (probe: boolean): Service {
+    const instance = `swarmdrop-${this.advert.id.slice(0, 16)}`
+    return this.bonjour.publish({
+      name: instance,
+      type: SERVICE_TYPE,
+      port: this.advert.controlPort,
+      // A host name of our own: namespaces and cloned machines often share one system host name.
+      host: `${instance}.local`,
+      txt: advertToTxt(this.advert),
+      disableIPv6: true,
+      probe
+    })
   }
 
   /** Ask the LAN again now (after a start, or when a person presses refresh). */

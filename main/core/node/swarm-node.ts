@@ -220,8 +220,13 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     } catch (err) {
       return fail('write-failed', `cannot save settings: ${errorMessage(err)}`)
     }
+    const renamed = live.value.name !== this.settingsNow.name
     this.settingsNow = live.value
     this.engine.setLimits(live.value.uploadLimit, live.value.downloadLimit)
+    if (renamed) {
+      const i = this.info()
+      await this.discovery.readvertise({ id: i.id, name: i.name, platform: i.platform, version: i.version, controlPort: i.controlPort, btPort: i.btPort })
+    }
     return ok(live.value)
   }
 

@@ -78,6 +78,14 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (this.stopped) return
     this.advert = advert
     const old = this.service
+    // Withdrawn while still probing, the old record's probe would hear the new one and report a
+    // name clash (on stdout, from bonjour-service): let the first announcement finish.
+    if (!old.published) {
+      await new Promise<void>(resolve => {
+        const t = setTimeout(resolve, 3_000)
+        old.once('up', () => { clearTimeout(t); resolve() })
+      })
+    }
     await new Promise<void>(resolve => {
       const t = setTimeout(resolve, 2_000)
       old.stop?.(() => { clearTimeout(t); resolve() })

@@ -4,10 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { labFixture } from '../../multi/lab-fixture.js'
+import { labFixture } from '../multi/lab-fixture.js'
 
 const fx = labFixture(1, 'edesk')
-const PROBE = resolve('test/unit/electron/bridge-probe.ts')
+const PROBE = resolve('test/e2e/bridge-probe.ts')
 
 type Line = Record<string, unknown> & { step: string }
 

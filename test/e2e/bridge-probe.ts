@@ -7,12 +7,12 @@
 import { basename } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
-import type { AppState } from '../../../common/api.js'
-import { IPC_STATE } from '../../../common/ipc.js'
-import { AppService } from '../../../main/core/app/app-service.js'
-import { SwarmNode } from '../../../main/core/node/swarm-node.js'
-import { requestHandlers, type DesktopActions } from '../../../main/electron/command-router.js'
-import { createIpcApi, type IpcTransport } from '../../../preload/ipc-bridge.js'
+import type { AppState } from '../../common/api.js'
+import { IPC_STATE } from '../../common/ipc.js'
+import { AppService } from '../../main/core/app/app-service.js'
+import { SwarmNode } from '../../main/core/node/swarm-node.js'
+import { requestHandlers, type DesktopActions } from '../../main/electron/command-router.js'
+import { createIpcApi, type IpcTransport } from '../../preload/ipc-bridge.js'
 
 const [dataDir = '', filePath = '', pickedDir = '', life = '30000'] = process.argv.slice(2)
 const print = (o: unknown): void => { process.stdout.write(JSON.stringify(o) + '\n') }

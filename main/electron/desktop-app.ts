@@ -65,7 +65,8 @@ export class DesktopApp {
     }
     const userData = app.getPath('userData')
     // The device's own files (identity, settings, distributions) apart from Chromium's.
-    const node = await SwarmNode.start({ dataDir: join(userData, 'device') })
+    // An agent may already run on this machine with the default ports: take free ones then.
+    const node = await SwarmNode.start({ dataDir: join(userData, 'device'), anyPortIfTaken: true })
     if (!node.ok) return node
     try {
       const service = new AppService(node.value, { shell: 'electron' })

@@ -89,6 +89,20 @@ const resumed = await api.resume()
 const resumedState = await waitFor(s => !s.seedingPaused)
 print({ step: 'pause-all', paused: paused.ok && pausedState.seedingPaused, resumed: resumed.ok && !resumedState.seedingPaused })
 
+// A second device on this machine (the desktop app beside a running agent) whose ports are taken
+// by the first: without anyPortIfTaken it fails with port-in-use; with it, it takes free ports.
+const busy = { btPort: node.info().btPort, controlPort: node.controlPort }
+const strict = await SwarmNode.start({ dataDir: `${dataDir}-second`, overrides: { ...busy, name: 'second' } })
+const lenient = await SwarmNode.start({ dataDir: `${dataDir}-second`, overrides: { ...busy, name: 'second' }, anyPortIfTaken: true })
+print({
+  step: 'ports-taken',
+  strict: strict.ok ? 'started' : strict.error.code,
+  lenient: lenient.ok ? { bt: lenient.value.info().btPort, control: lenient.value.controlPort } : lenient.error.code,
+  busy
+})
+if (strict.ok) await strict.value.stop()
+if (lenient.ok) await lenient.value.stop()
+
 service.close()
 await node.stop()
 print({ step: 'done' })

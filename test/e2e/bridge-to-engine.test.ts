@@ -50,6 +50,11 @@ describe('desktop IPC bridge over the real engine', () => {
     expect(step('junk').value).toMatchObject({ ok: false, error: { code: 'bad-request' } })
     expect(step('rename')).toMatchObject({ ok: true, name: 'desk-renamed' })
     expect(step('pause-all')).toMatchObject({ paused: true, resumed: true })
+    const ports = step('ports-taken') as Line & { strict: string; lenient: { bt: number; control: number }; busy: { btPort: number; controlPort: number } }
+    expect(ports.strict).toBe('port-in-use')
+    expect(ports.lenient.bt).toBeGreaterThan(0)
+    expect(ports.lenient.bt).not.toBe(ports.busy.btPort)
+    expect(ports.lenient.control).not.toBe(ports.busy.controlPort)
     expect(step('done')).toBeDefined()
   }, 60_000)
 })

@@ -29,6 +29,11 @@ export interface NodeOptions {
   /** Settings for this run only (CLI flags), over settings.json. */
   readonly overrides?: Partial<Settings>
   readonly discoveryQueryIntervalMs?: number
+  /**
+   * When the configured BitTorrent or control port is taken (an agent already runs on this
+   * machine), listen on any free port instead of failing: peers learn ports from mDNS anyway.
+   */
+  readonly anyPortIfTaken?: boolean
   /** Called once the device exists, before it resumes its distributions: attach listeners here. */
   readonly beforeResume?: (node: SwarmNode) => void
 }
@@ -113,9 +118,14 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     const known = await KnownDevices.load(opts.dataDir)
     if (!known.ok) return known
     const s = settings.value
-    const engine = await Engine.start({ btPort: s.btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit })
+    const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
+    const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit })
+    let engine = await startEngine(s.btPort)
+    if (taken(engine)) engine = await startEngine(0)
     if (!engine.ok) return engine
-    const control = await ControlServer.listen({ port: s.controlPort, tls: deviceCredentials(identity.value) })
+    const listenControl = async (port: number): ReturnType<typeof ControlServer.listen> => await ControlServer.listen({ port, tls: deviceCredentials(identity.value) })
+    let control = await listenControl(s.controlPort)
+    if (taken(control)) control = await listenControl(0)
     if (!control.ok) {
       await engine.value.stop()
       return control

@@ -1,4 +1,4 @@
-// Sends raw bytes as POST /v1/offers to an agent's control port from inside a lab host, the way
+// Sends raw bytes as POST /v1/offers (or another device route) to an agent's control port from inside a lab host, the way
 // another device does: mutual TLS with the device certificate of the identity in `dataDir`, and
 // pinned to the device id the caller means to reach. Lets tests play an attacker that owns a key.
 import { resolve } from 'node:path'
@@ -9,7 +9,7 @@ export interface PostOutcome { readonly status: number; readonly body: { error?:
 
 const DIST = resolve('dist/main/core')
 
-export async function postOffer (fx: LabFixture, fromHost: number, dataDir: string, to: PostTarget, body: string): Promise<PostOutcome> {
+export async function postOffer (fx: LabFixture, fromHost: number, dataDir: string, to: PostTarget, body: string, path = '/v1/offers'): Promise<PostOutcome> {
   const script = `
     import { readFileSync } from 'node:fs'
     import { request } from 'node:http'
@@ -22,7 +22,7 @@ export async function postOffer (fx: LabFixture, fromHost: number, dataDir: stri
     if (!me.ok) print({ status: 0, body: { error: me.error } })
     const conn = await connectPeer(deviceCredentials(me.value), { id: ${JSON.stringify(to.id)}, name: 'target', address: ${JSON.stringify(to.address)}, controlPort: ${to.controlPort} }, 10000)
     if (!conn.ok) print({ status: 0, body: { error: conn.error } })
-    const req = request({ method: 'POST', path: '/v1/offers', createConnection: () => conn.value.socket,
+    const req = request({ method: 'POST', path: ${JSON.stringify(path)}, createConnection: () => conn.value.socket,
       headers: { 'content-type': 'application/json', 'content-length': body.length } }, res => {
       let text = ''
       res.on('data', d => { text += d })

@@ -3,6 +3,7 @@
 // another on the same file, with the file in the page cache (written just before, and read once
 // by a warm-up pass) so the disk is not what is measured.
 
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createTorrentWithLibtorrent } from '../test/interop/libtorrent-peer.js'
 import { runBounded } from '../test/lab/run-command.js'
@@ -23,6 +24,15 @@ async function timed (tool: string, cmd: string, args: readonly string[], bytes:
 }
 
 export async function hashOnly (root: string, sizeMiB: number): Promise<{ markdown: string; json: unknown }> {
+  const dir = join(root, 'hash')
+  try {
+    return await measure(dir, sizeMiB)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function measure (root: string, sizeMiB: number): Promise<{ markdown: string; json: unknown }> {
   const bytes = sizeMiB * MiB
   const file = join(root, `hash-${sizeMiB}m.bin`)
   console.log(`writing ${sizeMiB} MiB of random bytes to ${file} ...`)

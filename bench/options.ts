@@ -7,22 +7,52 @@ export interface BenchOptions {
   readonly rateMbit: number
   /** The random file's size in MiB. */
   readonly sizeMiB: number
-  /** 'all' = the one-to-many table; 'hash' = torrent-creation speed only. */
-  readonly only: 'all' | 'hash'
+  /** The parts to run, in this order (default: every part). */
+  readonly parts: readonly PartName[]
   /** --only hash: size of the hashed file in MiB (default 4096). */
   readonly hashSizeMiB: number
   /** Run only these methods (default all four). */
   readonly methods: readonly MethodName[]
+  /** --only link: the file sent over one link, MiB (default 1024). */
+  readonly linkSizeMiB: number
+  /** --only link: how many times each tool sends it, interleaved (default 3). */
+  readonly linkRounds: number
+  /** --only footprint: the file seeded and downloaded, MiB (default 4096). */
+  readonly footprintSizeMiB: number
+  /** --only resume: the file whose download is interrupted, MiB (default 4096). */
+  readonly resumeSizeMiB: number
+  /** --only resume: how the download is interrupted; 'none' = an uninterrupted download for comparison. */
+  readonly resumeStops: readonly StopKind[]
 }
 
 export const METHODS = ['plain-sequential', 'plain-parallel', 'libtorrent', 'swarmdrop'] as const
 export type MethodName = typeof METHODS[number]
 
-export const USAGE = `usage: npm run bench -- [--n 1,4,10] [--rate 200] [--size 256] [--methods plain-sequential,plain-parallel,libtorrent,swarmdrop]
-       npm run bench -- --only hash [--hash-size 4096]`
+/** Parts of the bench: `table` is the one-to-many table (N = 1,4,10 by default). */
+export const PARTS = ['table', 'hash', 'link', 'footprint', 'resume'] as const
+export type PartName = typeof PARTS[number]
+
+export const STOP_KINDS = ['none', 'SIGTERM', 'SIGKILL'] as const
+export type StopKind = typeof STOP_KINDS[number]
+
+export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,resume] [options]
+  (no --only: every part, in that order)
+  table:     [--n 1,4,10] [--rate 200] [--size 256] [--methods plain-sequential,plain-parallel,libtorrent,swarmdrop]
+  hash:      [--hash-size 4096]
+  link:      [--link-size 1024] [--link-rounds 3]
+  footprint: [--footprint-size 4096]
+  resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL]`
 
 function isMethod (s: string): s is MethodName {
   return (METHODS as readonly string[]).includes(s)
+}
+
+function isPart (s: string): s is PartName {
+  return (PARTS as readonly string[]).includes(s)
+}
+
+function isStopKind (s: string): s is StopKind {
+  return (STOP_KINDS as readonly string[]).includes(s)
 }
 
 function positiveInt (flag: string, value: string | undefined): number {
@@ -31,13 +61,26 @@ function positiveInt (flag: string, value: string | undefined): number {
   return n
 }
 
+/** A comma-separated list of known names, in the order given, without repeats. */
+function nameList<T extends string> (flag: string, value: string | undefined, known: (s: string) => s is T): T[] {
+  const list = (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const bad = list.filter((s) => !known(s))
+  if (list.length === 0 || bad.length > 0) throw new Error(`${flag}: unknown or missing value(s) ${bad.join(', ') || String(value)}\n${USAGE}`)
+  return [...new Set(list.filter(known))]
+}
+
 export function parseOptions (argv: readonly string[]): BenchOptions {
   let ns: number[] = [1, 4, 10]
   let rateMbit = 200
   let sizeMiB = 256
-  let only: 'all' | 'hash' = 'all'
+  let parts: PartName[] = [...PARTS]
   let hashSizeMiB = 4096
   let methods: MethodName[] = [...METHODS]
+  let linkSizeMiB = 1024
+  let linkRounds = 3
+  let footprintSizeMiB = 4096
+  let resumeSizeMiB = 4096
+  let resumeStops: StopKind[] = [...STOP_KINDS]
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = argv[i + 1]
@@ -49,19 +92,20 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
       case '--rate': rateMbit = positiveInt(flag, value); i++; break
       case '--size': sizeMiB = positiveInt(flag, value); i++; break
       case '--hash-size': hashSizeMiB = positiveInt(flag, value); i++; break
+      case '--link-size': linkSizeMiB = positiveInt(flag, value); i++; break
+      case '--link-rounds': linkRounds = positiveInt(flag, value); i++; break
+      case '--footprint-size': footprintSizeMiB = positiveInt(flag, value); i++; break
+      case '--resume-size': resumeSizeMiB = positiveInt(flag, value); i++; break
+      case '--resume-stops': resumeStops = nameList(flag, value, isStopKind); i++; break
       case '--only':
-        if (value !== 'hash' && value !== 'all') throw new Error(`--only takes "hash" or "all"\n${USAGE}`)
-        only = value
+        // 'all' is kept for scripts written before the parts existed.
+        parts = value === 'all' ? [...PARTS] : nameList(flag, value, isPart)
         i++
         break
-      case '--methods': {
-        const list = (value ?? '').split(',').map((s) => s.trim())
-        const bad = list.filter((m) => !isMethod(m))
-        if (bad.length > 0) throw new Error(`unknown method(s) ${bad.join(', ')}\n${USAGE}`)
-        methods = list.filter(isMethod)
+      case '--methods':
+        methods = nameList(flag, value, isMethod)
         i++
         break
-      }
       case '--help': case '-h':
         console.log(USAGE)
         process.exit(0)
@@ -71,5 +115,6 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
     }
   }
   if (ns.some((n) => n > 20)) throw new Error('--n: at most 20 recipients (the lab has room for 21 hosts... and this box has 2 cores)')
-  return { ns, rateMbit, sizeMiB, only, hashSizeMiB, methods }
+  if (linkRounds > 10) throw new Error('--link-rounds: at most 10')
+  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops }
 }

@@ -1,6 +1,7 @@
 // The side-by-side table (markdown) and the JSON record of a run.
 
 import type { MethodResult } from './method.js'
+import { fmt, type TargetCheck } from './targets.js'
 
 export interface LabFacts {
   readonly rateMbit: number
@@ -62,4 +63,17 @@ export function markdownTable (rec: BenchRecord): string {
   ]
   const errors = rec.results.filter((r) => r.error !== undefined).map((r) => `- ${r.method} N=${r.n}: ${(r.error ?? '').split('\n')[0] ?? ''}`)
   return [head, rule, ...rows, '', ...notes.map((n) => `- ${n}`), ...(errors.length > 0 ? ['', 'Errors:', ...errors] : []), ''].join('\n')
+}
+
+/** Swarmdrop's rows against their targets (N with a target only), one check per figure. */
+export function tableTargets (rec: BenchRecord): TargetCheck[] {
+  return rec.results.filter((r) => r.method === 'swarmdrop' && TARGETS[r.n] !== undefined).flatMap((r): TargetCheck[] => {
+    const t = TARGETS[r.n]
+    if (t === undefined) return []
+    const ratio = r.timeToAllS / (rec.timeToOne[String(r.n)] ?? NaN)
+    return [
+      { part: 'table', what: `N=${r.n}, Swarmdrop time to all ÷ time to one`, measured: `${fmt(ratio)}× (${fmt(r.timeToAllS, 1)} s, ${r.status})`, target: `≤ ${t.time}×`, met: Number.isFinite(ratio) ? ratio <= t.time : undefined },
+      { part: 'table', what: `N=${r.n}, Swarmdrop origin upload ÷ size`, measured: `${fmt(r.originUploadRatio)}×`, target: `≤ ${t.upload}×`, met: Number.isFinite(r.originUploadRatio) ? r.originUploadRatio <= t.upload : undefined }
+    ]
+  })
 }

@@ -1,39 +1,33 @@
-// `npm run bench`: one origin, N recipients on a shaped lab LAN, the same random file sent four
-// ways (plain sequential copies, plain parallel copies, a libtorrent swarm, Swarmdrop), side by
-// side. Writes bench/results/<ISO date>.json and .md and prints the table. See bench/README.md.
+// `npm run bench`: runs the parts of the benchmark (see bench/README.md) one after another: the
+// one-to-many table, hashing speed, single-link speed, footprint and responsiveness, resume cost.
+// `--only a,b` picks parts. Each part writes bench/results/<ISO date>[-part].json and .md and
+// prints its figures against their targets; a run of several parts ends with every target line.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { rmSync } from 'node:fs'
-import { availableParallelism, release, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Lab } from '../test/lab/netns-lab.js'
 import { requireBuiltCli } from '../test/multi/cli-send.js'
-import { writeRandomFile } from '../test/multi/random-content.js'
-import { sha256File } from '../test/multi/tree-digest.js'
+import { footprint } from './footprint.js'
 import { hashOnly } from './hash-only.js'
-import { libtorrentSwarm } from './libtorrent-swarm.js'
-import { measureMethod, type MethodFn, type MethodResult } from './method.js'
-import { parseOptions, type MethodName } from './options.js'
-import { plainParallel, plainSequential } from './plain-copy.js'
-import { ProcSampler } from './proc-sampler.js'
-import { markdownTable, type BenchRecord } from './report.js'
-import { swarmdropSwarm } from './swarmdrop-swarm.js'
+import { oneToMany } from './one-to-many.js'
+import { parseOptions, type BenchOptions, type PartName } from './options.js'
+import { RESULTS_DIR, resultStem, writePart, type PartReport } from './part-output.js'
+import { resume } from './resume.js'
+import { singleLink } from './single-link.js'
+import { targetLine, targetsMarkdown, type TargetCheck } from './targets.js'
 
-const MiB = 1024 * 1024
-const LAB_FAMILY = 'bn'
-const RESULTS_DIR = new URL('./results/', import.meta.url)
-
-const METHOD_FNS: Readonly<Record<MethodName, MethodFn>> = {
-  'plain-sequential': plainSequential,
-  'plain-parallel': plainParallel,
-  libtorrent: libtorrentSwarm,
-  swarmdrop: swarmdropSwarm
-}
-
-/** A method's budget: generous against one copy's line-rate time, so only a real stall hits it. */
-function methodTimeoutMs (method: MethodName, n: number, oneCopyS: number): number {
-  const copies = method === 'plain-sequential' || method === 'plain-parallel' ? n : Math.max(2, n / 2)
-  return Math.ceil((60 + 3 * oneCopyS * copies) * 1000)
+async function runPart (part: PartName, root: string, opts: BenchOptions, startedAt: Date, stamp: string): Promise<PartReport> {
+  switch (part) {
+    case 'table': return await oneToMany(root, requireBuiltCli(), opts, startedAt, stamp)
+    case 'hash': {
+      const { markdown, json } = await hashOnly(root, opts.hashSizeMiB)
+      return { part: 'hash', markdown, json, targets: [] }
+    }
+    case 'link': return await singleLink(root, requireBuiltCli(), opts.linkSizeMiB, opts.linkRounds)
+    case 'footprint': return await footprint(root, requireBuiltCli(), opts.footprintSizeMiB)
+    case 'resume': return await resume(root, requireBuiltCli(), opts.resumeSizeMiB, opts.resumeStops)
+  }
 }
 
 async function main (): Promise<void> {
@@ -41,7 +35,7 @@ async function main (): Promise<void> {
   const startedAt = new Date()
   const stamp = startedAt.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')
   const root = await mkdtemp(join(tmpdir(), 'swarmdrop-bench-'))
-  // Ctrl-C / SIGTERM: the lab's own exit hook tears the lab down; this removes the scratch data.
+  // Ctrl-C / SIGTERM: the labs' own exit hooks tear them down; this removes the scratch data.
   const cleanupRoot = (): void => { rmSync(root, { recursive: true, force: true }) }
   process.once('exit', cleanupRoot)
   // Our own handler (registered before any lab's) exits explicitly, so 'exit' hooks run: the
@@ -52,79 +46,36 @@ async function main (): Promise<void> {
       process.exit(signal === 'SIGINT' ? 130 : 143)
     })
   }
+  const allTargets: TargetCheck[] = []
+  const failedParts: string[] = []
   try {
-    await mkdir(RESULTS_DIR, { recursive: true })
-    if (opts.only === 'hash') {
-      const { markdown, json } = await hashOnly(root, opts.hashSizeMiB)
-      await writeFile(new URL(`${stamp}-hash.json`, RESULTS_DIR), JSON.stringify(json, null, 2) + '\n')
-      await writeFile(new URL(`${stamp}-hash.md`, RESULTS_DIR), markdown)
-      console.log(markdown)
-      return
-    }
-    const cli = requireBuiltCli()
-    const bytes = opts.sizeMiB * MiB
-    const fileName = `bench-${opts.sizeMiB}m.bin`
-    const source = join(root, 'origin', fileName)
-    console.log(`writing ${opts.sizeMiB} MiB of random bytes to ${source} ...`)
-    await writeRandomFile(source, bytes)
-    const sha256 = await sha256File(source)
-    const oneCopyS = bytes * 8 / (opts.rateMbit * 1e6)
-    const facts = {
-      rateMbit: opts.rateMbit,
-      sizeMiB: opts.sizeMiB,
-      delay: 'not available (this kernel has no netem; no delay was added, RTT is that of veth+bridge, well under 1 ms)',
-      cores: availableParallelism(),
-      kernel: release(),
-      node: process.version,
-      timeToOneSource: 'the first plain sequential copy of the same N, same lab, same file (curl over HTTP, file on disk)',
-      cpuSource: 'user+system CPU seconds inside the timed window of every process in the host\'s network namespace (/proc scanned every 0.2 s, /proc/PID/stat), peak RSS = largest VmHWM of one such process; Swarmdrop agents\' start-up and discovery are outside the window',
-      warnings: [] as string[]
-    }
-    console.log(`lab: ${opts.rateMbit} Mbit/s up and down per host, ${opts.sizeMiB} MiB file (one copy at line rate ≈ ${oneCopyS.toFixed(1)} s of payload), delay: ${facts.delay}`)
-    const results: MethodResult[] = []
-    const timeToOne: Record<string, number> = {}
-    const record = (): BenchRecord => ({ startedAt: startedAt.toISOString(), runSeconds: (Date.now() - startedAt.getTime()) / 1000, facts, timeToOne, results })
-    const save = async (): Promise<string> => {
-      const rec = record()
-      const md = markdownTable(rec)
-      await writeFile(new URL(`${stamp}.json`, RESULTS_DIR), JSON.stringify(rec, null, 2) + '\n')
-      await writeFile(new URL(`${stamp}.md`, RESULTS_DIR), md)
-      return md
-    }
-
-    for (const n of opts.ns) {
-      const caps = { upMbit: opts.rateMbit, downMbit: opts.rateMbit }
-      const created = await Lab.create({ prefix: LAB_FAMILY, hosts: [{ name: 'origin', ...caps }, ...Array.from({ length: n }, (_, k) => ({ name: `r${k + 1}`, ...caps }))] })
-      if (!created.ok) throw new Error(`Lab.create: ${created.error.message}`)
-      const lab = created.value
-      facts.warnings.push(...lab.warnings)
+    for (const part of opts.parts) {
+      const partStart = Date.now()
+      console.log(`\n=== ${part} ===`)
+      let report: PartReport
       try {
-        const sampler = new ProcSampler(lab.hosts)
-        const nRoot = join(root, `n${n}`)
-        await mkdir(nRoot, { recursive: true })
-        const recipients = lab.hosts.slice(1)
-        const origin = lab.host('origin')
-        for (const method of opts.methods) {
-          const timeoutMs = methodTimeoutMs(method, n, oneCopyS)
-          console.log(`N=${n} ${method}: running (timeout ${(timeoutMs / 1000).toFixed(0)} s) ...`)
-          const r = await measureMethod(method, METHOD_FNS[method], { lab, origin, recipients, source, fileName, bytes, sha256, root: join(nRoot, method), cli, timeoutMs }, sampler)
-          results.push(r)
-          if (method === 'plain-sequential') {
-            const first = r.extra['perCopySeconds']
-            if (Array.isArray(first) && typeof first[0] === 'number') timeToOne[String(n)] = first[0]
-          }
-          console.log(`N=${n} ${method}: ${r.status}, time to all ${r.timeToAllS.toFixed(2)} s, origin tx ${(r.originTxBytes / MiB).toFixed(1)} MiB (${r.originUploadRatio.toFixed(2)}x)${r.error === undefined ? '' : `\n  ${r.error.split('\n').slice(0, 6).join('\n  ')}`}`)
-          await save()
-          await rm(join(nRoot, method), { recursive: true, force: true })
-        }
-      } finally {
-        const d = await lab.destroy()
-        if (!d.ok) facts.warnings.push(`lab teardown: ${d.error.message}`)
+        report = await runPart(part, root, opts, startedAt, stamp)
+      } catch (err) {
+        // One part failing (no libtorrent, a lab that cannot be built) must not cost the others.
+        const message = err instanceof Error ? err.stack ?? err.message : String(err)
+        console.error(`${part} failed: ${message}`)
+        failedParts.push(part)
+        report = { part, markdown: `${part} failed: ${message.split('\n')[0] ?? ''}\n`, json: { error: message }, targets: [] }
       }
+      const md = await writePart(stamp, report)
+      console.log('\n' + md)
+      for (const t of report.targets) console.log(targetLine(t))
+      allTargets.push(...report.targets)
+      console.log(`${part}: ${((Date.now() - partStart) / 1000).toFixed(0)} s, written: bench/results/${resultStem(stamp, part)}.json and .md`)
     }
-    const md = await save()
-    console.log('\n' + md)
-    console.log(`written: bench/results/${stamp}.json and bench/results/${stamp}.md`)
+    if (opts.parts.length > 1) {
+      const md = `Targets of the run started ${startedAt.toISOString()} (parts: ${opts.parts.join(', ')}${failedParts.length > 0 ? `; failed: ${failedParts.join(', ')}` : ''}):\n\n${targetsMarkdown(allTargets)}`
+      await writeFile(new URL(`${stamp}-targets.md`, RESULTS_DIR), md)
+      console.log('\n=== targets ===')
+      for (const t of allTargets) console.log(targetLine(t))
+      console.log(`written: bench/results/${stamp}-targets.md`)
+    }
+    if (failedParts.length > 0) process.exitCode = 1
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -7,8 +7,12 @@ import { runSend, describeSend } from '../test/multi/cli-send.js'
 import { LabAgent } from '../test/multi/lab-agent.js'
 import { isProgress, isVerified, type AgentEvent } from '../test/multi/agent-events.js'
 import { sleep, type BenchContext, type MethodOutcome } from './method.js'
+import { peersSeen } from './sd-agents.js'
 
+// Start-up and discovery slow down with N on 2 cores (N=20: 20 Node processes starting at once).
+const START_WAIT_MS = 20_000
 const DISCOVERY_WAIT_MS = 20_000
+const PER_RECIPIENT_MS = 1_500
 
 function eventTimes (agent: LabAgent, event: string, name: string): number[] {
   return agent.events.filter((e: AgentEvent) => e.event === event && (event !== 'verified' || (isVerified(e) && e.name === name))).map((e) => e.time)
@@ -23,10 +27,9 @@ export async function swarmdropSwarm (ctx: BenchContext): Promise<MethodOutcome>
   }))
   const copies = agents.map((a) => join(a.spec.downloadsDir, ctx.fileName))
   try {
-    await Promise.all(agents.map(async (a) => await a.start()))
+    await Promise.all(agents.map(async (a) => await a.start(START_WAIT_MS + PER_RECIPIENT_MS * agents.length)))
     // Untimed: let the recipients find each other (each sees the other N-1) before sending.
-    const deadline = Date.now() + DISCOVERY_WAIT_MS
-    const peersSeen = (a: LabAgent): number => new Set(a.events.filter((e) => e.event === 'peer-up').map((e) => JSON.stringify(e))).size
+    const deadline = Date.now() + DISCOVERY_WAIT_MS + PER_RECIPIENT_MS * agents.length
     while (Date.now() < deadline && agents.some((a) => peersSeen(a) < agents.length - 1)) await sleep(200)
     const discovered = agents.map(peersSeen)
     ctx.restartWindow()

@@ -1,0 +1,231 @@
+// `--only resume`: an agent downloading a big file (4 GiB by default) is stopped halfway (SIGTERM,
+// the normal stop, and SIGKILL, a crash) and started again with the same data directory. Reports
+// the seconds from the restart until bytes flow again (target ≤ 3 s) and the bytes fetched twice
+// (target ≤ 2 pieces). A download that is not interrupted ('none') gives the same figure without
+// a stop: the noise floor of the estimate. One lab (family `br`): the origin agent and one
+// recipient host per kind of stop, each used once.
+
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { choosePieceLength } from '../main/core/hashing/piece-length.js'
+import { Lab, type LabHost } from '../test/lab/netns-lab.js'
+import { isProgress, isVerified } from '../test/multi/agent-events.js'
+import type { LabAgent } from '../test/multi/lab-agent.js'
+import { writeRandomFile } from '../test/multi/random-content.js'
+import { sha256File } from '../test/multi/tree-digest.js'
+import type { StopKind } from './options.js'
+import type { PartReport } from './part-output.js'
+import { excessBytes, tcpPayload } from './payload-estimate.js'
+import { agentLines, startAgents, stopAgents } from './sd-agents.js'
+import { offerTo } from './sd-offer.js'
+import { fmt, type TargetCheck } from './targets.js'
+import { WireWatch, type WireSample } from './wire-watch.js'
+
+const MiB = 1024 * 1024
+const LAB_FAMILY = 'br'
+const FLOW_BYTES = MiB
+const RESUME_TARGET_S = 3
+const TWICE_TARGET_PIECES = 2
+/** After a restart, bytes must flow within this, or the resume counts as failed. */
+const FLOW_WAIT_MS = 120_000
+
+export interface ResumeResult {
+  readonly stop: StopKind
+  readonly status: 'ok' | 'failed'
+  readonly error?: string
+  /** Payload bytes received when the stop was sent, and how long the agent took to exit. */
+  readonly receivedAtStopBytes: number
+  readonly exitSeconds: number
+  /** SIGTERM only: the agent did not exit within LabAgent's grace time and was killed. */
+  readonly termEscalatedToKill: boolean
+  /** From starting the agent again to its "listening" line, and to bytes flowing again (1 MiB of payload). */
+  readonly listeningSeconds: number
+  readonly resumeSeconds: number
+  /** verifiedBytes of the last progress line before the stop and of the first one after the restart. */
+  readonly lastVerifiedBeforeStopBytes: number
+  readonly firstVerifiedAfterRestartBytes: number
+  /** Payload received across both runs minus one copy (headers and piece framing taken off). */
+  readonly fetchedTwiceBytes: number
+  readonly fetchedTwicePieces: number
+  readonly pieceLength: number
+  /** From the offer to the verified copy, both runs and the gap between them. */
+  readonly totalSeconds: number
+  readonly copySha256Ok: boolean
+}
+
+function payloadSince (base: WireSample, s: WireSample): number {
+  return tcpPayload(s.rxBytes - base.rxBytes, s.rxPackets - base.rxPackets)
+}
+
+/**
+ * The distribution's piece length from the agent's progress lines of any run (pieceCount pieces of
+ * a power of two); without one, the rule Swarmdrop picks piece lengths by.
+ */
+function pieceLengthOf (agent: LabAgent, bytes: number): number {
+  const p = agentLines(agent, 'progress').map((l) => l.value).find((v) => typeof v['pieceCount'] === 'number' && typeof v['totalLength'] === 'number' && v['pieceCount'] > 0)
+  if (p === undefined) return choosePieceLength(bytes)
+  return 2 ** Math.ceil(Math.log2(Number(p['totalLength']) / Number(p['pieceCount'])))
+}
+
+interface VariantContext {
+  readonly lab: Lab
+  readonly cli: string
+  readonly source: string
+  readonly bytes: number
+  readonly sha256: string
+  readonly originDataDir: string
+  readonly origin: LabHost
+  readonly host: LabHost
+  readonly agent: LabAgent
+  readonly timeoutMs: number
+}
+
+async function stopAgent (agent: LabAgent, stop: StopKind): Promise<void> {
+  if (stop === 'SIGKILL') await agent.kill()
+  else await agent.stop()
+}
+
+async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeResult> {
+  const wire = new WireWatch(ctx.host)
+  const base = wire.read()
+  wire.start()
+  const agent = ctx.agent
+  const nan = { termEscalatedToKill: false, receivedAtStopBytes: NaN, exitSeconds: NaN, listeningSeconds: NaN, resumeSeconds: NaN, lastVerifiedBeforeStopBytes: NaN, firstVerifiedAfterRestartBytes: NaN }
+  let partial: Partial<ResumeResult> = {}
+  try {
+    const offeredAt = Date.now()
+    await offerTo({ lab: ctx.lab, host: ctx.origin, cli: ctx.cli, path: ctx.source, to: agent.name, dataDir: ctx.originDataDir, timeoutMs: ctx.timeoutMs })
+    if (stop !== 'none') {
+      const half = await wire.waitFor((s) => payloadSince(base, s) >= ctx.bytes / 2, ctx.timeoutMs)
+      if (half === undefined) throw new Error(`${agent.name}: not halfway within ${(ctx.timeoutMs / 1000).toFixed(0)} s\n${agent.tail(20)}`)
+      const stopAt = Date.now()
+      const atStop = wire.read()
+      const lastVerified = agent.events.filter(isProgress).pop()?.verifiedBytes ?? NaN
+      const linesBefore = agent.lines.length
+      await stopAgent(agent, stop)
+      const exitSeconds = (Date.now() - stopAt) / 1000
+      const termEscalatedToKill = agent.lines.slice(linesBefore).some((l) => l.includes('did not end on SIGTERM'))
+      const restartAt = Date.now()
+      const atRestart = wire.read()
+      await agent.start()
+      const listeningSeconds = (Date.now() - restartAt) / 1000
+      const flowing = await wire.waitFor((s) => payloadSince(atRestart, s) >= FLOW_BYTES, FLOW_WAIT_MS, restartAt)
+      if (flowing === undefined) throw new Error(`${agent.name}: no data within ${FLOW_WAIT_MS / 1000} s of the restart\n${agent.tail(30)}`)
+      partial = {
+        receivedAtStopBytes: payloadSince(base, atStop),
+        exitSeconds,
+        termEscalatedToKill,
+        listeningSeconds,
+        resumeSeconds: (flowing.t - restartAt) / 1000,
+        lastVerifiedBeforeStopBytes: lastVerified
+      }
+    }
+    const verified = await agent.waitFor(isVerified, ctx.timeoutMs, 'its "verified" line', 0)
+    // A small rest can finish before the first progress line (one a second): then there is none.
+    const firstAfter = stop === 'none' ? NaN : agent.events.find(isProgress)?.verifiedBytes ?? NaN
+    const totalSeconds = (verified.time - offeredAt) / 1000
+    // Let the last frames reach the counters before the final reading.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const end = wire.read()
+    const twice = excessBytes(end.rxBytes - base.rxBytes, end.rxPackets - base.rxPackets, ctx.bytes)
+    const pieceLength = pieceLengthOf(agent, ctx.bytes)
+    const copySha256Ok = (await sha256File(verified.path).catch(() => 'missing')) === ctx.sha256
+    await rm(verified.path, { force: true })
+    return {
+      stop,
+      status: copySha256Ok ? 'ok' : 'failed',
+      ...(copySha256Ok ? {} : { error: `the copy ${verified.path} is not the file (SHA-256)` }),
+      ...nan,
+      ...partial,
+      firstVerifiedAfterRestartBytes: firstAfter,
+      fetchedTwiceBytes: twice,
+      fetchedTwicePieces: twice / pieceLength,
+      pieceLength,
+      totalSeconds,
+      copySha256Ok
+    }
+  } catch (err) {
+    return { stop, status: 'failed', error: err instanceof Error ? err.message : String(err), ...nan, ...partial, fetchedTwiceBytes: NaN, fetchedTwicePieces: NaN, pieceLength: NaN, totalSeconds: NaN, copySha256Ok: false }
+  } finally {
+    wire.stop()
+    // Done with this recipient: it must not serve the next one.
+    await agent.stop()
+  }
+}
+
+function checks (results: readonly ResumeResult[]): TargetCheck[] {
+  return results.filter((r) => r.stop !== 'none').flatMap((r): TargetCheck[] => [
+    {
+      part: 'resume',
+      what: `${r.stop}, seconds from restart until bytes flow again`,
+      measured: r.status === 'ok' ? `${fmt(r.resumeSeconds, 1)} s (agent listening after ${fmt(r.listeningSeconds, 1)} s)` : `failed: ${(r.error ?? '').split('\n')[0] ?? ''}`,
+      target: `≤ ${RESUME_TARGET_S} s`,
+      met: r.status === 'ok' && Number.isFinite(r.resumeSeconds) ? r.resumeSeconds <= RESUME_TARGET_S : undefined
+    },
+    {
+      part: 'resume',
+      what: `${r.stop}, bytes fetched twice`,
+      measured: r.status === 'ok' ? `${fmt(r.fetchedTwiceBytes / MiB, 2)} MiB = ${fmt(r.fetchedTwicePieces, 1)} pieces of ${fmt(r.pieceLength / MiB, 2)} MiB` : 'n/a',
+      target: `≤ ${TWICE_TARGET_PIECES} pieces`,
+      met: r.status === 'ok' && Number.isFinite(r.fetchedTwicePieces) ? r.fetchedTwicePieces <= TWICE_TARGET_PIECES : undefined
+    }
+  ])
+}
+
+export async function resume (root: string, cli: string, sizeMiB: number, stops: readonly StopKind[]): Promise<PartReport> {
+  const bytes = sizeMiB * MiB
+  const dir = join(root, 'resume')
+  const source = join(dir, 'origin-files', `resume-${sizeMiB}m.bin`)
+  console.log(`resume: writing ${sizeMiB} MiB of random bytes to ${source} ...`)
+  await writeRandomFile(source, bytes)
+  const sha256 = await sha256File(source)
+  const timeoutMs = Math.ceil(300_000 + bytes / 20e6 * 1000)
+  const names = stops.map((s) => ({ none: 'rnone', SIGTERM: 'rterm', SIGKILL: 'rkill' })[s])
+  const made = await Lab.create({ prefix: LAB_FAMILY, hosts: [{ name: 'origin' }, ...names.map((name) => ({ name }))] })
+  if (!made.ok) throw new Error(`Lab.create: ${made.error.message}`)
+  const lab = made.value
+  const warnings = [...lab.warnings]
+  const results: ResumeResult[] = []
+  const started = Date.now()
+  try {
+    const agents = await startAgents(lab, cli, join(dir, 'agents'), lab.hosts.map((h) => ({ host: h, name: h.name })))
+    try {
+      const [origin, ...recipients] = agents
+      if (origin === undefined) throw new Error('no origin agent')
+      for (const [i, stop] of stops.entries()) {
+        const agent = recipients[i]
+        const host = lab.hosts[i + 1]
+        if (agent === undefined || host === undefined) continue
+        console.log(`resume ${stop}: sending ${sizeMiB} MiB to ${agent.name}${stop === 'none' ? ' (no interruption)' : `, ${stop} halfway, then restart`} (timeout ${(timeoutMs / 1000).toFixed(0)} s) ...`)
+        const r = await runVariant(stop, { lab, cli, source, bytes, sha256, originDataDir: origin.spec.dataDir, origin: lab.host('origin'), host, agent, timeoutMs })
+        results.push(r)
+        console.log(`resume ${stop}: ${r.status}, flowing again after ${fmt(r.resumeSeconds, 2)} s, fetched twice ${fmt(r.fetchedTwiceBytes / MiB, 2)} MiB (${fmt(r.fetchedTwicePieces, 2)} pieces)${r.error === undefined ? '' : `\n  ${r.error.split('\n').slice(0, 8).join('\n  ')}`}`)
+      }
+    } finally {
+      await stopAgents(agents)
+    }
+  } finally {
+    const d = await lab.destroy()
+    if (!d.ok) warnings.push(`lab teardown: ${d.error.message}`)
+    await rm(dir, { recursive: true, force: true })
+  }
+  // The uninterrupted download's own excess (end-game duplicates, control traffic), if it ran.
+  const floorPieces = results.find((r) => r.stop === 'none')?.fetchedTwicePieces ?? NaN
+  const markdown = [
+    `Resume: an agent downloading a ${sizeMiB} MiB random file from the origin agent (\`send --to NAME\`, one lab, veth, no tc cap) is stopped once half the file has arrived and started again with the same data directory.`,
+    '',
+    '| stop | status | exit took (s) | received at stop (MiB) | verified before stop / at first report after restart (MiB) | restart → listening (s) | restart → bytes flow (s) | fetched twice (MiB) | = pieces | pieces beyond "none" | piece (KiB) | offer → verified (s) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.stop} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorPieces, 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
+    '',
+    '- Restart = spawning the agent again (Node start-up included); bytes flow = 1 MiB of payload on the recipient\'s cable since the restart (counters sampled every 0.1 s).',
+    '- Fetched twice = payload the recipient received over both runs (cable counters minus frame headers and 13-byte piece-message headers) minus the file size; the row "none" is an uninterrupted download measured the same way: its figure is the estimate\'s noise floor (control traffic, end-game duplicates).',
+    '- "verified before stop" is the last progress line before the stop (one a second, so up to a second old); the targets are judged on the raw figure, not on the figure beyond "none".',
+    '- Other work ran on this 2-core machine at the same time: times are noisy.',
+    `- Run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    ...warnings.map((w) => `- Warning: ${w}`),
+    ...results.filter((r) => r.error !== undefined).map((r) => `- Error (${r.stop}): ${(r.error ?? '').split('\n')[0] ?? ''}`),
+    ''
+  ].join('\n')
+  return { part: 'resume', markdown, json: { sizeMiB, results, warnings }, targets: checks(results) }
+}

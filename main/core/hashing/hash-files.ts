@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os'
 import { isAbsolute } from 'node:path'
 import { fail, ok, type Result } from '../result.js'
-import { runHashJob, type ReaderPlan } from './hash-job.js'
+import { runHashJob, type StreamPlan } from './hash-job.js'
 import type { JobFile } from './hash-protocol.js'
 
 export { choosePieceLength, MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from './piece-length.js'
@@ -23,7 +23,8 @@ export interface HashOptions {
   readonly signal?: AbortSignal
   /**
    * Most hashing threads to use (default: os.availableParallelism()). hashForTorrent uses up to 4
-   * (a reader keeping the SHA-256s, the rest SHA-1), sha256OfFiles up to 2 (one per file at a time).
+   * (one keeping the SHA-256s and SHA-1ing when it would wait, the rest SHA-1), sha256OfFiles up
+   * to 2 (one per file at a time). Each stream also has a reading thread, idle but for waits.
    */
   readonly threads?: number
 }
@@ -35,20 +36,19 @@ export interface PieceHashes {
   readonly fileSha256: readonly string[]
 }
 
-// Chunks are what the reader reads and hands to a piece thread at once: big enough that per-message
-// and per-read costs vanish, small enough that a few per thread fit the memory budget. Measured on
-// 2 cores (SHA-NI, page cache), 1–16 MiB chunks, 1–2 reads ahead and 3–8 buffers all ran within
-// noise of each other; no read-ahead was ~5% slower, and would not overlap a disk with hashing
-// (see test/unit/hashing/hash-speed.manual.ts).
+// A chunk is what the reader reads at once and the unit the SHA-256 thread takes: big enough that
+// per-read and per-wake-up costs vanish, small enough that several fit the memory budget.
 const CHUNK_BYTES = 4 * 1024 * 1024
-const MEMORY_BUDGET = 64 * 1024 * 1024
-// Reads run on libuv's pool (4 threads by default), which every thread of the process shares with
-// the engine's own file I/O. A reader keeps at most readAhead + 1 reads going, and the whole job at
-// most two, so serving pieces to peers never queues behind hashing.
-const READ_AHEAD = 1
-const MAX_SHA256_READERS = 2
-// The SHA-256 of the stream runs on one thread, and one SHA-1 thread keeps up with it on every CPU
-// we know of; a couple more absorb scheduling jitter, more would only hold memory.
+// The ring's buffers: enough that each hashing thread has chunks to take while others are read,
+// and that a thread descheduled for a moment (other load on the machine) does not stall the rest.
+const MEMORY_BUDGET = 32 * 1024 * 1024
+// One being hashed while the next is read: the least that overlaps reading with hashing.
+const MIN_SLOTS = 2
+// A receiver's check hashes one file per stream: one chunk hashing, up to two being read.
+const SHA256_SLOTS = 3
+const MAX_SHA256_STREAMS = 2
+// The SHA-256 of the stream runs on one thread, which also SHA-1s whenever it would wait; beyond
+// three piece threads the SHA-256 is the limit on every CPU we know of.
 const MAX_PIECE_THREADS = 3
 
 /**
@@ -61,20 +61,16 @@ export async function hashForTorrent (files: readonly SourceFile[], pieceLength:
   if (bad !== undefined) return bad
   if (files.length === 0) return ok({ pieces: Buffer.alloc(0), fileSha256: [] })
   const threads = threadCount(opts.threads)
-  // With one thread the reader hashes pieces itself; otherwise it keeps the SHA-256 and the others
-  // take the SHA-1s.
+  // The SHA-256 thread is one of the threads; with one, it SHA-1s every piece itself.
   const pieceThreads = Math.min(threads - 1, MAX_PIECE_THREADS)
-  const chunkLength = pieceLength * Math.max(1, Math.floor(CHUNK_BYTES / pieceLength))
-  // The reader holds READ_AHEAD + 1 buffers; each piece thread needs one to hash and one queued.
-  const wanted = READ_AHEAD + 1 + 2 * pieceThreads
-  const affordable = Math.floor(MEMORY_BUDGET / chunkLength)
-  // Huge pieces may exceed the budget rather than leave the piece threads nothing to hash.
-  const bufferCount = Math.max(READ_AHEAD + 1 + Math.min(pieceThreads, 1), Math.min(wanted, affordable))
-  const plan: ReaderPlan = { files: jobFiles(files), pieceLength, chunkLength, bufferCount, readAhead: READ_AHEAD, pieceThreads }
+  const chunkLength = fitChunk(pieceLength * Math.max(1, Math.floor(CHUNK_BYTES / pieceLength)), pieceLength, files)
+  // Huge pieces may exceed the budget rather than lose the overlap of reading and hashing.
+  const slots = Math.max(MIN_SLOTS, Math.floor(MEMORY_BUDGET / chunkLength))
+  const plan: StreamPlan = { files: jobFiles(files), pieceLength, chunkLength, slots, pieceThreads }
   const r = await runHashJob([plan], opts)
   if (!r.ok) return r
   const only = r.value[0]
-  if (only === undefined || only.pieces === null) return fail('worker-failed', 'the reading thread returned no piece hashes')
+  if (only === undefined || only.pieces === null) return fail('worker-failed', 'the hashing threads returned no piece hashes')
   return ok({ pieces: only.pieces, fileSha256: only.fileSha256 })
 }
 
@@ -86,18 +82,12 @@ export async function sha256OfFiles (files: readonly SourceFile[], opts: HashOpt
   const bad = checkFiles(files)
   if (bad !== undefined) return bad
   if (files.length === 0) return ok([])
-  // Beyond two SHA-256 threads one disk rarely keeps up (each hashes ~1.3 GB/s), see READ_AHEAD.
-  const groups = spreadFiles(files, Math.min(threadCount(opts.threads), MAX_SHA256_READERS))
-  // Two readers overlap each other's reads and hashing, so each needs no read-ahead of its own.
-  const readAhead = groups.length > 1 ? 0 : READ_AHEAD
-  const plans: ReaderPlan[] = groups.map(indices => ({
-    files: jobFiles(indices.map(i => files[i] as SourceFile)),
-    pieceLength: null,
-    chunkLength: CHUNK_BYTES,
-    bufferCount: readAhead + 1,
-    readAhead,
-    pieceThreads: 0
-  }))
+  // Beyond two SHA-256 threads one disk rarely keeps up (each hashes ~1.8 GB/s).
+  const groups = spreadFiles(files, Math.min(threadCount(opts.threads), MAX_SHA256_STREAMS))
+  const plans: StreamPlan[] = groups.map(indices => {
+    const group = indices.map(i => files[i] as SourceFile)
+    return { files: jobFiles(group), pieceLength: null, chunkLength: fitChunk(CHUNK_BYTES, 1, group), slots: SHA256_SLOTS, pieceThreads: 0 }
+  })
   const r = await runHashJob(plans, opts)
   if (!r.ok) return r
   const out = new Array<string>(files.length).fill('')
@@ -111,6 +101,12 @@ export async function sha256OfFiles (files: readonly SourceFile[], opts: HashOpt
 function threadCount (requested: number | undefined): number {
   if (requested === undefined || !Number.isFinite(requested)) return availableParallelism()
   return Math.max(1, Math.floor(requested))
+}
+
+/** No longer than the files (in whole `unit`s), so a small job allocates little shared memory. */
+function fitChunk (chunkLength: number, unit: number, files: readonly SourceFile[]): number {
+  const total = files.reduce((sum, f) => sum + f.length, 0)
+  return Math.max(unit, Math.min(chunkLength, Math.ceil(total / unit) * unit))
 }
 
 /** Just what the threads need: callers may pass richer objects that do not survive structured clone. */

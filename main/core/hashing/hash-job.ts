@@ -1,22 +1,19 @@
-// Runs the threads of one hashing job to a single outcome: one or more reading threads (each with
-// its own piece-hash threads), progress summed across readers, and every thread terminated before
-// the outcome is returned, whether the job succeeded, failed, crashed or was aborted.
+// Runs the threads of one hashing job to a single outcome: per stream a reading thread, a SHA-256
+// thread and any piece-hash threads, all sharing one ring of chunk buffers; progress summed across
+// streams; and every thread terminated before the outcome is returned, whether the job succeeded,
+// failed, crashed or was aborted. The main thread only receives a message every ~100 ms.
 import type { Worker } from 'node:worker_threads'
-import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import { errorMessage, fail, ok, type Result } from '../result.js'
-import type { JobFile, ReaderMessage, ReaderStart } from './hash-protocol.js'
+import { ChunkRing } from './chunk-ring.js'
+import type { StreamLayout, StreamMessage } from './hash-protocol.js'
 import { startSiblingWorker } from './sibling-worker.js'
 
-export interface ReaderPlan {
-  readonly files: readonly JobFile[]
-  readonly pieceLength: number | null
-  readonly chunkLength: number
-  readonly bufferCount: number
-  readonly readAhead: number
+export interface StreamPlan extends StreamLayout {
+  /** Threads that only SHA-1 pieces, beside the SHA-256 thread (which SHA-1s too when it can). */
   readonly pieceThreads: number
 }
 
-export interface ReaderOutput {
+export interface StreamOutput {
   readonly pieces: Buffer | null
   readonly fileSha256: readonly string[]
 }
@@ -33,23 +30,25 @@ const PROGRESS_INTERVAL_MS = 100
 // would only slow every start.
 const NO_FLAGS: string[] = []
 
-export async function runHashJob (plans: readonly ReaderPlan[], opts: JobOptions = {}): Promise<Result<ReaderOutput[]>> {
+export async function runHashJob (plans: readonly StreamPlan[], opts: JobOptions = {}): Promise<Result<StreamOutput[]>> {
   const { signal, onProgress } = opts
   if (signal?.aborted === true) return fail('aborted', 'hashing was cancelled')
-  const bytesOf = (plan: ReaderPlan): number => plan.files.reduce((sum, f) => sum + f.length, 0)
-  const bytesTotal = plans.reduce((sum, plan) => sum + bytesOf(plan), 0)
   const workers: Worker[] = []
+  const rings: ChunkRing[] = []
 
-  const outcome = await new Promise<Result<ReaderOutput[]>>(resolve => {
-    const outputs: (ReaderOutput | undefined)[] = plans.map(() => undefined)
+  const outcome = await new Promise<Result<StreamOutput[]>>(resolve => {
+    const outputs: (StreamOutput | undefined)[] = plans.map(() => undefined)
     const bytesDone = plans.map(() => 0)
+    let bytesTotal = 0
     let lastProgress = 0
     let reportedTotal = false
     let settled = false
     const onAbort = (): void => { settle(fail('aborted', 'hashing was cancelled')) }
-    const settle = (r: Result<ReaderOutput[]>): void => {
+    const settle = (r: Result<StreamOutput[]>): void => {
       if (settled) return
       settled = true
+      // Threads blocked in a wait see this at once; terminate() below ends the rest.
+      for (const ring of rings) ring.abort()
       // A long-lived signal must not keep this finished job reachable.
       signal?.removeEventListener('abort', onAbort)
       resolve(r)
@@ -73,52 +72,51 @@ export async function runHashJob (plans: readonly ReaderPlan[], opts: JobOptions
       }
     }
 
-    // A reading thread without piece-hash threads ends by itself once it has posted its result.
-    const watch = (w: Worker, role: string, finished: () => boolean = () => false): void => {
-      w.on('error', err => { settle(fail('worker-failed', `the ${role} thread failed: ${err.message}`)) })
-      w.on('exit', code => {
-        if (!finished()) settle(fail('worker-failed', `the ${role} thread stopped unexpectedly (exit code ${code})`))
-      })
-    }
-
-    const onReaderMessage = (i: number, m: ReaderMessage): void => {
+    const onMessage = (i: number, ring: ChunkRing, m: StreamMessage): void => {
       if (settled) return // e.g. progress still queued when the job was aborted
       if (m.type === 'progress') {
         bytesDone[i] = m.bytesDone
         report(false)
       } else if (m.type === 'failed') {
         settle(fail(m.code, m.message))
+      } else if (!ring.isFinished()) {
+        settle(fail('worker-failed', 'the SHA-256 thread finished before every piece was hashed'))
       } else {
-        const plan = plans[i]
-        bytesDone[i] = plan === undefined ? 0 : bytesOf(plan)
-        outputs[i] = { pieces: m.pieces === null ? null : Buffer.from(m.pieces), fileSha256: m.fileSha256 }
+        bytesDone[i] = ring.totalBytes
+        outputs[i] = { pieces: plans[i]?.pieceLength === null ? null : ring.pieceHashes(), fileSha256: m.fileSha256 }
         const all = outputs.filter(o => o !== undefined)
         if (all.length === plans.length && (reportedTotal || report(true))) settle(ok(all))
       }
     }
 
+    // A thread that ends by itself with code 0 is done with its part, unless `unfinished` says the
+    // job still needed it; any other end fails the job.
+    const watch = (w: Worker, role: string, unfinished: () => boolean): void => {
+      w.on('error', err => { settle(fail('worker-failed', `the ${role} thread failed: ${err.message}`)) })
+      w.on('exit', code => {
+        if (code !== 0 || unfinished()) settle(fail('worker-failed', `the ${role} thread stopped unexpectedly (exit code ${code})`))
+      })
+    }
+
     try {
       plans.forEach((plan, i) => {
-        const ports: MessagePort[] = []
-        for (let t = 0; t < plan.pieceThreads; t++) {
-          const { port1, port2 } = new MessageChannel()
-          const w = startSiblingWorker(import.meta.url, 'piece-hash-worker', { execArgv: NO_FLAGS, workerData: { port: port2 }, transferList: [port2] })
+        const start = ChunkRing.allocate(plan)
+        const ring = new ChunkRing(start)
+        rings.push(ring)
+        bytesTotal += ring.totalBytes
+        const spawn = (moduleName: string): Worker => {
+          const w = startSiblingWorker(import.meta.url, moduleName, { execArgv: NO_FLAGS, workerData: start })
           workers.push(w)
-          watch(w, 'piece-hash')
-          ports.push(port1)
+          return w
         }
-        const start: ReaderStart = {
-          files: plan.files,
-          pieceLength: plan.pieceLength,
-          chunkLength: plan.chunkLength,
-          bufferCount: plan.bufferCount,
-          readAhead: plan.readAhead,
-          piecePorts: ports
-        }
-        const reader = startSiblingWorker(import.meta.url, 'read-hash-worker', { execArgv: NO_FLAGS, workerData: start, transferList: ports })
-        workers.push(reader)
-        watch(reader, 'reading', () => outputs[i] !== undefined)
-        reader.on('message', (m: ReaderMessage) => { onReaderMessage(i, m) })
+        const sha256 = spawn('sha256-worker')
+        sha256.on('message', (m: StreamMessage) => { onMessage(i, ring, m) })
+        watch(sha256, 'SHA-256', () => outputs[i] === undefined && !ring.isAborted())
+        for (let t = 0; t < plan.pieceThreads; t++) watch(spawn('piece-hash-worker'), 'piece-hash', () => false)
+        const reader = spawn('read-worker')
+        // A failed read is reported by message (which arrives before the exit) and aborts the ring.
+        reader.on('message', (m: StreamMessage) => { onMessage(i, ring, m) })
+        watch(reader, 'reading', () => !ring.isRead(ring.chunkCount - 1) && !ring.isAborted())
       })
     } catch (err) {
       settle(fail('worker-failed', `cannot start a hashing thread: ${errorMessage(err)}`))

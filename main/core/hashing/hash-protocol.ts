@@ -1,40 +1,29 @@
-// The messages between the threads of a hashing job. Only modules of this folder send them, so the
-// receiving side casts instead of validating.
-import type { MessagePort } from 'node:worker_threads'
+// What the threads of a hashing job are given and what they tell the main thread. Only modules of
+// this folder send these, so the receiving side casts instead of validating.
 
 export interface JobFile { readonly path: string; readonly length: number }
 
-/** workerData of read-hash-worker. */
-export interface ReaderStart {
+/** One stream: files read in order into a ring of chunk buffers, one SHA-256 per file. */
+export interface StreamLayout {
   readonly files: readonly JobFile[]
   /** null: SHA-256 only (the receiver's check). */
   readonly pieceLength: number | null
   /** A multiple of pieceLength, so no piece straddles two chunks. */
   readonly chunkLength: number
-  /** Buffers of chunkLength the reader may allocate: the bound on memory in flight. */
-  readonly bufferCount: number
-  /** How many chunk reads run ahead of the one being hashed. */
-  readonly readAhead: number
-  /** One port per piece-hash thread; empty means the reader hashes pieces itself. */
-  readonly piecePorts: readonly MessagePort[]
+  /** Chunk buffers in the ring: the bound on memory in flight. */
+  readonly slots: number
 }
 
-export type ReaderMessage =
+/** workerData of every thread of a stream: the layout and the memory they share (see chunk-ring). */
+export interface StreamStart extends StreamLayout {
+  readonly control: SharedArrayBuffer
+  readonly data: SharedArrayBuffer
+  /** 20 bytes per piece, written by whichever thread hashed the piece. */
+  readonly pieces: SharedArrayBuffer
+}
+
+/** From a stream's reading thread (failures only) or its SHA-256 thread. */
+export type StreamMessage =
   | { readonly type: 'progress'; readonly bytesDone: number }
-  | { readonly type: 'done'; readonly pieces: ArrayBuffer | null; readonly fileSha256: readonly string[] }
+  | { readonly type: 'done'; readonly fileSha256: readonly string[] }
   | { readonly type: 'failed'; readonly code: string; readonly message: string }
-
-/** Reader → piece-hash thread; `buffer` is transferred and comes back in PieceResult. */
-export interface PieceJob {
-  readonly id: number
-  readonly buffer: ArrayBuffer
-  readonly length: number
-  readonly pieceLength: number
-}
-
-export interface PieceResult {
-  readonly id: number
-  readonly buffer: ArrayBuffer
-  /** 20 bytes per piece of the job, in order. */
-  readonly hashes: ArrayBuffer
-}

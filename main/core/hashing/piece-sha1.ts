@@ -1,18 +1,18 @@
-// SHA-1 of each piece in a run of whole pieces (the last may be short): the BitTorrent v1 hashes.
+// The BitTorrent v1 piece hashes: SHA-1 of each piece, taken from the ring by whichever thread is
+// free, so pieces (independent of each other) spread over every core.
 import { createHash } from 'node:crypto'
+import type { ChunkRing } from './chunk-ring.js'
 
 export const SHA1_LENGTH = 20
 
-/** Writes the SHA-1 of each `pieceLength` slice of `data` into `out` from `outOffset`. */
-export function hashPieces (data: Uint8Array, pieceLength: number, out: Uint8Array, outOffset: number): void {
-  let at = outOffset
-  for (let offset = 0; offset < data.length; offset += pieceLength) {
-    const digest = createHash('sha1').update(data.subarray(offset, offset + pieceLength)).digest()
-    out.set(digest, at)
-    at += SHA1_LENGTH
-  }
-}
-
 export function pieceCount (bytes: number, pieceLength: number): number {
   return Math.ceil(bytes / pieceLength)
+}
+
+/** Claims a piece that has been read, if any, and stores its SHA-1; false when none is ready. */
+export function hashNextPiece (ring: ChunkRing): boolean {
+  const p = ring.claimPiece()
+  if (p < 0) return false
+  ring.storePieceHash(p, createHash('sha1').update(ring.piece(p)).digest())
+  return true
 }

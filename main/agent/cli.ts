@@ -2,46 +2,54 @@
 // `swarmdrop`: the command line. Every command returns an exit code; usage errors and bad input
 // print one line on stderr and exit 2, never a stack trace.
 import { APP_VERSION } from '../core/version.js'
-import { agentCommand, agentHelp } from './cli/commands/agent.js'
-import { answerCommand, devicesHelp, offersCommand, peersCommand, trustCommand } from './cli/commands/devices.js'
-import { sendCommand, sendHelp } from './cli/commands/send.js'
-import { createCommand, getCommand, seedCommand, standaloneHelp } from './cli/commands/standalone.js'
-import { statusCommand, statusHelp } from './cli/commands/status.js'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/usage-error.js'
 
-const help = `Swarmdrop ${APP_VERSION}: send big files to many machines on a LAN at once, verified.
+// Each command's module is loaded only when that command runs: `create` should not pay for
+// WebTorrent and mDNS, and `status` should answer at once.
+const agentModule = async () => await import('./cli/commands/agent.js')
+const devicesModule = async () => await import('./cli/commands/devices.js')
+const sendModule = async () => await import('./cli/commands/send.js')
+const standaloneModule = async () => await import('./cli/commands/standalone.js')
+const statusModule = async () => await import('./cli/commands/status.js')
 
-${agentHelp}
+async function help (): Promise<string> {
+  const [agent, devices, send, standalone, status] = await Promise.all([agentModule(), devicesModule(), sendModule(), standaloneModule(), statusModule()])
+  return `Swarmdrop ${APP_VERSION}: send big files to many machines on a LAN at once, verified.
 
-${sendHelp}
+${agent.agentHelp}
 
-${devicesHelp}
-${statusHelp}
+${send.sendHelp}
 
-${standaloneHelp}
+${devices.devicesHelp}
+${status.statusHelp}
+
+${standalone.standaloneHelp}
 
 Common: --data-dir DIR (default: $SWARMDROP_DATA_DIR or the platform's app-data folder).
 `
+}
 
-const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
-  agent: agentCommand,
-  send: sendCommand,
-  peers: peersCommand,
-  trust: a => trustCommand(a, true),
-  untrust: a => trustCommand(a, false),
-  offers: offersCommand,
-  accept: a => answerCommand(a, true),
-  decline: a => answerCommand(a, false),
-  status: statusCommand,
-  create: createCommand,
-  seed: seedCommand,
-  get: getCommand
+type Command = (args: readonly string[]) => Promise<number>
+
+const commands: Record<string, Command> = {
+  agent: async a => (await agentModule()).agentCommand(a),
+  send: async a => (await sendModule()).sendCommand(a),
+  peers: async a => (await devicesModule()).peersCommand(a),
+  trust: async a => (await devicesModule()).trustCommand(a, true),
+  untrust: async a => (await devicesModule()).trustCommand(a, false),
+  offers: async a => (await devicesModule()).offersCommand(a),
+  accept: async a => (await devicesModule()).answerCommand(a, true),
+  decline: async a => (await devicesModule()).answerCommand(a, false),
+  status: async a => (await statusModule()).statusCommand(a),
+  create: async a => (await standaloneModule()).createCommand(a),
+  seed: async a => (await standaloneModule()).seedCommand(a),
+  get: async a => (await standaloneModule()).getCommand(a)
 }
 
 async function main (argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(help)
+    process.stdout.write(await help())
     return name === undefined ? EXIT_USAGE : EXIT_OK
   }
   if (name === '--version' || name === 'version') {

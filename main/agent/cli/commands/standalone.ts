@@ -5,7 +5,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { createDistribution } from '../../../core/distributions/create.js'
 import { targetsFor, unusedName, verifyAndPlace, type Placement } from '../../../core/distributions/finish.js'
-import { Engine } from '../../../core/engine/engine.js'
+import type { Engine } from '../../../core/engine/engine.js'
 import { hashForTorrent } from '../../../core/hashing/hash-files.js'
 import { parseTorrentFile, type Metainfo } from '../../../core/torrent/metainfo.js'
 import { CREATED_BY } from '../../../core/version.js'
@@ -51,6 +51,8 @@ async function loadTorrent (path: string): Promise<Metainfo> {
 }
 
 async function startEngine (btPort: number | undefined, limits: { uploadLimit?: number; downloadLimit?: number } = {}): Promise<Engine> {
+  // Loaded here, not at the top: `create` needs no engine, and WebTorrent takes a while to load.
+  const { Engine } = await import('../../../core/engine/engine.js')
   const e = await Engine.start({ btPort: btPort ?? 0, ...limits })
   if (!e.ok) throw new UsageError(e.error.message)
   return e.value

@@ -4,6 +4,7 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerEndpoint } from '../control/peer-client.js'
+import { deliverWithRetry, FINAL_REPORT_BACKOFF_MS, FINAL_REPORT_STATES } from './report-delivery.js'
 import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.js'
 import { describedBy, type RecipientRecord } from '../distributions/records.js'
 import type { FileStoreTarget } from '../engine/file-store.js'
@@ -39,6 +40,7 @@ export class Recipient {
   private readonly active = new Map<string, Active>()
   /** Downloads stopped by a full disk, waiting for room. */
   private readonly space = new SpaceWatch()
+  private stopped = false
 
   constructor (private readonly ctx: NodeContext) {
     ctx.engine.on('no-space', ih => { this.background(this.onNoSpace(ih)) })
@@ -149,6 +151,7 @@ export class Recipient {
   }
 
   async stop (): Promise<void> {
+    this.stopped = true
     this.space.stop()
     for (const p of this.pending.values()) clearTimeout(p.timer)
     for (const a of this.active.values()) {
@@ -428,8 +431,16 @@ export class Recipient {
 
   /** To the sender's control port, pinned to its device id: a report never goes to an impostor. */
   private async sendReport (sender: PeerEndpoint, body: Report): Promise<void> {
-    // The sender may be gone (it may leave once the swarm holds every piece): reports are best effort.
-    await this.ctx.channel.request(sender, 'POST', '/v1/reports', body, { timeoutMs: 5_000 })
+    const send = async (): Promise<boolean> => {
+      const r = await this.ctx.channel.request(sender, 'POST', '/v1/reports', body, { timeoutMs: 5_000 })
+      return r.ok && r.value.status < 500
+    }
+    // The sender may be gone (it may leave once the swarm holds every piece): progress reports are
+    // best effort. A final one is retried in the background (report-delivery.ts says why).
+    if (await send() || !FINAL_REPORT_STATES.includes(body.state)) return
+    this.background(deliverWithRetry(send, () => this.stopped, FINAL_REPORT_BACKOFF_MS.slice()).then(got => {
+      if (!got && !this.stopped) this.ctx.events.emit('warning', `${sender.name} did not hear that ${body.infoHash.slice(0, 8)} is ${body.state} here (its control port did not answer for about 30 s)`)
+    }))
   }
 }
 

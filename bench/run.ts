@@ -21,8 +21,8 @@ async function runPart (part: PartName, root: string, opts: BenchOptions, starte
   switch (part) {
     case 'table': return await oneToMany(root, requireBuiltCli(), opts, startedAt, stamp)
     case 'hash': {
-      const { markdown, json } = await hashOnly(root, opts.hashSizeMiB)
-      return { part: 'hash', markdown, json, targets: [] }
+      const { markdown, json, targets } = await hashOnly(root, opts.hashSizeMiB)
+      return { part: 'hash', markdown, json, targets }
     }
     case 'link': return await singleLink(root, requireBuiltCli(), opts.linkSizeMiB, opts.linkRounds)
     case 'footprint': return await footprint(root, requireBuiltCli(), opts.footprintSizeMiB)

@@ -9,6 +9,7 @@ import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-s
 import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
 import { PieceAudit } from './piece-audit.js'
+import { PieceBuffers } from './piece-buffers.js'
 import { guardOf } from './source-guard.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
@@ -287,6 +288,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('peer-banned', ih, address, badPieces)
     })
     ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
+    // Received pieces are assembled in reused buffers (patch hook; see piece-buffers.ts).
+    if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers()
     // A full disk must not destroy the torrent (WebTorrent's default): the piece stays missing, the
     // torrent pauses with what it verified, and the owner waits for space (patch hook).
     ;(torrent as TorrentLike & { onStoreWriteError?: (index: number, err: unknown) => boolean }).onStoreWriteError = (_index, err) => {

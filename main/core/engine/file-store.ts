@@ -4,7 +4,7 @@
 // MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
-import { close, constants, mkdir, open, read, rm, write } from 'node:fs'
+import { close, constants, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
@@ -45,6 +45,8 @@ export class FileStore implements ChunkStore {
   private guard: SourceGuard | undefined
   private readonly totalLength: number
   private readonly open = new Map<string, OpenFile>()
+  /** Files already grown to their final length (see presize). */
+  private readonly sized = new Set<string>()
   private closed = false
   private refused: string | undefined
 
@@ -81,7 +83,11 @@ export class FileStore implements ChunkStore {
     this.eachSegment(start, buf.length, (target, fileOffset, bufOffset, length, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
-        writeFully(fd, buf, bufOffset, length, fileOffset, e => { release(); done(e) })
+        const write = (): void => writeFully(fd, buf, bufOffset, length, fileOffset, e => { release(); done(e) })
+        if (this.sized.has(target.path)) return write()
+        // At the first write only: sized at open, a new file would have been read back whole
+        // (zeros) and hashed by WebTorrent's start-up check instead of failing at once.
+        presize(fd, target.length, () => { this.sized.add(target.path); write() })
       })
     }, err => {
       if (err) this.onIoError?.(err, 'write')
@@ -293,6 +299,21 @@ function readFully (fd: number, buf: Buffer, bufOffset: number, length: number, 
     if (got === 0) return done(Object.assign(new Error('file is shorter than expected'), { code: 'ENOENT' }))
     if (got < length) return readFully(fd, buf, bufOffset + got, length - got, position + got, done)
     done(null)
+  })
+}
+
+/**
+ * Grows a regular file being downloaded to its final length at once (sparse: no disk space is
+ * taken). Pieces arrive in random order; each write past the end moved the end of file, and
+ * concurrent writes doing so contended for the inode (measured: 1.1 s of system time per 256 MiB,
+ * against 0.1 s into a file of its final size). Never shrinks a file. Best effort: where it fails
+ * (a device, a file system without sparse files), the writes still go where they belong and
+ * report their own errors (a full disk included).
+ */
+function presize (fd: number, length: number, done: () => void): void {
+  fstat(fd, (err, st) => {
+    if (err || !st.isFile() || st.size >= length) return done()
+    ftruncate(fd, length, () => done())
   })
 }
 

@@ -23,10 +23,29 @@ const STUCK_MS = 4_000
 /** After a refusal from the origin, how long a recipient looks elsewhere for that piece. */
 const BACKOFF_MS = 750
 
-interface Handoff { readonly wire: WireLike; readonly at: number }
+/**
+ * A wire's member: its address. Two members that dial each other at once end up with two wires
+ * between them, and both carry requests; telling them apart made the origin refuse a piece's
+ * remaining blocks to the very member it was sending them to, until the hand-off timed out.
+ */
+class Addresses {
+  private readonly known = new WeakMap<WireLike, string>()
+
+  of (wire: WireLike): string {
+    let address = this.known.get(wire)
+    if (address === undefined) {
+      address = peerAddress(wire)
+      this.known.set(wire, address)
+    }
+    return address
+  }
+}
+
+interface Handoff { readonly address: string; readonly at: number }
 
 export class OriginPolicy implements SwarmPolicy {
   private readonly handoffs = new Map<number, Handoff>()
+  private readonly addresses = new Addresses()
   /** Pieces sent more than once, for the figures: the origin's extra copies. */
   resent = 0
 
@@ -37,24 +56,31 @@ export class OriginPolicy implements SwarmPolicy {
   mayServe (wire: WireLike, index: number): boolean {
     const h = this.handoffs.get(index)
     const t = this.now()
-    if (!h || h.wire === wire || h.wire.destroyed) {
-      if (h && h.wire !== wire) this.resent++
-      this.handoffs.set(index, { wire, at: t })
+    const address = this.addresses.of(wire)
+    if (!h || h.address === address || !this.connected(h.address)) {
+      if (h && h.address !== address) this.resent++
+      this.handoffs.set(index, { address, at: t })
       return true
     }
     // Someone else holds it, or will shortly: the requester gets it from the swarm.
     if (this.wires().some(w => w !== wire && !w.destroyed && w.peerPieces.get(index))) return false
     if (t - h.at < STUCK_MS) return false
     this.resent++
-    this.handoffs.set(index, { wire, at: t })
+    this.handoffs.set(index, { address, at: t })
     return true
   }
 
   onRefused (): void {}
+
+  private connected (address: string): boolean {
+    return this.wires().some(w => !w.destroyed && this.addresses.of(w) === address)
+  }
 }
 
 export class RecipientPolicy implements SwarmPolicy {
   private readonly refusedUntil = new Map<number, number>()
+  /** The scheduler asks about a wire for every candidate piece: its address is looked up once. */
+  private readonly addresses = new Addresses()
 
   constructor (
     private readonly originAddress: string,
@@ -62,7 +88,7 @@ export class RecipientPolicy implements SwarmPolicy {
     private readonly now: () => number = Date.now
   ) {}
 
-  private isOrigin (wire: WireLike): boolean { return peerAddress(wire) === this.originAddress }
+  private isOrigin (wire: WireLike): boolean { return this.addresses.of(wire) === this.originAddress }
 
   mayRequest (wire: WireLike, index: number): boolean {
     if (!this.isOrigin(wire)) return true

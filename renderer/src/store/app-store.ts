@@ -3,7 +3,7 @@
 // the UI shows; nothing here touches the DOM, so it runs the same under tests.
 import { createStore } from 'zustand/vanilla'
 import type { StoreApi } from 'zustand/vanilla'
-import type { ApiError, ApiResult, AppSettings, AppState, CommandReplies, SettingsPatch, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiError, ApiResult, AppState, SwarmdropApi } from '../../../preload/api.js'
 import type { PieceView } from '../piece-map/cells.js'
 import { reconcileSelection } from './selection.js'
 import type { PendingCreate } from './selection.js'
@@ -37,7 +37,14 @@ export interface UiState {
   readonly submitting: string | null
 }
 
-export interface UiActions {
+/** The engine commands, with the API's own signatures: the store wraps each to report failures. */
+type ApiCommands = Pick<SwarmdropApi,
+  'createFromFiles' | 'offer' | 'accept' | 'decline' | 'pause' | 'resume' | 'openFolder' |
+  // chooseFolder: errors are left to the caller (`unsupported` is an answer: type a path).
+  // updateSettings: errors are left to the caller, which shows them beside the field they name.
+  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust'>
+
+export interface UiActions extends ApiCommands {
   /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
   start (heartbeatMs?: number): () => void
   receive (state: AppState): void
@@ -48,19 +55,6 @@ export interface UiActions {
   setPieceView (view: PieceView): void
   setTheme (theme: Theme): void
   dismissError (): void
-  createFromFiles (files: readonly File[]): Promise<ApiResult<CommandReplies['create']>>
-  offer (infoHash: string, to: readonly string[]): Promise<ApiResult<CommandReplies['offer']>>
-  accept (offerId: string, opts?: { readonly downloadsDir?: string; readonly alwaysTrust?: boolean }): Promise<ApiResult<CommandReplies['accept']>>
-  decline (offerId: string): Promise<ApiResult<CommandReplies['decline']>>
-  pause (infoHash?: string): Promise<ApiResult<CommandReplies['pause']>>
-  resume (infoHash?: string): Promise<ApiResult<CommandReplies['resume']>>
-  openFolder (infoHash: string): Promise<ApiResult<CommandReplies['open-folder']>>
-  /** Errors are left to the caller: `unsupported` is an answer (type a path), not a failure. */
-  chooseFolder (): Promise<ApiResult<CommandReplies['choose-folder']>>
-  /** Errors are left to the caller, which shows them beside the field they name. */
-  updateSettings (patch: SettingsPatch): Promise<ApiResult<AppSettings>>
-  trust (id: string): Promise<ApiResult<CommandReplies['trust']>>
-  untrust (id: string): Promise<ApiResult<CommandReplies['untrust']>>
 }
 
 export type UiStore = UiState & UiActions

@@ -2,6 +2,7 @@
 import type { Machine } from '../../../preload/api.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
+import { MachineMeta } from './MachineMeta.js'
 
 const NONE: readonly Machine[] = []
 
@@ -24,11 +25,7 @@ export function MachinesView () {
             {machines.map(m => (
               <li key={m.id} className={m.online ? 'machine' : 'machine machine-offline'} data-testid={`known-${m.name}`}>
                 <span className="machine-name">{m.name}</span>
-                <span className="machine-meta">
-                  <span>{m.platform}</span>
-                  <span>{m.address}</span>
-                  <span className="fingerprint">{m.fingerprint}</span>
-                </span>
+                <MachineMeta m={m} />
                 <span className="machine-flags">
                   <span className={m.online ? 'state state-ok' : 'state state-idle'}>
                     <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : `last seen ${new Date(m.lastSeen).toLocaleString()}`}

@@ -5,6 +5,7 @@ import type { Distribution, Machine } from '../../../preload/api.js'
 import { plural } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
+import { MachineMeta } from './MachineMeta.js'
 
 const NONE: readonly Machine[] = []
 
@@ -81,11 +82,7 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
                     />
                     <span className="machine-name">{m.name}</span>
                   </label>
-                  <span className="machine-meta">
-                    <span>{m.platform}</span>
-                    <span>{m.address}</span>
-                    <span className="fingerprint">{m.fingerprint}</span>
-                  </span>
+                  <MachineMeta m={m} />
                   <span className="machine-flags">
                     <span className={m.online ? 'state state-ok' : 'state state-idle'}>
                       <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : 'offline'}

@@ -127,6 +127,8 @@ const MAGNET_BTIH = /[?&]xt=urn:btih:([0-9a-fA-F]{40})(?:&|$)/
 
 const PIECE_FAILED = /^Piece (\d+) failed verification/
 
+const DRAIN_POLL_MS = 25
+
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly entries = new Map<string, Entry>()
   private readonly scheduler: NodeJS.Timeout
@@ -451,6 +453,21 @@ export class Engine extends EventEmitter<EngineEvents> {
   setLimits (uploadLimit: number | undefined, downloadLimit: number | undefined): void {
     this.client.throttleUpload(uploadLimit && uploadLimit > 0 ? uploadLimit : -1)
     this.client.throttleDownload(downloadLimit && downloadLimit > 0 ? downloadLimit : -1)
+  }
+
+  /**
+   * Before a graceful stop: downloads finish the pieces they have begun (and ask for no others),
+   * for at most `timeoutMs`, since a piece's received blocks live only in memory until it is
+   * complete and a restart would fetch them again.
+   */
+  async drain (timeoutMs: number): Promise<void> {
+    const downloading = [...this.entries.values()].map(e => e.torrent)
+      .filter(t => t.ready && !t.done && !t.destroyed && !t.paused)
+    for (const t of downloading) t.drain()
+    const until = Date.now() + timeoutMs
+    while (Date.now() < until && downloading.some(t => !t.destroyed && !t.done && t.begunPieces > 0)) {
+      await new Promise(resolve => setTimeout(resolve, DRAIN_POLL_MS))
+    }
   }
 
   async stop (): Promise<void> {

@@ -1,0 +1,73 @@
+// A graceful stop drains: the download finishes the pieces it has begun and asks for no others, so
+// nothing it received is lost (a piece's blocks live only in memory until the piece is complete).
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDistribution } from '../../../main/core/distributions/create.js'
+import { targetsFor } from '../../../main/core/distributions/finish.js'
+import { Engine, type TransferStats } from '../../../main/core/engine/engine.js'
+
+const MiB = 1024 * 1024
+/** receivedBytes counts message headers too (13 bytes a block): less than one block is no data. */
+const BLOCK = 16 * 1024
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-drain-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+async function engine (uploadLimit?: number): Promise<Engine> {
+  const e = await Engine.start({ btPort: 0, ...(uploadLimit ? { uploadLimit } : {}) })
+  if (!e.ok) throw new Error(e.error.message)
+  cleanups.push(() => e.value.stop())
+  return e.value
+}
+
+function statsOf (e: Engine, ih: string): TransferStats {
+  const s = e.stats(ih)
+  if (!s) throw new Error('no such transfer')
+  return s
+}
+
+async function until (what: string, test: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+describe('engine drain', () => {
+  it('completes the begun pieces, asks for no new ones, and keeps every byte it received', async () => {
+    const src = join(tmp(), 'slow.bin')
+    writeFileSync(src, randomBytes(48 * MiB))
+    const created = await createDistribution(src, { createdBy: 'test', pieceLength: MiB })
+    if (!created.ok) throw new Error(created.error.message)
+    const m = created.value.metainfo
+    // A slow sender keeps several pieces begun (requested, partly received) at any moment.
+    const origin = await engine(6 * MiB)
+    expect(origin.seed({ metainfo: m, targets: [{ path: src, length: m.totalLength, offset: 0 }] }).ok).toBe(true)
+    const r = await engine()
+    expect(r.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'slow.bin' }, true) }).ok).toBe(true)
+    r.connect(m.infoHash, [`127.0.0.1:${origin.port}`])
+
+    await until('some pieces', () => statsOf(r, m.infoHash).verifiedPieces >= 4, 20_000)
+    const before = statsOf(r, m.infoHash)
+    // Blocks of pieces not yet complete have arrived: without a drain they would be lost.
+    expect(before.receivedBytes - before.verifiedBytes).toBeGreaterThan(BLOCK)
+
+    await r.drain(10_000)
+    const drained = statsOf(r, m.infoHash)
+    expect(drained.done).toBe(false)
+    // Everything received belongs to a verified piece: nothing half-received is left.
+    expect(drained.receivedBytes - drained.verifiedBytes).toBeLessThan(BLOCK)
+    expect(drained.verifiedPieces).toBeGreaterThan(before.verifiedPieces)
+
+    await sleep(1_000)
+    const later = statsOf(r, m.infoHash)
+    // No piece was begun after the drain.
+    expect(later.receivedBytes).toBe(drained.receivedBytes)
+    expect(later.verifiedPieces).toBe(drained.verifiedPieces)
+  }, 60_000)
+})

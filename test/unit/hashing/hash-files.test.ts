@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { hashForTorrent, sha256OfFiles, type HashProgress, type SourceFile } from '../../../main/core/hashing/hash-files.js'
@@ -31,7 +31,14 @@ const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex
 
 // Each worker is an OS thread of this process; /proc shows whether they are really gone.
 function threadCount (): number { return readdirSync('/proc/self/task').length }
-function fdCount (): number { return readdirSync('/proc/self/fd').length }
+/** Open descriptors on this test's files (other parts of the test process may open their own). */
+function fdCount (): number {
+  let n = 0
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try { if (readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir)) n++ } catch { /* closed meanwhile */ }
+  }
+  return n
+}
 const hasProc = existsSync('/proc/self/task')
 
 async function settlesTo (baseline: number, count: () => number): Promise<number> {

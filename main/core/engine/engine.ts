@@ -463,7 +463,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async drain (timeoutMs: number): Promise<void> {
     const downloading = [...this.entries.values()].map(e => e.torrent)
       .filter(t => t.ready && !t.done && !t.destroyed && !t.paused)
-    for (const t of downloading) t.drain()
+    for (const t of downloading) t.drainPieces()
     const until = Date.now() + timeoutMs
     while (Date.now() < until && downloading.some(t => !t.destroyed && !t.done && t.begunPieces > 0)) {
       await new Promise(resolve => setTimeout(resolve, DRAIN_POLL_MS))

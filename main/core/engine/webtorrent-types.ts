@@ -95,7 +95,7 @@ export interface TorrentLike extends EventEmitter {
   /** WebTorrent's own request scheduling pass (internal, stable through 3.x). */
   _update (): void
   /** From now on ask only for pieces already begun (our patch: a graceful stop). */
-  drain (): void
+  drainPieces (): void
   /** Pieces asked for, partly received or being checked and written (our patch). */
   readonly begunPieces: number
   addPeer (addr: string): boolean

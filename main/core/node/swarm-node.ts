@@ -39,8 +39,8 @@ export interface NodeOptions {
 }
 
 /**
- * How long a graceful stop waits for the pieces a download has begun (at most 8 MiB per peer in
- * flight: well under a second on a LAN); a SIGKILL loses them instead.
+ * How long a graceful stop waits for the pieces a download has begun (at most 16 MiB of them, well
+ * under a second on a LAN); a SIGKILL loses them instead.
  */
 const DRAIN_MS = 2_000
 

@@ -58,6 +58,10 @@ export type DistributionState =
 export type MemberState =
   | 'offering' | 'pending' | 'accepted' | 'declined' | 'downloading' | 'verifying' | 'verified'
   | 'failed' | 'paused' | 'unreachable' | 'timeout' | 'no-space'
+  /** Its agent is gone (connections closed, control port silent, mDNS goodbye or silence); it resumes when it returns. */
+  | 'lost'
+  /** This device has not heard that member's state (yet): never shown as a made-up 0 %. */
+  | 'unknown'
 
 /** One machine of a distribution, as this device knows it. */
 export interface MemberRow {
@@ -80,11 +84,25 @@ export interface MemberRow {
   readonly verified: boolean
   readonly hashFailures: number
   readonly reason?: string
+  /** ISO time this device lost contact with the member (state `lost`). */
+  readonly lostSince?: string
+  /** It already held a verified copy when it was offered (a re-send): nothing was fetched. */
+  readonly alreadyHad?: boolean
 }
 
 export interface SwarmTotals {
+  /** Every member, the origin included. */
   readonly machines: number
+  /** Members whose copy is verified, the origin included (it holds the source). */
   readonly verifiedMachines: number
+  /** Members other than the origin: the machines the file was sent to. */
+  readonly recipients: number
+  /** Recipients whose copy is verified ("1 of 2 recipients verified"). */
+  readonly verifiedRecipients: number
+  /** Recipients that declined, failed, timed out or could not be reached: they will not get it this time. */
+  readonly refusedRecipients: number
+  /** Recipients this device has lost contact with (state `lost`). */
+  readonly lostRecipients: number
   /** Sum of every member's receive rate, bytes per second. */
   readonly aggregateRate: number
   /** Complete copies the swarm holds between all members (sum of pieces held ÷ piece count). */
@@ -116,7 +134,10 @@ export type PieceCode = typeof PIECE[keyof typeof PIECE]
  */
 export interface PieceMaps {
   readonly pieceCount: number
-  /** One byte per piece: how many members hold it (this device included), capped at 255. */
+  /**
+   * One byte per piece: how many members hold it (this device included), capped at 255. Only
+   * members that took part count: one that has not accepted, declined or failed holds nothing.
+   */
   readonly holders: Uint8Array
   /** One byte per piece: a PIECE code for this device's copy. */
   readonly local: Uint8Array

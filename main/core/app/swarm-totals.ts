@@ -5,6 +5,8 @@ import { countPieces } from './piece-maps.js'
 
 /** States in which a member is still receiving pieces. */
 const RECEIVING: readonly MemberState[] = ['accepted', 'downloading']
+/** States in which a member will not get the file this time. */
+const REFUSED: readonly MemberState[] = ['declined', 'failed', 'timeout', 'unreachable']
 
 /** Seconds to receive `remainingBytes` at `rate`; null when done or the rate is unknown/zero. */
 export function etaSeconds (remainingBytes: number, rate: number): number | null {
@@ -46,6 +48,10 @@ export function swarmTotals (i: TotalsInput): SwarmTotals {
   return {
     machines: i.rows.length,
     verifiedMachines: i.rows.filter(r => r.verified).length,
+    recipients: i.rows.filter(r => !r.origin).length,
+    verifiedRecipients: i.rows.filter(r => !r.origin && r.verified).length,
+    refusedRecipients: i.rows.filter(r => !r.origin && REFUSED.includes(r.state)).length,
+    lostRecipients: i.rows.filter(r => !r.origin && r.state === 'lost').length,
     aggregateRate: i.rows.reduce((sum, r) => sum + r.rate, 0),
     copiesInSwarm: copiesInSwarm(i.pieceCount, i.bitfields),
     originUploadRatio: i.originUploaded === undefined || i.totalLength === 0 ? null : i.originUploaded / i.totalLength,

@@ -29,7 +29,9 @@ const MEMBER: Record<MemberState, StateLabel> = {
   paused: { icon: '⏸', text: 'paused', tone: 'idle' },
   unreachable: { icon: '!', text: 'unreachable', tone: 'warn' },
   timeout: { icon: '!', text: 'no answer', tone: 'warn' },
-  'no-space': { icon: '!', text: 'out of space', tone: 'danger' }
+  'no-space': { icon: '!', text: 'out of space', tone: 'danger' },
+  lost: { icon: '⚠', text: 'lost contact', tone: 'warn' },
+  unknown: { icon: '?', text: 'unknown', tone: 'idle' }
 }
 
 export function distributionLabel (state: DistributionState): StateLabel {

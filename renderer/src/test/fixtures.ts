@@ -100,6 +100,10 @@ export function originDistribution (over: Partial<Distribution> = {}): Distribut
     totals: {
       machines: 4,
       verifiedMachines: 2,
+      recipients: 3,
+      verifiedRecipients: 1,
+      refusedRecipients: 0,
+      lostRecipients: 0,
       aggregateRate: 96_000_000,
       copiesInSwarm: 2.5,
       originUploadRatio: 0.41,

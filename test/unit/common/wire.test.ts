@@ -16,7 +16,7 @@ function distribution (pieceCount: number): Distribution {
     infoHash: 'b'.repeat(40), name: 'disk.img', role: 'origin', isFolder: false, totalLength: pieceCount * 16384, pieceLength: 16384,
     pieceCount, fileCount: 1, sha256: 'c'.repeat(64), state: 'seeding', createdAt: '2026-11-22T07:00:00.000Z', path: '/srv/disk.img',
     uploadRate: 10, downloadRate: 0, uploadedBytes: 5, members: [],
-    totals: { machines: 2, verifiedMachines: 1, aggregateRate: 0, copiesInSwarm: 1.5, originUploadRatio: 0.5, hashFailures: 0, bannedPeers: 0, peersConnected: 1, slowestEtaSeconds: null },
+    totals: { machines: 2, verifiedMachines: 1, recipients: 1, verifiedRecipients: 0, refusedRecipients: 0, lostRecipients: 0, aggregateRate: 0, copiesInSwarm: 1.5, originUploadRatio: 0.5, hashFailures: 0, bannedPeers: 0, peersConnected: 1, slowestEtaSeconds: null },
     pieces: { pieceCount, holders, local, members: { [ID]: bits, [OTHER]: new Uint8Array(bits.length) } }
   }
 }

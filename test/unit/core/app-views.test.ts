@@ -107,7 +107,7 @@ describe('an origin distribution', () => {
     expect(d.path).toBe('/srv/disk.img')
     expect(d.uploadRate).toBe(1234)
     expect(d.totals).toEqual({
-      machines: 3, verifiedMachines: 2, aggregateRate: 500,
+      machines: 3, verifiedMachines: 2, recipients: 2, verifiedRecipients: 1, refusedRecipients: 0, lostRecipients: 0, aggregateRate: 500,
       copiesInSwarm: 2.4, originUploadRatio: 2, hashFailures: 2, bannedPeers: 0, peersConnected: 1, slowestEtaSeconds: 11
     })
   })

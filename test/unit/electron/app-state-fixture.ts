@@ -43,6 +43,10 @@ export function distribution (over: Partial<Distribution> & Pick<Distribution, '
     totals: {
       machines: members.length,
       verifiedMachines: verified,
+      recipients: members.filter(m => !m.origin).length,
+      verifiedRecipients: members.filter(m => !m.origin && m.verified).length,
+      refusedRecipients: 0,
+      lostRecipients: 0,
       aggregateRate: 0,
       copiesInSwarm: 1,
       originUploadRatio: 0,

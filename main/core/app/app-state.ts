@@ -53,7 +53,8 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
       inFlight: new Set(node.engine.piecesInFlight(record.infoHash)),
       failed: src.history.failedPieces(record.infoHash),
       banned: src.history.bannedPeers(record.infoHash),
-      paused: node.isPaused(record.infoHash)
+      paused: node.isPaused(record.infoHash),
+      heard: node.heardSwarm(record.infoHash)
     })).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     hashing: status.hashing.map(h => ({ jobId: h.jobId, path: h.path, name: basename(h.path), bytesDone: h.bytesDone, bytesTotal: h.bytesTotal })),
     offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.get(settings.downloadsDir))),

@@ -100,7 +100,10 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       if (clash) this.emit('warning', nameClashWarning(clash, p.id))
       this.emit('peer-up', p)
     })
-    discovery.on('down', p => this.emit('peer-down', p))
+    discovery.on('down', p => {
+      this.origin.deviceGone(p.id)
+      this.emit('peer-down', p)
+    })
     engine.on('hash-failure', (infoHash, piece) => this.emit('hash-failure', { infoHash, piece }))
     engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
@@ -259,7 +262,17 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   }
 
   receiveOffer (...args: Parameters<Recipient['receive']>): ReturnType<Recipient['receive']> { return this.recipient.receive(...args) }
-  receiveReport (...args: Parameters<Origin['report']>): ReturnType<Origin['report']> { return this.origin.report(...args) }
+  async receiveReport (...args: Parameters<Origin['report']>): ReturnType<Origin['report']> {
+    const [report, address] = args
+    const answer = await this.origin.report(report, address)
+    // A report is a contact proven by the device's key (TLS): the device is there, even if its mDNS
+    // advert has not been heard again yet (it just restarted).
+    if (answer.ok) this.discovery.seenAt(report.from, address)
+    return answer
+  }
+
+  /** What this device heard from the sender of a distribution it receives, about every member. */
+  heardSwarm (infoHash: string): ReturnType<Recipient['heardSwarm']> { return this.recipient.heardSwarm(infoHash) }
   acceptOffer (...args: Parameters<Recipient['accept']>): ReturnType<Recipient['accept']> { return this.recipient.accept(...args) }
   declineOffer (...args: Parameters<Recipient['decline']>): ReturnType<Recipient['decline']> { return this.recipient.decline(...args) }
 
@@ -267,6 +280,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.progressTimer)
+    this.origin.stop()
     await this.discovery.stop()
     await this.engine.drain(DRAIN_MS)
     await this.recipient.stop()

@@ -9,6 +9,7 @@ import { bitfieldFromBase64, countPieces, fullBitfield, hasPiece, holdersOf, loc
 import { copiesInSwarm, etaSeconds, slowestEta } from '../../../main/core/app/swarm-totals.js'
 import type { OriginRecord, RecipientRecord, RecipientStatus } from '../../../main/core/distributions/records.js'
 import type { TransferStats } from '../../../main/core/engine/engine.js'
+import type { RelayedMember, SwarmView } from '../../../main/core/protocol/swarm-view.js'
 
 const ME = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const R1 = '11111111111111111111111111111111'
@@ -190,23 +191,19 @@ describe('a recipient distribution', () => {
   })
 
   it('shows the other members as the sender relayed them: lost, verified, already had it', () => {
-    const view = {
-      protocol: 2, infoHash: IH,
-      members: [
-        { id: ME, name: 'me', state: 'downloading' as const, verifiedPieces: 1, verifiedBytes: 1000, downloadSpeed: 10, hashFailures: 0, seq: 5 },
-        { id: R2, name: 'peer', state: 'lost' as const, verifiedPieces: 3, verifiedBytes: 3000, downloadSpeed: 0, hashFailures: 0, seq: 9, lostSince: '2026-11-22T07:00:09.000Z' }
-      ]
-    }
+    const mine: RelayedMember = { id: ME, name: 'me', state: 'downloading', verifiedPieces: 1, verifiedBytes: 1000, downloadSpeed: 10, hashFailures: 0, seq: 5 }
+    const peer: RelayedMember = { id: R2, name: 'peer', state: 'lost', verifiedPieces: 3, verifiedBytes: 3000, downloadSpeed: 0, hashFailures: 0, seq: 9, lostSince: '2026-11-22T07:00:09.000Z' }
+    const view: SwarmView = { protocol: 2, infoHash: IH, members: [mine, peer] }
     const lost = distributionView(input({ record, heard: { view, heardAt: 1000 }, now: 2000 }))
     expect(lost.members.find(m => m.id === R2)).toMatchObject({ state: 'lost', verifiedBytes: 3000, rate: 0, etaSeconds: null, lostSince: '2026-11-22T07:00:09.000Z' })
-    const done = { ...view, members: [{ ...view.members[1], id: R2, state: 'verified' as const, alreadyHad: true }] }
+    const done: SwarmView = { ...view, members: [{ ...peer, state: 'verified', alreadyHad: true }] }
     const later = distributionView(input({ record: { ...record, state: 'verified' }, heard: { view: done, heardAt: 1000 }, now: 2000 }))
     expect(later.members.map(m => [m.state, m.verified])).toEqual([['verified', true], ['verified', true], ['verified', true]])
     expect(later.members.find(m => m.id === R2)?.alreadyHad).toBe(true)
     expect(later.totals.verifiedRecipients).toBe(2)
     // A member the sender added later (a re-send to more machines) appears from its view.
     const R3 = '33333333333333333333333333333333'
-    const more = { ...view, members: [...view.members, { ...view.members[0], id: R3, name: 'new-one', state: 'pending' as const }] }
+    const more: SwarmView = { ...view, members: [...view.members, { ...mine, id: R3, name: 'new-one', state: 'pending' }] }
     expect(distributionView(input({ record, heard: { view: more } })).members.find(m => m.id === R3)).toMatchObject({ name: 'new-one', state: 'pending' })
   })
 

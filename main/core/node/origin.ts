@@ -279,10 +279,14 @@ export class Origin {
   }
 
   private async setRecipient (infoHash: string, status: RecipientStatus, persist: boolean): Promise<void> {
-    const updated = await this.ctx.registry.update<OriginRecord>(infoHash, r => ({
+    // The registry changes its record in memory before it writes: the event goes out in the order of
+    // the changes, not in the order the (slower, persisted) writes finish.
+    const saved = this.ctx.registry.update<OriginRecord>(infoHash, r => ({
       ...r,
       recipients: r.recipients.map(x => x.id === status.id ? status : x)
     }), persist)
-    if (updated) this.ctx.events.emit('recipient-update', { infoHash, name: updated.name, recipient: status })
+    const updated = this.ctx.registry.get(infoHash)
+    if (updated?.role === 'origin') this.ctx.events.emit('recipient-update', { infoHash, name: updated.name, recipient: status })
+    await saved
   }
 }

@@ -46,6 +46,9 @@ export function memberExtension (opts: MemberExtensionOptions): ExtensionClass {
     private settled = false
     private readonly timer: NodeJS.Timeout
 
+    /** bittorrent-protocol reads the extension's name from the prototype. */
+    get name (): string { return EXTENSION_NAME }
+
     constructor (private readonly wire: ExtensionWire) {
       // Sent with the extended handshake, which bittorrent-protocol builds after the 'wire' event.
       wire.extendedHandshake[EXTENSION_NAME] = helloValue(opts.me, this.nonce)
@@ -101,6 +104,5 @@ export function memberExtension (opts: MemberExtensionOptions): ExtensionClass {
       opts.settle(outcome)
     }
   }
-  Object.defineProperty(SdMember.prototype, 'name', { value: EXTENSION_NAME })
-  return SdMember as unknown as ExtensionClass
+  return SdMember
 }

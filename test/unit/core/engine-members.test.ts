@@ -1,9 +1,11 @@
 // Engines on loopback with device keys: members prove their keys to each other on the BitTorrent
 // wire (sd_member) before a piece moves; a peer at a member's address that does not (a plain
 // BitTorrent client, or a device that is not the member listed there) is closed, gets nothing and
-// is reported as an impostor once; an open swarm (seed/get) still serves anyone.
+// is reported as an impostor once, and until it proves itself nothing but handshakes reaches it;
+// an open swarm (seed/get) still serves anyone.
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -116,6 +118,42 @@ describe('members proven by key on the wire', () => {
     expect(o.e.stats(o.m.infoHash)?.uploadedBytes).toBeLessThan(BLOCK)
     expect(o.e.stats(o.m.infoHash)?.peers).toEqual([])
   })
+
+  it('sends nothing but handshakes to a peer that never proves itself, and closes it after the time limit', async () => {
+    const a = identity()
+    const o = await origin(a, [{ id: identity().id, address: '127.0.0.1' }])
+    const seen = impostors(o.e)
+    // A raw BitTorrent peer: handshake (BEP 10 and BEP 6 bits set), then interested and a request,
+    // and never an extended handshake.
+    const socket = connect(o.e.port, '127.0.0.1')
+    const received: Buffer[] = []
+    socket.on('data', (d: Buffer) => received.push(d))
+    const closed = new Promise<number>(resolve => socket.on('close', () => resolve(Date.now())))
+    socket.on('error', () => {})
+    const reserved = Buffer.alloc(8)
+    reserved[5] = 0x10
+    reserved[7] = 0x04
+    const opened = Date.now()
+    socket.write(Buffer.concat([Buffer.from('\x13BitTorrent protocol', 'latin1'), reserved, Buffer.from(o.m.infoHash, 'hex'), randomBytes(20)]))
+    const request = Buffer.alloc(17)
+    request.writeUInt32BE(13, 0); request[4] = 6; request.writeUInt32BE(0, 5); request.writeUInt32BE(0, 9); request.writeUInt32BE(16 * 1024, 13)
+    socket.write(Buffer.concat([Buffer.from([0, 0, 0, 1, 2]), request]))
+    const at = await closed
+    expect(at - opened).toBeGreaterThanOrEqual(4_500)
+    expect(at - opened).toBeLessThan(8_000)
+    expect(seen.map(x => x.slice(2))).toEqual([[null, 'no member proof within 5 s']])
+    // What came back: the handshake, the extended handshake (sd_member's hello), a BEP 6 reject of
+    // the request, and nothing else (no bitfield, have, unchoke or piece).
+    const bytes = Buffer.concat(received)
+    const ids: number[] = []
+    for (let pos = 68; pos + 4 <= bytes.length;) {
+      const length = bytes.readUInt32BE(pos)
+      if (length > 0) ids.push(bytes[pos + 4] ?? -1)
+      pos += 4 + length
+    }
+    expect(ids.filter(id => id !== 20 && id !== 16)).toEqual([])
+    expect(ids).toContain(20)
+  }, 15_000)
 
   it('closes a device that proves its own key but is not the member listed at its address', async () => {
     const a = identity()

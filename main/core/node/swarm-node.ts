@@ -107,6 +107,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     engine.on('hash-failure', (infoHash, piece) => this.emit('hash-failure', { infoHash, piece }))
     engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
+    engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('warning', `closed a BitTorrent connection from ${address} to ${infoHash.slice(0, 8)}: it did not prove the key of the member at that address (${claimedId === null ? 'no id claimed' : `claimed ${claimedId}`}): ${reason}`))
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()
     // A download paused in an earlier run stays paused (the recipient restarts it paused).
@@ -128,7 +129,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!known.ok) return known
     const s = settings.value
     const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
-    const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit })
+    const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit, identity: identity.value })
     let engine = await startEngine(s.btPort)
     if (taken(engine)) engine = await startEngine(0)
     if (!engine.ok) return engine

@@ -68,9 +68,9 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const created = !json && process.stderr.isTTY === true ? await withHashingProgress(client, creating) : await creating
     if (!created.ok) throw new UsageError(`send: ${created.error.message}`)
     const record = created.value
-    if (!json) process.stderr.write(`${record.name}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
+    if (!json) process.stderr.write(`${terminalText(record.name)}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
     const offered = await client.offer(record.infoHash, targets.map(t => t.id))
-    if (!offered.ok) throw new UsageError(`send: ${terminalText(offered.error.message)}`)
+    if (!offered.ok) throw new UsageError(`send: ${offered.error.message}`)
     if (!wait) {
       const width = nameWidth(offered.value.map(r => r.name))
       for (const r of offered.value) if (!json) process.stdout.write(`${pad(terminalText(r.name), width)} ${stateLabel(r.state)}${r.reason ? ` (${terminalText(r.reason)})` : ''}\n`)

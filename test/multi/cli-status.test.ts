@@ -9,7 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { MemberRow, SwarmTotals } from '../../common/api.js'
-import { labFixture, lastJson } from './lab-fixture.js'
+import { CLI, labFixture, lastJson } from './lab-fixture.js'
+import { parseSendSummary } from './send-summary.js'
 
 const fx = labFixture(3, 'cli-status')
 const SIZE = 3 * 1024 * 1024 + 99
@@ -112,5 +113,17 @@ describe('status shows the machine rows', () => {
     expect(r.stdout).toMatch(/^taker\s+✓ verified$/m)
     expect(r.stdout).toMatch(/^The 1 machine verified in \d+:\d\d; this machine uploaded/m)
     expect(r.stdout).not.toContain('machines verified')
+  }, 100_000)
+
+  it('a send with no agent running follows the same rows to the end', async () => {
+    // Its own device for the command's duration (a data folder no agent runs for), on asker's host.
+    const solo = join(fx.work, 'solo.bin')
+    writeFileSync(solo, randomBytes(300_000))
+    const r = await fx.lab.run(fx.host(2), process.execPath, [CLI, 'send', solo, '--to', 'taker', '--wait', '--json', '--timeout', '60', '--name', 'solo', '--data-dir', join(fx.work, 'solo-data')], { timeoutMs: 90_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const summary = parseSendSummary(r.stdout)
+    if (summary instanceof Error) throw summary
+    expect(summary.recipients).toEqual([expect.objectContaining({ name: 'taker', status: 'verified' })])
+    expect(readFileSync(join(fx.work, 'dl1', 'solo.bin')).equals(readFileSync(solo))).toBe(true)
   }, 100_000)
 })

@@ -59,6 +59,11 @@ describe('a machine row', () => {
     expect(busy).toContain('receiving')
   })
 
+  it('shows a long ETA whole, in hours and minutes', () => {
+    const line = memberLine(row({ state: 'downloading', verifiedBytes: 1, rate: 1, etaSeconds: 378 * 3600 + 16 * 60 + 28 }), TOTAL, 10)
+    expect(line).toContain('378 h 16 min')
+  })
+
   it('says "already had it" for a re-send of a held file', () => {
     expect(memberLine(row({ state: 'verified', verified: true, verifiedBytes: TOTAL, alreadyHad: true }), TOTAL, 10)).toContain('✓ verified (already had it)')
   })

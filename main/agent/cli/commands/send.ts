@@ -22,7 +22,7 @@ export const sendUsage: CommandUsage = {
   synopsis: 'PATH (--to NAME[,NAME...] | --all)',
   positionals: ['PATH'],
   summary: 'Offers a file or folder to machines on the LAN, by device name (case-insensitive) or id prefix.',
-  details: `Without --wait it returns once every machine has answered the offer (accepted, pending or declined).
+  details: `Without --wait it returns once the offers are delivered (each accepted, pending or declined).
 With --wait it shows a progress bar per machine and ends when every one has verified the file
 (exit 0) or one declined, failed or did not finish in time (exit 1). Without an agent running for
 the data folder, send runs one itself and waits, since it must stay to seed.`,
@@ -33,7 +33,7 @@ the data folder, send runs one itself and waits, since it must stay to seed.`,
     { name: 'timeout', type: 'string', value: 'SEC', meaning: 'with --wait: give up after SEC seconds (a machine not done is reported as timeout, or lost)' },
     DATA_DIR_FLAG,
     { name: 'name', type: 'string', value: 'NAME', meaning: 'this machine\'s name when send runs its own device (no agent running)' },
-    { name: 'json', type: 'boolean', meaning: 'print one JSON summary line: {ok, name, bytes, sha256, seconds, originUploadedBytes, recipients: [{name, id, status, sha256, alreadyHad}]}' }
+    { name: 'json', type: 'boolean', meaning: 'print one JSON summary line; with --wait each recipient\'s status is verified, declined, failed, timeout or lost' }
   ],
   examples: ['swarmdrop send ./ubuntu.iso --to lab-01,lab-02 --wait', 'swarmdrop send /srv/images/build-42 --all --wait --timeout 600 --json']
 }

@@ -50,11 +50,12 @@ export function memberName (row: MemberRow): string {
   return `${terminalText(row.name)}${row.self ? ' (this machine)' : row.origin ? ' (origin)' : ''}`
 }
 
-/** One line: name, state, bar, percent, rate while receiving, ETA while it has one. */
+/** One line: name, bar, percent, state, then the rate while receiving and the ETA while it has one. */
 export function memberLine (row: MemberRow, totalLength: number, nameWidth: number, now: number = Date.now()): string {
   const f = heldFraction(row, totalLength)
   const percent = f === undefined ? '?' : `${Math.floor(f * 100)}%`
   const rate = row.rate > 0 ? formatRate(row.rate) : ''
-  const eta = row.etaSeconds === null ? '' : formatEta(row.etaSeconds)
-  return `${pad(memberName(row), nameWidth)} ${f === undefined ? ' '.repeat(20) : bar(f)} ${percent.padEnd(4)}  ${rate.padEnd(11)} ${eta.padEnd(8)} ${stateText(row, now)}${row.reason === undefined ? '' : ` (${terminalText(row.reason)})`}`.trimEnd()
+  const eta = row.etaSeconds === null ? '' : `${formatEta(row.etaSeconds)} left`
+  const reason = row.reason === undefined ? '' : ` (${terminalText(row.reason)})`
+  return `${pad(memberName(row), nameWidth)} ${f === undefined ? ' '.repeat(20) : bar(f)} ${percent.padEnd(4)}  ${(stateText(row, now) + reason).padEnd(18)}  ${rate.padEnd(11)} ${eta}`.trimEnd()
 }

@@ -94,6 +94,8 @@ describe('how a recipient ends', () => {
 
   it('an unknown or still receiving machine at the deadline did not finish in time', () => {
     expect(outcomeOf({ id: 'x', row: row({ state: 'unknown' }), report: undefined }, undefined).status).toBe('timeout')
+    const pending = outcomeOf({ id: 'x', row: row({ state: 'pending' }), report: undefined }, undefined)
+    expect(outcomeText(pending)).toBe('not done in time (waiting for answer)')
     expect(outcomeOf({ id: 'x', row: undefined, report: undefined }, undefined).status).toBe('timeout')
   })
 

@@ -193,7 +193,7 @@ function nameWidth (names: readonly string[]): number {
 function draw (rows: readonly MemberRow[], record: OriginRecord, previous: number): number {
   if (previous > 0) process.stderr.write(`\x1b[${previous}A`)
   // A line wider than the terminal wraps, and moving up by `previous` lines would then miss.
-  const columns = Math.max(40, (process.stderr.columns ?? 120) - 1)
+  const columns = process.stderr.columns > 0 ? process.stderr.columns - 1 : 120
   const width = Math.min(32, Math.max(8, ...rows.map(r => memberName(r).length)))
   for (const r of rows) process.stderr.write(`\x1b[2K${memberLine(r, record.totalLength, width).slice(0, columns)}\n`)
   return rows.length

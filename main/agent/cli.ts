@@ -54,7 +54,9 @@ async function main (argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     // `swarmdrop help send` is `swarmdrop send --help`.
-    const about = name === 'help' && rest[0] !== undefined ? commands[rest[0]] : undefined
+    const asked = name === 'help' ? rest[0] : undefined
+    const about = asked === undefined ? undefined : commands[asked]
+    if (asked !== undefined && about === undefined) throw new UsageError(`unknown command "${asked}"; see swarmdrop --help`)
     process.stdout.write(about ? renderUsage(await about.usage()) : await overview())
     return name === undefined ? EXIT_USAGE : EXIT_OK
   }

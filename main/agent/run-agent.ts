@@ -23,12 +23,14 @@ export async function runAgent (opts: NodeOptions, advertise: boolean): Promise<
   let requestStop: () => void = () => {}
   const stopRequested = new Promise<void>(resolve => { requestStop = resolve })
   // The agent's view of its distributions as the app draws them (member rows, totals), for status;
-  // made before the node resumes its distributions so it hears their first events too.
+  // made before the node resumes its distributions so it hears their first events too. Nobody
+  // subscribes to it (status computes a state when asked), so its refresh timer may be slow.
   let made = undefined as AppService | undefined
+  const appOptions = { shell: 'web', throttleMs: 60_000 } as const
   const started = await SwarmNode.start({
     ...opts,
     beforeResume: n => {
-      made = new AppService(n, { shell: 'web' })
+      made = new AppService(n, appOptions)
       opts.beforeResume?.(n)
     }
   })
@@ -37,7 +39,7 @@ export async function runAgent (opts: NodeOptions, advertise: boolean): Promise<
     return started
   }
   const node = started.value
-  const app = made ?? new AppService(node, { shell: 'web' })
+  const app = made ?? new AppService(node, appOptions)
   const local = await ControlServer.listen({ port: 0, host: '127.0.0.1', what: 'local API port' })
   if (!local.ok) {
     app.close()

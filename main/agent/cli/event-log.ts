@@ -1,7 +1,8 @@
 // The agent's log: every device event as one line, JSON (one object per line) or for people.
 // Names, ids and reasons in these events often come from other machines: a human line is escaped
 // as a whole (terminalText), so no field can slip through raw, and JSON is escaped by jsonLine.
-import type { SwarmNode } from '../../core/node/swarm-node.js'
+import type { EventEmitter } from 'node:events'
+import type { NodeEvents } from '../../core/node/events.js'
 import { shortFingerprint } from '../../core/identity/device-id.js'
 import { formatBytes, formatRate, plural } from './format.js'
 import { acceptHint, offerIdText } from './offer-hint.js'
@@ -9,7 +10,8 @@ import { jsonLine, terminalText } from './terminal-text.js'
 
 type Line = Record<string, unknown> & { event: string }
 
-export function attachEventLog (node: SwarmNode, json: boolean, write: (s: string) => void = s => process.stdout.write(s)): void {
+/** Logs every event `node` (a SwarmNode) emits, through `write`. */
+export function attachEventLog (node: EventEmitter<NodeEvents>, json: boolean, write: (s: string) => void = s => process.stdout.write(s)): void {
   const out = (line: Line, human: string): void => {
     write(json ? jsonLine({ time: new Date().toISOString(), ...line }) : `${new Date().toLocaleTimeString()}  ${terminalText(human)}\n`)
   }

@@ -22,6 +22,14 @@ export function formatDuration (seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
 }
 
+/** Time left, for a column: m:ss under an hour, then "6 h 18 min", so it reads at a glance and stays short. */
+export function formatEta (seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return ''
+  if (seconds < 3600) return formatDuration(seconds)
+  const minutes = Math.round(seconds / 60)
+  return `${formatCount(Math.floor(minutes / 60))} h ${minutes % 60} min`
+}
+
 export function bar (fraction: number, width = 20): string {
   const f = Math.max(0, Math.min(1, fraction))
   const full = Math.round(f * width)

@@ -1,7 +1,7 @@
 // A machine of a distribution (a MemberRow, as the app's machine table has it) in words for the
 // terminal: its state, how far it is, its rate and ETA. `status` and `send --wait` print these.
 import type { MemberRow, MemberState } from '../../../common/api.js'
-import { bar, formatDuration, formatRate, pad } from './format.js'
+import { bar, formatDuration, formatEta, formatRate, pad } from './format.js'
 import { terminalText } from './terminal-text.js'
 
 const LABEL: Record<MemberState, string> = {
@@ -50,11 +50,12 @@ export function memberName (row: MemberRow): string {
   return `${terminalText(row.name)}${row.self ? ' (this machine)' : row.origin ? ' (origin)' : ''}`
 }
 
-/** One line: name, state, bar, percent, rate while receiving, ETA while it has one. */
+/** One line: name, bar, percent, state, then the rate while receiving and the ETA while it has one. */
 export function memberLine (row: MemberRow, totalLength: number, nameWidth: number, now: number = Date.now()): string {
   const f = heldFraction(row, totalLength)
   const percent = f === undefined ? '?' : `${Math.floor(f * 100)}%`
   const rate = row.rate > 0 ? formatRate(row.rate) : ''
-  const eta = row.etaSeconds === null ? '' : formatDuration(row.etaSeconds)
-  return `${pad(memberName(row), nameWidth)} ${f === undefined ? ' '.repeat(20) : bar(f)} ${pad(percent, 4)}  ${pad(rate, 11)} ${pad(eta, 8)} ${stateText(row, now)}${row.reason === undefined ? '' : ` (${terminalText(row.reason)})`}`.trimEnd()
+  const eta = row.etaSeconds === null ? '' : `${formatEta(row.etaSeconds)} left`
+  const reason = row.reason === undefined ? '' : ` (${terminalText(row.reason)})`
+  return `${pad(memberName(row), nameWidth)} ${f === undefined ? ' '.repeat(20) : bar(f)} ${percent.padEnd(4)}  ${(stateText(row, now) + reason).padEnd(18)}  ${rate.padEnd(11)} ${eta}`.trimEnd()
 }

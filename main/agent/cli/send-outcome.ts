@@ -3,6 +3,7 @@
 import type { MemberRow } from '../../../common/api.js'
 import type { RecipientStatus } from '../../core/distributions/records.js'
 import { plural } from './format.js'
+import { stateLabel } from './member-line.js'
 import { terminalText } from './terminal-text.js'
 
 export interface Outcome {
@@ -21,6 +22,11 @@ export interface Outcome {
 /** Everything `send --wait` knows of one recipient: its row (as the app shows it) and its last report. */
 export interface Followed { readonly id: string; readonly row: MemberRow | undefined; readonly report: RecipientStatus | undefined }
 
+/** Where a machine that did not finish in time had got to ("waiting for answer", "receiving"). */
+function whereItWas (row: MemberRow | undefined): string | undefined {
+  return row === undefined || row.state === 'unknown' ? undefined : stateLabel(row.state)
+}
+
 /** How it ended; `stale` is why nobody unfinished will get it (the source changed), if so. */
 export function outcomeOf (f: Followed, stale: string | undefined): Outcome {
   const state = f.row?.state
@@ -31,7 +37,7 @@ export function outcomeOf (f: Followed, stale: string | undefined): Outcome {
       : state === 'failed' || state === 'unreachable' || stale !== undefined
         ? 'failed'
         : state === 'lost' ? 'lost' : 'timeout'
-  const reason = status === 'verified' ? undefined : stale !== undefined && state !== 'failed' && state !== 'declined' ? stale : f.row?.reason
+  const reason = status === 'verified' ? undefined : stale !== undefined && state !== 'failed' && state !== 'declined' ? stale : f.row?.reason ?? (status === 'timeout' ? whereItWas(f.row) : undefined)
   return {
     name: f.row?.name ?? f.report?.name ?? f.id,
     id: f.id,

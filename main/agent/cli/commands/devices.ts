@@ -130,14 +130,15 @@ export async function offersCommand (args: readonly string[]): Promise<number> {
   if (!s.ok) throw new UsageError(s.error.message)
   if (flag(p, 'json')) process.stdout.write(jsonLine(s.value.offers))
   else if (s.value.offers.length === 0) process.stdout.write('No offers are waiting.\n')
-  else for (const o of s.value.offers) process.stdout.write(`${offerLine(o)}\n  ${acceptHint(o.offerId)}\n`)
+  else for (const o of s.value.offers) process.stdout.write(offerText(o))
   return EXIT_OK
 }
 
-/** One waiting offer for a person: what, how big, from whom (every part of it came from the sender). */
-function offerLine (o: OfferSummary): string {
+/** One waiting offer for a person: what, how big, from whom (every part of it came from the sender), and how to accept it. */
+export function offerText (o: OfferSummary): string {
   const files = o.fileCount > 1 ? `, ${plural(o.fileCount, 'file')}` : ''
-  return `${offerIdText(o.offerId)}  ${terminalText(o.name)} (${formatBytes(o.totalLength)}${files}) from ${terminalText(o.sender.name)} (${shortFingerprint(o.sender.id)}) at ${terminalText(o.sender.address)}`
+  return `${offerIdText(o.offerId)}  ${terminalText(o.name)} (${formatBytes(o.totalLength)}${files}) from ${terminalText(o.sender.name)} (${terminalText(shortFingerprint(o.sender.id))}) at ${terminalText(o.sender.address)}\n` +
+    `  ${acceptHint(o.offerId)}\n`
 }
 
 export async function answerCommand (args: readonly string[], accept: boolean): Promise<number> {

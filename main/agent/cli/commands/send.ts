@@ -22,7 +22,7 @@ export const sendUsage: CommandUsage = {
   synopsis: 'PATH (--to NAME[,NAME...] | --all)',
   positionals: ['PATH'],
   summary: 'Offers a file or folder to machines on the LAN, by device name (case-insensitive) or id prefix.',
-  details: `Without --wait it returns once every machine has answered the offer (accepted, pending or declined).
+  details: `Without --wait it returns once the offers are delivered (each accepted, pending or declined).
 With --wait it shows a progress bar per machine and ends when every one has verified the file
 (exit 0) or one declined, failed or did not finish in time (exit 1). Without an agent running for
 the data folder, send runs one itself and waits, since it must stay to seed.`,
@@ -33,7 +33,7 @@ the data folder, send runs one itself and waits, since it must stay to seed.`,
     { name: 'timeout', type: 'string', value: 'SEC', meaning: 'with --wait: give up after SEC seconds (a machine not done is reported as timeout, or lost)' },
     DATA_DIR_FLAG,
     { name: 'name', type: 'string', value: 'NAME', meaning: 'this machine\'s name when send runs its own device (no agent running)' },
-    { name: 'json', type: 'boolean', meaning: 'print one JSON summary line: {ok, name, bytes, sha256, seconds, originUploadedBytes, recipients: [{name, id, status, sha256, alreadyHad}]}' }
+    { name: 'json', type: 'boolean', meaning: 'print one JSON summary line; with --wait each recipient\'s status is verified, declined, failed, timeout or lost' }
   ],
   examples: ['swarmdrop send ./ubuntu.iso --to lab-01,lab-02 --wait', 'swarmdrop send /srv/images/build-42 --all --wait --timeout 600 --json']
 }
@@ -68,9 +68,9 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const created = !json && process.stderr.isTTY === true ? await withHashingProgress(client, creating) : await creating
     if (!created.ok) throw new UsageError(`send: ${created.error.message}`)
     const record = created.value
-    if (!json) process.stderr.write(`${record.name}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
+    if (!json) process.stderr.write(`${terminalText(record.name)}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
     const offered = await client.offer(record.infoHash, targets.map(t => t.id))
-    if (!offered.ok) throw new UsageError(`send: ${terminalText(offered.error.message)}`)
+    if (!offered.ok) throw new UsageError(`send: ${offered.error.message}`)
     if (!wait) {
       const width = nameWidth(offered.value.map(r => r.name))
       for (const r of offered.value) if (!json) process.stdout.write(`${pad(terminalText(r.name), width)} ${stateLabel(r.state)}${r.reason ? ` (${terminalText(r.reason)})` : ''}\n`)
@@ -193,7 +193,7 @@ function nameWidth (names: readonly string[]): number {
 function draw (rows: readonly MemberRow[], record: OriginRecord, previous: number): number {
   if (previous > 0) process.stderr.write(`\x1b[${previous}A`)
   // A line wider than the terminal wraps, and moving up by `previous` lines would then miss.
-  const columns = Math.max(40, (process.stderr.columns ?? 120) - 1)
+  const columns = process.stderr.columns > 0 ? process.stderr.columns - 1 : 120
   const width = Math.min(32, Math.max(8, ...rows.map(r => memberName(r).length)))
   for (const r of rows) process.stderr.write(`\x1b[2K${memberLine(r, record.totalLength, width).slice(0, columns)}\n`)
   return rows.length

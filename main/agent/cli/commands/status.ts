@@ -58,6 +58,7 @@ function headline (d: LocalDistribution): string {
 /** "1 of 2 recipients verified, 1 lost contact": what the rows add up to. */
 function totalsLine (d: LocalDistribution): string {
   const t = d.totals
+  if (t.recipients === 0) return 'not sent to any machine yet'
   const more = [
     ...(t.lostRecipients > 0 ? [`${formatCount(t.lostRecipients)} lost contact`] : []),
     ...(t.refusedRecipients > 0 ? [`${formatCount(t.refusedRecipients)} will not get it (declined, failed or unreachable)`] : [])

@@ -75,6 +75,7 @@ export class Recipient {
 
   /** An offer arrived from `remoteAddress`; answers at once (accepted, declined or pending). */
   async receive (offer: Offer, remoteAddress: string): Promise<Result<OfferReply>> {
+    if (offer.protocol < PROTOCOL) return fail('old-protocol', `the sender runs an older Swarmdrop (protocol ${offer.protocol}); this device needs protocol ${PROTOCOL}: update Swarmdrop on the sender`)
     const checked = this.check(offer)
     if (!checked.ok) return checked
     const metainfo = checked.value

@@ -5,7 +5,10 @@ import { fail, ok, type Result } from '../result.js'
 import { base64Of, deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, port, str, type Json } from './fields.js'
 
 // 2: the control channel runs over mutual TLS bound to device keys, and offers are signed.
-export const PROTOCOL = 2
+// 3: members prove their keys on the BitTorrent wire (sd_member), reports carry an order and are
+//    answered with the sender's view of the swarm. A device of protocol 3 refuses older offers:
+//    their sender would be closed as an impostor on the wire, so the transfer could never start.
+export const PROTOCOL = 3
 
 /** What GET /v1/info answers: the device's mDNS advert, plus its protocol version and key. */
 export interface DeviceInfo extends Advert {

@@ -7,6 +7,7 @@ import { isRecord } from '../core/store/json-file.js'
 import type { SwarmNode } from '../core/node/swarm-node.js'
 import type { Result } from '../core/result.js'
 import { remoteIPv4 } from '../core/node/peer-routes.js'
+import { OFFER_ID_SOURCE } from '../../common/network-text.js'
 
 function authorized (req: IncomingMessage, token: string): boolean {
   const addr = remoteIPv4(req)
@@ -61,7 +62,7 @@ export function localRoutes (node: SwarmNode, token: string, onStop: () => void)
     { method: 'GET', pattern: /^\/v1\/local\/offers$/, handle: ({ res }) => sendJson(res, 200, node.status().offers) },
     {
       method: 'POST',
-      pattern: /^\/v1\/local\/offers\/([0-9a-zA-Z-]{1,64})\/accept$/,
+      pattern: new RegExp(`^/v1/local/offers/(${OFFER_ID_SOURCE})/accept$`),
       handle: async ctx => {
         const b = await body(ctx)
         if (!b) return
@@ -74,7 +75,7 @@ export function localRoutes (node: SwarmNode, token: string, onStop: () => void)
     },
     {
       method: 'POST',
-      pattern: /^\/v1\/local\/offers\/([0-9a-zA-Z-]{1,64})\/decline$/,
+      pattern: new RegExp(`^/v1/local/offers/(${OFFER_ID_SOURCE})/decline$`),
       handle: async ctx => reply(ctx.res, await node.declineOffer(ctx.params[0] ?? ''))
     },
     {

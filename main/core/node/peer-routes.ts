@@ -31,9 +31,11 @@ export function peerRoutes (node: SwarmNode): Route[] {
         // Before anything is stored, shown or accepted: signed by its sender, and sent by it.
         const authentic = verifyOffer(offer, peer)
         if (!authentic.ok) return sendError(res, statusForCode(authentic.error.code), authentic.error.code, authentic.error.message)
-        await rememberSender(node, offer.sender)
         const reply = await node.receiveOffer(offer, remoteIPv4(req))
         if (!reply.ok) return sendError(res, statusForCode(reply.error.code), reply.error.code, reply.error.message)
+        // Only a sender whose offer was valid and is taken or shown to a person is remembered: a
+        // fresh key per request with a bad torrent (or for someone else) leaves no trace on disk.
+        if (reply.value.decision !== 'declined') await rememberSender(node, offer.sender)
         sendJson(res, 200, reply.value)
       })
     },

@@ -29,3 +29,11 @@ export function unsafeTextReason (v: unknown, max: number): string | undefined {
 export function isDisplayText (v: unknown, max: number): v is string {
   return unsafeTextReason(v, max) === undefined
 }
+
+/**
+ * `s` with every control, format or bidi character shown as \u{…}: for messages that quote text
+ * from elsewhere (a refused path, a reason) on their way to a log or a terminal.
+ */
+export function escapeUnsafe (s: string): string {
+  return s.replace(new RegExp(UNSAFE.source, 'gu'), c => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`)
+}

@@ -145,6 +145,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     })
     const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value)
     control.value.setRoutes(peerRoutes(node))
+    control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
     await node.resumeAll()
     return ok(node)

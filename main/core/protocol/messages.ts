@@ -103,7 +103,7 @@ export function parseOffer (body: unknown): Result<Offer> {
     })
     const files = list(o, 'files', 'offer', MAX_FILES).map((x, i): OfferFile => {
       const fo = obj(x, `offer.files[${i}]`)
-      return { path: text(fo, 'path', `offer.files[${i}]`, 4096), length: int(fo, 'length', `offer.files[${i}]`) }
+      return { path: str(fo, 'path', `offer.files[${i}]`, 4096), length: int(fo, 'length', `offer.files[${i}]`) }
     })
     return {
       protocol,
@@ -116,7 +116,8 @@ export function parseOffer (body: unknown): Result<Offer> {
         btPort: port(s, 'btPort', 'offer.sender')
       },
       infoHash: hex(o, 'infoHash', 'offer', 40),
-      name: text(o, 'name', 'offer', 255),
+      // Checked with the torrent's own name by the path rules (safe-path.ts), which it must equal.
+      name: str(o, 'name', 'offer', 255),
       totalLength: int(o, 'totalLength', 'offer', 1),
       sha256: hex(o, 'sha256', 'offer', 64),
       files,

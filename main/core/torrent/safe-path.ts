@@ -22,7 +22,10 @@ export function unsafeComponentReason (component: string): string | undefined {
   if (component.length === 0) return 'an empty path component'
   if (component === '.' || component === '..') return `"${component}" as a path component`
   if (component.includes('\0')) return 'a NUL byte'
-  if (/[\u0000-\u001f\u007f]/.test(component)) return 'a control character'
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(component)) return 'a control character'
+  // Bidi embeddings, overrides and isolates make "gpj.exe" show as "exe.jpg"; real right-to-left
+  // names never need them. (Other format characters, such as the ZWNJ of Persian, are kept.)
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(component)) return 'a bidi control character'
   if (component.includes('/') || component.includes('\\')) return 'a slash inside a name'
   if (component.includes(':')) return 'a ":" (drive letter or stream name)'
   if (/[<>"|?*]/.test(component)) return 'a character Windows forbids in names'

@@ -67,3 +67,19 @@ describe('path lengths in torrents', () => {
     expect(r.ok).toBe(false)
   })
 })
+
+describe('characters in torrent names', () => {
+  it.each([
+    ['a C1 CSI', 'a\u009b2Kb'],
+    ['a right-to-left override ("gpj.exe" shown as "exe.jpg")', 'photo\u202egpj.exe'],
+    ['a bidi isolate', 'a\u2067b']
+  ])('refuses %s', (_what, name) => {
+    const r = parseTorrentFile(single(name))
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('unsafe-path')
+  })
+
+  it('keeps real names in any script, ZWNJ and emoji sequences included', () => {
+    for (const name of ['می‌خواهم.txt', 'שלום.txt', '👨‍👩‍👧.png', 'café.iso']) expect(parseTorrentFile(single(name)).ok).toBe(true)
+  })
+})

@@ -85,6 +85,8 @@ describe('remembering senders', () => {
       expect(readFileSync(path).equals(before)).toBe(true)
       expect(node.known.list()).toHaveLength(1)
       expect(warnings.filter(w => w.includes('may be an impostor'))).toEqual([])
+      // 600 refusals of one cause from one address: one line in the log, not 600.
+      expect(warnings.filter(w => w.startsWith('refused an offer from 127.0.0.1 (400 bad-request)'))).toHaveLength(1)
 
       // A valid offer for this device, shown to its person (ask): now the sender is remembered and
       // its borrowed name flagged.

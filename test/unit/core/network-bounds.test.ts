@@ -3,7 +3,10 @@
 // once per cause and address per interval, escaped; a report cannot make the origin keep more than
 // one bit per piece of its distribution.
 import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ControlServer, CONTROL_PORT_LIMITS, type ConnectionLimits } from '../../../main/core/control/control-server.js'
 import { requestPeer } from '../../../main/core/control/peer-client.js'
@@ -12,6 +15,7 @@ import { deviceIdFromPublicKey } from '../../../main/core/identity/device-id.js'
 import { rawPublicKey, type Identity } from '../../../main/core/identity/identity.js'
 import type { Report } from '../../../main/core/protocol/messages.js'
 import { reportFits } from '../../../main/core/protocol/report-bounds.js'
+import { SwarmNode } from '../../../main/core/node/swarm-node.js'
 import { deviceCredentials } from '../../../main/core/tls/device-certificate.js'
 
 function freshIdentity (): Identity {
@@ -104,11 +108,12 @@ describe('control port connection limits', () => {
   })
 })
 
+const report = (over: Partial<Report> = {}): Report => ({
+  protocol: 2, infoHash: 'b'.repeat(40), from: 'd'.repeat(32), state: 'downloading', verifiedPieces: 3, pieceCount: 20, verifiedBytes: 3 * 16384,
+  downloadSpeed: 0, uploadSpeed: 0, uploadedBytes: 0, hashFailures: 0, bitfield: Buffer.alloc(3, 0xff).toString('base64'), ...over
+})
+
 describe('report bounds', () => {
-  const report = (over: Partial<Report> = {}): Report => ({
-    protocol: 2, infoHash: 'b'.repeat(40), from: 'd'.repeat(32), state: 'downloading', verifiedPieces: 3, pieceCount: 20, verifiedBytes: 3 * 16384,
-    downloadSpeed: 0, uploadSpeed: 0, uploadedBytes: 0, hashFailures: 0, bitfield: Buffer.alloc(3, 0xff).toString('base64'), ...over
-  })
   const dist = { pieceCount: 20, totalLength: 20 * 16384 - 100 }
 
   it('takes a report within its distribution', () => {
@@ -126,5 +131,27 @@ describe('report bounds', () => {
     const r = reportFits(report(over), dist)
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.code).toBe('bad-request')
+  })
+})
+
+describe('reports at the control port', () => {
+  it('refuses a bitfield larger than the distribution before the origin keeps anything', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'sd-report-'))
+    const started = await SwarmNode.start({ dataDir: join(work, 'data'), overrides: { btPort: 0, controlPort: 0 }, anyPortIfTaken: true })
+    if (!started.ok) throw new Error(started.error.message)
+    const node = started.value
+    try {
+      writeFileSync(join(work, 'x.bin'), Buffer.alloc(50_000, 1))
+      const created = await node.createDistribution(join(work, 'x.bin'))
+      if (!created.ok) throw new Error(created.error.message)
+      const who = freshIdentity()
+      const body = report({ infoHash: created.value.infoHash, from: who.id, pieceCount: created.value.pieceCount, verifiedPieces: 0, verifiedBytes: 0, bitfield: Buffer.alloc(1024 * 1024).toString('base64') })
+      const r = await requestPeer(deviceCredentials(who), { id: node.identity.id, name: 'origin', address: '127.0.0.1', controlPort: node.controlPort }, 'POST', '/v1/reports', body)
+      expect(r.ok && r.value.status).toBe(400)
+      if (r.ok) expect(JSON.stringify(r.value.body)).toContain('report.bitfield')
+    } finally {
+      await node.stop()
+      rmSync(work, { recursive: true, force: true })
+    }
   })
 })

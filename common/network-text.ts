@@ -37,3 +37,12 @@ export function isDisplayText (v: unknown, max: number): v is string {
 export function escapeUnsafe (s: string): string {
   return s.replace(new RegExp(UNSAFE.source, 'gu'), c => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`)
 }
+
+/**
+ * A name read back from a file an older version wrote (before this rule): kept, but shown safely —
+ * escaped where it breaks the rule, and cut to `max` characters.
+ */
+export function storedName (v: unknown, max: number): string {
+  if (typeof v !== 'string') return ''
+  return isDisplayText(v, max) ? v : escapeUnsafe(v).slice(0, max)
+}

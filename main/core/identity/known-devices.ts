@@ -5,6 +5,7 @@
 // Anyone on the LAN can make keys, so the list is bounded (the least recently seen go first, a
 // trusted device never) and written at most once per few seconds, whole and atomically.
 import { join } from 'node:path'
+import { MAX_DEVICE_NAME, storedName } from '../../../common/network-text.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { isRecord, readJson, writeJson } from '../store/json-file.js'
 import { deviceIdFromPublicKey, isDeviceId, shortFingerprint } from './device-id.js'
@@ -61,7 +62,7 @@ export class KnownDevices {
       const firstSeen = typeof d.firstSeen === 'string' ? d.firstSeen : ''
       // Files of older versions have no lastSeen: their first sighting stands in.
       const lastSeen = typeof d.lastSeen === 'string' ? d.lastSeen : firstSeen
-      devices.push({ id: d.id, publicKey: d.publicKey, name: typeof d.name === 'string' ? d.name : '', firstSeen, lastSeen })
+      devices.push({ id: d.id, publicKey: d.publicKey, name: storedName(d.name, MAX_DEVICE_NAME), firstSeen, lastSeen })
     }
     const known = new KnownDevices(path, devices, opts)
     // A list longer than the bound (a hand edit, or a smaller bound) is trimmed at the next write.

@@ -1,10 +1,18 @@
 // Finding 3 of issue 11: names, reasons and offer ids from the network reached terminals and
 // suggested commands raw. Every parser of network input now refuses control, format and bidi
 // characters where it parses, and offer ids follow the pattern the local API accepts.
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseCommand } from '../../../common/commands.js'
 import { isDisplayText, isOfferId } from '../../../common/network-text.js'
 import { advertFromTxt } from '../../../main/core/discovery/peer-info.js'
+import { deviceIdFromPublicKey } from '../../../main/core/identity/device-id.js'
+import { rawPublicKey } from '../../../main/core/identity/identity.js'
+import { KNOWN_DEVICES_FILE, KnownDevices, nameClashWarning } from '../../../main/core/identity/known-devices.js'
+import { TrustStore } from '../../../main/core/settings/trust-store.js'
 import { parseDeviceInfo, parseOffer, parseOfferReply, parseReport } from '../../../main/core/protocol/messages.js'
 import { validateName } from '../../../main/core/settings/settings.js'
 import { id, validOffer } from '../offer-fixture.js'
@@ -89,6 +97,29 @@ describe('text from the network', () => {
       expect(parseOffer(o).ok).toBe(true)
       expect(isOfferId(good)).toBe(true)
       expect(parseCommand({ type: 'accept', offerId: good }).ok).toBe(true)
+    }
+  })
+})
+
+describe('names stored by older versions', () => {
+  it('are read back escaped, so a warning quoting them cannot rewrite the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sd-stored-'))
+    try {
+      const key = rawPublicKey(generateKeyPairSync('ed25519').publicKey)
+      const deviceId = deviceIdFromPublicKey(key)
+      const evil = 'lab\u001b[2K\r\u202e07'
+      writeFileSync(join(dir, KNOWN_DEVICES_FILE), JSON.stringify([{ id: deviceId, publicKey: key.toString('base64'), name: evil, firstSeen: 'then' }]))
+      writeFileSync(join(dir, 'trusted-devices.json'), JSON.stringify([{ id: deviceId, name: evil, addedAt: 'then' }]))
+      const known = await KnownDevices.load(dir)
+      const trust = await TrustStore.load(dir)
+      if (!known.ok || !trust.ok) throw new Error('load failed')
+      const name = known.value.get(deviceId)?.name ?? ''
+      expect(name).toBe('lab\\u{1b}[2K\\u{d}\\u{202e}07')
+      expect(isDisplayText(name, 64)).toBe(true)
+      expect(trust.value.list()[0]?.name).toBe(name)
+      expect(isDisplayText(nameClashWarning(known.value.get(deviceId)!, id('e')), 1000)).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })

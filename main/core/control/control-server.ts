@@ -39,6 +39,9 @@ export class ControlServer {
   private warn: (message: string) => void = () => {}
   /** Refusals go to the log once per cause and address per minute (refusal-log.ts). */
   readonly refusals = new RefusalLog(m => this.warn(m))
+  /** Open connections per remote address, and in all (when limits apply). */
+  private readonly open = new Map<string, number>()
+  private openTotal = 0
 
   private constructor (private readonly server: Server) {}
 
@@ -85,9 +88,6 @@ export class ControlServer {
 
   /** Where refusals are logged (the device's warnings). */
   onWarning (warn: (message: string) => void): void { this.warn = warn }
-
-  private readonly open = new Map<string, number>()
-  private openTotal = 0
 
   /** Counts `socket` against the limits, or closes it at once. */
   private admit (socket: Socket, limits: ConnectionLimits, what: string): void {

@@ -4,7 +4,7 @@
 // older version left looser is tightened when a device starts.
 // On Windows, Node ignores these modes (only the read-only bit exists); the data directory sits in
 // the user's profile, whose ACLs already keep other users out, and those ACLs are left as they are.
-import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
+import { chmod, lstat, mkdir, readdir, realpath } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
 
@@ -20,14 +20,15 @@ export async function mkdirPrivate (path: string): Promise<void> {
 
 /**
  * Makes `root` private: created 0700 if missing; it and everything under it lose their group and
- * other bits (owner bits kept). Symbolic links are neither followed nor changed. Answers how many
- * entries were tightened.
+ * other bits (owner bits kept). `root` itself may be a symbolic link (a data directory moved to
+ * another disk); links inside it are neither followed nor changed. Answers how many entries were
+ * tightened.
  */
 export async function tightenPrivateDir (root: string): Promise<Result<number>> {
   if (process.platform === 'win32') return ok(0)
   try {
     await mkdirPrivate(root)
-    return ok(await tighten(root))
+    return ok(await tighten(await realpath(root)))
   } catch (err) {
     return fail('not-private', `cannot make the data directory ${root} private (owner-only): ${errorMessage(err)}`)
   }

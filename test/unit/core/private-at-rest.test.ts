@@ -2,7 +2,7 @@
 // paths), the .torrents, known-devices.json and web-UI uploads 0644, readable by every local user.
 // A device started under umask 022 now creates every directory 0700 and every file 0600, and
 // tightens what an older version left looser. (Linux and macOS; Windows keeps the profile's ACLs.)
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, lstatSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, lstatSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { Readable } from 'node:stream'
@@ -13,6 +13,7 @@ import { saveUiIdentity } from '../../../main/agent/ui/ui-identity.js'
 import { receiveUpload } from '../../../main/agent/ui/upload.js'
 import { loadOrCreateIdentity, rawPublicKey } from '../../../main/core/identity/identity.js'
 import { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import { tightenPrivateDir } from '../../../main/core/store/private-files.js'
 
 const work = mkdtempSync(join(tmpdir(), 'sd-private-'))
 const dataDir = join(work, 'data')
@@ -88,5 +89,22 @@ describe.skipIf(process.platform === 'win32')('data at rest', () => {
     expect(names.some(n => /^uploads\/[0-9a-f]{24}\/hello\.txt$/.test(n))).toBe(true)
     const loose = all.filter(e => e.mode !== (e.dir ? 0o700 : 0o600)).map(e => `${e.path} ${e.mode.toString(8)}`)
     expect(loose).toEqual([])
+  })
+
+  it('tightens a data directory reached through a symbolic link, and leaves links inside alone', async () => {
+    const target = join(work, 'moved')
+    mkdirSync(join(target, 'distributions'), { recursive: true, mode: 0o755 })
+    chmodSync(target, 0o755)
+    writeFileSync(join(target, 'distributions.json'), '[]', { mode: 0o644 })
+    const outside = join(work, 'outside.txt')
+    writeFileSync(outside, 'x', { mode: 0o644 })
+    symlinkSync(outside, join(target, 'link'))
+    const link = join(work, 'linked-data')
+    symlinkSync(target, link)
+    const r = await tightenPrivateDir(link)
+    expect(r.ok && r.value).toBe(3)
+    expect(modes(target).filter(e => e.path !== 'link').map(e => `${e.path} ${e.mode.toString(8)}`).sort())
+      .toEqual(['. 700', 'distributions 700', 'distributions.json 600'])
+    expect(lstatSync(outside).mode & 0o777).toBe(0o644)
   })
 })

@@ -2,14 +2,12 @@
 // hold of the socket) may send anything, so each field is checked for type, pattern and size, and
 // anything unknown is refused, before the engine sees it. Plain TypeScript: both shells load it.
 import type { AcceptPolicy, ApiResult, Command, SettingsPatch } from './api.js'
+import { isDisplayText, isOfferId, MAX_DEVICE_NAME } from './network-text.js'
 
 const INFO_HASH = /^[0-9a-f]{40}$/
 const DEVICE_ID = /^[0-9a-f]{32}$/
-/** As the agent's local API accepts offer ids (main/agent/local-routes.ts). */
-const OFFER_ID = /^[0-9a-zA-Z-]{1,64}$/
-const CONTROL = /[\u0000-\u001f\u007f]/
 const MAX_PATH = 4096
-const MAX_NAME = 64
+const MAX_NAME = MAX_DEVICE_NAME
 const MAX_RECIPIENTS = 1000
 const MAX_RATE = 1e12
 const ACCEPT_POLICIES: readonly AcceptPolicy[] = ['ask', 'trusted', 'all']
@@ -40,7 +38,7 @@ function deviceIdOf (v: unknown, field: string): ApiResult<string> {
 }
 
 function offerIdOf (v: unknown): ApiResult<string> {
-  return typeof v === 'string' && OFFER_ID.test(v) ? good(v) : bad('offerId must be 1 to 64 letters, digits or dashes')
+  return isOfferId(v) ? good(v) : bad('offerId must be 1 to 64 letters, digits or dashes')
 }
 
 function pathOf (v: unknown, field: string): ApiResult<string> {
@@ -52,7 +50,7 @@ function pathOf (v: unknown, field: string): ApiResult<string> {
 function nameOf (v: unknown): ApiResult<string> {
   if (typeof v !== 'string') return bad('patch.name must be text')
   const t = v.trim()
-  if (t.length === 0 || t.length > MAX_NAME || CONTROL.test(t)) return bad(`patch.name must be 1 to ${MAX_NAME} printable characters`)
+  if (!isDisplayText(t, MAX_NAME)) return bad(`patch.name must be 1 to ${MAX_NAME} printable characters`)
   return good(t)
 }
 

@@ -9,6 +9,7 @@ import type { SwarmNode } from '../core/node/swarm-node.js'
 import type { Result } from '../core/result.js'
 import { remoteIPv4 } from '../core/node/peer-routes.js'
 import { localStatus } from './local-status.js'
+import { OFFER_ID_SOURCE } from '../../common/network-text.js'
 
 function authorized (req: IncomingMessage, token: string): boolean {
   const addr = remoteIPv4(req)
@@ -64,7 +65,7 @@ export function localRoutes (node: SwarmNode, app: AppService, token: string, on
     { method: 'GET', pattern: /^\/v1\/local\/offers$/, handle: ({ res }) => sendJson(res, 200, node.status().offers) },
     {
       method: 'POST',
-      pattern: /^\/v1\/local\/offers\/([0-9a-zA-Z-]{1,64})\/accept$/,
+      pattern: new RegExp(`^/v1/local/offers/(${OFFER_ID_SOURCE})/accept$`),
       handle: async ctx => {
         const b = await body(ctx)
         if (!b) return
@@ -77,7 +78,7 @@ export function localRoutes (node: SwarmNode, app: AppService, token: string, on
     },
     {
       method: 'POST',
-      pattern: /^\/v1\/local\/offers\/([0-9a-zA-Z-]{1,64})\/decline$/,
+      pattern: new RegExp(`^/v1/local/offers/(${OFFER_ID_SOURCE})/decline$`),
       handle: async ctx => reply(ctx.res, await node.declineOffer(ctx.params[0] ?? ''))
     },
     {

@@ -4,7 +4,7 @@
 // serving: a genuine offer afterwards still goes through. The attacker holds a device key of its
 // own and signs what it sends (protocol 2), so these checks are reached past authentication.
 import { randomBytes, createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadOrCreateIdentity, type Identity } from '../../main/core/identity/identity.js'
@@ -97,6 +97,34 @@ describe('hostile offers', () => {
     const huge = await post(JSON.stringify(offerFor(t, { name: 'x'.repeat(160 * 1024 * 1024) })))
     expect([400, 0]).toContain(huge.status) // 400 too-large, or the connection closed mid-body
   }, 60_000)
+
+  it('refuses terminal escapes and shell text in names and ids (issue 11, finding 3)', async () => {
+    const t = craft([['ok.txt']])
+    const ansi = await post(JSON.stringify(offerFor(t, { sender: { id: attacker.id, name: '\u001b[2K\r\u001b[32mverified', publicKey: attacker.publicKeyPem, controlPort: 47620, btPort: 47621 } })))
+    expect(ansi.status).toBe(400)
+    expect(ansi.body.error?.message).toContain('offer.sender.name')
+    const shell = await post(JSON.stringify(offerFor(t, { offerId: '$(touch x)' })))
+    expect(shell.status).toBe(400)
+    expect(shell.body.error?.message).toContain('offer.offerId')
+    const bidi = await post(JSON.stringify(offerFor(t, { members: [{ id: attacker.id, name: 'sender', address: null, btPort: 47621 }, { id: victimId, name: 'vic\u202emit', address: '10.213.0.11', btPort: 47621 }] })))
+    expect(bidi.status).toBe(400)
+    expect(bidi.body.error?.message).toContain('offer.members[1].name')
+  })
+
+  it('remembers no sender whose offer it refused, and keeps its data directory owner-only (findings 5, 6)', async () => {
+    const dataDir = victim.spec.dataDir
+    const path = join(dataDir, 'known-devices.json')
+    const known = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as Array<{ id: string }> : []
+    expect(known.map(d => d.id)).not.toContain(attacker.id)
+    const loose: string[] = []
+    const walk = (p: string): void => {
+      const st = lstatSync(p)
+      if ((st.mode & 0o777) !== (st.isDirectory() ? 0o700 : 0o600)) loose.push(`${p} ${(st.mode & 0o777).toString(8)}`)
+      if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n))
+    }
+    walk(dataDir)
+    expect(loose).toEqual([])
+  })
 
   it('wrote nothing anywhere, and still accepts a genuine offer', async () => {
     expect(existsSync(join(fx.work, 'escape.txt'))).toBe(false)

@@ -4,13 +4,14 @@
 // is the path, which the page then shares with a `create` command.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
 import { freeBytesAt } from '../../core/app/free-space.js'
 import { errorMessage, fail, ok, type Result } from '../../core/result.js'
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../core/store/private-files.js'
 import { unsafeComponentReason } from '../../core/torrent/safe-path.js'
 
 /** Left free after an upload, so the agent's own files (journals, settings) still fit. */
@@ -25,11 +26,11 @@ export async function receiveUpload (req: IncomingMessage, url: URL, dataDir: st
   const length = declared !== undefined && /^[0-9]{1,16}$/.test(declared) ? Number(declared) : NaN
   if (!Number.isSafeInteger(length)) return fail('length-required', 'the upload needs a Content-Length')
   const root = join(dataDir, 'uploads')
-  await mkdir(root, { recursive: true })
+  await mkdirPrivate(root)
   const free = await freeBytesAt(root)
   if (free !== undefined && free < length + RESERVE_BYTES) return fail('no-space', `not enough space for ${name}: ${length} bytes, ${free} free in ${root}`)
   const dir = join(root, randomBytes(12).toString('hex'))
-  await mkdir(dir)
+  await mkdirPrivate(dir)
   const path = join(dir, name)
   let received = 0
   const count = new Transform({
@@ -39,7 +40,7 @@ export async function receiveUpload (req: IncomingMessage, url: URL, dataDir: st
     }
   })
   try {
-    await pipeline(req, count, createWriteStream(path, { flags: 'wx' }))
+    await pipeline(req, count, createWriteStream(path, { flags: 'wx', mode: PRIVATE_FILE_MODE }))
   } catch (err) {
     await rm(dir, { recursive: true, force: true })
     return fail('upload-failed', `the upload of ${name} did not complete: ${errorMessage(err)}`)

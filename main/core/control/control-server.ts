@@ -3,12 +3,25 @@
 // the caller's certificate proved. The agent's local API is another, plain HTTP on loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
 import { errorMessage, errnoCode, fail, ok, type Result } from '../result.js'
 import { deviceIdOfCertificate, type DeviceCredentials } from '../tls/device-certificate.js'
 import { serverTlsOptions } from '../tls/tls-options.js'
 import { dispatch, sendError, type Route } from './http-json.js'
+import { RefusalLog } from './refusal-log.js'
+
+export interface ConnectionLimits {
+  /** Open connections from one remote address (TLS handshakes under way included). */
+  readonly perAddress: number
+  readonly total: number
+}
+
+/**
+ * The control port's: a device sends one request per connection (offers, reports, key checks), so
+ * 16 at once from one address is far above honest use and keeps one machine from holding them all.
+ */
+export const CONTROL_PORT_LIMITS: ConnectionLimits = { perAddress: 16, total: 256 }
 
 export interface ListenOptions {
   readonly port: number
@@ -17,10 +30,18 @@ export interface ListenOptions {
   readonly tls?: DeviceCredentials
   /** Names the listener in errors ("control port", "local API port"). */
   readonly what?: string
+  /** Defaults to CONTROL_PORT_LIMITS with `tls`, none otherwise (the loopback local API). */
+  readonly limits?: ConnectionLimits
 }
 
 export class ControlServer {
   private routes: readonly Route[] = []
+  private warn: (message: string) => void = () => {}
+  /** Refusals go to the log once per cause and address per minute (refusal-log.ts). */
+  readonly refusals = new RefusalLog(m => this.warn(m))
+  /** Open connections per remote address, and in all (when limits apply). */
+  private readonly open = new Map<string, number>()
+  private openTotal = 0
 
   private constructor (private readonly server: Server) {}
 
@@ -29,10 +50,16 @@ export class ControlServer {
     // https.Server is an http.Server underneath (same request events and connection tracking).
     const server = (tls ? createTlsServer(serverTlsOptions(tls)) : createServer()) as Server
     const self = new ControlServer(server)
+    const limits = opts.limits ?? (tls ? CONTROL_PORT_LIMITS : undefined)
+    // Before TLS sees the socket: a refused connection costs no handshake.
+    if (limits) server.prependListener('connection', (socket: Socket) => self.admit(socket, limits, what))
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const peer = tls ? peerDeviceId(req) : undefined
       if (tls && peer === undefined) {
-        sendError(res, 401, 'unauthorized', 'the control channel needs a TLS client certificate holding an Ed25519 device key')
+        const message = 'the control channel needs a TLS client certificate holding an Ed25519 device key'
+        const address = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'unknown'
+        self.refusals.refused('unauthorized', address, `${what}: refused a request from ${address}: ${message}`)
+        sendError(res, 401, 'unauthorized', message)
         return
       }
       Promise.resolve(dispatch(self.routes, req, res, peer)).catch((err: unknown) => {
@@ -58,6 +85,33 @@ export class ControlServer {
   get port (): number { return (this.server.address() as AddressInfo).port }
 
   setRoutes (routes: readonly Route[]): void { this.routes = routes }
+
+  /** Where refusals are logged (the device's warnings). */
+  onWarning (warn: (message: string) => void): void { this.warn = warn }
+
+  /** Counts `socket` against the limits, or closes it at once. */
+  private admit (socket: Socket, limits: ConnectionLimits, what: string): void {
+    const address = socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'unknown'
+    const mine = this.open.get(address) ?? 0
+    if (mine >= limits.perAddress) {
+      socket.destroy()
+      this.refusals.refused('connections-per-address', address, `${what}: refused a connection from ${address}: ${mine} already open from that address (at most ${limits.perAddress})`)
+      return
+    }
+    if (this.openTotal >= limits.total) {
+      socket.destroy()
+      this.refusals.refused('connections-total', address, `${what}: refused a connection from ${address}: ${this.openTotal} connections already open (at most ${limits.total})`)
+      return
+    }
+    this.open.set(address, mine + 1)
+    this.openTotal++
+    socket.once('close', () => {
+      this.openTotal--
+      const left = (this.open.get(address) ?? 1) - 1
+      if (left > 0) this.open.set(address, left)
+      else this.open.delete(address)
+    })
+  }
 
   async close (): Promise<void> {
     this.server.closeAllConnections()

@@ -1,5 +1,6 @@
 // What one machine tells the LAN about itself in its mDNS TXT record, and the checks on what
 // others tell us: a TXT record is unauthenticated input from anyone on the network.
+import { isDisplayText, MAX_DEVICE_NAME } from '../../../common/network-text.js'
 import { isDeviceId } from '../identity/device-id.js'
 
 export const SERVICE_TYPE = 'swarmdrop'
@@ -35,14 +36,14 @@ const port = (v: unknown): number | undefined => {
   const n = typeof v === 'string' && /^[0-9]{1,5}$/.test(v) ? Number(v) : NaN
   return n > 0 && n < 65536 ? n : undefined
 }
-const text = (v: unknown, max: number): string | undefined =>
-  typeof v === 'string' && v.length > 0 && v.length <= max && !/[\u0000-\u001f]/.test(v) ? v : undefined
+// The same rule as names and reasons in control messages (common/network-text.ts).
+const text = (v: unknown, max: number): string | undefined => isDisplayText(v, max) ? v : undefined
 
 export function advertFromTxt (txt: unknown): Advert | undefined {
   if (typeof txt !== 'object' || txt === null) return undefined
   const t = txt as Record<string, unknown>
   const id = t.id
-  const name = text(t.name, 64)
+  const name = text(t.name, MAX_DEVICE_NAME)
   const controlPort = port(t.cport)
   const btPort = port(t.bport)
   if (!isDeviceId(id) || name === undefined || controlPort === undefined || btPort === undefined) return undefined

@@ -1,11 +1,12 @@
 // The persistent list of distributions: records in distributions.json, each .torrent beside it,
 // and a recipient's verified-piece journal. Written on every change of a record's state.
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail, ok, type Result } from '../result.js'
 import { dataPaths } from '../settings/data-dir.js'
 import { readJson, writeFileAtomic, writeJson } from '../store/json-file.js'
 import { PieceJournal } from '../store/piece-journal.js'
+import { mkdirPrivate } from '../store/private-files.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import type { DistributionRecord } from './records.js'
 
@@ -18,7 +19,7 @@ export class DistributionRegistry {
   static async load (dataDir: string): Promise<Result<DistributionRegistry>> {
     const reg = new DistributionRegistry(dataDir)
     const paths = dataPaths(dataDir)
-    await mkdir(paths.distributionDir, { recursive: true })
+    await mkdirPrivate(paths.distributionDir)
     const stored = await readJson(paths.distributions)
     if (!stored.ok) return stored
     const list = stored.value ?? []

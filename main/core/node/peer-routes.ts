@@ -3,10 +3,12 @@ import { createPublicKey } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Result } from '../result.js'
 import { readJsonBody, sendError, sendJson, statusForCode, type Route } from '../control/http-json.js'
+import { RefusalLog } from '../control/refusal-log.js'
 import { rawPublicKey } from '../identity/identity.js'
 import { nameClashWarning } from '../identity/known-devices.js'
 import { parseOffer, parseReport, type Offer } from '../protocol/messages.js'
 import { verifyOffer } from '../protocol/offer-signature.js'
+import { reportFits } from '../protocol/report-bounds.js'
 import type { SwarmNode } from './swarm-node.js'
 
 const MAX_OFFER_BYTES = 150 * 1024 * 1024
@@ -17,7 +19,18 @@ export function remoteIPv4 (req: IncomingMessage): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a
 }
 
+/** Answers a refusal with its status and code, and logs it (once per cause and address a minute). */
+type Refuse = (req: IncomingMessage, res: ServerResponse, code: string, message: string, status?: number) => void
+
 export function peerRoutes (node: SwarmNode): Route[] {
+  const log = new RefusalLog(m => node.emit('warning', m))
+  const refuse = (what: string): Refuse => (req, res, code, message, status = statusForCode(code)) => {
+    const address = remoteIPv4(req)
+    log.refused(`${what} ${code}`, address, `refused ${what} from ${address} (${status} ${code}): ${message}`)
+    sendError(res, status, code, message)
+  }
+  const refuseOffer = refuse('an offer')
+  const refuseReport = refuse('a report')
   return [
     {
       method: 'GET',
@@ -27,23 +40,29 @@ export function peerRoutes (node: SwarmNode): Route[] {
     {
       method: 'POST',
       pattern: /^\/v1\/offers$/,
-      handle: messageHandler(MAX_OFFER_BYTES, parseOffer, async (offer, req, res, peer) => {
+      handle: messageHandler(MAX_OFFER_BYTES, parseOffer, refuseOffer, async (offer, req, res, peer) => {
         // Before anything is stored, shown or accepted: signed by its sender, and sent by it.
         const authentic = verifyOffer(offer, peer)
-        if (!authentic.ok) return sendError(res, statusForCode(authentic.error.code), authentic.error.code, authentic.error.message)
-        await rememberSender(node, offer.sender)
+        if (!authentic.ok) return refuseOffer(req, res, authentic.error.code, authentic.error.message)
         const reply = await node.receiveOffer(offer, remoteIPv4(req))
-        if (!reply.ok) return sendError(res, statusForCode(reply.error.code), reply.error.code, reply.error.message)
+        if (!reply.ok) return refuseOffer(req, res, reply.error.code, reply.error.message)
+        // Only a sender whose offer was valid and is taken or shown to a person is remembered: a
+        // fresh key per request with a bad torrent (or for someone else) leaves no trace on disk.
+        if (reply.value.decision !== 'declined') await rememberSender(node, offer.sender)
         sendJson(res, 200, reply.value)
       })
     },
     {
       method: 'POST',
       pattern: /^\/v1\/reports$/,
-      handle: messageHandler(MAX_REPORT_BYTES, parseReport, async (report, req, res, peer) => {
-        if (peer !== report.from) return sendError(res, 403, 'wrong-sender', `a report for device ${report.from} must come from that device (TLS)`)
+      handle: messageHandler(MAX_REPORT_BYTES, parseReport, refuseReport, async (report, req, res, peer) => {
+        if (peer !== report.from) return refuseReport(req, res, 'wrong-sender', `a report for device ${report.from} must come from that device (TLS)`)
+        // What the origin keeps per recipient stays within the distribution's size.
+        const record = node.registry.get(report.infoHash)
+        const fits = record === undefined ? undefined : reportFits(report, record)
+        if (fits !== undefined && !fits.ok) return refuseReport(req, res, fits.error.code, fits.error.message)
         const done = await node.receiveReport(report, remoteIPv4(req))
-        if (!done.ok) return sendError(res, statusForCode(done.error.code), done.error.code, done.error.message)
+        if (!done.ok) return refuseReport(req, res, done.error.code, done.error.message)
         // The answer is the sender's view of every member, so each member can show the others.
         sendJson(res, 200, done.value)
       })
@@ -63,13 +82,14 @@ async function rememberSender (node: SwarmNode, sender: Offer['sender']): Promis
 function messageHandler<T> (
   maxBytes: number,
   parse: (body: unknown) => Result<T>,
+  refuse: Refuse,
   handle: (message: T, req: IncomingMessage, res: ServerResponse, peer: string | undefined) => Promise<void>
 ): Route['handle'] {
   return async ({ req, res, peer }) => {
     const body = await readJsonBody(req, maxBytes)
-    if (!body.ok) return sendError(res, statusForCode(body.error.code), body.error.code, body.error.message)
+    if (!body.ok) return refuse(req, res, body.error.code, body.error.message)
     const message = parse(body.value)
-    if (!message.ok) return sendError(res, 400, message.error.code, message.error.message)
+    if (!message.ok) return refuse(req, res, message.error.code, message.error.message, 400)
     await handle(message.value, req, res, peer)
   }
 }

@@ -16,6 +16,7 @@ import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
 import { TrustStore } from '../settings/trust-store.js'
+import { tightenPrivateDir } from '../store/private-files.js'
 import { deviceCredentials } from '../tls/device-certificate.js'
 import { APP_VERSION } from '../version.js'
 import type { NodeContext } from './context.js'
@@ -115,6 +116,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   }
 
   static async start (opts: NodeOptions): Promise<Result<SwarmNode>> {
+    const secured = await tightenPrivateDir(opts.dataDir)
+    if (!secured.ok) return secured
     const identity = await loadOrCreateIdentity(opts.dataDir)
     if (!identity.ok) return identity
     const stored = await loadSettings(opts.dataDir)
@@ -125,7 +128,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!registry.ok) return registry
     const trust = await TrustStore.load(opts.dataDir)
     if (!trust.ok) return trust
-    const known = await KnownDevices.load(opts.dataDir)
+    const known = await KnownDevices.load(opts.dataDir, { keep: id => trust.value.has(id) })
     if (!known.ok) return known
     const s = settings.value
     const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
@@ -146,6 +149,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     })
     const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value)
     control.value.setRoutes(peerRoutes(node))
+    control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
     await node.resumeAll()
     return ok(node)
@@ -286,6 +290,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     await this.engine.drain(DRAIN_MS)
     await this.recipient.stop()
     await this.control.close()
+    const saved = await this.known.flush()
+    if (!saved.ok) this.emit('warning', saved.error.message)
     await this.engine.stop()
   }
 

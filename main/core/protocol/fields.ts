@@ -1,6 +1,7 @@
 // Readers for fields of JSON that came over the network: each returns the typed value or a
 // message that names the field, so a malformed message is refused with a 400 and a reason.
 import { isIPv4 } from 'node:net'
+import { isOfferId, unsafeTextReason } from '../../../common/network-text.js'
 import { isDeviceId } from '../identity/device-id.js'
 
 export class FieldError extends Error {}
@@ -20,6 +21,25 @@ export function str (o: Json, key: string, field: string, max = 1024): string {
 
 export function optStr (o: Json, key: string, field: string, max = 1024): string | undefined {
   return o[key] === undefined || o[key] === null ? undefined : str(o, key, field, max)
+}
+
+/** Text a person will read (a name, a reason): bounded, and free of control, format and bidi characters. */
+export function text (o: Json, key: string, field: string, max: number): string {
+  const v = o[key]
+  const reason = unsafeTextReason(v, max)
+  if (reason !== undefined) throw new FieldError(`${field}.${key} ${reason}`)
+  return v as string
+}
+
+export function optText (o: Json, key: string, field: string, max: number): string | undefined {
+  return o[key] === undefined || o[key] === null ? undefined : text(o, key, field, max)
+}
+
+/** An offer id, to the same pattern the local API accepts (so every offer shown can be accepted). */
+export function offerId (o: Json, key: string, field: string): string {
+  const v = o[key]
+  if (!isOfferId(v)) throw new FieldError(`${field}.${key} must be 1 to 64 letters, digits or dashes`)
+  return v
 }
 
 export function int (o: Json, key: string, field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {

@@ -2,7 +2,8 @@
 // Every parser takes untrusted JSON and returns a typed message or a reason for a 400.
 import type { Advert } from '../discovery/peer-info.js'
 import { fail, ok, type Result } from '../result.js'
-import { base64Of, deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, port, str, type Json } from './fields.js'
+import { MAX_DEVICE_NAME } from '../../../common/network-text.js'
+import { base64Of, deviceId, FieldError, hex, int, ipv4, list, num, obj, offerId, oneOf, optStr, optText, port, str, text, type Json } from './fields.js'
 
 // 2: the control channel runs over mutual TLS bound to device keys, and offers are signed.
 // 3: members prove their keys on the BitTorrent wire (sd_member), reports carry an order and are
@@ -82,6 +83,7 @@ export interface Report {
 export interface ErrorBody { readonly error: { readonly code: string; readonly message: string } }
 
 const MAX_MEMBERS = 1000
+const MAX_REASON = 500
 const MAX_FILES = 1_000_000
 
 function parse<T> (fn: () => T): Result<T> {
@@ -104,7 +106,7 @@ export function parseOffer (body: unknown): Result<Offer> {
       const f = `offer.members[${i}]`
       return {
         id: deviceId(mo, 'id', f),
-        name: str(mo, 'name', f, 64),
+        name: text(mo, 'name', f, MAX_DEVICE_NAME),
         address: mo.address === null ? null : ipv4(mo, 'address', f),
         btPort: port(mo, 'btPort', f)
       }
@@ -115,22 +117,23 @@ export function parseOffer (body: unknown): Result<Offer> {
     })
     return {
       protocol,
-      offerId: str(o, 'offerId', 'offer', 64),
+      offerId: offerId(o, 'offerId', 'offer'),
       sender: {
         id: deviceId(s, 'id', 'offer.sender'),
-        name: str(s, 'name', 'offer.sender', 64),
+        name: text(s, 'name', 'offer.sender', MAX_DEVICE_NAME),
         publicKey: str(s, 'publicKey', 'offer.sender', 512),
         controlPort: port(s, 'controlPort', 'offer.sender'),
         btPort: port(s, 'btPort', 'offer.sender')
       },
       infoHash: hex(o, 'infoHash', 'offer', 40),
+      // Checked with the torrent's own name by the path rules (safe-path.ts), which it must equal.
       name: str(o, 'name', 'offer', 255),
       totalLength: int(o, 'totalLength', 'offer', 1),
       sha256: hex(o, 'sha256', 'offer', 64),
       files,
       torrent: str(o, 'torrent', 'offer', 140 * 1024 * 1024),
       members,
-      createdAt: str(o, 'createdAt', 'offer', 64),
+      createdAt: text(o, 'createdAt', 'offer', 64),
       ...(signature === undefined ? {} : { signature })
     }
   })
@@ -139,7 +142,7 @@ export function parseOffer (body: unknown): Result<Offer> {
 export function parseOfferReply (body: unknown): Result<OfferReply> {
   return parse(() => {
     const o = obj(body, 'reply')
-    const reason = optStr(o, 'reason', 'reply', 500)
+    const reason = optText(o, 'reason', 'reply', MAX_REASON)
     const decision = oneOf(o, 'decision', 'reply', DECISIONS)
     return reason === undefined ? { decision } : { decision, reason }
   })
@@ -149,7 +152,7 @@ export function parseReport (body: unknown): Result<Report> {
   return parse(() => {
     const o: Json = obj(body, 'report')
     const sha256 = o.sha256 === undefined ? undefined : hex(o, 'sha256', 'report', 64)
-    const reason = optStr(o, 'reason', 'report', 500)
+    const reason = optText(o, 'reason', 'report', MAX_REASON)
     const bitfield = optStr(o, 'bitfield', 'report', 4 * 1024 * 1024)
     return {
       protocol: int(o, 'protocol', 'report', 1, PROTOCOL),
@@ -178,9 +181,9 @@ export function parseDeviceInfo (body: unknown): Result<DeviceInfo> {
     return {
       protocol: int(o, 'protocol', 'info', 1, 1_000),
       id: deviceId(o, 'id', 'info'),
-      name: str(o, 'name', 'info', 64),
-      platform: str(o, 'platform', 'info', 32),
-      version: str(o, 'version', 'info', 32),
+      name: text(o, 'name', 'info', MAX_DEVICE_NAME),
+      platform: text(o, 'platform', 'info', 32),
+      version: text(o, 'version', 'info', 32),
       controlPort: port(o, 'controlPort', 'info'),
       btPort: port(o, 'btPort', 'info'),
       publicKey: str(o, 'publicKey', 'info', 512)

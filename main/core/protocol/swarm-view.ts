@@ -3,7 +3,8 @@
 // sender; its own BitTorrent connections tell it what a member holds, not what it is doing).
 // Carried in the reply to POST /v1/reports, so it costs no connection of its own.
 import { fail, ok, type Result } from '../result.js'
-import { deviceId, FieldError, hex, int, list, num, obj, oneOf, optStr, str, type Json } from './fields.js'
+import { MAX_DEVICE_NAME } from '../../../common/network-text.js'
+import { deviceId, FieldError, hex, int, list, num, obj, oneOf, optStr, optText, text, type Json } from './fields.js'
 import { PROTOCOL } from './messages.js'
 
 export const RELAYED_STATES = [
@@ -33,6 +34,8 @@ export interface SwarmView {
   readonly members: readonly RelayedMember[]
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/
+
 /** As many members as an offer may list. */
 const MAX_RELAYED = 1000
 
@@ -42,11 +45,12 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
     const members = list(o, 'members', 'swarm', MAX_RELAYED).map((m, i): RelayedMember => {
       const f = `swarm.members[${i}]`
       const mo = obj(m, f)
-      const lostSince = optStr(mo, 'lostSince', f, 64)
-      const reason = optStr(mo, 'reason', f, 500)
+      const lostSince = optStr(mo, 'lostSince', f, 32)
+      if (lostSince !== undefined && !ISO_TIME.test(lostSince)) throw new FieldError(`${f}.lostSince must be an ISO time in UTC`)
+      const reason = optText(mo, 'reason', f, 500)
       return {
         id: deviceId(mo, 'id', f),
-        name: str(mo, 'name', f, 64),
+        name: text(mo, 'name', f, MAX_DEVICE_NAME),
         state: oneOf(mo, 'state', f, RELAYED_STATES),
         verifiedPieces: int(mo, 'verifiedPieces', f),
         verifiedBytes: int(mo, 'verifiedBytes', f),

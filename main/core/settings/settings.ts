@@ -1,6 +1,7 @@
 // A device's settings: stored in settings.json, overridable per run (CLI flags), validated on read
 // so a hand-edited file with a typo gives a clear message instead of odd behaviour.
 import { hostname } from 'node:os'
+import { isDisplayText, MAX_DEVICE_NAME } from '../../../common/network-text.js'
 import { fail, ok, type Result } from '../result.js'
 import { isRecord, readJson, writeJson } from '../store/json-file.js'
 import { dataPaths, defaultDownloadsDir } from './data-dir.js'
@@ -45,8 +46,9 @@ export function isAcceptPolicy (v: unknown): v is AcceptPolicy {
 
 export function validateName (name: string): Result<string> {
   const trimmed = name.trim()
-  if (trimmed.length === 0 || trimmed.length > 64 || /[\u0000-\u001f]/.test(trimmed)) {
-    return fail('bad-name', 'a device name must be 1 to 64 printable characters')
+  // The rule every other device applies to this name when it arrives (advert, offer).
+  if (!isDisplayText(trimmed, MAX_DEVICE_NAME)) {
+    return fail('bad-name', `a device name must be 1 to ${MAX_DEVICE_NAME} printable characters`)
   }
   return ok(trimmed)
 }

@@ -1,5 +1,6 @@
 // Devices this device accepts offers from without asking (`--accept trusted`, "Always accept
 // from this device"). Keyed by device id, never by name: names are chosen freely by anyone.
+import { MAX_DEVICE_NAME, storedName } from '../../../common/network-text.js'
 import { isDeviceId } from '../identity/device-id.js'
 import { fail, ok, type Result } from '../result.js'
 import { readJson, writeJson } from '../store/json-file.js'
@@ -20,7 +21,8 @@ export class TrustStore {
     for (const d of raw) {
       const r = d as Partial<TrustedDevice>
       if (!isDeviceId(r.id)) return fail('corrupt', `${path} lists an invalid device id`)
-      devices.push({ id: r.id, name: typeof r.name === 'string' ? r.name : '', addedAt: typeof r.addedAt === 'string' ? r.addedAt : '' })
+      // Names written by older versions may predate the text rule (common/network-text.ts).
+      devices.push({ id: r.id, name: storedName(r.name, MAX_DEVICE_NAME), addedAt: typeof r.addedAt === 'string' ? r.addedAt : '' })
     }
     return ok(new TrustStore(path, devices))
   }

@@ -1,19 +1,22 @@
 // Small JSON files in the data directory are written whole and atomically (write a temp file,
 // then rename) so a crash or SIGKILL never leaves a half-written settings or state file behind.
+// They are owner-only from the moment they exist (private-files.ts): the temp file is created with
+// the mode, and the rename keeps it.
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
+import { mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.js'
 
-export async function writeFileAtomic (path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
+export async function writeFileAtomic (path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {
+  await mkdirPrivate(dirname(path))
   // Unique per call: two writes of one file may overlap, and each must rename its own temp file.
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`
   await writeFile(tmp, data, { mode })
   await rename(tmp, path)
 }
 
-export async function writeJson (path: string, value: unknown, mode = 0o644): Promise<void> {
+export async function writeJson (path: string, value: unknown, mode = PRIVATE_FILE_MODE): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', mode)
 }
 

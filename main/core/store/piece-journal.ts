@@ -5,6 +5,7 @@
 import { closeSync, openSync, readFileSync, renameSync, truncateSync, writeSync, constants } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { writeFileAtomic } from './json-file.js'
+import { PRIVATE_FILE_MODE } from './private-files.js'
 
 export class PieceJournal {
   private readonly bits: Uint8Array
@@ -38,7 +39,7 @@ export class PieceJournal {
   record (index: number): void {
     if (index < 0 || index >= this.pieceCount || this.has(index)) return
     this.set(index)
-    if (this.fd === undefined) this.fd = openSync(this.journalPath, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o644)
+    if (this.fd === undefined) this.fd = openSync(this.journalPath, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, PRIVATE_FILE_MODE)
     const rec = Buffer.alloc(4)
     rec.writeUInt32BE(index)
     writeSync(this.fd, rec)

@@ -132,7 +132,7 @@ export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
         if (s === undefined) return fail('invalid', 'a torrent file path is not UTF-8 text')
         path.push(s)
       }
-      const problem = unsafePathReason(path)
+      const problem = unsafePathReason(path, name)
       if (problem) return fail('unsafe-path', `file "${path.join('/').slice(0, 120)}" is refused: it has ${problem}`)
       const key = collisionKey(path)
       if (seen.has(key)) return fail('unsafe-path', `file "${path.join('/').slice(0, 120)}" is listed twice`)

@@ -4,31 +4,51 @@
 import { resolve, sep } from 'node:path'
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
-const MAX_COMPONENT_BYTES = 255
-const MAX_DEPTH = 64
+/** A download is written as NAME.part and renamed at the end (distributions/finish.ts). */
+const PART_SUFFIX = '.part'
+/** NAME_MAX is 255 bytes (ext4, APFS, NTFS in UTF-16 units); NAME.part must fit too. */
+export const MAX_COMPONENT_BYTES = 255 - PART_SUFFIX.length
+export const MAX_DEPTH = 64
+/**
+ * The whole relative path as written ("NAME.part/dir/file", UTF-8). A fixed bound, the same on
+ * every platform so a torrent is refused or taken alike everywhere: 1,024 bytes is far beyond any
+ * real tree and leaves 3 KiB of Linux's 4,096-byte PATH_MAX for the downloads folder. (macOS's
+ * PATH_MAX is 1,024 for the whole path: there a downloads folder deep enough can still be too long.)
+ */
+export const MAX_PATH_BYTES = 1024
 
 /** Why a path component is unsafe, or undefined when it is fine. */
 export function unsafeComponentReason (component: string): string | undefined {
   if (component.length === 0) return 'an empty path component'
   if (component === '.' || component === '..') return `"${component}" as a path component`
   if (component.includes('\0')) return 'a NUL byte'
-  if (/[\u0000-\u001f\u007f]/.test(component)) return 'a control character'
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(component)) return 'a control character'
+  // Bidi embeddings, overrides and isolates make "gpj.exe" show as "exe.jpg"; real right-to-left
+  // names never need them. (Other format characters, such as the ZWNJ of Persian, are kept.)
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(component)) return 'a bidi control character'
   if (component.includes('/') || component.includes('\\')) return 'a slash inside a name'
   if (component.includes(':')) return 'a ":" (drive letter or stream name)'
   if (/[<>"|?*]/.test(component)) return 'a character Windows forbids in names'
   if (/[. ]$/.test(component)) return 'a name ending in a dot or space'
   if (WINDOWS_RESERVED.test(component)) return `a name reserved on Windows ("${component}")`
-  if (Buffer.byteLength(component, 'utf8') > MAX_COMPONENT_BYTES) return 'a name longer than 255 bytes'
+  if (Buffer.byteLength(component, 'utf8') > MAX_COMPONENT_BYTES) return `a name longer than ${MAX_COMPONENT_BYTES} bytes (no room for "${PART_SUFFIX}")`
   return undefined
 }
 
-export function unsafePathReason (components: readonly string[]): string | undefined {
+/**
+ * Why a path is unsafe, or undefined. `top` is the torrent's name when `components` is a file
+ * inside its folder: the file is written under NAME.part, so its length counts too.
+ */
+export function unsafePathReason (components: readonly string[], top?: string): string | undefined {
   if (components.length === 0) return 'an empty path'
   if (components.length > MAX_DEPTH) return `a path deeper than ${MAX_DEPTH} folders`
   for (const c of components) {
     const reason = unsafeComponentReason(c)
     if (reason !== undefined) return reason
   }
+  const written = [...(top === undefined ? [] : [top]), ...components].join('/') + PART_SUFFIX
+  const bytes = Buffer.byteLength(written, 'utf8')
+  if (bytes > MAX_PATH_BYTES) return `a path of ${bytes} bytes, longer than ${MAX_PATH_BYTES}`
   return undefined
 }
 

@@ -35,6 +35,7 @@ describe('known devices', () => {
     const known = await load(dir)
     const r = await known.remember(rawPublicKey(lab07.publicKey), 'lab-07')
     expect(r.ok && r.value.id).toBe(lab07.id)
+    expect((await known.flush()).ok).toBe(true)
     const again = await load(dir)
     expect(again.get(lab07.id)?.name).toBe('lab-07')
     expect(again.get(lab07.id)?.publicKey).toBe(rawPublicKey(lab07.publicKey).toString('base64'))
@@ -48,6 +49,7 @@ describe('known devices', () => {
     const dir = tmp()
     const known = await load(dir)
     await known.remember(rawPublicKey(lab07.publicKey), 'lab-07')
+    await known.flush()
     const path = join(dir, KNOWN_DEVICES_FILE)
     const list = JSON.parse(readFileSync(path, 'utf8')) as Array<Record<string, string>>
     list[0]!.publicKey = rawPublicKey(other.publicKey).toString('base64')

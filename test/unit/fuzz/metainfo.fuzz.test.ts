@@ -19,7 +19,8 @@ const NASTY = [
   'a\0b', '\0', '\x01', '\x1f', '\x7f', '\n', '\r', '\t', 'name.', 'name ', ' ', '...', '. ', 'a:b', 'file::$DATA',
   '<', '>', '"', '|', '?', '*', '../etc/passwd', '..\\..\\win.ini', '/abs', 'x/y', '~', '$MFT', '.git', '.ssh',
   'x'.repeat(255), 'y'.repeat(256), 'é'.repeat(128), 'é'.repeat(127), '\u00e9', 'e\u0301', 'A', 'a', 'README', 'readme',
-  'ſ', 's', 'ς', 'σ', 'K', 'k', 'İ', 'i', 'ß', 'ss', '\u202e', '\u200b', '\ufeff', '😀', '日本語', 'Ω', 'Ω'
+  'ſ', 's', 'ς', 'σ', 'K', 'k', 'İ', 'i', 'ß', 'ss', '\u202e', '\u200b', '\ufeff', '😀', '日本語', 'Ω', 'Ω',
+  '\u009b', '\u0085', '\u2066', '\u200f', 'z'.repeat(250), 'z'.repeat(251), 'é'.repeat(125), 'w'.repeat(200)
 ]
 const SAFE = ['a', 'b', 'B', 'data', 'x.txt', 'X.TXT', 'sub', 'Sub', 'file.bin', 'part-1', '日本', 'e', 'con1', 'nulx', '.hidden', 'a.b.c']
 
@@ -128,7 +129,8 @@ function infoOf (s: Spec): BDict {
 /** Independent re-statement of "safe component", not relying on safe-path.ts. */
 function looksSafe (c: string): boolean {
   return c.length > 0 && c !== '.' && c !== '..' && !/[\u0000-\u001f\u007f/\\:<>"|?*]/.test(c) && !/[. ]$/.test(c) &&
-    !/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i.test(c) && Buffer.byteLength(c) <= 255
+    !/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i.test(c) && Buffer.byteLength(c) <= 250 &&
+    ![...c].some(ch => { const p = ch.codePointAt(0) ?? 0; return (p >= 0x80 && p <= 0x9f) || p === 0x61c || p === 0x200e || p === 0x200f || (p >= 0x202a && p <= 0x202e) || (p >= 0x2066 && p <= 0x2069) })
 }
 
 /** Everything promised about a torrent that parsed. */
@@ -148,6 +150,8 @@ function checkAccepted (m: Metainfo, infoBytes?: Buffer): void {
     offset += f.length
   }
   if (!m.isFolder) expect(m.files.map(f => f.path)).toEqual([[m.name]])
+  // Every path as written (NAME.part/…) fits the documented bound.
+  for (const f of m.files) expect(Buffer.byteLength(`${m.name}.part/${m.isFolder ? f.path.join('/') : ''}`)).toBeLessThanOrEqual(1024 + 1)
   // Pieces agree with the total length.
   expect(m.totalLength).toBe(offset)
   expect(m.totalLength).toBeGreaterThan(0)

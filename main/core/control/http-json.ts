@@ -78,7 +78,7 @@ export function dispatch (routes: readonly Route[], req: IncomingMessage, res: S
 /** Maps a Failure code to the HTTP status the protocol document promises for it. */
 export function statusForCode (code: string): number {
   switch (code) {
-    case 'bad-request': case 'invalid': case 'corrupt': case 'unsafe-path': case 'too-large': case 'mismatch': case 'old-protocol': return 400
+    case 'bad-request': case 'invalid': case 'corrupt': case 'unsafe-path': case 'too-large': case 'mismatch': case 'old-protocol': case 'path-too-long': return 400
     case 'unauthorized': return 401
     case 'forbidden': case 'key-mismatch': case 'bad-signature': case 'wrong-sender': case 'unsigned': return 403
     case 'not-found': case 'unknown-distribution': case 'unknown-offer': case 'unknown-device': return 404

@@ -56,8 +56,21 @@ export async function unusedName (dir: string, name: string): Promise<string> {
   const dot = name.lastIndexOf('.')
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, '']
   for (let i = 1; i < 1000; i++) {
-    const candidate = i === 1 ? name : `${stem} (${i})${ext}`
+    const candidate = i === 1 ? name : numbered(stem, ` (${i})`, ext)
     if (!(await exists(join(dir, candidate))) && !(await exists(join(dir, `${candidate}.part`)))) return candidate
   }
-  return `${stem} (${randomUUID().slice(0, 8)})${ext}`
+  return numbered(stem, ` (${randomUUID().slice(0, 8)})`, ext)
+}
+
+/** Bytes a name may take so that `NAME.part` still fits a file system's 255-byte limit. */
+const MAX_NAME_BYTES = 250
+
+/** `stem + tag + ext`, the stem shortened (never inside a character) so the whole fits MAX_NAME_BYTES. */
+function numbered (stem: string, tag: string, ext: string): string {
+  const room = MAX_NAME_BYTES - Buffer.byteLength(tag + ext)
+  // An extension that leaves no room is shortened with the rest.
+  if (room < 1) return numbered(stem + ext, tag, '')
+  let cut = stem
+  while (Buffer.byteLength(cut) > room && cut.length > 0) cut = [...cut].slice(0, -1).join('')
+  return `${cut}${tag}${ext}`
 }

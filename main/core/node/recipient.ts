@@ -38,6 +38,16 @@ interface Active {
 const PENDING_OFFER_TTL_MS = 10 * 60_000
 const REPORT_INTERVAL_MS = 1_000
 const MESH_INTERVAL_MS = 3_000
+/** Longest path the operating system takes (Linux PATH_MAX 4096 with its NUL; macOS 1024). */
+const PATH_LIMIT = process.platform === 'darwin' ? 1023 : 4095
+
+/** The longest path a download would write: a file of the torrent inside `NAME.part`. */
+function longestPath (dir: string, finalName: string, m: Metainfo): string {
+  const part = join(dir, `${finalName}.part`)
+  if (!m.isFolder) return part
+  return m.files.reduce((a, f) => { const p = join(part, ...f.path); return Buffer.byteLength(p) > Buffer.byteLength(a) ? p : a }, part)
+}
+
 /** A refusal is logged once per sender in this time, not once per request. */
 const REFUSAL_LOG_MS = 60_000
 
@@ -257,6 +267,8 @@ export class Recipient {
     const free = await freeBytes(dir)
     if (free !== undefined && free < metainfo.totalLength) return fail('no-space', acceptSpaceReason(dir, metainfo.totalLength, free))
     const finalName = await unusedName(dir, metainfo.name)
+    const longest = longestPath(dir, finalName, metainfo)
+    if (Buffer.byteLength(longest) > PATH_LIMIT) return fail('path-too-long', `${metainfo.name} cannot be written in ${dir}: its longest path would be ${Buffer.byteLength(longest)} bytes, more than this system's ${PATH_LIMIT}`)
     const record: RecipientRecord = {
       role: 'recipient',
       ...describedBy(metainfo, offer.sha256),

@@ -17,6 +17,7 @@ import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import type { NodeContext } from './context.js'
 import { memberAddresses } from './members.js'
 import type { OfferSummary } from './events.js'
+import { RefusalLog } from '../control/refusal-log.js'
 import { roomToWait } from './pending-limits.js'
 import { ReportSequence } from './report-order.js'
 import { SwarmViews, type HeardSwarm } from './swarm-views.js'
@@ -48,8 +49,6 @@ function longestPath (dir: string, finalName: string, m: Metainfo): string {
   return m.files.reduce((a, f) => { const p = join(part, ...f.path); return Buffer.byteLength(p) > Buffer.byteLength(a) ? p : a }, part)
 }
 
-/** A refusal is logged once per sender in this time, not once per request. */
-const REFUSAL_LOG_MS = 60_000
 
 export class Recipient {
   private readonly pending = new Map<string, PendingOffer>()
@@ -61,9 +60,11 @@ export class Recipient {
   private readonly seq = new ReportSequence()
   /** What each distribution's sender last said about every member. */
   readonly views = new SwarmViews(() => this.stopped, ih => this.heartbeat(ih))
-  private readonly refusalsLogged = new Map<string, number>()
+  /** Refused offers are logged once per sender a minute, not once per request. */
+  private readonly refusals: RefusalLog
 
   constructor (private readonly ctx: NodeContext) {
+    this.refusals = new RefusalLog(m => ctx.events.emit('warning', m))
     ctx.engine.on('no-space', ih => { this.background(this.onNoSpace(ih)) })
     ctx.engine.on('source-changed', (ih, reason) => { this.background(this.onCopyChanged(ih, reason)) })
     ctx.engine.on('verified', (ih, index) => {
@@ -122,7 +123,7 @@ export class Recipient {
     const waiting = [...this.pending.values()].map(p => ({ offerId: p.offer.offerId, senderId: p.offer.sender.id, torrentBytes: p.offer.torrent.length }))
     const room = roomToWait(waiting, { offerId: offer.offerId, senderId: offer.sender.id, torrentBytes: offer.torrent.length })
     if (!room.ok) {
-      this.logRefusalOnce(offer.sender.id, `${offer.sender.name} (${remoteAddress}): ${room.error.message}`)
+      this.refusals.refused(room.error.code, offer.sender.id, `offer refused: ${offer.sender.name} (${remoteAddress}): ${room.error.message}`)
       return ok({ decision: 'declined', reason: room.error.message })
     }
     const timer = setTimeout(() => { this.background(this.decline(offer.offerId, 'nobody accepted the offer in time')) }, PENDING_OFFER_TTL_MS)
@@ -145,16 +146,6 @@ export class Recipient {
       return fail('forbidden', `this device already receives ${existing.name} from ${existing.sender.name}; only that device can offer it again`)
     }
     return ok(existing)
-  }
-
-  private logRefusalOnce (senderId: string, message: string): void {
-    const now = Date.now()
-    const last = this.refusalsLogged.get(senderId)
-    if (last !== undefined && now - last < REFUSAL_LOG_MS) return
-    // Bounded like the offers themselves: old entries go first.
-    if (this.refusalsLogged.size >= 1_000) this.refusalsLogged.delete(this.refusalsLogged.keys().next().value ?? '')
-    this.refusalsLogged.set(senderId, now)
-    this.ctx.events.emit('warning', `offer refused: ${message}`)
   }
 
   /**

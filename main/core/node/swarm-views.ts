@@ -67,8 +67,6 @@ export class SwarmViews {
     e.silentSince ??= Date.now()
   }
 
-  forget (ih: string): void { this.entries.delete(ih) }
-
   stop (): void { clearInterval(this.timer) }
 
   private entry (ih: string): Entry {

@@ -23,25 +23,28 @@ export interface BenchOptions {
   readonly resumeSizeMiB: number
   /** --only resume: how the download is interrupted; 'none' = an uninterrupted download for comparison. */
   readonly resumeStops: readonly StopKind[]
+  /** Part `slow`: the file, MiB. */
+  readonly slowSizeMiB: number
 }
 
 export const METHODS = ['plain-sequential', 'plain-parallel', 'libtorrent', 'swarmdrop'] as const
 export type MethodName = typeof METHODS[number]
 
 /** Parts of the bench: `table` is the one-to-many table (N = 1,4,10 by default). */
-export const PARTS = ['table', 'hash', 'link', 'footprint', 'resume'] as const
+export const PARTS = ['table', 'hash', 'link', 'footprint', 'resume', 'slow'] as const
 export type PartName = typeof PARTS[number]
 
 export const STOP_KINDS = ['none', 'SIGTERM', 'SIGKILL'] as const
 export type StopKind = typeof STOP_KINDS[number]
 
-export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,resume] [options]
+export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,resume,slow] [options]
   (no --only: every part, in that order)
   table:     [--n 1,4,10] [--rate 200] [--size 256] [--methods plain-sequential,plain-parallel,libtorrent,swarmdrop]
   hash:      [--hash-size 4096]
   link:      [--link-size 1024] [--link-rounds 3]
   footprint: [--footprint-size 4096]
-  resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL]`
+  resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL]
+  slow:      [--slow-size 256] [--rate 200]   (three machines at --rate, one at 20 Mbit/s)`
 
 function isMethod (s: string): s is MethodName {
   return (METHODS as readonly string[]).includes(s)
@@ -81,6 +84,7 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   let footprintSizeMiB = 4096
   let resumeSizeMiB = 4096
   let resumeStops: StopKind[] = [...STOP_KINDS]
+  let slowSizeMiB = 256
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = argv[i + 1]
@@ -97,6 +101,7 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
       case '--footprint-size': footprintSizeMiB = positiveInt(flag, value); i++; break
       case '--resume-size': resumeSizeMiB = positiveInt(flag, value); i++; break
       case '--resume-stops': resumeStops = nameList(flag, value, isStopKind); i++; break
+      case '--slow-size': slowSizeMiB = positiveInt(flag, value); i++; break
       case '--only':
         // 'all' is kept for scripts written before the parts existed.
         parts = value === 'all' ? [...PARTS] : nameList(flag, value, isPart)
@@ -116,5 +121,5 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   }
   if (ns.some((n) => n > 20)) throw new Error('--n: at most 20 recipients (the lab has room for 21 hosts... and this box has 2 cores)')
   if (linkRounds > 10) throw new Error('--link-rounds: at most 10')
-  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops }
+  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, slowSizeMiB }
 }

@@ -15,6 +15,7 @@ import { peerAddress } from './peer-address.js'
 import { PieceAudit } from './piece-audit.js'
 import { PieceBuffers } from './piece-buffers.js'
 import { guardOf } from './source-guard.js'
+import { MemberRates } from './member-rates.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
 
@@ -128,6 +129,8 @@ interface Entry {
   readonly proven: WeakMap<WireLike, string>
   hashFailures: number
   ready: boolean
+  /** How fast each member receives (one-to-many schedule only). */
+  rates?: MemberRates
 }
 
 interface Addition {
@@ -148,6 +151,8 @@ const MAGNET_BTIH = /[?&]xt=urn:btih:([0-9a-fA-F]{40})(?:&|$)/
 const PIECE_FAILED = /^Piece (\d+) failed verification/
 
 const DRAIN_POLL_MS = 25
+/** Share of the file the origin may send a second time because only slow members held it (issue 12: origin ≤ 1.15 × F). */
+const EXTRA_COPY_SHARE = 0.1
 
 /** An address that keeps failing the member proof is reported at most this often per swarm. */
 export const IMPOSTOR_REPORT_INTERVAL_MS = 60_000
@@ -306,9 +311,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     } catch (err) {
       return fail('add', `cannot start ${spec.label}: ${errorMessage(err)}`)
     }
+    let rates: MemberRates | undefined
     if (spec.schedule) {
       const wires = (): readonly WireLike[] => torrent.wires
-      const policy: SwarmPolicy = spec.schedule.role === 'origin' ? new OriginPolicy(wires) : new RecipientPolicy(spec.schedule.originAddress, wires)
+      const pieces = spec.metainfo?.pieceCount ?? 0
+      const policy = spec.schedule.role === 'origin'
+        ? new OriginPolicy(wires, Date.now, new MemberRates(), Math.floor(pieces * EXTRA_COPY_SHARE))
+        : new RecipientPolicy(spec.schedule.originAddress, wires)
+      rates = policy.rates
       ;(torrent as TorrentLike & { swarmPolicy?: SwarmPolicy }).swarmPolicy = policy
     }
     const audit = new PieceAudit((address, badPieces) => {
@@ -329,7 +339,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       return true
     }
-    const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, members: spec.members, proven: new WeakMap(), hashFailures: 0, ready: false }
+    const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, members: spec.members, proven: new WeakMap(), hashFailures: 0, ready: false, ...(rates ? { rates } : {}) }
     // A swarm with members holds every wire back (patch hook) until its peer proves a member's key.
     if (me && entry.members) (torrent as TorrentLike & { wireGate?: (wire: WireLike) => Promise<boolean> }).wireGate = wire => this.gate(ih, entry, me, wire)
     // WebTorrent emits 'wire' right after the handshake and sends its bitfield a microtask later:
@@ -360,6 +370,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /** Replaces a swarm's members (a later offer may add recipients). */
+  /** The member at `address` receives `bytesPerSecond` now (from its reports): the schedule spares slow members. */
+  setMemberRate (infoHash: string, address: string, bytesPerSecond: number): void {
+    this.entries.get(infoHash)?.rates?.set(address, bytesPerSecond)
+  }
+
   setMembers (infoHash: string, members: readonly MemberEndpoint[]): void {
     const entry = this.entries.get(infoHash)
     if (entry?.members) entry.members = members

@@ -4,8 +4,12 @@
 //   - the origin hands each piece to one member first, and refuses (BEP 6 reject) to send it to
 //     another while a member other than the requester holds it or the first transfer is under way;
 //   - a recipient does not ask the origin for a piece another connected member can give it, and
-//     after a refusal leaves that piece alone for a moment instead of asking again at once.
+//     after a refusal leaves that piece alone for a moment instead of asking again at once;
+//   - a slow member (member-rates.ts) gets no first copies while a fast one can take them, and a
+//     piece held only by slow members may leave the origin again for a fast one, within a budget
+//     of extra copies (so the origin stays near one copy in all).
 // WebTorrent consults this through three hooks added by patches/webtorrent+3.0.21.patch.
+import { MemberRates } from './member-rates.js'
 import { peerAddress } from './peer-address.js'
 import type { WireLike } from './webtorrent-types.js'
 
@@ -46,10 +50,21 @@ interface Handoff { readonly address: string; readonly at: number }
 export class OriginPolicy implements SwarmPolicy {
   private readonly handoffs = new Map<number, Handoff>()
   private readonly addresses = new Addresses()
+  /** Extra copies sent to fast members because only slow ones held the piece, by piece. */
+  private readonly extra = new Map<number, string>()
   /** Pieces sent more than once, for the figures: the origin's extra copies. */
   resent = 0
 
-  constructor (private readonly wires: () => readonly WireLike[], private readonly now: () => number = Date.now) {}
+  /**
+   * `extraCopies`: how many pieces may leave a second time because only slow members hold them
+   * (the owner sets it from the file size: a share of one copy).
+   */
+  constructor (
+    private readonly wires: () => readonly WireLike[],
+    private readonly now: () => number = Date.now,
+    readonly rates: MemberRates = new MemberRates(now),
+    private readonly extraCopies = 0
+  ) {}
 
   mayRequest (): boolean { return true }
 
@@ -57,6 +72,15 @@ export class OriginPolicy implements SwarmPolicy {
     const h = this.handoffs.get(index)
     const t = this.now()
     const address = this.addresses.of(wire)
+    const extraTo = this.extra.get(index)
+    if (extraTo !== undefined) return extraTo === address
+    // The first copy goes to a fast member while one can take it: the slow one gets it from the swarm.
+    if (!h && this.rates.isSlow(address) && this.rates.anyFast(address)) return false
+    if (h && h.address !== address && this.connected(h.address) && this.onlySlowHold(wire, index, h.address)) {
+      this.extra.set(index, address)
+      this.resent++
+      return true
+    }
     if (!h || h.address === address || !this.connected(h.address)) {
       if (h && h.address !== address) this.resent++
       this.handoffs.set(index, { address, at: t })
@@ -72,6 +96,12 @@ export class OriginPolicy implements SwarmPolicy {
 
   onRefused (): void {}
 
+  /** Only slow members hold (or are getting) `index`, `wire` is fast, and the budget allows one more copy. */
+  private onlySlowHold (wire: WireLike, index: number, handedTo: string): boolean {
+    if (this.extra.size >= this.extraCopies || this.rates.isSlow(this.addresses.of(wire)) || !this.rates.isSlow(handedTo)) return false
+    return this.wires().every(w => w === wire || w.destroyed || !w.peerPieces.get(index) || this.rates.isSlow(this.addresses.of(w)))
+  }
+
   private connected (address: string): boolean {
     return this.wires().some(w => !w.destroyed && this.addresses.of(w) === address)
   }
@@ -85,7 +115,8 @@ export class RecipientPolicy implements SwarmPolicy {
   constructor (
     private readonly originAddress: string,
     private readonly wires: () => readonly WireLike[],
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    readonly rates: MemberRates = new MemberRates(now)
   ) {}
 
   private isOrigin (wire: WireLike): boolean { return this.addresses.of(wire) === this.originAddress }
@@ -97,7 +128,8 @@ export class RecipientPolicy implements SwarmPolicy {
       if (until > this.now()) return false
       this.refusedUntil.delete(index)
     }
-    return !this.wires().some(w => w !== wire && !w.destroyed && !this.isOrigin(w) && w.peerPieces.get(index))
+    // A piece only slow members hold is asked of the origin too (it decides whether to send it again).
+    return !this.wires().some(w => w !== wire && !w.destroyed && !this.isOrigin(w) && w.peerPieces.get(index) && !this.rates.isSlow(this.addresses.of(w)))
   }
 
   mayServe (): boolean { return true }

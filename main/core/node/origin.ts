@@ -197,6 +197,8 @@ export class Origin {
     if (!current) return fail('forbidden', `device ${report.from} was not offered ${record.name}`)
     if (current.address !== remoteAddress) return fail('forbidden', `report for ${current.name} came from ${remoteAddress}, not ${current.address}`)
     this.liveness.heardFrom(report.infoHash, report.from)
+    // The schedule spares slow members (engine/member-rates.ts): it learns their rates from here.
+    this.ctx.engine.setMemberRate(report.infoHash, remoteAddress, report.state === 'downloading' ? report.downloadSpeed : 0)
     if (!isNewerReport(current, report)) return ok(this.swarmView(report.infoHash))
     const { lostSince: _lost, reason: _reason, ...kept } = current
     const next: RecipientStatus = {

@@ -21,7 +21,7 @@ import { RefusalLog } from '../control/refusal-log.js'
 import { roomToWait } from './pending-limits.js'
 import { ReportSequence } from './report-order.js'
 import { SwarmViews, type HeardSwarm } from './swarm-views.js'
-import { parseSwarmView } from '../protocol/swarm-view.js'
+import { parseSwarmView, type SwarmView } from '../protocol/swarm-view.js'
 import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
 import { freeBytes, SpaceWatch } from './space-watch.js'
 
@@ -513,6 +513,16 @@ export class Recipient {
     return true
   }
 
+  /** The others' receive rates, for the schedule (a piece only slow members hold is asked of the origin). */
+  private learnRates (ih: string, view: SwarmView): void {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient') return
+    for (const m of view.members) {
+      const address = m.id === this.ctx.identity.id ? null : record.members.find(x => x.id === m.id)?.address
+      if (address) this.ctx.engine.setMemberRate(ih, address, m.state === 'downloading' ? m.downloadSpeed : 0)
+    }
+  }
+
   /** What the sender last said about every member of `ih`, and whether it still answers. */
   heardSwarm (ih: string): HeardSwarm | undefined { return this.views.get(ih) }
 
@@ -523,7 +533,10 @@ export class Recipient {
       const answered = r.ok && r.value.status < 500
       // The answer (a current sender) is its view of every member: keep it for this device's rows.
       const view = r.ok && r.value.status === 200 ? parseSwarmView(r.value.body) : undefined
-      if (view?.ok && view.value.infoHash === body.infoHash) this.views.heard(body.infoHash, view.value)
+      if (view?.ok && view.value.infoHash === body.infoHash) {
+        this.views.heard(body.infoHash, view.value)
+        this.learnRates(body.infoHash, view.value)
+      }
       else if (answered) this.views.answered(body.infoHash)
       else this.views.unanswered(body.infoHash)
       return answered

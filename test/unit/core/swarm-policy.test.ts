@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
+import { MemberRates } from '../../../main/core/engine/member-rates.js'
 import { OriginPolicy, RecipientPolicy } from '../../../main/core/engine/swarm-policy.js'
 import type { WireLike } from '../../../main/core/engine/webtorrent-types.js'
 
@@ -56,5 +57,65 @@ describe('recipient policy: spare the origin', () => {
     expect(p.mayRequest(origin, 0)).toBe(false)
     now = 1_000
     expect(p.mayRequest(origin, 0)).toBe(true)
+  })
+})
+
+describe('one slow machine among fast ones', () => {
+  const MB = 1_000_000
+  function rated (now: () => number): MemberRates {
+    const r = new MemberRates(now)
+    r.set('10.0.0.2', 20 * MB); r.set('10.0.0.3', 22 * MB); r.set('10.0.0.4', 21 * MB); r.set('10.0.0.9', 2 * MB)
+    return r
+  }
+
+  it('a slow member gets no first copy while a fast one can take it', () => {
+    const now = (): number => 0
+    const slow = wire('10.0.0.9'); const fast = wire('10.0.0.2')
+    const p = new OriginPolicy(() => [slow, fast], now, rated(now), 10)
+    expect(p.mayServe(slow, 1)).toBe(false)
+    expect(p.mayServe(fast, 1)).toBe(true)
+    // Without rates nobody is slow: the first requester gets it, as before.
+    const plain = new OriginPolicy(() => [slow, fast], now)
+    expect(plain.mayServe(slow, 1)).toBe(true)
+  })
+
+  it('a piece only slow members hold leaves the origin again for one fast member, within the budget', () => {
+    let t = 0
+    const now = (): number => t
+    const slow = wire('10.0.0.9'); const a = wire('10.0.0.2'); const b = wire('10.0.0.3')
+    const rates = new MemberRates(now)
+    const p = new OriginPolicy(() => [slow, a, b], now, rates, 1)
+    expect(p.mayServe(slow, 3)).toBe(true) // before any rate is known
+    expect(p.mayServe(slow, 4)).toBe(true)
+    slow.has.add(3); slow.has.add(4)
+    rates.set('10.0.0.2', 20 * MB); rates.set('10.0.0.3', 22 * MB); rates.set('10.0.0.4', 21 * MB); rates.set('10.0.0.9', 2 * MB)
+    t = 500
+    expect(p.mayServe(a, 3)).toBe(true) // only the slow one holds it: an extra copy
+    expect(p.mayServe(a, 3)).toBe(true) // its other blocks
+    expect(p.mayServe(b, 3)).toBe(false) // b gets it from a
+    expect(p.mayServe(b, 4)).toBe(false) // budget spent: from the slow one
+    expect(p.resent).toBe(1)
+  })
+
+  it('a recipient asks the origin for a piece only slow members hold', () => {
+    const now = (): number => 0
+    const origin = wire('10.0.0.1', [7]); const slow = wire('10.0.0.9', [7])
+    const r = new RecipientPolicy('10.0.0.1', () => [origin, slow], now, rated(now))
+    expect(r.mayRequest(origin, 7)).toBe(true)
+    const fastHolder = wire('10.0.0.3', [7])
+    const r2 = new RecipientPolicy('10.0.0.1', () => [origin, slow, fastHolder], now, rated(now))
+    expect(r2.mayRequest(origin, 7)).toBe(false)
+  })
+
+  it('calls a member slow only against the median of at least three, and forgets stale rates', () => {
+    let t = 0
+    const r = new MemberRates(() => t)
+    r.set('a', 10 * MB); r.set('b', 1 * MB)
+    expect(r.isSlow('b')).toBe(false)
+    r.set('c', 12 * MB)
+    expect(r.isSlow('b')).toBe(true)
+    expect(r.isSlow('a')).toBe(false)
+    t = 20_000
+    expect(r.isSlow('b')).toBe(false)
   })
 })

@@ -4,7 +4,10 @@
 import { createStore } from 'zustand/vanilla'
 import type { StoreApi } from 'zustand/vanilla'
 import type { ApiError, ApiResult, AppState, SwarmdropApi } from '../../../preload/api.js'
+import { plural } from '../format/format.js'
 import type { PieceView } from '../piece-map/cells.js'
+import { trackReceiving } from './receiving.js'
+import type { ReceivingSince } from './receiving.js'
 import { reconcileSelection } from './selection.js'
 import type { PendingCreate } from './selection.js'
 
@@ -31,8 +34,14 @@ export interface UiState {
   readonly lastError: ApiError | null
   /** A short confirmation ("Offered to 3 machines."), cleared by the next one. */
   readonly notice: string | null
+  /** The machines an offer notice waits for: it clears once all of them have answered. */
+  readonly noticeAwaits: { readonly infoHash: string; readonly ids: readonly string[] } | null
+  /** When each member started receiving (ETAs read "estimating…" at first). */
+  readonly receivingSince: ReceivingSince
   /** A file being hashed after a drop: its distribution is selected once it appears. */
   readonly pendingCreate: PendingCreate | null
+  /** The sidebar shown over the content on a narrow window (wide windows always show it). */
+  readonly sidebarOpen: boolean
   /** Name of a dropped file on its way to the engine (the web UI uploads it first). */
   readonly submitting: string | null
 }
@@ -54,12 +63,15 @@ export interface UiActions extends ApiCommands {
   setTicked (ids: readonly string[]): void
   setPieceView (view: PieceView): void
   setTheme (theme: Theme): void
+  setSidebarOpen (open: boolean): void
   dismissError (): void
 }
 
 export type UiStore = UiState & UiActions
 
 const HEARTBEAT_MS = 5000
+/** A confirmation stays this long: long enough to read, short enough not to go stale. */
+export const NOTICE_MS = 6000
 /** Codes the transports use when the engine could not be reached; the next state update clears them. */
 const LINK_ERRORS: ReadonlySet<string> = new Set(['disconnected', 'unreachable'])
 
@@ -81,6 +93,16 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       set({ lastError: result.ok ? null : result.error })
       if (!result.ok && LINK_ERRORS.has(result.error.code)) set({ connection: { status: 'lost', message: result.error.message } })
       return result
+    }
+
+    /** Each notice has its own timer; a later notice is never cleared by an earlier one's. */
+    let noticeSerial = 0
+    function showNotice (text: string, opts: { readonly ttlMs?: number; readonly awaits?: UiState['noticeAwaits'] } = {}): void {
+      const serial = ++noticeSerial
+      set({ notice: text, noticeAwaits: opts.awaits ?? null })
+      if (opts.ttlMs !== undefined) {
+        setTimeout(() => { if (serial === noticeSerial) set({ notice: null, noticeAwaits: null }) }, opts.ttlMs)
+      }
     }
 
     async function refresh (): Promise<void> {
@@ -105,6 +127,9 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       theme: initial?.theme ?? null,
       lastError: null,
       notice: null,
+      noticeAwaits: null,
+      receivingSince: {},
+      sidebarOpen: false,
       pendingCreate: null,
       submitting: null,
 
@@ -123,7 +148,13 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         const s = get()
         const next = reconcileSelection(state, s.selected, s.pendingCreate)
         const changedDist = next.selected !== s.selected
+        // An offer notice has served its purpose once every machine offered to has answered.
+        const awaited = s.noticeAwaits
+        const answered = awaited !== null && state.distributions.find(d => d.infoHash === awaited.infoHash)?.members
+          .every(m => !awaited.ids.includes(m.id) || (m.state !== 'offering' && m.state !== 'pending')) === true
         set({
+          ...(answered ? { notice: null, noticeAwaits: null } : {}),
+          receivingSince: trackReceiving(s.receivingSince, state, Date.now()),
           app: state,
           connection: { status: 'connected' },
           selected: next.selected,
@@ -133,14 +164,14 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         })
       },
 
-      setView (view) { set({ view, notice: null }) },
+      setView (view) { set({ view, notice: null, noticeAwaits: null }) },
       select (infoHash) {
         const s = get()
         set({
           selected: infoHash,
           view: 'distribution',
           // Ticked machines stay ticked: people often choose them before the file is ready.
-          ...(infoHash !== s.selected ? { pieceView: 'swarm' as const, notice: null } : {})
+          ...(infoHash !== s.selected ? { pieceView: 'swarm' as const, notice: null, noticeAwaits: null } : {})
         })
       },
       toggleMachine (id, on) {
@@ -150,6 +181,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       setTicked (ids) { set({ ticked: [...new Set(ids)] }) },
       setPieceView (pieceView) { set({ pieceView }) },
       setTheme (theme) { set({ theme }) },
+      setSidebarOpen (sidebarOpen) { set({ sidebarOpen }) },
       dismissError () { set({ lastError: null }) },
 
       async createFromFiles (files) {
@@ -159,26 +191,34 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         set({ submitting: null })
         if (result.ok && first !== undefined) {
           const known = get().app?.distributions.map(d => d.infoHash) ?? []
-          set({ pendingCreate: { jobId: result.value.jobId, name: first.name, known, seen: false }, view: 'distribution', notice: null })
+          set({ pendingCreate: { jobId: result.value.jobId, name: first.name, known, seen: false }, view: 'distribution', notice: null, noticeAwaits: null })
         }
         return result
       },
       async offer (infoHash, to) {
         const result = await run(() => get().api.offer(infoHash, to))
         if (result.ok) {
-          const n = result.value.offered
-          set({ ticked: [], notice: `Offered to ${n} ${n === 1 ? 'machine' : 'machines'}.` })
+          set({ ticked: [] })
+          showNotice(`Offered to ${plural(result.value.offered, 'machine')}.`, { ttlMs: NOTICE_MS, awaits: { infoHash, ids: [...to] } })
         }
         return result
       },
       accept (offerId, opts) { return run(() => get().api.accept(offerId, opts)) },
-      decline (offerId) { return run(() => get().api.decline(offerId)) },
+      async decline (offerId) {
+        // Read before the answer: the offer leaves the state once declined.
+        const declined = get().app?.offers.find(o => o.offerId === offerId)
+        const result = await run(() => get().api.decline(offerId))
+        if (result.ok && declined !== undefined) {
+          showNotice(`You declined ${declined.name} from ${declined.sender.name}.`, { ttlMs: NOTICE_MS })
+        }
+        return result
+      },
       pause (infoHash) { return run(() => get().api.pause(infoHash)) },
       resume (infoHash) { return run(() => get().api.resume(infoHash)) },
       async openFolder (infoHash) {
         const result = await run(() => get().api.openFolder(infoHash))
         // The web UI cannot open a file manager: say where the data is instead.
-        if (result.ok && !result.value.opened) set({ notice: `The files are in ${result.value.path}` })
+        if (result.ok && !result.value.opened) showNotice(`The files are in ${result.value.path}`)
         return result
       },
       chooseFolder () { return settle(() => get().api.chooseFolder()) },

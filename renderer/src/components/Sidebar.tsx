@@ -12,7 +12,7 @@ import { FilePicker } from './FilePicker.js'
 
 function summaryOf (d: Distribution): string {
   const t = d.totals
-  if (d.role === 'origin' && t.recipients === 0) return 'ready to send'
+  if (d.role === 'origin' && d.members.every(m => m.origin)) return 'ready to send'
   const verified = verifiedOfRecipients(t.verifiedRecipients, t.recipients)
   // Done for everyone who will get it: no percentage left to show.
   if (t.recipients > 0 && t.verifiedRecipients + t.refusedRecipients >= t.recipients) return `✓ ${verified}`

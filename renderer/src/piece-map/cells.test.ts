@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PIECE } from '../../../preload/api.js'
 import { SELF_ID, bitfield, machine, originDistribution } from '../test/fixtures.js'
-import { SWARM, bitfieldCells, cellsFor, hasPiece, localCells, swarmCells, swarmSize } from './cells.js'
+import { SWARM, bitfieldCells, cellsFor, hasPiece, localCells, swarmCells, swarmLevel, swarmScale, swarmSize } from './cells.js'
 import { gridLayout, pieceAt, pieceBytes } from './layout.js'
 
 describe('piece cells', () => {
@@ -11,10 +11,22 @@ describe('piece cells', () => {
     expect(hasPiece(bits, 100)).toBe(false)
   })
 
-  it('classes swarm cells as none / some / all and counts the held-by-all ones', () => {
-    const frame = swarmCells(Uint8Array.from([0, 1, 3, 4]), 4, 4)
-    expect(Array.from(frame.values)).toEqual([SWARM.none, SWARM.some, SWARM.some, SWARM.all])
+  it('grades swarm cells by copies, from none to all, and counts the held-by-all ones', () => {
+    const frame = swarmCells(Uint8Array.from([0, 1, 2, 3, 4]), 5, 4)
+    expect(Array.from(frame.values)).toEqual([SWARM.none, SWARM.few, SWARM.some, SWARM.most, SWARM.all])
     expect(frame.verified).toBe(1)
+  })
+
+  it('shows progress in three machines as distinct shades: 1 copy, 2 copies, all', () => {
+    // The origin plus two recipients mid-transfer: before, nearly every cell was one "some" shade.
+    expect([1, 2, 3].map(h => swarmLevel(h, 3))).toEqual([SWARM.few, SWARM.most, SWARM.all])
+    expect(swarmScale(3).map(s => s.text)).toEqual(['no machine yet', '1 machine', '2 machines', 'all 3 machines'])
+  })
+
+  it('groups copies into ranges in a big swarm, every level used once', () => {
+    const scale = swarmScale(13)
+    expect(scale.map(s => s.level)).toEqual([SWARM.none, SWARM.few, SWARM.some, SWARM.most, SWARM.all])
+    expect(scale.map(s => s.text)).toEqual(['no machine yet', '1–3 machines', '4–9 machines', '10–12 machines', 'all 13 machines'])
   })
 
   it('counts verified and refetched pieces of this device as verified', () => {

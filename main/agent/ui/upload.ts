@@ -39,7 +39,8 @@ export async function receiveUpload (req: IncomingMessage, url: URL, dataDir: st
     }
   })
   try {
-    await pipeline(req, count, createWriteStream(path, { flags: 'wx' }))
+    // 0600: an uploaded file is readable by the agent's user only, whatever the umask.
+    await pipeline(req, count, createWriteStream(path, { flags: 'wx', mode: 0o600 }))
   } catch (err) {
     await rm(dir, { recursive: true, force: true })
     return fail('upload-failed', `the upload of ${name} did not complete: ${errorMessage(err)}`)

@@ -9,6 +9,7 @@ import { FilePicker } from './FilePicker.js'
 import { HashingProgress } from './HashingProgress.js'
 import { MemberTable } from './MemberTable.js'
 import { OfferCard } from './OfferCard.js'
+import { PathSender } from './PathSender.js'
 import { PieceMap } from './PieceMap.js'
 import { SendPanel } from './SendPanel.js'
 import { StateBadge } from './StateBadge.js'
@@ -92,6 +93,7 @@ export function DistributionView () {
                 </div>
               </EmptyState>
             )}
+            {app.shell === 'web' && <PathSender />}
             <SendPanel dist={null} />
           </>
         )}

@@ -108,6 +108,11 @@ export function Sidebar () {
         <div className="sidebar-foot">
           <FilePicker testId="pick-file" />
           <p className="hint">or drop a file anywhere on this window</p>
+          {app?.shell === 'web' && (
+            <button type="button" className="button" data-testid="nav-send-path" aria-current={view === 'send-path' ? 'page' : undefined} onClick={go(() => setView('send-path'))}>
+              Send a path on {app.self.name}…
+            </button>
+          )}
         </div>
       </nav>
     </>

@@ -3,7 +3,7 @@
 // the UI shows; nothing here touches the DOM, so it runs the same under tests.
 import { createStore } from 'zustand/vanilla'
 import type { StoreApi } from 'zustand/vanilla'
-import type { ApiError, ApiResult, AppState, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiError, ApiResult, AppState, SwarmdropApi, UploadProgress } from '../../../preload/api.js'
 import { plural } from '../format/format.js'
 import type { PieceView } from '../piece-map/cells.js'
 import { trackReceiving } from './receiving.js'
@@ -16,8 +16,17 @@ export type Connection =
   | { readonly status: 'connected' }
   | { readonly status: 'lost'; readonly message: string }
 
-export type MainView = 'distribution' | 'incoming' | 'machines' | 'settings'
+export type MainView = 'distribution' | 'incoming' | 'machines' | 'settings' | 'send-path'
 export type Theme = 'light' | 'dark'
+
+export interface Submitting {
+  readonly name: string
+  /** Known once an upload reports progress (web UI); the desktop app hands over a path at once. */
+  readonly bytesSent: number | null
+  readonly bytesTotal: number | null
+  /** ms, for the upload rate. */
+  readonly startedAt: number
+}
 
 export interface UiState {
   readonly api: SwarmdropApi
@@ -42,8 +51,8 @@ export interface UiState {
   readonly pendingCreate: PendingCreate | null
   /** The sidebar shown over the content on a narrow window (wide windows always show it). */
   readonly sidebarOpen: boolean
-  /** Name of a dropped file on its way to the engine (the web UI uploads it first). */
-  readonly submitting: string | null
+  /** A dropped or chosen file on its way to the engine (the web UI uploads it first). */
+  readonly submitting: Submitting | null
 }
 
 /** The engine commands, with the API's own signatures: the store wraps each to report failures. */
@@ -51,7 +60,9 @@ type ApiCommands = Pick<SwarmdropApi,
   'createFromFiles' | 'offer' | 'accept' | 'decline' | 'pause' | 'resume' | 'openFolder' |
   // chooseFolder: errors are left to the caller (`unsupported` is an answer: type a path).
   // updateSettings: errors are left to the caller, which shows them beside the field they name.
-  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust'>
+  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' |
+  // browse: errors are left to the caller, the folder browser shows them in place.
+  'createFromPath' | 'browse'>
 
 export interface UiActions extends ApiCommands {
   /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
@@ -64,6 +75,8 @@ export interface UiActions extends ApiCommands {
   setPieceView (view: PieceView): void
   setTheme (theme: Theme): void
   setSidebarOpen (open: boolean): void
+  /** Stops the upload in progress; the agent deletes the part it received. */
+  cancelUpload (): void
   dismissError (): void
 }
 
@@ -93,6 +106,15 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       set({ lastError: result.ok ? null : result.error })
       if (!result.ok && LINK_ERRORS.has(result.error.code)) set({ connection: { status: 'lost', message: result.error.message } })
       return result
+    }
+
+    /** The upload in progress, to cancel it. */
+    let uploading: AbortController | null = null
+
+    /** Waits for the distribution `name` becomes, and selects it once it is hashed. */
+    function expectCreated (jobId: string, name: string): void {
+      const known = get().app?.distributions.map(d => d.infoHash) ?? []
+      set({ pendingCreate: { jobId, name, known, seen: false }, view: 'distribution', notice: null, noticeAwaits: null })
     }
 
     /** Each notice has its own timer; a later notice is never cleared by an earlier one's. */
@@ -186,15 +208,33 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
 
       async createFromFiles (files) {
         const first = files[0]
-        set({ submitting: first?.name ?? null })
-        const result = await run(() => get().api.createFromFiles(files))
-        set({ submitting: null })
-        if (result.ok && first !== undefined) {
-          const known = get().app?.distributions.map(d => d.infoHash) ?? []
-          set({ pendingCreate: { jobId: result.value.jobId, name: first.name, known, seen: false }, view: 'distribution', notice: null, noticeAwaits: null })
+        const controller = new AbortController()
+        uploading = controller
+        set({ submitting: first === undefined ? null : { name: first.name, bytesSent: null, bytesTotal: null, startedAt: Date.now() } })
+        const onProgress = (p: UploadProgress): void => {
+          const s = get().submitting
+          if (s !== null && uploading === controller) set({ submitting: { ...s, bytesSent: p.bytesSent, bytesTotal: p.bytesTotal } })
         }
+        const result = await settle(() => get().api.createFromFiles(files, { onProgress, signal: controller.signal }))
+        if (uploading === controller) uploading = null
+        set({ submitting: null })
+        if (!result.ok && result.error.code === 'cancelled') {
+          showNotice(`Upload of ${first?.name ?? 'the file'} cancelled; nothing was kept.`, { ttlMs: NOTICE_MS })
+          return result
+        }
+        await run(() => Promise.resolve(result))
+        if (result.ok && first !== undefined) expectCreated(result.value.jobId, first.name)
         return result
       },
+      async createFromPath (path) {
+        const result = await run(() => get().api.createFromPath(path))
+        // The distribution is named after the last part of the path.
+        const name = path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? path
+        if (result.ok) expectCreated(result.value.jobId, name)
+        return result
+      },
+      browse (path) { return settle(() => get().api.browse(path)) },
+      cancelUpload () { uploading?.abort() },
       async offer (infoHash, to) {
         const result = await run(() => get().api.offer(infoHash, to))
         if (result.ok) {

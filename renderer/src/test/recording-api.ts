@@ -1,6 +1,6 @@
 // A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
 // and lets the test push state updates as the engine would. The end-to-end test drives real agents.
-import type { ApiResult, AppState, FolderListing, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiResult, AppState, CreateOptions, FolderListing, SwarmdropApi } from '../../../preload/api.js'
 
 type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
 export interface Call { readonly method: Method; readonly args: readonly unknown[] }
@@ -43,7 +43,8 @@ export class RecordingApi implements SwarmdropApi {
     return () => { this.listeners.delete(listener) }
   }
 
-  createFromFiles (files: readonly File[]) { return this.answer('createFromFiles', [files], { jobId: 'job-1' }) }
+  /** Options (progress, cancel) are for uploads, which a test scripts by replacing this method. */
+  createFromFiles (files: readonly File[], _opts?: CreateOptions) { return this.answer('createFromFiles', [files], { jobId: 'job-1' }) }
   createFromPath (path: string) { return this.answer('createFromPath', [path], { jobId: 'job-2' }) }
   browse (path?: string) {
     const dir = path ?? '/home/lab'

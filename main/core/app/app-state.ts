@@ -2,7 +2,7 @@
 // member rows and piece maps), hashing jobs, waiting offers, rates, settings.
 import { basename } from 'node:path'
 import { platform } from 'node:os'
-import { API_VERSION, type AppSettings, type AppState, type Distribution, type ShellKind } from '../../../common/api.js'
+import { API_VERSION, type AppSettings, type AppState, type Distribution, type MemberState, type ShellKind } from '../../../common/api.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import type { SwarmNode } from '../node/swarm-node.js'
@@ -46,6 +46,19 @@ export function downloadRate (distributions: readonly Distribution[]): number {
   return sum
 }
 
+const RECEIVING: ReadonlySet<MemberState> = new Set(['accepted', 'downloading'])
+
+/**
+ * What this device sends now: the upload of the distributions in which another member is still
+ * receiving. Once every member has its copy, the rows and the box read 0 and so does the top bar,
+ * instead of the engine's 5-second average lingering after the last piece went out.
+ */
+export function uploadRate (distributions: readonly Distribution[]): number {
+  let sum = 0
+  for (const d of distributions) if (d.members.some(m => !m.self && RECEIVING.has(m.state))) sum += d.uploadRate
+  return sum
+}
+
 export function buildAppState (node: SwarmNode, src: StateSources): AppState {
   const settings = node.settings
   const self = { id: node.identity.id, name: settings.name }
@@ -70,7 +83,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     distributions,
     hashing: status.hashing.map(h => ({ jobId: h.jobId, path: h.path, name: basename(h.path), bytesDone: h.bytesDone, bytesTotal: h.bytesTotal })),
     offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.get(settings.downloadsDir))),
-    rates: { upload: Math.round(status.rates.upload), download: downloadRate(distributions) },
+    rates: { upload: uploadRate(distributions), download: downloadRate(distributions) },
     seedingPaused: node.seedingPaused,
     settings: appSettings(settings)
   }

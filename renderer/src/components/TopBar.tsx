@@ -33,7 +33,7 @@ export function TopBar () {
         <span aria-hidden="true">☰</span>
         {attention > 0 && <span className="menu-dot" aria-hidden="true">{attention}</span>}
       </button>
-      <span className="brand"><span className="brand-mark" aria-hidden="true">◉</span> Swarmdrop</span>
+      <span className="brand"><span className="brand-mark" aria-hidden="true">◉</span> <span className="brand-text">Swarmdrop</span></span>
       {app !== null && (
         <span className="self" data-testid="self">
           <span className="self-name">{app.self.name}</span>

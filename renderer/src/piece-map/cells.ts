@@ -97,19 +97,35 @@ export function bitfieldCells (bitfield: Uint8Array | undefined, pieceCount: num
   return { kind: 'member', values, verified, known: bitfield !== undefined }
 }
 
+/** States in which a member will not hold the file this time: left out of "every machine". */
+const OUT: readonly string[] = ['declined', 'failed', 'timeout', 'unreachable', 'no-space']
+
 /**
- * How many members "all" means: those whose piece map this device knows (holders counts exactly
- * those), never one that declined. Without any member maps, every member that did not decline.
+ * How many members "all" means: every member taking part (not one that declined or failed), whether
+ * or not this device knows its piece map, so the map never says "held by every machine" while a
+ * machine it cannot see is still at 0 %.
  */
 export function swarmSize (dist: Distribution): number {
-  const candidates = dist.members.filter(m => m.state !== 'declined')
-  const known = candidates.filter(m => dist.pieces.members[m.id] !== undefined).length
-  return known > 0 ? known : candidates.length
+  return dist.members.filter(m => !OUT.includes(m.state)).length
+}
+
+/**
+ * Copies per piece among the members taking part. `holders` counts the members whose piece maps
+ * this device knows; a member whose map it does not know but whose row says verified (its whole
+ * file matched) holds every piece, and is added here.
+ */
+export function swarmHolders (dist: Distribution): Uint8Array {
+  const { holders, members } = dist.pieces
+  const extra = dist.members.filter(m => m.verified && !OUT.includes(m.state) && members[m.id] === undefined).length
+  if (extra === 0) return holders
+  const out = new Uint8Array(holders.length)
+  for (let i = 0; i < holders.length; i++) out[i] = Math.min(255, (holders[i] ?? 0) + extra)
+  return out
 }
 
 export function cellsFor (dist: Distribution, view: PieceView): CellFrame {
   const { pieces } = dist
-  if (view === 'swarm') return swarmCells(pieces.holders, pieces.pieceCount, swarmSize(dist))
+  if (view === 'swarm') return swarmCells(swarmHolders(dist), pieces.pieceCount, swarmSize(dist))
   const member = dist.members.find(m => m.id === view.member)
   if (member?.self === true) return localCells(pieces.local, pieces.pieceCount)
   return bitfieldCells(pieces.members[view.member], pieces.pieceCount)

@@ -2,7 +2,7 @@
 // holds it (swarm view) or what state it is in (one machine's view).
 import { PIECE } from '../../../preload/api.js'
 import type { Distribution } from '../../../preload/api.js'
-import { swarmSize } from './cells.js'
+import { swarmHolders, swarmSize } from './cells.js'
 import type { CellFrame } from './cells.js'
 import { pieceBytes } from './layout.js'
 
@@ -20,7 +20,7 @@ export function describePiece (dist: Distribution, frame: CellFrame, index: numb
   const { start, end } = pieceBytes(index, dist.pieceLength, dist.totalLength)
   const head = `Piece ${n(index)} of ${n(dist.pieceCount)} · bytes ${n(start)}–${n(Math.max(start, end - 1))}`
   if (frame.kind === 'swarm') {
-    const holders = dist.pieces.holders[index] ?? 0
+    const holders = swarmHolders(dist)[index] ?? 0
     return `${head} · held by ${holders} of ${swarmSize(dist)} machines`
   }
   if (!frame.known) return `${head} · not known yet`

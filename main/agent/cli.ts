@@ -2,6 +2,9 @@
 // `swarmdrop`: the command line. Every command returns an exit code; usage errors and bad input
 // print one line on stderr and exit 2, never a stack trace.
 import { APP_VERSION } from '../core/version.js'
+import { wantsHelp } from './cli/args.js'
+import { renderUsage, type CommandUsage } from './cli/command-usage.js'
+import { terminalText } from './cli/terminal-text.js'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/usage-error.js'
 
 // Each command's module is loaded only when that command runs: `create` should not pay for
@@ -12,44 +15,47 @@ const sendModule = async () => await import('./cli/commands/send.js')
 const standaloneModule = async () => await import('./cli/commands/standalone.js')
 const statusModule = async () => await import('./cli/commands/status.js')
 
-async function help (): Promise<string> {
-  const [agent, devices, send, standalone, status] = await Promise.all([agentModule(), devicesModule(), sendModule(), standaloneModule(), statusModule()])
-  return `Swarmdrop ${APP_VERSION}: send big files to many machines on a LAN at once, verified.
-
-${agent.agentHelp}
-
-${send.sendHelp}
-
-${devices.devicesHelp}
-${status.statusHelp}
-
-${standalone.standaloneHelp}
-
-Common: --data-dir DIR (default: $SWARMDROP_DATA_DIR or the platform's app-data folder).
-`
-}
-
 type Command = (args: readonly string[]) => Promise<number>
 
-const commands: Record<string, Command> = {
-  agent: async a => (await agentModule()).agentCommand(a),
-  send: async a => (await sendModule()).sendCommand(a),
-  peers: async a => (await devicesModule()).peersCommand(a),
-  trust: async a => (await devicesModule()).trustCommand(a, true),
-  untrust: async a => (await devicesModule()).trustCommand(a, false),
-  offers: async a => (await devicesModule()).offersCommand(a),
-  accept: async a => (await devicesModule()).answerCommand(a, true),
-  decline: async a => (await devicesModule()).answerCommand(a, false),
-  status: async a => (await statusModule()).statusCommand(a),
-  create: async a => (await standaloneModule()).createCommand(a),
-  seed: async a => (await standaloneModule()).seedCommand(a),
-  get: async a => (await standaloneModule()).getCommand(a)
+interface Entry { readonly usage: () => Promise<CommandUsage>; readonly run: Command }
+
+const commands: Record<string, Entry> = {
+  agent: { usage: async () => (await agentModule()).agentUsage, run: async a => (await agentModule()).agentCommand(a) },
+  send: { usage: async () => (await sendModule()).sendUsage, run: async a => (await sendModule()).sendCommand(a) },
+  status: { usage: async () => (await statusModule()).statusUsage, run: async a => (await statusModule()).statusCommand(a) },
+  peers: { usage: async () => (await devicesModule()).peersUsage, run: async a => (await devicesModule()).peersCommand(a) },
+  offers: { usage: async () => (await devicesModule()).offersUsage, run: async a => (await devicesModule()).offersCommand(a) },
+  accept: { usage: async () => (await devicesModule()).acceptUsage, run: async a => (await devicesModule()).answerCommand(a, true) },
+  decline: { usage: async () => (await devicesModule()).declineUsage, run: async a => (await devicesModule()).answerCommand(a, false) },
+  trust: { usage: async () => (await devicesModule()).trustUsage, run: async a => (await devicesModule()).trustCommand(a, true) },
+  untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
+  create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
+  seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },
+  get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) }
+}
+
+/** `swarmdrop --help`: every command in one line each; each command's own --help has the rest. */
+async function overview (): Promise<string> {
+  const usages = await Promise.all(Object.values(commands).map(async c => await c.usage()))
+  const width = Math.max(...usages.map(u => u.name.length))
+  return `Swarmdrop ${APP_VERSION}: send big files to many machines on a LAN at once, verified.
+
+Usage: swarmdrop COMMAND [options]
+
+Commands:
+${usages.map(u => `  ${u.name.padEnd(width)}  ${u.summary}`).join('\n')}
+
+Run swarmdrop COMMAND --help for a command's options and an example.
+Example: swarmdrop send ./ubuntu.iso --to lab-01,lab-02 --wait
+`
 }
 
 async function main (argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(await help())
+    // `swarmdrop help send` is `swarmdrop send --help`.
+    const about = name === 'help' && rest[0] !== undefined ? commands[rest[0]] : undefined
+    process.stdout.write(about ? renderUsage(await about.usage()) : await overview())
     return name === undefined ? EXIT_USAGE : EXIT_OK
   }
   if (name === '--version' || name === 'version') {
@@ -57,8 +63,12 @@ async function main (argv: readonly string[]): Promise<number> {
     return EXIT_OK
   }
   const command = commands[name]
-  if (!command) throw new UsageError(`unknown command "${name}" (swarmdrop help lists them)`)
-  return command(rest)
+  if (!command) throw new UsageError(`unknown command "${terminalText(name)}"; see swarmdrop --help`)
+  if (wantsHelp(rest)) {
+    process.stdout.write(renderUsage(await command.usage()))
+    return EXIT_OK
+  }
+  return command.run(rest)
 }
 
 // Some libraries keep timers alive after a clean stop; the command's answer is final once given.
@@ -70,10 +80,11 @@ main(process.argv.slice(2)).then(code => {
 }, (err: unknown) => {
   finish()
   if (err instanceof UsageError) {
-    process.stderr.write(`swarmdrop: ${err.message}\n`)
+    // Messages may quote names and reasons from the network: one line, nothing a terminal obeys.
+    process.stderr.write(`swarmdrop: ${terminalText(err.message)}\n`)
     process.exitCode = EXIT_USAGE
   } else {
-    process.stderr.write(`swarmdrop: internal error: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.stderr.write(`swarmdrop: internal error: ${terminalText(err instanceof Error ? err.message : String(err))}\n`)
     if (process.env.SWARMDROP_DEBUG) console.error(err)
     process.exitCode = EXIT_FAILED
   }

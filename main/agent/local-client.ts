@@ -1,13 +1,14 @@
 // The CLI's typed client for a running agent's local API.
 import { errorBodyMessage, requestJson } from '../core/control/http-client.js'
 import type { OriginRecord, RecipientStatus } from '../core/distributions/records.js'
-import type { NodeStatus, PeerView } from '../core/node/swarm-node.js'
+import type { PeerView } from '../core/node/swarm-node.js'
 import { fail, ok, type Result } from '../core/result.js'
+import type { LocalStatus } from './local-status.js'
 
 export class LocalClient {
   constructor (private readonly port: number, private readonly token: string) {}
 
-  status (): Promise<Result<NodeStatus>> { return this.call('GET', '/v1/local/status') }
+  status (): Promise<Result<LocalStatus>> { return this.call('GET', '/v1/local/status') }
   peers (): Promise<Result<PeerView[]>> { return this.call('GET', '/v1/local/peers') }
   create (path: string): Promise<Result<OriginRecord>> { return this.call('POST', '/v1/local/distributions', { path }, 24 * 3600_000) }
   offer (infoHash: string, to: readonly string[]): Promise<Result<RecipientStatus[]>> { return this.call('POST', `/v1/local/distributions/${infoHash}/offers`, { to }, 60_000) }

@@ -4,9 +4,11 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readJsonBody, sendError, sendJson, sendNoContent, statusForCode, type Route, type RouteContext } from '../core/control/http-json.js'
 import { isRecord } from '../core/store/json-file.js'
+import type { AppService } from '../core/app/app-service.js'
 import type { SwarmNode } from '../core/node/swarm-node.js'
 import type { Result } from '../core/result.js'
 import { remoteIPv4 } from '../core/node/peer-routes.js'
+import { localStatus } from './local-status.js'
 
 function authorized (req: IncomingMessage, token: string): boolean {
   const addr = remoteIPv4(req)
@@ -29,13 +31,14 @@ async function body (ctx: RouteContext): Promise<Record<string, unknown> | undef
   return b.value
 }
 
-export function localRoutes (node: SwarmNode, token: string, onStop: () => void): Route[] {
+/** `app` is the agent's AppService over `node`: status rows are the ones the app shows. */
+export function localRoutes (node: SwarmNode, app: AppService, token: string, onStop: () => void): Route[] {
   const guard = (handle: Route['handle']): Route['handle'] => ctx => {
     if (!authorized(ctx.req, token)) return sendError(ctx.res, 401, 'unauthorized', 'the local API needs the token from agent.json, from loopback')
     return handle(ctx)
   }
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/v1\/local\/status$/, handle: ({ res }) => sendJson(res, 200, node.status()) },
+    { method: 'GET', pattern: /^\/v1\/local\/status$/, handle: ({ res }) => sendJson(res, 200, localStatus(node, app)) },
     { method: 'GET', pattern: /^\/v1\/local\/peers$/, handle: ({ res }) => { node.discovery.refresh(); sendJson(res, 200, node.peers()) } },
     {
       method: 'POST',

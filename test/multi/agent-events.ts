@@ -40,11 +40,19 @@ export interface VerifiedEvent extends Timed {
   readonly path: string
 }
 
+/** On an origin: what it now knows of one recipient. */
+export interface RecipientUpdateEvent extends Timed {
+  readonly event: 'recipient-update'
+  readonly infoHash: string
+  readonly name: string
+  readonly recipient: { readonly id: string; readonly name: string; readonly state: string }
+}
+
 export interface OtherEvent extends Timed {
   readonly event: string
 }
 
-export type AgentEvent = ListeningEvent | ProgressEvent | OfferAcceptedEvent | VerifiedEvent | OtherEvent
+export type AgentEvent = ListeningEvent | ProgressEvent | OfferAcceptedEvent | VerifiedEvent | RecipientUpdateEvent | OtherEvent
 
 type Json = Record<string, unknown>
 
@@ -96,6 +104,13 @@ export function parseAgentEvent (line: string): AgentEvent | undefined {
     case 'offer-accepted':
       if (strings(o, ['infoHash', 'name'])) return { event: 'offer-accepted', time, infoHash: String(o.infoHash), name: String(o.name) }
       break
+    case 'recipient-update': {
+      const r = o.recipient
+      if (strings(o, ['infoHash', 'name']) && isObject(r) && strings(r, ['id', 'name', 'state'])) {
+        return { event: 'recipient-update', time, infoHash: String(o.infoHash), name: String(o.name), recipient: { id: String(r.id), name: String(r.name), state: String(r.state) } }
+      }
+      break
+    }
     case 'verified':
       if (strings(o, ['infoHash', 'name', 'sha256', 'path'])) {
         return { event: 'verified', time, infoHash: String(o.infoHash), name: String(o.name), sha256: String(o.sha256), path: String(o.path) }
@@ -119,4 +134,8 @@ export function isOfferAccepted (e: AgentEvent): e is OfferAcceptedEvent {
 
 export function isVerified (e: AgentEvent): e is VerifiedEvent {
   return e.event === 'verified' && 'path' in e
+}
+
+export function isRecipientUpdate (e: AgentEvent): e is RecipientUpdateEvent {
+  return e.event === 'recipient-update' && 'recipient' in e
 }

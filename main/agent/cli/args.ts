@@ -1,18 +1,45 @@
-// Flag parsing for every command, strict: an unknown flag or a missing value is a usage error.
+// Flag parsing for every command, strict: an unknown flag, a missing value or an extra argument is
+// a usage error of one line that points at the command's --help. The flags a command takes come
+// from its CommandUsage, the same list its --help prints.
 import { parseArgs } from 'node:util'
+import type { CommandUsage } from './command-usage.js'
 import { UsageError } from './usage-error.js'
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>
 
 export interface Parsed { readonly values: Record<string, string | boolean | string[] | undefined>; readonly positionals: string[] }
 
-export function parse (command: string, args: readonly string[], options: OptionSpec): Parsed {
-  try {
-    const r = parseArgs({ args: [...args], options, allowPositionals: true, strict: true })
-    return { values: r.values as Parsed['values'], positionals: r.positionals }
-  } catch (err) {
-    throw new UsageError(`${command}: ${(err as Error).message.split('\n')[0] ?? 'bad arguments'}`)
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>
+
+function optionSpec (usage: CommandUsage): OptionSpec {
+  const spec: OptionSpec = {}
+  for (const f of usage.flags) {
+    spec[f.name] = { type: f.type, ...(f.short === undefined ? {} : { short: f.short }), ...(f.multiple === true ? { multiple: true } : {}) }
   }
+  return spec
+}
+
+/** True when `args` ask for help (`--help` or `-h` before any `--`). */
+export function wantsHelp (args: readonly string[]): boolean {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).some(a => a === '--help' || a === '-h')
+}
+
+export function parse (usage: CommandUsage, args: readonly string[]): Parsed {
+  const see = `for ${usage.name}; see swarmdrop ${usage.name} --help`
+  // Not strict: Node's own errors are paragraphs; each problem is worded here instead.
+  const r = parseArgs({ args: [...args], options: optionSpec(usage), allowPositionals: true, strict: false, tokens: true })
+  for (const t of r.tokens) {
+    if (t.kind !== 'option') continue
+    const f = usage.flags.find(x => x.name === t.name)
+    if (f === undefined) throw new UsageError(`unknown option ${t.rawName} ${see}`)
+    if (f.type === 'boolean' && t.value !== undefined) throw new UsageError(`option ${t.rawName} takes no value ${see}`)
+    if (f.type === 'string' && t.value === undefined) throw new UsageError(`option ${t.rawName} needs a value (${t.rawName} ${f.value ?? 'VALUE'}) ${see}`)
+    if (f.type === 'string' && t.inlineValue !== true && t.value?.startsWith('-') === true) {
+      throw new UsageError(`option ${t.rawName} needs a value, not the option ${t.value} (write ${t.rawName}=${t.value} if that is the value) ${see}`)
+    }
+  }
+  const extra = r.positionals[usage.positionals.length]
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" ${see}`)
+  return { values: r.values as Parsed['values'], positionals: r.positionals }
 }
 
 export function str (p: Parsed, key: string): string | undefined {

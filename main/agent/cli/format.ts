@@ -1,5 +1,5 @@
 // Human units for the terminal: sizes in B/KB/MB/GB (decimal, as file managers show them),
-// rates per second, times as m:ss, and a progress bar.
+// rates per second, times as m:ss, counts with their noun, and a progress bar.
 export function formatBytes (n: number): string {
   if (n < 1000) return `${n} B`
   const units = ['KB', 'MB', 'GB', 'TB']
@@ -30,4 +30,14 @@ export function bar (fraction: number, width = 20): string {
 
 export function pad (text: string, width: number): string {
   return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length)
+}
+
+/** A whole number with thousands separators, as everywhere else in the app: 1,600. */
+export function formatCount (n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+/** `n` and its noun, singular for exactly one: "1 machine", "3 machines", "1,600 pieces". */
+export function plural (n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`
 }

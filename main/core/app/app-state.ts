@@ -73,7 +73,8 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     inFlight: new Set(node.engine.piecesInFlight(record.infoHash)),
     failed: src.history.failedPieces(record.infoHash),
     banned: src.history.bannedPeers(record.infoHash),
-    paused: node.isPaused(record.infoHash)
+    paused: node.isPaused(record.infoHash),
+    heard: node.heardSwarm(record.infoHash)
   })).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
   return {
     apiVersion: API_VERSION,

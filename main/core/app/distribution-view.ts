@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import type { Distribution, DistributionState, MemberRow, MemberState } from '../../../common/api.js'
 import type { DistributionRecord, OriginRecord, RecipientRecord } from '../distributions/records.js'
 import type { TransferStats } from '../engine/engine.js'
+import type { HeardSwarm } from '../node/swarm-views.js'
+import type { RelayedMember } from '../protocol/swarm-view.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import { bitfieldFromBase64, countPieces, fullBitfield, holdersOf, localCodes, normalizeBitfield } from './piece-maps.js'
 import { etaSeconds, swarmTotals } from './swarm-totals.js'
@@ -22,11 +24,24 @@ export interface DistributionInput {
   readonly failed: ReadonlySet<number>
   readonly banned: ReadonlySet<string>
   readonly paused: boolean
+  /** On a recipient: what the sender last said about every member, and whether it still answers. */
+  readonly heard?: HeardSwarm | undefined
+  /** Now, for "how long since" (ms); defaults to the clock. */
+  readonly now?: number
 }
 
 interface Member { readonly row: MemberRow; readonly bits: Uint8Array | undefined }
 
 const RECEIVING: readonly MemberState[] = ['accepted', 'downloading']
+/** States in which a member holds no pieces of this distribution (it has not taken part). */
+const HOLDS_NOTHING: readonly MemberState[] = ['offering', 'pending', 'declined', 'unreachable', 'timeout', 'unknown']
+/** The sender is shown lost after its answers stop for this long (reports go every second). */
+const SENDER_SILENCE_MS = 3_000
+
+/** A member's bitfield counts only when it took part: a machine that has not accepted holds nothing. */
+function heldBits (state: MemberState, bits: Uint8Array | undefined): Uint8Array | undefined {
+  return HOLDS_NOTHING.includes(state) ? undefined : bits
+}
 
 function lastPieceBytes (r: DistributionRecord): number {
   return r.totalLength - r.pieceLength * (r.pieceCount - 1)
@@ -57,8 +72,8 @@ function originMembers (r: OriginRecord, i: DistributionInput): Member[] {
   const me = complete(r, { id: i.self.id, name: i.self.name, address: '', self: true, origin: true })
   const others = r.recipients.map((x): Member => {
     const reported = bitfieldFromBase64(x.bitfield, r.pieceCount)
-    const bits = reported ?? (x.state === 'verified' ? fullBitfield(r.pieceCount) : undefined)
     const state: MemberState = x.state
+    const bits = heldBits(state, reported ?? (x.state === 'verified' ? fullBitfield(r.pieceCount) : undefined))
     return {
       row: row(r, {
         id: x.id,
@@ -72,7 +87,9 @@ function originMembers (r: OriginRecord, i: DistributionInput): Member[] {
         rate: RECEIVING.includes(state) ? x.downloadSpeed : 0,
         verified: state === 'verified',
         hashFailures: x.hashFailures,
-        ...(x.reason !== undefined ? { reason: x.reason } : {})
+        ...(x.reason !== undefined ? { reason: x.reason } : {}),
+        ...(x.lostSince !== undefined && state === 'lost' ? { lostSince: x.lostSince } : {}),
+        ...(x.alreadyHad === true && state === 'verified' ? { alreadyHad: true } : {})
       }),
       bits
     }
@@ -89,8 +106,59 @@ function selfState (r: RecipientRecord, paused: boolean): MemberState {
   }
 }
 
+/** Whether the sender stopped answering this device's reports, and since when (ISO). */
+function senderLostSince (i: DistributionInput): string | undefined {
+  const since = i.heard?.senderSilentSince
+  const now = i.now ?? Date.now()
+  if (since === undefined || now - since < SENDER_SILENCE_MS) return undefined
+  return new Date(i.heard?.heardAt ?? since).toISOString()
+}
+
+/** Another recipient's row: what the sender relayed about it, else what its connection shows, else unknown. */
+function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string; name: string; address: string | null }, relayed: RelayedMember | undefined): Member {
+  const seen = m.address === null ? undefined : i.peerBits.find(p => p.address === m.address)
+  const connBits = seen ? normalizeBitfield(seen.bits, r.pieceCount) : undefined
+  const base = { id: m.id, name: m.name, address: m.address ?? '', self: false, origin: false }
+  if (relayed) {
+    const state: MemberState = relayed.state
+    const full = state === 'verified'
+    const bits = heldBits(state, full ? fullBitfield(r.pieceCount) : connBits)
+    return {
+      row: row(r, {
+        ...base,
+        state,
+        verifiedPieces: full ? r.pieceCount : Math.max(relayed.verifiedPieces, connBits ? countPieces(connBits, r.pieceCount) : 0),
+        verifiedBytes: full ? r.totalLength : Math.max(relayed.verifiedBytes, connBits ? bytesOf(r, connBits) : 0),
+        rate: RECEIVING.includes(state) ? relayed.downloadSpeed : 0,
+        verified: full,
+        hashFailures: relayed.hashFailures,
+        ...(relayed.reason !== undefined ? { reason: relayed.reason } : {}),
+        ...(relayed.lostSince !== undefined && state === 'lost' ? { lostSince: relayed.lostSince } : {}),
+        ...(relayed.alreadyHad === true && full ? { alreadyHad: true } : {})
+      }),
+      bits
+    }
+  }
+  // Not heard from the sender: its connection shows what it holds, not whether its copy was checked.
+  const pieces = connBits ? countPieces(connBits, r.pieceCount) : 0
+  return {
+    row: row(r, {
+      ...base,
+      state: connBits ? 'downloading' : 'unknown',
+      verifiedPieces: pieces,
+      verifiedBytes: connBits ? bytesOf(r, connBits) : 0,
+      rate: 0,
+      verified: false,
+      hashFailures: 0
+    }),
+    bits: connBits
+  }
+}
+
 function recipientMembers (r: RecipientRecord, i: DistributionInput): Member[] {
   const origin = complete(r, { id: r.sender.id, name: r.sender.name, address: r.sender.address, self: false, origin: true })
+  const lostSince = senderLostSince(i)
+  const originMember: Member = lostSince === undefined ? origin : { ...origin, row: { ...origin.row, state: 'lost', lostSince } }
   const verifiedCopy = r.state === 'verified'
   const ownBits = verifiedCopy ? fullBitfield(r.pieceCount) : normalizeBitfield(i.ownBits ?? new Uint8Array(0), r.pieceCount)
   const state = selfState(r, i.paused)
@@ -111,32 +179,15 @@ function recipientMembers (r: RecipientRecord, i: DistributionInput): Member[] {
     }),
     bits: ownBits
   }
-  const others = r.members
-    .filter(m => m.id !== i.self.id && m.id !== r.sender.id)
-    .map((m): Member => {
-      const seen = i.peerBits.find(p => p.address === m.address)
-      const bits = seen ? normalizeBitfield(seen.bits, r.pieceCount) : undefined
-      const pieces = bits ? countPieces(bits, r.pieceCount) : 0
-      // Another recipient is known here only through its connection: what it holds, not its checks.
-      const full = bits !== undefined && pieces === r.pieceCount
-      return {
-        row: row(r, {
-          id: m.id,
-          name: m.name,
-          address: m.address ?? '',
-          self: false,
-          origin: false,
-          state: full ? 'verified' : bits ? 'downloading' : 'pending',
-          verifiedPieces: pieces,
-          verifiedBytes: bits ? bytesOf(r, bits) : 0,
-          rate: 0,
-          verified: full,
-          hashFailures: 0
-        }),
-        bits
-      }
-    })
-  return [origin, me, ...others]
+  const relayed = new Map((i.heard?.view?.members ?? []).map(m => [m.id, m]))
+  const listed = r.members.filter(m => m.id !== i.self.id && m.id !== r.sender.id)
+  // Members the sender added after this device joined (a re-send to more machines) come from its view.
+  const added = [...relayed.values()].filter(m => m.id !== i.self.id && m.id !== r.sender.id && !listed.some(l => l.id === m.id))
+  const others = [
+    ...listed.map(m => otherMember(r, i, m, relayed.get(m.id))),
+    ...added.map(m => otherMember(r, i, { id: m.id, name: m.name, address: null }, m))
+  ]
+  return [originMember, me, ...others]
 }
 
 function distributionState (r: DistributionRecord, paused: boolean): DistributionState {

@@ -21,6 +21,9 @@ export interface DiscoveryEvents {
   update: [peer: Peer]
 }
 
+/** Machines remembered after they went away (for seenAt). */
+const MAX_DEPARTED = 4096
+
 export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly bonjour: Bonjour
   private readonly browser: Browser
@@ -31,6 +34,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * can claim a real device's id. The control channel's key check picks the true one among them.
    */
   private readonly claims = new Map<string, Map<string, Peer>>()
+  /**
+   * Machines that went away in this run, by id: enough to know one again from a contact proven by
+   * its key (seenAt) before its mDNS advert is heard again. Bounded.
+   */
+  private readonly departed = new Map<string, Peer>()
   private readonly timer: NodeJS.Timeout
   private readonly expireAfterMs: number
   private stopped = false
@@ -108,6 +116,26 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     })
   }
 
+  /**
+   * The device proved its key from `address` just now (a report over the control channel): it is
+   * there. Refreshes a known machine, or brings back one that went away from the same address.
+   */
+  seenAt (id: string, address: string): void {
+    if (this.stopped) return
+    const now = Date.now()
+    const current = this.peers.get(id)
+    if (current) {
+      if (current.address === address) this.peers.set(id, { ...current, lastSeen: now })
+      return
+    }
+    const before = this.departed.get(id)
+    if (!before || before.address !== address) return
+    this.departed.delete(id)
+    const peer = { ...before, lastSeen: now }
+    this.peers.set(id, peer)
+    this.emit('up', peer)
+  }
+
   /** Ask the LAN again now (after a start, or when a person presses refresh). */
   refresh (): void {
     if (!this.stopped) this.browser.update()
@@ -132,10 +160,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       if (byInstance.size === 0) this.claims.delete(id)
     }
     for (const p of this.peers.values()) {
-      if (now - p.lastSeen > this.expireAfterMs) {
-        this.peers.delete(p.id)
-        this.emit('down', p)
-      }
+      if (now - p.lastSeen > this.expireAfterMs) this.drop(p)
     }
     this.browser.update()
   }
@@ -150,6 +175,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.peers.set(advert.id, peer)
     this.byFqdn.set(s.fqdn, advert.id)
     this.claimsOf(advert.id).set(s.fqdn, peer)
+    this.departed.delete(advert.id)
     if (!before) this.emit('up', peer)
     else if (before.address !== peer.address || before.name !== peer.name || before.btPort !== peer.btPort || before.controlPort !== peer.controlPort) this.emit('update', peer)
   }
@@ -168,7 +194,27 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       this.peers.set(id, other)
       return
     }
-    this.peers.delete(id)
+    this.drop(peer)
+  }
+
+  /**
+   * Forgets a machine that went away, in the browser too: bonjour-service keeps services for the
+   * record's TTL (75 min) and ignores answers for services it knows, so a machine killed and
+   * restarted under the same name would stay unseen for that long.
+   */
+  private drop (peer: Peer): void {
+    this.peers.delete(peer.id)
+    if (this.departed.size >= MAX_DEPARTED) this.departed.delete(this.departed.keys().next().value ?? '')
+    this.departed.set(peer.id, peer)
+    const browser = this.browser as unknown as { removeService?: (fqdn: string) => void }
+    for (const [fqdn, id] of this.byFqdn) {
+      if (id !== peer.id) continue
+      this.byFqdn.delete(fqdn)
+      this.claims.get(id)?.delete(fqdn)
+      // Emits the browser's 'down' for it, which finds nothing more to do here.
+      browser.removeService?.(fqdn)
+    }
+    if (this.claims.get(peer.id)?.size === 0) this.claims.delete(peer.id)
     this.emit('down', peer)
   }
 

@@ -2,13 +2,16 @@
 import type { Member, ReportState } from '../protocol/messages.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 
-export type RecipientState = ReportState | 'offering' | 'unreachable' | 'timeout'
+/** 'lost': its agent went away mid-way (reports stopped, control port silent, mDNS goodbye). */
+export type RecipientState = ReportState | 'offering' | 'unreachable' | 'timeout' | 'lost'
 export const TERMINAL_RECIPIENT_STATES: readonly RecipientState[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
 
 export interface RecipientStatus {
   readonly id: string
   readonly name: string
   readonly address: string
+  /** Its control port when it was offered (to ask whether it is still there). */
+  readonly controlPort?: number
   readonly state: RecipientState
   readonly verifiedPieces: number
   readonly verifiedBytes: number
@@ -19,6 +22,12 @@ export interface RecipientStatus {
   readonly reason?: string
   readonly bitfield?: string
   readonly updatedAt: string
+  /** The highest report order heard from it (messages.ts, Report.seq). */
+  readonly seq?: number
+  /** When contact was lost (state 'lost'), ISO. */
+  readonly lostSince?: string
+  /** It held a verified copy already when offered. */
+  readonly alreadyHad?: boolean
 }
 
 /** 'stale': the origin's source changed; 'no-space': a recipient's disk is full (it waits for room). */

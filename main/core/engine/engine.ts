@@ -3,9 +3,13 @@
 // member unchoked, and events that tell piece verification at start-up apart from live transfer.
 import { EventEmitter } from 'node:events'
 import WebTorrent from 'webtorrent'
+import type { Identity } from '../identity/identity.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-store.js'
+import { memberExtension, type ExtensionClass, type ProofOutcome } from './member-extension.js'
+import { wireIdentity, type MemberEndpoint, type WireIdentity } from './member-proof.js'
+import { OncePerInterval } from './once-per-interval.js'
 import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
 import { PieceAudit } from './piece-audit.js'
@@ -19,6 +23,11 @@ export interface EngineOptions {
   /** Bytes per second; undefined or <= 0 means unlimited. */
   readonly uploadLimit?: number
   readonly downloadLimit?: number
+  /**
+   * This device's key, with which it proves its membership on BitTorrent wires (sd_member). Needed
+   * for swarms with members; plain seed/get runs without one.
+   */
+  readonly identity?: Identity
 }
 
 export interface PeerStats {
@@ -27,6 +36,8 @@ export interface PeerStats {
   readonly uploadSpeed: number
   readonly downloaded: number
   readonly uploaded: number
+  /** The member's device id, once the peer proved its key on this wire (swarms with members). */
+  readonly member?: string
 }
 
 export interface TransferStats {
@@ -56,6 +67,12 @@ export interface EngineEvents {
   'hash-failure': [infoHash: string, index: number]
   /** A connection from or to an address outside the swarm's members was dropped. */
   'non-member': [infoHash: string, address: string]
+  /**
+   * A connection from a member's address did not prove that member's key (sd_member) and was
+   * closed. `claimedId` is the device id it claimed, if it claimed one. Once per address and
+   * swarm per IMPOSTOR_REPORT_INTERVAL_MS, however often it redials.
+   */
+  impostor: [infoHash: string, address: string, claimedId: string | null, reason: string]
   /** A peer sent bad data in `badPieces` pieces and was disconnected and banned from the torrent. */
   'peer-banned': [infoHash: string, address: string, badPieces: number]
   /** The torrent was stopped by an error (disk, store); the message is for people. */
@@ -80,10 +97,11 @@ export interface AddSpec {
    */
   readonly schedule?: { readonly role: 'origin' } | { readonly role: 'recipient'; readonly originAddress: string }
   /**
-   * The swarm's members by IP address: connections from or to any other address are dropped
-   * before a piece is exchanged. Absent = open to anyone (plain BitTorrent, seed/get).
+   * The swarm's members (device id and IP address): connections from or to any other address are
+   * dropped, and one from a member's address exchanges pieces only once it has proven that
+   * member's key (sd_member, see member-extension.ts). Absent = open to anyone (seed/get).
    */
-  readonly members?: readonly string[]
+  readonly members?: readonly MemberEndpoint[]
   /**
    * Seeding a person's own files: watch them while serving, and stop at the first change (size,
    * mtime, or a piece that no longer hashes right). The files' mtimes when hashed, in `targets` order.
@@ -104,8 +122,10 @@ interface Entry {
   /** Undefined for a magnet link until its metadata arrived and was accepted. */
   metainfo: Metainfo | undefined
   readonly audit: PieceAudit
-  /** Member addresses, or undefined for an open swarm. */
-  members: Set<string> | undefined
+  /** The members, or undefined for an open swarm. */
+  members: readonly MemberEndpoint[] | undefined
+  /** Wires whose peer proved a member's key, with that member's device id. */
+  readonly proven: WeakMap<WireLike, string>
   hashFailures: number
   ready: boolean
 }
@@ -119,7 +139,7 @@ interface Addition {
   readonly complete: boolean
   readonly bitfield?: Uint8Array
   readonly schedule?: AddSpec['schedule']
-  readonly members?: readonly string[]
+  readonly members?: readonly MemberEndpoint[]
   readonly guard?: AddSpec['guard']
 }
 
@@ -129,13 +149,17 @@ const PIECE_FAILED = /^Piece (\d+) failed verification/
 
 const DRAIN_POLL_MS = 25
 
+/** An address that keeps failing the member proof is reported at most this often per swarm. */
+export const IMPOSTOR_REPORT_INTERVAL_MS = 60_000
+
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly entries = new Map<string, Entry>()
   private readonly scheduler: NodeJS.Timeout
   /** Torrents paused because their disk is full (until resume()). */
   private readonly outOfSpace = new Set<string>()
+  private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
 
-  private constructor (private readonly client: ClientLike) {
+  private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined) {
     super()
     // WebTorrent schedules requests only on wire events; if a swarm goes quiet with pieces still
     // missing (every holder refused or slow at that moment), nothing would ask again. Re-run it.
@@ -178,7 +202,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (!client.destroyed) client.destroy()
       return listening
     }
-    return ok(new Engine(client))
+    return ok(new Engine(client, opts.identity ? wireIdentity(opts.identity) : undefined))
   }
 
   get port (): number {
@@ -244,6 +268,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private add (spec: Addition): Result<void> {
     const { infoHash: ih, complete } = spec
     if (this.entries.has(ih)) return fail('duplicate', `${spec.label} is already in the engine`)
+    const me = this.me
+    if (spec.members && !me) return fail('no-identity', `${spec.label} has members, and this engine has no device key to prove membership with`)
     const store: { current?: FileStore } = {}
     let torrent: TorrentLike
     try {
@@ -303,12 +329,14 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       return true
     }
-    const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, members: spec.members ? new Set(spec.members) : undefined, hashFailures: 0, ready: false }
+    const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, members: spec.members, proven: new WeakMap(), hashFailures: 0, ready: false }
+    // A swarm with members holds every wire back (patch hook) until its peer proves a member's key.
+    if (me && entry.members) (torrent as TorrentLike & { wireGate?: (wire: WireLike) => Promise<boolean> }).wireGate = wire => this.gate(ih, entry, me, wire)
     // WebTorrent emits 'wire' right after the handshake and sends its bitfield a microtask later:
     // a banned peer or a non-member is dropped here, before any piece is exchanged.
     torrent.on('wire', (wire: WireLike) => {
       if (audit.isBanned(wire)) return wire.destroy()
-      if (entry.members && !entry.members.has(peerAddress(wire))) {
+      if (entry.members && !isMemberAddress(entry.members, peerAddress(wire))) {
         this.emit('non-member', ih, peerAddress(wire))
         wire.destroy()
       }
@@ -331,10 +359,32 @@ export class Engine extends EventEmitter<EngineEvents> {
     return ok(undefined)
   }
 
-  /** Replaces a swarm's member addresses (a later offer may add recipients). */
-  setMembers (infoHash: string, addresses: readonly string[]): void {
+  /** Replaces a swarm's members (a later offer may add recipients). */
+  setMembers (infoHash: string, members: readonly MemberEndpoint[]): void {
     const entry = this.entries.get(infoHash)
-    if (entry?.members) entry.members = new Set(addresses)
+    if (entry?.members) entry.members = members
+  }
+
+  /**
+   * Whether a new wire may join the torrent: a wire from a member's address runs the member proof
+   * and joins once proven; anything else is refused here and dropped by the 'wire' listener.
+   */
+  private gate (ih: string, entry: Entry, me: WireIdentity, wire: WireLike): Promise<boolean> {
+    const address = peerAddress(wire)
+    if (!entry.members || entry.audit.isBanned(wire) || !isMemberAddress(entry.members, address)) return Promise.resolve(false)
+    return new Promise(resolve => {
+      const settle = (outcome: ProofOutcome): void => {
+        if (outcome.proven) {
+          entry.proven.set(wire, outcome.id)
+          return resolve(true)
+        }
+        resolve(false)
+        if (this.impostorReports.allow(`${ih} ${address}`)) this.emit('impostor', ih, address, outcome.claimedId, outcome.error.message)
+        wire.destroy()
+      }
+      const extension: ExtensionClass = memberExtension({ me, infoHash: ih, members: () => entry.members ?? [], address, settle })
+      ;(wire as WireLike & { use: (ext: ExtensionClass) => void }).use(extension)
+    })
   }
 
   /** Dials members that are not connected yet; safe to call repeatedly. */
@@ -422,7 +472,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       uploadSpeed: t.uploadSpeed,
       hashFailures: entry.hashFailures,
       bannedPeers: [...entry.audit.banned],
-      peers: t.wires.map(peerStats)
+      peers: t.wires.map(w => peerStats(w, entry.proven.get(w)))
     }
   }
 
@@ -478,12 +528,17 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 }
 
-function peerStats (w: WireLike): PeerStats {
+function peerStats (w: WireLike, member: string | undefined): PeerStats {
   return {
     address: `${w.remoteAddress ?? '?'}:${w.remotePort ?? 0}`,
     downloadSpeed: w.downloadSpeed(),
     uploadSpeed: w.uploadSpeed(),
     downloaded: w.downloaded,
-    uploaded: w.uploaded
+    uploaded: w.uploaded,
+    ...(member !== undefined ? { member } : {})
   }
+}
+
+function isMemberAddress (members: readonly MemberEndpoint[], address: string): boolean {
+  return members.some(m => m.address === address)
 }

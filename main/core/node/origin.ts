@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises'
 import { errorBodyMessage } from '../control/http-client.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { createDistribution } from '../distributions/create.js'
-import { describedBy, TERMINAL_RECIPIENT_STATES, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
+import { describedBy, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { parseOfferReply, PROTOCOL, type Member, type Offer, type Report } from '../protocol/messages.js'
 import { signOffer } from '../protocol/offer-signature.js'
@@ -14,11 +14,20 @@ import { CREATED_BY } from '../version.js'
 import type { NodeContext } from './context.js'
 import { memberAddresses } from './members.js'
 import type { HashingEvent } from './events.js'
+import { MemberLiveness, PROBE_TIMEOUT_MS, WATCHED_STATES, type WatchedMember } from './member-liveness.js'
+import { isNewerReport } from './report-order.js'
+import type { SwarmView } from '../protocol/swarm-view.js'
 
 export class Origin {
   private readonly jobs = new Map<string, HashingEvent>()
+  private readonly liveness: MemberLiveness
 
   constructor (private readonly ctx: NodeContext) {
+    this.liveness = new MemberLiveness({
+      members: () => this.watchedMembers(),
+      probe: async m => await this.probe(m),
+      lost: (m, since) => { this.background(this.markLost(m.infoHash, m.id, since)) }
+    })
     ctx.engine.on('source-changed', (ih, reason) => {
       this.markStale(ih, reason).catch((err: unknown) => ctx.events.emit('warning', errorMessage(err)))
     })
@@ -127,7 +136,7 @@ export class Origin {
     })
     const now = (): string => new Date().toISOString()
     const fresh = located.map(({ asked, at }) => at.ok ? at.value : asked).map((p): RecipientStatus => ({
-      id: p.id, name: p.name, address: p.address, state: 'offering', verifiedPieces: 0, verifiedBytes: 0, downloadSpeed: 0, uploadedBytes: 0, hashFailures: 0, updatedAt: now()
+      id: p.id, name: p.name, address: p.address, controlPort: p.controlPort, state: 'offering', verifiedPieces: 0, verifiedBytes: 0, downloadSpeed: 0, uploadedBytes: 0, hashFailures: 0, updatedAt: now()
     }))
     await this.ctx.registry.update<OriginRecord>(infoHash, r => ({
       ...r,
@@ -147,8 +156,20 @@ export class Origin {
       const state = reply.value.decision
       return { ...base, state, ...(reply.value.reason ? { reason: reply.value.reason } : {}), updatedAt: now() }
     }))
-    for (const r of results) await this.setRecipient(infoHash, r, true)
-    return ok(results)
+    for (const r of results) await this.applyOfferOutcome(infoHash, r)
+    const after = this.ctx.registry.get(infoHash)
+    return ok(after?.role === 'origin' ? results.map(r => after.recipients.find(x => x.id === r.id) ?? r) : results)
+  }
+
+  /**
+   * The answer to an offer, unless a report overtook it: a recipient that holds the file already,
+   * or a small one, may report "verified" before the offer's own reply is written here.
+   */
+  private async applyOfferOutcome (infoHash: string, outcome: RecipientStatus): Promise<void> {
+    const record = this.ctx.registry.get(infoHash)
+    const current = record?.role === 'origin' ? record.recipients.find(x => x.id === outcome.id) : undefined
+    if (current && current.state !== 'offering') return
+    await this.setRecipient(infoHash, outcome, true)
   }
 
   /**
@@ -165,37 +186,107 @@ export class Origin {
     return failure && !failure.ok ? failure : fail('unreachable', `device ${p.name} is not on the network now`)
   }
 
-  /** A recipient's report: accepted only from a device the distribution was offered to. */
-  async report (report: Report, remoteAddress: string): Promise<Result<void>> {
+  /**
+   * A recipient's report: accepted only from a device the distribution was offered to, and only
+   * when newer than what is known (report-order.ts). Answers with the swarm as this device sees it.
+   */
+  async report (report: Report, remoteAddress: string): Promise<Result<SwarmView>> {
     const record = this.ctx.registry.get(report.infoHash)
     if (record?.role !== 'origin') return fail('unknown-distribution', `no distribution ${report.infoHash} here`)
     const current = record.recipients.find(r => r.id === report.from)
     if (!current) return fail('forbidden', `device ${report.from} was not offered ${record.name}`)
     if (current.address !== remoteAddress) return fail('forbidden', `report for ${current.name} came from ${remoteAddress}, not ${current.address}`)
-    // A late report must not undo a final state ("verified" stays verified).
-    if (TERMINAL_RECIPIENT_STATES.includes(current.state) && current.state !== 'failed' && report.state !== 'verified') return ok(undefined)
+    this.liveness.heardFrom(report.infoHash, report.from)
+    if (!isNewerReport(current, report)) return ok(this.swarmView(report.infoHash))
+    const { lostSince: _lost, reason: _reason, ...kept } = current
     const next: RecipientStatus = {
-      ...current,
+      ...kept,
       state: report.state,
       verifiedPieces: report.verifiedPieces,
       verifiedBytes: report.verifiedBytes,
       downloadSpeed: report.downloadSpeed,
       uploadedBytes: report.uploadedBytes,
       hashFailures: report.hashFailures,
+      ...(report.seq !== undefined ? { seq: report.seq } : {}),
       ...(report.sha256 ? { sha256: report.sha256 } : {}),
       ...(report.bitfield ? { bitfield: report.bitfield } : {}),
       ...(report.reason ? { reason: report.reason } : {}),
+      ...(report.alreadyHad === true || (current.alreadyHad === true && report.state === 'verified') ? { alreadyHad: true } : {}),
       updatedAt: new Date().toISOString()
     }
     await this.setRecipient(report.infoHash, next, next.state !== current.state)
-    return ok(undefined)
+    return ok(this.swarmView(report.infoHash))
+  }
+
+  /** Every recipient's state as this device knows it, for the members (swarm-view.ts). */
+  swarmView (infoHash: string): SwarmView {
+    const record = this.ctx.registry.get(infoHash)
+    const recipients = record?.role === 'origin' ? record.recipients : []
+    return {
+      protocol: PROTOCOL,
+      infoHash,
+      members: recipients.map(r => ({
+        id: r.id,
+        name: r.name,
+        state: r.state,
+        verifiedPieces: r.verifiedPieces,
+        verifiedBytes: r.verifiedBytes,
+        downloadSpeed: r.state === 'lost' ? 0 : r.downloadSpeed,
+        hashFailures: r.hashFailures,
+        seq: r.seq ?? 0,
+        ...(r.lostSince !== undefined ? { lostSince: r.lostSince } : {}),
+        ...(r.alreadyHad === true ? { alreadyHad: true } : {}),
+        ...(r.reason !== undefined ? { reason: r.reason } : {})
+      }))
+    }
+  }
+
+  /** The device left the LAN (an mDNS goodbye or silence): whoever of it was still expected is lost. */
+  deviceGone (id: string): void {
+    for (const m of this.watchedMembers()) {
+      if (m.id === id) this.background(this.markLost(m.infoHash, id, this.liveness.lastHeard(m.infoHash, id) ?? Date.now()))
+    }
+  }
+
+  stop (): void { this.liveness.stop() }
+
+  private watchedMembers (): WatchedMember[] {
+    return this.ctx.registry.list().flatMap(r => r.role !== 'origin'
+      ? []
+      : r.recipients.filter(x => WATCHED_STATES.includes(x.state)).map(x => ({ infoHash: r.infoHash, id: x.id, state: x.state })))
+  }
+
+  private async probe (m: WatchedMember): Promise<boolean> {
+    const record = this.ctx.registry.get(m.infoHash)
+    const x = record?.role === 'origin' ? record.recipients.find(r => r.id === m.id) : undefined
+    if (!x) return true
+    const controlPort = x.controlPort ?? this.ctx.discovery.get(m.id)?.controlPort
+    if (controlPort === undefined) return false
+    const r = await this.ctx.channel.verify({ id: x.id, name: x.name, address: x.address, controlPort }, PROBE_TIMEOUT_MS)
+    return r.ok
+  }
+
+  private async markLost (infoHash: string, id: string, since: number): Promise<void> {
+    const record = this.ctx.registry.get(infoHash)
+    const current = record?.role === 'origin' ? record.recipients.find(r => r.id === id) : undefined
+    if (!current || !WATCHED_STATES.includes(current.state)) return
+    const lost: RecipientStatus = { ...current, state: 'lost', downloadSpeed: 0, lostSince: new Date(since).toISOString(), updatedAt: new Date().toISOString() }
+    await this.setRecipient(infoHash, lost, true)
+  }
+
+  private background (work: Promise<unknown>): void {
+    work.catch((err: unknown) => this.ctx.events.emit('warning', errorMessage(err)))
   }
 
   private async setRecipient (infoHash: string, status: RecipientStatus, persist: boolean): Promise<void> {
-    const updated = await this.ctx.registry.update<OriginRecord>(infoHash, r => ({
+    // The registry changes its record in memory before it writes: the event goes out in the order of
+    // the changes, not in the order the (slower, persisted) writes finish.
+    const saved = this.ctx.registry.update<OriginRecord>(infoHash, r => ({
       ...r,
       recipients: r.recipients.map(x => x.id === status.id ? status : x)
     }), persist)
-    if (updated) this.ctx.events.emit('recipient-update', { infoHash, name: updated.name, recipient: status })
+    const updated = this.ctx.registry.get(infoHash)
+    if (updated?.role === 'origin') this.ctx.events.emit('recipient-update', { infoHash, name: updated.name, recipient: status })
+    await saved
   }
 }

@@ -2,7 +2,7 @@
 import { createPublicKey } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Result } from '../result.js'
-import { readJsonBody, sendError, sendJson, sendNoContent, statusForCode, type Route } from '../control/http-json.js'
+import { readJsonBody, sendError, sendJson, statusForCode, type Route } from '../control/http-json.js'
 import { rawPublicKey } from '../identity/identity.js'
 import { nameClashWarning } from '../identity/known-devices.js'
 import { parseOffer, parseReport, type Offer } from '../protocol/messages.js'
@@ -44,7 +44,8 @@ export function peerRoutes (node: SwarmNode): Route[] {
         if (peer !== report.from) return sendError(res, 403, 'wrong-sender', `a report for device ${report.from} must come from that device (TLS)`)
         const done = await node.receiveReport(report, remoteIPv4(req))
         if (!done.ok) return sendError(res, statusForCode(done.error.code), done.error.code, done.error.message)
-        sendNoContent(res)
+        // The answer is the sender's view of every member, so each member can show the others.
+        sendJson(res, 200, done.value)
       })
     }
   ]

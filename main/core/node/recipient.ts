@@ -17,6 +17,10 @@ import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import type { NodeContext } from './context.js'
 import { memberAddresses } from './members.js'
 import type { OfferSummary } from './events.js'
+import { roomToWait } from './pending-limits.js'
+import { ReportSequence } from './report-order.js'
+import { SwarmViews, type HeardSwarm } from './swarm-views.js'
+import { parseSwarmView } from '../protocol/swarm-view.js'
 import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
 import { freeBytes, SpaceWatch } from './space-watch.js'
 
@@ -34,6 +38,8 @@ interface Active {
 const PENDING_OFFER_TTL_MS = 10 * 60_000
 const REPORT_INTERVAL_MS = 1_000
 const MESH_INTERVAL_MS = 3_000
+/** A refusal is logged once per sender in this time, not once per request. */
+const REFUSAL_LOG_MS = 60_000
 
 export class Recipient {
   private readonly pending = new Map<string, PendingOffer>()
@@ -41,6 +47,11 @@ export class Recipient {
   /** Downloads stopped by a full disk, waiting for room. */
   private readonly space = new SpaceWatch()
   private stopped = false
+  /** Orders this device's reports (report-order.ts). */
+  private readonly seq = new ReportSequence()
+  /** What each distribution's sender last said about every member. */
+  readonly views = new SwarmViews(() => this.stopped, ih => this.heartbeat(ih))
+  private readonly refusalsLogged = new Map<string, number>()
 
   constructor (private readonly ctx: NodeContext) {
     ctx.engine.on('no-space', ih => { this.background(this.onNoSpace(ih)) })
@@ -79,27 +90,29 @@ export class Recipient {
       receivedAt: new Date().toISOString()
     }
     const existing = this.ctx.registry.get(offer.infoHash)
-    if (existing?.role === 'recipient' && existing.state !== 'failed') {
-      // Offered again (a re-send, or the sender restarted): keep going with what we have.
-      const members = this.resolveMembers(offer, remoteAddress)
-      await this.ctx.registry.update<RecipientRecord>(offer.infoHash, r => ({ ...r, members }))
-      this.ctx.engine.setMembers(offer.infoHash, memberAddresses(members))
-      this.ctx.events.emit('offer-received', summary, 'accepted')
-      return ok({ decision: 'accepted' })
-    }
     if (existing?.role === 'origin') return ok({ decision: 'declined', reason: 'this device is the origin of that distribution' })
+    const held = this.heldFrom(offer)
+    if (!held.ok) return ok({ decision: 'declined', reason: held.error.message })
     if (!offer.members.some(m => m.id === me)) return fail('bad-request', 'this device is not a member of the offered swarm')
 
+    // The same policy for every offer, a re-send of a file held here included: a person (or the
+    // trust list) decides, never the offer alone.
     const policy = this.ctx.settings().accept
     const trusted = this.ctx.trust.has(offer.sender.id)
     if (policy === 'all' || (policy === 'trusted' && trusted)) {
       this.ctx.events.emit('offer-received', summary, 'accepted')
-      const started = await this.start(offer, metainfo, remoteAddress, summary)
+      const started = held.value ? await this.rejoin(held.value, offer, remoteAddress, summary) : await this.start(offer, metainfo, remoteAddress, summary)
       if (!started.ok) {
         this.ctx.events.emit('offer-declined', summary, started.error.message)
         return ok({ decision: 'declined', reason: started.error.message })
       }
       return ok({ decision: 'accepted' })
+    }
+    const waiting = [...this.pending.values()].map(p => ({ offerId: p.offer.offerId, senderId: p.offer.sender.id, torrentBytes: p.offer.torrent.length }))
+    const room = roomToWait(waiting, { offerId: offer.offerId, senderId: offer.sender.id, torrentBytes: offer.torrent.length })
+    if (!room.ok) {
+      this.logRefusalOnce(offer.sender.id, `${offer.sender.name} (${remoteAddress}): ${room.error.message}`)
+      return ok({ decision: 'declined', reason: room.error.message })
     }
     const timer = setTimeout(() => { this.background(this.decline(offer.offerId, 'nobody accepted the offer in time')) }, PENDING_OFFER_TTL_MS)
     timer.unref()
@@ -109,11 +122,64 @@ export class Recipient {
     return ok({ decision: 'pending' })
   }
 
+  /**
+   * The record this offer would continue, when this device already takes part in the distribution
+   * (a re-send, or its sender restarted). Only the distribution's own sender may offer it again:
+   * another device cannot rewrite who shares a file with this one.
+   */
+  private heldFrom (offer: Offer): Result<RecipientRecord | undefined> {
+    const existing = this.ctx.registry.get(offer.infoHash)
+    if (existing?.role !== 'recipient' || existing.state === 'failed' || existing.state === 'stale') return ok(undefined)
+    if (existing.sender.id !== offer.sender.id) {
+      return fail('forbidden', `this device already receives ${existing.name} from ${existing.sender.name}; only that device can offer it again`)
+    }
+    return ok(existing)
+  }
+
+  private logRefusalOnce (senderId: string, message: string): void {
+    const now = Date.now()
+    const last = this.refusalsLogged.get(senderId)
+    if (last !== undefined && now - last < REFUSAL_LOG_MS) return
+    // Bounded like the offers themselves: old entries go first.
+    if (this.refusalsLogged.size >= 1_000) this.refusalsLogged.delete(this.refusalsLogged.keys().next().value ?? '')
+    this.refusalsLogged.set(senderId, now)
+    this.ctx.events.emit('warning', `offer refused: ${message}`)
+  }
+
+  /**
+   * Takes part again in a distribution this device already has (its own sender offered it again):
+   * the members are the sender's new list, and where it stands is reported at once, so a re-send
+   * of a verified copy completes now ("already had it").
+   */
+  private async rejoin (existing: RecipientRecord, offer: Offer, senderAddress: string, summary: OfferSummary): Promise<Result<RecipientRecord>> {
+    const members = this.resolveMembers(offer, senderAddress)
+    const updated = await this.ctx.registry.update<RecipientRecord>(offer.infoHash, r => ({
+      ...r,
+      members,
+      offerId: offer.offerId,
+      sender: { id: r.sender.id, name: offer.sender.name, address: senderAddress, controlPort: offer.sender.controlPort }
+    }))
+    this.ctx.engine.setMembers(offer.infoHash, memberAddresses(members))
+    this.ctx.events.emit('offer-accepted', summary)
+    if (existing.state === 'verified') {
+      this.background(this.report(offer.infoHash, 'verified', undefined, true))
+      this.views.watch(offer.infoHash)
+    } else {
+      this.dialMembers(offer.infoHash)
+      this.background(this.report(offer.infoHash, reportable(existing.state)))
+    }
+    return ok(updated ?? existing)
+  }
+
   async accept (offerId: string, opts: { downloadsDir?: string; alwaysTrust?: boolean } = {}): Promise<Result<RecipientRecord>> {
     const p = this.pending.get(offerId)
     if (!p) return fail('unknown-offer', `no pending offer ${offerId}`)
+    const held = this.heldFrom(p.offer)
+    if (!held.ok) return held
     if (opts.alwaysTrust) await this.ctx.trust.trust(p.offer.sender.id, p.offer.sender.name)
-    const started = await this.start(p.offer, p.metainfo, p.summary.sender.address, p.summary, opts.downloadsDir)
+    const started = held.value
+      ? await this.rejoin(held.value, p.offer, p.summary.sender.address, p.summary)
+      : await this.start(p.offer, p.metainfo, p.summary.sender.address, p.summary, opts.downloadsDir)
     if (!started.ok) return started
     this.pending.delete(offerId)
     clearTimeout(p.timer)
@@ -144,6 +210,8 @@ export class Recipient {
         }
         mtimesMs.push(st.mtimeMs)
       }
+      // Ask the sender how the others stand (this device may have been away while they went on).
+      this.views.watch(record.infoHash)
       // Served to the others only while it still is what was verified (edited in place = caught by the piece hashes).
       return this.ctx.engine.seed({ metainfo, targets, members: memberAddresses(record.members), guard: { mtimesMs, describe: copyChangedMessage } })
     }
@@ -153,6 +221,7 @@ export class Recipient {
   async stop (): Promise<void> {
     this.stopped = true
     this.space.stop()
+    this.views.stop()
     for (const p of this.pending.values()) clearTimeout(p.timer)
     for (const a of this.active.values()) {
       clearInterval(a.timer)
@@ -245,7 +314,7 @@ export class Recipient {
     if (now - a.lastReport >= REPORT_INTERVAL_MS - 50) {
       const { state, reason } = a.record()
       if (state === 'no-space') this.background(this.report(ih, state, reason))
-      else this.background(this.report(ih, state === 'downloading' || state === 'verifying' || state === 'paused' ? state : 'downloading'))
+      else this.background(this.report(ih, reportable(state)))
     }
     if (++a.ticks % Math.round(MESH_INTERVAL_MS / REPORT_INTERVAL_MS) === 0) this.dialMembers(ih)
     this.background(a.journal.compact())
@@ -290,6 +359,7 @@ export class Recipient {
     await a.journal.remove()
     await this.report(ih, 'verified')
     this.active.delete(ih)
+    this.views.watch(ih)
     this.ctx.events.emit('verified', { infoHash: ih, name: record.name, sha256: whole, path: join(record.downloadsDir, finalName) })
     // Keep dialing: members that are still downloading need this copy too.
     const keepMeshing = setInterval(() => {
@@ -397,7 +467,7 @@ export class Recipient {
     return targetsFor(m, record, part)
   }
 
-  private reportBody (ih: string, state: ReportState, m: Pick<Metainfo, 'pieceCount'>, extra: { reason?: string; sha256?: string } = {}): Report {
+  private reportBody (ih: string, state: ReportState, m: Pick<Metainfo, 'pieceCount'>, extra: { reason?: string; sha256?: string; alreadyHad?: boolean } = {}): Report {
     const s = this.ctx.engine.stats(ih)
     const bits = this.ctx.engine.bitfield(ih)
     return {
@@ -413,27 +483,46 @@ export class Recipient {
       uploadedBytes: s?.uploadedBytes ?? 0,
       hashFailures: s?.hashFailures ?? 0,
       ...(bits ? { bitfield: Buffer.from(bits).toString('base64') } : {}),
+      seq: this.seq.next(),
       ...extra
     }
   }
 
-  private async report (ih: string, state: ReportState, reason?: string): Promise<void> {
+  private async report (ih: string, state: ReportState, reason?: string, alreadyHad = false): Promise<void> {
     const record = this.ctx.registry.get(ih)
     if (record?.role !== 'recipient') return
     const a = this.active.get(ih)
     if (a) a.lastReport = Date.now()
     const body = this.reportBody(ih, state, record, {
       ...(reason ? { reason } : {}),
-      ...(state === 'verified' ? { sha256: record.sha256 } : {})
+      ...(state === 'verified' ? { sha256: record.sha256 } : {}),
+      ...(alreadyHad ? { alreadyHad: true } : {})
     })
     await this.sendReport(record.sender, body)
   }
+
+  /** A verified copy's report, sent now and then while the sender's view of the others can still change. */
+  private async heartbeat (ih: string): Promise<boolean> {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient' || record.state !== 'verified') return false
+    await this.report(ih, 'verified')
+    return true
+  }
+
+  /** What the sender last said about every member of `ih`, and whether it still answers. */
+  heardSwarm (ih: string): HeardSwarm | undefined { return this.views.get(ih) }
 
   /** To the sender's control port, pinned to its device id: a report never goes to an impostor. */
   private async sendReport (sender: PeerEndpoint, body: Report): Promise<void> {
     const send = async (): Promise<boolean> => {
       const r = await this.ctx.channel.request(sender, 'POST', '/v1/reports', body, { timeoutMs: 5_000 })
-      return r.ok && r.value.status < 500
+      const answered = r.ok && r.value.status < 500
+      // The answer (a current sender) is its view of every member: keep it for this device's rows.
+      const view = r.ok && r.value.status === 200 ? parseSwarmView(r.value.body) : undefined
+      if (view?.ok && view.value.infoHash === body.infoHash) this.views.heard(body.infoHash, view.value)
+      else if (answered) this.views.answered(body.infoHash)
+      else this.views.unanswered(body.infoHash)
+      return answered
     }
     // The sender may be gone (it may leave once the swarm holds every piece): progress reports are
     // best effort. A final one is retried in the background (report-delivery.ts says why).
@@ -444,3 +533,8 @@ export class Recipient {
   }
 }
 
+
+/** The state a download in progress reports (states of its own record that are not report states map to downloading). */
+function reportable (state: RecipientRecord['state']): ReportState {
+  return state === 'downloading' || state === 'verifying' || state === 'paused' || state === 'no-space' || state === 'verified' ? state : 'downloading'
+}

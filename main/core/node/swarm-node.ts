@@ -100,10 +100,14 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       if (clash) this.emit('warning', nameClashWarning(clash, p.id))
       this.emit('peer-up', p)
     })
-    discovery.on('down', p => this.emit('peer-down', p))
+    discovery.on('down', p => {
+      this.origin.deviceGone(p.id)
+      this.emit('peer-down', p)
+    })
     engine.on('hash-failure', (infoHash, piece) => this.emit('hash-failure', { infoHash, piece }))
     engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
+    engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('warning', `closed a BitTorrent connection from ${address} to ${infoHash.slice(0, 8)}: it did not prove the key of the member at that address (${claimedId === null ? 'no id claimed' : `claimed ${claimedId}`}): ${reason}`))
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()
     // A download paused in an earlier run stays paused (the recipient restarts it paused).
@@ -125,7 +129,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!known.ok) return known
     const s = settings.value
     const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
-    const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit })
+    const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit, identity: identity.value })
     let engine = await startEngine(s.btPort)
     if (taken(engine)) engine = await startEngine(0)
     if (!engine.ok) return engine
@@ -259,7 +263,17 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   }
 
   receiveOffer (...args: Parameters<Recipient['receive']>): ReturnType<Recipient['receive']> { return this.recipient.receive(...args) }
-  receiveReport (...args: Parameters<Origin['report']>): ReturnType<Origin['report']> { return this.origin.report(...args) }
+  async receiveReport (...args: Parameters<Origin['report']>): ReturnType<Origin['report']> {
+    const [report, address] = args
+    const answer = await this.origin.report(report, address)
+    // A report is a contact proven by the device's key (TLS): the device is there, even if its mDNS
+    // advert has not been heard again yet (it just restarted).
+    if (answer.ok) this.discovery.seenAt(report.from, address)
+    return answer
+  }
+
+  /** What this device heard from the sender of a distribution it receives, about every member. */
+  heardSwarm (infoHash: string): ReturnType<Recipient['heardSwarm']> { return this.recipient.heardSwarm(infoHash) }
   acceptOffer (...args: Parameters<Recipient['accept']>): ReturnType<Recipient['accept']> { return this.recipient.accept(...args) }
   declineOffer (...args: Parameters<Recipient['decline']>): ReturnType<Recipient['decline']> { return this.recipient.decline(...args) }
 
@@ -267,6 +281,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.progressTimer)
+    this.origin.stop()
     await this.discovery.stop()
     await this.engine.drain(DRAIN_MS)
     await this.recipient.stop()

@@ -67,6 +67,13 @@ export interface Report {
   readonly reason?: string
   /** Verified pieces as a BitTorrent bitfield, base64 (high bit = piece 0). */
   readonly bitfield?: string
+  /**
+   * Order of this member's reports for this distribution, increasing across restarts: the sender
+   * keeps the highest and drops anything older (a late or retried report never undoes a newer one).
+   */
+  readonly seq?: number
+  /** The copy was verified before this offer came (a re-send): nothing was fetched. */
+  readonly alreadyHad?: boolean
 }
 
 export interface ErrorBody { readonly error: { readonly code: string; readonly message: string } }
@@ -155,7 +162,9 @@ export function parseReport (body: unknown): Result<Report> {
       hashFailures: int(o, 'hashFailures', 'report'),
       ...(sha256 === undefined ? {} : { sha256 }),
       ...(reason === undefined ? {} : { reason }),
-      ...(bitfield === undefined ? {} : { bitfield })
+      ...(bitfield === undefined ? {} : { bitfield }),
+      ...(o.seq === undefined ? {} : { seq: int(o, 'seq', 'report') }),
+      ...(o.alreadyHad === true ? { alreadyHad: true } : {})
     }
   })
 }

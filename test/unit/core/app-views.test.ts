@@ -9,6 +9,7 @@ import { bitfieldFromBase64, countPieces, fullBitfield, hasPiece, holdersOf, loc
 import { copiesInSwarm, etaSeconds, slowestEta } from '../../../main/core/app/swarm-totals.js'
 import type { OriginRecord, RecipientRecord, RecipientStatus } from '../../../main/core/distributions/records.js'
 import type { TransferStats } from '../../../main/core/engine/engine.js'
+import type { RelayedMember, SwarmView } from '../../../main/core/protocol/swarm-view.js'
 
 const ME = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const R1 = '11111111111111111111111111111111'
@@ -120,6 +121,30 @@ describe('an origin distribution', () => {
     expect(d.pieces.members[R1]).toEqual(bits(10, [0, 1, 2, 3]))
   })
 
+  it('a lost member has a state of its own: no rate, no ETA, left out of the slowest ETA, and says since when', () => {
+    const lost: RecipientStatus = { ...recipient(R1, 'lost', [0, 1, 2, 3], 0), lostSince: '2026-11-22T07:00:05.000Z' }
+    const d = distributionView(input({ record: { ...record, recipients: [lost, recipient(R2, 'downloading', [0], 100)] } }))
+    const row = d.members.find(m => m.id === R1)
+    expect(row).toMatchObject({ state: 'lost', rate: 0, etaSeconds: null, lostSince: '2026-11-22T07:00:05.000Z', verified: false })
+    expect(d.totals.slowestEtaSeconds).toBe(Math.ceil((9500 - 1000) / 100))
+    expect(d.totals.lostRecipients).toBe(1)
+    // What it held before it went away still counts as held.
+    expect(d.pieces.members[R1]).toEqual(bits(10, [0, 1, 2, 3]))
+  })
+
+  it('a machine that has not accepted, or declined, holds nothing, whatever bitfield it sent', () => {
+    const d = distributionView(input({ record: { ...record, recipients: [recipient(R1, 'pending', [0, 1, 2], 0), recipient(R2, 'declined', [0], 0)] } }))
+    expect([...d.pieces.holders]).toEqual(new Array(10).fill(1))
+    expect(Object.keys(d.pieces.members)).toEqual([ME])
+    expect(d.totals).toMatchObject({ recipients: 2, verifiedRecipients: 0, refusedRecipients: 1, verifiedMachines: 1 })
+  })
+
+  it('a re-send to a machine that had the file reads verified, already had it', () => {
+    const had: RecipientStatus = { ...recipient(R2, 'verified', undefined, 0), alreadyHad: true }
+    const d = distributionView(input({ record: { ...record, recipients: [had] } }))
+    expect(d.members.find(m => m.id === R2)).toMatchObject({ state: 'verified', verified: true, alreadyHad: true })
+  })
+
   it('shows paused, and counts banned peers from events and the engine once each', () => {
     const d = distributionView(input({ record, paused: true, transfer: transfer({ bannedPeers: ['10.0.0.9'] }), banned: new Set(['10.0.0.9', '10.0.0.8']) }))
     expect(d.state).toBe('paused')
@@ -157,6 +182,36 @@ describe('a recipient distribution', () => {
     expect(d.totals.hashFailures).toBe(1)
     expect(d.totals.slowestEtaSeconds).toBe(32)
     expect(d.path).toBe('/dl/disk.img')
+  })
+
+  it('another member never heard of reads unknown, not a made-up 0 %', () => {
+    const d = distributionView(input({ record }))
+    expect(d.members.find(m => m.id === R2)).toMatchObject({ state: 'unknown', verified: false, verifiedPieces: 0 })
+    expect(d.pieces.members[R2]).toBeUndefined()
+  })
+
+  it('shows the other members as the sender relayed them: lost, verified, already had it', () => {
+    const mine: RelayedMember = { id: ME, name: 'me', state: 'downloading', verifiedPieces: 1, verifiedBytes: 1000, downloadSpeed: 10, hashFailures: 0, seq: 5 }
+    const peer: RelayedMember = { id: R2, name: 'peer', state: 'lost', verifiedPieces: 3, verifiedBytes: 3000, downloadSpeed: 0, hashFailures: 0, seq: 9, lostSince: '2026-11-22T07:00:09.000Z' }
+    const view: SwarmView = { protocol: 2, infoHash: IH, members: [mine, peer] }
+    const lost = distributionView(input({ record, heard: { view, heardAt: 1000 }, now: 2000 }))
+    expect(lost.members.find(m => m.id === R2)).toMatchObject({ state: 'lost', verifiedBytes: 3000, rate: 0, etaSeconds: null, lostSince: '2026-11-22T07:00:09.000Z' })
+    const done: SwarmView = { ...view, members: [{ ...peer, state: 'verified', alreadyHad: true }] }
+    const later = distributionView(input({ record: { ...record, state: 'verified' }, heard: { view: done, heardAt: 1000 }, now: 2000 }))
+    expect(later.members.map(m => [m.state, m.verified])).toEqual([['verified', true], ['verified', true], ['verified', true]])
+    expect(later.members.find(m => m.id === R2)?.alreadyHad).toBe(true)
+    expect(later.totals.verifiedRecipients).toBe(2)
+    // A member the sender added later (a re-send to more machines) appears from its view.
+    const R3 = '33333333333333333333333333333333'
+    const more: SwarmView = { ...view, members: [...view.members, { ...mine, id: R3, name: 'new-one', state: 'pending' }] }
+    expect(distributionView(input({ record, heard: { view: more } })).members.find(m => m.id === R3)).toMatchObject({ name: 'new-one', state: 'pending' })
+  })
+
+  it('the sender is shown lost once it stops answering, and since when it was last heard', () => {
+    const d = distributionView(input({ record, heard: { heardAt: 10_000, senderSilentSince: 11_000 }, now: 15_000 }))
+    expect(d.members[0]).toMatchObject({ origin: true, state: 'lost', lostSince: new Date(10_000).toISOString() })
+    const brief = distributionView(input({ record, heard: { heardAt: 10_000, senderSilentSince: 11_000 }, now: 12_000 }))
+    expect(brief.members[0]?.state).toBe('verified')
   })
 
   it('a verified copy is complete whatever the engine says', () => {

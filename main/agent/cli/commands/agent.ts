@@ -6,27 +6,38 @@ import { shortFingerprint } from '../../../core/identity/device-id.js'
 import { runAgent } from '../../run-agent.js'
 import { startAgentUi } from '../../ui/agent-ui.js'
 import { flag, intFlag, parse, str } from '../args.js'
+import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { attachEventLog } from '../event-log.js'
 import { dataDirOf, runningAgent } from '../session.js'
 import { EXIT_OK, UsageError } from '../usage-error.js'
 
-export const agentHelp = `swarmdrop agent [--name NAME] [--data-dir DIR] [--downloads DIR] [--accept ask|trusted|all]
-                [--bt-port N] [--control-port N] [--upload-limit BYTES/S] [--download-limit BYTES/S] [--json]
-                [--ui [--ui-port N] [--ui-dir DIR]]
-  Runs this machine's agent in the foreground: it is found by others on the LAN, answers offers
-  (ask: wait for 'swarmdrop accept'; trusted: accept trusted devices, ask for others; all: accept
-  everything) and keeps seeding. Stop with Ctrl-C.
-  --ui serves the app's window to a browser on this machine, at http://127.0.0.1:PORT/?token=...
-  (printed at start; kept across restarts when the port is free; --ui-port 0 = any free port;
-  --ui-dir serves another build of the UI).`
+export const agentUsage: CommandUsage = {
+  name: 'agent',
+  synopsis: '',
+  positionals: [],
+  summary: "Runs this machine's agent in the foreground until Ctrl-C or SIGTERM, then leaves the LAN cleanly.",
+  details: `It is found by other machines on the LAN, answers offers by its --accept policy, keeps seeding
+what it holds, and logs every event (peer up/down, offers, progress once a second, verified, failed).
+Flags apply to this run; settings.json in the data folder keeps the defaults.`,
+  flags: [
+    { name: 'name', type: 'string', value: 'NAME', meaning: "the name other machines see (default: settings.json's, else the host name)" },
+    DATA_DIR_FLAG,
+    { name: 'downloads', type: 'string', value: 'DIR', meaning: 'where received files go (default: ~/Downloads/Swarmdrop)' },
+    { name: 'accept', type: 'string', value: 'ask|trusted|all', meaning: "offers: ask = wait for 'swarmdrop accept' (default), trusted = accept trusted devices and ask for others, all = accept all" },
+    { name: 'bt-port', type: 'string', value: 'N', meaning: 'BitTorrent port (default 47621; 0 = any free port)' },
+    { name: 'control-port', type: 'string', value: 'N', meaning: 'control port other devices reach (default 47620; 0 = any free port)' },
+    { name: 'upload-limit', type: 'string', value: 'BYTES/S', meaning: 'cap on upload rate, bytes per second (0 = none)' },
+    { name: 'download-limit', type: 'string', value: 'BYTES/S', meaning: 'cap on download rate, bytes per second (0 = none)' },
+    { ...JSON_FLAG, meaning: 'log one JSON object per line per event' },
+    { name: 'ui', type: 'boolean', meaning: "also serve the app's window to a browser on this machine (loopback only; prints its address)" },
+    { name: 'ui-port', type: 'string', value: 'N', meaning: "with --ui: the web UI's port (default: the last run's if free; 0 = any free port)" },
+    { name: 'ui-dir', type: 'string', value: 'DIR', meaning: 'with --ui: serve another build of the UI' }
+  ],
+  examples: ['swarmdrop agent --name lab-01 --accept trusted', 'swarmdrop agent --ui --json']
+}
 
 export async function agentCommand (args: readonly string[]): Promise<number> {
-  const p = parse('agent', args, {
-    name: { type: 'string' }, 'data-dir': { type: 'string' }, downloads: { type: 'string' }, accept: { type: 'string' },
-    'bt-port': { type: 'string' }, 'control-port': { type: 'string' }, 'upload-limit': { type: 'string' }, 'download-limit': { type: 'string' }, json: { type: 'boolean' },
-    ui: { type: 'boolean' }, 'ui-port': { type: 'string' }, 'ui-dir': { type: 'string' }
-  })
-  if (p.positionals.length > 0) throw new UsageError(`agent: unexpected argument "${p.positionals[0] ?? ''}"`)
+  const p = parse(agentUsage, args)
   const overrides: { -readonly [K in keyof Settings]?: Settings[K] } = {}
   const name = str(p, 'name')
   if (name !== undefined) {

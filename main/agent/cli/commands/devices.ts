@@ -2,21 +2,74 @@
 // which of them this device trusts, and answers to offers waiting for a person.
 import { isDeviceId, shortFingerprint } from '../../../core/identity/device-id.js'
 import { TrustStore } from '../../../core/settings/trust-store.js'
+import type { OfferSummary } from '../../../core/node/events.js'
 import { flag, parse, str } from '../args.js'
-import { formatBytes, pad } from '../format.js'
+import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
+import { formatBytes, pad, plural } from '../format.js'
+import { acceptHint, isAcceptableOfferId, offerIdText } from '../offer-hint.js'
+import { jsonLine, terminalText } from '../terminal-text.js'
 import { dataDirOf, openSession, runningAgent } from '../session.js'
 import { EXIT_OK, UsageError } from '../usage-error.js'
 
-export const devicesHelp = `swarmdrop peers [--json] [--data-dir DIR]       machines found on the LAN
-swarmdrop trust ID / swarmdrop untrust ID         accept offers from a device without asking (--accept trusted)
-swarmdrop offers [--json]                         offers waiting for an answer
-swarmdrop accept OFFER_ID [--downloads DIR] [--always]   accept (and with --always, trust the sender)
-swarmdrop decline OFFER_ID`
+export const peersUsage: CommandUsage = {
+  name: 'peers',
+  synopsis: '',
+  positionals: [],
+  summary: 'Lists the machines found on the LAN: name, id, address, platform, trusted.',
+  details: 'Asks the running agent; without one, listens on the LAN for a few seconds itself.',
+  flags: [DATA_DIR_FLAG, JSON_FLAG],
+  examples: ['swarmdrop peers', 'swarmdrop peers --json']
+}
+
+const trustUsageOf = (trust: boolean): CommandUsage => ({
+  name: trust ? 'trust' : 'untrust',
+  synopsis: 'ID',
+  positionals: ['ID'],
+  summary: trust
+    ? 'Trusts a device: an agent with --accept trusted accepts its offers without asking.'
+    : 'Stops trusting a device: its offers are asked about again.',
+  details: 'ID is the device id (32 hex digits, see swarmdrop peers --json) or a prefix naming one machine on the LAN; never a name, since names are not identities.',
+  flags: [DATA_DIR_FLAG],
+  examples: [`swarmdrop ${trust ? 'trust' : 'untrust'} 9f3ac21e`]
+})
+export const trustUsage = trustUsageOf(true)
+export const untrustUsage = trustUsageOf(false)
+
+export const offersUsage: CommandUsage = {
+  name: 'offers',
+  synopsis: '',
+  positionals: [],
+  summary: 'Lists the offers waiting for an answer on this machine\'s agent (--accept ask or trusted).',
+  flags: [DATA_DIR_FLAG, JSON_FLAG],
+  examples: ['swarmdrop offers']
+}
+
+export const acceptUsage: CommandUsage = {
+  name: 'accept',
+  synopsis: 'OFFER_ID',
+  positionals: ['OFFER_ID'],
+  summary: 'Accepts a waiting offer: the agent downloads it, verified, into its downloads folder.',
+  flags: [
+    { name: 'downloads', type: 'string', value: 'DIR', meaning: 'put this one in DIR instead of the downloads folder' },
+    { name: 'always', type: 'boolean', meaning: 'also trust the sender from now on (--accept trusted takes its offers at once)' },
+    DATA_DIR_FLAG
+  ],
+  examples: ['swarmdrop accept 4f1c-2b9e', 'swarmdrop accept 4f1c-2b9e --downloads /srv/images --always']
+}
+
+export const declineUsage: CommandUsage = {
+  name: 'decline',
+  synopsis: 'OFFER_ID',
+  positionals: ['OFFER_ID'],
+  summary: 'Declines a waiting offer; the sender is told.',
+  flags: [DATA_DIR_FLAG],
+  examples: ['swarmdrop decline 4f1c-2b9e']
+}
 
 const PEERS_SETTLE_MS = 3_000
 
 export async function peersCommand (args: readonly string[]): Promise<number> {
-  const p = parse('peers', args, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } })
+  const p = parse(peersUsage, args)
   const dataDir = dataDirOf(str(p, 'data-dir'))
   const warm = await runningAgent(dataDir)
   const session = await openSession(dataDir, {})
@@ -25,11 +78,11 @@ export async function peersCommand (args: readonly string[]): Promise<number> {
     const r = await session.client.peers()
     if (!r.ok) throw new UsageError(r.error.message)
     if (flag(p, 'json')) {
-      process.stdout.write(JSON.stringify(r.value.map(x => ({ id: x.id, name: x.name, address: x.address, platform: x.platform, version: x.version, controlPort: x.controlPort, btPort: x.btPort, trusted: x.trusted }))) + '\n')
+      process.stdout.write(jsonLine(r.value.map(x => ({ id: x.id, name: x.name, address: x.address, platform: x.platform, version: x.version, controlPort: x.controlPort, btPort: x.btPort, trusted: x.trusted }))))
     } else if (r.value.length === 0) {
       process.stdout.write('No machines found yet. Machines appear when they run Swarmdrop on this network.\n')
     } else {
-      for (const x of r.value) process.stdout.write(`${pad(x.name, 20)} ${shortFingerprint(x.id)}  ${pad(x.address, 15)} ${pad(x.platform, 8)} ${x.trusted ? 'trusted' : ''}\n`)
+      for (const x of r.value) process.stdout.write(`${pad(terminalText(x.name), 20)} ${shortFingerprint(x.id)}  ${pad(terminalText(x.address), 15)} ${pad(terminalText(x.platform), 8)} ${x.trusted ? 'trusted' : ''}\n`)
     }
     return EXIT_OK
   } finally {
@@ -39,7 +92,7 @@ export async function peersCommand (args: readonly string[]): Promise<number> {
 
 export async function trustCommand (args: readonly string[], trust: boolean): Promise<number> {
   const command = trust ? 'trust' : 'untrust'
-  const p = parse(command, args, { 'data-dir': { type: 'string' } })
+  const p = parse(trust ? trustUsage : untrustUsage, args)
   const given = p.positionals[0]
   if (given === undefined) throw new UsageError(`${command}: which device? (swarmdrop ${command} ID)`)
   const dataDir = dataDirOf(str(p, 'data-dir'))
@@ -70,22 +123,30 @@ export async function trustCommand (args: readonly string[], trust: boolean): Pr
 }
 
 export async function offersCommand (args: readonly string[]): Promise<number> {
-  const p = parse('offers', args, { json: { type: 'boolean' }, 'data-dir': { type: 'string' } })
+  const p = parse(offersUsage, args)
   const agent = await runningAgent(dataDirOf(str(p, 'data-dir')))
   if (!agent) throw new UsageError('offers: no agent is running for this data directory (start one with swarmdrop agent)')
   const s = await agent.status()
   if (!s.ok) throw new UsageError(s.error.message)
-  if (flag(p, 'json')) process.stdout.write(JSON.stringify(s.value.offers) + '\n')
+  if (flag(p, 'json')) process.stdout.write(jsonLine(s.value.offers))
   else if (s.value.offers.length === 0) process.stdout.write('No offers are waiting.\n')
-  else for (const o of s.value.offers) process.stdout.write(`${o.offerId}  ${o.name} (${formatBytes(o.totalLength)}) from ${o.sender.name} (${shortFingerprint(o.sender.id)})\n`)
+  else for (const o of s.value.offers) process.stdout.write(`${offerLine(o)}\n  ${acceptHint(o.offerId)}\n`)
   return EXIT_OK
+}
+
+/** One waiting offer for a person: what, how big, from whom (every part of it came from the sender). */
+function offerLine (o: OfferSummary): string {
+  const files = o.fileCount > 1 ? `, ${plural(o.fileCount, 'file')}` : ''
+  return `${offerIdText(o.offerId)}  ${terminalText(o.name)} (${formatBytes(o.totalLength)}${files}) from ${terminalText(o.sender.name)} (${shortFingerprint(o.sender.id)}) at ${terminalText(o.sender.address)}`
 }
 
 export async function answerCommand (args: readonly string[], accept: boolean): Promise<number> {
   const command = accept ? 'accept' : 'decline'
-  const p = parse(command, args, { downloads: { type: 'string' }, always: { type: 'boolean' }, 'data-dir': { type: 'string' } })
+  const p = parse(accept ? acceptUsage : declineUsage, args)
   const offerId = p.positionals[0]
   if (offerId === undefined) throw new UsageError(`${command}: which offer? (see swarmdrop offers)`)
+  // The local API would answer "not found" for such an id: say what is wrong with it instead.
+  if (!isAcceptableOfferId(offerId)) throw new UsageError(`${command}: ${terminalText(JSON.stringify(offerId))} is not an offer id (letters, digits and dashes; see swarmdrop offers)`)
   const agent = await runningAgent(dataDirOf(str(p, 'data-dir')))
   if (!agent) throw new UsageError(`${command}: no agent is running for this data directory`)
   const downloads = str(p, 'downloads')

@@ -1,36 +1,50 @@
 // `swarmdrop send PATH (--to NAME[,NAME...] | --all)`: hash PATH, offer it to machines on the
 // LAN, and with --wait follow every recipient until it has verified the file.
 import { stat } from 'node:fs/promises'
-import type { RecipientStatus, OriginRecord } from '../../../core/distributions/records.js'
+import type { MemberRow } from '../../../../common/api.js'
+import type { OriginRecord, RecipientStatus } from '../../../core/distributions/records.js'
 import { TERMINAL_RECIPIENT_STATES } from '../../../core/distributions/records.js'
 import type { PeerView } from '../../../core/node/swarm-node.js'
 import { shortFingerprint } from '../../../core/identity/device-id.js'
 import { validateName } from '../../../core/settings/settings.js'
 import type { LocalClient } from '../../local-client.js'
 import { flag, intFlag, parse, str } from '../args.js'
+import { DATA_DIR_FLAG, type CommandUsage } from '../command-usage.js'
 import { bar, formatBytes, formatDuration, formatRate, pad } from '../format.js'
+import { memberLine, memberName, stateLabel } from '../member-line.js'
+import { outcomeOf, outcomeText, summaryLine, type Outcome } from '../send-outcome.js'
 import { dataDirOf, openSession } from '../session.js'
+import { jsonLine, terminalText } from '../terminal-text.js'
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
 
-export const sendHelp = `swarmdrop send PATH (--to NAME[,NAME...] | --all) [--wait] [--timeout SEC] [--data-dir DIR] [--name NAME] [--json]
-  Offers a file or folder to machines on the LAN (by device name, case-insensitive, or id prefix).
-  --wait follows every recipient until it has verified the file (exit 0) or one declined, failed
-  or timed out (exit 1). Without a running agent for the data directory, send runs one itself and
-  waits, since it must stay to seed.`
+export const sendUsage: CommandUsage = {
+  name: 'send',
+  synopsis: 'PATH (--to NAME[,NAME...] | --all)',
+  positionals: ['PATH'],
+  summary: 'Offers a file or folder to machines on the LAN, by device name (case-insensitive) or id prefix.',
+  details: `Without --wait it returns once every machine has answered the offer (accepted, pending or declined).
+With --wait it shows a progress bar per machine and ends when every one has verified the file
+(exit 0) or one declined, failed or did not finish in time (exit 1). Without an agent running for
+the data folder, send runs one itself and waits, since it must stay to seed.`,
+  flags: [
+    { name: 'to', type: 'string', value: 'NAME[,NAME...]', meaning: 'the machines to send to, by name or id prefix' },
+    { name: 'all', type: 'boolean', meaning: 'send to every machine found on the LAN' },
+    { name: 'wait', type: 'boolean', meaning: 'follow every machine until it has verified the file' },
+    { name: 'timeout', type: 'string', value: 'SEC', meaning: 'with --wait: give up after SEC seconds (a machine not done is reported as timeout, or lost)' },
+    DATA_DIR_FLAG,
+    { name: 'name', type: 'string', value: 'NAME', meaning: 'this machine\'s name when send runs its own device (no agent running)' },
+    { name: 'json', type: 'boolean', meaning: 'print one JSON summary line: {ok, name, bytes, sha256, seconds, originUploadedBytes, recipients: [{name, id, status, sha256, alreadyHad}]}' }
+  ],
+  examples: ['swarmdrop send ./ubuntu.iso --to lab-01,lab-02 --wait', 'swarmdrop send /srv/images/build-42 --all --wait --timeout 600 --json']
+}
 
 const DISCOVERY_WAIT_MS = 6_000
 const ALL_SETTLE_MS = 3_000
 
-interface Outcome { readonly name: string; readonly id: string; readonly status: 'verified' | 'declined' | 'failed' | 'timeout'; readonly sha256?: string; readonly reason?: string }
-
 export async function sendCommand (args: readonly string[]): Promise<number> {
-  const p = parse('send', args, {
-    to: { type: 'string' }, all: { type: 'boolean' }, wait: { type: 'boolean' }, timeout: { type: 'string' },
-    'data-dir': { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' }
-  })
+  const p = parse(sendUsage, args)
   const path = p.positionals[0]
   if (path === undefined) throw new UsageError('send: which file or folder? (swarmdrop send PATH --to NAME | --all)')
-  if (p.positionals.length > 1) throw new UsageError(`send: one path at a time (got "${p.positionals[1] ?? ''}" too); send a folder to send many files`)
   const to = str(p, 'to')
   const all = flag(p, 'all')
   if ((to === undefined) === !all) throw new UsageError('send: say who gets it: --to NAME[,NAME...] or --all')
@@ -56,10 +70,11 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const record = created.value
     if (!json) process.stderr.write(`${record.name}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
     const offered = await client.offer(record.infoHash, targets.map(t => t.id))
-    if (!offered.ok) throw new UsageError(`send: ${offered.error.message}`)
+    if (!offered.ok) throw new UsageError(`send: ${terminalText(offered.error.message)}`)
     if (!wait) {
-      for (const r of offered.value) if (!json) process.stdout.write(`${pad(r.name, 20)} ${r.state}${r.reason ? ` (${r.reason})` : ''}\n`)
-      if (json) process.stdout.write(JSON.stringify({ ok: offered.value.every(r => r.state === 'accepted' || r.state === 'pending'), name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, recipients: offered.value.map(r => ({ name: r.name, id: r.id, status: r.state })) }) + '\n')
+      const width = nameWidth(offered.value.map(r => r.name))
+      for (const r of offered.value) if (!json) process.stdout.write(`${pad(terminalText(r.name), width)} ${stateLabel(r.state)}${r.reason ? ` (${terminalText(r.reason)})` : ''}\n`)
+      if (json) process.stdout.write(jsonLine({ ok: offered.value.every(r => r.state === 'accepted' || r.state === 'pending' || r.state === 'verified'), name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, recipients: offered.value.map(r => ({ name: r.name, id: r.id, status: r.state })) }))
       return offered.value.some(r => r.state === 'declined' || r.state === 'failed' || r.state === 'unreachable') ? EXIT_FAILED : EXIT_OK
     }
     const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000
@@ -69,10 +84,11 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000
     const okAll = outcomes.every(o => o.status === 'verified')
     if (json) {
-      process.stdout.write(JSON.stringify({ ok: okAll, name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, seconds: Number(seconds.toFixed(3)), originUploadedBytes: transfer?.uploadedBytes ?? 0, recipients: outcomes }) + '\n')
+      process.stdout.write(jsonLine({ ok: okAll, name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, seconds: Number(seconds.toFixed(3)), originUploadedBytes: transfer?.uploadedBytes ?? 0, recipients: outcomes }))
     } else {
-      for (const o of outcomes) process.stdout.write(`${pad(o.name, 20)} ${o.status === 'verified' ? '✓ verified' : o.status}${o.reason ? ` (${o.reason})` : ''}\n`)
-      process.stdout.write(`${okAll ? 'All' : 'Not all'} ${outcomes.length} machines verified in ${formatDuration(seconds)}; this machine uploaded ${formatBytes(transfer?.uploadedBytes ?? 0)} (${((transfer?.uploadedBytes ?? 0) / record.totalLength).toFixed(2)}× the size)\n`)
+      const width = nameWidth(outcomes.map(o => o.name))
+      for (const o of outcomes) process.stdout.write(`${pad(terminalText(o.name), width)} ${outcomeText(o)}\n`)
+      process.stdout.write(`${summaryLine(outcomes)} in ${formatDuration(seconds)}; this machine uploaded ${formatBytes(transfer?.uploadedBytes ?? 0)} (${((transfer?.uploadedBytes ?? 0) / record.totalLength).toFixed(2)}× the size)\n`)
     }
     return okAll ? EXIT_OK : EXIT_FAILED
   } finally {
@@ -97,7 +113,7 @@ async function chooseTargets (client: LocalClient, to: string | undefined, all: 
     if (elapsed >= DISCOVERY_WAIT_MS) break
     await new Promise(resolve => setTimeout(resolve, 300))
   }
-  const found = peers.map(p => p.name).join(', ') || 'none'
+  const found = peers.map(p => terminalText(p.name)).join(', ') || 'none'
   if (all) {
     if (peers.length === 0) throw new UsageError('send: no machines found on the network (is `swarmdrop agent` running on them?)')
     return peers
@@ -105,8 +121,8 @@ async function chooseTargets (client: LocalClient, to: string | undefined, all: 
   const chosen: PeerView[] = []
   for (const w of wanted) {
     const m = match(peers, w)
-    if (m.length === 0) throw new UsageError(`send: unknown recipient "${w}"; machines found: ${found}`)
-    if (m.length > 1) throw new UsageError(`send: "${w}" matches ${m.map(x => `${x.name} (${shortFingerprint(x.id)})`).join(', ')}; use an id prefix`)
+    if (m.length === 0) throw new UsageError(`send: unknown recipient "${terminalText(w)}"; machines found: ${found}`)
+    if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${shortFingerprint(x.id)})`).join(', ')}; use an id prefix`)
     const only = m[0]
     if (only && !chosen.some(c => c.id === only.id)) chosen.push(only)
   }
@@ -140,43 +156,45 @@ function match (peers: readonly PeerView[], wanted: string): PeerView[] {
   return /^[0-9a-f]{4,32}$/.test(hex) ? peers.filter(p => p.id.startsWith(hex)) : []
 }
 
+/** A row in a state it will not leave by itself: it has the file, or will not get it this time. */
+function settled (row: MemberRow | undefined): boolean {
+  return row !== undefined && (TERMINAL_RECIPIENT_STATES as readonly string[]).includes(row.state)
+}
+
 async function follow (client: LocalClient, record: OriginRecord, ids: readonly string[], deadline: number, tty: boolean): Promise<Outcome[]> {
   let lines = 0
-  let recipients: readonly RecipientStatus[] = []
+  let rows: readonly MemberRow[] = []
+  let reports: readonly RecipientStatus[] = []
   // The source changed while being sent: nobody unfinished will get it now, so stop waiting.
   let stale: string | undefined
   for (;;) {
     const s = await client.status()
     if (s.ok) {
-      const d = s.value.distributions.find(x => x.record.infoHash === record.infoHash)?.record
-      if (d?.role === 'origin') recipients = d.recipients.filter(r => ids.includes(r.id))
-      if (d?.role === 'origin' && d.state === 'stale') stale = d.reason ?? 'its source changed while being sent'
+      const d = s.value.distributions.find(x => x.record.infoHash === record.infoHash)
+      if (d?.record.role === 'origin') {
+        rows = d.members.filter(m => ids.includes(m.id))
+        reports = d.record.recipients
+        if (d.record.state === 'stale') stale = d.record.reason ?? 'its source changed while being sent'
+      }
     }
-    if (tty) lines = draw(recipients, record, lines)
-    const done = recipients.length === ids.length && recipients.every(r => TERMINAL_RECIPIENT_STATES.includes(r.state))
+    if (tty) lines = draw(rows, record, lines)
+    // A lost machine is not done: it resumes when it returns, so the wait goes on until the deadline.
+    const done = ids.every(id => settled(rows.find(r => r.id === id)))
     if (done || stale !== undefined || Date.now() > deadline) break
     await new Promise(resolve => setTimeout(resolve, 500))
   }
-  return ids.map(id => {
-    const r = recipients.find(x => x.id === id)
-    const status: Outcome['status'] = r?.state === 'verified' ? 'verified' : r?.state === 'declined' ? 'declined' : r?.state === 'failed' || r?.state === 'unreachable' || stale !== undefined ? 'failed' : 'timeout'
-    const reason = status === 'verified' ? undefined : r?.state === 'failed' || r?.state === 'declined' || stale === undefined ? r?.reason : stale
-    return {
-      name: r?.name ?? id,
-      id,
-      status,
-      ...(r?.sha256 ? { sha256: r.sha256 } : {}),
-      ...(reason ? { reason } : {})
-    }
-  })
+  return ids.map(id => outcomeOf({ id, row: rows.find(r => r.id === id), report: reports.find(r => r.id === id) }, stale))
 }
 
-function draw (recipients: readonly RecipientStatus[], record: OriginRecord, previous: number): number {
+function nameWidth (names: readonly string[]): number {
+  return Math.min(24, Math.max(8, ...names.map(n => terminalText(n).length)))
+}
+
+function draw (rows: readonly MemberRow[], record: OriginRecord, previous: number): number {
   if (previous > 0) process.stderr.write(`\x1b[${previous}A`)
-  for (const r of recipients) {
-    const f = r.verifiedBytes / record.totalLength
-    const eta = r.downloadSpeed > 0 ? formatDuration((record.totalLength - r.verifiedBytes) / r.downloadSpeed) : ''
-    process.stderr.write(`\x1b[2K${pad(r.name, 16)} ${pad(r.state, 12)} ${bar(r.state === 'verified' ? 1 : f)} ${pad(`${(f * 100).toFixed(0)}%`, 5)} ${pad(r.state === 'downloading' ? formatRate(r.downloadSpeed) : '', 11)} ${eta}\n`)
-  }
-  return recipients.length
+  // A line wider than the terminal wraps, and moving up by `previous` lines would then miss.
+  const columns = Math.max(40, (process.stderr.columns ?? 120) - 1)
+  const width = Math.min(32, Math.max(8, ...rows.map(r => memberName(r).length)))
+  for (const r of rows) process.stderr.write(`\x1b[2K${memberLine(r, record.totalLength, width).slice(0, columns)}\n`)
+  return rows.length
 }

@@ -10,22 +10,66 @@ import { hashForTorrent } from '../../../core/hashing/hash-files.js'
 import { parseTorrentFile, type Metainfo } from '../../../core/torrent/metainfo.js'
 import { CREATED_BY } from '../../../core/version.js'
 import { flag, intFlag, parse, str, strs } from '../args.js'
-import { formatBytes, formatRate } from '../format.js'
+import { JSON_FLAG, type CommandUsage, type FlagDoc } from '../command-usage.js'
+import { formatBytes, formatRate, plural } from '../format.js'
+import { jsonLine, terminalText } from '../terminal-text.js'
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
 
-export const standaloneHelp = `swarmdrop create PATH -o FILE.torrent            a standard (v1) .torrent of a file or folder
-swarmdrop seed PATH|FILE.torrent [--in DIR] [--bt-port N] [-o FILE.torrent] [--upload-limit B/S] [--json]
-  Seeds to any BitTorrent client that connects (no mDNS, no membership: open to anyone who knows
-  the address). With a .torrent, the data is looked for in --in DIR (default: beside the .torrent).
-swarmdrop get FILE.torrent|MAGNET --peer HOST:PORT [--peer ...] --out DIR [--bt-port N] [--download-limit B/S] [--timeout SEC] [--json]
-  Downloads from the given peers into DIR (as NAME.part until every piece and SHA-256 checks out).`
+export const createUsage: CommandUsage = {
+  name: 'create',
+  synopsis: 'PATH -o FILE.torrent',
+  positionals: ['PATH'],
+  summary: 'Writes a standard (v1) .torrent of a file or folder, and prints its infohash and SHA-256.',
+  flags: [
+    { name: 'output', short: 'o', type: 'string', value: 'FILE.torrent', meaning: 'where to write the .torrent (required)' },
+    JSON_FLAG
+  ],
+  examples: ['swarmdrop create ./ubuntu.iso -o ubuntu.torrent']
+}
+
+const uploadLimit: FlagDoc = { name: 'upload-limit', type: 'string', value: 'BYTES/S', meaning: 'cap on upload rate, bytes per second' }
+const btPort: FlagDoc = { name: 'bt-port', type: 'string', value: 'N', meaning: 'BitTorrent port to listen on (default: any free port)' }
+
+export const seedUsage: CommandUsage = {
+  name: 'seed',
+  synopsis: 'PATH|FILE.torrent',
+  positionals: ['PATH|FILE.torrent'],
+  summary: 'Seeds a file or folder to any BitTorrent client that connects, until Ctrl-C.',
+  details: `No mDNS and no membership: open to anyone who knows the address. With a .torrent, the data is
+looked for in --in DIR (default: beside the .torrent) and checked against it before anything is served.`,
+  flags: [
+    { name: 'in', type: 'string', value: 'DIR', meaning: 'with a .torrent: the folder holding its data' },
+    btPort,
+    { name: 'output', short: 'o', type: 'string', value: 'FILE.torrent', meaning: 'also write the .torrent here' },
+    uploadLimit,
+    { ...JSON_FLAG, meaning: 'print JSON events (seeding, progress once a second)' }
+  ],
+  examples: ['swarmdrop seed ./ubuntu.iso --bt-port 6881 -o ubuntu.torrent', 'swarmdrop seed ubuntu.torrent --in /srv/images']
+}
+
+export const getUsage: CommandUsage = {
+  name: 'get',
+  synopsis: 'FILE.torrent|MAGNET --peer HOST:PORT --out DIR',
+  positionals: ['FILE.torrent|MAGNET'],
+  summary: 'Downloads from the given peers into DIR, verified (as NAME.part until every piece and SHA-256 checks out).',
+  details: "A magnet's metadata is fetched from the peers and checked before any file is created.",
+  flags: [
+    { name: 'peer', type: 'string', multiple: true, value: 'HOST:PORT', meaning: 'a peer to download from (there is no tracker or DHT)' },
+    { name: 'out', type: 'string', value: 'DIR', meaning: 'the folder to download into (required)' },
+    btPort,
+    { name: 'download-limit', type: 'string', value: 'BYTES/S', meaning: 'cap on download rate, bytes per second' },
+    { name: 'timeout', type: 'string', value: 'SEC', meaning: 'give up after SEC seconds (exit 1)' },
+    { ...JSON_FLAG, meaning: 'print JSON events (progress once a second, done)' }
+  ],
+  examples: ['swarmdrop get ubuntu.torrent --peer 10.0.0.5:6881 --out ~/Downloads']
+}
 
 const print = (json: boolean, event: Record<string, unknown>, human: string): void => {
-  process.stdout.write(json ? JSON.stringify(event) + '\n' : human + '\n')
+  process.stdout.write(json ? jsonLine(event) : human + '\n')
 }
 
 export async function createCommand (args: readonly string[]): Promise<number> {
-  const p = parse('create', args, { output: { type: 'string', short: 'o' }, json: { type: 'boolean' } })
+  const p = parse(createUsage, args)
   const path = p.positionals[0]
   const out = str(p, 'output')
   if (path === undefined || out === undefined) throw new UsageError('create: usage: swarmdrop create PATH -o FILE.torrent')
@@ -34,7 +78,7 @@ export async function createCommand (args: readonly string[]): Promise<number> {
   const m = created.value.metainfo
   await writeFile(out, m.torrentFile)
   print(flag(p, 'json'), { event: 'created', infoHash: m.infoHash, name: m.name, bytes: m.totalLength, pieces: m.pieceCount, pieceLength: m.pieceLength, sha256: created.value.sha256, seconds: created.value.seconds, torrent: resolve(out) },
-    `${out}: ${m.name}, ${formatBytes(m.totalLength)}, ${m.pieceCount} pieces of ${formatBytes(m.pieceLength)}\n  infohash ${m.infoHash}\n  sha256   ${created.value.sha256}`)
+    `${out}: ${terminalText(m.name)}, ${formatBytes(m.totalLength)}, ${plural(m.pieceCount, 'piece')} of ${formatBytes(m.pieceLength)}\n  infohash ${m.infoHash}\n  sha256   ${created.value.sha256}`)
   return EXIT_OK
 }
 
@@ -70,7 +114,7 @@ function untilSignal (): Promise<void> {
 }
 
 export async function seedCommand (args: readonly string[]): Promise<number> {
-  const p = parse('seed', args, { 'bt-port': { type: 'string' }, in: { type: 'string' }, output: { type: 'string', short: 'o' }, json: { type: 'boolean' }, 'upload-limit': { type: 'string' } })
+  const p = parse(seedUsage, args)
   const input = p.positionals[0]
   if (input === undefined) throw new UsageError('seed: usage: swarmdrop seed PATH|FILE.torrent [--bt-port N]')
   const json = flag(p, 'json')
@@ -99,7 +143,7 @@ export async function seedCommand (args: readonly string[]): Promise<number> {
   const seeded = engine.seed({ metainfo, targets })
   if (!seeded.ok) throw new UsageError(`seed: ${seeded.error.message}`)
   print(json, { event: 'seeding', infoHash: metainfo.infoHash, name: metainfo.name, bytes: metainfo.totalLength, port: engine.port, magnet: `magnet:?xt=urn:btih:${metainfo.infoHash}&dn=${encodeURIComponent(metainfo.name)}` },
-    `seeding ${metainfo.name} (${formatBytes(metainfo.totalLength)}) on port ${engine.port}\n  infohash ${metainfo.infoHash}\n  open to any BitTorrent client that connects; Ctrl-C to stop`)
+    `seeding ${terminalText(metainfo.name)} (${formatBytes(metainfo.totalLength)}) on port ${engine.port}\n  infohash ${metainfo.infoHash}\n  open to any BitTorrent client that connects; Ctrl-C to stop`)
   const timer = setInterval(() => {
     const s = engine.stats(metainfo.infoHash)
     if (s && json) print(true, { event: 'progress', uploadedBytes: s.uploadedBytes, uploadSpeed: Math.round(s.uploadSpeed), peers: s.peers.length }, '')
@@ -111,7 +155,7 @@ export async function seedCommand (args: readonly string[]): Promise<number> {
 }
 
 export async function getCommand (args: readonly string[]): Promise<number> {
-  const p = parse('get', args, { peer: { type: 'string', multiple: true }, out: { type: 'string' }, 'bt-port': { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, 'download-limit': { type: 'string' } })
+  const p = parse(getUsage, args)
   const source = p.positionals[0]
   const outDir = str(p, 'out')
   const peers = strs(p, 'peer')
@@ -147,7 +191,7 @@ export async function getCommand (args: readonly string[]): Promise<number> {
     engine.on('no-space', (_ih, message) => resolve(`not enough space in ${downloadsDir}: ${message}`))
   })
   engine.on('hash-failure', (_ih, piece) => { if (!json) process.stderr.write(`piece ${piece} failed its hash; fetching it again\n`) })
-  engine.on('peer-banned', (_ih, address, n) => print(json, { event: 'peer-banned', address, badPieces: n }, `banned ${address}: it sent bad data in ${n} pieces`))
+  engine.on('peer-banned', (_ih, address, n) => print(json, { event: 'peer-banned', address, badPieces: n }, `banned ${terminalText(address)}: it sent bad data in ${plural(n, 'piece')}`))
   engine.connect(infoHash, peers)
   const timer = setInterval(() => {
     engine.connect(infoHash, peers)
@@ -155,7 +199,7 @@ export async function getCommand (args: readonly string[]): Promise<number> {
     const total = engine.metainfo(infoHash)?.totalLength
     if (s && total) {
       print(json, { event: 'progress', verifiedBytes: s.verifiedBytes, bytes: total, downloadSpeed: Math.round(s.downloadSpeed), peers: s.peers.length },
-        `${((s.verifiedBytes / total) * 100).toFixed(1)}%  ${formatRate(s.downloadSpeed)}  ${s.peers.length} peers`)
+        `${((s.verifiedBytes / total) * 100).toFixed(1)}%  ${formatRate(s.downloadSpeed)}  ${plural(s.peers.length, 'peer')}`)
     } else {
       print(json, { event: 'metadata', waiting: true }, 'waiting for the metadata from the peers…')
     }
@@ -170,14 +214,14 @@ export async function getCommand (args: readonly string[]): Promise<number> {
     if (placed.ok) {
       const s = engine.stats(infoHash)
       print(json, { event: 'done', ok: true, path: placed.value.path, sha256: placed.value.sha256, bytes: metainfo.totalLength, seconds: Number(((performance.now() - started) / 1000).toFixed(3)), hashFailures: s?.hashFailures ?? 0, bannedPeers: s?.bannedPeers ?? [] },
-        `verified ${join(downloadsDir, placed.value.finalName)} (sha256 ${placed.value.sha256})`)
+        `verified ${terminalText(join(downloadsDir, placed.value.finalName))} (sha256 ${placed.value.sha256})`)
       code = EXIT_OK
     } else {
-      print(json, { event: 'done', ok: false, reason: placed.error.message }, `FAILED: ${placed.error.message}`)
+      print(json, { event: 'done', ok: false, reason: placed.error.message }, `FAILED: ${terminalText(placed.error.message)}`)
     }
   } else {
     const reason = outcome === 'timeout' ? `not complete after ${timeout ?? 0} s` : outcome
-    print(json, { event: 'done', ok: false, reason }, `FAILED: ${reason}`)
+    print(json, { event: 'done', ok: false, reason }, `FAILED: ${terminalText(reason)}`)
   }
   await engine.stop()
   return code

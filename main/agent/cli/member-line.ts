@@ -1,0 +1,60 @@
+// A machine of a distribution (a MemberRow, as the app's machine table has it) in words for the
+// terminal: its state, how far it is, its rate and ETA. `status` and `send --wait` print these.
+import type { MemberRow, MemberState } from '../../../common/api.js'
+import { bar, formatDuration, formatRate, pad } from './format.js'
+import { terminalText } from './terminal-text.js'
+
+const LABEL: Record<MemberState, string> = {
+  offering: 'offering',
+  pending: 'waiting for answer',
+  accepted: 'accepted',
+  declined: 'declined',
+  downloading: 'receiving',
+  verifying: 'verifying',
+  verified: '✓ verified',
+  failed: 'failed',
+  paused: 'paused',
+  unreachable: 'unreachable',
+  timeout: 'no answer',
+  'no-space': 'out of space',
+  lost: 'lost contact',
+  unknown: 'unknown'
+}
+
+export function stateLabel (state: MemberState): string {
+  return LABEL[state]
+}
+
+/** "lost contact 0:35 ago" from the row's lostSince, at `now`. */
+function lostFor (row: MemberRow, now: number): string {
+  const since = row.lostSince === undefined ? NaN : Date.parse(row.lostSince)
+  return Number.isFinite(since) ? `lost contact ${formatDuration(Math.max(0, now - since) / 1000)} ago` : 'lost contact'
+}
+
+/** The state in words, with what it means where the word alone would not say it. */
+export function stateText (row: MemberRow, now: number = Date.now()): string {
+  if (row.state === 'verified' && row.alreadyHad === true) return '✓ verified (already had it)'
+  if (row.state === 'lost') return `${lostFor(row, now)}, resumes when it returns`
+  return stateLabel(row.state)
+}
+
+/** What it holds, as a fraction of the file; undefined when this device does not know. */
+function heldFraction (row: MemberRow, totalLength: number): number | undefined {
+  if (row.state === 'unknown') return undefined
+  if (row.verified) return 1
+  return totalLength > 0 ? row.verifiedBytes / totalLength : 0
+}
+
+/** Its name for a terminal, with what it is to this device. */
+export function memberName (row: MemberRow): string {
+  return `${terminalText(row.name)}${row.self ? ' (this machine)' : row.origin ? ' (origin)' : ''}`
+}
+
+/** One line: name, state, bar, percent, rate while receiving, ETA while it has one. */
+export function memberLine (row: MemberRow, totalLength: number, nameWidth: number, now: number = Date.now()): string {
+  const f = heldFraction(row, totalLength)
+  const percent = f === undefined ? '?' : `${Math.floor(f * 100)}%`
+  const rate = row.rate > 0 ? formatRate(row.rate) : ''
+  const eta = row.etaSeconds === null ? '' : formatDuration(row.etaSeconds)
+  return `${pad(memberName(row), nameWidth)} ${f === undefined ? ' '.repeat(20) : bar(f)} ${pad(percent, 4)}  ${pad(rate, 11)} ${pad(eta, 8)} ${stateText(row, now)}${row.reason === undefined ? '' : ` (${terminalText(row.reason)})`}`.trimEnd()
+}

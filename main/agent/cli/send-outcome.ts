@@ -1,0 +1,66 @@
+// How one recipient of `send --wait` ended, and the words for it: the JSON summary's recipients
+// and the lines a person reads at the end.
+import type { MemberRow } from '../../../common/api.js'
+import type { RecipientStatus } from '../../core/distributions/records.js'
+import { plural } from './format.js'
+import { terminalText } from './terminal-text.js'
+
+export interface Outcome {
+  readonly name: string
+  readonly id: string
+  /** `lost`: this machine lost contact with it and it had not come back when the wait ended. */
+  readonly status: 'verified' | 'declined' | 'failed' | 'timeout' | 'lost'
+  readonly sha256?: string
+  readonly reason?: string
+  /** It held a verified copy already (a re-send): nothing was fetched. */
+  readonly alreadyHad?: true
+  /** With status lost: when contact was lost (ISO time). */
+  readonly lostSince?: string
+}
+
+/** Everything `send --wait` knows of one recipient: its row (as the app shows it) and its last report. */
+export interface Followed { readonly id: string; readonly row: MemberRow | undefined; readonly report: RecipientStatus | undefined }
+
+/** How it ended; `stale` is why nobody unfinished will get it (the source changed), if so. */
+export function outcomeOf (f: Followed, stale: string | undefined): Outcome {
+  const state = f.row?.state
+  const status: Outcome['status'] = state === 'verified'
+    ? 'verified'
+    : state === 'declined'
+      ? 'declined'
+      : state === 'failed' || state === 'unreachable' || stale !== undefined
+        ? 'failed'
+        : state === 'lost' ? 'lost' : 'timeout'
+  const reason = status === 'verified' ? undefined : stale !== undefined && state !== 'failed' && state !== 'declined' ? stale : f.row?.reason
+  return {
+    name: f.row?.name ?? f.report?.name ?? f.id,
+    id: f.id,
+    status,
+    ...(f.report?.sha256 ? { sha256: f.report.sha256 } : {}),
+    ...(reason ? { reason } : {}),
+    ...(status === 'verified' && f.row?.alreadyHad === true ? { alreadyHad: true as const } : {}),
+    ...(status === 'lost' && f.row?.lostSince !== undefined ? { lostSince: f.row.lostSince } : {})
+  }
+}
+
+export function outcomeText (o: Outcome): string {
+  const reason = o.reason === undefined ? '' : ` (${terminalText(o.reason)})`
+  switch (o.status) {
+    case 'verified': return o.alreadyHad === true ? '✓ verified (already had it)' : '✓ verified'
+    case 'lost': return `lost contact${o.lostSince === undefined ? '' : ` at ${new Date(o.lostSince).toLocaleTimeString()}`}; it resumes when it returns${reason}`
+    case 'timeout': return `not done in time${reason}`
+    default: return `${o.status}${reason}`
+  }
+}
+
+/** "The 1 machine verified", "All 3 machines verified", "1 of 3 machines verified (1 declined, 1 lost)". */
+export function summaryLine (outcomes: readonly Outcome[]): string {
+  const n = outcomes.length
+  const verified = outcomes.filter(o => o.status === 'verified').length
+  if (verified === n) return n === 1 ? 'The 1 machine verified' : `All ${plural(n, 'machine')} verified`
+  const others = (['declined', 'failed', 'lost', 'timeout'] as const)
+    .map(status => ({ status, count: outcomes.filter(o => o.status === status).length }))
+    .filter(x => x.count > 0)
+    .map(x => `${x.count} ${x.status === 'timeout' ? 'not done in time' : x.status}`)
+  return `${verified} of ${plural(n, 'machine')} verified (${others.join(', ')})`
+}

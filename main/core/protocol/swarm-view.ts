@@ -1,0 +1,66 @@
+// What the sender answers to each report: its view of every member of the distribution, so that
+// every machine shows every member's real state (a recipient hears the others only through the
+// sender; its own BitTorrent connections tell it what a member holds, not what it is doing).
+// Carried in the reply to POST /v1/reports, so it costs no connection of its own.
+import { fail, ok, type Result } from '../result.js'
+import { deviceId, FieldError, hex, int, list, num, obj, oneOf, optStr, str, type Json } from './fields.js'
+import { PROTOCOL } from './messages.js'
+
+export const RELAYED_STATES = [
+  'offering', 'pending', 'accepted', 'declined', 'downloading', 'verifying', 'verified', 'failed',
+  'paused', 'no-space', 'unreachable', 'timeout', 'lost'
+] as const
+export type RelayedState = typeof RELAYED_STATES[number]
+
+export interface RelayedMember {
+  readonly id: string
+  readonly name: string
+  readonly state: RelayedState
+  readonly verifiedPieces: number
+  readonly verifiedBytes: number
+  readonly downloadSpeed: number
+  readonly hashFailures: number
+  /** The member's own report order, as the sender last heard it (0 when it never reported). */
+  readonly seq: number
+  readonly lostSince?: string
+  readonly alreadyHad?: boolean
+  readonly reason?: string
+}
+
+export interface SwarmView {
+  readonly protocol: number
+  readonly infoHash: string
+  readonly members: readonly RelayedMember[]
+}
+
+/** As many members as an offer may list. */
+const MAX_RELAYED = 1000
+
+export function parseSwarmView (body: unknown): Result<SwarmView> {
+  try {
+    const o: Json = obj(body, 'swarm')
+    const members = list(o, 'members', 'swarm', MAX_RELAYED).map((m, i): RelayedMember => {
+      const f = `swarm.members[${i}]`
+      const mo = obj(m, f)
+      const lostSince = optStr(mo, 'lostSince', f, 64)
+      const reason = optStr(mo, 'reason', f, 500)
+      return {
+        id: deviceId(mo, 'id', f),
+        name: str(mo, 'name', f, 64),
+        state: oneOf(mo, 'state', f, RELAYED_STATES),
+        verifiedPieces: int(mo, 'verifiedPieces', f),
+        verifiedBytes: int(mo, 'verifiedBytes', f),
+        downloadSpeed: num(mo, 'downloadSpeed', f),
+        hashFailures: int(mo, 'hashFailures', f),
+        seq: int(mo, 'seq', f),
+        ...(lostSince === undefined ? {} : { lostSince }),
+        ...(mo.alreadyHad === true ? { alreadyHad: true } : {}),
+        ...(reason === undefined ? {} : { reason })
+      }
+    })
+    return ok({ protocol: int(o, 'protocol', 'swarm', 1, PROTOCOL), infoHash: hex(o, 'infoHash', 'swarm', 40), members })
+  } catch (err) {
+    if (err instanceof FieldError) return fail('bad-request', err.message)
+    throw err
+  }
+}

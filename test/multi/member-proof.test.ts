@@ -1,0 +1,100 @@
+// Members are proven by key on the BitTorrent wire, not by address. A swarm of an origin and two
+// recipients completes with every link carrying the proven device id of the member at its other
+// end. Then recipient B's agent stops and a plain BitTorrent client (libtorrent) takes over B's
+// address and B's BitTorrent port with the leaked .torrent: it dials the origin, and recipient C
+// dials it as B. Both close it before a single piece moves and report an impostor, once.
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { libtorrentAvailable, startLibtorrentPeer, type LibtorrentPeer } from '../interop/libtorrent-peer.js'
+import type { LabAgent } from './lab-agent.js'
+import { labFixture, lastJson } from './lab-fixture.js'
+
+const fx = labFixture(3, 'proof')
+let impostor: LibtorrentPeer | undefined
+
+beforeAll(async () => {
+  const lt = await libtorrentAvailable()
+  if (!lt.ok) throw new Error(lt.error.message)
+})
+afterAll(async () => { await impostor?.stop() })
+
+interface PeerView { readonly address: string; readonly member?: string }
+interface StatusView { readonly distributions: ReadonlyArray<{ readonly record: { readonly infoHash: string }; readonly transfer?: { readonly peers: readonly PeerView[] } }> }
+
+/** The peers an agent's engine has on a distribution now (`swarmdrop status --json`). */
+async function peersOf (i: number, infoHash: string): Promise<readonly PeerView[]> {
+  const s = await fx.cli(i, ['status', '--json'])
+  expect(s.code, s.stderr).toBe(0)
+  return lastJson<StatusView>(s.stdout).distributions.find(d => d.record.infoHash === infoHash)?.transfer?.peers ?? []
+}
+
+/** The IPv4 address of a peer's "ip:port" (a dual-stack listener sees IPv4 as ::ffff:a.b.c.d). */
+const hostOf = (address: string): string => address.slice(0, address.lastIndexOf(':')).replace(/^::ffff:/, '')
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+function impostorWarnings (a: LabAgent, address: string): string[] {
+  return a.lines.filter(x => x.includes('"event":"warning"') && x.includes(`connection from ${address} `) && x.includes('did not prove the key'))
+}
+
+describe('members proven by key on the BitTorrent wire', () => {
+  it('proves every member link, then closes a plain client that took over a member\'s address', async () => {
+    const [o, b, c] = [fx.agent(0, 'origin'), fx.agent(1, 'bee'), fx.agent(2, 'cee')]
+    const started = { o: await o.start(), b: await b.start(), c: await c.start() }
+    const ids = new Map([[fx.host(0).ip, started.o.id], [fx.host(1).ip, started.b.id], [fx.host(2).ip, started.c.id]])
+    const file = join(fx.work, 'image.bin')
+    writeFileSync(file, randomBytes(24 * 1024 * 1024))
+    const sent = await fx.cli(0, ['send', file, '--to', 'bee,cee', '--json'])
+    expect(sent.code, sent.stderr).toBe(0)
+    const { infoHash } = lastJson<{ infoHash: string }>(sent.stdout)
+    await Promise.all([b, c].map(async a => await a.waitFor(e => e.event === 'verified', 60_000, `${a.name} to verify`)))
+
+    // Every link of the full mesh is up with the proven id of the member listed at its address.
+    for (let i = 0; i < 3; i++) {
+      let peers: readonly PeerView[] = []
+      for (let tries = 0; tries < 20; tries++) {
+        peers = await peersOf(i, infoHash)
+        if (new Set(peers.map(p => hostOf(p.address))).size === 2) break
+        await sleep(500)
+      }
+      const others = [0, 1, 2].filter(j => j !== i).map(j => fx.host(j).ip).sort()
+      expect([...new Set(peers.map(p => hostOf(p.address)))].sort()).toEqual(others)
+      for (const p of peers) expect(p.member, `${p.address} at host ${i}`).toBe(ids.get(hostOf(p.address)))
+    }
+    for (const a of [o, b, c]) expect(a.lines.filter(x => x.includes('did not prove the key'))).toEqual([])
+
+    // B goes away; a plain client takes its address and port, with the .torrent that leaked.
+    await b.stop()
+    const bee = fx.host(1)
+    const outDir = join(fx.work, 'impostor')
+    mkdirSync(outDir)
+    const lt = await startLibtorrentPeer({
+      mode: 'get',
+      torrent: join(fx.work, 'd0', 'distributions', `${infoHash}.torrent`),
+      savePath: outDir,
+      listen: `${bee.ip}:${started.b.btPort}`,
+      peers: [`${fx.host(0).ip}:${started.o.btPort}`],
+      redialSeconds: 1,
+      timeoutSeconds: 60,
+      commandPrefix: ['ip', 'netns', 'exec', bee.ns]
+    })
+    if (!lt.ok) throw new Error(lt.error.message)
+    impostor = lt.value
+    const until = Date.now() + 20_000
+    while (Date.now() < until && (impostorWarnings(o, bee.ip).length === 0 || impostorWarnings(c, bee.ip).length === 0)) await sleep(250)
+    // Several more seconds of redialling: still nothing, and no further report.
+    await sleep(6_000)
+    const progress = impostor.lastProgress
+    expect(impostor.events.some(e => e.event === 'done')).toBe(false)
+    expect(progress?.downloaded ?? 0).toBe(0)
+    expect(progress?.have ?? 0).toBe(0)
+    expect(impostorWarnings(o, bee.ip)).toHaveLength(1)
+    expect(impostorWarnings(o, bee.ip)[0]).toContain('does not offer the Swarmdrop member proof')
+    // C dials the members listed before it, B included: it reached the impostor and closed it too.
+    expect(impostorWarnings(c, bee.ip)).toHaveLength(1)
+    // The origin and C still hold their proven link.
+    expect((await peersOf(0, infoHash)).map(p => p.member)).toEqual([started.c.id])
+  }, 180_000)
+})

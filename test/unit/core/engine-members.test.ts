@@ -1,0 +1,193 @@
+// Engines on loopback with device keys: members prove their keys to each other on the BitTorrent
+// wire (sd_member) before a piece moves; a peer at a member's address that does not (a plain
+// BitTorrent client, or a device that is not the member listed there) is closed, gets nothing and
+// is reported as an impostor once, and until it proves itself nothing but handshakes reaches it;
+// an open swarm (seed/get) still serves anyone.
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDistribution } from '../../../main/core/distributions/create.js'
+import { targetsFor } from '../../../main/core/distributions/finish.js'
+import { Engine, type EngineEvents } from '../../../main/core/engine/engine.js'
+import type { MemberEndpoint } from '../../../main/core/engine/member-proof.js'
+import { deviceIdFromPublicKey } from '../../../main/core/identity/device-id.js'
+import { rawPublicKey, type Identity } from '../../../main/core/identity/identity.js'
+import type { Metainfo } from '../../../main/core/torrent/metainfo.js'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-members-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
+
+function identity (): Identity {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  return { id: deviceIdFromPublicKey(rawPublicKey(publicKey)), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey, publicKey }
+}
+
+async function engine (me?: Identity): Promise<Engine> {
+  const e = await Engine.start({ btPort: 0, ...(me ? { identity: me } : {}) })
+  if (!e.ok) throw new Error(e.error.message)
+  cleanups.push(() => e.value.stop())
+  return e.value
+}
+
+function impostors (e: Engine): Array<EngineEvents['impostor']> {
+  const seen: Array<EngineEvents['impostor']> = []
+  e.on('impostor', (...args) => seen.push(args))
+  return seen
+}
+
+function waitDone (e: Engine, ih: string, ms = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('download did not finish in time')), ms)
+    e.on('done', x => { if (x === ih) { clearTimeout(t); resolve() } })
+  })
+}
+
+async function until (what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+/** WebTorrent's block: the least piece data one message carries. */
+const BLOCK = 16 * 1024
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** An origin engine seeding 3 MiB of random data, with the given key and members (none = open swarm). */
+async function origin (me: Identity | undefined, members?: readonly MemberEndpoint[]): Promise<{ e: Engine; m: Metainfo }> {
+  const src = join(tmp(), 'data.bin')
+  writeFileSync(src, randomBytes(3 * 1024 * 1024))
+  const created = await createDistribution(src, { createdBy: 'test' })
+  if (!created.ok) throw new Error(created.error.message)
+  const e = await engine(me)
+  const m = created.value.metainfo
+  const seeded = e.seed({ metainfo: m, targets: created.value.source.entries.map((s, i) => ({ path: s.absolutePath, length: s.length, offset: m.files[i]?.offset ?? 0 })), ...(members ? { members, schedule: { role: 'origin' } } : {}) })
+  if (!seeded.ok) throw new Error(seeded.error.message)
+  return { e, m }
+}
+
+function download (e: Engine, m: Metainfo, members?: readonly MemberEndpoint[]): void {
+  const started = e.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'data.bin' }, true), ...(members ? { members } : {}) })
+  if (!started.ok) throw new Error(started.error.message)
+}
+
+describe('members proven by key on the wire', () => {
+  it('lets two members exchange pieces once each proved its key to the other', async () => {
+    const a = identity()
+    const b = identity()
+    const members = [{ id: a.id, address: '127.0.0.1' }, { id: b.id, address: '127.0.0.1' }]
+    const o = await origin(a, members)
+    const seenAtOrigin = impostors(o.e)
+    const r = await engine(b)
+    const seenAtRecipient = impostors(r)
+    download(r, o.m, members)
+    const done = waitDone(r, o.m.infoHash)
+    r.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await done
+    expect(r.stats(o.m.infoHash)?.peers.map(p => p.member)).toEqual([a.id])
+    expect(o.e.stats(o.m.infoHash)?.peers.map(p => p.member)).toEqual([b.id])
+    expect(seenAtOrigin).toEqual([])
+    expect(seenAtRecipient).toEqual([])
+  })
+
+  it('closes a plain BitTorrent client at a member\'s address, gives it nothing and reports it once', async () => {
+    const a = identity()
+    const b = identity()
+    const o = await origin(a, [{ id: b.id, address: '127.0.0.1' }])
+    const seen = impostors(o.e)
+    const plain = await engine() // no key, no members: what `swarmdrop get` or any client is
+    download(plain, o.m)
+    plain.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await until('the impostor report', () => seen.length > 0)
+    expect(seen[0]).toEqual([o.m.infoHash, '127.0.0.1', null, 'the peer does not offer the Swarmdrop member proof (sd_member)'])
+    // It redials, and is closed again each time, without a further report.
+    plain.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await sleep(1_500)
+    plain.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await sleep(1_500)
+    expect(seen).toHaveLength(1)
+    expect(plain.stats(o.m.infoHash)?.verifiedPieces).toBe(0)
+    // The byte counts include the handshakes: less than one block means no piece data moved.
+    expect(plain.stats(o.m.infoHash)?.receivedBytes).toBeLessThan(BLOCK)
+    expect(o.e.stats(o.m.infoHash)?.uploadedBytes).toBeLessThan(BLOCK)
+    expect(o.e.stats(o.m.infoHash)?.peers).toEqual([])
+  })
+
+  it('sends nothing but handshakes to a peer that never proves itself, and closes it after the time limit', async () => {
+    const a = identity()
+    const o = await origin(a, [{ id: identity().id, address: '127.0.0.1' }])
+    const seen = impostors(o.e)
+    // A raw BitTorrent peer: handshake (BEP 10 and BEP 6 bits set), then interested and a request,
+    // and never an extended handshake.
+    const socket = connect(o.e.port, '127.0.0.1')
+    const received: Buffer[] = []
+    socket.on('data', (d: Buffer) => received.push(d))
+    const closed = new Promise<number>(resolve => socket.on('close', () => resolve(Date.now())))
+    socket.on('error', () => {})
+    const reserved = Buffer.alloc(8)
+    reserved[5] = 0x10
+    reserved[7] = 0x04
+    const opened = Date.now()
+    socket.write(Buffer.concat([Buffer.from('\x13BitTorrent protocol', 'latin1'), reserved, Buffer.from(o.m.infoHash, 'hex'), randomBytes(20)]))
+    const request = Buffer.alloc(17)
+    request.writeUInt32BE(13, 0); request[4] = 6; request.writeUInt32BE(0, 5); request.writeUInt32BE(0, 9); request.writeUInt32BE(16 * 1024, 13)
+    socket.write(Buffer.concat([Buffer.from([0, 0, 0, 1, 2]), request]))
+    const at = await closed
+    expect(at - opened).toBeGreaterThanOrEqual(4_500)
+    expect(at - opened).toBeLessThan(8_000)
+    expect(seen.map(x => x.slice(2))).toEqual([[null, 'no member proof within 5 s']])
+    // What came back: the handshake, the extended handshake (sd_member's hello), a BEP 6 reject of
+    // the request, and nothing else (no bitfield, have, unchoke or piece).
+    const bytes = Buffer.concat(received)
+    const ids: number[] = []
+    for (let pos = 68; pos + 4 <= bytes.length;) {
+      const length = bytes.readUInt32BE(pos)
+      if (length > 0) ids.push(bytes[pos + 4] ?? -1)
+      pos += 4 + length
+    }
+    expect(ids.filter(id => id !== 20 && id !== 16)).toEqual([])
+    expect(ids).toContain(20)
+  }, 15_000)
+
+  it('closes a device that proves its own key but is not the member listed at its address', async () => {
+    const a = identity()
+    const b = identity()
+    const mallory = identity()
+    const o = await origin(a, [{ id: b.id, address: '127.0.0.1' }])
+    const seen = impostors(o.e)
+    const m = await engine(mallory)
+    // Mallory lists itself and the origin, as a self-made offer would.
+    download(m, o.m, [{ id: a.id, address: '127.0.0.1' }, { id: mallory.id, address: '127.0.0.1' }])
+    m.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await until('the impostor report', () => seen.length > 0)
+    expect(seen[0]?.[2]).toBe(mallory.id)
+    expect(seen[0]?.[3]).toBe(`device ${mallory.id} is not a member of this swarm`)
+    await sleep(1_000)
+    expect(m.stats(o.m.infoHash)?.verifiedPieces).toBe(0)
+    expect(m.stats(o.m.infoHash)?.receivedBytes).toBeLessThan(BLOCK)
+    expect(o.e.stats(o.m.infoHash)?.uploadedBytes).toBeLessThan(BLOCK)
+  })
+
+  it('still serves anyone in an open swarm (seed/get), with or without a device key', async () => {
+    const o = await origin(identity())
+    const plain = await engine()
+    download(plain, o.m)
+    const done = waitDone(plain, o.m.infoHash)
+    plain.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
+    await done
+    expect(plain.stats(o.m.infoHash)?.verifiedPieces).toBe(o.m.pieceCount)
+  })
+
+  it('refuses a swarm with members on an engine without a device key', async () => {
+    const o = await origin(identity())
+    const keyless = await engine()
+    const added = keyless.download({ metainfo: o.m, targets: targetsFor(o.m, { downloadsDir: tmp(), finalName: 'data.bin' }, true), members: [{ id: 'ab'.repeat(16), address: '127.0.0.1' }] })
+    expect(added).toMatchObject({ ok: false, error: { code: 'no-identity' } })
+  })
+})

@@ -1,0 +1,56 @@
+// A recipient whose reports stop is asked once; if its control port does not answer it is lost
+// (within 10 s of going away), and one that answers, or reports meanwhile, is not.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { MemberLiveness, SILENCE_MS, type WatchedMember } from '../../../main/core/node/member-liveness.js'
+
+const IH = 'c'.repeat(40)
+const member: WatchedMember = { infoHash: IH, id: 'a'.repeat(32), state: 'downloading' }
+
+afterEach(() => { vi.useRealTimers() })
+
+describe('member liveness', () => {
+  it('loses a silent member whose control port does not answer, saying when it was last heard', async () => {
+    vi.useFakeTimers()
+    const lost: Array<[string, number]> = []
+    const l = new MemberLiveness({ members: () => [member], probe: async () => false, lost: (m, since) => lost.push([m.id, since]) })
+    l.heardFrom(IH, member.id)
+    const heardAt = Date.now()
+    await vi.advanceTimersByTimeAsync(SILENCE_MS - 1_000)
+    expect(lost).toEqual([])
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(lost).toEqual([[member.id, heardAt]])
+    l.stop()
+  })
+
+  it('keeps a member that answers, or reports while it is being asked', async () => {
+    vi.useFakeTimers()
+    const lost: string[] = []
+    let answer: (alive: boolean) => void = () => {}
+    const l = new MemberLiveness({
+      members: () => [member],
+      probe: async () => await new Promise<boolean>(resolve => { answer = resolve }),
+      lost: m => lost.push(m.id)
+    })
+    l.heardFrom(IH, member.id)
+    await vi.advanceTimersByTimeAsync(SILENCE_MS + 1_000)
+    // A report arrives while the question is out; then the question fails: the report wins.
+    l.heardFrom(IH, member.id)
+    answer(false)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(lost).toEqual([])
+    l.stop()
+  })
+
+  it('does not ask about members it no longer watches', async () => {
+    vi.useFakeTimers()
+    let asked = 0
+    let watched: WatchedMember[] = [member]
+    const l = new MemberLiveness({ members: () => watched, probe: async () => { asked++; return true }, lost: () => {} })
+    await vi.advanceTimersByTimeAsync(1_000)
+    watched = []
+    await vi.advanceTimersByTimeAsync(SILENCE_MS * 3)
+    expect(asked).toBe(0)
+    expect(l.lastHeard(IH, member.id)).toBeUndefined()
+    l.stop()
+  })
+})

@@ -148,6 +148,9 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
   it('fits 800 px and 640 px: no sideways overflow, the sidebar folded behind the menu button', async () => {
     const [sender] = pages()
     await testId(sender, 'dist-health.iso').click()
+    // Wide: the sidebar is there and there is no menu button.
+    expect(await testId(sender, 'sidebar').isVisible()).toBe(true)
+    expect(await testId(sender, 'menu-toggle').isVisible()).toBe(false)
     try {
       await narrowLayouts(sender)
     } finally {

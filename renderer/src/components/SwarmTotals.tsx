@@ -13,7 +13,7 @@ function Figure ({ value, label, testId, tone = 'plain', icon }: { readonly valu
   return (
     <div className={`figure figure-${tone}`} data-testid={testId !== undefined ? `${testId}-figure` : undefined}>
       <dt className="figure-label">{label}</dt>
-      <dd className={value.length > 7 ? 'figure-value figure-value-long' : 'figure-value'} data-testid={testId}>
+      <dd className="figure-value" data-testid={testId}>
         {icon !== undefined && <span className="figure-icon" aria-hidden="true">{icon} </span>}
         {value}
       </dd>

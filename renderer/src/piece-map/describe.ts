@@ -5,6 +5,7 @@ import type { Distribution } from '../../../preload/api.js'
 import { swarmHolders, swarmSize } from './cells.js'
 import type { CellFrame } from './cells.js'
 import { pieceBytes } from './layout.js'
+import { plural } from '../format/format.js'
 
 const CODE_TEXT: Record<number, string> = {
   [PIECE.missing]: 'missing',
@@ -21,7 +22,7 @@ export function describePiece (dist: Distribution, frame: CellFrame, index: numb
   const head = `Piece ${n(index)} of ${n(dist.pieceCount)} · bytes ${n(start)}–${n(Math.max(start, end - 1))}`
   if (frame.kind === 'swarm') {
     const holders = swarmHolders(dist)[index] ?? 0
-    return `${head} · held by ${holders} of ${swarmSize(dist)} machines`
+    return `${head} · held by ${n(holders)} of ${plural(swarmSize(dist), 'machine')}`
   }
   if (!frame.known) return `${head} · not known yet`
   return `${head} · ${CODE_TEXT[frame.values[index] ?? PIECE.missing] ?? 'unknown'}`

@@ -215,7 +215,10 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
           const s = get().submitting
           if (s !== null && uploading === controller) set({ submitting: { ...s, bytesSent: p.bytesSent, bytesTotal: p.bytesTotal } })
         }
-        const result = await settle(() => get().api.createFromFiles(files, { onProgress, signal: controller.signal }))
+        // Only the web UI uploads; the desktop app's bridge gets no options (a signal and a callback
+        // would have to cross Electron's context bridge for nothing).
+        const api = get().api
+        const result = await settle(() => api.shell === 'web' ? api.createFromFiles(files, { onProgress, signal: controller.signal }) : api.createFromFiles(files))
         if (uploading === controller) uploading = null
         set({ submitting: null })
         if (!result.ok && result.error.code === 'cancelled') {

@@ -103,9 +103,14 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
     /** Runs a command; a failure becomes the visible error, a success clears it. */
     async function run<T> (call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
       const result = await settle(call)
+      report(result)
+      return result
+    }
+
+    /** A failure becomes the visible error (and a lost link when the transport says so); a success clears it. */
+    function report (result: ApiResult<unknown>): void {
       set({ lastError: result.ok ? null : result.error })
       if (!result.ok && LINK_ERRORS.has(result.error.code)) set({ connection: { status: 'lost', message: result.error.message } })
-      return result
     }
 
     /** The upload in progress, to cancel it. */
@@ -225,7 +230,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
           showNotice(`Upload of ${first?.name ?? 'the file'} cancelled; nothing was kept.`, { ttlMs: NOTICE_MS })
           return result
         }
-        await run(() => Promise.resolve(result))
+        report(result)
         if (result.ok && first !== undefined) expectCreated(result.value.jobId, first.name)
         return result
       },

@@ -136,6 +136,9 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     expect(await testId(sender, 'totals-refused').textContent()).toBe('⊘ 1')
     await expect.poll(async () => sender.locator('[data-testid="notice"]').count(), { timeout: 10_000 }).toBe(0)
     await shot(sender, 'decline-light')
+    await sender.emulateMedia({ colorScheme: 'dark' })
+    await shot(sender, 'decline-dark')
+    await sender.emulateMedia({ colorScheme: 'light' })
 
     await expect.poll(async () => stateOf(sender, 'lab-01'), { timeout: 90_000 }).toBe('verified')
     expect(await testId(sender, 'totals-verified').textContent()).toBe('1 of 2')
@@ -203,6 +206,9 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     expect(await testId(sender, 'badge-lost').textContent()).toBe('⚠ 1 lost contact')
     await sender.waitForTimeout(1500)
     await shot(sender, 'lost-light')
+    await sender.emulateMedia({ colorScheme: 'dark' })
+    await shot(sender, 'lost-dark')
+    await sender.emulateMedia({ colorScheme: 'light' })
 
     // Back on the same data folder: found again, resumed, verified.
     await victim.start()

@@ -1,7 +1,7 @@
 // Navigation: distributions with their progress and anything that needs a look (a decline, a
 // failure, a lost machine), incoming offers, machines, and the way to send. Below the narrow-window
 // breakpoint it folds away behind the top bar's menu button and opens over the content.
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import type { Distribution } from '../../../preload/api.js'
 import { attentionBadges, attentionOf, verifiedOfRecipients } from '../format/attention.js'
 import { formatPercent } from '../format/format.js'
@@ -32,8 +32,11 @@ export function Sidebar () {
   const offers = app?.offers.length ?? 0
   const machines = app?.machines.length ?? 0
 
+  const nav = useRef<HTMLElement>(null)
   useEffect(() => {
     if (!open) return
+    // Opened from the menu button: the keyboard goes where the eyes go.
+    nav.current?.querySelector('button')?.focus()
     const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false) }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
@@ -48,7 +51,7 @@ export function Sidebar () {
   return (
     <>
       {open && <div className="sidebar-scrim" aria-hidden="true" onClick={() => setOpen(false)} />}
-      <nav id="sidebar" className="sidebar" aria-label="Swarmdrop" data-open={open} data-testid="sidebar">
+      <nav ref={nav} id="sidebar" className="sidebar" aria-label="Swarmdrop" data-open={open} data-testid="sidebar">
         <h2 className="sidebar-heading">Distributions</h2>
         {dists.length === 0
           ? <p className="sidebar-empty">Files you send or receive are listed here.</p>

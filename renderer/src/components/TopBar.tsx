@@ -27,7 +27,7 @@ export function TopBar () {
         data-testid="menu-toggle"
         aria-controls="sidebar"
         aria-expanded={sidebarOpen}
-        aria-label={attention > 0 ? `Menu, ${attention} need a look` : 'Menu'}
+        aria-label={attention > 0 ? `Menu, ${attention} ${attention === 1 ? 'needs' : 'need'} a look` : 'Menu'}
         onClick={() => setSidebarOpen(!sidebarOpen)}
       >
         <span aria-hidden="true">☰</span>

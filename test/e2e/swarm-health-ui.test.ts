@@ -123,6 +123,8 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
 
     await answer(r1, 'health.iso', 'accept')
     await answer(r2, 'health.iso', 'decline')
+    // The sender hears it at once, in a notice that clears by itself.
+    await expect.poll(async () => (await sender.locator('[data-testid="notice"]').allTextContents()).join(''), { timeout: 10_000, interval: 200 }).toBe('lab-02 declined health.iso.')
     // The one who declined is told so, and the confirmation goes away by itself.
     await expect.poll(async () => testId(r2, 'notice').textContent(), { timeout: 10_000 }).toBe('You declined health.iso from studio.')
     await shot(r2, 'decline-confirmation-light')

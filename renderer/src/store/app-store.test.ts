@@ -101,6 +101,17 @@ describe('UI store', () => {
     expect(store.getState().notice).toBeNull()
   })
 
+  it('tells the sender at once when a machine declines, briefly', async () => {
+    const d = originDistribution()
+    const lab02 = (state: 'pending' | 'declined') => appState({ distributions: [{ ...d, members: d.members.map(m => m.name === 'lab-02' ? { ...m, state } : m) }] })
+    const store = createUiStore(new RecordingApi(lab02('pending')))
+    store.getState().receive(lab02('pending'))
+    store.getState().receive(lab02('declined'))
+    expect(store.getState().notice).toBe('lab-02 declined ubuntu-24.04-server.iso.')
+    await vi.advanceTimersByTimeAsync(NOTICE_MS)
+    expect(store.getState().notice).toBeNull()
+  })
+
   it('turns a thrown transport error into an ApiResult', async () => {
     const api = new RecordingApi(appState())
     api.pause = () => Promise.reject(new Error('socket hang up'))

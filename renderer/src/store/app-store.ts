@@ -7,6 +7,7 @@ import type { ApiError, ApiResult, AppState, SwarmdropApi, UploadProgress } from
 import { plural } from '../format/format.js'
 import type { PieceView } from '../piece-map/cells.js'
 import { trackReceiving } from './receiving.js'
+import { newRefusals } from './refusals.js'
 import type { ReceivingSince } from './receiving.js'
 import { reconcileSelection } from './selection.js'
 import type { PendingCreate } from './selection.js'
@@ -179,6 +180,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         const awaited = s.noticeAwaits
         const answered = awaited !== null && state.distributions.find(d => d.infoHash === awaited.infoHash)?.members
           .every(m => !awaited.ids.includes(m.id) || (m.state !== 'offering' && m.state !== 'pending')) === true
+        const refusals = newRefusals(s.app, state)
         set({
           ...(answered ? { notice: null, noticeAwaits: null } : {}),
           receivingSince: trackReceiving(s.receivingSince, state, Date.now()),
@@ -189,6 +191,8 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
           ...(next.created ? { view: 'distribution' as const } : {}),
           ...(changedDist ? { pieceView: 'swarm' as const } : {})
         })
+        // A decline or failure is news: said once, briefly, on top of the row and the badge.
+        if (refusals.length > 0) showNotice(refusals.join(' '), { ttlMs: NOTICE_MS })
       },
 
       setView (view) { set({ view, notice: null, noticeAwaits: null }) },

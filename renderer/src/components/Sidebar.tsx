@@ -109,7 +109,8 @@ export function Sidebar () {
           <span className="count" aria-label={`${machines} known`}>{machines}</span>
         </button>
         <div className="sidebar-foot">
-          <FilePicker testId="pick-file" />
+          {/* In a browser the file is uploaded to the agent (a copy): the button says so. */}
+          <FilePicker testId="pick-file" label={app?.shell === 'web' ? 'Upload a file to send…' : 'Choose a file to send…'} />
           <p className="hint">or drop a file anywhere on this window</p>
           {app?.shell === 'web' && (
             <button type="button" className="button" data-testid="nav-send-path" aria-current={view === 'send-path' ? 'page' : undefined} onClick={go(() => setView('send-path'))}>

@@ -235,6 +235,8 @@ export type Command =
   | { readonly type: 'update-settings'; readonly patch: SettingsPatch }
   | { readonly type: 'trust'; readonly id: string }
   | { readonly type: 'untrust'; readonly id: string }
+  /** Lists a folder on the engine's machine (the web UI's way to send a file where it is). */
+  | { readonly type: 'browse'; readonly path?: string }
 
 export type CommandType = Command['type']
 
@@ -253,6 +255,38 @@ export interface CommandReplies {
   'update-settings': AppSettings
   trust: Record<string, never>
   untrust: Record<string, never>
+  browse: FolderListing
+}
+
+/** One entry of a listed folder. A symbolic link is shown as what it points to, `link` set. */
+export interface FolderEntry {
+  readonly name: string
+  /** `other`: a device, socket, pipe, or a link whose target is gone or unreadable. */
+  readonly kind: 'file' | 'folder' | 'other'
+  /** Bytes, for files; null otherwise. */
+  readonly size: number | null
+  readonly link: boolean
+}
+
+export interface FolderListing {
+  /** The folder listed, absolute. */
+  readonly path: string
+  /** Its parent, or null at the root. */
+  readonly parent: string | null
+  /** Folders first, then files, by name; at most a bounded number. */
+  readonly entries: readonly FolderEntry[]
+  /** True when the folder holds more entries than were listed. */
+  readonly truncated: boolean
+}
+
+/** How far a browser upload has got (the web UI copies a chosen file to the agent first). */
+export interface UploadProgress { readonly bytesSent: number; readonly bytesTotal: number }
+
+export interface CreateOptions {
+  /** Called as the bytes go out (web UI only: the desktop app shares the file where it is). */
+  readonly onProgress?: (progress: UploadProgress) => void
+  /** Aborting it cancels the upload (answer code `cancelled`); the agent deletes what it received. */
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -268,7 +302,11 @@ export interface SwarmdropApi {
    * Starts a distribution from dropped or chosen files. The desktop app resolves their paths; the
    * web UI uploads the bytes to the agent first. One file or one folder at a time.
    */
-  createFromFiles (files: readonly File[]): Promise<ApiResult<CommandReplies['create']>>
+  createFromFiles (files: readonly File[], opts?: CreateOptions): Promise<ApiResult<CommandReplies['create']>>
+  /** Starts a distribution from a path on the engine's machine, shared where it is (no copy). */
+  createFromPath (path: string): Promise<ApiResult<CommandReplies['create']>>
+  /** Lists a folder on the engine's machine; without a path, its home folder. The desktop app answers `unsupported` (it has a file dialog). */
+  browse (path?: string): Promise<ApiResult<CommandReplies['browse']>>
   offer (infoHash: string, to: readonly string[]): Promise<ApiResult<CommandReplies['offer']>>
   accept (offerId: string, opts?: { readonly downloadsDir?: string; readonly alwaysTrust?: boolean }): Promise<ApiResult<CommandReplies['accept']>>
   decline (offerId: string): Promise<ApiResult<CommandReplies['decline']>>

@@ -183,6 +183,13 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       const p = patchOf(raw.patch)
       return p.ok ? good({ type, patch: p.value }) : p
     }
+    case 'browse': {
+      const o = only(raw, ['path'])
+      if (!o.ok) return o
+      if (raw.path === undefined) return good({ type })
+      const p = pathOf(raw.path, 'path')
+      return p.ok ? good({ type, path: p.value }) : p
+    }
     case 'trust':
     case 'untrust': {
       const o = only(raw, ['id'])

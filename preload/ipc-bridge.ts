@@ -60,6 +60,8 @@ export function createIpcApi (transport: IpcTransport, pathForFile: PathForFile)
       if (path === '') return failure('bad-request', `${file.name || 'That item'} is not a file on this computer, so it cannot be sent.`)
       return send({ type: 'create', path })
     },
+    createFromPath: path => send({ type: 'create', path }),
+    browse: path => send(path === undefined ? { type: 'browse' } : { type: 'browse', path }),
     offer: (infoHash, to) => send({ type: 'offer', infoHash, to: [...to] }),
     accept: (offerId, opts) => send({
       type: 'accept',

@@ -2,7 +2,7 @@
 // state over the WebSocket at /ui/ws (framing in common/wire.ts), files uploaded over HTTP
 // before they are shared. It reconnects with backoff when the agent restarts, and a command that
 // gets no answer ends with a clear error instead of hanging. Browser APIs only (no Node).
-import type { ApiResult, AppState, Command, CommandReplies, SettingsPatch, SwarmdropApi } from '../common/api.js'
+import type { ApiResult, AppState, Command, CommandReplies, CreateOptions, SettingsPatch, SwarmdropApi } from '../common/api.js'
 import { encodeCommandFrame, parseServerFrame } from '../common/wire.js'
 
 export interface BridgeLocation { readonly search: string; readonly host: string; readonly protocol: string }
@@ -138,30 +138,85 @@ class WebBridge {
     return this.firstState(FIRST_STATE_TIMEOUT_MS)
   }
 
-  async upload (file: File): Promise<ApiResult<{ path: string }>> {
+  /**
+   * PUT /ui/upload with XMLHttpRequest, the browser API that reports upload progress; aborting
+   * `signal` aborts the request, and the agent deletes the partial file when the body stops short.
+   */
+  upload (file: File, opts: CreateOptions): Promise<ApiResult<{ path: string }>> {
+    const Xhr = (globalThis as unknown as { XMLHttpRequest?: XhrConstructor }).XMLHttpRequest
+    if (Xhr === undefined) return this.uploadByFetch(file, opts)
+    return new Promise(resolve => {
+      const xhr = new Xhr()
+      let settled = false
+      const done = (r: ApiResult<{ path: string }>): void => {
+        if (settled) return
+        settled = true
+        opts.signal?.removeEventListener('abort', onAbort)
+        resolve(r)
+      }
+      const onAbort = (): void => {
+        xhr.abort()
+        done(fail('cancelled', `the upload of ${file.name} was cancelled`))
+      }
+      if (opts.signal?.aborted === true) return onAbort()
+      opts.signal?.addEventListener('abort', onAbort)
+      xhr.open('PUT', `${this.uploadBase}?name=${encodeURIComponent(file.name)}`)
+      if (this.token !== undefined) xhr.setRequestHeader('authorization', `Bearer ${this.token}`)
+      xhr.upload.onprogress = e => opts.onProgress?.({ bytesSent: e.loaded, bytesTotal: e.lengthComputable ? e.total : file.size })
+      xhr.onerror = () => done(fail('upload-failed', `${file.name} could not be read or sent. A folder cannot be uploaded: give its path on this machine instead.`))
+      xhr.onabort = () => done(fail('cancelled', `the upload of ${file.name} was cancelled`))
+      xhr.onload = () => done(uploadAnswer(file.name, xhr.status, xhr.responseText))
+      xhr.send(file)
+    })
+  }
+
+  /** Without XMLHttpRequest (a worker, Node): the same upload by fetch, cancellable, without progress. */
+  private async uploadByFetch (file: File, opts: CreateOptions): Promise<ApiResult<{ path: string }>> {
     let res: Response
     try {
       res = await fetch(`${this.uploadBase}?name=${encodeURIComponent(file.name)}`, {
         method: 'PUT',
         body: file,
         credentials: 'same-origin',
-        headers: this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {}
+        headers: this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {},
+        ...(opts.signal !== undefined ? { signal: opts.signal } : {})
       })
+      return uploadAnswer(file.name, res.status, await res.text())
     } catch {
-      return fail('upload-failed', `${file.name} could not be read or sent. A folder cannot be uploaded: use the desktop app or "swarmdrop send" for folders.`)
+      if (opts.signal?.aborted === true) return fail('cancelled', `the upload of ${file.name} was cancelled`)
+      return fail('upload-failed', `${file.name} could not be read or sent. A folder cannot be uploaded: give its path on this machine instead.`)
     }
-    let body: unknown
-    try {
-      body = await res.json()
-    } catch {
-      body = undefined
-    }
-    const b = typeof body === 'object' && body !== null ? body as { path?: unknown; error?: { code?: unknown; message?: unknown } } : {}
-    if (res.ok && typeof b.path === 'string') return { ok: true, value: { path: b.path } }
-    const code = typeof b.error?.code === 'string' ? b.error.code : 'upload-failed'
-    const message = typeof b.error?.message === 'string' ? b.error.message : `the upload of ${file.name} failed (HTTP ${res.status})`
-    return fail(code, message)
   }
+}
+
+/** The part of the browser's XMLHttpRequest the upload uses. */
+interface XhrLike {
+  readonly status: number
+  readonly responseText: string
+  readonly upload: { onprogress: ((e: { readonly loaded: number; readonly total: number; readonly lengthComputable: boolean }) => void) | null }
+  onload: (() => void) | null
+  onerror: (() => void) | null
+  onabort: (() => void) | null
+  open (method: string, url: string): void
+  setRequestHeader (name: string, value: string): void
+  send (body: File): void
+  abort (): void
+}
+type XhrConstructor = new () => XhrLike
+
+/** The agent's answer to an upload: the saved path, or its error as a value. */
+function uploadAnswer (name: string, status: number, text: string): ApiResult<{ path: string }> {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  const b = typeof body === 'object' && body !== null ? body as { path?: unknown; error?: { code?: unknown; message?: unknown } } : {}
+  if (status >= 200 && status < 300 && typeof b.path === 'string') return { ok: true, value: { path: b.path } }
+  const code = typeof b.error?.code === 'string' ? b.error.code : 'upload-failed'
+  const message = typeof b.error?.message === 'string' ? b.error.message : `the upload of ${name} failed (HTTP ${status})`
+  return fail(code, message)
 }
 
 /** True for an entry that came from a folder (a folder picker or a dropped directory). */
@@ -188,15 +243,17 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
     shell: 'web',
     getState: () => bridge.getState(),
     subscribe: listener => bridge.subscribe(listener),
-    createFromFiles: async files => {
+    createFromFiles: async (files, opts = {}) => {
       const file = files[0]
       if (files.length !== 1 || file === undefined || fromFolder(file)) {
-        return fail('one-file', 'drop exactly one file here; to send a folder or several files, use the desktop app or "swarmdrop send"')
+        return fail('one-file', 'drop exactly one file here; to send a folder or several files, give its path on this machine instead')
       }
-      const uploaded = await bridge.upload(file)
+      const uploaded = await bridge.upload(file, opts)
       if (!uploaded.ok) return uploaded
       return bridge.command<CommandReplies['create']>({ type: 'create', path: uploaded.value.path })
     },
+    createFromPath: path => bridge.command({ type: 'create', path }),
+    browse: path => bridge.command(path === undefined ? { type: 'browse' } : { type: 'browse', path }),
     offer: (infoHash, to) => bridge.command({ type: 'offer', infoHash, to }),
     accept: (offerId, opts) => bridge.command({
       type: 'accept',

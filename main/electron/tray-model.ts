@@ -81,8 +81,14 @@ function clampPercent (fraction: number): number {
   return Math.max(0, Math.min(100, Math.floor(fraction * 100)))
 }
 
+/** "1 of 2 recipients verified": the origin holds the source and is not counted as a recipient. */
+function recipientsLine (verified: number, recipients: number): string {
+  if (recipients === 0) return 'not sent yet'
+  return `${verified.toLocaleString('en-US')} of ${recipients.toLocaleString('en-US')} ${recipients === 1 ? 'recipient' : 'recipients'} verified`
+}
+
 export function distributionLine (d: Distribution): string {
-  const machines = `${d.totals.verifiedMachines}/${d.totals.machines} machines`
+  const machines = recipientsLine(d.totals.verifiedRecipients, d.totals.recipients)
   const suffix = d.state === 'paused' ? ' (paused)' : d.state === 'no-space' ? ' (disk full)' : ''
   return `${shortName(d.name)} — ${distributionPercent(d)}%, ${machines}${suffix}`
 }

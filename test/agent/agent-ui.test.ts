@@ -4,7 +4,8 @@
 // upload-then-create path, and the browser-side web bridge against the same agent.
 import type { ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -199,6 +200,8 @@ describe('agent --ui: state and commands over the WebSocket', () => {
     expect(path.startsWith(join(fx.work, 'd0', 'uploads'))).toBe(true)
     expect(path.endsWith('/upload one.bin')).toBe(true)
     expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(sha256)
+    // Readable by the agent's user only.
+    expect(statSync(path).mode & 0o777).toBe(0o600)
 
     const ws = opened(await wsVia(sock, auth, `http://${host}`))
     const f = frames(ws)
@@ -220,6 +223,47 @@ describe('agent --ui: state and commands over the WebSocket', () => {
     ws.send(encodeCommandFrame(9, { type: 'resume', infoHash: d?.infoHash ?? '' }))
     expect((await f.next(replyTo(9), 'resume reply')).result.ok).toBe(true)
     await f.next(stateWhere(s => s.distributions.some(x => x.infoHash === d?.infoHash && x.state === 'seeding')), 'seeding again')
+  })
+})
+
+describe('agent --ui: cancelled uploads and sending a path where it is', () => {
+  it('deletes an upload cut short (the page pressed Cancel): nothing is left in the data folder', async () => {
+    const uploads = join(fx.work, 'd0', 'uploads')
+    const before = existsSync(uploads) ? readdirSync(uploads).sort() : []
+    const total = 8 * 1024 * 1024
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ socketPath: sock, method: 'PUT', path: '/ui/upload?name=cancelled.bin', headers: { host, cookie: `swarmdrop_ui_${port}=${token}`, 'content-length': String(total) } })
+      req.on('error', () => resolve())
+      req.on('close', () => resolve())
+      req.on('response', res => reject(new Error(`the agent answered ${res.statusCode} to a body cut short`)))
+      // A first part of the body, then the connection goes, as when a browser aborts its request.
+      req.write(randomBytes(1024 * 1024), () => setTimeout(() => req.destroy(), 200))
+    })
+    await expect.poll(() => (existsSync(uploads) ? readdirSync(uploads).sort() : []), { timeout: 5_000 }).toEqual(before)
+  })
+
+  it('lists a folder of this machine for the folder browser, and shares a file there without copying it', async () => {
+    const dir = join(fx.work, 'images')
+    mkdirSync(dir, { recursive: true })
+    const bytes = randomBytes(300_000)
+    writeFileSync(join(dir, 'in-place.bin'), bytes)
+    const auth = { host, cookie: `swarmdrop_ui_${port}=${token}` }
+    const ws = opened(await wsVia(sock, auth, `http://${host}`))
+    const f = frames(ws)
+    ws.send(encodeCommandFrame(20, { type: 'browse', path: dir }))
+    const listed = await f.next(replyTo(20), 'browse reply')
+    expect(listed.result).toEqual({ ok: true, value: { path: dir, parent: fx.work, entries: [{ name: 'in-place.bin', kind: 'file', size: 300_000, link: false }], truncated: false } })
+    ws.send(encodeCommandFrame(21, { type: 'browse', path: join(dir, 'in-place.bin') }))
+    const notFolder = await f.next(replyTo(21), 'browse reply for a file')
+    expect(notFolder.result.ok ? '' : notFolder.result.error.code).toBe('not-a-folder')
+
+    const uploads = join(fx.work, 'd0', 'uploads')
+    const before = existsSync(uploads) ? readdirSync(uploads).length : 0
+    ws.send(encodeCommandFrame(22, { type: 'create', path: join(dir, 'in-place.bin') }))
+    expect((await f.next(replyTo(22), 'create reply', 30_000)).result.ok).toBe(true)
+    const shown = await f.next(stateWhere(s => s.distributions.some(d => d.name === 'in-place.bin')), 'the new distribution', 30_000)
+    expect(shown.state.distributions.find(d => d.name === 'in-place.bin')?.path).toBe(join(dir, 'in-place.bin'))
+    expect(existsSync(uploads) ? readdirSync(uploads).length : 0).toBe(before)
   })
 })
 

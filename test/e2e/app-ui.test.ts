@@ -29,7 +29,8 @@ const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`)
 
 async function shot (page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true })
-  // Transitions finished, so a theme switch just before is fully painted.
+  // From the top of the view; transitions finished, so a theme switch just before is fully painted.
+  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
   await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' })
 }
 

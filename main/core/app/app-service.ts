@@ -82,6 +82,11 @@ export class AppService {
 
   async execute (command: Command): Promise<ApiResult<unknown>> {
     if (this.closed) return { ok: false, error: { code: 'closed', message: 'the app is shutting down' } }
+    // Only the web UI needs to list folders (a browser cannot give a path); the desktop app has a
+    // native file dialog, so its window is not given a way to read the disk's folders.
+    if (command.type === 'browse' && this.opts.shell !== 'web') {
+      return { ok: false, error: { code: 'unsupported', message: 'the desktop app chooses files with its own dialog: use "Choose a file to send…"' } }
+    }
     let result: ApiResult<unknown>
     try {
       result = await runCommand(this.node, command)

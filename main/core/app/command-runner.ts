@@ -6,6 +6,7 @@ import type { HashingEvent } from '../node/events.js'
 import type { SwarmNode } from '../node/swarm-node.js'
 import { errorMessage } from '../result.js'
 import { appSettings } from './app-state.js'
+import { browseFolder } from './browse-folder.js'
 
 const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value })
 const fail = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
@@ -94,5 +95,6 @@ export async function runCommand (node: SwarmNode, c: Command): Promise<ApiResul
       const removed = await node.trust.untrust(c.id)
       return removed ? ok(NOTHING) : fail('not-found', 'that device is not trusted')
     }
+    case 'browse': return browseFolder(c.path)
   }
 }

@@ -8,6 +8,7 @@ import { DropZone } from './DropZone.js'
 import { IncomingView } from './IncomingView.js'
 import { MachinesView } from './MachinesView.js'
 import { MessageBar } from './MessageBar.js'
+import { PathSender } from './PathSender.js'
 import { SettingsView } from './SettingsView.js'
 import { Sidebar } from './Sidebar.js'
 import { TopBar } from './TopBar.js'
@@ -31,6 +32,7 @@ function MainView () {
     case 'machines': return <MachinesView />
     case 'settings': return <SettingsView />
     case 'distribution': return <DistributionView />
+    case 'send-path': return <PathSender />
   }
 }
 

@@ -5,9 +5,11 @@ import { formatBytes, plural } from '../format/format.js'
 import { distributionLabel } from '../format/labels.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
+import { FilePicker } from './FilePicker.js'
 import { HashingProgress } from './HashingProgress.js'
 import { MemberTable } from './MemberTable.js'
 import { OfferCard } from './OfferCard.js'
+import { PathSender } from './PathSender.js'
 import { PieceMap } from './PieceMap.js'
 import { SendPanel } from './SendPanel.js'
 import { StateBadge } from './StateBadge.js'
@@ -45,8 +47,8 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
         </div>
       </header>
       {dist.reason !== undefined && <p className="banner banner-warn" role="status">{dist.reason}</p>}
-      <SwarmTotals totals={dist.totals} />
-      <section className="card" aria-label="Machines in this swarm">
+      <SwarmTotals dist={dist} />
+      <section className="card members-card" aria-label="Machines in this swarm" data-testid="members-card">
         <MemberTable dist={dist} />
       </section>
       {dist.pieceCount > 0 && <PieceMap dist={dist} />}
@@ -82,10 +84,16 @@ export function DistributionView () {
           <>
             {app.hashing.length === 0 && (
               <EmptyState title="Nothing shared yet.">
-                Drop a file anywhere on this window, or press “Drop a file to send”. Swarmdrop checks every
-                piece, then sends it to the machines you tick below.
+                <p>
+                  Choose a file, or drop one anywhere on this window. Swarmdrop checks every piece, then
+                  sends it to the machines you tick below.
+                </p>
+                <div className="empty-actions">
+                  <FilePicker label="Choose a file…" testId="empty-pick-file" />
+                </div>
               </EmptyState>
             )}
+            {app.shell === 'web' && <PathSender />}
             <SendPanel dist={null} />
           </>
         )}

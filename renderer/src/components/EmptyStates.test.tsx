@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen } from '@testing-library/react'
+import { cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { appState, emptyState, originDistribution } from '../test/fixtures.js'
 import { RecordingApi } from '../test/recording-api.js'
 import { renderWithStore } from '../test/render.js'
+import { settle } from '../test/settle.js'
 import { createUiStore } from '../store/app-store.js'
 import { StoreContext } from '../store/context.js'
 import { render } from '@testing-library/react'
@@ -15,12 +16,31 @@ afterEach(cleanup)
 describe('empty, loading and lost states', () => {
   it('says so when nothing is shared, no machine is known and no offer waits', () => {
     renderWithStore(<App />, emptyState())
-    expect(screen.getAllByText('Nothing shared yet.').length).toBeGreaterThan(0)
+    // Said once, in the empty state itself, with the first step right there.
+    expect(screen.getAllByText(/Nothing shared yet/)).toHaveLength(1)
     fireEvent.click(screen.getByTestId('nav-machines'))
     expect(screen.getByText('No machines found yet.')).toBeTruthy()
     expect(screen.getByText(/Machines appear when they run Swarmdrop on this network/)).toBeTruthy()
     fireEvent.click(screen.getByTestId('nav-incoming'))
     expect(screen.getByText('No files waiting.')).toBeTruthy()
+  })
+
+  it('offers "Choose a file…" in the empty state, which sends the chosen file', async () => {
+    const { api } = renderWithStore(<App />, emptyState())
+    const empty = screen.getByText('Nothing shared yet.').closest('.empty') as HTMLElement
+    const button = within(empty).getByRole('button', { name: 'Choose a file…' })
+    expect(empty.textContent).toContain('drop one anywhere on this window')
+    const input = screen.getByTestId('empty-pick-file-input') as HTMLInputElement
+    let opened = false
+    input.addEventListener('click', () => { opened = true })
+    fireEvent.click(button)
+    expect(opened).toBe(true)
+    const file = new File(['abc'], 'notes.txt')
+    fireEvent.change(input, { target: { files: [file] } })
+    await settle()
+    expect(api.callsOf('createFromFiles')).toEqual([[[file]]])
+    // The sidebar's button says what it does.
+    expect(screen.getByTestId('pick-file').textContent).toBe('Choose a file to send…')
   })
 
   it('says when a distribution has not been sent to anyone yet', () => {

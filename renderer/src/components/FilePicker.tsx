@@ -1,14 +1,15 @@
-// The keyboard way to start a distribution: a button that opens the file chooser.
+// The keyboard way to start a distribution: a button that says what it does and opens the file
+// chooser. The sidebar and the empty state each have one.
 import { useRef } from 'react'
 import { useUi } from '../store/context.js'
 
-export function FilePicker () {
+export function FilePicker ({ label = 'Choose a file to send…', testId, primary = true }: { readonly label?: string; readonly testId: string; readonly primary?: boolean }) {
   const input = useRef<HTMLInputElement>(null)
   const createFromFiles = useUi(s => s.createFromFiles)
   return (
     <>
-      <button type="button" className="button button-primary drop-button" onClick={() => input.current?.click()} data-testid="pick-file">
-        Drop a file to send
+      <button type="button" className={primary ? 'button button-primary drop-button' : 'button drop-button'} onClick={() => input.current?.click()} data-testid={testId}>
+        {label}
       </button>
       <input
         ref={input}
@@ -16,7 +17,7 @@ export function FilePicker () {
         className="visually-hidden"
         tabIndex={-1}
         aria-hidden="true"
-        data-testid="file-input"
+        data-testid={testId === 'pick-file' ? 'file-input' : `${testId}-input`}
         onChange={e => {
           const files = Array.from(e.currentTarget.files ?? [])
           e.currentTarget.value = ''

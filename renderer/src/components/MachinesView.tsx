@@ -1,6 +1,8 @@
 // Every machine this device has seen on the network, and whether its offers are trusted.
 import type { Machine } from '../../../preload/api.js'
+import { formatAgo } from '../format/format.js'
 import { useUi } from '../store/context.js'
+import { useNow } from './use-now.js'
 import { EmptyState } from './EmptyState.js'
 import { MachineMeta } from './MachineMeta.js'
 
@@ -10,6 +12,7 @@ export function MachinesView () {
   const machines = useUi(s => s.app?.machines ?? NONE)
   const trust = useUi(s => s.trust)
   const untrust = useUi(s => s.untrust)
+  const now = useNow()
   return (
     <section className="view" aria-labelledby="machines-title">
       <h2 id="machines-title" className="view-title">Machines</h2>
@@ -28,7 +31,7 @@ export function MachinesView () {
                 <MachineMeta m={m} />
                 <span className="machine-flags">
                   <span className={m.online ? 'state state-ok' : 'state state-idle'}>
-                    <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : `last seen ${new Date(m.lastSeen).toLocaleString()}`}
+                    <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : <span title={new Date(m.lastSeen).toLocaleString()}>last seen {formatAgo(m.lastSeen, now)}</span>}
                   </span>
                   {m.trusted && <span className="tag tag-trusted">trusted</span>}
                   <button

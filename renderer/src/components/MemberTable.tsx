@@ -1,12 +1,33 @@
-// One row per machine of the distribution: where it is and how fast it is getting there.
-import type { Distribution } from '../../../preload/api.js'
-import { formatDuration, formatRate } from '../format/format.js'
-import { memberLabel } from '../format/labels.js'
+// One row per machine of the distribution: where it is and how fast it is getting there. A lost,
+// declined or failed machine stands out (tone, icon and words); a state this device has not heard
+// reads "unknown", never a made-up 0 %.
+import type { Distribution, MemberRow } from '../../../preload/api.js'
+import { formatDuration, formatRate, formatSince, plural } from '../format/format.js'
+import { memberLabel, needsAttention } from '../format/labels.js'
+import type { StateLabel } from '../format/labels.js'
+import { useUi } from '../store/context.js'
+import { etaSettling, isReceiving, receivingKey } from '../store/receiving.js'
 import { EmptyState } from './EmptyState.js'
 import { ProgressBar } from './ProgressBar.js'
 import { StateBadge } from './StateBadge.js'
+import { useNow } from './use-now.js'
+
+/** The words of a member's state, with what only this row knows (how long lost, already had it). */
+function rowLabel (m: MemberRow, now: number): StateLabel {
+  const base = memberLabel(m.state)
+  if (m.state === 'lost' && m.lostSince !== undefined) return { ...base, text: `lost contact ${formatSince(m.lostSince, now)} ago` }
+  if (m.state === 'verified' && m.alreadyHad === true) return { ...base, text: 'verified · already had it' }
+  return base
+}
+
+function etaText (m: MemberRow, since: number | undefined, now: number): string {
+  if (!isReceiving(m.state)) return '—'
+  return etaSettling(m, since, now) ? 'estimating…' : formatDuration(m.etaSeconds)
+}
 
 export function MemberTable ({ dist }: { readonly dist: Distribution }) {
+  const receivingSince = useUi(s => s.receivingSince)
+  const now = useNow()
   if (dist.members.length === 0) {
     return (
       <EmptyState title="Not sent to any machine yet.">
@@ -15,47 +36,55 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
     )
   }
   return (
-    <table className="members" data-testid="members">
-      <thead>
-        <tr>
-          <th scope="col">Machine</th>
-          <th scope="col">State</th>
-          <th scope="col">Progress</th>
-          <th scope="col" className="num">Rate</th>
-          <th scope="col" className="num">ETA</th>
-          <th scope="col">Whole file</th>
-        </tr>
-      </thead>
-      <tbody>
-        {dist.members.map(m => {
-          const done = m.state === 'verified'
-          return (
-            <tr key={m.id} data-testid={`member-${m.name}`}>
-              <th scope="row" className="member-name">
-                <div className="member-name-inner">
-                  <span>{m.name}</span>
-                  {m.self && <span className="tag">this device</span>}
-                  {m.origin && <span className="tag">origin</span>}
-                  <span className="fingerprint">{m.fingerprint}</span>
-                </div>
-              </th>
-              <td>
-                <StateBadge label={memberLabel(m.state)} raw={m.state} />
-                {m.reason !== undefined && <span className="reason">{m.reason}</span>}
-              </td>
-              <td><ProgressBar fraction={dist.totalLength > 0 ? m.verifiedBytes / dist.totalLength : 0} label={`${m.name} progress`} /></td>
-              <td className="num">{done || m.rate <= 0 ? '—' : formatRate(m.rate)}</td>
-              <td className="num">{done ? '—' : formatDuration(m.etaSeconds)}</td>
-              <td>
-                {m.verified
-                  ? <span className="state state-ok"><span aria-hidden="true">✓</span> SHA-256 matched</span>
-                  : <span className="muted">not checked yet</span>}
-                {m.hashFailures > 0 && <span className="reason">{m.hashFailures} bad pieces refetched</span>}
-              </td>
-            </tr>
-          )
-        })}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="members" data-testid="members">
+        <thead>
+          <tr>
+            <th scope="col">Machine</th>
+            <th scope="col">State</th>
+            <th scope="col">Progress</th>
+            <th scope="col" className="num">Rate</th>
+            <th scope="col" className="num">ETA</th>
+            <th scope="col">Whole file</th>
+          </tr>
+        </thead>
+        <tbody>
+          {dist.members.map(m => {
+            const unknown = m.state === 'unknown'
+            const attention = needsAttention(m.state)
+            return (
+              <tr key={m.id} data-testid={`member-${m.name}`} data-state={m.state} className={attention ? `member-row member-attention member-${m.state}` : 'member-row'}>
+                <th scope="row" className="member-name">
+                  <div className="member-name-inner">
+                    <span>{m.name}</span>
+                    {m.self && <span className="tag">this device</span>}
+                    {m.origin && <span className="tag">origin</span>}
+                    <span className="fingerprint">{m.fingerprint}</span>
+                  </div>
+                </th>
+                <td data-label="State" data-testid={`member-state-${m.name}`}>
+                  <StateBadge label={rowLabel(m, now)} raw={m.state} />
+                  {m.state === 'lost' && <span className="state-note"> — resumes when it returns</span>}
+                  {m.reason !== undefined && <span className="reason">{m.reason}</span>}
+                </td>
+                <td data-label="Progress">
+                  {unknown
+                    ? <span className="muted" title="This device has not heard this machine's progress yet">unknown</span>
+                    : <ProgressBar fraction={dist.totalLength > 0 ? m.verifiedBytes / dist.totalLength : 0} label={`${m.name} progress`} />}
+                </td>
+                <td data-label="Rate" className="num">{isReceiving(m.state) && m.rate > 0 ? formatRate(m.rate) : '—'}</td>
+                <td data-label="ETA" className="num" data-testid={`member-eta-${m.name}`}>{etaText(m, receivingSince[receivingKey(dist.infoHash, m.id)], now)}</td>
+                <td data-label="Whole file">
+                  {m.verified
+                    ? <span className="state state-ok"><span aria-hidden="true">✓</span> SHA-256 matched</span>
+                    : <span className="muted">not checked yet</span>}
+                  {m.hashFailures > 0 && <span className="reason">{plural(m.hashFailures, 'bad piece')} refetched</span>}
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
   )
 }

@@ -53,12 +53,26 @@ describe('piece map', () => {
     const dist = originDistribution()
     const withCodes = originDistribution({ pieces: { ...dist.pieces, local } })
     renderWithStore(<PieceMap dist={withCodes} />, appState({ distributions: [withCodes] }))
-    fireEvent.change(screen.getByTestId('piece-view'), { target: { value: SELF_ID } })
+    // One click on the machine's chip, no drop-down to open.
+    fireEvent.click(screen.getByTestId('piece-view-lab-07'))
+    expect(screen.getByTestId('piece-view-lab-07').getAttribute('aria-pressed')).toBe('true')
     expect(canvas().getAttribute('data-view')).toBe(SELF_ID)
     expect(canvas().getAttribute('data-verified')).toBe('11')
     expect(screen.getByText('failed its check, not fetched again yet')).toBeTruthy()
 
-    fireEvent.change(screen.getByTestId('piece-view'), { target: { value: machine(2).id } })
+    fireEvent.click(screen.getByTestId('piece-view-lab-02'))
+    expect(canvas().getAttribute('data-view')).toBe(machine(2).id)
+    expect(canvas().getAttribute('data-verified')).toBe('6')
+    fireEvent.click(screen.getByTestId('piece-view-swarm'))
+    expect(canvas().getAttribute('data-view')).toBe('swarm')
+  })
+
+  it('grades the swarm view by copies, with its scale and how many machines verified the whole file', () => {
+    renderWithStore(<PieceMap dist={originDistribution()} />, appState())
+    // lab-07 (origin) and lab-01 verified; lab-02 receiving; lab-03 declined and left out.
+    expect(screen.getByTestId('piece-verified-machines').textContent).toBe('Whole file verified on 2 of 3 machines.')
+    const legend = screen.getByRole('list', { name: /copies per piece/ })
+    expect(Array.from(legend.querySelectorAll('li')).map(li => li.textContent)).toEqual(['no machine yet', '1 machine', '2 machines', 'all 3 machines'])
     expect(canvas().getAttribute('data-verified')).toBe('6')
   })
 

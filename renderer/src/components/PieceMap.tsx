@@ -1,9 +1,13 @@
-// The product's signature: one canvas cell per piece. Each update repaints only the cells whose
-// value changed since the last frame (piece-map/diff.ts), which keeps 20,000 pieces smooth.
+// The product's signature: one canvas cell per piece. The default view grades each piece by how
+// many machines hold it and says, from the member rows, on how many machines the whole file is
+// verified; each machine's own view is one click away (chips). Each update repaints only the cells
+// whose value changed since the last frame (piece-map/diff.ts), which keeps 20,000 pieces smooth.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { KeyboardEvent, MouseEvent } from 'react'
 import type { Distribution } from '../../../preload/api.js'
-import { cellsFor } from '../piece-map/cells.js'
+import { formatCount, plural } from '../format/format.js'
+import { REFUSED_STATES } from '../format/labels.js'
+import { cellsFor, swarmScale, swarmSize } from '../piece-map/cells.js'
 import { describePiece } from '../piece-map/describe.js'
 import { changedCells } from '../piece-map/diff.js'
 import { cellOrigin, gridLayout, pieceAt } from '../piece-map/layout.js'
@@ -99,24 +103,39 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
 
   const selectValue = effective === 'swarm' ? 'swarm' : effective.member
   const hovered = cursor !== null ? describePiece(dist, frame, cursor) : null
+  const scale = useMemo(() => swarmScale(swarmSize(dist)), [dist])
+  // "Verified" means the whole-file SHA-256 matched on that machine, as its row says.
+  const taking = dist.members.filter(m => !REFUSED_STATES.includes(m.state))
+  const verifiedOn = taking.filter(m => m.verified).length
+  const chosen = effective === 'swarm' ? undefined : dist.members.find(m => m.id === effective.member)
   return (
     <section className="card piece-map" aria-labelledby="piece-map-title">
       <div className="section-head">
         <h3 id="piece-map-title">Piece map</h3>
-        <label className="inline-field">
-          <span>Show</span>
-          <select
-            value={selectValue}
-            data-testid="piece-view"
-            onChange={e => setView(e.currentTarget.value === 'swarm' ? 'swarm' : { member: e.currentTarget.value })}
-          >
-            <option value="swarm">whole swarm</option>
-            {dist.members.map(m => (
-              <option key={m.id} value={m.id}>{m.self ? `${m.name} (this device)` : m.name}</option>
-            ))}
-          </select>
-        </label>
       </div>
+      <div className="piece-views" role="group" aria-label="Show the pieces of" data-testid="piece-view">
+        <span className="piece-views-label" aria-hidden="true">Show</span>
+        <button type="button" className="chip" aria-pressed={selectValue === 'swarm'} data-testid="piece-view-swarm" onClick={() => setView('swarm')}>
+          Whole swarm
+        </button>
+        {dist.members.map(m => (
+          <button
+            key={m.id}
+            type="button"
+            className="chip"
+            aria-pressed={selectValue === m.id}
+            data-testid={`piece-view-${m.name}`}
+            onClick={() => setView({ member: m.id })}
+          >
+            {m.name}{m.self && <span className="chip-note"> (this device)</span>}
+          </button>
+        ))}
+      </div>
+      <p className="piece-summary" data-testid="piece-verified-machines">
+        {effective === 'swarm'
+          ? `Whole file verified on ${formatCount(verifiedOn)} of ${plural(taking.length, 'machine')}.`
+          : `${chosen?.name ?? 'This machine'}: ${chosen?.verified === true ? 'whole file verified' : 'whole file not verified yet'}.`}
+      </p>
       <div ref={wrap} className="piece-canvas-wrap">
         <canvas
           ref={canvas}
@@ -131,7 +150,7 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
           style={{ width: layout.width, height: layout.height }}
           tabIndex={0}
           role="img"
-          aria-label={`Piece map, ${count.toLocaleString('en-US')} pieces, ${frame.verified.toLocaleString('en-US')} ${frame.kind === 'swarm' ? 'held by every machine' : 'verified'}. Use the arrow keys to inspect pieces.`}
+          aria-label={`Piece map, ${plural(count, 'piece')}, ${formatCount(frame.verified)} ${frame.kind === 'swarm' ? 'on every machine' : 'verified'}. Use the arrow keys to inspect pieces.`}
           title={hovered ?? undefined}
           onMouseMove={onMove}
           onMouseLeave={() => setCursor(null)}
@@ -141,10 +160,10 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
       </div>
       <p className="piece-info" data-testid="piece-info">
         {hovered ?? (frame.known
-            ? `${frame.verified.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} pieces ${frame.kind === 'swarm' ? 'held by every machine' : 'verified'}. Point at a piece for details.`
+            ? `${formatCount(frame.verified)} of ${plural(count, 'piece')} ${frame.kind === 'swarm' ? 'held by every machine' : 'verified'}. Point at a piece for details.`
             : 'This device has not received a piece map from that machine yet.')}
       </p>
-      <PieceLegend kind={frame.kind} />
+      <PieceLegend kind={frame.kind} scale={scale} />
     </section>
   )
 }

@@ -61,7 +61,7 @@ describe('sending from a fresh start', () => {
     const { api } = renderWithStore(<App />, start)
     fireEvent.click(screen.getByTestId('machine-lab-02'))
     expect(button().disabled).toBe(true)
-    expect(screen.getByText('Drop a file first; it goes to the machines ticked here.')).toBeTruthy()
+    expect(screen.getByText('Choose or drop a file first; it goes to the machines ticked here.')).toBeTruthy()
 
     const file = new File(['payload'], 'payload.bin')
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [file], types: ['Files'] } })

@@ -2,10 +2,11 @@
 // the Send button that says how many it will ask.
 import { useMemo, useState } from 'react'
 import type { Distribution, Machine } from '../../../preload/api.js'
-import { plural } from '../format/format.js'
+import { formatAgo, plural } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
 import { MachineMeta } from './MachineMeta.js'
+import { useNow } from './use-now.js'
 
 const NONE: readonly Machine[] = []
 
@@ -22,6 +23,7 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
   const toggle = useUi(s => s.toggleMachine)
   const setTicked = useUi(s => s.setTicked)
   const offer = useUi(s => s.offer)
+  const now = useNow()
   const [query, setQuery] = useState('')
   const [sending, setSending] = useState(false)
   const shown = useMemo(() => machines.filter(m => matches(m, query)), [machines, query])
@@ -85,7 +87,7 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
                   <MachineMeta m={m} />
                   <span className="machine-flags">
                     <span className={m.online ? 'state state-ok' : 'state state-idle'}>
-                      <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : 'offline'}
+                      <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : `offline · last seen ${formatAgo(m.lastSeen, now)}`}
                     </span>
                     {m.trusted && <span className="tag tag-trusted">trusted</span>}
                     {memberIds.has(m.id) && <span className="tag">already in this swarm</span>}
@@ -105,7 +107,7 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
           {sending ? 'Sending…' : `Send to ${plural(chosen.length, 'machine')}`}
         </button>
         {dist === null
-          ? <span className="hint">Drop a file first; it goes to the machines ticked here.</span>
+          ? <span className="hint">Choose or drop a file first; it goes to the machines ticked here.</span>
           : chosen.length === 0 && machines.length > 0 && <span className="hint">Tick the machines that should get this file.</span>}
       </div>
     </section>

@@ -1,9 +1,24 @@
-// Navigation: distributions with their progress, incoming offers, machines, and the way to send.
+// Navigation: distributions with their progress and anything that needs a look (a decline, a
+// failure, a lost machine), incoming offers, machines, and the way to send. Below the narrow-window
+// breakpoint it folds away behind the top bar's menu button and opens over the content.
+import { useEffect, useRef } from 'react'
+import type { Distribution } from '../../../preload/api.js'
+import { attentionBadges, attentionOf, verifiedOfRecipients } from '../format/attention.js'
 import { formatPercent } from '../format/format.js'
 import { distributionLabel } from '../format/labels.js'
 import { distributionProgress } from '../format/progress.js'
 import { useUi } from '../store/context.js'
 import { FilePicker } from './FilePicker.js'
+
+function summaryOf (d: Distribution): string {
+  const t = d.totals
+  if (d.role === 'origin' && d.members.every(m => m.origin)) return 'ready to send'
+  const verified = verifiedOfRecipients(t.verifiedRecipients, t.recipients)
+  // Done for everyone who will get it: no percentage left to show.
+  if (t.recipients > 0 && t.verifiedRecipients + t.refusedRecipients >= t.recipients) return `✓ ${verified}`
+  if (d.state === 'verified') return `✓ ${verified}`
+  return `${formatPercent(distributionProgress(d))} · ${verified}`
+}
 
 export function Sidebar () {
   const app = useUi(s => s.app)
@@ -11,67 +26,99 @@ export function Sidebar () {
   const selected = useUi(s => s.selected)
   const select = useUi(s => s.select)
   const setView = useUi(s => s.setView)
+  const open = useUi(s => s.sidebarOpen)
+  const setOpen = useUi(s => s.setSidebarOpen)
   const dists = app?.distributions ?? []
   const offers = app?.offers.length ?? 0
   const machines = app?.machines.length ?? 0
 
+  const nav = useRef<HTMLElement>(null)
+  useEffect(() => {
+    if (!open) return
+    // Opened from the menu button: the keyboard goes where the eyes go.
+    nav.current?.querySelector('button')?.focus()
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false) }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [open, setOpen])
+
+  // On a narrow window the sidebar covers the content: choosing something closes it.
+  const go = (action: () => void) => () => {
+    action()
+    setOpen(false)
+  }
+
   return (
-    <nav className="sidebar" aria-label="Swarmdrop">
-      <h2 className="sidebar-heading">Distributions</h2>
-      {dists.length === 0
-        ? <p className="sidebar-empty">Nothing shared yet.</p>
-        : (
-          <ul className="dist-list">
-            {dists.map(d => {
-              const label = distributionLabel(d.state)
-              const current = view === 'distribution' && selected === d.infoHash
-              const sentToNobody = d.role === 'origin' && d.members.every(m => m.origin)
-              const summary = d.state === 'verified'
-                ? `✓ verified · ${d.totals.verifiedMachines}/${d.totals.machines}`
-                : sentToNobody
-                  ? 'ready to send'
-                  : `${formatPercent(distributionProgress(d))} · ${d.totals.verifiedMachines}/${d.totals.machines} verified`
-              return (
-                <li key={d.infoHash}>
-                  <button
-                    type="button"
-                    className="nav-item dist-item"
-                    data-testid={`dist-${d.name}`}
-                    aria-current={current ? 'page' : undefined}
-                    onClick={() => select(d.infoHash)}
-                  >
-                    <span className="dist-item-name" title={d.name}>{d.name}</span>
-                    <span className="dist-item-meta">{summary}{d.state !== 'verified' && d.state !== 'seeding' && d.state !== 'downloading' ? ` · ${label.text}` : ''}</span>
-                  </button>
-                </li>
-              )
-            })}
-          </ul>
+    <>
+      {open && <div className="sidebar-scrim" aria-hidden="true" onClick={() => setOpen(false)} />}
+      <nav ref={nav} id="sidebar" className="sidebar" aria-label="Swarmdrop" data-open={open} data-testid="sidebar">
+        <h2 className="sidebar-heading">Distributions</h2>
+        {dists.length === 0
+          ? <p className="sidebar-empty">Files you send or receive are listed here.</p>
+          : (
+            <ul className="dist-list">
+              {dists.map(d => {
+                const label = distributionLabel(d.state)
+                const current = view === 'distribution' && selected === d.infoHash
+                const badges = attentionBadges(attentionOf(d))
+                const stateNote = d.state !== 'verified' && d.state !== 'seeding' && d.state !== 'downloading' ? ` · ${label.text}` : ''
+                return (
+                  <li key={d.infoHash}>
+                    <button
+                      type="button"
+                      className="nav-item dist-item"
+                      data-testid={`dist-${d.name}`}
+                      aria-current={current ? 'page' : undefined}
+                      onClick={go(() => select(d.infoHash))}
+                    >
+                      <span className="dist-item-name" title={d.name}>{d.name}</span>
+                      <span className="dist-item-meta">{summaryOf(d)}{stateNote}</span>
+                      {badges.length > 0 && (
+                        <span className="dist-item-badges">
+                          {badges.map(b => (
+                            <span key={b.key} className={`badge badge-${b.tone}`} data-testid={`badge-${b.key}`}>
+                              <span aria-hidden="true">{b.icon}</span> {b.text}
+                            </span>
+                          ))}
+                        </span>
+                      )}
+                    </button>
+                  </li>
+                )
+              })}
+            </ul>
+            )}
+        <button
+          type="button"
+          className="nav-item nav-section"
+          data-testid="nav-incoming"
+          aria-current={view === 'incoming' ? 'page' : undefined}
+          onClick={go(() => setView('incoming'))}
+        >
+          <span>Incoming</span>
+          <span className={offers > 0 ? 'count count-attention' : 'count'} aria-label={`${offers} waiting`}>{offers}</span>
+        </button>
+        <button
+          type="button"
+          className="nav-item nav-section"
+          data-testid="nav-machines"
+          aria-current={view === 'machines' ? 'page' : undefined}
+          onClick={go(() => setView('machines'))}
+        >
+          <span>Machines</span>
+          <span className="count" aria-label={`${machines} known`}>{machines}</span>
+        </button>
+        <div className="sidebar-foot">
+          {/* In a browser the file is uploaded to the agent (a copy): the button says so. */}
+          <FilePicker testId="pick-file" label={app?.shell === 'web' ? 'Upload a file to send…' : 'Choose a file to send…'} />
+          <p className="hint">or drop a file anywhere on this window</p>
+          {app?.shell === 'web' && (
+            <button type="button" className="button" data-testid="nav-send-path" aria-current={view === 'send-path' ? 'page' : undefined} onClick={go(() => setView('send-path'))}>
+              Send a path on {app.self.name}…
+            </button>
           )}
-      <button
-        type="button"
-        className="nav-item nav-section"
-        data-testid="nav-incoming"
-        aria-current={view === 'incoming' ? 'page' : undefined}
-        onClick={() => setView('incoming')}
-      >
-        <span>Incoming</span>
-        <span className={offers > 0 ? 'count count-attention' : 'count'} aria-label={`${offers} waiting`}>{offers}</span>
-      </button>
-      <button
-        type="button"
-        className="nav-item nav-section"
-        data-testid="nav-machines"
-        aria-current={view === 'machines' ? 'page' : undefined}
-        onClick={() => setView('machines')}
-      >
-        <span>Machines</span>
-        <span className="count" aria-label={`${machines} known`}>{machines}</span>
-      </button>
-      <div className="sidebar-foot">
-        <FilePicker />
-        <p className="hint">or drop a file anywhere on this window</p>
-      </div>
-    </nav>
+        </div>
+      </nav>
+    </>
   )
 }

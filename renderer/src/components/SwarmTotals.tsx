@@ -1,27 +1,64 @@
-// The numbers people act on, big and plain: how many are done, how long the slowest needs, how
-// little the origin had to send.
-import type { SwarmTotals as Totals } from '../../../preload/api.js'
-import { formatDuration, formatMultiple, formatRate } from '../format/format.js'
+// The numbers people act on, big and plain: how many recipients are verified, how long the slowest
+// needs, who will not get it, how little the origin had to send. Figures wrap, never get cut.
+import type { Distribution } from '../../../preload/api.js'
+import { attentionOf } from '../format/attention.js'
+import { formatCount, formatDuration, formatMultiple, formatRate, plural } from '../format/format.js'
+import { useUi } from '../store/context.js'
+import { etaSettling, isReceiving, receivingKey } from '../store/receiving.js'
+import { useNow } from './use-now.js'
 
-function Figure ({ value, label, testId, primary = false }: { readonly value: string; readonly label: string; readonly testId?: string; readonly primary?: boolean }) {
+type Tone = 'plain' | 'primary' | 'warn' | 'danger'
+
+function Figure ({ value, label, testId, tone = 'plain', icon }: { readonly value: string; readonly label: string; readonly testId?: string; readonly tone?: Tone; readonly icon?: string }) {
   return (
-    <div className={primary ? 'figure figure-primary' : 'figure'}>
+    <div className={`figure figure-${tone}`} data-testid={testId !== undefined ? `${testId}-figure` : undefined}>
       <dt className="figure-label">{label}</dt>
-      <dd className="figure-value" data-testid={testId}>{value}</dd>
+      <dd className="figure-value" data-testid={testId}>
+        {icon !== undefined && <span className="figure-icon" aria-hidden="true">{icon} </span>}
+        {value}
+      </dd>
     </div>
   )
 }
 
-export function SwarmTotals ({ totals }: { readonly totals: Totals }) {
+/** The slowest receiver's ETA, "estimating…" while any receiver's rate has not settled. */
+function slowestText (dist: Distribution, since: Readonly<Record<string, number>>, now: number): string {
+  const receiving = dist.members.filter(m => isReceiving(m.state))
+  if (receiving.length === 0) return '—'
+  if (receiving.some(m => etaSettling(m, since[receivingKey(dist.infoHash, m.id)], now))) return 'estimating…'
+  return formatDuration(dist.totals.slowestEtaSeconds)
+}
+
+export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
+  const receivingSince = useUi(s => s.receivingSince)
+  const now = useNow()
+  const totals = dist.totals
+  const attention = attentionOf(dist)
+  const refused = attention.declined + attention.failed
   return (
     <dl className="figures" aria-label="Swarm health" data-testid="swarm-totals">
-      <Figure value={`${totals.verifiedMachines}/${totals.machines}`} label="machines verified" testId="totals-verified" primary />
-      <Figure value={formatDuration(totals.slowestEtaSeconds)} label="until the slowest is done" primary />
-      <Figure value={formatRate(totals.aggregateRate)} label="swarm receive rate" />
+      <Figure
+        value={totals.recipients > 0 ? `${formatCount(totals.verifiedRecipients)} of ${formatCount(totals.recipients)}` : '—'}
+        label={totals.recipients === 1 ? 'recipient verified' : 'recipients verified'}
+        testId="totals-verified"
+        tone="primary"
+      />
+      <Figure value={slowestText(dist, receivingSince, now)} label="until the slowest is done" testId="totals-eta" tone="primary" />
+      {refused > 0 && (
+        <Figure
+          value={formatCount(refused)}
+          icon={attention.failed > 0 ? '✕' : '⊘'}
+          label={attention.failed === 0 ? 'declined' : attention.declined === 0 ? 'failed' : 'declined or failed'}
+          testId="totals-refused"
+          tone={attention.failed > 0 ? 'danger' : 'warn'}
+        />
+      )}
+      {attention.lost > 0 && <Figure value={formatCount(attention.lost)} icon="⚠" label="lost contact" testId="totals-lost" tone="warn" />}
+      <Figure value={formatRate(totals.aggregateRate)} label="swarm receive rate" testId="totals-rate" />
       <Figure value={totals.copiesInSwarm.toFixed(1)} label="copies in the swarm" />
       <Figure value={formatMultiple(totals.originUploadRatio)} label="sent by the origin (× file size)" />
-      <Figure value={String(totals.peersConnected)} label="peers connected" />
-      <Figure value={String(totals.hashFailures)} label={totals.bannedPeers > 0 ? `bad pieces · ${totals.bannedPeers} peers banned` : 'bad pieces'} />
+      <Figure value={formatCount(totals.peersConnected)} label={totals.peersConnected === 1 ? 'peer connected' : 'peers connected'} />
+      <Figure value={formatCount(totals.hashFailures)} label={totals.bannedPeers > 0 ? `bad pieces · ${plural(totals.bannedPeers, 'peer')} banned` : totals.hashFailures === 1 ? 'bad piece' : 'bad pieces'} />
     </dl>
   )
 }

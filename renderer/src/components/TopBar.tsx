@@ -1,4 +1,5 @@
 // Who this device is, what it is moving right now, and the global controls.
+import { attentionOf } from '../format/attention.js'
 import { formatFingerprint, formatRate } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { ThemeToggle } from './ThemeToggle.js'
@@ -9,9 +10,30 @@ export function TopBar () {
   const setView = useUi(s => s.setView)
   const pause = useUi(s => s.pause)
   const resume = useUi(s => s.resume)
+  const sidebarOpen = useUi(s => s.sidebarOpen)
+  const setSidebarOpen = useUi(s => s.setSidebarOpen)
+  // What the folded sidebar hides that needs a look: offers waiting, declines, failures, lost machines.
+  const attention = app === null
+    ? 0
+    : app.offers.length + app.distributions.reduce((n, d) => {
+      const a = attentionOf(d)
+      return n + a.declined + a.failed + a.lost
+    }, 0)
   return (
     <header className="topbar">
-      <span className="brand"><span className="brand-mark" aria-hidden="true">◉</span> Swarmdrop</span>
+      <button
+        type="button"
+        className="button button-quiet icon-button menu-toggle"
+        data-testid="menu-toggle"
+        aria-controls="sidebar"
+        aria-expanded={sidebarOpen}
+        aria-label={attention > 0 ? `Menu, ${attention} ${attention === 1 ? 'needs' : 'need'} a look` : 'Menu'}
+        onClick={() => setSidebarOpen(!sidebarOpen)}
+      >
+        <span aria-hidden="true">☰</span>
+        {attention > 0 && <span className="menu-dot" aria-hidden="true">{attention}</span>}
+      </button>
+      <span className="brand"><span className="brand-mark" aria-hidden="true">◉</span> <span className="brand-text">Swarmdrop</span></span>
       {app !== null && (
         <span className="self" data-testid="self">
           <span className="self-name">{app.self.name}</span>

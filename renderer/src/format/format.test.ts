@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatDuration, formatMultiple, formatPercent, formatRate, plural, sentence, shortHash } from './format.js'
+import { formatAgo, formatBytes, formatCount, formatDuration, formatSince, formatMultiple, formatPercent, formatRate, plural, sentence, shortHash } from './format.js'
 
 describe('formatBytes', () => {
   it('uses decimal units with one decimal below 100', () => {
@@ -29,12 +29,41 @@ describe('formatRate', () => {
 })
 
 describe('formatDuration', () => {
-  it('is m:ss, h:mm:ss past an hour, a dash when unknown', () => {
+  it('is m:ss under an hour, hours and minutes in words past it, a dash when unknown', () => {
     expect(formatDuration(7)).toBe('0:07')
     expect(formatDuration(65)).toBe('1:05')
-    expect(formatDuration(3600 + 61)).toBe('1:01:01')
+    expect(formatDuration(3599)).toBe('59:59')
+    expect(formatDuration(3600 + 61)).toBe('1 h 1 min')
+    expect(formatDuration(6 * 3600 + 18 * 60 + 10)).toBe('6 h 18 min')
+    expect(formatDuration(7200)).toBe('2 h')
+    // The ETA the issue saw right after an accept ("378:16:28").
+    expect(formatDuration(378 * 3600 + 16 * 60 + 28)).toBe('15 d 18 h')
     expect(formatDuration(null)).toBe('—')
     expect(formatDuration(-3)).toBe('—')
+  })
+})
+
+describe('counts and relative times', () => {
+  it('puts thousands separators in counts and plurals', () => {
+    expect(formatCount(1600)).toBe('1,600')
+    expect(formatCount(20_000)).toBe('20,000')
+    expect(plural(1600, 'piece')).toBe('1,600 pieces')
+    expect(plural(1, 'machine')).toBe('1 machine')
+  })
+
+  it('says how long ago, in seconds, minutes, hours or days', () => {
+    const now = Date.parse('2026-11-22T08:00:00.000Z')
+    expect(formatAgo('2026-11-22T07:59:58.000Z', now)).toBe('just now')
+    expect(formatAgo('2026-11-22T07:59:48.000Z', now)).toBe('12 s ago')
+    expect(formatAgo('2026-11-22T07:57:00.000Z', now)).toBe('3 min ago')
+    expect(formatAgo('2026-11-22T05:00:00.000Z', now)).toBe('3 h ago')
+    expect(formatAgo('2026-11-19T08:00:00.000Z', now)).toBe('3 days ago')
+    expect(formatAgo('not a time', now)).toBe('at an unknown time')
+  })
+
+  it('gives the time since as a clock', () => {
+    const now = Date.parse('2026-11-22T08:00:35.000Z')
+    expect(formatSince('2026-11-22T08:00:00.000Z', now)).toBe('0:35')
   })
 })
 

@@ -1,5 +1,6 @@
 // Numbers as people read them: decimal units (a 2.6 GB file is 2.6e9 bytes, as disks are sold),
-// times as m:ss. Pure, so the whole UI formats the same way and tests can pin it.
+// thousands separators, times as m:ss (hours and days in words), relative times. Pure, so the
+// whole UI formats the same way and tests can pin it.
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const
 
@@ -28,15 +29,46 @@ export function formatRate (bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`
 }
 
-/** Seconds → "m:ss", or "h:mm:ss" past an hour; null or negative → "—". */
+/** A count with thousands separators, the same everywhere: 1600 → "1,600". */
+export function formatCount (n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—'
+}
+
+/**
+ * Seconds as people read a wait: "0:07" and "12:05" under an hour, "6 h 18 min" past it,
+ * "2 d 3 h" past a day (a clock face like "378:16:28" reads as nonsense); null or negative → "—".
+ */
 export function formatDuration (seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '—'
   const total = Math.round(seconds)
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = total % 60
-  const ss = String(s).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
+  if (total < 3600) return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`
+  const minutes = Math.round(total / 60)
+  const days = Math.floor(minutes / 1440)
+  const h = Math.floor((minutes % 1440) / 60)
+  const m = minutes % 60
+  if (days > 0) return h > 0 ? `${formatCount(days)} d ${h} h` : `${formatCount(days)} d`
+  return m > 0 ? `${h} h ${m} min` : `${h} h`
+}
+
+/** How long ago an ISO time was, relative to `now` (ms): "just now", "12 s ago", "3 min ago", "2 h ago", "3 days ago". */
+export function formatAgo (iso: string, now: number): string {
+  const then = Date.parse(iso)
+  if (!Number.isFinite(then)) return 'at an unknown time'
+  const s = Math.max(0, Math.round((now - then) / 1000))
+  if (s < 5) return 'just now'
+  if (s < 60) return `${s} s ago`
+  const min = Math.floor(s / 60)
+  if (min < 60) return `${min} min ago`
+  const h = Math.floor(min / 60)
+  if (h < 48) return `${h} h ago`
+  return `${plural(Math.floor(h / 24), 'day')} ago`
+}
+
+/** Time since an ISO time as a clock, "0:35" (lost contact 0:35 ago); past an hour "1 h 5 min". */
+export function formatSince (iso: string, now: number): string {
+  const then = Date.parse(iso)
+  if (!Number.isFinite(then)) return '—'
+  return formatDuration(Math.max(0, (now - then) / 1000))
 }
 
 /** 0.7234 → "72%"; never shows 100% until it is whole. */
@@ -62,9 +94,9 @@ export function shortHash (hex: string): string {
   return hex.length <= 12 ? hex : `${hex.slice(0, 4)}…${hex.slice(-4)}`
 }
 
-/** "1 machine", "12 machines". */
+/** "1 machine", "12 machines", "1,600 pieces". */
 export function plural (n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
+  return `${formatCount(n)} ${n === 1 ? one : many}`
 }
 
 function trimZero (text: string): string {

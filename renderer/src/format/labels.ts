@@ -21,7 +21,7 @@ const MEMBER: Record<MemberState, StateLabel> = {
   offering: { icon: '…', text: 'offering', tone: 'idle' },
   pending: { icon: '?', text: 'waiting for answer', tone: 'idle' },
   accepted: { icon: '✓', text: 'accepted', tone: 'active' },
-  declined: { icon: '–', text: 'declined', tone: 'idle' },
+  declined: { icon: '⊘', text: 'declined', tone: 'warn' },
   downloading: { icon: '↓', text: 'receiving', tone: 'active' },
   verifying: { icon: '⟳', text: 'verifying', tone: 'active' },
   verified: { icon: '✓', text: 'verified', tone: 'ok' },
@@ -40,4 +40,12 @@ export function distributionLabel (state: DistributionState): StateLabel {
 
 export function memberLabel (state: MemberState): StateLabel {
   return MEMBER[state]
+}
+
+/** Member states that mean "this machine will not get the file this time": they must stand out. */
+export const REFUSED_STATES: readonly MemberState[] = ['declined', 'failed', 'timeout', 'unreachable', 'no-space']
+
+/** States a person should notice in a list of machines (refused, or lost contact). */
+export function needsAttention (state: MemberState): boolean {
+  return state === 'lost' || REFUSED_STATES.includes(state)
 }

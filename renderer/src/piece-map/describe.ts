@@ -2,9 +2,10 @@
 // holds it (swarm view) or what state it is in (one machine's view).
 import { PIECE } from '../../../preload/api.js'
 import type { Distribution } from '../../../preload/api.js'
-import { swarmSize } from './cells.js'
+import { swarmHolders, swarmSize } from './cells.js'
 import type { CellFrame } from './cells.js'
 import { pieceBytes } from './layout.js'
+import { plural } from '../format/format.js'
 
 const CODE_TEXT: Record<number, string> = {
   [PIECE.missing]: 'missing',
@@ -20,8 +21,8 @@ export function describePiece (dist: Distribution, frame: CellFrame, index: numb
   const { start, end } = pieceBytes(index, dist.pieceLength, dist.totalLength)
   const head = `Piece ${n(index)} of ${n(dist.pieceCount)} · bytes ${n(start)}–${n(Math.max(start, end - 1))}`
   if (frame.kind === 'swarm') {
-    const holders = dist.pieces.holders[index] ?? 0
-    return `${head} · held by ${holders} of ${swarmSize(dist)} machines`
+    const holders = swarmHolders(dist)[index] ?? 0
+    return `${head} · held by ${n(holders)} of ${plural(swarmSize(dist), 'machine')}`
   }
   if (!frame.known) return `${head} · not known yet`
   return `${head} · ${CODE_TEXT[frame.values[index] ?? PIECE.missing] ?? 'unknown'}`

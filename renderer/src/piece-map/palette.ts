@@ -2,7 +2,8 @@
 // the canvas follows the theme like everything else.
 import type { CellFrame } from './cells.js'
 
-const SWARM_TOKENS = ['--piece-none', '--piece-some', '--piece-all'] as const
+// In SWARM level order: none, few, some, most, all.
+const SWARM_TOKENS = ['--piece-none', '--piece-few', '--piece-some', '--piece-most', '--piece-all'] as const
 // In PIECE code order: missing, in flight, verified, refetched, failed.
 const MEMBER_TOKENS = ['--piece-missing', '--piece-in-flight', '--piece-verified', '--piece-refetched', '--piece-failed'] as const
 

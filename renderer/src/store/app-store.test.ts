@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { INFO_HASH, appState, emptyState, machine, originDistribution } from '../test/fixtures.js'
+import { INFO_HASH, appState, emptyState, machine, offer, originDistribution } from '../test/fixtures.js'
 import { RecordingApi } from '../test/recording-api.js'
 import { settle } from '../test/settle.js'
-import { createUiStore } from './app-store.js'
+import { NOTICE_MS, createUiStore } from './app-store.js'
 
 describe('UI store', () => {
   beforeEach(() => { vi.useFakeTimers() })
@@ -65,6 +65,51 @@ describe('UI store', () => {
     await store.getState().offer(INFO_HASH, [machine(1).id, machine(2).id])
     expect(store.getState().lastError).toBeNull()
     expect(store.getState().notice).toBe('Offered to 2 machines.')
+  })
+
+  it('clears the "Offered to" notice once every machine offered to has answered', async () => {
+    const pending = originDistribution()
+    const asked = { ...pending, members: pending.members.map(m => m.name === 'lab-02' ? { ...m, state: 'pending' as const } : m) }
+    const api = new RecordingApi(appState({ distributions: [asked] }))
+    const store = createUiStore(api)
+    store.getState().receive(appState({ distributions: [asked] }))
+    await store.getState().offer(INFO_HASH, [machine(2).id])
+    expect(store.getState().notice).toBe('Offered to 1 machine.')
+    // Still waiting for lab-02's answer: the notice stays.
+    store.getState().receive(appState({ distributions: [asked] }))
+    expect(store.getState().notice).toBe('Offered to 1 machine.')
+    store.getState().receive(appState({ distributions: [pending] }))
+    expect(store.getState().notice).toBeNull()
+  })
+
+  it('clears a notice after a few seconds even when answers are slow', async () => {
+    const api = new RecordingApi(appState())
+    const store = createUiStore(api)
+    await store.getState().offer(INFO_HASH, ['ff'.repeat(16)])
+    expect(store.getState().notice).toBe('Offered to 1 machine.')
+    await vi.advanceTimersByTimeAsync(NOTICE_MS)
+    expect(store.getState().notice).toBeNull()
+  })
+
+  it('confirms a decline to the one who declined, naming the file and the sender, then clears it', async () => {
+    const api = new RecordingApi(appState({ offers: [offer()] }))
+    const store = createUiStore(api)
+    store.getState().receive(appState({ offers: [offer()] }))
+    await store.getState().decline('of-5a1c2e7d')
+    expect(store.getState().notice).toBe('You declined hls-2024-06.tar from lab-01.')
+    await vi.advanceTimersByTimeAsync(NOTICE_MS)
+    expect(store.getState().notice).toBeNull()
+  })
+
+  it('tells the sender at once when a machine declines, briefly', async () => {
+    const d = originDistribution()
+    const lab02 = (state: 'pending' | 'declined') => appState({ distributions: [{ ...d, members: d.members.map(m => m.name === 'lab-02' ? { ...m, state } : m) }] })
+    const store = createUiStore(new RecordingApi(lab02('pending')))
+    store.getState().receive(lab02('pending'))
+    store.getState().receive(lab02('declined'))
+    expect(store.getState().notice).toBe('lab-02 declined ubuntu-24.04-server.iso.')
+    await vi.advanceTimersByTimeAsync(NOTICE_MS)
+    expect(store.getState().notice).toBeNull()
   })
 
   it('turns a thrown transport error into an ApiResult', async () => {

@@ -3,8 +3,12 @@
 // the UI shows; nothing here touches the DOM, so it runs the same under tests.
 import { createStore } from 'zustand/vanilla'
 import type { StoreApi } from 'zustand/vanilla'
-import type { ApiError, ApiResult, AppState, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiError, ApiResult, AppState, SwarmdropApi, UploadProgress } from '../../../preload/api.js'
+import { plural } from '../format/format.js'
 import type { PieceView } from '../piece-map/cells.js'
+import { trackReceiving } from './receiving.js'
+import { newRefusals } from './refusals.js'
+import type { ReceivingSince } from './receiving.js'
 import { reconcileSelection } from './selection.js'
 import type { PendingCreate } from './selection.js'
 
@@ -13,8 +17,17 @@ export type Connection =
   | { readonly status: 'connected' }
   | { readonly status: 'lost'; readonly message: string }
 
-export type MainView = 'distribution' | 'incoming' | 'machines' | 'settings'
+export type MainView = 'distribution' | 'incoming' | 'machines' | 'settings' | 'send-path'
 export type Theme = 'light' | 'dark'
+
+export interface Submitting {
+  readonly name: string
+  /** Known once an upload reports progress (web UI); the desktop app hands over a path at once. */
+  readonly bytesSent: number | null
+  readonly bytesTotal: number | null
+  /** ms, for the upload rate. */
+  readonly startedAt: number
+}
 
 export interface UiState {
   readonly api: SwarmdropApi
@@ -31,10 +44,16 @@ export interface UiState {
   readonly lastError: ApiError | null
   /** A short confirmation ("Offered to 3 machines."), cleared by the next one. */
   readonly notice: string | null
+  /** The machines an offer notice waits for: it clears once all of them have answered. */
+  readonly noticeAwaits: { readonly infoHash: string; readonly ids: readonly string[] } | null
+  /** When each member started receiving (ETAs read "estimating…" at first). */
+  readonly receivingSince: ReceivingSince
   /** A file being hashed after a drop: its distribution is selected once it appears. */
   readonly pendingCreate: PendingCreate | null
-  /** Name of a dropped file on its way to the engine (the web UI uploads it first). */
-  readonly submitting: string | null
+  /** The sidebar shown over the content on a narrow window (wide windows always show it). */
+  readonly sidebarOpen: boolean
+  /** A dropped or chosen file on its way to the engine (the web UI uploads it first). */
+  readonly submitting: Submitting | null
 }
 
 /** The engine commands, with the API's own signatures: the store wraps each to report failures. */
@@ -42,7 +61,9 @@ type ApiCommands = Pick<SwarmdropApi,
   'createFromFiles' | 'offer' | 'accept' | 'decline' | 'pause' | 'resume' | 'openFolder' |
   // chooseFolder: errors are left to the caller (`unsupported` is an answer: type a path).
   // updateSettings: errors are left to the caller, which shows them beside the field they name.
-  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust'>
+  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' |
+  // browse: errors are left to the caller, the folder browser shows them in place.
+  'createFromPath' | 'browse'>
 
 export interface UiActions extends ApiCommands {
   /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
@@ -54,12 +75,17 @@ export interface UiActions extends ApiCommands {
   setTicked (ids: readonly string[]): void
   setPieceView (view: PieceView): void
   setTheme (theme: Theme): void
+  setSidebarOpen (open: boolean): void
+  /** Stops the upload in progress; the agent deletes the part it received. */
+  cancelUpload (): void
   dismissError (): void
 }
 
 export type UiStore = UiState & UiActions
 
 const HEARTBEAT_MS = 5000
+/** A confirmation stays this long: long enough to read, short enough not to go stale. */
+export const NOTICE_MS = 6000
 /** Codes the transports use when the engine could not be reached; the next state update clears them. */
 const LINK_ERRORS: ReadonlySet<string> = new Set(['disconnected', 'unreachable'])
 
@@ -78,9 +104,33 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
     /** Runs a command; a failure becomes the visible error, a success clears it. */
     async function run<T> (call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
       const result = await settle(call)
+      report(result)
+      return result
+    }
+
+    /** A failure becomes the visible error (and a lost link when the transport says so); a success clears it. */
+    function report (result: ApiResult<unknown>): void {
       set({ lastError: result.ok ? null : result.error })
       if (!result.ok && LINK_ERRORS.has(result.error.code)) set({ connection: { status: 'lost', message: result.error.message } })
-      return result
+    }
+
+    /** The upload in progress, to cancel it. */
+    let uploading: AbortController | null = null
+
+    /** Waits for the distribution `name` becomes, and selects it once it is hashed. */
+    function expectCreated (jobId: string, name: string): void {
+      const known = get().app?.distributions.map(d => d.infoHash) ?? []
+      set({ pendingCreate: { jobId, name, known, seen: false }, view: 'distribution', notice: null, noticeAwaits: null })
+    }
+
+    /** Each notice has its own timer; a later notice is never cleared by an earlier one's. */
+    let noticeSerial = 0
+    function showNotice (text: string, opts: { readonly ttlMs?: number; readonly awaits?: UiState['noticeAwaits'] } = {}): void {
+      const serial = ++noticeSerial
+      set({ notice: text, noticeAwaits: opts.awaits ?? null })
+      if (opts.ttlMs !== undefined) {
+        setTimeout(() => { if (serial === noticeSerial) set({ notice: null, noticeAwaits: null }) }, opts.ttlMs)
+      }
     }
 
     async function refresh (): Promise<void> {
@@ -105,6 +155,9 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       theme: initial?.theme ?? null,
       lastError: null,
       notice: null,
+      noticeAwaits: null,
+      receivingSince: {},
+      sidebarOpen: false,
       pendingCreate: null,
       submitting: null,
 
@@ -123,7 +176,14 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         const s = get()
         const next = reconcileSelection(state, s.selected, s.pendingCreate)
         const changedDist = next.selected !== s.selected
+        // An offer notice has served its purpose once every machine offered to has answered.
+        const awaited = s.noticeAwaits
+        const answered = awaited !== null && state.distributions.find(d => d.infoHash === awaited.infoHash)?.members
+          .every(m => !awaited.ids.includes(m.id) || (m.state !== 'offering' && m.state !== 'pending')) === true
+        const refusals = newRefusals(s.app, state)
         set({
+          ...(answered ? { notice: null, noticeAwaits: null } : {}),
+          receivingSince: trackReceiving(s.receivingSince, state, Date.now()),
           app: state,
           connection: { status: 'connected' },
           selected: next.selected,
@@ -131,16 +191,18 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
           ...(next.created ? { view: 'distribution' as const } : {}),
           ...(changedDist ? { pieceView: 'swarm' as const } : {})
         })
+        // A decline or failure is news: said once, briefly, on top of the row and the badge.
+        if (refusals.length > 0) showNotice(refusals.join(' '), { ttlMs: NOTICE_MS })
       },
 
-      setView (view) { set({ view, notice: null }) },
+      setView (view) { set({ view, notice: null, noticeAwaits: null }) },
       select (infoHash) {
         const s = get()
         set({
           selected: infoHash,
           view: 'distribution',
           // Ticked machines stay ticked: people often choose them before the file is ready.
-          ...(infoHash !== s.selected ? { pieceView: 'swarm' as const, notice: null } : {})
+          ...(infoHash !== s.selected ? { pieceView: 'swarm' as const, notice: null, noticeAwaits: null } : {})
         })
       },
       toggleMachine (id, on) {
@@ -150,35 +212,65 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       setTicked (ids) { set({ ticked: [...new Set(ids)] }) },
       setPieceView (pieceView) { set({ pieceView }) },
       setTheme (theme) { set({ theme }) },
+      setSidebarOpen (sidebarOpen) { set({ sidebarOpen }) },
       dismissError () { set({ lastError: null }) },
 
       async createFromFiles (files) {
         const first = files[0]
-        set({ submitting: first?.name ?? null })
-        const result = await run(() => get().api.createFromFiles(files))
-        set({ submitting: null })
-        if (result.ok && first !== undefined) {
-          const known = get().app?.distributions.map(d => d.infoHash) ?? []
-          set({ pendingCreate: { jobId: result.value.jobId, name: first.name, known, seen: false }, view: 'distribution', notice: null })
+        const controller = new AbortController()
+        uploading = controller
+        set({ submitting: first === undefined ? null : { name: first.name, bytesSent: null, bytesTotal: null, startedAt: Date.now() } })
+        const onProgress = (p: UploadProgress): void => {
+          const s = get().submitting
+          if (s !== null && uploading === controller) set({ submitting: { ...s, bytesSent: p.bytesSent, bytesTotal: p.bytesTotal } })
         }
+        // Only the web UI uploads; the desktop app's bridge gets no options (a signal and a callback
+        // would have to cross Electron's context bridge for nothing).
+        const api = get().api
+        const result = await settle(() => api.shell === 'web' ? api.createFromFiles(files, { onProgress, signal: controller.signal }) : api.createFromFiles(files))
+        if (uploading === controller) uploading = null
+        set({ submitting: null })
+        if (!result.ok && result.error.code === 'cancelled') {
+          showNotice(`Upload of ${first?.name ?? 'the file'} cancelled; nothing was kept.`, { ttlMs: NOTICE_MS })
+          return result
+        }
+        report(result)
+        if (result.ok && first !== undefined) expectCreated(result.value.jobId, first.name)
         return result
       },
+      async createFromPath (path) {
+        const result = await run(() => get().api.createFromPath(path))
+        // The distribution is named after the last part of the path.
+        const name = path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? path
+        if (result.ok) expectCreated(result.value.jobId, name)
+        return result
+      },
+      browse (path) { return settle(() => get().api.browse(path)) },
+      cancelUpload () { uploading?.abort() },
       async offer (infoHash, to) {
         const result = await run(() => get().api.offer(infoHash, to))
         if (result.ok) {
-          const n = result.value.offered
-          set({ ticked: [], notice: `Offered to ${n} ${n === 1 ? 'machine' : 'machines'}.` })
+          set({ ticked: [] })
+          showNotice(`Offered to ${plural(result.value.offered, 'machine')}.`, { ttlMs: NOTICE_MS, awaits: { infoHash, ids: [...to] } })
         }
         return result
       },
       accept (offerId, opts) { return run(() => get().api.accept(offerId, opts)) },
-      decline (offerId) { return run(() => get().api.decline(offerId)) },
+      async decline (offerId) {
+        // Read before the answer: the offer leaves the state once declined.
+        const declined = get().app?.offers.find(o => o.offerId === offerId)
+        const result = await run(() => get().api.decline(offerId))
+        if (result.ok && declined !== undefined) {
+          showNotice(`You declined ${declined.name} from ${declined.sender.name}.`, { ttlMs: NOTICE_MS })
+        }
+        return result
+      },
       pause (infoHash) { return run(() => get().api.pause(infoHash)) },
       resume (infoHash) { return run(() => get().api.resume(infoHash)) },
       async openFolder (infoHash) {
         const result = await run(() => get().api.openFolder(infoHash))
         // The web UI cannot open a file manager: say where the data is instead.
-        if (result.ok && !result.value.opened) set({ notice: `The files are in ${result.value.path}` })
+        if (result.ok && !result.value.opened) showNotice(`The files are in ${result.value.path}`)
         return result
       },
       chooseFolder () { return settle(() => get().api.chooseFolder()) },

@@ -1,6 +1,6 @@
 // A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
 // and lets the test push state updates as the engine would. The end-to-end test drives real agents.
-import type { ApiResult, AppState, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiResult, AppState, CreateOptions, FolderListing, SwarmdropApi } from '../../../preload/api.js'
 
 type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
 export interface Call { readonly method: Method; readonly args: readonly unknown[] }
@@ -43,7 +43,22 @@ export class RecordingApi implements SwarmdropApi {
     return () => { this.listeners.delete(listener) }
   }
 
-  createFromFiles (files: readonly File[]) { return this.answer('createFromFiles', [files], { jobId: 'job-1' }) }
+  /** Options (progress, cancel) are for uploads, which a test scripts by replacing this method. */
+  createFromFiles (files: readonly File[], _opts?: CreateOptions) { return this.answer('createFromFiles', [files], { jobId: 'job-1' }) }
+  createFromPath (path: string) { return this.answer('createFromPath', [path], { jobId: 'job-2' }) }
+  browse (path?: string) {
+    const dir = path ?? '/home/lab'
+    const listing: FolderListing = {
+      path: dir,
+      parent: dir === '/' ? null : dir.slice(0, dir.lastIndexOf('/')) || '/',
+      entries: [
+        { name: 'isos', kind: 'folder', size: null, link: false },
+        { name: 'ubuntu-24.04-server.iso', kind: 'file', size: 2_600_000_000, link: false }
+      ],
+      truncated: false
+    }
+    return this.answer('browse', [path], listing)
+  }
   offer (infoHash: string, to: readonly string[]) { return this.answer('offer', [infoHash, to], { offered: to.length }) }
   accept (offerId: string, opts?: { readonly downloadsDir?: string; readonly alwaysTrust?: boolean }) {
     return this.answer('accept', [offerId, opts], { infoHash: 'a'.repeat(40) })

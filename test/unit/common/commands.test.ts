@@ -29,7 +29,9 @@ describe('parseCommand accepts every command variant', () => {
     { type: 'choose-folder' },
     { type: 'update-settings', patch: { name: 'lab-07', accept: 'trusted', uploadLimit: 0, downloadLimit: 1_000_000, startAtLogin: true, startHidden: false, downloadsDir: '/dl' } },
     { type: 'trust', id: ID },
-    { type: 'untrust', id: ID }
+    { type: 'untrust', id: ID },
+    { type: 'browse' },
+    { type: 'browse', path: '/srv/images' }
   ]
   for (const raw of valid) {
     it(JSON.stringify(raw).slice(0, 80), () => {
@@ -80,6 +82,10 @@ describe('parseCommand refuses malformed commands, naming the field', () => {
     expect(refused({ type: 'create', path: '' })).toMatch(/path/)
     expect(refused({ type: 'create', path: 'x'.repeat(4097) })).toMatch(/path/)
     expect(refused({ type: 'create', path: '/a\0b' })).toMatch(/NUL/)
+    expect(refused({ type: 'browse', path: '' })).toMatch(/path/)
+    expect(refused({ type: 'browse', path: 7 })).toMatch(/path/)
+    expect(refused({ type: 'browse', path: '/a\0b' })).toMatch(/NUL/)
+    expect(refused({ type: 'browse', path: '/a', depth: 3 })).toMatch(/no field/)
     expect(refused({ type: 'accept', offerId: 'x', downloadsDir: 7 })).toMatch(/downloadsDir/)
     expect(refused({ type: 'accept', offerId: 'x', alwaysTrust: 'yes' })).toMatch(/alwaysTrust/)
   })

@@ -70,7 +70,7 @@ describe('distribution progress', () => {
       ]
     })
     expect(distributionPercent(d)).toBe(50)
-    expect(distributionLine(d)).toBe('ubuntu-24.04-server…iso — 50%, 2/4 machines')
+    expect(distributionLine(d)).toBe('ubuntu-24.04-server…iso — 50%, 1 of 3 recipients verified')
   })
 
   it("is this machine's own copy for a recipient, floored so 100% means complete", () => {
@@ -82,7 +82,7 @@ describe('distribution progress', () => {
       members: [{ ...origin, self: false }, member({ id: 'd'.repeat(32), name: 'desk-02', self: true, verifiedBytes: 16 * MiB - 1 })]
     })
     expect(distributionPercent(d)).toBe(99)
-    expect(distributionLine(d)).toBe('data.bin — 99%, 1/2 machines (paused)')
+    expect(distributionLine(d)).toBe('data.bin — 99%, 0 of 1 recipient verified (paused)')
   })
 })
 

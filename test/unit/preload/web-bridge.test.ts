@@ -13,7 +13,8 @@ class ScriptedSocket {
   onclose: ((ev: unknown) => void) | null = null
   onerror: ((ev: unknown) => void) | null = null
   constructor (readonly url: string) { ScriptedSocket.last = this }
-  send (): void {}
+  readonly sent: string[] = []
+  send (data: string): void { this.sent.push(data) }
   close (): void { this.drop() }
   /** The agent accepts and sends its state, as it does on every new connection. */
   serve (): void {
@@ -28,9 +29,42 @@ class ScriptedSocket {
   }
 }
 
-const g = globalThis as unknown as { WebSocket?: unknown }
+/** A browser upload under test control: progress events, the agent's answer, abort. */
+class ScriptedXhr {
+  static last: ScriptedXhr | undefined
+  status = 0
+  responseText = ''
+  aborted = false
+  method = ''
+  url = ''
+  readonly headers: Record<string, string> = {}
+  body: unknown
+  readonly upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } = { onprogress: null }
+  onload: (() => void) | null = null
+  onerror: (() => void) | null = null
+  onabort: (() => void) | null = null
+  constructor () { ScriptedXhr.last = this }
+  open (method: string, url: string): void { this.method = method; this.url = url }
+  setRequestHeader (name: string, value: string): void { this.headers[name] = value }
+  send (body: unknown): void { this.body = body }
+  abort (): void { this.aborted = true; this.onabort?.() }
+  progress (loaded: number, total: number): void { this.upload.onprogress?.({ loaded, total, lengthComputable: true }) }
+  answer (status: number, body: unknown): void { this.status = status; this.responseText = JSON.stringify(body); this.onload?.() }
+}
+
+const g = globalThis as unknown as { WebSocket?: unknown; XMLHttpRequest?: unknown }
 const saved = g.WebSocket
-afterEach(() => { g.WebSocket = saved })
+const savedXhr = g.XMLHttpRequest
+afterEach(() => { g.WebSocket = saved; g.XMLHttpRequest = savedXhr })
+
+async function connected () {
+  g.WebSocket = ScriptedSocket
+  const connecting = connectWebBridge({ search: '?token=t', host: '127.0.0.1:1', protocol: 'http:' })
+  ScriptedSocket.last?.serve()
+  const bridge = await connecting
+  if (!bridge.ok) throw new Error(bridge.error.message)
+  return bridge.value
+}
 
 describe('web bridge', () => {
   it('reports a lost link on getState while the socket is down, then recovers', async () => {
@@ -52,5 +86,51 @@ describe('web bridge', () => {
     expect(ScriptedSocket.last).not.toBe(first)
     ScriptedSocket.last?.serve()
     expect((await bridge.value.getState()).ok).toBe(true)
+  })
+
+  it('uploads with progress, bytes and total, then creates the distribution from the saved path', async () => {
+    const api = await connected()
+    g.XMLHttpRequest = ScriptedXhr
+    const seen: Array<[number, number]> = []
+    const file = new File([new Uint8Array(1000)], 'big.iso')
+    const creating = api.createFromFiles([file], { onProgress: p => seen.push([p.bytesSent, p.bytesTotal]) })
+    const xhr = ScriptedXhr.last
+    if (xhr === undefined) throw new Error('no upload started')
+    expect(xhr.method).toBe('PUT')
+    expect(xhr.url).toBe('http://127.0.0.1:1/ui/upload?name=big.iso')
+    expect(xhr.headers.authorization).toBe('Bearer t')
+    expect(xhr.body).toBe(file)
+    xhr.progress(400, 1000)
+    xhr.progress(1000, 1000)
+    xhr.answer(200, { path: '/data/uploads/x/big.iso' })
+    // The create command goes over the socket; the agent's reply ends the call.
+    await new Promise(resolve => setTimeout(resolve, 0))
+    const sent = ScriptedSocket.last?.sent.at(-1) ?? ''
+    const frame = JSON.parse(sent) as { id: number; command: unknown }
+    expect(frame.command).toEqual({ type: 'create', path: '/data/uploads/x/big.iso' })
+    ScriptedSocket.last?.onmessage?.({ data: JSON.stringify({ kind: 'reply', id: frame.id, result: { ok: true, value: { jobId: 'j1' } } }) })
+    expect(await creating).toEqual({ ok: true, value: { jobId: 'j1' } })
+    expect(seen).toEqual([[400, 1000], [1000, 1000]])
+  })
+
+  it('cancels an upload through its signal, answering "cancelled" and creating nothing', async () => {
+    const api = await connected()
+    g.XMLHttpRequest = ScriptedXhr
+    const controller = new AbortController()
+    const creating = api.createFromFiles([new File(['abc'], 'a.iso')], { signal: controller.signal })
+    const before = ScriptedSocket.last?.sent.length
+    controller.abort()
+    const r = await creating
+    expect(r.ok ? 'ok' : r.error.code).toBe('cancelled')
+    expect(ScriptedXhr.last?.aborted).toBe(true)
+    expect(ScriptedSocket.last?.sent.length).toBe(before)
+  })
+
+  it('passes the agent\'s error of a refused upload on as a value', async () => {
+    const api = await connected()
+    g.XMLHttpRequest = ScriptedXhr
+    const creating = api.createFromFiles([new File(['abc'], 'a.iso')])
+    ScriptedXhr.last?.answer(507, { error: { code: 'no-space', message: 'not enough space for a.iso' } })
+    expect(await creating).toEqual({ ok: false, error: { code: 'no-space', message: 'not enough space for a.iso' } })
   })
 })

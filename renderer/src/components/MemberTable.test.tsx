@@ -1,0 +1,99 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MemberRow } from '../../../preload/api.js'
+import { appState, originDistribution } from '../test/fixtures.js'
+import { renderWithStore } from '../test/render.js'
+import { MemberTable } from './MemberTable.js'
+import { SwarmTotals } from './SwarmTotals.js'
+
+const NOW = Date.parse('2026-11-22T08:00:35.000Z')
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] })
+  vi.setSystemTime(NOW)
+})
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+/** The fixture with lab-02's row replaced. */
+function withLab02 (over: Partial<MemberRow>) {
+  const d = originDistribution()
+  return { ...d, members: d.members.map(m => m.name === 'lab-02' ? { ...m, ...over } : m) }
+}
+
+const cellText = (name: string, what: 'state' | 'eta') => screen.getByTestId(`member-${what}-${name}`).textContent
+
+describe('machine table', () => {
+  it('shows a lost machine as lost, for how long, with no rate and no ETA, and standing out', () => {
+    const dist = withLab02({ state: 'lost', rate: 0, etaSeconds: null, lostSince: '2026-11-22T08:00:00.000Z' })
+    renderWithStore(<MemberTable dist={dist} />, appState({ distributions: [dist] }))
+    expect(cellText('lab-02', 'state')).toBe('⚠lost contact 0:35 ago — resumes when it returns')
+    expect(cellText('lab-02', 'eta')).toBe('—')
+    const row = screen.getByTestId('member-lab-02')
+    expect(row.className).toContain('member-attention')
+    expect(row.querySelector('.state-warn')).not.toBeNull()
+    // The clock moves on without a new state.
+    act(() => { vi.advanceTimersByTime(10_000) })
+    expect(cellText('lab-02', 'state')).toContain('lost contact 0:45 ago')
+  })
+
+  it('says "unknown" for a member whose state this device has not heard, never 0 %', () => {
+    const dist = withLab02({ state: 'unknown', verifiedBytes: 0, rate: 0, etaSeconds: null })
+    renderWithStore(<MemberTable dist={dist} />, appState({ distributions: [dist] }))
+    expect(cellText('lab-02', 'state')).toBe('?unknown')
+    const row = screen.getByTestId('member-lab-02')
+    expect(row.querySelector('progress')).toBeNull()
+    expect(row.textContent).not.toMatch(/0 ?%/)
+  })
+
+  it('says a re-sent file was already there', () => {
+    const d = originDistribution()
+    const dist = { ...d, members: d.members.map(m => m.name === 'lab-01' ? { ...m, alreadyHad: true } : m) }
+    renderWithStore(<MemberTable dist={dist} />, appState({ distributions: [dist] }))
+    expect(cellText('lab-01', 'state')).toBe('✓verified · already had it')
+  })
+
+  it('makes a decline stand out: icon, word and tone', () => {
+    renderWithStore(<MemberTable dist={originDistribution()} />, appState())
+    expect(cellText('lab-03', 'state')).toBe('⊘declined')
+    expect(screen.getByTestId('member-lab-03').className).toContain('member-attention')
+  })
+
+  it('reads "estimating…" for the first seconds of a transfer, then the ETA, long ones in words', () => {
+    const dist = withLab02({ state: 'downloading', rate: 1000, etaSeconds: 6 * 3600 + 18 * 60 })
+    renderWithStore(<MemberTable dist={dist} />, appState({ distributions: [dist] }))
+    expect(cellText('lab-02', 'eta')).toBe('estimating…')
+    act(() => { vi.advanceTimersByTime(6000) })
+    expect(cellText('lab-02', 'eta')).toBe('6 h 18 min')
+  })
+
+  it('reads "estimating…" while a receiver has no rate yet, however long', () => {
+    const dist = withLab02({ state: 'accepted', rate: 0, etaSeconds: null })
+    renderWithStore(<MemberTable dist={dist} />, appState({ distributions: [dist] }))
+    vi.setSystemTime(NOW + 60_000)
+    expect(cellText('lab-02', 'eta')).toBe('estimating…')
+  })
+})
+
+describe('swarm totals', () => {
+  it('counts recipients, not the origin, and says who will not get it', () => {
+    const dist = originDistribution()
+    renderWithStore(<SwarmTotals dist={dist} />, appState())
+    expect(screen.getByTestId('totals-verified').textContent).toBe('1 of 3')
+    expect(screen.getByTestId('totals-verified-figure').textContent).toContain('recipients verified')
+    expect(screen.getByTestId('totals-refused').textContent).toBe('⊘ 1')
+    expect(screen.getByTestId('totals-refused-figure').textContent).toContain('declined')
+    expect(screen.getByTestId('totals-refused-figure').className).toContain('figure-warn')
+  })
+
+  it('shows the slowest ETA as "estimating…" at first, and a lost machine as its own figure', () => {
+    const dist = withLab02({ state: 'downloading', rate: 1000, etaSeconds: 400 })
+    const lost = { ...dist, members: [...dist.members.slice(0, 3), { ...dist.members[1]!, id: 'ee'.repeat(16), name: 'lab-05', state: 'lost' as const, verified: false, lostSince: '2026-11-22T08:00:00.000Z' }] }
+    renderWithStore(<SwarmTotals dist={lost} />, appState({ distributions: [lost] }))
+    expect(screen.getByTestId('totals-eta').textContent).toBe('estimating…')
+    expect(screen.getByTestId('totals-lost').textContent).toBe('⚠ 1')
+  })
+})

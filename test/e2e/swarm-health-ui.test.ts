@@ -1,0 +1,221 @@
+// Swarm health in the UI, end to end, in Chromium against real agents (three lab namespaces, each
+// running `swarmdrop agent --ui`): the first step in the empty state; a file sent by its path on
+// the agent's machine, without a copy; a decline on a recipient's UI that stands out on the
+// sender's (badge, row) and is confirmed to the recipient; the layout at 800 and 640 px (no
+// sideways overflow, the sidebar folded); and a recipient killed with SIGKILL mid-transfer, shown
+// as lost within 10 s, then verified after it restarts on the same data folder. Screenshots of the
+// decline, the narrow layouts and the lost state are kept in docs/screenshots.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LabAgent } from '../multi/lab-agent.js'
+import { labFixture } from '../multi/lab-fixture.js'
+import { chromiumMissing, openUi, patternBytes, uiUrlOf, type HostBrowser } from './ui-lab.js'
+
+const MiB = 1024 * 1024
+const SHOTS = resolve('docs/screenshots')
+// Recipients receive at 40 Mbit/s (5 MB/s): a 96 MiB file takes about 20 s, long enough to kill
+// one mid-transfer.
+const fx = labFixture([{ name: 'sender' }, { downMbit: 40 }, { downMbit: 40 }], 'e2e-health')
+const names = ['studio', 'lab-01', 'lab-02']
+const agents: LabAgent[] = []
+const ui: HostBrowser[] = []
+
+const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first()
+
+async function shot (page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true })
+  // From the top of the view: the summary, the machine table and what follows.
+  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' })
+}
+
+function pages (): [Page, Page, Page] {
+  const [a, b, c] = ui.map(u => u.page)
+  if (!a || !b || !c) throw new Error('browsers did not open')
+  return [a, b, c]
+}
+
+/** A file of pattern bytes in the scratch folder, as it would sit on the sender's disk. */
+function fileOnSender (name: string, size: number, seed: number): string {
+  const dir = join(fx.work, 'on-sender')
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, name)
+  writeFileSync(path, patternBytes(size, seed))
+  return path
+}
+
+/** Shares `path` through the path field, waits for its distribution, and sends it to `to`. */
+async function sendByPath (sender: Page, path: string, name: string, to: readonly string[]): Promise<void> {
+  await testId(sender, 'nav-send-path').click()
+  await testId(sender, 'path-input').fill(path)
+  await testId(sender, 'path-send').click()
+  await testId(sender, `dist-${name}`).waitFor({ timeout: 60_000 })
+  await testId(sender, `dist-${name}`).click()
+  for (const m of to) await testId(sender, `machine-${m}`).check()
+  await testId(sender, 'send-button').click()
+}
+
+/** Answers the offer of `name` on a recipient's page. */
+async function answer (page: Page, name: string, how: 'accept' | 'decline'): Promise<void> {
+  await testId(page, `${how}-${name}`).waitFor({ timeout: 30_000 })
+  await testId(page, `${how}-${name}`).click()
+}
+
+const stateOf = async (page: Page, member: string): Promise<string> =>
+  (await page.locator(`[data-testid="member-${member}"]`).first().getAttribute('data-state')) ?? ''
+
+/** Widths the page and the machine table's card would need, against what they have. */
+async function overflow (page: Page): Promise<{ main: number; card: number; body: number }> {
+  return await page.evaluate(() => {
+    const over = (el: Element | null): number => el === null ? -1 : el.scrollWidth - el.clientWidth
+    return {
+      main: over(document.querySelector('main')),
+      card: over(document.querySelector('[data-testid="members-card"]')),
+      body: over(document.documentElement)
+    }
+  })
+}
+
+describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against real agents', () => {
+  beforeAll(async () => {
+    for (const i of [0, 1, 2]) agents.push(fx.agent(i, names[i] ?? `m${i}`, i === 0 ? 'all' : 'ask', ['--ui']))
+    for (const a of agents) await a.start()
+    for (const [i, a] of agents.entries()) ui.push(await openUi(fx, i, await uiUrlOf(a)))
+  }, 120_000)
+
+  afterAll(async () => {
+    for (const b of ui) await b.close()
+  })
+
+  it('puts the first step in the empty state: "Choose a file…", drop anywhere, and a path on this machine', async () => {
+    const [sender] = pages()
+    const empty = sender.locator('.empty', { hasText: 'Nothing shared yet.' })
+    await empty.waitFor({ timeout: 20_000 })
+    expect(await sender.getByText('Nothing shared yet', { exact: false }).count()).toBe(1)
+    expect(await empty.locator('[data-testid="empty-pick-file"]').textContent()).toBe('Choose a file…')
+    expect(await empty.textContent()).toContain('drop one anywhere on this window')
+    // The button opens the browser's file chooser.
+    const chooser = sender.waitForEvent('filechooser', { timeout: 5_000 })
+    await empty.locator('[data-testid="empty-pick-file"]').click()
+    expect((await chooser).isMultiple()).toBe(false)
+    expect(await testId(sender, 'path-sender').textContent()).toContain('nothing is copied')
+  }, 60_000)
+
+  it('sends a file by its path on the agent\'s machine, with no copy in the data folder; a decline stands out and is confirmed', async () => {
+    const [sender, r1, r2] = pages()
+    await expect.poll(async () => sender.locator('[data-testid="machine-lab-02"]').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    const path = fileOnSender('health.iso', 24 * MiB, 0xbeef)
+
+    // The folder browser reaches the file too.
+    await testId(sender, 'nav-send-path').click()
+    await testId(sender, 'path-input').fill(join(fx.work, 'on-sender'))
+    await testId(sender, 'path-browse').click()
+    await testId(sender, 'entry-health.iso').click()
+    expect(await testId(sender, 'path-input').inputValue()).toBe(path)
+
+    await sendByPath(sender, path, 'health.iso', ['lab-01', 'lab-02'])
+    await expect.poll(async () => testId(sender, 'notice').textContent(), { timeout: 10_000 }).toBe('Offered to 2 machines.')
+    const uploads = join(fx.work, 'd0', 'uploads')
+    expect(existsSync(uploads) ? readdirSync(uploads) : []).toEqual([])
+
+    await answer(r1, 'health.iso', 'accept')
+    await answer(r2, 'health.iso', 'decline')
+    // The sender hears it at once, in a notice that clears by itself.
+    await expect.poll(async () => (await sender.locator('[data-testid="notice"]').allTextContents()).join(''), { timeout: 10_000, interval: 200 }).toBe('lab-02 declined health.iso.')
+    // The one who declined is told so, and the confirmation goes away by itself.
+    await expect.poll(async () => testId(r2, 'notice').textContent(), { timeout: 10_000 }).toBe('You declined health.iso from studio.')
+    await shot(r2, 'decline-confirmation-light')
+
+    // On the sender: the row says declined with its icon and tone, the sidebar has a badge, the
+    // summary counts it, and the "Offered to" notice cleared once both had answered.
+    await expect.poll(async () => stateOf(sender, 'lab-02'), { timeout: 15_000 }).toBe('declined')
+    expect(await testId(sender, 'member-state-lab-02').textContent()).toContain('⊘declined')
+    expect(await testId(sender, 'member-lab-02').getAttribute('class')).toContain('member-attention')
+    expect(await testId(sender, 'badge-declined').textContent()).toBe('⊘ 1 declined')
+    expect(await testId(sender, 'totals-refused').textContent()).toBe('⊘ 1')
+    await expect.poll(async () => sender.locator('[data-testid="notice"]').count(), { timeout: 10_000 }).toBe(0)
+    await shot(sender, 'decline-light')
+    await sender.emulateMedia({ colorScheme: 'dark' })
+    await shot(sender, 'decline-dark')
+    await sender.emulateMedia({ colorScheme: 'light' })
+
+    await expect.poll(async () => stateOf(sender, 'lab-01'), { timeout: 90_000 }).toBe('verified')
+    expect(await testId(sender, 'totals-verified').textContent()).toBe('1 of 2')
+    expect(await testId(sender, 'piece-verified-machines').textContent()).toBe('Whole file verified on 2 of 2 machines.')
+    await expect.poll(async () => r2.locator('[data-testid="notice"]').count(), { timeout: 10_000 }).toBe(0)
+    const want = createHash('sha256').update(patternBytes(24 * MiB, 0xbeef)).digest('hex')
+    expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl1', 'health.iso'))).digest('hex')).toBe(want)
+  }, 180_000)
+
+  it('fits 800 px and 640 px: no sideways overflow, the sidebar folded behind the menu button', async () => {
+    const [sender] = pages()
+    await testId(sender, 'dist-health.iso').click()
+    // Wide: the sidebar is there and there is no menu button.
+    expect(await testId(sender, 'sidebar').isVisible()).toBe(true)
+    expect(await testId(sender, 'menu-toggle').isVisible()).toBe(false)
+    try {
+      await narrowLayouts(sender)
+    } finally {
+      await sender.setViewportSize({ width: 1280, height: 800 })
+    }
+  }, 60_000)
+
+  async function narrowLayouts (sender: Page): Promise<void> {
+    for (const width of [800, 640]) {
+      await sender.setViewportSize({ width, height: 900 })
+      await sender.waitForTimeout(300)
+      expect(await testId(sender, 'sidebar').isVisible()).toBe(false)
+      expect(await testId(sender, 'menu-toggle').isVisible()).toBe(true)
+      const o = await overflow(sender)
+      expect(o.main).toBeLessThanOrEqual(0)
+      expect(o.card).toBeLessThanOrEqual(0)
+      expect(o.body).toBeLessThanOrEqual(0)
+      await shot(sender, `layout-${width}-light`)
+    }
+    // The menu opens the sidebar over the content; Escape folds it again.
+    await testId(sender, 'menu-toggle').click()
+    await expect.poll(async () => testId(sender, 'sidebar').isVisible()).toBe(true)
+    expect(await testId(sender, 'badge-declined').isVisible()).toBe(true)
+    await sender.waitForTimeout(300)
+    await shot(sender, 'layout-640-menu-light')
+    await sender.keyboard.press('Escape')
+    await expect.poll(async () => testId(sender, 'sidebar').isVisible()).toBe(false)
+  }
+
+  it('shows a recipient killed mid-transfer as lost within 10 s, then verified after it restarts', async () => {
+    const [sender, r1] = pages()
+    const victim = agents[1]
+    if (!victim) throw new Error('no lab-01 agent')
+    const size = 96 * MiB
+    const path = fileOnSender('lost.iso', size, 0x1057)
+    await sendByPath(sender, path, 'lost.iso', ['lab-01'])
+    await answer(r1, 'lost.iso', 'accept')
+
+    // Mid-transfer: a tenth of it is there.
+    const progress = async (): Promise<number> => Number.parseInt((await testId(sender, 'member-lab-01').locator('progress').getAttribute('aria-valuetext')) ?? '0', 10)
+    await expect.poll(progress, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(10)
+    expect(await progress()).toBeLessThan(90)
+    await victim.kill()
+    const killedAt = Date.now()
+
+    await expect.poll(async () => stateOf(sender, 'lab-01'), { timeout: 10_000, interval: 250 }).toBe('lost')
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(10_000)
+    await expect.poll(async () => testId(sender, 'member-state-lab-01').textContent(), { timeout: 5_000 }).toMatch(/lost contact \d+:\d\d ago — resumes when it returns/)
+    expect(await testId(sender, 'member-eta-lab-01').textContent()).toBe('—')
+    expect(await testId(sender, 'badge-lost').textContent()).toBe('⚠ 1 lost contact')
+    await sender.waitForTimeout(1500)
+    await shot(sender, 'lost-light')
+    await sender.emulateMedia({ colorScheme: 'dark' })
+    await shot(sender, 'lost-dark')
+    await sender.emulateMedia({ colorScheme: 'light' })
+
+    // Back on the same data folder: found again, resumed, verified.
+    await victim.start()
+    await expect.poll(async () => stateOf(sender, 'lab-01'), { timeout: 120_000 }).toBe('verified')
+    const want = createHash('sha256').update(patternBytes(size, 0x1057)).digest('hex')
+    expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl1', 'lost.iso'))).digest('hex')).toBe(want)
+  }, 240_000)
+})

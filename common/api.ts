@@ -4,19 +4,15 @@
 // (IPC, WebSocket), preload exposes them, the renderer draws them. Bump API_VERSION on any change
 // a peer of another version could misread.
 
+import type { Failure, Result } from './result.js'
+
 export const API_VERSION = 1
 
-/** Errors are values: every command answers with one of these. */
-export type ApiResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: ApiError }
+/** Errors are values: every command answers with one of these (common/result.ts). */
+export type ApiResult<T> = Result<T>
 
-export interface ApiError {
-  /** Stable, machine-readable (`not-found`, `no-space`, `bad-request`, ...). */
-  readonly code: string
-  /** One sentence a person understands. */
-  readonly message: string
-}
+/** `code` is stable and machine-readable (`not-found`, `no-space`, `bad-request`, ...); `message` one sentence a person understands. */
+export type ApiError = Failure
 
 /** Which shell carries the API: the desktop app or `swarmdrop agent --ui` in a browser. */
 export type ShellKind = 'electron' | 'web'

@@ -3,6 +3,7 @@
 // anything unknown is refused, before the engine sees it. Plain TypeScript: both shells load it.
 import type { AcceptPolicy, ApiResult, Command, SettingsPatch } from './api.js'
 import { isDisplayText, isOfferId, MAX_DEVICE_NAME } from './network-text.js'
+import { fail, ok as good } from './result.js'
 
 const INFO_HASH = /^[0-9a-f]{40}$/
 const DEVICE_ID = /^[0-9a-f]{32}$/
@@ -17,8 +18,7 @@ type Fields = Readonly<Record<string, unknown>>
 /** A value from the request, echoed in a message: quoted, escaped, short. */
 const shown = (s: string): string => JSON.stringify(s.slice(0, 40))
 
-const bad = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'bad-request', message } })
-const good = <T>(value: T): ApiResult<T> => ({ ok: true, value })
+const bad = (message: string): ApiResult<never> => fail('bad-request', message)
 
 function isObject (v: unknown): v is Fields {
   return typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -6,7 +6,7 @@ import { parseCommand } from '../../../common/commands.js'
 import type { Peer } from '../discovery/peer-info.js'
 import type { NodeEvents } from '../node/events.js'
 import type { SwarmNode } from '../node/swarm-node.js'
-import { errorMessage } from '../result.js'
+import { errorMessage, fail } from '../../../common/result.js'
 import { buildAppState } from './app-state.js'
 import { runCommand } from './command-runner.js'
 import { FreeSpace } from './free-space.js'
@@ -81,12 +81,12 @@ export class AppService {
   }
 
   async execute (command: Command): Promise<ApiResult<unknown>> {
-    if (this.closed) return { ok: false, error: { code: 'closed', message: 'the app is shutting down' } }
+    if (this.closed) return fail('closed', 'the app is shutting down')
     let result: ApiResult<unknown>
     try {
       result = await runCommand(this.node, command)
     } catch (err) {
-      result = { ok: false, error: { code: 'internal', message: `${command.type} failed: ${errorMessage(err)}` } }
+      result = fail('internal', `${command.type} failed: ${errorMessage(err)}`)
     }
     this.changed()
     return result

@@ -4,11 +4,9 @@ import { randomUUID } from 'node:crypto'
 import type { ApiResult, Command, CommandReplies } from '../../../common/api.js'
 import type { HashingEvent } from '../node/events.js'
 import type { SwarmNode } from '../node/swarm-node.js'
-import { errorMessage } from '../result.js'
+import { errorMessage, fail, ok } from '../../../common/result.js'
 import { appSettings } from './app-state.js'
 
-const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value })
-const fail = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
 const NOTHING: Record<string, never> = {}
 
 /**

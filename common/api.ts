@@ -36,6 +36,9 @@ export interface Machine {
   readonly trusted: boolean
   /** ISO time the machine was last heard on the network. */
   readonly lastSeen: string
+  /** Its control and BitTorrent ports, as it announced them; absent when not heard in this run. */
+  readonly controlPort?: number
+  readonly btPort?: number
 }
 
 export interface HashingJob {
@@ -163,6 +166,21 @@ export interface Distribution {
   readonly members: readonly MemberRow[]
   readonly totals: SwarmTotals
   readonly pieces: PieceMaps
+  /**
+   * The engine's connections for it now, with the bytes exchanged on each; absent when the engine
+   * does not run it (failed, stale, not resumed): then nothing of it is served.
+   */
+  readonly connections?: readonly Connection[]
+}
+
+/** One BitTorrent connection of a distribution. */
+export interface Connection {
+  readonly address: string
+  /** Bytes received from it and sent to it over this connection. */
+  readonly downloaded: number
+  readonly uploaded: number
+  /** The member's device id, once its peer proved that member's key on this connection. */
+  readonly member?: string
 }
 
 export interface IncomingOffer {
@@ -231,6 +249,10 @@ export type Command =
   | { readonly type: 'update-settings'; readonly patch: SettingsPatch }
   | { readonly type: 'trust'; readonly id: string }
   | { readonly type: 'untrust'; readonly id: string }
+  /** Shares a file or folder and offers it at once: answers when it is hashed and offered (the CLI's `send`). */
+  | { readonly type: 'send'; readonly path: string; readonly to: readonly string[] }
+  /** Stops the device: it leaves the network cleanly. Only a shell that may stop its engine does it. */
+  | { readonly type: 'stop' }
 
 export type CommandType = Command['type']
 
@@ -249,6 +271,8 @@ export interface CommandReplies {
   'update-settings': AppSettings
   trust: Record<string, never>
   untrust: Record<string, never>
+  send: { readonly infoHash: string; readonly offered: number }
+  stop: Record<string, never>
 }
 
 /**

@@ -37,6 +37,18 @@ function deviceIdOf (v: unknown, field: string): ApiResult<string> {
   return typeof v === 'string' && DEVICE_ID.test(v) ? good(v) : bad(`${field} must be a device id (32 lowercase hex digits)`)
 }
 
+/** The device ids an offer goes to, each once. */
+function recipientsOf (to: unknown): ApiResult<readonly string[]> {
+  if (!Array.isArray(to) || to.length < 1 || to.length > MAX_RECIPIENTS) return bad(`to must be a list of 1 to ${MAX_RECIPIENTS} device ids`)
+  const ids: string[] = []
+  for (const [i, id] of to.entries()) {
+    const d = deviceIdOf(id, `to[${i}]`)
+    if (!d.ok) return d
+    if (!ids.includes(d.value)) ids.push(d.value)
+  }
+  return good(ids)
+}
+
 function offerIdOf (v: unknown): ApiResult<string> {
   return isOfferId(v) ? good(v) : bad('offerId must be 1 to 64 letters, digits or dashes')
 }
@@ -124,15 +136,20 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       if (!o.ok) return o
       const ih = infoHashOf(raw.infoHash, 'infoHash')
       if (!ih.ok) return ih
-      const to = raw.to
-      if (!Array.isArray(to) || to.length < 1 || to.length > MAX_RECIPIENTS) return bad(`to must be a list of 1 to ${MAX_RECIPIENTS} device ids`)
-      const ids: string[] = []
-      for (const [i, id] of to.entries()) {
-        const d = deviceIdOf(id, `to[${i}]`)
-        if (!d.ok) return d
-        if (!ids.includes(d.value)) ids.push(d.value)
-      }
-      return good({ type, infoHash: ih.value, to: ids })
+      const to = recipientsOf(raw.to)
+      return to.ok ? good({ type, infoHash: ih.value, to: to.value }) : to
+    }
+    case 'send': {
+      const o = only(raw, ['path', 'to'])
+      if (!o.ok) return o
+      const p = pathOf(raw.path, 'path')
+      if (!p.ok) return p
+      const to = recipientsOf(raw.to)
+      return to.ok ? good({ type, path: p.value, to: to.value }) : to
+    }
+    case 'stop': {
+      const o = only(raw, [])
+      return o.ok ? good({ type }) : o
     }
     case 'accept': {
       const o = only(raw, ['offerId', 'downloadsDir', 'alwaysTrust'])

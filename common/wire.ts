@@ -18,7 +18,7 @@ export interface WirePieceMaps {
   readonly local: string
   readonly members: Readonly<Record<string, string>>
 }
-type WireDistribution = Omit<Distribution, 'pieces'> & { readonly pieces: WirePieceMaps }
+export type WireDistribution = Omit<Distribution, 'pieces'> & { readonly pieces: WirePieceMaps }
 export type WireState = Omit<AppState, 'distributions'> & { readonly distributions: readonly WireDistribution[] }
 
 /** Largest frame either side reads: a state with many distributions of 20,000+ pieces fits. */
@@ -49,19 +49,21 @@ export function base64ToBytes (text: string): Uint8Array | undefined {
 
 // ---------------------------------------------------------------------------------------------
 
-export function encodeState (state: AppState): WireState {
+/** A distribution in its JSON form: piece maps as base64. */
+export function encodeDistribution (d: Distribution): WireDistribution {
   return {
-    ...state,
-    distributions: state.distributions.map(d => ({
-      ...d,
-      pieces: {
-        pieceCount: d.pieces.pieceCount,
-        holders: bytesToBase64(d.pieces.holders),
-        local: bytesToBase64(d.pieces.local),
-        members: Object.fromEntries(Object.entries(d.pieces.members).map(([id, bits]) => [id, bytesToBase64(bits)]))
-      }
-    }))
+    ...d,
+    pieces: {
+      pieceCount: d.pieces.pieceCount,
+      holders: bytesToBase64(d.pieces.holders),
+      local: bytesToBase64(d.pieces.local),
+      members: Object.fromEntries(Object.entries(d.pieces.members).map(([id, bits]) => [id, bytesToBase64(bits)]))
+    }
   }
+}
+
+export function encodeState (state: AppState): WireState {
+  return { ...state, distributions: state.distributions.map(encodeDistribution) }
 }
 
 function isObject (v: unknown): v is Record<string, unknown> {

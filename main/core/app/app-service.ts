@@ -8,11 +8,16 @@ import type { NodeEvents } from '../node/events.js'
 import type { SwarmNode } from '../node/swarm-node.js'
 import { errorMessage, fail } from '../../../common/result.js'
 import { buildAppState } from './app-state.js'
-import { runCommand } from './command-runner.js'
+import { runCommand, type CommandHost } from './command-runner.js'
 import { FreeSpace } from './free-space.js'
 import { PieceHistory } from './piece-history.js'
 
-export interface AppServiceOptions { readonly shell: ShellKind; readonly throttleMs?: number }
+export interface AppServiceOptions {
+  readonly shell: ShellKind
+  readonly throttleMs?: number
+  /** What commands may ask of the host process (stop); nothing by default. */
+  readonly host?: CommandHost
+}
 
 type Listener = (s: AppState) => void
 
@@ -84,7 +89,7 @@ export class AppService {
     if (this.closed) return fail('closed', 'the app is shutting down')
     let result: ApiResult<unknown>
     try {
-      result = await runCommand(this.node, command)
+      result = await runCommand(this.node, command, this.opts.host)
     } catch (err) {
       result = fail('internal', `${command.type} failed: ${errorMessage(err)}`)
     }

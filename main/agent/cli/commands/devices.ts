@@ -1,9 +1,11 @@
-// `swarmdrop peers`, `trust`, `untrust`, `offers`, `accept`, `decline`: the machines on the LAN,
-// which of them this device trusts, and answers to offers waiting for a person.
+// `swarmdrop peers`, `trust`, `untrust`, `offers`, `accept`, `decline`, `stop`: the machines on
+// the LAN, which of them this device trusts, answers to offers waiting for a person, and stopping
+// the device.
 import { resolve } from 'node:path'
 import type { IncomingOffer, Machine } from '../../../../common/api.js'
 import { isDeviceId, shortFingerprint } from '../../../core/identity/device-id.js'
 import { TrustStore } from '../../../core/settings/trust-store.js'
+import { readHolder } from '../../device-lock.js'
 import type { LocalClient } from '../../local-client.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
@@ -13,6 +15,15 @@ import { acceptHint, isAcceptableOfferId, offerIdText } from '../offer-hint.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
 import { dataDirOf, openSession, runningAgent } from '../session.js'
 import { EXIT_OK, UsageError } from '../usage-error.js'
+
+export const stopUsage: CommandUsage = {
+  name: 'stop',
+  synopsis: '',
+  positionals: [],
+  summary: 'Stops the device running for the data directory (an agent, or a send that runs its own); it leaves the LAN cleanly.',
+  flags: [DATA_DIR_FLAG],
+  examples: ['swarmdrop stop', 'swarmdrop stop --data-dir /srv/swarmdrop']
+}
 
 export const peersUsage: CommandUsage = {
   name: 'peers',
@@ -97,6 +108,23 @@ export async function peersCommand (args: readonly string[]): Promise<number> {
   } finally {
     await session.close()
   }
+}
+
+export async function stopCommand (args: readonly string[]): Promise<number> {
+  const p = parse(stopUsage, args)
+  const dataDir = dataDirOf(str(p, 'data-dir'))
+  const agent = await runningAgent(dataDir)
+  if (!agent) throw new UsageError(`stop: no device is running for ${dataDir}`)
+  const r = await agent.run({ type: 'stop' })
+  if (!r.ok) throw new UsageError(`stop: ${r.error.message}`)
+  // The device leaves the network, then gives the data directory up: wait for that.
+  const until = Date.now() + 30_000
+  while (await readHolder(dataDir) !== undefined) {
+    if (Date.now() > until) throw new UsageError(`stop: the device of ${dataDir} did not stop within 30 s`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  process.stdout.write(`stopped the device of ${dataDir}\n`)
+  return EXIT_OK
 }
 
 export async function trustCommand (args: readonly string[], trust: boolean): Promise<number> {

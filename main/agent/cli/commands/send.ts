@@ -86,7 +86,10 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
       return rows.some(r => REFUSED.includes(r.state)) ? EXIT_FAILED : EXIT_OK
     }
     const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000
-    const outcomes = await follow(client, first, ids, deadline, !json && process.stderr.isTTY === true)
+    // A device this process runs ends the wait when `swarmdrop stop` asks it to.
+    let stopped = false
+    void session.inProcess?.stopRequested.then(() => { stopped = true })
+    const outcomes = await follow(client, first, ids, () => stopped || Date.now() > deadline, !json && process.stderr.isTTY === true)
     const uploaded = (await distributionOf(client, first.infoHash)).uploadedBytes
     const seconds = (performance.now() - started) / 1000
     const okAll = outcomes.every(o => o.status === 'verified')
@@ -183,7 +186,8 @@ function settled (row: MemberRow | undefined): boolean {
   return row !== undefined && (TERMINAL_RECIPIENT_STATES as readonly string[]).includes(row.state)
 }
 
-async function follow (client: LocalClient, sent: Distribution, ids: readonly string[], deadline: number, tty: boolean): Promise<Outcome[]> {
+/** Follows the rows of `ids` until each is settled, the source went stale, or `over()`. */
+async function follow (client: LocalClient, sent: Distribution, ids: readonly string[], over: () => boolean, tty: boolean): Promise<Outcome[]> {
   let lines = 0
   let rows: readonly MemberRow[] = []
   // The source changed while being sent: nobody unfinished will get it now, so stop waiting.
@@ -200,7 +204,7 @@ async function follow (client: LocalClient, sent: Distribution, ids: readonly st
     if (tty) lines = draw(rows, sent.totalLength, lines)
     // A lost machine is not done: it resumes when it returns, so the wait goes on until the deadline.
     const done = ids.every(id => settled(rows.find(r => r.id === id)))
-    if (done || stale !== undefined || Date.now() > deadline) break
+    if (done || stale !== undefined || over()) break
     await new Promise(resolve => setTimeout(resolve, 500))
   }
   return ids.map(id => outcomeOf({ id, row: rows.find(r => r.id === id), sha256: sent.sha256 }, stale))

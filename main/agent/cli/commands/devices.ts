@@ -102,7 +102,7 @@ export async function peersCommand (args: readonly string[]): Promise<number> {
     } else if (machines.length === 0) {
       process.stdout.write('No machines found yet. Machines appear when they run Swarmdrop on this network.\n')
     } else {
-      for (const x of machines) process.stdout.write(`${pad(terminalText(x.name), 20)} ${shortFingerprint(x.id)}  ${pad(terminalText(x.address), 15)} ${pad(terminalText(x.platform), 8)} ${x.trusted ? 'trusted' : ''}\n`)
+      for (const x of machines) process.stdout.write(`${pad(terminalText(x.name), 20)} ${x.fingerprint}  ${pad(terminalText(x.address), 15)} ${pad(terminalText(x.platform), 8)} ${x.trusted ? 'trusted' : ''}\n`)
     }
     return EXIT_OK
   } finally {

@@ -4,7 +4,6 @@ import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
 import { TERMINAL_RECIPIENT_STATES } from '../../../core/distributions/records.js'
-import { shortFingerprint } from '../../../core/identity/device-id.js'
 import { validateName } from '../../../core/settings/settings.js'
 import type { LocalClient } from '../../local-client.js'
 import { flag, intFlag, parse, str } from '../args.js'
@@ -147,7 +146,7 @@ async function chooseTargets (client: LocalClient, to: string | undefined, all: 
   for (const w of wanted) {
     const m = match(peers, w)
     if (m.length === 0) throw new UsageError(`send: unknown recipient "${terminalText(w)}"; machines found: ${found}`)
-    if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${shortFingerprint(x.id)})`).join(', ')}; use an id prefix`)
+    if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${x.fingerprint})`).join(', ')}; use an id prefix`)
     const only = m[0]
     if (only && !chosen.some(c => c.id === only.id)) chosen.push(only)
   }

@@ -4,19 +4,15 @@
 // (IPC, WebSocket), preload exposes them, the renderer draws them. Bump API_VERSION on any change
 // a peer of another version could misread.
 
+import type { Failure, Result } from './result.js'
+
 export const API_VERSION = 1
 
-/** Errors are values: every command answers with one of these. */
-export type ApiResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: ApiError }
+/** Errors are values: every command answers with one of these (common/result.ts). */
+export type ApiResult<T> = Result<T>
 
-export interface ApiError {
-  /** Stable, machine-readable (`not-found`, `no-space`, `bad-request`, ...). */
-  readonly code: string
-  /** One sentence a person understands. */
-  readonly message: string
-}
+/** `code` is stable and machine-readable (`not-found`, `no-space`, `bad-request`, ...); `message` one sentence a person understands. */
+export type ApiError = Failure
 
 /** Which shell carries the API: the desktop app or `swarmdrop agent --ui` in a browser. */
 export type ShellKind = 'electron' | 'web'
@@ -40,6 +36,9 @@ export interface Machine {
   readonly trusted: boolean
   /** ISO time the machine was last heard on the network. */
   readonly lastSeen: string
+  /** Its control and BitTorrent ports, as it announced them; absent when not heard in this run. */
+  readonly controlPort?: number
+  readonly btPort?: number
 }
 
 export interface HashingJob {
@@ -167,6 +166,21 @@ export interface Distribution {
   readonly members: readonly MemberRow[]
   readonly totals: SwarmTotals
   readonly pieces: PieceMaps
+  /**
+   * The engine's connections for it now, with the bytes exchanged on each; absent when the engine
+   * does not run it (failed, stale, not resumed): then nothing of it is served.
+   */
+  readonly connections?: readonly Connection[]
+}
+
+/** One BitTorrent connection of a distribution. */
+export interface Connection {
+  readonly address: string
+  /** Bytes received from it and sent to it over this connection. */
+  readonly downloaded: number
+  readonly uploaded: number
+  /** The member's device id, once its peer proved that member's key on this connection. */
+  readonly member?: string
 }
 
 export interface IncomingOffer {
@@ -237,6 +251,10 @@ export type Command =
   | { readonly type: 'untrust'; readonly id: string }
   /** Lists a folder on the engine's machine (the web UI's way to send a file where it is). */
   | { readonly type: 'browse'; readonly path?: string }
+  /** Shares a file or folder and offers it at once: answers when it is hashed and offered (the CLI's `send`). */
+  | { readonly type: 'send'; readonly path: string; readonly to: readonly string[] }
+  /** Stops the device: it leaves the network cleanly. Only a shell that may stop its engine does it. */
+  | { readonly type: 'stop' }
 
 export type CommandType = Command['type']
 
@@ -256,6 +274,8 @@ export interface CommandReplies {
   trust: Record<string, never>
   untrust: Record<string, never>
   browse: FolderListing
+  send: { readonly infoHash: string; readonly offered: number }
+  stop: Record<string, never>
 }
 
 /** One entry of a listed folder. A symbolic link is shown as what it points to, `link` set. */

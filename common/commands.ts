@@ -3,6 +3,7 @@
 // anything unknown is refused, before the engine sees it. Plain TypeScript: both shells load it.
 import type { AcceptPolicy, ApiResult, Command, SettingsPatch } from './api.js'
 import { isDisplayText, isOfferId, MAX_DEVICE_NAME } from './network-text.js'
+import { fail, ok as good } from './result.js'
 
 const INFO_HASH = /^[0-9a-f]{40}$/
 const DEVICE_ID = /^[0-9a-f]{32}$/
@@ -17,8 +18,7 @@ type Fields = Readonly<Record<string, unknown>>
 /** A value from the request, echoed in a message: quoted, escaped, short. */
 const shown = (s: string): string => JSON.stringify(s.slice(0, 40))
 
-const bad = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'bad-request', message } })
-const good = <T>(value: T): ApiResult<T> => ({ ok: true, value })
+const bad = (message: string): ApiResult<never> => fail('bad-request', message)
 
 function isObject (v: unknown): v is Fields {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -35,6 +35,18 @@ function infoHashOf (v: unknown, field: string): ApiResult<string> {
 
 function deviceIdOf (v: unknown, field: string): ApiResult<string> {
   return typeof v === 'string' && DEVICE_ID.test(v) ? good(v) : bad(`${field} must be a device id (32 lowercase hex digits)`)
+}
+
+/** The device ids an offer goes to, each once. */
+function recipientsOf (to: unknown): ApiResult<readonly string[]> {
+  if (!Array.isArray(to) || to.length < 1 || to.length > MAX_RECIPIENTS) return bad(`to must be a list of 1 to ${MAX_RECIPIENTS} device ids`)
+  const ids: string[] = []
+  for (const [i, id] of to.entries()) {
+    const d = deviceIdOf(id, `to[${i}]`)
+    if (!d.ok) return d
+    if (!ids.includes(d.value)) ids.push(d.value)
+  }
+  return good(ids)
 }
 
 function offerIdOf (v: unknown): ApiResult<string> {
@@ -124,15 +136,20 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       if (!o.ok) return o
       const ih = infoHashOf(raw.infoHash, 'infoHash')
       if (!ih.ok) return ih
-      const to = raw.to
-      if (!Array.isArray(to) || to.length < 1 || to.length > MAX_RECIPIENTS) return bad(`to must be a list of 1 to ${MAX_RECIPIENTS} device ids`)
-      const ids: string[] = []
-      for (const [i, id] of to.entries()) {
-        const d = deviceIdOf(id, `to[${i}]`)
-        if (!d.ok) return d
-        if (!ids.includes(d.value)) ids.push(d.value)
-      }
-      return good({ type, infoHash: ih.value, to: ids })
+      const to = recipientsOf(raw.to)
+      return to.ok ? good({ type, infoHash: ih.value, to: to.value }) : to
+    }
+    case 'send': {
+      const o = only(raw, ['path', 'to'])
+      if (!o.ok) return o
+      const p = pathOf(raw.path, 'path')
+      if (!p.ok) return p
+      const to = recipientsOf(raw.to)
+      return to.ok ? good({ type, path: p.value, to: to.value }) : to
+    }
+    case 'stop': {
+      const o = only(raw, [])
+      return o.ok ? good({ type }) : o
     }
     case 'accept': {
       const o = only(raw, ['offerId', 'downloadsDir', 'alwaysTrust'])

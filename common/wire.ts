@@ -4,6 +4,7 @@
 // Node 20 and in browsers alike (no Buffer).
 import type { ApiResult, AppState, Command, Distribution, PieceMaps } from './api.js'
 import { parseCommand } from './commands.js'
+import { fail, ok } from './result.js'
 
 export interface CommandFrame { readonly kind: 'command'; readonly id: number; readonly command: Command }
 export interface ReplyFrame { readonly kind: 'reply'; readonly id: number; readonly result: ApiResult<unknown> }
@@ -17,13 +18,13 @@ export interface WirePieceMaps {
   readonly local: string
   readonly members: Readonly<Record<string, string>>
 }
-type WireDistribution = Omit<Distribution, 'pieces'> & { readonly pieces: WirePieceMaps }
+export type WireDistribution = Omit<Distribution, 'pieces'> & { readonly pieces: WirePieceMaps }
 export type WireState = Omit<AppState, 'distributions'> & { readonly distributions: readonly WireDistribution[] }
 
 /** Largest frame either side reads: a state with many distributions of 20,000+ pieces fits. */
 export const MAX_FRAME_CHARS = 64 * 1024 * 1024
 
-const bad = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'bad-frame', message } })
+const bad = (message: string): ApiResult<never> => fail('bad-frame', message)
 
 // ---------------------------------------------------------------------------------------------
 // base64 of bytes, chunked so a large array never meets the argument limit of fromCharCode.
@@ -48,19 +49,21 @@ export function base64ToBytes (text: string): Uint8Array | undefined {
 
 // ---------------------------------------------------------------------------------------------
 
-export function encodeState (state: AppState): WireState {
+/** A distribution in its JSON form: piece maps as base64. */
+export function encodeDistribution (d: Distribution): WireDistribution {
   return {
-    ...state,
-    distributions: state.distributions.map(d => ({
-      ...d,
-      pieces: {
-        pieceCount: d.pieces.pieceCount,
-        holders: bytesToBase64(d.pieces.holders),
-        local: bytesToBase64(d.pieces.local),
-        members: Object.fromEntries(Object.entries(d.pieces.members).map(([id, bits]) => [id, bytesToBase64(bits)]))
-      }
-    }))
+    ...d,
+    pieces: {
+      pieceCount: d.pieces.pieceCount,
+      holders: bytesToBase64(d.pieces.holders),
+      local: bytesToBase64(d.pieces.local),
+      members: Object.fromEntries(Object.entries(d.pieces.members).map(([id, bits]) => [id, bytesToBase64(bits)]))
+    }
   }
+}
+
+export function encodeState (state: AppState): WireState {
+  return { ...state, distributions: state.distributions.map(encodeDistribution) }
 }
 
 function isObject (v: unknown): v is Record<string, unknown> {
@@ -80,7 +83,7 @@ function decodePieces (v: unknown, where: string): ApiResult<PieceMaps> {
     if (bits?.length !== Math.ceil(count / 8)) return bad(`${where}.pieces.members: the bitfield of ${id.slice(0, 40)} has the wrong length`)
     members[id] = bits
   }
-  return { ok: true, value: { pieceCount: count, holders, local, members } }
+  return ok({ pieceCount: count, holders, local, members })
 }
 
 /** The AppState in a state frame, piece maps back to bytes; checks the shape the UI relies on. */
@@ -97,7 +100,7 @@ export function decodeState (raw: unknown): ApiResult<AppState> {
     if (!pieces.ok) return pieces
     distributions.push({ ...(d as unknown as Distribution), pieces: pieces.value })
   }
-  return { ok: true, value: { ...(raw as unknown as AppState), distributions } }
+  return ok({ ...(raw as unknown as AppState), distributions })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -119,7 +122,7 @@ function parseJson (text: unknown): ApiResult<Record<string, unknown>> {
   } catch {
     return bad('a frame must be JSON')
   }
-  return isObject(value) ? { ok: true, value } : bad('a frame must be a JSON object')
+  return isObject(value) ? ok(value) : bad('a frame must be a JSON object')
 }
 
 const isFrameId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
@@ -143,14 +146,14 @@ export function parseServerFrame (text: unknown): ApiResult<ServerFrame> {
   const f = o.value
   if (f.kind === 'state') {
     const s = decodeState(f.state)
-    return s.ok ? { ok: true, value: { kind: 'state', state: s.value } } : s
+    return s.ok ? ok({ kind: 'state', state: s.value }) : s
   }
   if (f.kind === 'reply' && isFrameId(f.id) && isObject(f.result) && typeof f.result.ok === 'boolean') {
     const r = f.result
-    if (r.ok) return { ok: true, value: { kind: 'reply', id: f.id, result: { ok: true, value: r.value } } }
+    if (r.ok) return ok({ kind: 'reply', id: f.id, result: ok(r.value) })
     const e = r.error
     if (!isObject(e) || typeof e.code !== 'string' || typeof e.message !== 'string') return bad('a failed reply needs error.code and error.message')
-    return { ok: true, value: { kind: 'reply', id: f.id, result: { ok: false, error: { code: e.code, message: e.message } } } }
+    return ok({ kind: 'reply', id: f.id, result: fail(e.code, e.message) })
   }
   return bad('a server frame must be a reply or a state')
 }

@@ -29,6 +29,7 @@ const commands: Record<string, Entry> = {
   decline: { usage: async () => (await devicesModule()).declineUsage, run: async a => (await devicesModule()).answerCommand(a, false) },
   trust: { usage: async () => (await devicesModule()).trustUsage, run: async a => (await devicesModule()).trustCommand(a, true) },
   untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
+  stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
   seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },
   get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) }

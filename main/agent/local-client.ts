@@ -1,29 +1,45 @@
-// The CLI's typed client for a running agent's local API.
-import { errorBodyMessage, requestJson } from '../core/control/http-client.js'
-import type { OriginRecord, RecipientStatus } from '../core/distributions/records.js'
-import type { PeerView } from '../core/node/swarm-node.js'
-import { fail, ok, type Result } from '../core/result.js'
-import type { LocalStatus } from './local-status.js'
+// The command line's client for a running device's local API: the window's state and commands,
+// over loopback HTTP (local-routes.ts).
+import type { ApiResult, AppState, Command, CommandReplies, CommandType } from '../../common/api.js'
+import { fail, ok } from '../../common/result.js'
+import { decodeState } from '../../common/wire.js'
+import { requestJson } from '../core/control/http-client.js'
+
+/** The command of type T. */
+export type CommandOf<T extends CommandType> = Extract<Command, { readonly type: T }>
+
+/** Hashing a big file takes minutes; a send answers once it is hashed and offered. */
+const SEND_TIMEOUT_MS = 24 * 3600_000
+const COMMAND_TIMEOUT_MS = 60_000
+
+function isApiResult (v: unknown): v is ApiResult<unknown> {
+  if (typeof v !== 'object' || v === null) return false
+  const r = v as { ok?: unknown; error?: { code?: unknown; message?: unknown } }
+  return r.ok === true || (r.ok === false && typeof r.error?.code === 'string' && typeof r.error.message === 'string')
+}
 
 export class LocalClient {
   constructor (private readonly port: number, private readonly token: string) {}
 
-  status (): Promise<Result<LocalStatus>> { return this.call('GET', '/v1/local/status') }
-  peers (): Promise<Result<PeerView[]>> { return this.call('GET', '/v1/local/peers') }
-  create (path: string): Promise<Result<OriginRecord>> { return this.call('POST', '/v1/local/distributions', { path }, 24 * 3600_000) }
-  offer (infoHash: string, to: readonly string[]): Promise<Result<RecipientStatus[]>> { return this.call('POST', `/v1/local/distributions/${infoHash}/offers`, { to }, 60_000) }
-  accept (offerId: string, opts: { downloadsDir?: string; alwaysTrust?: boolean }): Promise<Result<unknown>> { return this.call('POST', `/v1/local/offers/${offerId}/accept`, opts) }
-  decline (offerId: string): Promise<Result<unknown>> { return this.call('POST', `/v1/local/offers/${offerId}/decline`, {}) }
-  trust (id: string): Promise<Result<unknown>> { return this.call('POST', '/v1/local/trust', { id }) }
-  untrust (id: string): Promise<Result<unknown>> { return this.call('DELETE', `/v1/local/trust/${id}`) }
+  async state (): Promise<ApiResult<AppState>> {
+    const r = await this.call('GET', '/v1/local/state', undefined, 30_000)
+    if (!r.ok) return r
+    // A refusal (a wrong token) is an ApiResult too; a state is not.
+    if (isApiResult(r.value) && !r.value.ok) return r.value
+    return decodeState(r.value)
+  }
 
-  private async call<T> (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, timeoutMs = 30_000): Promise<Result<T>> {
+  async run<T extends CommandType> (command: CommandOf<T>): Promise<ApiResult<CommandReplies[T]>> {
+    const r = await this.call('POST', '/v1/local/commands', command, command.type === 'send' ? SEND_TIMEOUT_MS : COMMAND_TIMEOUT_MS)
+    if (!r.ok) return r
+    if (!isApiResult(r.value)) return fail('bad-response', 'the local agent answered a command with something that is not a result')
+    // The agent runs this same build: its reply to a command of type T is CommandReplies[T].
+    return r.value as ApiResult<CommandReplies[T]>
+  }
+
+  private async call (method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number): Promise<ApiResult<unknown>> {
     const r = await requestJson(method, `http://127.0.0.1:${this.port}${path}`, body, { timeoutMs, headers: { authorization: `Bearer ${this.token}` } })
     if (!r.ok) return fail('agent-unreachable', `the local agent did not answer: ${r.error.message}`)
-    if (r.value.status >= 400) {
-      const code = (r.value.body as { error?: { code?: string } } | undefined)?.error?.code ?? 'error'
-      return fail(code, errorBodyMessage(r.value))
-    }
-    return ok(r.value.body as T)
+    return ok(r.value.body)
   }
 }

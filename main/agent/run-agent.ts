@@ -1,32 +1,36 @@
-// Starts a device with the agent's local API and advertises it through agent.json, for
-// `swarmdrop agent` and for a `send` that finds no agent running for its data directory. The local
-// API has a listener of its own, plain HTTP on loopback: the control port speaks mutual TLS with
-// device certificates, which the CLI has no reason to hold.
+// Starts this data directory's device with the local API and registers it in agent.json, for
+// `swarmdrop agent` and for a `send` or `peers` that finds no device running. The local API has a
+// listener of its own, plain HTTP on loopback: the control port speaks mutual TLS with device
+// certificates, which the CLI has no reason to hold.
+import { ok, type Result } from '../../common/result.js'
 import { AppService } from '../core/app/app-service.js'
 import { ControlServer } from '../core/control/control-server.js'
 import { SwarmNode, type NodeOptions } from '../core/node/swarm-node.js'
-import { ok, type Result } from '../core/result.js'
-import { newToken, removeAgentFile, writeAgentFile } from './agent-file.js'
+import { claimDataDir, newToken } from './device-lock.js'
 import { LocalClient } from './local-client.js'
 import { localRoutes } from './local-routes.js'
 
 export interface RunningAgent {
   readonly node: SwarmNode
   readonly client: LocalClient
-  /** Resolves when something asked the agent to stop (the local API's /stop). */
+  /** Resolves when a `stop` command asked the device to stop. */
   readonly stopRequested: Promise<void>
   stop (): Promise<void>
 }
 
-export async function runAgent (opts: NodeOptions, advertise: boolean): Promise<Result<RunningAgent>> {
+/** Fails with `device-running` when a device already runs for the data directory. */
+export async function runAgent (opts: NodeOptions): Promise<Result<RunningAgent>> {
+  const claim = await claimDataDir(opts.dataDir)
+  if (!claim.ok) return claim
   const token = newToken()
   let requestStop: () => void = () => {}
   const stopRequested = new Promise<void>(resolve => { requestStop = resolve })
-  // The agent's view of its distributions as the app draws them (member rows, totals), for status;
-  // made before the node resumes its distributions so it hears their first events too. Nobody
-  // subscribes to it (status computes a state when asked), so its refresh timer may be slow.
+  // The window's door for the CLI: state and commands through one AppService, made before the
+  // node resumes its distributions so it hears their first events too. Nobody subscribes to it
+  // (the CLI reads a state when it asks), so its refresh timer may be slow.
   let made = undefined as AppService | undefined
-  const appOptions = { shell: 'web', throttleMs: 60_000 } as const
+  // A stop is carried out after its answer went out (the local API closes on stop).
+  const appOptions = { shell: 'web', throttleMs: 60_000, host: { stop: () => { setImmediate(requestStop) } } } as const
   const started = await SwarmNode.start({
     ...opts,
     beforeResume: n => {
@@ -36,6 +40,7 @@ export async function runAgent (opts: NodeOptions, advertise: boolean): Promise<
   })
   if (!started.ok) {
     made?.close()
+    await claim.value.release()
     return started
   }
   const node = started.value
@@ -44,10 +49,11 @@ export async function runAgent (opts: NodeOptions, advertise: boolean): Promise<
   if (!local.ok) {
     app.close()
     await node.stop()
+    await claim.value.release()
     return local
   }
-  local.value.setRoutes(localRoutes(node, app, token, requestStop))
-  if (advertise) await writeAgentFile(opts.dataDir, { pid: process.pid, controlPort: node.controlPort, localPort: local.value.port, token, startedAt: new Date().toISOString() })
+  local.value.setRoutes(localRoutes(app, token))
+  await claim.value.publish({ controlPort: node.controlPort, localPort: local.value.port }, token)
   let stopping: Promise<void> | undefined
   return ok({
     node,
@@ -55,10 +61,11 @@ export async function runAgent (opts: NodeOptions, advertise: boolean): Promise<
     stopRequested,
     stop: () => {
       stopping ??= (async () => {
-        if (advertise) await removeAgentFile(opts.dataDir, process.pid)
         await local.value.close()
         app.close()
         await node.stop()
+        // Released last: until the node has left the network, no other process may start it.
+        await claim.value.release()
       })()
       return stopping
     }

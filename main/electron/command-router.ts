@@ -4,6 +4,7 @@
 import type { ApiResult, AppState, Command } from '../../common/api.js'
 import { parseCommand } from '../../common/commands.js'
 import { IPC_COMMAND, IPC_GET_STATE } from '../../common/ipc.js'
+import { errorMessage, fail, ok } from '../../common/result.js'
 
 export interface DesktopActions {
   /** A native "choose folder" dialog: the chosen path, or null when cancelled. */
@@ -29,20 +30,12 @@ export function requestHandlers (engine: EngineService, desktop: DesktopActions)
     [IPC_COMMAND]: raw => routeCommand(raw, engine, desktop),
     [IPC_GET_STATE]: async () => {
       try {
-        return { ok: true, value: engine.state() }
+        return ok(engine.state())
       } catch (err) {
-        return failure('internal', `state unavailable: ${errorText(err)}`)
+        return fail('internal', `state unavailable: ${errorMessage(err)}`)
       }
     }
   }
-}
-
-function failure (code: string, message: string): ApiResult<never> {
-  return { ok: false, error: { code, message } }
-}
-
-function errorText (err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }
 
 /** Validates `raw` (it comes from the renderer and is never trusted), then runs it. Never throws. */
@@ -53,13 +46,13 @@ export async function routeCommand (raw: unknown, engine: EngineService, desktop
   try {
     if (command.type === 'choose-folder') {
       const path = await desktop.chooseFolder()
-      return { ok: true, value: path === null ? null : { path } }
+      return ok(path === null ? null : { path })
     }
     if (command.type === 'open-folder') return await openFolder(command, engine, desktop)
     return await engine.execute(command)
   } catch (err) {
     // An exception would reach the renderer as a rejected promise with Electron's wording.
-    return failure('internal', `${command.type} failed: ${errorText(err)}`)
+    return fail('internal', `${command.type} failed: ${errorMessage(err)}`)
   }
 }
 
@@ -72,8 +65,8 @@ async function openFolder (command: Extract<Command, { type: 'open-folder' }>, e
   if (!answer.ok) return answer
   const value = answer.value
   const path = typeof value === 'object' && value !== null && 'path' in value ? (value as { path: unknown }).path : undefined
-  if (typeof path !== 'string' || path.length === 0) return failure('internal', 'the engine did not say where the files are')
+  if (typeof path !== 'string' || path.length === 0) return fail('internal', 'the engine did not say where the files are')
   const item = engine.state().distributions.find(d => d.infoHash === command.infoHash)?.path
   desktop.showInFolder(item !== undefined && item.length > 0 ? item : path)
-  return { ok: true, value: { path, opened: true } }
+  return ok({ path, opened: true })
 }

@@ -3,11 +3,12 @@
 import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import type { ApiResult } from '../../common/api.js'
 import { IPC_NAVIGATE, IPC_STATE, type NavigateTarget } from '../../common/ipc.js'
+import { fail } from '../../common/result.js'
 import type { AppService } from '../core/app/app-service.js'
 import { requestHandlers, type DesktopActions } from './command-router.js'
 import { isTrustedSender } from './security-policy.js'
 
-const REFUSED: ApiResult<never> = { ok: false, error: { code: 'forbidden', message: 'commands are accepted from the Swarmdrop window only' } }
+const REFUSED: ApiResult<never> = fail('forbidden', 'commands are accepted from the Swarmdrop window only')
 
 export interface IpcBridge {
   /** Asks the window to show a view (after a notification or tray click). */

@@ -3,7 +3,7 @@
 // recipient). Pure, so it is tested under Node; notifications.ts shows what this decides.
 import type { AppState, Distribution, IncomingOffer } from '../../common/api.js'
 import type { NavigateTarget } from '../../common/ipc.js'
-import { formatBytes } from './human-units.js'
+import { formatBytes } from '../../common/units.js'
 
 export interface NotificationIntent {
   /** Unique per event: the same key is never notified twice. */

@@ -1,7 +1,8 @@
 // What the tray shows, decided from AppState alone: the icon's state, the tooltip and the menu
 // lines. Pure, so it is tested under Node; tray.ts only turns these into Electron objects.
 import { PIECE, type AppState, type Distribution, type DistributionState } from '../../common/api.js'
-import { formatRate, shortName } from './human-units.js'
+import { formatRate } from '../../common/units.js'
+import { shortName } from './short-name.js'
 
 export type TrayIconState = 'idle' | 'transferring' | 'attention' | 'error'
 /** The colour scheme of the panel the icon sits on: a dark panel needs the light glyph. */

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { isProgress, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import { statusOn } from './status-json.js'
 
 const MiB = 1024 * 1024
 // Recipients receive at 40 Mbit/s: 40 MiB take about 9 s, long enough to act in the middle.
@@ -17,12 +18,9 @@ const agents: LabAgent[] = []
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
 interface Row { id: string; name: string; state: string; rate: number; etaSeconds: number | null; verified: boolean; lostSince?: string; alreadyHad?: boolean }
-interface StatusJson { distributions: Array<{ record: { infoHash: string; name: string }; members?: Row[] }> }
 
-async function rows (i: number, infoHash: string): Promise<Row[]> {
-  const r = await fx.cli(i, ['status', '--json'], 10_000)
-  if (r.code !== 0) throw new Error(`status on host ${i} failed (${String(r.code)}): ${r.stderr}`)
-  const d = lastJson<StatusJson>(r.stdout).distributions.find(x => x.record.infoHash === infoHash)
+async function rows (i: number, infoHash: string): Promise<readonly Row[]> {
+  const d = (await statusOn(fx, i, 10_000)).distributions.find(x => x.infoHash === infoHash)
   return d?.members ?? []
 }
 

@@ -12,6 +12,8 @@ import { PieceJournal } from '../../main/core/store/piece-journal.js'
 import { isProgress, isVerified, type AgentEvent } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import type { WireDistribution } from '../../common/wire.js'
+import { recipientRows, statusOn, type StatusJson } from './status-json.js'
 
 const MiB = 1024 * 1024
 const TMPFS_MB = 48
@@ -37,18 +39,12 @@ function raw (agent: LabAgent, event: string): Array<Record<string, unknown>> {
   return out
 }
 
-interface StatusView {
-  distributions: Array<{
-    record: { infoHash: string; name: string; state: string; reason?: string; pieceCount: number; pieceLength: number; recipients?: Array<{ name: string; state: string; reason?: string }> }
-    transfer?: { verifiedPieces: number; paused: boolean }
-  }>
+async function status (i: number): Promise<StatusJson> {
+  return statusOn(fx, i, 10_000)
 }
 
-async function status (i: number): Promise<StatusView> {
-  const r = await fx.cli(i, ['status', '--json'], 10_000)
-  if (r.code !== 0) throw new Error(`status failed: ${r.stderr}`)
-  return lastJson<StatusView>(r.stdout)
-}
+/** The pieces this device holds verified, from its own row. */
+const ownPieces = (d: WireDistribution | undefined): number => d?.members.find(m => m.self)?.verifiedPieces ?? 0
 
 /** Offers `file` to the recipient; resolves once the recipient has it pending. */
 async function offer (file: string, name: string): Promise<{ infoHash: string; offerId: string }> {
@@ -117,18 +113,19 @@ describe('a recipient whose disk fills up mid-transfer', () => {
     expect(String(noSpace?.reason)).toMatch(new RegExp(`^not enough space in ${mounted.replace(/[/.-]/g, '\\$&')}: [\\d.]+ [KMG]?B more needed`))
     expect(recipient.events.slice(from).some(e => e.event === 'failed')).toBe(false)
 
-    const atPause = (await status(1)).distributions.find(d => d.record.infoHash === ihA)
-    expect(atPause?.record.state).toBe('no-space')
-    expect(atPause?.record.reason).toMatch(/not enough space in .* more needed/)
-    const heldAtPause = atPause?.transfer?.verifiedPieces ?? 0
+    const atPause = (await status(1)).distributions.find(d => d.infoHash === ihA)
+    expect(atPause?.state).toBe('no-space')
+    expect(atPause?.reason).toMatch(/not enough space in .* more needed/)
+    const heldAtPause = ownPieces(atPause)
     expect(heldAtPause).toBeGreaterThan(0)
-    expect(heldAtPause).toBeLessThan(atPause?.record.pieceCount ?? 0)
+    expect(heldAtPause).toBeLessThan(atPause?.pieceCount ?? 0)
 
     // The sender hears it through the new report state.
     const deadline = Date.now() + 10_000
     let told: { state: string; reason?: string } | undefined
     while (Date.now() < deadline) {
-      told = (await status(0)).distributions.find(d => d.record.infoHash === ihA)?.record.recipients?.find(r => r.name === 'recipient')
+      const d = (await status(0)).distributions.find(x => x.infoHash === ihA)
+      told = d === undefined ? undefined : recipientRows(d).find(r => r.name === 'recipient')
       if (told?.state === 'no-space') break
       await sleep(300)
     }
@@ -139,11 +136,11 @@ describe('a recipient whose disk fills up mid-transfer', () => {
     // with the source.
     await sleep(4_000)
     expect(recipient.events.slice(from).some(e => isVerified(e) && e.name === 'big.bin')).toBe(false)
-    const still = (await status(1)).distributions.find(d => d.record.infoHash === ihA)
-    expect(still?.record.state).toBe('no-space')
-    expect(still?.transfer?.verifiedPieces ?? 0).toBeGreaterThanOrEqual(heldAtPause)
-    const pieceLength = atPause?.record.pieceLength ?? 0
-    const pieceCount = atPause?.record.pieceCount ?? 0
+    const still = (await status(1)).distributions.find(d => d.infoHash === ihA)
+    expect(still?.state).toBe('no-space')
+    expect(ownPieces(still)).toBeGreaterThanOrEqual(heldAtPause)
+    const pieceLength = atPause?.pieceLength ?? 0
+    const pieceCount = atPause?.pieceCount ?? 0
     const journal = PieceJournal.open(join(fx.work, 'd1', 'distributions', ihA), pieceCount)
     const part = readFileSync(join(mounted, 'big.bin.part'))
     let kept = 0
@@ -160,15 +157,17 @@ describe('a recipient whose disk fills up mid-transfer', () => {
     const ihB = await sendAndAccept(fileB, 'other.bin', otherDir)
     await recipient.waitFor(e => isVerified(e) && e.infoHash === ihB, 60_000, 'other.bin to verify', from)
     expect(sha256(readFileSync(join(otherDir, 'other.bin')))).toBe(sha256(dataB))
-    expect((await status(1)).distributions.find(d => d.record.infoHash === ihA)?.record.state).toBe('no-space')
+    expect((await status(1)).distributions.find(d => d.infoHash === ihA)?.state).toBe('no-space')
 
     // A restart while still full keeps waiting (nothing is fetched into a full disk).
     await recipient.stop()
     await recipient.start()
     await sleep(3_000)
-    const restarted = (await status(1)).distributions.find(d => d.record.infoHash === ihA)
-    expect(restarted?.record.state).toBe('no-space')
-    expect(restarted?.transfer?.paused).toBe(true)
+    const restarted = (await status(1)).distributions.find(d => d.infoHash === ihA)
+    expect(restarted?.state).toBe('no-space')
+    // Held paused in the engine: nothing flows in.
+    expect(restarted?.downloadRate).toBe(0)
+    expect(ownPieces(restarted)).toBeGreaterThanOrEqual(heldAtPause)
     expect(recipient.events.some(e => e.event === 'failed' || (isVerified(e) && e.infoHash === ihA))).toBe(false)
 
     // Space freed: it resumes by itself and ends verified with the sender's bytes.

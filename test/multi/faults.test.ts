@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { isProgress, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import { recipientRows, statusOn, type StatusJson } from './status-json.js'
 
 const MiB = 1024 * 1024
 // Recipients download at 40 Mbit/s: slow enough to act in the middle of a transfer.
@@ -16,7 +17,6 @@ const agents: LabAgent[] = []
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
-interface OriginView { distributions: Array<{ record: { infoHash: string; totalLength: number; pieceCount: number; recipients?: Array<{ name: string; bitfield?: string }> }; transfer?: { uploadedBytes: number } }> }
 
 beforeAll(async () => {
   for (const i of [0, 1, 2, 3]) agents.push(fx.agent(i, i === 0 ? 'origin' : `r${i}`))
@@ -29,16 +29,16 @@ async function send (file: string, to: string): Promise<string> {
   return lastJson<{ infoHash: string }>(r.stdout).infoHash
 }
 
-/** True when the recipients' reported bitfields together cover every piece. */
-function swarmHoldsAll (view: OriginView, infoHash: string): boolean {
-  const d = view.distributions.find(x => x.record.infoHash === infoHash)
+/** True when the recipients' bitfields (as the origin's piece maps have them) together cover every piece. */
+function swarmHoldsAll (view: StatusJson, infoHash: string): boolean {
+  const d = view.distributions.find(x => x.infoHash === infoHash)
   if (!d) return false
-  const union = new Uint8Array(Math.ceil(d.record.pieceCount / 8))
-  for (const r of d.record.recipients ?? []) {
-    const bits = Buffer.from(r.bitfield ?? '', 'base64')
+  const union = new Uint8Array(Math.ceil(d.pieceCount / 8))
+  for (const r of recipientRows(d)) {
+    const bits = Buffer.from(d.pieces.members[r.id] ?? '', 'base64')
     for (let i = 0; i < union.length; i++) union[i] = (union[i] ?? 0) | (bits[i] ?? 0)
   }
-  for (let i = 0; i < d.record.pieceCount; i++) if (((union[i >> 3] ?? 0) & (0x80 >> (i & 7))) === 0) return false
+  for (let i = 0; i < d.pieceCount; i++) if (((union[i >> 3] ?? 0) & (0x80 >> (i & 7))) === 0) return false
   return true
 }
 
@@ -51,7 +51,7 @@ describe('faults lose nothing', () => {
     const started = Date.now()
     let left = false
     while (Date.now() - started < 60_000) {
-      const view = lastJson<OriginView>((await fx.cli(0, ['status', '--json'], 10_000)).stdout)
+      const view = await statusOn(fx, 0, 10_000)
       if (swarmHoldsAll(view, infoHash)) { left = true; break }
       await new Promise(r => setTimeout(r, 200))
     }

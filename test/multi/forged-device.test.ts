@@ -17,6 +17,7 @@ import { offerSigningBytes, signOffer, type UnsignedOffer } from '../../main/cor
 import { killGroup, waitForExit, waitForOutput } from '../lab/run-command.js'
 import type { LabAgent } from './lab-agent.js'
 import { CLI, labFixture, lastJson } from './lab-fixture.js'
+import { statusOn } from './status-json.js'
 import { postOffer } from './peer-post.js'
 import { parseSendSummary } from './send-summary.js'
 
@@ -139,8 +140,8 @@ describe('a forged device', () => {
       // The impostor: no offer, no file, and its address is not a member of the swarm.
       expect(impostor.events.filter(e => e.event.startsWith('offer-'))).toEqual([])
       expect(listing(join(fx.work, 'dl2'))).toEqual([])
-      const status = lastJson<{ distributions: Array<{ record: { name: string; members: Array<{ address: string | null }> } }> }>((await fx.cli(0, ['status', '--json'])).stdout)
-      const members = status.distributions.find(d => d.record.name === 'payload.bin')?.record.members ?? []
+      const status = await statusOn(fx, 0)
+      const members = status.distributions.find(d => d.name === 'payload.bin')?.members ?? []
       expect(members.map(m => m.address)).toContain(fx.host(1).ip)
       expect(members.map(m => m.address)).not.toContain(fx.host(2).ip)
     } finally {

@@ -12,7 +12,8 @@ import { PROTOCOL } from '../../main/core/protocol/messages.js'
 import { signOffer, type UnsignedOffer } from '../../main/core/protocol/offer-signature.js'
 import { bencode, bstr } from '../../main/core/torrent/bencode.js'
 import type { LabAgent } from './lab-agent.js'
-import { labFixture, lastJson } from './lab-fixture.js'
+import { labFixture } from './lab-fixture.js'
+import { peersOn, statusOn } from './status-json.js'
 import { postOffer, type PostOutcome } from './peer-post.js'
 
 const fx = labFixture(2, 'hostile')
@@ -139,15 +140,11 @@ describe('hostile offers', () => {
   }, 60_000)
 
   it('refuses a report about the victim sent by another device, and the sender keeps the truth', async () => {
-    const status = await fx.cli(0, ['status', '--json'])
-    expect(status.code, status.stderr).toBe(0)
-    type Status = { distributions: Array<{ record: { infoHash: string; name: string; recipients: Array<{ id: string; state: string }> } }> }
-    const dists = lastJson<Status>(status.stdout).distributions.map(d => d.record)
-    const real = dists.find(d => d.name === 'real.bin')
-    if (!real) throw new Error(`no real.bin in ${status.stdout}`)
-    const peers = await fx.cli(1, ['peers', '--json'])
-    const senderPeer = lastJson<Array<{ id: string; name: string; controlPort: number }>>(peers.stdout).find(p => p.name === 'sender')
-    if (!senderPeer) throw new Error(`victim does not see the sender: ${peers.stdout}`)
+    const real = (await statusOn(fx, 0)).distributions.find(d => d.name === 'real.bin')
+    if (!real) throw new Error('no real.bin in the sender\'s status')
+    const peers = await peersOn(fx, 1)
+    const senderPeer = peers.find(p => p.name === 'sender')
+    if (!senderPeer?.controlPort) throw new Error(`victim does not see the sender: ${JSON.stringify(peers)}`)
     const forged = {
       protocol: PROTOCOL, infoHash: real.infoHash, from: victimId, state: 'failed', verifiedPieces: 0, pieceCount: 1,
       verifiedBytes: 0, downloadSpeed: 0, uploadSpeed: 0, uploadedBytes: 0, hashFailures: 0, reason: 'forged'
@@ -156,7 +153,7 @@ describe('hostile offers', () => {
     const r = await postOffer(fx, 1, join(fx.work, 'attacker'), { id: senderPeer.id, address: fx.host(0).ip, controlPort: senderPeer.controlPort }, JSON.stringify(forged), '/v1/reports')
     expect(r.status).toBe(403)
     expect(r.body.error?.code).toBe('wrong-sender')
-    const after = lastJson<Status>((await fx.cli(0, ['status', '--json'])).stdout).distributions.map(d => d.record).find(d => d.name === 'real.bin')
-    expect(after?.recipients.find(x => x.id === victimId)?.state).toBe('verified')
+    const after = (await statusOn(fx, 0)).distributions.find(d => d.name === 'real.bin')
+    expect(after?.members.find(x => x.id === victimId)?.state).toBe('verified')
   }, 60_000)
 })

@@ -11,7 +11,7 @@ import { LabAgent } from './lab-agent.js'
 export const CLI = resolve('dist/main/agent/cli.js')
 
 /** Commands that act for a device and so take --data-dir (create/seed/get are plain BitTorrent). */
-const DEVICE_COMMANDS = new Set(['agent', 'send', 'peers', 'trust', 'untrust', 'offers', 'accept', 'decline', 'status'])
+const DEVICE_COMMANDS = new Set(['agent', 'send', 'peers', 'trust', 'untrust', 'offers', 'accept', 'decline', 'status', 'stop'])
 
 export interface LabFixture {
   readonly lab: Lab

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { libtorrentAvailable, startLibtorrentPeer, type LibtorrentPeer } from '../interop/libtorrent-peer.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import type { Connection } from '../../common/api.js'
+import { statusOn } from './status-json.js'
 
 const fx = labFixture(3, 'proof')
 let impostor: LibtorrentPeer | undefined
@@ -20,14 +22,11 @@ beforeAll(async () => {
 })
 afterAll(async () => { await impostor?.stop() })
 
-interface PeerView { readonly address: string; readonly member?: string }
-interface StatusView { readonly distributions: ReadonlyArray<{ readonly record: { readonly infoHash: string }; readonly transfer?: { readonly peers: readonly PeerView[] } }> }
+type PeerView = Connection
 
 /** The peers an agent's engine has on a distribution now (`swarmdrop status --json`). */
 async function peersOf (i: number, infoHash: string): Promise<readonly PeerView[]> {
-  const s = await fx.cli(i, ['status', '--json'])
-  expect(s.code, s.stderr).toBe(0)
-  return lastJson<StatusView>(s.stdout).distributions.find(d => d.record.infoHash === infoHash)?.transfer?.peers ?? []
+  return (await statusOn(fx, i)).distributions.find(d => d.infoHash === infoHash)?.connections ?? []
 }
 
 /** The IPv4 address of a peer's "ip:port" (a dual-stack listener sees IPv4 as ::ffff:a.b.c.d). */

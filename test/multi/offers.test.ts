@@ -7,15 +7,14 @@ import { randomBytes, createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { labFixture, lastJson } from './lab-fixture.js'
+import { recipientRows, statusOn } from './status-json.js'
 
 const fx = labFixture(3, 'offers')
 let file = ''
 
-interface Status { distributions: Array<{ record: { infoHash: string; role: string; recipients?: Array<{ name: string; state: string; reason?: string }> } }> }
-
 async function recipientState (name: string): Promise<string | undefined> {
-  const s = lastJson<Status>((await fx.cli(0, ['status', '--json'])).stdout)
-  for (const d of s.distributions) for (const r of d.record.recipients ?? []) if (r.name === name) return r.state
+  const s = await statusOn(fx, 0)
+  for (const d of s.distributions) for (const r of recipientRows(d)) if (r.name === name) return r.state
   return undefined
 }
 
@@ -63,10 +62,10 @@ describe('offers through the CLI', () => {
       return l.find(o => o.name === 'other.bin')
     })
     expect((await fx.cli(1, ['decline', pending.offerId])).code).toBe(0)
-    const s = lastJson<Status>((await fx.cli(0, ['status', '--json'])).stdout)
+    const s = await statusOn(fx, 0)
     await until('decline reported to the sender', 10_000, async () => {
-      const st = lastJson<Status>((await fx.cli(0, ['status', '--json'])).stdout)
-      const d = st.distributions.find(x => x.record.recipients?.some(r => r.name === 'asker' && r.state === 'declined'))
+      const st = await statusOn(fx, 0)
+      const d = st.distributions.find(x => recipientRows(x).some(r => r.name === 'asker' && r.state === 'declined'))
       return d ? true : undefined
     })
     expect(s.distributions.length).toBe(2)

@@ -17,6 +17,8 @@ import { parseTorrentFile } from '../../main/core/torrent/metainfo.js'
 import { isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import type { MemberRow } from '../../common/api.js'
+import { statusOn, type StatusJson } from './status-json.js'
 import { postOffer } from './peer-post.js'
 
 const fx = labFixture([{ name: 'origin' }, { name: 'victim' }, { name: 'attacker' }], 'reoffer')
@@ -27,13 +29,10 @@ let victimPort = 0
 let originId = ''
 let attacker: Identity
 
-interface Row { id: string; name: string; state: string; alreadyHad?: boolean }
-interface StatusJson { distributions: Array<{ record: { infoHash: string; name: string; members?: Array<{ id: string }> }; members?: Row[] }> }
+type Row = MemberRow
 
 async function status (i: number): Promise<StatusJson> {
-  const r = await fx.cli(i, ['status', '--json'], 15_000)
-  if (r.code !== 0) throw new Error(`status failed: ${r.stderr}`)
-  return lastJson<StatusJson>(r.stdout)
+  return statusOn(fx, i, 15_000)
 }
 
 async function waitingOffers (): Promise<Array<{ offerId: string; name: string }>> {
@@ -102,8 +101,8 @@ describe('offers of a held file, and floods of waiting offers', () => {
     expect(alone.decision).not.toBe('accepted')
     // Nothing waits for the person, and the swarm is still the real sender's.
     expect(await waitingOffers()).toEqual([])
-    const record = (await status(1)).distributions.find(d => d.record.infoHash === infoHash)?.record
-    expect(record?.members?.map(m => m.id).sort()).toEqual([originId, victimId].sort())
+    const there = (await status(1)).distributions.find(d => d.infoHash === infoHash)
+    expect(there?.members.map(m => m.id).sort()).toEqual([originId, victimId].sort())
   }, 90_000)
 
   it('the real sender\'s re-send asks the person too, then completes at once: already had it', async () => {
@@ -115,7 +114,7 @@ describe('offers of a held file, and floods of waiting offers', () => {
     expect((await fx.cli(1, ['accept', waiting[0]?.offerId ?? ''], 30_000)).code).toBe(0)
     let row: Row | undefined
     while (Date.now() - accepted < 10_000) {
-      row = (await status(0)).distributions.find(d => d.record.infoHash === infoHash)?.members?.find(m => m.id === victimId)
+      row = (await status(0)).distributions.find(d => d.infoHash === infoHash)?.members.find(m => m.id === victimId)
       if (row?.state === 'verified') break
       await new Promise(r => setTimeout(r, 300))
     }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { labFixture, lastJson } from './lab-fixture.js'
+import { statusOn } from './status-json.js'
 
 const fx = labFixture(3, 'stale')
 
@@ -26,11 +27,10 @@ describe('a source file changed after it was shared', () => {
     const o = await origin.start()
     await origin.waitFor(e => e.event === 'warning', 10_000, 'a warning about the changed source', 0)
     expect(origin.lines.some(x => x.includes('changed since it was shared'))).toBe(true)
-    const view = lastJson<{ distributions: Array<{ record: { infoHash: string; state: string; reason?: string }; transfer?: unknown }> }>((await fx.cli(0, ['status', '--json'])).stdout)
-    const d = view.distributions.find(x => x.record.infoHash === infoHash)
-    expect(d?.record.state).toBe('stale')
-    expect(d?.record.reason).toMatch(/changed since it was shared/)
-    expect(d?.transfer).toBeUndefined() // not in the engine: nothing of it is served
+    const d = (await statusOn(fx, 0)).distributions.find(x => x.infoHash === infoHash)
+    expect(d?.state).toBe('stale')
+    expect(d?.reason).toMatch(/changed since it was shared/)
+    expect(d?.connections).toBeUndefined() // not in the engine: nothing of it is served
 
     // Even a peer with the .torrent gets nothing from the origin.
     const torrent = join(fx.work, 'd0', 'distributions', `${infoHash}.torrent`)

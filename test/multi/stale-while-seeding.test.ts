@@ -13,6 +13,8 @@ import { parseTorrentFile } from '../../main/core/torrent/metainfo.js'
 import { isProgress, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import type { WireDistribution } from '../../common/wire.js'
+import { statusOn } from './status-json.js'
 
 const MiB = 1024 * 1024
 // The recipient downloads at 24 Mbit/s (3 MB/s): slow enough to change the file mid-transfer.
@@ -36,12 +38,8 @@ function raw (agent: LabAgent, event: string): Array<Record<string, unknown>> {
   return out
 }
 
-interface StatusView { distributions: Array<{ record: { infoHash: string; state: string; reason?: string }; transfer?: unknown }> }
-
-async function originView (infoHash: string): Promise<StatusView['distributions'][number] | undefined> {
-  const r = await fx.cli(0, ['status', '--json'], 10_000)
-  if (r.code !== 0) throw new Error(`status failed: ${r.stderr}`)
-  return lastJson<StatusView>(r.stdout).distributions.find(d => d.record.infoHash === infoHash)
+async function originView (infoHash: string): Promise<WireDistribution | undefined> {
+  return (await statusOn(fx, 0, 10_000)).distributions.find(d => d.infoHash === infoHash)
 }
 
 async function send (file: string): Promise<string> {
@@ -99,9 +97,9 @@ describe('a source changed while it is being sent', () => {
     expect(bad).toBeLessThanOrEqual(Math.floor((at + changed.length - 1) / pieceLength))
 
     const view = await originView(infoHash)
-    expect(view?.record.state).toBe('stale')
-    expect(view?.record.reason).toBe(reason)
-    expect(view?.transfer).toBeUndefined() // out of the engine: nothing of it is served
+    expect(view?.state).toBe('stale')
+    expect(view?.reason).toBe(reason)
+    expect(view?.connections).toBeUndefined() // out of the engine: nothing of it is served
 
     // The recipient was never fed changed bytes and has no final file.
     await sleep(3_000)
@@ -146,8 +144,8 @@ describe('a source changed while it is being sent', () => {
     expect(Date.now() - appended).toBeLessThan(5_000)
     expect(reason).toBe(`notes.bin changed on disk while being sent (its size went from ${size} to ${size + 100} bytes); sending stopped — create a new distribution to send the new version`)
     const view = await originView(infoHash)
-    expect(view?.record.state).toBe('stale')
-    expect(view?.transfer).toBeUndefined()
+    expect(view?.state).toBe('stale')
+    expect(view?.connections).toBeUndefined()
     // The sender's `send --wait` stops waiting and says why.
     const sent = await sending
     expect(sent.code).toBe(1)
@@ -176,9 +174,8 @@ describe('a source changed while it is being sent', () => {
       if (!e) await sleep(50)
     }
     expect(e?.reason).toBe(`copy.bin changed on disk after it was verified (its size went from ${4 * MiB} to ${4 * MiB + 19} bytes); it is no longer shared with the other members`)
-    const r = await fx.cli(1, ['status', '--json'], 10_000)
-    const view = lastJson<StatusView>(r.stdout).distributions.find(d => d.record.infoHash === infoHash)
-    expect(view?.record.state).toBe('stale')
-    expect(view?.transfer).toBeUndefined()
+    const view = (await statusOn(fx, 1, 10_000)).distributions.find(d => d.infoHash === infoHash)
+    expect(view?.state).toBe('stale')
+    expect(view?.connections).toBeUndefined()
   }, 60_000)
 })

@@ -4,7 +4,8 @@
 import type { EventEmitter } from 'node:events'
 import type { NodeEvents } from '../../core/node/events.js'
 import { shortFingerprint } from '../../core/identity/device-id.js'
-import { formatBytes, formatRate, plural } from './format.js'
+import { formatBytes, formatRate } from '../../../common/units.js'
+import { plural } from './format.js'
 import { acceptHint, offerIdText } from './offer-hint.js'
 import { jsonLine, terminalText } from './terminal-text.js'
 

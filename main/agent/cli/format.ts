@@ -1,18 +1,5 @@
-// Human units for the terminal: sizes in B/KB/MB/GB (decimal, as file managers show them),
-// rates per second, times as m:ss, counts with their noun, and a progress bar.
-export function formatBytes (n: number): string {
-  if (n < 1000) return `${n} B`
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let v = n
-  let i = -1
-  do { v /= 1000; i++ } while (v >= 1000 && i < units.length - 1)
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i] ?? 'TB'}`
-}
-
-export function formatRate (bytesPerSecond: number): string {
-  return `${formatBytes(Math.round(bytesPerSecond))}/s`
-}
-
+// Human units for the terminal: times as m:ss, counts with their noun, and a progress bar. Sizes
+// and rates are common/units.ts's, the same as the desktop shell's.
 export function formatDuration (seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–:––'
   const s = Math.round(seconds)

@@ -1,7 +1,8 @@
 // A machine of a distribution (a MemberRow, as the app's machine table has it) in words for the
 // terminal: its state, how far it is, its rate and ETA. `status` and `send --wait` print these.
 import type { MemberRow, MemberState } from '../../../common/api.js'
-import { bar, formatDuration, formatEta, formatRate, pad } from './format.js'
+import { formatRate } from '../../../common/units.js'
+import { bar, formatDuration, formatEta, pad } from './format.js'
 import { terminalText } from './terminal-text.js'
 
 const LABEL: Record<MemberState, string> = {

@@ -1,7 +1,6 @@
 // How one recipient of `send --wait` ended, and the words for it: the JSON summary's recipients
 // and the lines a person reads at the end.
 import type { MemberRow } from '../../../common/api.js'
-import type { RecipientStatus } from '../../core/distributions/records.js'
 import { plural } from './format.js'
 import { stateLabel } from './member-line.js'
 import { terminalText } from './terminal-text.js'
@@ -19,8 +18,11 @@ export interface Outcome {
   readonly lostSince?: string
 }
 
-/** Everything `send --wait` knows of one recipient: its row (as the app shows it) and its last report. */
-export interface Followed { readonly id: string; readonly row: MemberRow | undefined; readonly report: RecipientStatus | undefined }
+/**
+ * Everything `send --wait` knows of one recipient: its row, as the app shows it, and the file's
+ * SHA-256 (a verified copy matched it on that machine).
+ */
+export interface Followed { readonly id: string; readonly row: MemberRow | undefined; readonly sha256: string | undefined }
 
 /** Where a machine that did not finish in time had got to ("waiting for answer", "receiving"). */
 function whereItWas (row: MemberRow | undefined): string | undefined {
@@ -39,10 +41,10 @@ export function outcomeOf (f: Followed, stale: string | undefined): Outcome {
         : state === 'lost' ? 'lost' : 'timeout'
   const reason = status === 'verified' ? undefined : stale !== undefined && state !== 'failed' && state !== 'declined' ? stale : f.row?.reason ?? (status === 'timeout' ? whereItWas(f.row) : undefined)
   return {
-    name: f.row?.name ?? f.report?.name ?? f.id,
+    name: f.row?.name ?? f.id,
     id: f.id,
     status,
-    ...(f.report?.sha256 ? { sha256: f.report.sha256 } : {}),
+    ...(status === 'verified' && f.sha256 !== undefined ? { sha256: f.sha256 } : {}),
     ...(reason ? { reason } : {}),
     ...(status === 'verified' && f.row?.alreadyHad === true ? { alreadyHad: true as const } : {}),
     ...(status === 'lost' && f.row?.lostSince !== undefined ? { lostSince: f.row.lostSince } : {})

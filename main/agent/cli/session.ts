@@ -1,16 +1,17 @@
-// How a CLI command reaches a device: the agent already running for the data directory, or
-// (when the command needs one) a device started inside this process for the command's duration.
+// How a CLI command reaches the device of its data directory: the one running there (an agent,
+// or another command's device, found through agent.json), or, when the command needs a device
+// and none runs, one started inside this process and registered the same way for its duration.
 import { resolve } from 'node:path'
 import { defaultDataDir } from '../../core/settings/data-dir.js'
 import type { Settings } from '../../core/settings/settings.js'
-import { readAgentFile } from '../agent-file.js'
+import { findDevice } from '../device-lock.js'
 import { LocalClient } from '../local-client.js'
 import { runAgent, type RunningAgent } from '../run-agent.js'
 import { UsageError } from './usage-error.js'
 
 export interface Session {
   readonly client: LocalClient
-  /** Present when this process runs the device itself (no agent was running). */
+  /** Present when this process runs the device itself (none was running). */
   readonly inProcess?: RunningAgent
   close (): Promise<void>
 }
@@ -19,19 +20,32 @@ export function dataDirOf (value: string | undefined): string {
   return resolve(value ?? defaultDataDir())
 }
 
+/** The client of the device running for `dataDir`; undefined when none runs. */
 export async function runningAgent (dataDir: string): Promise<LocalClient | undefined> {
-  const a = await readAgentFile(dataDir)
-  if (!a) return undefined
+  const found = await findDevice(dataDir)
+  if (!found.ok) throw new UsageError(found.error.message)
+  const a = found.value
+  if (a === undefined) return undefined
   const client = new LocalClient(a.localPort, a.token)
-  return (await client.status()).ok ? client : undefined
+  const state = await client.state()
+  // Its process lives, so starting another device here would put one identity on the LAN twice.
+  if (!state.ok) throw new UsageError(`the device of ${dataDir} (process ${a.pid}) does not answer: ${state.error.message}`)
+  return client
 }
 
 export async function openSession (dataDir: string, overrides: Partial<Settings>): Promise<Session> {
   const client = await runningAgent(dataDir)
   if (client) return { client, close: async () => {} }
   // Ephemeral ports: a fixed default may belong to another agent on this machine.
-  const started = await runAgent({ dataDir, overrides: { controlPort: 0, btPort: 0, ...overrides }, discoveryQueryIntervalMs: 1_000 }, false)
-  if (!started.ok) throw new UsageError(started.error.message)
+  const started = await runAgent({ dataDir, overrides: { controlPort: 0, btPort: 0, ...overrides }, discoveryQueryIntervalMs: 1_000 })
+  if (!started.ok) {
+    // Another command started this data directory's device a moment ago: use that one.
+    if (started.error.code === 'device-running') {
+      const other = await runningAgent(dataDir)
+      if (other) return { client: other, close: async () => {} }
+    }
+    throw new UsageError(started.error.message)
+  }
   const agent = started.value
   return { client: agent.client, inProcess: agent, close: () => agent.stop() }
 }

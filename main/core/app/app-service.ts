@@ -6,13 +6,18 @@ import { parseCommand } from '../../../common/commands.js'
 import type { Peer } from '../discovery/peer-info.js'
 import type { NodeEvents } from '../node/events.js'
 import type { SwarmNode } from '../node/swarm-node.js'
-import { errorMessage } from '../result.js'
+import { errorMessage, fail } from '../../../common/result.js'
 import { buildAppState } from './app-state.js'
-import { runCommand } from './command-runner.js'
+import { runCommand, type CommandHost } from './command-runner.js'
 import { FreeSpace } from './free-space.js'
 import { PieceHistory } from './piece-history.js'
 
-export interface AppServiceOptions { readonly shell: ShellKind; readonly throttleMs?: number }
+export interface AppServiceOptions {
+  readonly shell: ShellKind
+  readonly throttleMs?: number
+  /** What commands may ask of the host process (stop); nothing by default. */
+  readonly host?: CommandHost
+}
 
 type Listener = (s: AppState) => void
 
@@ -81,17 +86,17 @@ export class AppService {
   }
 
   async execute (command: Command): Promise<ApiResult<unknown>> {
-    if (this.closed) return { ok: false, error: { code: 'closed', message: 'the app is shutting down' } }
+    if (this.closed) return fail('closed', 'the app is shutting down')
     // Only the web UI needs to list folders (a browser cannot give a path); the desktop app has a
     // native file dialog, so its window is not given a way to read the disk's folders.
     if (command.type === 'browse' && this.opts.shell !== 'web') {
-      return { ok: false, error: { code: 'unsupported', message: 'the desktop app chooses files with its own dialog: use "Choose a file to send…"' } }
+      return fail('unsupported', 'the desktop app chooses files with its own dialog: use "Choose a file to send…"')
     }
     let result: ApiResult<unknown>
     try {
-      result = await runCommand(this.node, command)
+      result = await runCommand(this.node, command, this.opts.host)
     } catch (err) {
-      result = { ok: false, error: { code: 'internal', message: `${command.type} failed: ${errorMessage(err)}` } }
+      result = fail('internal', `${command.type} failed: ${errorMessage(err)}`)
     }
     this.changed()
     return result

@@ -1,15 +1,14 @@
-// Executes a validated Command against the node. Both shells answer through here; a shell may
-// take over the commands only it can do (the desktop app opens folders and shows dialogs).
+// Executes a validated Command against the node. Every front end answers through here (the
+// window over IPC, the web UI over its WebSocket, the CLI over the local API); a shell may take
+// over the commands only it can do (the desktop app opens folders and shows dialogs).
 import { randomUUID } from 'node:crypto'
 import type { ApiResult, Command, CommandReplies } from '../../../common/api.js'
 import type { HashingEvent } from '../node/events.js'
 import type { SwarmNode } from '../node/swarm-node.js'
-import { errorMessage } from '../result.js'
+import { errorMessage, fail, ok } from '../../../common/result.js'
 import { appSettings } from './app-state.js'
 import { browseFolder } from './browse-folder.js'
 
-const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value })
-const fail = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
 const NOTHING: Record<string, never> = {}
 
 /**
@@ -49,6 +48,14 @@ async function offer (node: SwarmNode, infoHash: string, to: readonly string[]):
   return ok({ offered: reached.length })
 }
 
+/** Shares `path` (answering once it is hashed) and offers it to `to`. */
+async function send (node: SwarmNode, path: string, to: readonly string[]): Promise<ApiResult<CommandReplies['send']>> {
+  const created = await node.createDistribution(path)
+  if (!created.ok) return created
+  const offered = await offer(node, created.value.infoHash, to)
+  return offered.ok ? ok({ infoHash: created.value.infoHash, offered: offered.value.offered }) : offered
+}
+
 function folderOf (node: SwarmNode, infoHash: string): ApiResult<CommandReplies['open-folder']> {
   const r = node.registry.get(infoHash)
   if (!r) return fail('unknown-distribution', `no distribution ${infoHash} here`)
@@ -57,7 +64,13 @@ function folderOf (node: SwarmNode, infoHash: string): ApiResult<CommandReplies[
   return ok({ path, opened: false })
 }
 
-export async function runCommand (node: SwarmNode, c: Command): Promise<ApiResult<unknown>> {
+/** What a command may ask of the process that hosts the node, where that host allows it. */
+export interface CommandHost {
+  /** Stops the device after the answer went out; absent where the shell stops from its own menu. */
+  readonly stop?: () => void
+}
+
+export async function runCommand (node: SwarmNode, c: Command, host: CommandHost = {}): Promise<ApiResult<unknown>> {
   switch (c.type) {
     case 'create': return create(node, c.path)
     case 'offer': return offer(node, c.infoHash, c.to)
@@ -96,5 +109,11 @@ export async function runCommand (node: SwarmNode, c: Command): Promise<ApiResul
       return removed ? ok(NOTHING) : fail('not-found', 'that device is not trusted')
     }
     case 'browse': return browseFolder(c.path)
+    case 'send': return send(node, c.path, c.to)
+    case 'stop': {
+      if (host.stop === undefined) return fail('unsupported', 'this device is stopped from its own window or menu, not by a command')
+      host.stop()
+      return ok(NOTHING)
+    }
   }
 }

@@ -249,6 +249,7 @@ export function distributionView (i: DistributionInput): Distribution {
       holders: holdersOf(r.pieceCount, bitfields),
       local: localCodes(r.pieceCount, ownBits, i.inFlight, i.failed),
       members: memberBits
-    }
+    },
+    ...(t === undefined ? {} : { connections: t.peers.map(p => ({ address: p.address, downloaded: p.downloaded, uploaded: p.uploaded, ...(p.member !== undefined ? { member: p.member } : {}) })) })
   }
 }

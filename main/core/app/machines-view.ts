@@ -18,7 +18,9 @@ export function machinesView (online: readonly Peer[], gone: readonly Peer[], tr
       address: p.address,
       online: isOnline,
       trusted: isTrusted(p.id),
-      lastSeen: new Date(p.lastSeen).toISOString()
+      lastSeen: new Date(p.lastSeen).toISOString(),
+      controlPort: p.controlPort,
+      btPort: p.btPort
     })
   }
   for (const p of online) add(p, true)

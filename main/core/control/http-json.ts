@@ -75,15 +75,37 @@ export function dispatch (routes: readonly Route[], req: IncomingMessage, res: S
   return sendError(res, 404, 'not-found', `no route ${url.pathname}`)
 }
 
+/**
+ * Every failure code the core (and the agent's local API) produces, with the HTTP status it
+ * travels with; docs/protocol.md, "Error codes", is this table in words. A code missing here
+ * answers 500, and a unit test holds every code in core/ to this table.
+ */
+export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
+  // 400: the request, or what it carries, is malformed or breaks a rule of the protocol.
+  ...['bad-request', 'bad-frame', 'invalid', 'corrupt', 'bencode', 'too-large', 'unsafe-path', 'path-too-long', 'mismatch', 'old-protocol',
+    'bad-name', 'bad-port', 'bad-settings', 'bad-input', 'bad-id', 'bad-info-hash', 'bad-key', 'bad-hello', 'bad-proof', 'no-proof', 'out-of-order', 'upload-failed'].map(c => [c, 400] as const),
+  ['unauthorized', 401],
+  ['length-required', 411],
+  // 403: who asks may not (its key, its signature, its address or its membership says so).
+  ...['forbidden', 'key-mismatch', 'bad-signature', 'wrong-sender', 'unsigned', 'not-member', 'wrong-address'].map(c => [c, 403] as const),
+  ...['not-found', 'unknown-distribution', 'unknown-offer', 'unknown-device', 'missing'].map(c => [c, 404] as const),
+  // 409: it conflicts with the state things are in (already there, changed since, device running).
+  ...['conflict', 'duplicate', 'stale', 'source-changed', 'changed', 'size-mismatch', 'device-running'].map(c => [c, 409] as const),
+  // 422: well formed, but what it names cannot be used (an empty or unreadable source, a failed check).
+  ...['empty', 'not-regular', 'too-many', 'unreadable', 'no-folder', 'hash', 'verify'].map(c => [c, 422] as const),
+  ['too-many-offers', 429],
+  ['unsupported', 501],
+  // 502/504: another device did not answer, or answered with something unusable.
+  ...['unreachable', 'agent-unreachable', 'bad-response'].map(c => [c, 502] as const),
+  // 503: this device cannot do it now (starting, stopping, a port or a patch missing, a job cancelled).
+  ...['closed', 'aborted', 'device-starting', 'port-in-use', 'listen', 'unpatched', 'add', 'no-identity', 'not-private'].map(c => [c, 503] as const),
+  ['timeout', 504],
+  ...['no-space', 'write-failed', 'rename', 'unwritable'].map(c => [c, 507] as const),
+  // 500: the device failed on its own side (a bug, a worker thread that died).
+  ...['internal', 'worker-failed', 'progress-failed'].map(c => [c, 500] as const)
+])
+
 /** Maps a Failure code to the HTTP status the protocol document promises for it. */
 export function statusForCode (code: string): number {
-  switch (code) {
-    case 'bad-request': case 'invalid': case 'corrupt': case 'unsafe-path': case 'too-large': case 'mismatch': case 'old-protocol': case 'path-too-long': return 400
-    case 'unauthorized': return 401
-    case 'forbidden': case 'key-mismatch': case 'bad-signature': case 'wrong-sender': case 'unsigned': return 403
-    case 'not-found': case 'unknown-distribution': case 'unknown-offer': case 'unknown-device': return 404
-    case 'conflict': case 'duplicate': case 'stale': return 409
-    case 'no-space': return 507
-    default: return 500
-  }
+  return STATUS_OF_CODE.get(code) ?? 500
 }

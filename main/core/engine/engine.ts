@@ -2,7 +2,10 @@
 // UPnP, NAT-PMP or WebRTC), with our own chunk store, rarest-first picking, every interested
 // member unchoked, and events that tell piece verification at start-up apart from live transfer.
 import { EventEmitter } from 'node:events'
+import Wire from 'bittorrent-protocol'
+import Piece from 'torrent-piece'
 import WebTorrent from 'webtorrent'
+import Torrent from 'webtorrent/lib/torrent.js'
 import type { Identity } from '../identity/identity.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
@@ -12,6 +15,7 @@ import { wireIdentity, type MemberEndpoint, type WireIdentity } from './member-p
 import { OncePerInterval } from './once-per-interval.js'
 import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
+import { checkPatches } from './patch-check.js'
 import { PieceAudit } from './piece-audit.js'
 import { PieceBuffers } from './piece-buffers.js'
 import { guardOf } from './source-guard.js'
@@ -177,6 +181,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   static async start (opts: EngineOptions): Promise<Result<Engine>> {
+    // Without its hooks the engine would run, but unguarded: no policy, audit or gate (patch-check.ts).
+    const patched = checkPatches({ torrent: Torrent, wire: Wire, piece: Piece })
+    if (!patched.ok) return patched
     const client = new WebTorrent({
       torrentPort: opts.btPort,
       dht: false,

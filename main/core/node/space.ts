@@ -1,5 +1,6 @@
 // Room on disk for a download: how much it still needs, and how to say so to a person. Pure, so
 // the arithmetic behind "resume when space is freed" is tested without filling a disk.
+import { formatBytes } from '../../../common/units.js'
 
 /** Resuming with barely enough room would fill the disk again at once: keep a little spare. */
 const MARGIN_MIN = 1024 * 1024
@@ -30,20 +31,10 @@ export function shortfall (needed: number, free: number): number {
 export function noSpaceReason (dir: string, needed: number, free: number): string {
   // The write already failed, so something is short even if statfs rounds it away.
   const more = Math.max(shortfall(needed, free), 1)
-  return `not enough space in ${dir}: ${formatSize(more)} more needed (${formatSize(Math.max(0, free))} free); it resumes by itself once space is freed`
+  return `not enough space in ${dir}: ${formatBytes(more)} more needed (${formatBytes(Math.max(0, free))} free); it resumes by itself once space is freed`
 }
 
 /** Why an offer cannot be accepted into `dir`. */
 export function acceptSpaceReason (dir: string, size: number, free: number): string {
-  return `not enough space in ${dir}: ${formatSize(size)} needed, ${formatSize(Math.max(0, free))} free (${formatSize(shortfall(size, free))} more needed)`
-}
-
-/** Decimal units, like file managers: 1.2 GB, 340 MB, 999 B. */
-export function formatSize (bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`
-  const units = ['KB', 'MB', 'GB', 'TB', 'PB']
-  let v = bytes
-  let i = -1
-  do { v /= 1000; i++ } while (v >= 999.95 && i < units.length - 1)
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i] ?? 'PB'}`
+  return `not enough space in ${dir}: ${formatBytes(size)} needed, ${formatBytes(Math.max(0, free))} free (${formatBytes(shortfall(size, free))} more needed)`
 }

@@ -86,27 +86,27 @@ describe('a machine row', () => {
 
 describe('how a recipient ends', () => {
   it('a lost machine at the deadline is reported as lost, with when', () => {
-    const o = outcomeOf({ id: 'x', row: row({ state: 'lost', lostSince: '2026-12-04T12:00:00Z' }), report: undefined }, undefined)
+    const o = outcomeOf({ id: 'x', row: row({ state: 'lost', lostSince: '2026-12-04T12:00:00Z' }), sha256: undefined }, undefined)
     expect(o.status).toBe('lost')
     expect(o.lostSince).toBe('2026-12-04T12:00:00Z')
     expect(outcomeText(o)).toContain('lost contact at')
   })
 
   it('an unknown or still receiving machine at the deadline did not finish in time', () => {
-    expect(outcomeOf({ id: 'x', row: row({ state: 'unknown' }), report: undefined }, undefined).status).toBe('timeout')
-    const pending = outcomeOf({ id: 'x', row: row({ state: 'pending' }), report: undefined }, undefined)
+    expect(outcomeOf({ id: 'x', row: row({ state: 'unknown' }), sha256: undefined }, undefined).status).toBe('timeout')
+    const pending = outcomeOf({ id: 'x', row: row({ state: 'pending' }), sha256: undefined }, undefined)
     expect(outcomeText(pending)).toBe('not done in time (waiting for answer)')
-    expect(outcomeOf({ id: 'x', row: undefined, report: undefined }, undefined).status).toBe('timeout')
+    expect(outcomeOf({ id: 'x', row: undefined, sha256: undefined }, undefined).status).toBe('timeout')
   })
 
   it('a verified re-send says so in the summary', () => {
-    const o = outcomeOf({ id: 'x', row: row({ state: 'verified', verified: true, alreadyHad: true }), report: undefined }, undefined)
+    const o = outcomeOf({ id: 'x', row: row({ state: 'verified', verified: true, alreadyHad: true }), sha256: undefined }, undefined)
     expect(o).toMatchObject({ status: 'verified', alreadyHad: true })
     expect(outcomeText(o)).toBe('✓ verified (already had it)')
   })
 
   it('a changed source fails whoever had not finished', () => {
-    const o = outcomeOf({ id: 'x', row: row({ state: 'downloading' }), report: undefined }, 'the source changed')
+    const o = outcomeOf({ id: 'x', row: row({ state: 'downloading' }), sha256: undefined }, 'the source changed')
     expect(o).toMatchObject({ status: 'failed', reason: 'the source changed' })
   })
 })

@@ -5,8 +5,8 @@
 // these checks hold without it.
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import type { MemberRow } from '../../../common/api.js'
-import type { NodeEvents, OfferSummary } from '../../../main/core/node/events.js'
+import type { IncomingOffer, MemberRow } from '../../../common/api.js'
+import type { NodeEvents } from '../../../main/core/node/events.js'
 import { offerText } from '../../../main/agent/cli/commands/devices.js'
 import { attachEventLog } from '../../../main/agent/cli/event-log.js'
 import { memberLine } from '../../../main/agent/cli/member-line.js'
@@ -19,15 +19,16 @@ const HOSTILE_ID = '$(touch x)'
 /** Anything a terminal obeys: C0 and C1 controls, DEL, bidi overrides and isolates. */
 const OBEYED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
-const offer = (over: Partial<OfferSummary> = {}): OfferSummary => ({
+const offer = (over: Partial<IncomingOffer> = {}): IncomingOffer => ({
   offerId: HOSTILE_ID,
   infoHash: 'a'.repeat(40),
   name: 'image\u202egnp.exe',
   totalLength: 1_000_000,
   fileCount: 1,
   sha256: 'b'.repeat(64),
-  sender: { id: 'c'.repeat(32), name: HOSTILE_NAME, address: '10.0.0.7' },
+  sender: { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: HOSTILE_NAME, address: '10.0.0.7', trusted: false },
   receivedAt: new Date().toISOString(),
+  destination: { dir: '/dl', freeBytes: 5_000_000, fits: true },
   ...over
 })
 
@@ -78,7 +79,7 @@ describe("the agent's event log", () => {
   })
 
   it('prints the hint for a valid id', () => {
-    const out = logOf(false, node => node.emit('offer-received', offer({ offerId: 'ab12-cd34', sender: { id: 'c'.repeat(32), name: 'lab-01', address: '10.0.0.7' } }), 'pending'))
+    const out = logOf(false, node => node.emit('offer-received', offer({ offerId: 'ab12-cd34', sender: { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: 'lab-01', address: '10.0.0.7', trusted: false } }), 'pending'))
     expect(out).toContain('offer ab12-cd34 from lab-01')
     expect(out).toContain('accept with: swarmdrop accept ab12-cd34')
   })
@@ -119,7 +120,7 @@ describe('offers, status rows and send results', () => {
   it('a member row and a send result escape the name and the reason', () => {
     const row: MemberRow = { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: HOSTILE_NAME, address: '', self: false, origin: false, state: 'failed', verifiedPieces: 0, verifiedBytes: 0, rate: 0, etaSeconds: null, verified: false, hashFailures: 0, reason: 'bad\x1b[1A' }
     expect(memberLine(row, 100, 20)).not.toMatch(OBEYED)
-    const text = outcomeText(outcomeOf({ id: row.id, row, report: undefined }, undefined))
+    const text = outcomeText(outcomeOf({ id: row.id, row, sha256: undefined }, undefined))
     expect(text).not.toMatch(OBEYED)
     expect(text).toContain('bad\\x1b[1A')
   })

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path'
 import { Readable } from 'node:stream'
 import type { IncomingMessage } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeAgentFile } from '../../../main/agent/agent-file.js'
+import { claimDataDir } from '../../../main/agent/device-lock.js'
 import { saveUiIdentity } from '../../../main/agent/ui/ui-identity.js'
 import { receiveUpload } from '../../../main/agent/ui/upload.js'
 import { loadOrCreateIdentity, rawPublicKey } from '../../../main/core/identity/identity.js'
@@ -73,7 +73,9 @@ describe.skipIf(process.platform === 'win32')('data at rest', () => {
       expect(journals).toHaveLength(1)
       expect(lstatSync(join(dataDir, 'distributions', journals[0] ?? '')).mode & 0o777).toBe(0o600)
       await journal.close()
-      await writeAgentFile(dataDir, { pid: process.pid, controlPort: node.controlPort, localPort: 1, token: 't', startedAt: '' })
+      const claim = await claimDataDir(dataDir)
+      if (!claim.ok) throw new Error(claim.error.message)
+      await claim.value.publish({ controlPort: node.controlPort, localPort: 1 }, 't')
       await saveUiIdentity(dataDir, { token: 'x'.repeat(43), port: 0 })
       const up = await receiveUpload(uploadRequest(Buffer.from('hello')), new URL('http://127.0.0.1/ui/upload?name=hello.txt'), dataDir)
       expect(up.ok).toBe(true)

@@ -1,6 +1,6 @@
 // The arithmetic behind "paused for lack of space, resumes when freed", and its messages.
 import { describe, expect, it } from 'vitest'
-import { acceptSpaceReason, formatSize, noSpaceReason, shortfall, spaceMargin, spaceNeeded } from '../../../main/core/node/space.js'
+import { acceptSpaceReason, noSpaceReason, shortfall, spaceMargin, spaceNeeded } from '../../../main/core/node/space.js'
 
 const MiB = 1024 * 1024
 
@@ -38,14 +38,5 @@ describe('what a person reads', () => {
 
   it('tells, before accepting, what the offer needs and what is free', () => {
     expect(acceptSpaceReason('/dl', 2_000_000_000, 500_000_000)).toBe('not enough space in /dl: 2.0 GB needed, 500 MB free (1.5 GB more needed)')
-  })
-
-  it('formats sizes in decimal units', () => {
-    expect(formatSize(999)).toBe('999 B')
-    expect(formatSize(1000)).toBe('1.0 KB')
-    expect(formatSize(1_234_567)).toBe('1.2 MB')
-    expect(formatSize(999_999_999)).toBe('1.0 GB')
-    expect(formatSize(340_000_000)).toBe('340 MB')
-    expect(formatSize(5e15)).toBe('5.0 PB')
   })
 })

@@ -8,7 +8,7 @@ import { startAgentUi } from '../../ui/agent-ui.js'
 import { flag, intFlag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { attachEventLog } from '../event-log.js'
-import { dataDirOf, runningAgent } from '../session.js'
+import { dataDirOf } from '../session.js'
 import { EXIT_OK, UsageError } from '../usage-error.js'
 
 export const agentUsage: CommandUsage = {
@@ -65,10 +65,10 @@ export async function agentCommand (args: readonly string[]): Promise<number> {
   const uiDir = str(p, 'ui-dir')
   if (!ui && (uiPort !== undefined || uiDir !== undefined)) throw new UsageError('--ui-port and --ui-dir need --ui')
   const dataDir = dataDirOf(str(p, 'data-dir'))
-  if (await runningAgent(dataDir)) throw new UsageError(`an agent is already running for ${dataDir}`)
 
   const json = flag(p, 'json')
-  const started = await runAgent({ dataDir, overrides, beforeResume: n => attachEventLog(n, json) }, true)
+  // One device per data directory: refused while another process (an agent, a send) runs it.
+  const started = await runAgent({ dataDir, overrides, beforeResume: n => attachEventLog(n, json) })
   if (!started.ok) throw new UsageError(started.error.message)
   const agent = started.value
   const node = agent.node

@@ -1,15 +1,29 @@
-// `swarmdrop peers`, `trust`, `untrust`, `offers`, `accept`, `decline`: the machines on the LAN,
-// which of them this device trusts, and answers to offers waiting for a person.
+// `swarmdrop peers`, `trust`, `untrust`, `offers`, `accept`, `decline`, `stop`: the machines on
+// the LAN, which of them this device trusts, answers to offers waiting for a person, and stopping
+// the device.
+import { resolve } from 'node:path'
+import type { IncomingOffer, Machine } from '../../../../common/api.js'
 import { isDeviceId, shortFingerprint } from '../../../core/identity/device-id.js'
 import { TrustStore } from '../../../core/settings/trust-store.js'
-import type { OfferSummary } from '../../../core/node/events.js'
+import { readHolder } from '../../device-lock.js'
+import type { LocalClient } from '../../local-client.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
-import { formatBytes, pad, plural } from '../format.js'
+import { formatBytes } from '../../../../common/units.js'
+import { pad, plural } from '../format.js'
 import { acceptHint, isAcceptableOfferId, offerIdText } from '../offer-hint.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
 import { dataDirOf, openSession, runningAgent } from '../session.js'
 import { EXIT_OK, UsageError } from '../usage-error.js'
+
+export const stopUsage: CommandUsage = {
+  name: 'stop',
+  synopsis: '',
+  positionals: [],
+  summary: 'Stops the device running for the data directory (an agent, or a send that runs its own); it leaves the LAN cleanly.',
+  flags: [DATA_DIR_FLAG],
+  examples: ['swarmdrop stop', 'swarmdrop stop --data-dir /srv/swarmdrop']
+}
 
 export const peersUsage: CommandUsage = {
   name: 'peers',
@@ -68,6 +82,13 @@ export const declineUsage: CommandUsage = {
 
 const PEERS_SETTLE_MS = 3_000
 
+/** The machines the device hears on the LAN now. */
+async function onlineMachines (client: LocalClient): Promise<Machine[]> {
+  const state = await client.state()
+  if (!state.ok) throw new UsageError(state.error.message)
+  return state.value.machines.filter(m => m.online)
+}
+
 export async function peersCommand (args: readonly string[]): Promise<number> {
   const p = parse(peersUsage, args)
   const dataDir = dataDirOf(str(p, 'data-dir'))
@@ -75,19 +96,35 @@ export async function peersCommand (args: readonly string[]): Promise<number> {
   const session = await openSession(dataDir, {})
   try {
     if (!warm) await new Promise(resolve => setTimeout(resolve, PEERS_SETTLE_MS))
-    const r = await session.client.peers()
-    if (!r.ok) throw new UsageError(r.error.message)
+    const machines = await onlineMachines(session.client)
     if (flag(p, 'json')) {
-      process.stdout.write(jsonLine(r.value.map(x => ({ id: x.id, name: x.name, address: x.address, platform: x.platform, version: x.version, controlPort: x.controlPort, btPort: x.btPort, trusted: x.trusted }))))
-    } else if (r.value.length === 0) {
+      process.stdout.write(jsonLine(machines))
+    } else if (machines.length === 0) {
       process.stdout.write('No machines found yet. Machines appear when they run Swarmdrop on this network.\n')
     } else {
-      for (const x of r.value) process.stdout.write(`${pad(terminalText(x.name), 20)} ${shortFingerprint(x.id)}  ${pad(terminalText(x.address), 15)} ${pad(terminalText(x.platform), 8)} ${x.trusted ? 'trusted' : ''}\n`)
+      for (const x of machines) process.stdout.write(`${pad(terminalText(x.name), 20)} ${x.fingerprint}  ${pad(terminalText(x.address), 15)} ${pad(terminalText(x.platform), 8)} ${x.trusted ? 'trusted' : ''}\n`)
     }
     return EXIT_OK
   } finally {
     await session.close()
   }
+}
+
+export async function stopCommand (args: readonly string[]): Promise<number> {
+  const p = parse(stopUsage, args)
+  const dataDir = dataDirOf(str(p, 'data-dir'))
+  const agent = await runningAgent(dataDir)
+  if (!agent) throw new UsageError(`stop: no device is running for ${dataDir}`)
+  const r = await agent.run({ type: 'stop' })
+  if (!r.ok) throw new UsageError(`stop: ${r.error.message}`)
+  // The device leaves the network, then gives the data directory up: wait for that.
+  const until = Date.now() + 30_000
+  while (await readHolder(dataDir) !== undefined) {
+    if (Date.now() > until) throw new UsageError(`stop: the device of ${dataDir} did not stop within 30 s`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  process.stdout.write(`stopped the device of ${dataDir}\n`)
+  return EXIT_OK
 }
 
 export async function trustCommand (args: readonly string[], trust: boolean): Promise<number> {
@@ -98,17 +135,18 @@ export async function trustCommand (args: readonly string[], trust: boolean): Pr
   const dataDir = dataDirOf(str(p, 'data-dir'))
   const agent = await runningAgent(dataDir)
   let id = given.toLowerCase()
+  const prefix = id.replace(/[·\-]/g, '')
   if (!isDeviceId(id) && agent) {
     // An id prefix is enough when it names exactly one machine on the network now.
-    const peers = await agent.peers()
-    const m = peers.ok ? peers.value.filter(x => x.id.startsWith(id.replace(/[·\-]/g, ''))) : []
+    const m = (await onlineMachines(agent)).filter(x => x.id.startsWith(prefix))
     if (m.length === 1 && m[0]) id = m[0].id
   }
   if (!isDeviceId(id)) throw new UsageError(`${command}: "${given}" is not a device id (32 hex digits; see swarmdrop peers --json)`)
   if (agent) {
-    const r = trust ? await agent.trust(id) : await agent.untrust(id)
+    const r = await agent.run({ type: command, id })
     if (!r.ok) throw new UsageError(`${command}: ${r.error.message}`)
   } else {
+    // No device runs for this data directory: its trust list is changed where it is kept.
     const store = await TrustStore.load(dataDir)
     if (!store.ok) throw new UsageError(store.error.message)
     if (trust) {
@@ -126,18 +164,19 @@ export async function offersCommand (args: readonly string[]): Promise<number> {
   const p = parse(offersUsage, args)
   const agent = await runningAgent(dataDirOf(str(p, 'data-dir')))
   if (!agent) throw new UsageError('offers: no agent is running for this data directory (start one with swarmdrop agent)')
-  const s = await agent.status()
+  const s = await agent.state()
   if (!s.ok) throw new UsageError(s.error.message)
-  if (flag(p, 'json')) process.stdout.write(jsonLine(s.value.offers))
-  else if (s.value.offers.length === 0) process.stdout.write('No offers are waiting.\n')
-  else for (const o of s.value.offers) process.stdout.write(offerText(o))
+  const offers = s.value.offers
+  if (flag(p, 'json')) process.stdout.write(jsonLine(offers))
+  else if (offers.length === 0) process.stdout.write('No offers are waiting.\n')
+  else for (const o of offers) process.stdout.write(offerText(o))
   return EXIT_OK
 }
 
 /** One waiting offer for a person: what, how big, from whom (every part of it came from the sender), and how to accept it. */
-export function offerText (o: OfferSummary): string {
+export function offerText (o: IncomingOffer): string {
   const files = o.fileCount > 1 ? `, ${plural(o.fileCount, 'file')}` : ''
-  return `${offerIdText(o.offerId)}  ${terminalText(o.name)} (${formatBytes(o.totalLength)}${files}) from ${terminalText(o.sender.name)} (${terminalText(shortFingerprint(o.sender.id))}) at ${terminalText(o.sender.address)}\n` +
+  return `${offerIdText(o.offerId)}  ${terminalText(o.name)} (${formatBytes(o.totalLength)}${files}) from ${terminalText(o.sender.name)} (${terminalText(o.sender.fingerprint)}) at ${terminalText(o.sender.address)}\n` +
     `  ${acceptHint(o.offerId)}\n`
 }
 
@@ -152,8 +191,8 @@ export async function answerCommand (args: readonly string[], accept: boolean): 
   if (!agent) throw new UsageError(`${command}: no agent is running for this data directory`)
   const downloads = str(p, 'downloads')
   const r = accept
-    ? await agent.accept(offerId, { ...(downloads ? { downloadsDir: downloads } : {}), ...(flag(p, 'always') ? { alwaysTrust: true } : {}) })
-    : await agent.decline(offerId)
+    ? await agent.run({ type: 'accept', offerId, ...(downloads ? { downloadsDir: resolve(downloads) } : {}), ...(flag(p, 'always') ? { alwaysTrust: true } : {}) })
+    : await agent.run({ type: 'decline', offerId })
   if (!r.ok) throw new UsageError(`${command}: ${r.error.message}`)
   process.stdout.write(`${accept ? 'accepted' : 'declined'} ${offerId}\n`)
   return EXIT_OK

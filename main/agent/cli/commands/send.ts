@@ -1,16 +1,15 @@
 // `swarmdrop send PATH (--to NAME[,NAME...] | --all)`: hash PATH, offer it to machines on the
 // LAN, and with --wait follow every recipient until it has verified the file.
 import { stat } from 'node:fs/promises'
-import type { MemberRow } from '../../../../common/api.js'
-import type { OriginRecord, RecipientStatus } from '../../../core/distributions/records.js'
+import { resolve } from 'node:path'
+import type { Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
 import { TERMINAL_RECIPIENT_STATES } from '../../../core/distributions/records.js'
-import type { PeerView } from '../../../core/node/swarm-node.js'
-import { shortFingerprint } from '../../../core/identity/device-id.js'
 import { validateName } from '../../../core/settings/settings.js'
 import type { LocalClient } from '../../local-client.js'
 import { flag, intFlag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, type CommandUsage } from '../command-usage.js'
-import { bar, formatBytes, formatDuration, formatRate, pad } from '../format.js'
+import { formatBytes, formatRate } from '../../../../common/units.js'
+import { bar, formatDuration, pad } from '../format.js'
 import { memberLine, memberName, stateLabel } from '../member-line.js'
 import { outcomeOf, outcomeText, summaryLine, type Outcome } from '../send-outcome.js'
 import { dataDirOf, openSession } from '../session.js'
@@ -63,32 +62,42 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const wait = flag(p, 'wait') || session.inProcess !== undefined
     if (session.inProcess && !flag(p, 'wait') && !json) process.stderr.write('No agent runs for this data directory: sending from this process, which stays until every recipient has the file.\n')
     const targets = await chooseTargets(client, to, all)
+    const ids = targets.map(t => t.id)
     const started = performance.now()
-    const creating = client.create(path)
-    const created = !json && process.stderr.isTTY === true ? await withHashingProgress(client, creating) : await creating
-    if (!created.ok) throw new UsageError(`send: ${created.error.message}`)
-    const record = created.value
-    if (!json) process.stderr.write(`${terminalText(record.name)}: ${formatBytes(record.totalLength)}, sha256 ${record.sha256}\n`)
-    const offered = await client.offer(record.infoHash, targets.map(t => t.id))
-    if (!offered.ok) throw new UsageError(`send: ${offered.error.message}`)
+    // The device may run elsewhere (an agent): it gets an absolute path.
+    const sending = client.run({ type: 'send', path: resolve(path), to: ids })
+    const sent = !json && process.stderr.isTTY === true ? await withHashingProgress(client, sending) : await sending
+    if (!sent.ok) {
+      // Hashed, but no machine took the offer: the reasons are in the message.
+      if (sent.error.code === 'unreachable') {
+        process.stderr.write(`send: ${terminalText(sent.error.message)}\n`)
+        return EXIT_FAILED
+      }
+      throw new UsageError(`send: ${sent.error.message}`)
+    }
+    const first = await distributionOf(client, sent.value.infoHash)
+    if (!json) process.stderr.write(`${terminalText(first.name)}: ${formatBytes(first.totalLength)}, sha256 ${first.sha256}\n`)
     if (!wait) {
-      const width = nameWidth(offered.value.map(r => r.name))
-      for (const r of offered.value) if (!json) process.stdout.write(`${pad(terminalText(r.name), width)} ${stateLabel(r.state)}${r.reason ? ` (${terminalText(r.reason)})` : ''}\n`)
-      if (json) process.stdout.write(jsonLine({ ok: offered.value.every(r => r.state === 'accepted' || r.state === 'pending' || r.state === 'verified'), name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, recipients: offered.value.map(r => ({ name: r.name, id: r.id, status: r.state })) }))
-      return offered.value.some(r => r.state === 'declined' || r.state === 'failed' || r.state === 'unreachable') ? EXIT_FAILED : EXIT_OK
+      const rows = first.members.filter(m => ids.includes(m.id))
+      const width = nameWidth(rows.map(r => r.name))
+      for (const r of rows) if (!json) process.stdout.write(`${pad(terminalText(r.name), width)} ${stateLabel(r.state)}${r.reason ? ` (${terminalText(r.reason)})` : ''}\n`)
+      if (json) process.stdout.write(jsonLine({ ok: rows.every(r => TAKEN.includes(r.state)), name: first.name, infoHash: first.infoHash, bytes: first.totalLength, sha256: first.sha256, recipients: rows.map(r => ({ name: r.name, id: r.id, status: r.state })) }))
+      return rows.some(r => REFUSED.includes(r.state)) ? EXIT_FAILED : EXIT_OK
     }
     const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000
-    const outcomes = await follow(client, record, targets.map(t => t.id), deadline, !json && process.stderr.isTTY === true)
-    const status = await client.status()
-    const transfer = status.ok ? status.value.distributions.find(d => d.record.infoHash === record.infoHash)?.transfer : undefined
+    // A device this process runs ends the wait when `swarmdrop stop` asks it to.
+    let stopped = false
+    void session.inProcess?.stopRequested.then(() => { stopped = true })
+    const outcomes = await follow(client, first, ids, () => stopped || Date.now() > deadline, !json && process.stderr.isTTY === true)
+    const uploaded = (await distributionOf(client, first.infoHash)).uploadedBytes
     const seconds = (performance.now() - started) / 1000
     const okAll = outcomes.every(o => o.status === 'verified')
     if (json) {
-      process.stdout.write(jsonLine({ ok: okAll, name: record.name, infoHash: record.infoHash, bytes: record.totalLength, sha256: record.sha256, seconds: Number(seconds.toFixed(3)), originUploadedBytes: transfer?.uploadedBytes ?? 0, recipients: outcomes }))
+      process.stdout.write(jsonLine({ ok: okAll, name: first.name, infoHash: first.infoHash, bytes: first.totalLength, sha256: first.sha256, seconds: Number(seconds.toFixed(3)), originUploadedBytes: uploaded, recipients: outcomes }))
     } else {
       const width = nameWidth(outcomes.map(o => o.name))
       for (const o of outcomes) process.stdout.write(`${pad(terminalText(o.name), width)} ${outcomeText(o)}\n`)
-      process.stdout.write(`${summaryLine(outcomes)} in ${formatDuration(seconds)}; this machine uploaded ${formatBytes(transfer?.uploadedBytes ?? 0)} (${((transfer?.uploadedBytes ?? 0) / record.totalLength).toFixed(2)}× the size)\n`)
+      process.stdout.write(`${summaryLine(outcomes)} in ${formatDuration(seconds)}; this machine uploaded ${formatBytes(uploaded)} (${(uploaded / first.totalLength).toFixed(2)}× the size)\n`)
     }
     return okAll ? EXIT_OK : EXIT_FAILED
   } finally {
@@ -96,17 +105,32 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
   }
 }
 
-async function chooseTargets (client: LocalClient, to: string | undefined, all: boolean): Promise<PeerView[]> {
+/** States in which a machine took the offer (or already had the file). */
+const TAKEN: readonly MemberState[] = ['accepted', 'pending', 'verified', 'downloading', 'verifying']
+/** States in which it will not get it this time. */
+const REFUSED: readonly MemberState[] = ['declined', 'failed', 'unreachable']
+
+/** The distribution as the device shows it now. */
+async function distributionOf (client: LocalClient, infoHash: string): Promise<Distribution> {
+  const s = await client.state()
+  if (!s.ok) throw new UsageError(`send: ${s.error.message}`)
+  const d = s.value.distributions.find(x => x.infoHash === infoHash)
+  if (d === undefined) throw new UsageError(`send: the device no longer lists ${infoHash}`)
+  return d
+}
+
+async function chooseTargets (client: LocalClient, to: string | undefined, all: boolean): Promise<Machine[]> {
   const wanted = to === undefined ? [] : to.split(',').map(s => s.trim()).filter(s => s.length > 0)
   if (!all && wanted.length === 0) throw new UsageError('send: --to needs at least one machine name')
   const started = Date.now()
-  let peers: PeerView[] = []
+  let peers: Machine[] = []
   let lastChange = Date.now()
   for (;;) {
-    const r = await client.peers()
+    const r = await client.state()
     if (!r.ok) throw new UsageError(r.error.message)
-    if (r.value.length !== peers.length) lastChange = Date.now()
-    peers = r.value
+    const online = r.value.machines.filter(m => m.online)
+    if (online.length !== peers.length) lastChange = Date.now()
+    peers = online
     const elapsed = Date.now() - started
     if (all && peers.length > 0 && Date.now() - lastChange >= ALL_SETTLE_MS / 2 && elapsed >= ALL_SETTLE_MS) return peers
     if (!all && wanted.every(w => match(peers, w).length === 1)) break
@@ -118,11 +142,11 @@ async function chooseTargets (client: LocalClient, to: string | undefined, all: 
     if (peers.length === 0) throw new UsageError('send: no machines found on the network (is `swarmdrop agent` running on them?)')
     return peers
   }
-  const chosen: PeerView[] = []
+  const chosen: Machine[] = []
   for (const w of wanted) {
     const m = match(peers, w)
     if (m.length === 0) throw new UsageError(`send: unknown recipient "${terminalText(w)}"; machines found: ${found}`)
-    if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${shortFingerprint(x.id)})`).join(', ')}; use an id prefix`)
+    if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${x.fingerprint})`).join(', ')}; use an id prefix`)
     const only = m[0]
     if (only && !chosen.some(c => c.id === only.id)) chosen.push(only)
   }
@@ -137,7 +161,7 @@ async function withHashingProgress<T> (client: LocalClient, work: Promise<T>): P
   while (!settled) {
     await Promise.race([work, new Promise(resolve => setTimeout(resolve, 250))])
     if (settled) break
-    const s = await client.status()
+    const s = await client.state()
     const job = s.ok ? s.value.hashing[0] : undefined
     if (job && job.bytesTotal > 0) {
       const seconds = (performance.now() - started) / 1000
@@ -148,7 +172,7 @@ async function withHashingProgress<T> (client: LocalClient, work: Promise<T>): P
   return work
 }
 
-function match (peers: readonly PeerView[], wanted: string): PeerView[] {
+function match (peers: readonly Machine[], wanted: string): Machine[] {
   const w = wanted.toLowerCase()
   const byName = peers.filter(p => p.name.toLowerCase() === w)
   if (byName.length > 0) return byName
@@ -161,40 +185,39 @@ function settled (row: MemberRow | undefined): boolean {
   return row !== undefined && (TERMINAL_RECIPIENT_STATES as readonly string[]).includes(row.state)
 }
 
-async function follow (client: LocalClient, record: OriginRecord, ids: readonly string[], deadline: number, tty: boolean): Promise<Outcome[]> {
+/** Follows the rows of `ids` until each is settled, the source went stale, or `over()`. */
+async function follow (client: LocalClient, sent: Distribution, ids: readonly string[], over: () => boolean, tty: boolean): Promise<Outcome[]> {
   let lines = 0
   let rows: readonly MemberRow[] = []
-  let reports: readonly RecipientStatus[] = []
   // The source changed while being sent: nobody unfinished will get it now, so stop waiting.
   let stale: string | undefined
   for (;;) {
-    const s = await client.status()
+    const s = await client.state()
     if (s.ok) {
-      const d = s.value.distributions.find(x => x.record.infoHash === record.infoHash)
-      if (d?.record.role === 'origin') {
+      const d = s.value.distributions.find(x => x.infoHash === sent.infoHash)
+      if (d?.role === 'origin') {
         rows = d.members.filter(m => ids.includes(m.id))
-        reports = d.record.recipients
-        if (d.record.state === 'stale') stale = d.record.reason ?? 'its source changed while being sent'
+        if (d.state === 'stale') stale = d.reason ?? 'its source changed while being sent'
       }
     }
-    if (tty) lines = draw(rows, record, lines)
+    if (tty) lines = draw(rows, sent.totalLength, lines)
     // A lost machine is not done: it resumes when it returns, so the wait goes on until the deadline.
     const done = ids.every(id => settled(rows.find(r => r.id === id)))
-    if (done || stale !== undefined || Date.now() > deadline) break
+    if (done || stale !== undefined || over()) break
     await new Promise(resolve => setTimeout(resolve, 500))
   }
-  return ids.map(id => outcomeOf({ id, row: rows.find(r => r.id === id), report: reports.find(r => r.id === id) }, stale))
+  return ids.map(id => outcomeOf({ id, row: rows.find(r => r.id === id), sha256: sent.sha256 }, stale))
 }
 
 function nameWidth (names: readonly string[]): number {
   return Math.min(24, Math.max(8, ...names.map(n => terminalText(n).length)))
 }
 
-function draw (rows: readonly MemberRow[], record: OriginRecord, previous: number): number {
+function draw (rows: readonly MemberRow[], totalLength: number, previous: number): number {
   if (previous > 0) process.stderr.write(`\x1b[${previous}A`)
   // A line wider than the terminal wraps, and moving up by `previous` lines would then miss.
   const columns = process.stderr.columns > 0 ? process.stderr.columns - 1 : 120
   const width = Math.min(32, Math.max(8, ...rows.map(r => memberName(r).length)))
-  for (const r of rows) process.stderr.write(`\x1b[2K${memberLine(r, record.totalLength, width).slice(0, columns)}\n`)
+  for (const r of rows) process.stderr.write(`\x1b[2K${memberLine(r, totalLength, width).slice(0, columns)}\n`)
   return rows.length
 }

@@ -11,7 +11,8 @@ import { parseTorrentFile, type Metainfo } from '../../../core/torrent/metainfo.
 import { CREATED_BY } from '../../../core/version.js'
 import { flag, intFlag, parse, str, strs } from '../args.js'
 import { JSON_FLAG, type CommandUsage, type FlagDoc } from '../command-usage.js'
-import { formatBytes, formatRate, plural } from '../format.js'
+import { formatBytes, formatRate } from '../../../../common/units.js'
+import { plural } from '../format.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
 

@@ -1,0 +1,62 @@
+// The engine relies on hooks that patches/*.patch add to WebTorrent and two of its parts (applied
+// by patch-package at install). A patch that stops applying after a dependency bump leaves no
+// error behind: the policy, audit, buffer, disk-full and wire-gate hooks would simply never be
+// called. So the engine checks at start that each hook is in the code it loaded, and refuses to
+// run without one. The check reads the classes' source text: a hook is a property the patched
+// code reads (`this.wireGate`), which no object of ours can add from outside.
+import { fail, ok, type Result } from '../../../common/result.js'
+
+/** Loaded code whose source text can be read: a class as imported. */
+export interface LoadedCode { toString (): string }
+
+/** The patched classes, as the engine loads them. */
+export interface PatchedParts {
+  /** webtorrent/lib/torrent.js: Torrent. */
+  readonly torrent: LoadedCode
+  /** bittorrent-protocol: Wire. */
+  readonly wire: LoadedCode
+  /** torrent-piece: Piece. */
+  readonly piece: LoadedCode
+}
+
+export interface PatchHook {
+  /** The hook's name in the engine's words. */
+  readonly name: string
+  readonly part: keyof PatchedParts
+  /** An identifier only the patched source has. */
+  readonly marker: string
+  /** What goes silent without it. */
+  readonly role: string
+}
+
+const WHERE: Readonly<Record<keyof PatchedParts, { readonly file: string; readonly patch: string }>> = {
+  torrent: { file: 'webtorrent/lib/torrent.js', patch: 'webtorrent' },
+  wire: { file: 'bittorrent-protocol/index.js', patch: 'bittorrent-protocol' },
+  piece: { file: 'torrent-piece/index.js', patch: 'torrent-piece' }
+}
+
+/** Every hook engine.ts sets or calls on the patched classes. */
+export const PATCH_HOOKS: readonly PatchHook[] = [
+  { name: 'swarm policy', part: 'torrent', marker: 'swarmPolicy', role: 'refusing (BEP 6 reject) blocks another member can serve' },
+  { name: 'piece audit', part: 'torrent', marker: 'pieceAudit', role: 'banning a peer that sends bad data' },
+  { name: 'piece buffers', part: 'torrent', marker: 'pieceBuffers', role: 'pooled piece buffers for received blocks' },
+  { name: 'disk-full', part: 'torrent', marker: 'onStoreWriteError', role: 'pausing on a full disk instead of destroying the torrent' },
+  { name: 'wire gate', part: 'torrent', marker: 'wireGate', role: 'holding a connection back until its peer proves a member key' },
+  { name: 'graceful drain', part: 'torrent', marker: 'drainPieces', role: 'completing begun pieces on a graceful stop' },
+  { name: 'piece buffers', part: 'piece', marker: '_fillTarget', role: 'blocks copied into one piece-sized buffer' },
+  { name: 'spanned-piece reuse', part: 'wire', marker: 'reuseSpannedPieces', role: 'piece messages assembled in a reused buffer' }
+]
+
+/** ok when every hook is in `parts`; otherwise the first one missing, in one line. */
+export function checkPatches (parts: PatchedParts, hooks: readonly PatchHook[] = PATCH_HOOKS): Result<void> {
+  const sources = new Map<keyof PatchedParts, string>()
+  for (const hook of hooks) {
+    const source = sources.get(hook.part) ?? parts[hook.part].toString()
+    sources.set(hook.part, source)
+    if (!source.includes(hook.marker)) {
+      const where = WHERE[hook.part]
+      return fail('unpatched', `the ${hook.name} hook (${hook.marker} in ${where.file}, for ${hook.role}) is missing: patches/${where.patch}+*.patch is not applied; run npm install (or npx patch-package) again`)
+    }
+  }
+  return ok(undefined)
+}

@@ -83,7 +83,7 @@ export function dispatch (routes: readonly Route[], req: IncomingMessage, res: S
 export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   // 400: the request, or what it carries, is malformed or breaks a rule of the protocol.
   ...['bad-request', 'bad-frame', 'invalid', 'corrupt', 'bencode', 'too-large', 'unsafe-path', 'path-too-long', 'mismatch', 'old-protocol',
-    'bad-name', 'bad-port', 'bad-settings', 'bad-input', 'bad-id', 'bad-info-hash', 'bad-key', 'bad-hello', 'bad-proof', 'no-proof', 'out-of-order', 'upload-failed'].map(c => [c, 400] as const),
+    'bad-name', 'bad-port', 'bad-settings', 'bad-input', 'bad-id', 'bad-info-hash', 'bad-key', 'bad-hello', 'bad-proof', 'no-proof', 'out-of-order', 'upload-failed', 'not-a-folder'].map(c => [c, 400] as const),
   ['unauthorized', 401],
   ['length-required', 411],
   // 403: who asks may not (its key, its signature, its address or its membership says so).

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { requireBuiltCli } from '../test/multi/cli-send.js'
 import { footprint } from './footprint.js'
 import { hashOnly } from './hash-only.js'
+import { manyFiles } from './many-files.js'
 import { oneToMany } from './one-to-many.js'
 import { parseOptions, type BenchOptions, type PartName } from './options.js'
 import { RESULTS_DIR, resultStem, writePart, type PartReport } from './part-output.js'
@@ -27,6 +28,7 @@ async function runPart (part: PartName, root: string, opts: BenchOptions, starte
     case 'link': return await singleLink(root, requireBuiltCli(), opts.linkSizeMiB, opts.linkRounds)
     case 'footprint': return await footprint(root, requireBuiltCli(), opts.footprintSizeMiB)
     case 'resume': return await resume(root, requireBuiltCli(), opts.resumeSizeMiB, opts.resumeStops)
+    case 'many': return await manyFiles(root, requireBuiltCli(), opts.many)
   }
 }
 

@@ -7,6 +7,7 @@
 import { close, constants, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../result.js'
+import { diskThread } from './disk-thread.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 
@@ -28,6 +29,13 @@ export interface FileStoreOptions {
 }
 
 const MAX_OPEN = 128
+/**
+ * A range across this many files or more goes to the disk thread as one batch. One file's pieces
+ * (the one-big-file case) keep the async path, whose reads and writes overlap on libuv's pool.
+ */
+const BATCH_MIN_SEGMENTS = 2
+
+type Segment = [target: FileStoreTarget, fileOffset: number, bufOffset: number, length: number]
 
 interface OpenFile { fd: Promise<number>; users: number; lastUse: number; closeWhenIdle: boolean }
 
@@ -80,7 +88,24 @@ export class FileStore implements ChunkStore {
     if (this.refused !== undefined) { const why = this.refused; return queueMicrotask(() => cb(new Error(why))) }
     if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
     const start = index * this.chunkLength
-    this.eachSegment(start, buf.length, (target, fileOffset, bufOffset, length, done) => {
+    const onDone = (err: NodeJS.ErrnoException | null): void => {
+      if (err) this.onIoError?.(err, 'write')
+      cb(err)
+    }
+    const segments = this.segmentsOf(start, buf.length)
+    if (segments.length >= BATCH_MIN_SEGMENTS) {
+      // A piece across several files: one batch on the disk thread (see disk-thread.ts). Files
+      // within one piece are written whole or nearly so: only those longer than a piece, whose
+      // pieces arrive in any order, are grown to their length first (see presize).
+      const batch = segments.map(([t, fileOffset, bufOffset, length]) => ({
+        path: t.path, fileOffset, bufOffset, length, presizeTo: t.length > this.chunkLength && !this.sized.has(t.path) ? t.length : 0
+      }))
+      return diskThread().write(batch, buf, err => {
+        if (!err) for (const b of batch) if (b.presizeTo > 0) this.sized.add(b.path)
+        onDone(err)
+      })
+    }
+    this.eachSegment(segments, (target, fileOffset, bufOffset, length, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
         const write = (): void => writeFully(fd, buf, bufOffset, length, fileOffset, e => { release(); done(e) })
@@ -89,10 +114,7 @@ export class FileStore implements ChunkStore {
         // (zeros) and hashed by WebTorrent's start-up check instead of failing at once.
         presize(fd, target.length, () => { this.sized.add(target.path); write() })
       })
-    }, err => {
-      if (err) this.onIoError?.(err, 'write')
-      cb(err)
-    })
+    }, onDone)
   }
 
   get (index: number, optsOrCb: { offset?: number; length?: number } | null | undefined | Callback<Uint8Array>, maybeCb?: Callback<Uint8Array>): void {
@@ -135,19 +157,25 @@ export class FileStore implements ChunkStore {
   }
 
   private readRange (start: number, length: number, cb: Callback<Buffer>): void {
-    const out = Buffer.allocUnsafe(length)
-    this.eachSegment(start, length, (target, fileOffset, bufOffset, segLength, done) => {
-      this.withFd(target.path, (err, fd, release) => {
-        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
-        readFully(fd, out, bufOffset, segLength, fileOffset, e => { release(); done(e) })
-      })
-    }, err => {
+    const onDone = (err: NodeJS.ErrnoException | null, out?: Buffer): void => {
       if (err) {
         if (err.code !== 'ENOENT') this.onIoError?.(err, 'read')
         return cb(err)
       }
       cb(null, out)
-    })
+    }
+    const segments = this.segmentsOf(start, length)
+    if (segments.length >= BATCH_MIN_SEGMENTS) {
+      const batch = segments.map(([t, fileOffset, bufOffset, segLength]) => ({ path: t.path, fileOffset, bufOffset, length: segLength, presizeTo: 0 }))
+      return diskThread().read(batch, length, (err, out) => onDone(err, out))
+    }
+    const out = Buffer.allocUnsafe(length)
+    this.eachSegment(segments, (target, fileOffset, bufOffset, segLength, done) => {
+      this.withFd(target.path, (err, fd, release) => {
+        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
+        readFully(fd, out, bufOffset, segLength, fileOffset, e => { release(); done(e) })
+      })
+    }, err => onDone(err, out))
   }
 
   /**
@@ -188,15 +216,10 @@ export class FileStore implements ChunkStore {
     })
   }
 
-  /** Calls `fn` for every file segment of the byte range, in parallel; `done` once all finish. */
-  private eachSegment (
-    start: number,
-    length: number,
-    fn: (t: FileStoreTarget, fileOffset: number, bufOffset: number, length: number, done: (err: NodeJS.ErrnoException | null) => void) => void,
-    done: (err: NodeJS.ErrnoException | null) => void
-  ): void {
+  /** The file segments of a byte range: [target, offset in the file, offset in the range, length]. */
+  private segmentsOf (start: number, length: number): Segment[] {
     const end = start + length
-    const segments: Array<[FileStoreTarget, number, number, number]> = []
+    const segments: Segment[] = []
     for (let i = this.firstTargetAt(start); i < this.targets.length; i++) {
       const t = this.targets[i]
       if (t === undefined || t.offset >= end) break
@@ -204,6 +227,15 @@ export class FileStore implements ChunkStore {
       const to = Math.min(end, t.offset + t.length)
       if (to > from) segments.push([t, from - t.offset, from - start, to - from])
     }
+    return segments
+  }
+
+  /** Calls `fn` for every segment, in parallel; `done` once all finish. */
+  private eachSegment (
+    segments: readonly Segment[],
+    fn: (t: FileStoreTarget, fileOffset: number, bufOffset: number, length: number, done: (err: NodeJS.ErrnoException | null) => void) => void,
+    done: (err: NodeJS.ErrnoException | null) => void
+  ): void {
     if (segments.length === 0) return queueMicrotask(() => done(Object.assign(new Error('range outside the files'), { code: 'ERANGE' })))
     let pending = segments.length
     let failed = false

@@ -1,0 +1,30 @@
+// What the file store's disk thread is asked and answers (see disk-thread.ts, disk-worker.ts).
+
+export interface DiskSegment {
+  readonly path: string
+  readonly fileOffset: number
+  /** Where the segment's bytes are in the batch's buffer. */
+  readonly bufOffset: number
+  readonly length: number
+  /** Writes only: grow the file to this length (sparse) before writing, when it is shorter; 0 = no. */
+  readonly presizeTo: number
+}
+
+export type DiskRequest =
+  | { readonly id: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
+  | { readonly id: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number }
+
+export interface DiskError {
+  readonly message: string
+  readonly code?: string
+  readonly errno?: number
+  readonly syscall?: string
+  readonly path?: string
+}
+
+export interface DiskReply {
+  readonly id: number
+  readonly error?: DiskError
+  /** Reads: the bytes, transferred. */
+  readonly data?: ArrayBuffer
+}

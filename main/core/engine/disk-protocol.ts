@@ -13,6 +13,10 @@ export interface DiskSegment {
 export type DiskRequest =
   | { readonly id: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
   | { readonly id: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number }
+  | { readonly id: number; readonly op: 'stat'; readonly paths: readonly string[] }
+
+/** A file's size and modification time; null where it cannot be stat'ed (gone, unreadable). */
+export type DiskStamp = { readonly size: number; readonly mtimeMs: number } | null
 
 export interface DiskError {
   readonly message: string
@@ -27,4 +31,6 @@ export interface DiskReply {
   readonly error?: DiskError
   /** Reads: the bytes, transferred. */
   readonly data?: ArrayBuffer
+  /** Stats: one per path, in order. */
+  readonly stamps?: readonly DiskStamp[]
 }

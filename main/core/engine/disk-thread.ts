@@ -3,9 +3,9 @@
 // a batch is in flight; if it dies, the batches in flight fail and the next one starts a new thread.
 import type { Worker } from 'node:worker_threads'
 import { startSiblingWorker } from '../hashing/sibling-worker.js'
-import type { DiskReply, DiskRequest, DiskSegment } from './disk-protocol.js'
+import type { DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
 
-type Done = (err: NodeJS.ErrnoException | null, data?: Buffer) => void
+type Done = (err: NodeJS.ErrnoException | null, data?: Buffer, stamps?: readonly DiskStamp[]) => void
 
 export class DiskThread {
   private worker: Worker | undefined
@@ -25,6 +25,13 @@ export class DiskThread {
   /** Reads `length` bytes from the segments (bufOffset into the result). */
   read (segments: readonly DiskSegment[], length: number, done: (err: NodeJS.ErrnoException | null, data?: Buffer) => void): void {
     this.send({ id: this.nextId++, op: 'read', segments, length }, [], done)
+  }
+
+  /** Size and mtime of each path (null where stat fails), in one batch. */
+  stat (paths: readonly string[]): Promise<readonly DiskStamp[]> {
+    return new Promise((resolve, reject) => {
+      this.send({ id: this.nextId++, op: 'stat', paths }, [], (err, _data, stamps) => err ? reject(err) : resolve(stamps ?? []))
+    })
   }
 
   private send (req: DiskRequest, transfer: ArrayBuffer[], done: Done): void {
@@ -51,7 +58,7 @@ export class DiskThread {
       this.pending.delete(reply.id)
       if (this.pending.size === 0) w.unref()
       if (reply.error) return done(Object.assign(new Error(reply.error.message), reply.error))
-      done(null, reply.data ? Buffer.from(reply.data) : undefined)
+      done(null, reply.data ? Buffer.from(reply.data) : undefined, reply.stamps)
     })
     const fail = (err: Error): void => {
       if (this.worker !== w) return

@@ -3,10 +3,10 @@
 // (or read) and a close each going through libuv's pool and a callback on the main thread. From
 // the page cache each of those calls takes a few microseconds here. No descriptor outlives a
 // batch: the main thread may rename or remove the files at any moment between batches.
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parentPort } from 'node:worker_threads'
-import type { DiskReply, DiskRequest, DiskSegment, DiskError } from './disk-protocol.js'
+import type { DiskError, DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
 
 function toError (err: unknown): DiskError {
   const e = err as NodeJS.ErrnoException
@@ -68,6 +68,15 @@ function run (req: DiskRequest): DiskReply {
       const buf = new Uint8Array(req.data)
       for (const s of req.segments) writeSegment(s, buf)
       return { id: req.id }
+    }
+    if (req.op === 'stat') {
+      return {
+        id: req.id,
+        stamps: req.paths.map((path): DiskStamp => {
+          const st = statSync(path, { throwIfNoEntry: false })
+          return st ? { size: st.size, mtimeMs: st.mtimeMs } : null
+        })
+      }
     }
     const out = new Uint8Array(req.length)
     for (const s of req.segments) readSegment(s, out)

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { diskThread } from '../../../main/core/engine/disk-thread.js'
 import { FileStore, type FileStoreTarget } from '../../../main/core/engine/file-store.js'
+import { SourceGuard } from '../../../main/core/engine/source-guard.js'
 
 // Pieces across many small files go to the disk thread in one batch (see disk-thread.ts).
 
@@ -106,5 +108,33 @@ describe('file store, pieces across many files', () => {
     expect(err?.code).toBe('ENOENT')
     expect(seen).toEqual([])
     store.close()
+  })
+})
+
+describe('source guard, batched stats', () => {
+  it('stats many files in one batch on the disk thread, null for a missing one', async () => {
+    const dir = tmp()
+    const paths = Array.from({ length: 50 }, (_, i) => join(dir, `f${i}`))
+    for (const [i, p] of paths.entries()) writeFileSync(p, Buffer.alloc(i))
+    const stamps = await diskThread().stat([...paths, join(dir, 'missing')])
+    expect(stamps.map(s => s?.size ?? -1)).toEqual([...paths.map((_, i) => i), -1])
+    expect(stamps[3]?.mtimeMs).toBe(statSync(paths[3]!).mtimeMs)
+  })
+
+  it('notices, in its periodic sweep of real files, one of many files modified', async () => {
+    const dir = tmp()
+    const files = Array.from({ length: 3000 }, (_, i) => ({ path: join(dir, `f${i}`), label: `f${i}`, offset: i * 10, length: 10, mtimeMs: 0 }))
+    for (const f of files) writeFileSync(f.path, Buffer.alloc(10))
+    const guarded = files.map(f => ({ ...f, mtimeMs: statSync(f.path).mtimeMs }))
+    let reason = ''
+    const guard = new SourceGuard({ files: guarded, pieceLength: 1000, pieceHashes: new Uint8Array(20 * 30), onChanged: r => { reason = r } }, { intervalMs: 50 })
+    guard.start()
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(reason).toBe('')
+    utimesSync(files[2500]!.path, new Date(), new Date(Date.now() + 60_000))
+    const deadline = Date.now() + 5_000
+    while (reason === '' && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
+    guard.stop()
+    expect(reason).toContain('f2500')
   })
 })

@@ -8,6 +8,8 @@ export interface DiskSegment {
   readonly length: number
   /** Writes only: grow the file to this length (sparse) before writing, when it is shorter; 0 = no. */
   readonly presizeTo: number
+  /** Writes only: also answer the SHA-256 of the bytes written (the segment is a whole file). */
+  readonly digest?: boolean
 }
 
 export type DiskRequest =
@@ -31,6 +33,8 @@ export interface DiskReply {
   readonly error?: DiskError
   /** Reads: the bytes, transferred. */
   readonly data?: ArrayBuffer
+  /** Writes: per segment, the SHA-256 (hex) of its bytes where asked, else null. */
+  readonly digests?: ReadonlyArray<string | null>
   /** Stats: one per path, in order. */
   readonly stamps?: readonly DiskStamp[]
 }

@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads'
 import { startSiblingWorker } from '../hashing/sibling-worker.js'
 import type { DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
 
-type Done = (err: NodeJS.ErrnoException | null, data?: Buffer, stamps?: readonly DiskStamp[]) => void
+type Done = (err: NodeJS.ErrnoException | null, data?: Buffer, stamps?: readonly DiskStamp[], digests?: ReadonlyArray<string | null>) => void
 
 export class DiskThread {
   private worker: Worker | undefined
@@ -13,13 +13,13 @@ export class DiskThread {
   private nextId = 1
 
   /** Writes `data`'s bytes to the segments (bufOffset into `data`); the bytes are copied first. */
-  write (segments: readonly DiskSegment[], data: Uint8Array, done: (err: NodeJS.ErrnoException | null) => void): void {
+  write (segments: readonly DiskSegment[], data: Uint8Array, done: (err: NodeJS.ErrnoException | null, digests?: ReadonlyArray<string | null>) => void): void {
     // A copy in its own ArrayBuffer, transferred: the caller may reuse `data` at once. (Not
     // data.slice(): on a Buffer that is a view of the same memory, and transferring it would
     // detach the caller's buffer.)
     const copy = new Uint8Array(data.byteLength)
     copy.set(data)
-    this.send({ id: this.nextId++, op: 'write', segments, data: copy.buffer }, [copy.buffer], done)
+    this.send({ id: this.nextId++, op: 'write', segments, data: copy.buffer }, [copy.buffer], (err, _data, _stamps, digests) => done(err, digests))
   }
 
   /** Reads `length` bytes from the segments (bufOffset into the result). */
@@ -58,7 +58,7 @@ export class DiskThread {
       this.pending.delete(reply.id)
       if (this.pending.size === 0) w.unref()
       if (reply.error) return done(Object.assign(new Error(reply.error.message), reply.error))
-      done(null, reply.data ? Buffer.from(reply.data) : undefined, reply.stamps)
+      done(null, reply.data ? Buffer.from(reply.data) : undefined, reply.stamps, reply.digests)
     })
     const fail = (err: Error): void => {
       if (this.worker !== w) return

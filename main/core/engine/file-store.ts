@@ -9,6 +9,7 @@ import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { diskThread } from './disk-thread.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
+import { forgetWritten, recordWritten } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 
 export interface FileStoreTarget { readonly path: string; readonly length: number; readonly offset: number }
@@ -98,10 +99,22 @@ export class FileStore implements ChunkStore {
       // within one piece are written whole or nearly so: only those longer than a piece, whose
       // pieces arrive in any order, are grown to their length first (see presize).
       const batch = segments.map(([t, fileOffset, bufOffset, length]) => ({
-        path: t.path, fileOffset, bufOffset, length, presizeTo: t.length > this.chunkLength && !this.sized.has(t.path) ? t.length : 0
+        path: t.path,
+        fileOffset,
+        bufOffset,
+        length,
+        presizeTo: t.length > this.chunkLength && !this.sized.has(t.path) ? t.length : 0,
+        // A whole file: its SHA-256 from these (verified) bytes spares the final check a read.
+        digest: fileOffset === 0 && length === t.length
       }))
-      return diskThread().write(batch, buf, err => {
-        if (!err) for (const b of batch) if (b.presizeTo > 0) this.sized.add(b.path)
+      return diskThread().write(batch, buf, (err, digests) => {
+        if (!err) {
+          for (const [k, b] of batch.entries()) {
+            if (b.presizeTo > 0) this.sized.add(b.path)
+            const sha256 = digests?.[k]
+            if (typeof sha256 === 'string' && !this.closed) recordWritten(b.path, b.length, sha256)
+          }
+        }
         onDone(err)
       })
     }
@@ -211,6 +224,7 @@ export class FileStore implements ChunkStore {
   destroy (cb: Callback = noop): void {
     this.close(() => {
       if (this.readOnly) return cb(null)
+      forgetWritten(this.targets.map(t => t.path))
       Promise.allSettled(this.targets.map(t => new Promise<void>(resolve => rm(t.path, { force: true }, () => resolve()))))
         .then(() => cb(null), () => cb(null))
     })

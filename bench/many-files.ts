@@ -139,7 +139,11 @@ async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string,
       const sendOwnSeconds = NaN
       // Phases, approximately (progress lines come about once a second): until the first offer
       // (scan + hash), until each recipient's last byte verified, then the final check and rename.
-      const allPieces = agents.map((a) => a.events.filter(isProgress).find((e) => e.name === FOLDER && e.role === 'recipient' && e.verifiedBytes >= e.totalLength)?.time ?? NaN)
+      const allPieces = agents.map((a) => {
+        const progress = a.events.filter(isProgress).filter((e) => e.name === FOLDER && e.role === 'recipient')
+        // The first line with every byte verified, else the last line before the final check.
+        return progress.find((e) => e.verifiedBytes >= e.totalLength)?.time ?? progress.at(-1)?.time ?? NaN
+      })
       const phases = {
         untilOfferS: (Math.min(...offers) - sendStart) / 1000,
         transferS: (Math.max(...allPieces) - Math.min(...offers)) / 1000,

@@ -14,7 +14,7 @@ export interface DiskSegment {
 
 export type DiskRequest =
   | { readonly id: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
-  | { readonly id: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number }
+  | { readonly id: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean }
   | { readonly id: number; readonly op: 'stat'; readonly paths: readonly string[] }
 
 /** A file's size and modification time; null where it cannot be stat'ed (gone, unreadable). */
@@ -33,6 +33,8 @@ export interface DiskReply {
   readonly error?: DiskError
   /** Reads: the bytes, transferred. */
   readonly data?: ArrayBuffer
+  /** Reads asked for it: the SHA-1 of all the bytes read. */
+  readonly sha1?: ArrayBuffer
   /** Writes: per segment, the SHA-256 (hex) of its bytes where asked, else null. */
   readonly digests?: ReadonlyArray<string | null>
   /** Stats: one per path, in order. */

@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads'
 import { startSiblingWorker } from '../hashing/sibling-worker.js'
 import type { DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
 
-type Done = (err: NodeJS.ErrnoException | null, data?: Buffer, stamps?: readonly DiskStamp[], digests?: ReadonlyArray<string | null>) => void
+type Done = (err: NodeJS.ErrnoException | null, data?: Buffer, stamps?: readonly DiskStamp[], digests?: ReadonlyArray<string | null>, sha1?: Buffer) => void
 
 export class DiskThread {
   private worker: Worker | undefined
@@ -23,8 +23,8 @@ export class DiskThread {
   }
 
   /** Reads `length` bytes from the segments (bufOffset into the result). */
-  read (segments: readonly DiskSegment[], length: number, done: (err: NodeJS.ErrnoException | null, data?: Buffer) => void): void {
-    this.send({ id: this.nextId++, op: 'read', segments, length }, [], done)
+  read (segments: readonly DiskSegment[], length: number, done: (err: NodeJS.ErrnoException | null, data?: Buffer, sha1?: Buffer) => void, withSha1 = false): void {
+    this.send({ id: this.nextId++, op: 'read', segments, length, sha1: withSha1 }, [], (err, data, _stamps, _digests, sha1) => done(err, data, sha1))
   }
 
   /** Size and mtime of each path (null where stat fails), in one batch. */
@@ -58,7 +58,7 @@ export class DiskThread {
       this.pending.delete(reply.id)
       if (this.pending.size === 0) w.unref()
       if (reply.error) return done(Object.assign(new Error(reply.error.message), reply.error))
-      done(null, reply.data ? Buffer.from(reply.data) : undefined, reply.stamps, reply.digests)
+      done(null, reply.data ? Buffer.from(reply.data) : undefined, reply.stamps, reply.digests, reply.sha1 ? Buffer.from(reply.sha1) : undefined)
     })
     const fail = (err: Error): void => {
       if (this.worker !== w) return

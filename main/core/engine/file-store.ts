@@ -159,28 +159,29 @@ export class FileStore implements ChunkStore {
   private async guardedRead (guard: SourceGuard, index: number, pieceStart: number, pieceLength: number): Promise<Result<Buffer>> {
     const changedBefore = guard.changed ?? await guard.beforeRead(index)
     if (changedBefore !== undefined) return fail('source-changed', changedBefore)
-    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}) })))
+    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer, sha1?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf, sha1) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}), ...(sha1 ? { sha1 } : {}) }), true))
     if (read.err || !read.buf) {
       const changed = await guard.afterReadError(index)
       if (changed !== undefined) return fail('source-changed', changed)
       return fail(read.err?.code ?? 'EIO', read.err?.message ?? `cannot read piece ${index}`)
     }
-    const bad = await guard.verify(index, read.buf)
+    const bad = await guard.verify(index, read.buf, read.sha1)
     return bad === undefined ? ok(read.buf) : fail('source-changed', bad)
   }
 
-  private readRange (start: number, length: number, cb: Callback<Buffer>): void {
-    const onDone = (err: NodeJS.ErrnoException | null, out?: Buffer): void => {
+  /** `withSha1`: a batch read also hashes the bytes on the disk thread (the guard's check). */
+  private readRange (start: number, length: number, cb: (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer) => void, withSha1 = false): void {
+    const onDone = (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer): void => {
       if (err) {
         if (err.code !== 'ENOENT') this.onIoError?.(err, 'read')
         return cb(err)
       }
-      cb(null, out)
+      cb(null, out, sha1)
     }
     const segments = this.segmentsOf(start, length)
     if (segments.length >= BATCH_MIN_SEGMENTS) {
       const batch = segments.map(([t, fileOffset, bufOffset, segLength]) => ({ path: t.path, fileOffset, bufOffset, length: segLength, presizeTo: 0 }))
-      return diskThread().read(batch, length, (err, out) => onDone(err, out))
+      return diskThread().read(batch, length, onDone, withSha1)
     }
     const out = Buffer.allocUnsafe(length)
     this.eachSegment(segments, (target, fileOffset, bufOffset, segLength, done) => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { diskThread } from '../../../main/core/engine/disk-thread.js'
 import { FileStore, type FileStoreTarget } from '../../../main/core/engine/file-store.js'
@@ -136,5 +136,28 @@ describe('source guard, batched stats', () => {
     while (reason === '' && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
     guard.stop()
     expect(reason).toContain('f2500')
+  })
+})
+
+describe('guarded reads across many files', () => {
+  it('serves a piece whose bytes hash right, and refuses one edited in place with its mtime put back', async () => {
+    const dir = tmp()
+    const targets = layout(dir, Array.from({ length: 40 }, () => 1000))
+    const data = randomBytes(40_000)
+    for (const t of targets) { mkdirSync(dirname(t.path), { recursive: true }); writeFileSync(t.path, data.subarray(t.offset, t.offset + t.length)) }
+    const pieceLength = 20_000
+    const pieceHashes = Buffer.concat([0, 1].map(i => createHash('sha1').update(data.subarray(i * pieceLength, (i + 1) * pieceLength)).digest()))
+    const files = targets.map(t => ({ ...t, label: t.path, mtimeMs: statSync(t.path).mtimeMs }))
+    let changed = ''
+    const store = new FileStore(pieceLength, { path: dir, files: [], length: 40_000, name: 'x', fileStore: { targets, readOnly: true, guard: { files, pieceLength, pieceHashes, onChanged: (r: string) => { changed = r } } } })
+    expect(Buffer.from(await get(store, 0)).equals(data.subarray(0, pieceLength))).toBe(true)
+    const victim = targets[30]!
+    const st = statSync(victim.path)
+    writeFileSync(victim.path, randomBytes(1000))
+    utimesSync(victim.path, st.atime, st.mtime)
+    const err = await get(store, 1).then(() => null, (e: NodeJS.ErrnoException) => e)
+    expect(err?.code).toBe('source-changed')
+    expect(changed).not.toBe('')
+    store.close()
   })
 })

@@ -1,7 +1,10 @@
 // The chunk store WebTorrent reads and writes pieces through. It maps the piece stream onto an
 // explicit list of target files (so a recipient writes NAME.part/... and the origin serves the
 // person's own files, opened read-only so a bug can never modify a source), and keeps at most
-// MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them. An origin's
+// MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them. A piece across
+// several files (a folder of small files) is read or written as one batch on a disk thread
+// (disk-thread.ts), which opens, writes or reads and closes each file with blocking calls and
+// keeps no descriptor between batches; pieces of one file keep the async path. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'

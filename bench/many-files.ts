@@ -10,6 +10,7 @@
 // Every copy's tree is compared file by file with the source. Target: Swarmdrop ≤ 1.5 × libtorrent
 // (median of the per-round ratios).
 
+import { spawnSync } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
@@ -30,6 +31,7 @@ const FOLDER = 'segments'
 const SUB_FOLDERS = 5
 const TARGET_RATIO = 1.5
 const TIMEOUT_S = 300
+const SETTLE_MS = 3_000
 
 interface RoundResult {
   readonly round: number
@@ -75,6 +77,17 @@ function compareTree (expected: ReadonlyMap<string, string>, copy: string): stri
   if (got.size !== expected.size) return `${copy}: ${got.size} files, expected ${expected.size}`
   for (const [path, sha] of expected) if (got.get(path) !== sha) return `${copy}/${path}: ${got.has(path) ? 'wrong SHA-256' : 'missing'}`
   return undefined
+}
+
+/**
+ * Runs `method` once the file system has caught up with the previous one: each method's copies
+ * (100,000 files) are removed when it ends, and creating files while the kernel still frees the
+ * last ones was several times slower, which penalised whichever tool came next.
+ */
+async function settled<T> (method: () => Promise<T>): Promise<T> {
+  spawnSync('sync')
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+  return await method()
 }
 
 function inNs (host: LabHost): string[] {
@@ -185,7 +198,7 @@ export async function manyFiles (root: string, cli: string, opts: ManyOptions): 
       const sd = async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(scratch, 'sd'), cli, lab, source, origin, recipients, expected)
       let l: RoundResult['libtorrent']
       let s: RoundResult['swarmdrop']
-      if (round % 2 === 1) { l = await lt(); s = await sd() } else { s = await sd(); l = await lt() }
+      if (round % 2 === 1) { l = await settled(lt); s = await settled(sd) } else { s = await settled(sd); l = await settled(lt) }
       const r: RoundResult = { round, libtorrent: l, swarmdrop: s, ratio: s.seconds / l.seconds }
       rounds.push(r)
       console.log(`round ${round}: libtorrent ${l.status} ${fmt(l.seconds)} s (create ${fmt(l.createSeconds)} s), swarmdrop ${s.status} ${fmt(s.seconds)} s (send's own ${fmt(s.sendOwnSeconds)} s, offer to last verified ${fmt(s.offerToLastVerifiedSeconds)} s; phases ${s.phases === undefined ? '–' : `until offer ${fmt(s.phases['untilOfferS'] ?? NaN)} s, transfer ${fmt(s.phases['transferS'] ?? NaN)} s, final check ${fmt(s.phases['finalCheckS'] ?? NaN)} s`}), ratio ${fmt(r.ratio)}` +

@@ -25,26 +25,40 @@ export interface BenchOptions {
   readonly resumeStops: readonly StopKind[]
   /** Part `slow`: the file, MiB. */
   readonly slowSizeMiB: number
+  /** --only many: the many-small-files case. */
+  readonly many: ManyOptions
+}
+
+export interface ManyOptions {
+  /** How many files (default 50,000). */
+  readonly files: number
+  /** Each file's size in KiB (default 8). */
+  readonly kib: number
+  /** Every host's cap, up and down, Mbit/s (default 1000). */
+  readonly rateMbit: number
+  /** Rounds of both tools, order alternating (default 2). */
+  readonly rounds: number
 }
 
 export const METHODS = ['plain-sequential', 'plain-parallel', 'libtorrent', 'swarmdrop'] as const
 export type MethodName = typeof METHODS[number]
 
 /** Parts of the bench: `table` is the one-to-many table (N = 1,4,10 by default). */
-export const PARTS = ['table', 'hash', 'link', 'footprint', 'resume', 'slow'] as const
+export const PARTS = ['table', 'hash', 'link', 'footprint', 'resume', 'slow', 'many'] as const
 export type PartName = typeof PARTS[number]
 
 export const STOP_KINDS = ['none', 'SIGTERM', 'SIGKILL'] as const
 export type StopKind = typeof STOP_KINDS[number]
 
-export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,resume,slow] [options]
+export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,resume,slow,many] [options]
   (no --only: every part, in that order)
   table:     [--n 1,4,10] [--rate 200] [--size 256] [--methods plain-sequential,plain-parallel,libtorrent,swarmdrop]
   hash:      [--hash-size 4096]
   link:      [--link-size 1024] [--link-rounds 3]
   footprint: [--footprint-size 4096]
   resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL]
-  slow:      [--slow-size 256] [--rate 200]   (three machines at --rate, one at 20 Mbit/s)`
+  slow:      [--slow-size 256] [--rate 200]   (three machines at --rate, one at 20 Mbit/s)
+  many:      [--many-files 50000] [--many-kib 8] [--many-rate 1000] [--many-rounds 2]`
 
 function isMethod (s: string): s is MethodName {
   return (METHODS as readonly string[]).includes(s)
@@ -85,6 +99,7 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   let resumeSizeMiB = 4096
   let resumeStops: StopKind[] = [...STOP_KINDS]
   let slowSizeMiB = 256
+  let many: ManyOptions = { files: 50_000, kib: 8, rateMbit: 1000, rounds: 2 }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = argv[i + 1]
@@ -100,6 +115,10 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
       case '--link-rounds': linkRounds = positiveInt(flag, value); i++; break
       case '--footprint-size': footprintSizeMiB = positiveInt(flag, value); i++; break
       case '--resume-size': resumeSizeMiB = positiveInt(flag, value); i++; break
+      case '--many-files': many = { ...many, files: positiveInt(flag, value) }; i++; break
+      case '--many-kib': many = { ...many, kib: positiveInt(flag, value) }; i++; break
+      case '--many-rate': many = { ...many, rateMbit: positiveInt(flag, value) }; i++; break
+      case '--many-rounds': many = { ...many, rounds: positiveInt(flag, value) }; i++; break
       case '--resume-stops': resumeStops = nameList(flag, value, isStopKind); i++; break
       case '--slow-size': slowSizeMiB = positiveInt(flag, value); i++; break
       case '--only':
@@ -121,5 +140,5 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   }
   if (ns.some((n) => n > 20)) throw new Error('--n: at most 20 recipients (the lab has room for 21 hosts... and this box has 2 cores)')
   if (linkRounds > 10) throw new Error('--link-rounds: at most 10')
-  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, slowSizeMiB }
+  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, slowSizeMiB, many }
 }

@@ -11,6 +11,7 @@ import { requireBuiltCli } from '../test/multi/cli-send.js'
 import { footprint } from './footprint.js'
 import { hashOnly } from './hash-only.js'
 import { slowMachine } from './slow-machine.js'
+import { manyFiles } from './many-files.js'
 import { oneToMany } from './one-to-many.js'
 import { parseOptions, type BenchOptions, type PartName } from './options.js'
 import { RESULTS_DIR, resultStem, writePart, type PartReport } from './part-output.js'
@@ -29,6 +30,7 @@ async function runPart (part: PartName, root: string, opts: BenchOptions, starte
     case 'footprint': return await footprint(root, requireBuiltCli(), opts.footprintSizeMiB)
     case 'resume': return await resume(root, requireBuiltCli(), opts.resumeSizeMiB, opts.resumeStops)
     case 'slow': return await slowMachine(root, requireBuiltCli(), opts.slowSizeMiB, opts.rateMbit)
+    case 'many': return await manyFiles(root, requireBuiltCli(), opts.many)
   }
 }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { FileStoreTarget } from '../engine/file-store.js'
+import { takeWritten } from '../engine/written-digests.js'
 import { sha256OfFiles } from '../hashing/hash-files.js'
 import { errorMessage, fail, ok, type Result } from '../result.js'
 import { contentSha256 } from '../torrent/content-hash.js'
@@ -28,12 +29,18 @@ export async function verifyAndPlace (m: Metainfo, p: Placement, expectedSha256:
       await writeFile(t.path, '')
     }
   }
-  const hashed = await sha256OfFiles(parts.map(t => ({ path: t.path, length: t.length })))
+  // Small files the store wrote whole have their SHA-256 from the bytes written (see
+  // written-digests.ts); every other file is read back and hashed.
+  const digests: (string | undefined)[] = parts.map(t => t.length > 0 ? takeWritten(t.path, t.length) : undefined)
+  const unread = parts.flatMap((t, i) => digests[i] === undefined ? [i] : [])
+  const hashed = await sha256OfFiles(unread.map(i => ({ path: parts[i]?.path ?? '', length: parts[i]?.length ?? 0 })))
   if (!hashed.ok) return fail('verify', `final check could not read the data: ${hashed.error.message}`)
-  const files = m.files.map((f, i) => ({ path: f.path, sha256: hashed.value[i] ?? '' }))
+  unread.forEach((fileIndex, k) => { digests[fileIndex] = hashed.value[k] })
+  const files = m.files.map((f, i) => ({ path: f.path, sha256: digests[i] ?? '' }))
   const whole = contentSha256(m.isFolder, files)
-  const bad = m.files.find((f, i) => f.sha256 !== undefined && f.sha256 !== hashed.value[i])
-  if (bad) return fail('mismatch', `SHA-256 mismatch in ${bad.path.join('/')}: expected ${bad.sha256 ?? ''}, got ${hashed.value[m.files.indexOf(bad)] ?? ''}`)
+  const badIndex = m.files.findIndex((f, i) => f.sha256 !== undefined && f.sha256 !== digests[i])
+  const bad = m.files[badIndex]
+  if (bad) return fail('mismatch', `SHA-256 mismatch in ${bad.path.join('/')}: expected ${bad.sha256 ?? ''}, got ${digests[badIndex] ?? ''}`)
   if (expectedSha256 !== undefined && whole !== expectedSha256) return fail('mismatch', `SHA-256 mismatch: expected ${expectedSha256}, got ${whole}`)
   let finalName = p.finalName
   if (await exists(join(p.downloadsDir, finalName))) finalName = await unusedName(p.downloadsDir, m.name)

@@ -1,13 +1,18 @@
 // The chunk store WebTorrent reads and writes pieces through. It maps the piece stream onto an
 // explicit list of target files (so a recipient writes NAME.part/... and the origin serves the
 // person's own files, opened read-only so a bug can never modify a source), and keeps at most
-// MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them. An origin's
+// MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them. A piece across
+// several files (a folder of small files) is read or written as one batch on a disk thread
+// (disk-thread.ts), which opens, writes or reads and closes each file with blocking calls and
+// keeps no descriptor between batches; pieces of one file keep the async path. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../result.js'
+import { diskThread } from './disk-thread.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
+import { forgetWritten, recordWritten } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 
 export interface FileStoreTarget { readonly path: string; readonly length: number; readonly offset: number }
@@ -28,6 +33,13 @@ export interface FileStoreOptions {
 }
 
 const MAX_OPEN = 128
+/**
+ * A range across this many files or more goes to the disk thread as one batch. One file's pieces
+ * (the one-big-file case) keep the async path, whose reads and writes overlap on libuv's pool.
+ */
+const BATCH_MIN_SEGMENTS = 2
+
+type Segment = [target: FileStoreTarget, fileOffset: number, bufOffset: number, length: number]
 
 interface OpenFile { fd: Promise<number>; users: number; lastUse: number; closeWhenIdle: boolean }
 
@@ -80,7 +92,36 @@ export class FileStore implements ChunkStore {
     if (this.refused !== undefined) { const why = this.refused; return queueMicrotask(() => cb(new Error(why))) }
     if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
     const start = index * this.chunkLength
-    this.eachSegment(start, buf.length, (target, fileOffset, bufOffset, length, done) => {
+    const onDone = (err: NodeJS.ErrnoException | null): void => {
+      if (err) this.onIoError?.(err, 'write')
+      cb(err)
+    }
+    const segments = this.segmentsOf(start, buf.length)
+    if (segments.length >= BATCH_MIN_SEGMENTS) {
+      // A piece across several files: one batch on the disk thread (see disk-thread.ts). Files
+      // within one piece are written whole or nearly so: only those longer than a piece, whose
+      // pieces arrive in any order, are grown to their length first (see presize).
+      const batch = segments.map(([t, fileOffset, bufOffset, length]) => ({
+        path: t.path,
+        fileOffset,
+        bufOffset,
+        length,
+        presizeTo: t.length > this.chunkLength && !this.sized.has(t.path) ? t.length : 0,
+        // A whole file: its SHA-256 from these (verified) bytes spares the final check a read.
+        digest: fileOffset === 0 && length === t.length
+      }))
+      return diskThread().write(batch, buf, (err, digests) => {
+        if (!err) {
+          for (const [k, b] of batch.entries()) {
+            if (b.presizeTo > 0) this.sized.add(b.path)
+            const sha256 = digests?.[k]
+            if (typeof sha256 === 'string' && !this.closed) recordWritten(b.path, b.length, sha256)
+          }
+        }
+        onDone(err)
+      })
+    }
+    this.eachSegment(segments, (target, fileOffset, bufOffset, length, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
         const write = (): void => writeFully(fd, buf, bufOffset, length, fileOffset, e => { release(); done(e) })
@@ -89,10 +130,7 @@ export class FileStore implements ChunkStore {
         // (zeros) and hashed by WebTorrent's start-up check instead of failing at once.
         presize(fd, target.length, () => { this.sized.add(target.path); write() })
       })
-    }, err => {
-      if (err) this.onIoError?.(err, 'write')
-      cb(err)
-    })
+    }, onDone)
   }
 
   get (index: number, optsOrCb: { offset?: number; length?: number } | null | undefined | Callback<Uint8Array>, maybeCb?: Callback<Uint8Array>): void {
@@ -124,30 +162,37 @@ export class FileStore implements ChunkStore {
   private async guardedRead (guard: SourceGuard, index: number, pieceStart: number, pieceLength: number): Promise<Result<Buffer>> {
     const changedBefore = guard.changed ?? await guard.beforeRead(index)
     if (changedBefore !== undefined) return fail('source-changed', changedBefore)
-    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}) })))
+    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer, sha1?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf, sha1) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}), ...(sha1 ? { sha1 } : {}) }), true))
     if (read.err || !read.buf) {
       const changed = await guard.afterReadError(index)
       if (changed !== undefined) return fail('source-changed', changed)
       return fail(read.err?.code ?? 'EIO', read.err?.message ?? `cannot read piece ${index}`)
     }
-    const bad = await guard.verify(index, read.buf)
+    const bad = await guard.verify(index, read.buf, read.sha1)
     return bad === undefined ? ok(read.buf) : fail('source-changed', bad)
   }
 
-  private readRange (start: number, length: number, cb: Callback<Buffer>): void {
-    const out = Buffer.allocUnsafe(length)
-    this.eachSegment(start, length, (target, fileOffset, bufOffset, segLength, done) => {
-      this.withFd(target.path, (err, fd, release) => {
-        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
-        readFully(fd, out, bufOffset, segLength, fileOffset, e => { release(); done(e) })
-      })
-    }, err => {
+  /** `withSha1`: a batch read also hashes the bytes on the disk thread (the guard's check). */
+  private readRange (start: number, length: number, cb: (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer) => void, withSha1 = false): void {
+    const onDone = (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer): void => {
       if (err) {
         if (err.code !== 'ENOENT') this.onIoError?.(err, 'read')
         return cb(err)
       }
-      cb(null, out)
-    })
+      cb(null, out, sha1)
+    }
+    const segments = this.segmentsOf(start, length)
+    if (segments.length >= BATCH_MIN_SEGMENTS) {
+      const batch = segments.map(([t, fileOffset, bufOffset, segLength]) => ({ path: t.path, fileOffset, bufOffset, length: segLength, presizeTo: 0 }))
+      return diskThread().read(batch, length, onDone, withSha1)
+    }
+    const out = Buffer.allocUnsafe(length)
+    this.eachSegment(segments, (target, fileOffset, bufOffset, segLength, done) => {
+      this.withFd(target.path, (err, fd, release) => {
+        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
+        readFully(fd, out, bufOffset, segLength, fileOffset, e => { release(); done(e) })
+      })
+    }, err => onDone(err, out))
   }
 
   /**
@@ -183,20 +228,16 @@ export class FileStore implements ChunkStore {
   destroy (cb: Callback = noop): void {
     this.close(() => {
       if (this.readOnly) return cb(null)
+      forgetWritten(this.targets.map(t => t.path))
       Promise.allSettled(this.targets.map(t => new Promise<void>(resolve => rm(t.path, { force: true }, () => resolve()))))
         .then(() => cb(null), () => cb(null))
     })
   }
 
-  /** Calls `fn` for every file segment of the byte range, in parallel; `done` once all finish. */
-  private eachSegment (
-    start: number,
-    length: number,
-    fn: (t: FileStoreTarget, fileOffset: number, bufOffset: number, length: number, done: (err: NodeJS.ErrnoException | null) => void) => void,
-    done: (err: NodeJS.ErrnoException | null) => void
-  ): void {
+  /** The file segments of a byte range: [target, offset in the file, offset in the range, length]. */
+  private segmentsOf (start: number, length: number): Segment[] {
     const end = start + length
-    const segments: Array<[FileStoreTarget, number, number, number]> = []
+    const segments: Segment[] = []
     for (let i = this.firstTargetAt(start); i < this.targets.length; i++) {
       const t = this.targets[i]
       if (t === undefined || t.offset >= end) break
@@ -204,6 +245,15 @@ export class FileStore implements ChunkStore {
       const to = Math.min(end, t.offset + t.length)
       if (to > from) segments.push([t, from - t.offset, from - start, to - from])
     }
+    return segments
+  }
+
+  /** Calls `fn` for every segment, in parallel; `done` once all finish. */
+  private eachSegment (
+    segments: readonly Segment[],
+    fn: (t: FileStoreTarget, fileOffset: number, bufOffset: number, length: number, done: (err: NodeJS.ErrnoException | null) => void) => void,
+    done: (err: NodeJS.ErrnoException | null) => void
+  ): void {
     if (segments.length === 0) return queueMicrotask(() => done(Object.assign(new Error('range outside the files'), { code: 'ERANGE' })))
     let pending = segments.length
     let failed = false

@@ -1,0 +1,42 @@
+// What the file store's disk thread is asked and answers (see disk-thread.ts, disk-worker.ts).
+
+export interface DiskSegment {
+  readonly path: string
+  readonly fileOffset: number
+  /** Where the segment's bytes are in the batch's buffer. */
+  readonly bufOffset: number
+  readonly length: number
+  /** Writes only: grow the file to this length (sparse) before writing, when it is shorter; 0 = no. */
+  readonly presizeTo: number
+  /** Writes only: also answer the SHA-256 of the bytes written (the segment is a whole file). */
+  readonly digest?: boolean
+}
+
+export type DiskRequest =
+  | { readonly id: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
+  | { readonly id: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean }
+  | { readonly id: number; readonly op: 'stat'; readonly paths: readonly string[] }
+
+/** A file's size and modification time; null where it cannot be stat'ed (gone, unreadable). */
+export type DiskStamp = { readonly size: number; readonly mtimeMs: number } | null
+
+export interface DiskError {
+  readonly message: string
+  readonly code?: string
+  readonly errno?: number
+  readonly syscall?: string
+  readonly path?: string
+}
+
+export interface DiskReply {
+  readonly id: number
+  readonly error?: DiskError
+  /** Reads: the bytes, transferred. */
+  readonly data?: ArrayBuffer
+  /** Reads asked for it: the SHA-1 of all the bytes read. */
+  readonly sha1?: ArrayBuffer
+  /** Writes: per segment, the SHA-256 (hex) of its bytes where asked, else null. */
+  readonly digests?: ReadonlyArray<string | null>
+  /** Stats: one per path, in order. */
+  readonly stamps?: readonly DiskStamp[]
+}

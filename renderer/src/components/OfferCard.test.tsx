@@ -20,16 +20,21 @@ describe('offer card', () => {
     }
   })
 
-  it('Accept, Decline and "Always accept from" call the API with the offer id', async () => {
-    const { api } = renderWithStore(<IncomingView />, appState({ offers: [offer()] }))
-    fireEvent.click(screen.getByTestId(`accept-${NAME}`))
-    await settle()
-    fireEvent.click(screen.getByTestId(`decline-${NAME}`))
-    await settle()
-    fireEvent.click(screen.getByText('Always accept from lab-01'))
-    await settle()
-    expect(api.callsOf('accept')).toEqual([['of-5a1c2e7d', {}], ['of-5a1c2e7d', { alwaysTrust: true }]])
-    expect(api.callsOf('decline')).toEqual([['of-5a1c2e7d']])
+  it('Accept, Decline and "Always accept from" call the API with the offer id, and the card goes', async () => {
+    const answers: Array<[string, string, unknown[]]> = [
+      [`accept-${NAME}`, 'accept', ['of-5a1c2e7d', {}]],
+      [`decline-${NAME}`, 'decline', ['of-5a1c2e7d']],
+      ['always-accept', 'accept', ['of-5a1c2e7d', { alwaysTrust: true }]]
+    ]
+    for (const [button, call, args] of answers) {
+      const { api } = renderWithStore(<IncomingView />, appState({ offers: [offer()] }))
+      fireEvent.click(button === 'always-accept' ? screen.getByText('Always accept from lab-01') : screen.getByTestId(button))
+      await settle()
+      expect(api.callsOf(call as 'accept' | 'decline')).toEqual([args])
+      // Answered: the card does not invite a second answer while the next state is on its way.
+      expect(screen.queryByTestId(`accept-${NAME}`)).toBeNull()
+      cleanup()
+    }
   })
 
   it('disables Accept and says how much space is missing when the file does not fit', () => {

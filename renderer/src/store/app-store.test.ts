@@ -101,6 +101,17 @@ describe('UI store', () => {
     expect(store.getState().notice).toBeNull()
   })
 
+  it('an answered offer leaves the incoming list at once, before the next state arrives', async () => {
+    const api = new RecordingApi(appState({ offers: [offer()] }))
+    const store = createUiStore(api)
+    store.getState().receive(appState({ offers: [offer()] }))
+    await store.getState().decline('of-5a1c2e7d')
+    expect(store.getState().app?.offers).toEqual([])
+    store.getState().receive(appState({ offers: [offer()] }))
+    await store.getState().accept('of-5a1c2e7d')
+    expect(store.getState().app?.offers).toEqual([])
+  })
+
   it('tells the sender at once when a machine declines, briefly', async () => {
     const d = originDistribution()
     const lab02 = (state: 'pending' | 'declined') => appState({ distributions: [{ ...d, members: d.members.map(m => m.name === 'lab-02' ? { ...m, state } : m) }] })

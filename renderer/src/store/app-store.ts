@@ -125,6 +125,15 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
 
     /** Each notice has its own timer; a later notice is never cleared by an earlier one's. */
     let noticeSerial = 0
+    /**
+     * An answered offer leaves the card at once: the engine has dropped it, and the next state
+     * (a moment later) says so too — meanwhile the card must not invite a second answer.
+     */
+    function dropOffer (offerId: string): void {
+      const app = get().app
+      if (app) set({ app: { ...app, offers: app.offers.filter(o => o.offerId !== offerId) } })
+    }
+
     function showNotice (text: string, opts: { readonly ttlMs?: number; readonly awaits?: UiState['noticeAwaits'] } = {}): void {
       const serial = ++noticeSerial
       set({ notice: text, noticeAwaits: opts.awaits ?? null })
@@ -255,11 +264,16 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         }
         return result
       },
-      accept (offerId, opts) { return run(() => get().api.accept(offerId, opts)) },
+      async accept (offerId, opts) {
+        const result = await run(() => get().api.accept(offerId, opts))
+        if (result.ok) dropOffer(offerId)
+        return result
+      },
       async decline (offerId) {
         // Read before the answer: the offer leaves the state once declined.
         const declined = get().app?.offers.find(o => o.offerId === offerId)
         const result = await run(() => get().api.decline(offerId))
+        if (result.ok) dropOffer(offerId)
         if (result.ok && declined !== undefined) {
           showNotice(`You declined ${declined.name} from ${declined.sender.name}.`, { ttlMs: NOTICE_MS })
         }

@@ -69,10 +69,7 @@ export class ChunkReader {
     try {
       fd = openSync(path, 'r')
     } catch (err) {
-      const code = errnoCode(err)
-      if (code === 'ENOENT') return fail('unreadable', `cannot open ${path}: no such file`)
-      if (code === 'EACCES') return fail('unreadable', `cannot open ${path}: permission denied`)
-      return fail('unreadable', `cannot open ${path}: ${errorMessage(err)}`)
+      return openFailure(path, err)
     }
     try {
       const st = fstatSync(fd)
@@ -141,10 +138,7 @@ export class ChunkReader {
     try {
       handle = await open(path, 'r')
     } catch (err) {
-      const code = errnoCode(err)
-      if (code === 'ENOENT') return fail('unreadable', `cannot open ${path}: no such file`)
-      if (code === 'EACCES') return fail('unreadable', `cannot open ${path}: permission denied`)
-      return fail('unreadable', `cannot open ${path}: ${errorMessage(err)}`)
+      return openFailure(path, err)
     }
     try {
       const st = await handle.stat()
@@ -182,4 +176,12 @@ export class ChunkReader {
   private pathOf (index: number): string {
     return this.files[index]?.path ?? `file #${index}`
   }
+}
+
+/** Why a file could not be opened, as one sentence. */
+function openFailure (path: string, err: unknown): ReturnType<typeof fail> {
+  const code = errnoCode(err)
+  if (code === 'ENOENT') return fail('unreadable', `cannot open ${path}: no such file`)
+  if (code === 'EACCES') return fail('unreadable', `cannot open ${path}: permission denied`)
+  return fail('unreadable', `cannot open ${path}: ${errorMessage(err)}`)
 }

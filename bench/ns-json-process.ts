@@ -4,7 +4,7 @@
 
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { fail, ok, type Result } from '../main/core/result.js'
+import { fail, ok, type Result } from '../common/result.js'
 import type { Lab, LabHost } from '../test/lab/netns-lab.js'
 import { killGroup, waitForExit } from '../test/lab/run-command.js'
 

@@ -1,5 +1,5 @@
 // The CLI is the package's bin: make the built entry executable after tsc writes it.
 import { chmodSync, existsSync } from 'node:fs'
 
-const cli = new URL('../dist/main/agent/cli.js', import.meta.url)
+const cli = new URL('../dist/main/agent/cli/swarmdrop.js', import.meta.url)
 if (existsSync(cli)) chmodSync(cli, 0o755)

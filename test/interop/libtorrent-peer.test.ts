@@ -9,7 +9,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Result } from '../../main/core/result.js'
+import type { Result } from '../../common/result.js'
 import {
   createTorrentWithLibtorrent,
   libtorrentAvailable,

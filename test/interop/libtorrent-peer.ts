@@ -3,12 +3,12 @@
 //
 // Every wait is bounded, every process is stopped by stop() (SIGTERM, then SIGKILL), and a peer
 // whose parent dies stops by itself: the script watches its stdin, which closes with us.
-// Failures come back as values (see main/core/result.ts), never as rejections.
+// Failures come back as values (see common/result.ts), never as rejections.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { errnoCode, errorMessage, fail, ok, type Failure, type Result } from '../../main/core/result.js'
+import { errnoCode, errorMessage, fail, ok, type Failure, type Result } from '../../common/result.js'
 import { killGroup } from '../lab/run-command.js'
 
 /** The script this module drives. */

@@ -1,19 +1,19 @@
-// The built Swarmdrop CLI (dist/main/agent/cli.js) run as a child process, for interop tests:
+// The built Swarmdrop CLI (dist/main/agent/cli/swarmdrop.js) run as a child process, for interop tests:
 // one-shot commands with a bounded wait (runCli), and long-running ones (a seed) whose JSON lines
 // are awaited as they arrive (startCli). Every process is stopped with SIGTERM, then SIGKILL, and
 // one still running when this process exits is killed with it.
 //
-// Failures come back as values (see main/core/result.ts), never as rejections.
+// Failures come back as values (see common/result.ts), never as rejections.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { errorMessage, fail, ok, type Result } from '../../main/core/result.js'
+import { errorMessage, fail, ok, type Result } from '../../common/result.js'
 import { killGroup } from '../lab/run-command.js'
 
 /** The built CLI; `npm run build` writes it. */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/main/agent/cli.js', import.meta.url))
+export const CLI_PATH = fileURLToPath(new URL('../../dist/main/agent/cli/swarmdrop.js', import.meta.url))
 
 /** ok when the built CLI is there; otherwise how to get it. */
 export function cliBuilt (): Result<void, 'not-built'> {
@@ -133,7 +133,7 @@ function delay (ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
-/** Starts `node dist/main/agent/cli.js ...args`. */
+/** Starts `node dist/main/agent/cli/swarmdrop.js ...args`. */
 export function startCli (args: readonly string[], opts: { readonly cwd?: string, readonly env?: Readonly<Record<string, string>> } = {}): CliProcess {
   let child: ChildProcess | undefined
   let spawnError: string | undefined

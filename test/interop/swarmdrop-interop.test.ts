@@ -1,4 +1,4 @@
-// Swarmdrop's standalone CLI (create / seed / get, the built dist/main/agent/cli.js) against
+// Swarmdrop's standalone CLI (create / seed / get, the built dist/main/agent/cli/swarmdrop.js) against
 // libtorrent, the reference BitTorrent implementation, on 127.0.0.1, in both directions:
 // a file and a folder (nested, with an empty file) go from Swarmdrop to libtorrent and from
 // libtorrent to Swarmdrop and arrive byte for byte; `seed x.torrent --in DIR` serves existing data
@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Result } from '../../main/core/result.js'
+import type { Result } from '../../common/result.js'
 import { parseTorrentFile } from '../../main/core/torrent/metainfo.js'
 import {
   createTorrentWithLibtorrent,

@@ -6,7 +6,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { errorMessage, fail, ok, type Result } from '../../main/core/result.js'
+import { errorMessage, fail, ok, type Result } from '../../common/result.js'
 import { findExecutable } from './run-command.js'
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium'

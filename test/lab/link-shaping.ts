@@ -5,7 +5,7 @@
 // uploads, the bridge-side peer carries what the host downloads. Shaping egress (not ingress
 // policing) queues instead of dropping, which is what a slow link does to TCP.
 
-import { fail, ok, type Result } from '../../main/core/result.js'
+import { fail, ok, type Result } from '../../common/result.js'
 
 export interface LinkCaps {
   /** Upload cap in Mbit/s (10^6 bit/s); undefined = uncapped. */

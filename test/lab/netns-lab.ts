@@ -8,7 +8,7 @@
 // coexist, and leftovers of a crashed run are recognised and removed by the next one.
 
 import { spawn as spawnChild, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { errorMessage, fail, ok, type Result } from '../../main/core/result.js'
+import { errorMessage, fail, ok, type Result } from '../../common/result.js'
 import { registerExitCleanup } from './exit-cleanup.js'
 import { DEFAULT_FAMILY, familyOf, labNames, MAX_HOSTS, MAX_IFNAME, newLabPrefix, parseLabName, validFamily, type LabNames } from './lab-names.js'
 import { capCommands, checkCaps, hasLabHtbRoot, showQdiscCommand, uncapCommands, type LinkCaps, type TcArgs } from './link-shaping.js'

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { fail, ok, type Result } from '../../main/core/result.js'
+import { fail, ok, type Result } from '../../common/result.js'
 
 export interface RunOptions {
   /** Hard deadline; the process group gets SIGTERM then SIGKILL when it passes. Default 10 s. */

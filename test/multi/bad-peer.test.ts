@@ -11,7 +11,7 @@ import { parseTorrentFile } from '../../main/core/torrent/metainfo.js'
 import { libtorrentAvailable, startLibtorrentPeer, type LibtorrentPeer } from '../interop/libtorrent-peer.js'
 import { checkNamespaceSupport, Lab, waitForOutput, type LabHost } from '../lab/netns-lab.js'
 
-const CLI = resolve('dist/main/agent/cli.js')
+const CLI = resolve('dist/main/agent/cli/swarmdrop.js')
 let lab: Lab | undefined
 let work = ''
 let liar: LibtorrentPeer | undefined

@@ -7,7 +7,7 @@ import type { Lab, LabCounters, LabHost, RunOutcome } from '../lab/netns-lab.js'
 import { parseSendSummary, type SendSummary } from './send-summary.js'
 
 /** The built CLI; the suite runs what `npm run build` produced, not the TypeScript sources. */
-export const BUILT_CLI = resolve('dist/main/agent/cli.js')
+export const BUILT_CLI = resolve('dist/main/agent/cli/swarmdrop.js')
 
 export function requireBuiltCli (): string {
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` before this suite`)

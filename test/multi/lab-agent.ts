@@ -13,7 +13,7 @@ import { isListening, parseAgentEvent, type AgentEvent, type ListeningEvent } fr
 export interface LabAgentSpec {
   readonly lab: Lab
   readonly host: LabHost
-  /** Absolute path of the built CLI (dist/main/agent/cli.js). */
+  /** Absolute path of the built CLI (dist/main/agent/cli/swarmdrop.js). */
   readonly cli: string
   readonly name: string
   readonly dataDir: string

@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { checkNamespaceSupport, Lab, type LabHost, type LabOptions, type RunOutcome } from '../lab/netns-lab.js'
 import { LabAgent } from './lab-agent.js'
 
-export const CLI = resolve('dist/main/agent/cli.js')
+export const CLI = resolve('dist/main/agent/cli/swarmdrop.js')
 
 /** Commands that act for a device and so take --data-dir (create/seed/get are plain BitTorrent). */
 const DEVICE_COMMANDS = new Set(['agent', 'send', 'peers', 'trust', 'untrust', 'offers', 'accept', 'decline', 'status', 'stop'])

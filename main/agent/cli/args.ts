@@ -3,7 +3,7 @@
 // from its CommandUsage, the same list its --help prints.
 import { parseArgs } from 'node:util'
 import type { CommandUsage } from './command-usage.js'
-import { UsageError } from './usage-error.js'
+import { UsageError } from './exit-codes.js'
 
 export interface Parsed { readonly values: Record<string, string | boolean | string[] | undefined>; readonly positionals: string[] }
 

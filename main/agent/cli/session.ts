@@ -7,7 +7,7 @@ import type { Settings } from '../../core/settings/settings.js'
 import { findDevice } from '../device-lock.js'
 import { LocalClient } from '../local-client.js'
 import { runAgent, type RunningAgent } from '../run-agent.js'
-import { UsageError } from './usage-error.js'
+import { UsageError } from './exit-codes.js'
 
 export interface Session {
   readonly client: LocalClient

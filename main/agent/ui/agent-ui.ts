@@ -1,7 +1,7 @@
 // The web UI of a running agent: one AppService over its node, served by the UI server.
 import { AppService } from '../../core/app/app-service.js'
 import type { SwarmNode } from '../../core/node/swarm-node.js'
-import { ok, type Result } from '../../core/result.js'
+import { ok, type Result } from '../../../common/result.js'
 import { loadUiIdentity, saveUiIdentity } from './ui-identity.js'
 import { startUiServer, type UiServer } from './ui-server.js'
 

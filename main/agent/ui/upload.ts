@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
 import { freeBytesAt } from '../../core/app/free-space.js'
-import { errorMessage, fail, ok, type Result } from '../../core/result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../core/store/private-files.js'
 import { unsafeComponentReason } from '../../core/torrent/safe-path.js'
 

@@ -7,7 +7,7 @@ import { opendir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { ApiResult, FolderEntry, FolderListing } from '../../../common/api.js'
-import { errnoCode, errorMessage } from '../result.js'
+import { errnoCode, errorMessage } from '../../../common/result.js'
 
 /** Enough for any folder a person scrolls through; more is a sign to type the path. */
 export const MAX_ENTRIES = 2_000

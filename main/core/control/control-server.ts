@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import { errorMessage, errnoCode, fail, ok, type Result } from '../result.js'
+import { errorMessage, errnoCode, fail, ok, type Result } from '../../../common/result.js'
 import { deviceIdOfCertificate, type DeviceCredentials } from '../tls/device-certificate.js'
 import { serverTlsOptions } from '../tls/tls-options.js'
 import { dispatch, sendError, type Route } from './http-json.js'

@@ -1,6 +1,6 @@
 // Calls to another device's control port (and to the local agent), bounded in time, returning
 // the JSON answer or a failure that says which device did not answer and why.
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 
 export interface JsonResponse { readonly status: number; readonly body: unknown }
 

@@ -2,7 +2,7 @@
 // shape ({"error":{"code","message"}}), and a small route table. No framework: the surface is
 // small and every byte a peer sends is checked by our own parsers.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 
 export async function readJsonBody (req: IncomingMessage, maxBytes: number): Promise<Result<unknown>> {
   const declared = Number(req.headers['content-length'] ?? NaN)

@@ -3,7 +3,7 @@
 // and a key that does is remembered in known-devices.json.
 import { rawPublicKey } from '../identity/identity.js'
 import type { KnownDevices } from '../identity/known-devices.js'
-import { ok, type Result } from '../result.js'
+import { ok, type Result } from '../../../common/result.js'
 import type { DeviceCredentials } from '../tls/device-certificate.js'
 import type { JsonResponse } from './http-client.js'
 import { connectPeer, requestPeer, type PeerEndpoint, type PeerRequestOptions } from './peer-client.js'

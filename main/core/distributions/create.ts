@@ -1,7 +1,7 @@
 // Turning a path into a distribution: scan it, hash it in one pass off the main thread (piece
 // SHA-1s and per-file SHA-256s), and build the .torrent whose infohash names the distribution.
 import { choosePieceLength, hashForTorrent, type HashProgress } from '../hashing/hash-files.js'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { contentSha256 } from '../torrent/content-hash.js'
 import { buildTorrent, type Metainfo } from '../torrent/metainfo.js'
 import { scanSource, type Source } from '../torrent/source.js'

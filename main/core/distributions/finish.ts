@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import type { FileStoreTarget } from '../engine/file-store.js'
 import { takeWritten } from '../engine/written-digests.js'
 import { sha256OfFiles } from '../hashing/hash-files.js'
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { contentSha256 } from '../torrent/content-hash.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 

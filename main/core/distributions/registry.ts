@@ -2,7 +2,7 @@
 // and a recipient's verified-piece journal. Written on every change of a record's state.
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { dataPaths } from '../settings/data-dir.js'
 import { readJson, writeFileAtomic, writeJson } from '../store/json-file.js'
 import { PieceJournal } from '../store/piece-journal.js'

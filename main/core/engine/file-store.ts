@@ -9,7 +9,7 @@
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread } from './disk-thread.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import { forgetWritten, recordWritten } from './written-digests.js'

@@ -2,7 +2,7 @@
 // key in the extended handshake, answer the peer's nonce with a signature once the peer's claim
 // checks out, and settle once: proven (the peer's signature is good) or refused (anything else,
 // or nothing within the time limit). The engine holds the wire back from the torrent until then.
-import { fail, type Failure, type Result } from '../result.js'
+import { fail, type Failure, type Result } from '../../../common/result.js'
 import { checkClaim, checkProof, EXTENSION_NAME, freshNonce, helloValue, makeProof, parseHello, type Hello, type MemberEndpoint, type WireIdentity } from './member-proof.js'
 
 /** How long a peer at a member's address has to prove its key after the BitTorrent handshake. */

@@ -6,7 +6,7 @@
 import { createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto'
 import { deviceIdFromPublicKey, isDeviceId } from '../identity/device-id.js'
 import { rawPublicKey, type Identity } from '../identity/identity.js'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { bdecode, bencode, type BDict, type BValue } from '../torrent/bencode.js'
 
 /** The extension's name in the BEP 10 `m` dictionary, and its key in the extended handshake. */

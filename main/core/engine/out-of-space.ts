@@ -1,5 +1,5 @@
 // Which storage errors mean "the disk is full" (a state to wait out) rather than a broken store.
-import { errnoCode } from '../result.js'
+import { errnoCode } from '../../../common/result.js'
 
 const OUT_OF_SPACE = new Set(['ENOSPC', 'EDQUOT'])
 

@@ -4,7 +4,7 @@
 // job instead of yielding hashes of bytes nobody will ever send.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
-import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import type { Chunk, Segment } from './chunk-plan.js'
 import type { JobFile } from './hash-protocol.js'
 

@@ -3,7 +3,7 @@
 // receiver's final check. The main thread only starts threads and receives progress and results.
 import { availableParallelism } from 'node:os'
 import { isAbsolute } from 'node:path'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { runHashJob, type StreamPlan } from './hash-job.js'
 import type { JobFile } from './hash-protocol.js'
 

@@ -3,7 +3,7 @@
 // streams; and every thread terminated before the outcome is returned, whether the job succeeded,
 // failed, crashed or was aborted. The main thread only receives a message every ~100 ms.
 import type { Worker } from 'node:worker_threads'
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { ChunkRing } from './chunk-ring.js'
 import type { StreamLayout, StreamMessage } from './hash-protocol.js'
 import { startSiblingWorker } from './sibling-worker.js'

@@ -2,7 +2,7 @@
 // buffers, and publishes each chunk to the hashing threads. The reads themselves run on libuv's
 // pool, so this thread uses almost no CPU; it waits for a slot whenever the hashing falls behind.
 import { parentPort, workerData } from 'node:worker_threads'
-import { ok, type Result } from '../result.js'
+import { ok, type Result } from '../../../common/result.js'
 import { planChunks } from './chunk-plan.js'
 import { ChunkReader } from './chunk-reader.js'
 import { ChunkRing } from './chunk-ring.js'

@@ -2,7 +2,7 @@
 // (owner-only permissions). Everything that names this device derives from it.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
 import { join } from 'node:path'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { isRecord, readJson, writeJson } from '../store/json-file.js'
 import { deviceIdFromPublicKey } from './device-id.js'
 

@@ -6,7 +6,7 @@
 // trusted device never) and written at most once per few seconds, whole and atomically.
 import { join } from 'node:path'
 import { MAX_DEVICE_NAME, storedName } from '../../../common/network-text.js'
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { isRecord, readJson, writeJson } from '../store/json-file.js'
 import { deviceIdFromPublicKey, isDeviceId, shortFingerprint } from './device-id.js'
 

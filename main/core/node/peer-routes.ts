@@ -1,7 +1,7 @@
 // The routes other devices call on the control port (docs/protocol.md, "Device to device").
 import { createPublicKey } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Result } from '../result.js'
+import type { Result } from '../../../common/result.js'
 import { readJsonBody, sendError, sendJson, statusForCode, type Route } from '../control/http-json.js'
 import { RefusalLog } from '../control/refusal-log.js'
 import { rawPublicKey } from '../identity/identity.js'

@@ -1,7 +1,7 @@
 // Offers waiting for a person are held in memory with their torrents. They are bounded per sender
 // and in all, by count and by metadata bytes, so a flood of offers (one key or many) cannot grow
 // the agent without limit; the same offer sent again replaces itself.
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 
 export interface PendingLimits { readonly perSender: number; readonly total: number; readonly totalTorrentBytes: number }
 

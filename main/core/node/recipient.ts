@@ -9,7 +9,7 @@ import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.
 import { describedBy, type RecipientRecord } from '../distributions/records.js'
 import type { FileStoreTarget } from '../engine/file-store.js'
 import { copyChangedMessage } from '../engine/source-stamp.js'
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { PROTOCOL, type Member, type Offer, type OfferReply, type Report, type ReportState } from '../protocol/messages.js'
 import type { PieceJournal } from '../store/piece-journal.js'
 import { contentSha256 } from '../torrent/content-hash.js'

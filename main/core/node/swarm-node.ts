@@ -13,7 +13,7 @@ import { Engine, type TransferStats } from '../engine/engine.js'
 import { loadOrCreateIdentity, type Identity } from '../identity/identity.js'
 import { KnownDevices, nameClashWarning } from '../identity/known-devices.js'
 import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
-import { errorMessage, fail, ok, type Result } from '../result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
 import { TrustStore } from '../settings/trust-store.js'
 import { tightenPrivateDir } from '../store/private-files.js'
@@ -47,14 +47,14 @@ const DRAIN_MS = 2_000
 
 export interface PeerView extends Peer { readonly trusted: boolean }
 
-export interface DistributionView {
+export interface DistributionStatus {
   readonly record: DistributionRecord
   readonly transfer?: TransferStats
 }
 
 export interface NodeStatus {
   readonly device: DeviceInfo
-  readonly distributions: readonly DistributionView[]
+  readonly distributions: readonly DistributionStatus[]
   readonly hashing: readonly HashingEvent[]
   readonly offers: readonly OfferSummary[]
   readonly rates: { readonly upload: number; readonly download: number }

@@ -1,7 +1,7 @@
 // The control protocol's messages between devices (docs/protocol.md is the prose version).
 // Every parser takes untrusted JSON and returns a typed message or a reason for a 400.
 import type { Advert } from '../discovery/peer-info.js'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { MAX_DEVICE_NAME } from '../../../common/network-text.js'
 import { base64Of, deviceId, FieldError, hex, int, ipv4, list, num, obj, offerId, oneOf, optStr, optText, port, str, text, type Json } from './fields.js'
 

@@ -6,7 +6,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { deviceIdFromPublicKey, shortFingerprint } from '../identity/device-id.js'
 import { rawPublicKey, signBytes, verifyBytes, type Identity } from '../identity/identity.js'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import type { Offer } from './messages.js'
 
 export type UnsignedOffer = Omit<Offer, 'signature'>

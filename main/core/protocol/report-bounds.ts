@@ -1,7 +1,7 @@
 // A report is parsed on its own (messages.ts), then checked against the distribution it is about,
 // so that what the origin keeps per recipient cannot grow beyond that distribution's size: a
 // bitfield is at most one bit per piece, counts are at most the distribution's.
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import type { Report } from './messages.js'
 
 export interface ReportedDistribution { readonly pieceCount: number; readonly totalLength: number }

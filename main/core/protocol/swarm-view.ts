@@ -2,7 +2,7 @@
 // every machine shows every member's real state (a recipient hears the others only through the
 // sender; its own BitTorrent connections tell it what a member holds, not what it is doing).
 // Carried in the reply to POST /v1/reports, so it costs no connection of its own.
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { MAX_DEVICE_NAME } from '../../../common/network-text.js'
 import { deviceId, FieldError, hex, int, list, num, obj, oneOf, optStr, optText, text, type Json } from './fields.js'
 import { PROTOCOL } from './messages.js'

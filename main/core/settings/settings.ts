@@ -2,7 +2,7 @@
 // so a hand-edited file with a typo gives a clear message instead of odd behaviour.
 import { hostname } from 'node:os'
 import { isDisplayText, MAX_DEVICE_NAME } from '../../../common/network-text.js'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { isRecord, readJson, writeJson } from '../store/json-file.js'
 import { dataPaths, defaultDownloadsDir } from './data-dir.js'
 

@@ -2,7 +2,7 @@
 // from this device"). Keyed by device id, never by name: names are chosen freely by anyone.
 import { MAX_DEVICE_NAME, storedName } from '../../../common/network-text.js'
 import { isDeviceId } from '../identity/device-id.js'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { readJson, writeJson } from '../store/json-file.js'
 import { dataPaths } from './data-dir.js'
 

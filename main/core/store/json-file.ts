@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.js'
 
 export async function writeFileAtomic (path: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {

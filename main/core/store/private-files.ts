@@ -6,7 +6,7 @@
 // the user's profile, whose ACLs already keep other users out, and those ACLs are left as they are.
 import { chmod, lstat, mkdir, readdir, realpath } from 'node:fs/promises'
 import { join } from 'node:path'
-import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
 
 export const PRIVATE_DIR_MODE = 0o700
 export const PRIVATE_FILE_MODE = 0o600

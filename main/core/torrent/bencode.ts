@@ -2,7 +2,7 @@
 // bounds nesting depth, item count and integer length (libtorrent uses depth 100 and 2,000,000
 // tokens) and never throws past its own Result. It also reports the byte span of the top-level
 // `info` value, because the infohash is the SHA-1 of exactly those bytes.
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 
 export type BValue = number | Buffer | BValue[] | BDict
 export interface BDict { [key: string]: BValue }

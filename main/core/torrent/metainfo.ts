@@ -2,7 +2,7 @@
 // other side before anything uses it. Each file entry also carries its SHA-256 (an extra key that
 // standard clients ignore), so the infohash commits to the whole-file hashes the receiver checks.
 import { createHash } from 'node:crypto'
-import { fail, ok, type Result } from '../result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { bdecode, bencode, bstr, type BDict, type BValue } from './bencode.js'
 import { collisionKey, unsafePathReason } from './safe-path.js'
 

@@ -4,7 +4,7 @@
 import { lstatSync } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { errnoCode, errorMessage, fail, ok, type Result } from '../result.js'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { unsafePathReason } from './safe-path.js'
 
 export interface SourceEntry {

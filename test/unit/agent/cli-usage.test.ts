@@ -7,17 +7,18 @@ import { describe, expect, it } from 'vitest'
 import { parse, wantsHelp } from '../../../main/agent/cli/args.js'
 import { renderUsage, type CommandUsage } from '../../../main/agent/cli/command-usage.js'
 import { agentUsage } from '../../../main/agent/cli/commands/agent.js'
-import { acceptUsage, declineUsage, offersUsage, peersUsage, trustUsage, untrustUsage } from '../../../main/agent/cli/commands/devices.js'
+import { peersUsage, trustUsage, untrustUsage } from '../../../main/agent/cli/commands/devices.js'
+import { acceptUsage, declineUsage, offersUsage } from '../../../main/agent/cli/commands/offers.js'
 import { sendUsage } from '../../../main/agent/cli/commands/send.js'
 import { createUsage, getUsage, seedUsage } from '../../../main/agent/cli/commands/standalone.js'
 import { statusUsage } from '../../../main/agent/cli/commands/status.js'
-import { UsageError } from '../../../main/agent/cli/usage-error.js'
+import { UsageError } from '../../../main/agent/cli/exit-codes.js'
 
 const USAGES: readonly CommandUsage[] = [agentUsage, sendUsage, statusUsage, peersUsage, offersUsage, acceptUsage, declineUsage, trustUsage, untrustUsage, createUsage, seedUsage, getUsage]
 
 /** The CLI from its sources (no build needed): what `swarmdrop ARGS` prints and returns. */
 function cli (args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('main/agent/cli.ts'), ...args], { encoding: 'utf8', timeout: 30_000 })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('main/agent/cli/swarmdrop.ts'), ...args], { encoding: 'utf8', timeout: 30_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 

@@ -58,6 +58,6 @@ describe('icons', () => {
       expect(existsSync(join(ROOT, file))).toBe(true)
     }
     expect(config).toContain('afterInstall: build/linux/after-install.sh')
-    expect(readFileSync(join(ROOT, 'build/bin/swarmdrop'), 'utf8')).toContain('ELECTRON_RUN_AS_NODE=1 exec "$app" "$resources/app.asar/dist/main/agent/cli.js"')
+    expect(readFileSync(join(ROOT, 'build/bin/swarmdrop'), 'utf8')).toContain('ELECTRON_RUN_AS_NODE=1 exec "$app" "$resources/app.asar/dist/main/agent/cli/swarmdrop.js"')
   })
 })

@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DECISIONS, parseDeviceInfo, parseOffer, parseOfferReply, parseReport, REPORT_STATES, type DeviceInfo, type Offer, type OfferReply, type Report } from '../../../main/core/protocol/messages.js'
-import type { Result } from '../../../main/core/result.js'
+import type { Result } from '../../../common/result.js'
 import { id, validOffer } from '../offer-fixture.js'
 
 const DEVICE_ID = /^[0-9a-f]{32}$/

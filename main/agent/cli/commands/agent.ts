@@ -9,7 +9,7 @@ import { flag, intFlag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { attachEventLog } from '../event-log.js'
 import { dataDirOf } from '../session.js'
-import { EXIT_OK, UsageError } from '../usage-error.js'
+import { EXIT_OK, UsageError } from '../exit-codes.js'
 
 export const agentUsage: CommandUsage = {
   name: 'agent',

@@ -14,7 +14,7 @@ import { memberLine, memberName, stateLabel } from '../member-line.js'
 import { outcomeOf, outcomeText, summaryLine, type Outcome } from '../send-outcome.js'
 import { dataDirOf, openSession } from '../session.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit-codes.js'
 
 export const sendUsage: CommandUsage = {
   name: 'send',

@@ -14,7 +14,7 @@ import { JSON_FLAG, type CommandUsage, type FlagDoc } from '../command-usage.js'
 import { formatBytes, formatRate } from '../../../../common/units.js'
 import { plural } from '../format.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
-import { EXIT_FAILED, EXIT_OK, UsageError } from '../usage-error.js'
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit-codes.js'
 
 export const createUsage: CommandUsage = {
   name: 'create',

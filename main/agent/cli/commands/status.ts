@@ -12,7 +12,7 @@ import { formatCount, pad, plural } from '../format.js'
 import { memberLine, memberName } from '../member-line.js'
 import { dataDirOf, runningAgent } from '../session.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
-import { EXIT_OK, UsageError } from '../usage-error.js'
+import { EXIT_OK, UsageError } from '../exit-codes.js'
 
 export const statusUsage: CommandUsage = {
   name: 'status',

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // `swarmdrop`: the command line. Every command returns an exit code; usage errors and bad input
 // print one line on stderr and exit 2, never a stack trace.
-import { APP_VERSION } from '../core/version.js'
-import { wantsHelp } from './cli/args.js'
-import { renderUsage, type CommandUsage } from './cli/command-usage.js'
-import { terminalText } from './cli/terminal-text.js'
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/usage-error.js'
+import { APP_VERSION } from '../../core/version.js'
+import { wantsHelp } from './args.js'
+import { renderUsage, type CommandUsage } from './command-usage.js'
+import { terminalText } from './terminal-text.js'
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js'
 
 // Each command's module is loaded only when that command runs: `create` should not pay for
 // WebTorrent and mDNS, and `status` should answer at once.
-const agentModule = async () => await import('./cli/commands/agent.js')
-const devicesModule = async () => await import('./cli/commands/devices.js')
-const sendModule = async () => await import('./cli/commands/send.js')
-const standaloneModule = async () => await import('./cli/commands/standalone.js')
-const statusModule = async () => await import('./cli/commands/status.js')
+const agentModule = async () => await import('./commands/agent.js')
+const devicesModule = async () => await import('./commands/devices.js')
+const offersModule = async () => await import('./commands/offers.js')
+const sendModule = async () => await import('./commands/send.js')
+const standaloneModule = async () => await import('./commands/standalone.js')
+const statusModule = async () => await import('./commands/status.js')
 
 type Command = (args: readonly string[]) => Promise<number>
 
@@ -24,9 +25,9 @@ const commands: Record<string, Entry> = {
   send: { usage: async () => (await sendModule()).sendUsage, run: async a => (await sendModule()).sendCommand(a) },
   status: { usage: async () => (await statusModule()).statusUsage, run: async a => (await statusModule()).statusCommand(a) },
   peers: { usage: async () => (await devicesModule()).peersUsage, run: async a => (await devicesModule()).peersCommand(a) },
-  offers: { usage: async () => (await devicesModule()).offersUsage, run: async a => (await devicesModule()).offersCommand(a) },
-  accept: { usage: async () => (await devicesModule()).acceptUsage, run: async a => (await devicesModule()).answerCommand(a, true) },
-  decline: { usage: async () => (await devicesModule()).declineUsage, run: async a => (await devicesModule()).answerCommand(a, false) },
+  offers: { usage: async () => (await offersModule()).offersUsage, run: async a => (await offersModule()).offersCommand(a) },
+  accept: { usage: async () => (await offersModule()).acceptUsage, run: async a => (await offersModule()).answerCommand(a, true) },
+  decline: { usage: async () => (await offersModule()).declineUsage, run: async a => (await offersModule()).answerCommand(a, false) },
   trust: { usage: async () => (await devicesModule()).trustUsage, run: async a => (await devicesModule()).trustCommand(a, true) },
   untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
   stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },

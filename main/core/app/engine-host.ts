@@ -38,7 +38,6 @@ export class EngineHost {
     private readonly service: AppService,
     private readonly onStopped: () => void
   ) {
-    node.on('warning', message => port.post({ kind: 'warning', message }))
     port.post({ kind: 'ready', state: service.state() })
     this.unsubscribe = service.subscribe((state: AppState) => port.post({ kind: 'state', state }))
   }
@@ -78,7 +77,9 @@ export class EngineHost {
         // Checked field by field by the node, as the CLI's flags are.
         ...(opts.launch.settings ? { overrides: opts.launch.settings as Partial<Settings> } : {}),
         // An agent may already run on this machine with the default ports: take free ones then.
-        anyPortIfTaken: true
+        anyPortIfTaken: true,
+        // Before it resumes its distributions, so what resuming finds wrong reaches the shell's log.
+        beforeResume: n => { n.on('warning', message => port.post({ kind: 'warning', message })) }
       })
     } catch (err) {
       node = fail('internal', `the device could not start: ${errorMessage(err)}`)

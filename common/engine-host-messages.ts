@@ -116,6 +116,8 @@ export function parseHostMessage (raw: unknown): Result<HostToShell> {
 
 const DATA_DIR = '--data-dir'
 const SETTINGS = '--settings'
+/** The options of the host's command line (launchArgs writes them, parseLaunchArgs reads them). */
+export const LAUNCH_FLAGS: readonly string[] = [DATA_DIR, SETTINGS]
 
 export function launchArgs (launch: EngineLaunch): string[] {
   return [DATA_DIR, launch.dataDir, ...(launch.settings ? [SETTINGS, JSON.stringify(launch.settings)] : [])]

@@ -1,7 +1,7 @@
 // Entry of the engine's own process. Started by Electron's utilityProcess.fork it has
 // process.parentPort (a MessagePort); started by Node's child_process.fork (tests, or any plain
 // Node shell) it has process.send. The same messages flow either way; engine-host.ts serves them.
-import { parseLaunchArgs, type HostToShell } from '../../../common/engine-host-messages.js'
+import { LAUNCH_FLAGS, parseLaunchArgs, type HostToShell } from '../../../common/engine-host-messages.js'
 import { EngineHost, type HostPort } from './engine-host.js'
 
 /** Electron's process.parentPort, described by shape: core imports no Electron. */
@@ -57,7 +57,10 @@ process.on('disconnect', () => {
   void host?.stop()
 })
 
-const launch = parseLaunchArgs(process.argv.slice(2))
+// Our arguments follow the runtime's own entries in argv (how many differs between Node and a
+// utility process): they start at the first flag of ours.
+const ours = process.argv.findIndex(arg => LAUNCH_FLAGS.includes(arg))
+const launch = parseLaunchArgs(ours < 0 ? [] : process.argv.slice(ours))
 if (!launch.ok) {
   channel.post({ kind: 'start-failed', error: launch.error })
   exit(2)

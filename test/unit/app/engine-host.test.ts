@@ -105,7 +105,14 @@ describe('engine host in a forked child', () => {
 
     const restarting = nextState(s, 'the engine restarting', engineIs('restarting'))
     const firstPid = children[0]?.pid ?? 0
+    // Frozen first, so a command is surely in flight when it dies: it is answered, not left hanging.
+    process.kill(firstPid, 'SIGSTOP')
+    const inFlight = s.execute({ type: 'pause', infoHash: before.infoHash })
     process.kill(firstPid, 'SIGKILL')
+    expect(await inFlight).toEqual({
+      ok: false,
+      error: { code: RESTARTING_CODE, message: 'The engine stopped before it answered; it is restarting: try again in a few seconds.' }
+    })
     const shown = await restarting
     expect(shown.engine?.message).toBe('The engine stopped unexpectedly (ended by SIGKILL); restarting it, and transfers resume once it is back.')
     // The last known state stays on screen under the banner.

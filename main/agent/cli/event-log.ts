@@ -2,14 +2,17 @@
 // Names, ids and reasons in these events often come from other machines: a human line is escaped
 // as a whole (terminalText), so no field can slip through raw, and JSON is escaped by jsonLine.
 import type { EventEmitter } from 'node:events'
-import type { NodeEvents } from '../../core/node/events.js'
-import { shortFingerprint } from '../../core/identity/device-id.js'
+import { shortFingerprint } from '../../../common/device-id.js'
+import type { SwarmNode } from '../../core/node/swarm-node.js'
 import { formatBytes, formatRate } from '../../../common/units.js'
 import { plural } from './format.js'
 import { acceptHint, offerIdText } from './offer-hint.js'
 import { jsonLine, terminalText } from './terminal-text.js'
 
 type Line = Record<string, unknown> & { event: string }
+
+/** The events a device emits, as the node's start-up declares them. */
+type NodeEvents = SwarmNode extends EventEmitter<infer E> ? E : never
 
 /** Logs every event `node` (a SwarmNode) emits, through `write`. */
 export function attachEventLog (node: EventEmitter<NodeEvents>, json: boolean, write: (s: string) => void = s => process.stdout.write(s)): void {

@@ -76,6 +76,59 @@ export interface AgentUiLine {
   readonly port: number
 }
 
+/** Who an offer came from, as the agent's log names it. */
+export interface LoggedSender { readonly id: string; readonly name: string; readonly address: string }
+
+/** An offer as the agent's log shows it when it arrives. */
+export interface LoggedOffer {
+  readonly offerId: string
+  readonly infoHash: string
+  readonly name: string
+  readonly totalLength: number
+  readonly fileCount: number
+  readonly sha256: string
+  readonly sender: LoggedSender
+  readonly receivedAt: string
+}
+
+/** What the device did, as `agent --json` logs it after the start lines: one per line, with its `time`. */
+export type AgentEvent =
+  | { readonly event: 'peer-up'; readonly id: string; readonly name: string; readonly address: string; readonly platform: string }
+  | { readonly event: 'peer-down'; readonly id: string; readonly name: string }
+  | { readonly event: 'distribution-created'; readonly infoHash: string; readonly name: string; readonly totalLength: number; readonly sha256: string; readonly seconds: number }
+  | { readonly event: 'offer-received'; readonly decision: 'accepted' | 'declined' | 'pending'; readonly offer: LoggedOffer }
+  | { readonly event: 'offer-accepted'; readonly offerId: string; readonly infoHash: string; readonly name: string; readonly sender: LoggedSender }
+  | { readonly event: 'offer-declined'; readonly offerId: string; readonly infoHash: string; readonly name: string; readonly sender: LoggedSender; readonly reason: string }
+  | {
+    readonly event: 'progress'
+    readonly infoHash: string
+    readonly name: string
+    readonly role: 'origin' | 'recipient'
+    readonly state: string
+    readonly verifiedPieces: number
+    readonly pieceCount: number
+    readonly verifiedBytes: number
+    readonly totalLength: number
+    readonly downloadSpeed: number
+    readonly uploadSpeed: number
+    readonly uploadedBytes: number
+    readonly peers: number
+  }
+  /** On an origin: what it now knows of one recipient. */
+  | { readonly event: 'recipient-update'; readonly infoHash: string; readonly name: string; readonly recipient: { readonly id: string; readonly name: string; readonly state: MemberState; readonly reason?: string } }
+  | { readonly event: 'verified'; readonly infoHash: string; readonly name: string; readonly sha256: string; readonly path: string }
+  | { readonly event: 'failed'; readonly infoHash: string; readonly name: string; readonly reason: string }
+  | { readonly event: 'no-space'; readonly infoHash: string; readonly name: string; readonly dir: string; readonly reason: string }
+  | { readonly event: 'space-freed'; readonly infoHash: string; readonly name: string; readonly dir: string; readonly freeBytes: number }
+  | { readonly event: 'stale'; readonly infoHash: string; readonly name: string; readonly reason: string }
+  | { readonly event: 'hash-failure'; readonly infoHash: string; readonly piece: number }
+  | { readonly event: 'peer-banned'; readonly infoHash: string; readonly address: string; readonly badPieces: number }
+  | { readonly event: 'non-member-refused'; readonly infoHash: string; readonly address: string }
+  | { readonly event: 'warning'; readonly message: string }
+
+/** One line of `agent --json` after the start lines. */
+export type AgentEventLine = { readonly time: string } & AgentEvent
+
 /** `create --json`: the .torrent written. */
 export interface TorrentCreated {
   readonly event: 'created'

@@ -12,7 +12,7 @@ const NOTHING: Record<string, never> = {}
 /** What runOffline carries out; every other command needs a running device. */
 export type OfflineCommand = Extract<Command, { readonly type: 'trust' | 'untrust' }>
 
-export function isOfflineCommand (c: Command): c is OfflineCommand {
+function isOfflineCommand (c: Command): c is OfflineCommand {
   return c.type === 'trust' || c.type === 'untrust'
 }
 

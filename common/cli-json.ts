@@ -79,17 +79,8 @@ export interface AgentUiLine {
 /** Who an offer came from, as the agent's log names it. */
 export interface LoggedSender { readonly id: string; readonly name: string; readonly address: string }
 
-/** An offer as the agent's log shows it when it arrives. */
-export interface LoggedOffer {
-  readonly offerId: string
-  readonly infoHash: string
-  readonly name: string
-  readonly totalLength: number
-  readonly fileCount: number
-  readonly sha256: string
-  readonly sender: LoggedSender
-  readonly receivedAt: string
-}
+/** An offer as the agent's log shows it when it arrives: the Incoming card's facts, without what only the app adds (trust, destination). */
+export type LoggedOffer = Omit<IncomingOffer, 'sender' | 'destination'> & { readonly sender: LoggedSender }
 
 /** What the device did, as `agent --json` logs it after the start lines: one per line, with its `time`. */
 export type AgentEvent =

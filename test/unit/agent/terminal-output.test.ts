@@ -104,14 +104,14 @@ describe("the agent's event log", () => {
   })
 
   it('--json prints the contract\'s records (common/cli-json.ts): their fields, nothing more of the event', () => {
+    const o = offer({ offerId: 'ab12' })
     const json = logOf(true, node => {
-      node.emit('offer-received', offer({ offerId: 'ab12' }), 'pending')
+      node.emit('offer-received', o, 'pending')
       node.emit('recipient-update', { infoHash: 'a'.repeat(40), name: 'x', recipient: { id: 'c'.repeat(32), name: 'lab-02', address: '10.0.0.8', state: 'verified', verifiedPieces: 3, verifiedBytes: 3, downloadSpeed: 0, uploadedBytes: 0, hashFailures: 0, updatedAt: '' } })
     })
     const [received, update] = json.trim().split('\n').map(l => JSON.parse(l) as AgentEventLine)
     expect(Object.keys(received ?? {}).sort()).toEqual(['decision', 'event', 'offer', 'time'])
     if (received?.event !== 'offer-received') throw new Error('not the offer line')
-    const o = offer({ offerId: 'ab12' })
     expect(received.offer).toEqual({ offerId: 'ab12', infoHash: o.infoHash, name: o.name, totalLength: o.totalLength, fileCount: 1, sha256: o.sha256, sender: { id: o.sender.id, name: o.sender.name, address: o.sender.address }, receivedAt: o.receivedAt })
     expect(update).toMatchObject({ event: 'recipient-update', recipient: { id: 'c'.repeat(32), name: 'lab-02', state: 'verified' } })
     if (update?.event !== 'recipient-update') throw new Error('not the recipient line')

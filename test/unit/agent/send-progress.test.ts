@@ -59,9 +59,9 @@ describe('a machine row', () => {
     expect(busy).toContain('receiving')
   })
 
-  it('shows a long ETA whole, in hours and minutes', () => {
+  it('shows a long ETA in days and hours, as the window does', () => {
     const line = memberLine(row({ state: 'downloading', verifiedBytes: 1, rate: 1, etaSeconds: 378 * 3600 + 16 * 60 + 28 }), TOTAL, 10)
-    expect(line).toContain('378 h 16 min')
+    expect(line).toContain('15 d 18 h left')
   })
 
   it('says "already had it" for a re-send of a held file', () => {

@@ -43,7 +43,8 @@ export function servicePaths (platform: ServicePlatform, scope: ServiceScope, wh
     const dataDir = '/usr/local/var/swarmdrop'
     return { file: `/Library/LaunchDaemons/${LAUNCHD_LABEL}.plist`, dataDir, downloadsDir: p.join(dataDir, 'downloads'), logFile: p.join(dataDir, 'agent.log') }
   }
-  const dataDir = p.join(where.home, 'Library/Application Support/swarmdrop-agent')
+  // The CLI's own default for this user, so `swarmdrop status` reaches the service without --data-dir.
+  const dataDir = p.join(where.home, 'Library/Application Support/Swarmdrop')
   return { file: p.join(where.home, 'Library/LaunchAgents', `${LAUNCHD_LABEL}.plist`), dataDir, downloadsDir: undefined, logFile: p.join(dataDir, 'agent.log') }
 }
 

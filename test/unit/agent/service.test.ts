@@ -99,7 +99,7 @@ describe('where a service lives', () => {
     expect(servicePaths('linux', 'user', { home: '/home/ana' })).toMatchObject({ file: '/home/ana/.config/systemd/user/swarmdrop.service', dataDir: '/home/ana/.local/share/swarmdrop' })
     expect(servicePaths('linux', 'user', { home: '/home/ana', configHome: '/cfg', dataHome: '/data' })).toMatchObject({ file: '/cfg/systemd/user/swarmdrop.service', dataDir: '/data/swarmdrop' })
     expect(servicePaths('darwin', 'system', { home: '/Users/ana' })).toMatchObject({ file: '/Library/LaunchDaemons/org.swarmdrop.agent.plist', dataDir: '/usr/local/var/swarmdrop' })
-    expect(servicePaths('darwin', 'user', { home: '/Users/ana' })).toMatchObject({ file: '/Users/ana/Library/LaunchAgents/org.swarmdrop.agent.plist', dataDir: '/Users/ana/Library/Application Support/swarmdrop-agent' })
+    expect(servicePaths('darwin', 'user', { home: '/Users/ana' })).toMatchObject({ file: '/Users/ana/Library/LaunchAgents/org.swarmdrop.agent.plist', dataDir: '/Users/ana/Library/Application Support/Swarmdrop' })
   })
 
   it('lets --data-dir replace the data folder, downloads then the agent\'s default', () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `swarmdrop`: the command line. Every command returns an exit code; usage errors and bad input
 // print one line on stderr and exit 2, never a stack trace.
-import { APP_VERSION } from '../../core/version.js'
+import { appVersion } from '../../core/app/about.js'
 import { wantsHelp } from './args.js'
 import { renderUsage, type CommandUsage } from './command-usage.js'
 import { terminalText } from './terminal-text.js'
@@ -42,7 +42,7 @@ const commands: Record<string, Entry> = {
 async function overview (): Promise<string> {
   const usages = await Promise.all(Object.values(commands).map(async c => await c.usage()))
   const width = Math.max(...usages.map(u => u.name.length))
-  return `Swarmdrop ${APP_VERSION}: send big files to many machines on a LAN at once, verified.
+  return `Swarmdrop ${appVersion()}: send big files to many machines on a LAN at once, verified.
 
 Usage: swarmdrop COMMAND [options]
 
@@ -65,7 +65,7 @@ async function main (argv: readonly string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK
   }
   if (name === '--version' || name === 'version') {
-    process.stdout.write(`${APP_VERSION}\n`)
+    process.stdout.write(`${appVersion()}\n`)
     return EXIT_OK
   }
   const command = commands[name]

@@ -94,4 +94,13 @@ describe('swarmdrop --help, COMMAND --help and bad flags, end to end', () => {
     expect(r.stderr).toBe('swarmdrop: unknown option --x for agent; see swarmdrop agent --help\n')
     expect(r.stdout).toBe('')
   })
+
+  it('checks the settings flags as the window checks a settings patch, naming the flag', () => {
+    const accept = cli(['agent', '--accept', 'everyone'])
+    expect(accept.code).toBe(2)
+    expect(accept.stderr).toBe('swarmdrop: --accept must be one of ask, trusted, all\n')
+    const name = cli(['agent', '--name', 'a\u202eb'])
+    expect(name.code).toBe(2)
+    expect(name.stderr).toBe('swarmdrop: --name must be 1 to 64 printable characters\n')
+  })
 })

@@ -7,7 +7,7 @@
 //                  agent, the preload or the renderer.
 //   preload        the typed bridge: the contract, plus Electron's renderer-side APIs in
 //                  electron-preload.ts only.
-//   renderer       talks to the engine only through the preload's interface.
+//   renderer       talks to the engine only through the preload's interface; may use common/.
 import tseslint from 'typescript-eslint'
 
 const noElectron = { name: 'electron', message: 'Only main/electron/ may import electron.' }
@@ -67,7 +67,7 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: layer([
-      { group: ['**/main/**', '**/common/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service'], message: 'The renderer reaches the engine only through the preload API (preload/api.ts).' }
+      { group: ['**/main/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service'], message: 'The renderer reaches the engine only through the preload API (preload/api.ts); of the rest it may use common/ (the contract and its pure helpers).' }
     ])
   },
   {

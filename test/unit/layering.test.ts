@@ -24,6 +24,8 @@ describe('layering lint rule', () => {
     expect(await errors('renderer/src/x.ts', "import { Engine } from '../../main/core/engine/engine.js'\nexport const a = Engine\n")).toHaveLength(1)
     expect(await errors('renderer/src/x.ts', "import { readFile } from 'node:fs/promises'\nexport const a = readFile\n")).toHaveLength(1)
     expect(await errors('renderer/src/x.ts', "import type { SwarmdropApi } from '../../preload/api.js'\nexport type A = SwarmdropApi\n")).toHaveLength(0)
+    // common/ is the contract and its pure helpers: the renderer formats with the CLI's units.
+    expect(await errors('renderer/src/x.ts', "import { formatBytes } from '../../common/units.js'\nexport const a = formatBytes\n")).toHaveLength(0)
   })
 
   it('lets the agent reach core only through core/app and the node start-up', async () => {

@@ -88,8 +88,7 @@ describe('the agent alone, packed for servers', () => {
       if (child.exitCode !== null) resolve(child.exitCode)
       else child.once('exit', code => resolve(code))
     })
-    // The agent prints "listening" just before it waits for its signals.
-    await new Promise(resolve => setTimeout(resolve, 1_000))
+    // The agent listens for its stop signals before it prints "listening": stop it at once.
     child.kill('SIGTERM')
     const code = await Promise.race([exited, new Promise<string>(resolve => setTimeout(() => resolve('no exit in 20 s'), 20_000))])
     if (code === 'no exit in 20 s') child.kill('SIGKILL')

@@ -71,6 +71,13 @@ export async function agentCommand (args: readonly string[]): Promise<number> {
   const started = await runAgent({ dataDir, overrides, beforeResume: n => attachEventLog(n, json) })
   if (!started.ok) throw new UsageError(started.error.message)
   const agent = started.value
+  // Listen for the stop signals before saying "listening": a supervisor (systemd, a test) may send
+  // SIGTERM as soon as it reads that line, and the device must still leave the LAN cleanly.
+  const stopSignal = new Promise<void>(resolve => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+    void agent.stopRequested.then(resolve)
+  })
   const node = agent.node
   const info = node.info()
   // Who this device is and how it is set, as the window shows it.
@@ -93,11 +100,7 @@ export async function agentCommand (args: readonly string[]): Promise<number> {
     const line: AgentUiLine = { time: new Date().toISOString(), event: 'ui', url, port }
     process.stdout.write(json ? jsonLine(line) : `  web UI: ${url}\n`)
   }
-  await new Promise<void>(resolve => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-    void agent.stopRequested.then(resolve)
-  })
+  await stopSignal
   if (web?.ok) await web.value.close()
   await agent.stop()
   if (!json) process.stdout.write('left the network\n')

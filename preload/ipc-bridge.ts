@@ -76,6 +76,7 @@ export function createIpcApi (transport: IpcTransport, pathForFile: PathForFile)
     chooseFolder: () => send({ type: 'choose-folder' }),
     updateSettings: patch => send({ type: 'update-settings', patch: { ...patch } }),
     trust: id => send({ type: 'trust', id }),
-    untrust: id => send({ type: 'untrust', id })
+    untrust: id => send({ type: 'untrust', id }),
+    report: infoHash => send(infoHash === undefined ? { type: 'report' } : { type: 'report', infoHash })
   }
 }

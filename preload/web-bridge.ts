@@ -268,7 +268,8 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
     chooseFolder: () => bridge.command({ type: 'choose-folder' }),
     updateSettings: (patch: SettingsPatch) => bridge.command({ type: 'update-settings', patch }),
     trust: id => bridge.command({ type: 'trust', id }),
-    untrust: id => bridge.command({ type: 'untrust', id })
+    untrust: id => bridge.command({ type: 'untrust', id }),
+    report: infoHash => bridge.command(infoHash === undefined ? { type: 'report' } : { type: 'report', infoHash })
   }
   return { ok: true, value: api }
 }

@@ -5,7 +5,7 @@
 import type { EventEmitter } from 'node:events'
 import type { MemberState, ReportMachine } from '../../../common/api.js'
 import { errorMessage } from '../../../common/result.js'
-import type { DistributionRecord, OriginRecord, RecipientRecord, RecipientStatus } from '../distributions/records.js'
+import type { DistributionRecord, RecipientRecord, RecipientStatus } from '../distributions/records.js'
 import type { Identity } from '../identity/identity.js'
 import type { NodeEvents, OfferSummary } from '../node/events.js'
 import type { HistoryLog, DistributionFacts } from './history-log.js'

@@ -122,14 +122,14 @@ export class HistoryLog {
 
   private constructor (readonly path: string) {}
 
-  /** Reads the history of `dataDir` (none yet = empty); `skipped` counts unreadable lines. */
-  static async open (dataDir: string): Promise<Result<{ log: HistoryLog; skipped: number }>> {
+  /** Reads the history of `dataDir`; `fresh`: there was none yet; `skipped` counts unreadable lines. */
+  static async open (dataDir: string): Promise<Result<{ log: HistoryLog; skipped: number; fresh: boolean }>> {
     const log = new HistoryLog(join(dataDir, HISTORY_FILE))
     let body: string
     try {
       body = await readFile(log.path, 'utf8')
     } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return ok({ log, skipped: 0 })
+      if (errnoCode(err) === 'ENOENT') return ok({ log, skipped: 0, fresh: true })
       return fail('unreadable', `cannot read the history ${log.path}: ${errorMessage(err)}`)
     }
     let skipped = 0
@@ -140,7 +140,7 @@ export class HistoryLog {
       else skipped++
     }
     log.appended = body.split('\n').length
-    return ok({ log, skipped })
+    return ok({ log, skipped, fresh: false })
   }
 
   /** Every distribution, the most recently touched first. */

@@ -23,6 +23,8 @@ export interface RecorderSource {
 
 /** States in which a machine has said yes (a re-send of a copy it holds goes straight to verified). */
 const ACCEPTED: readonly MemberState[] = ['accepted', 'downloading', 'verifying', 'verified', 'paused', 'no-space']
+/** States that end a round: a later pending or accepted is a new offer. */
+const FINISHED: readonly MemberState[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
 /** How often the origin's upload counter is written while it changes. */
 const UPLOAD_EVERY_MS = 30_000
 
@@ -33,7 +35,10 @@ export class HistoryRecorder {
   private readonly detach: () => void
   private work: Promise<void> = Promise.resolve()
 
-  constructor (readonly log: HistoryLog, private readonly src: RecorderSource) {
+  /** The last row written per distribution and machine, also after it was pruned: only a change is written again. */
+  private readonly written = new Map<string, ReportMachine>()
+
+  constructor (readonly log: HistoryLog, private readonly src: RecorderSource, fresh: boolean) {
     for (const d of log.list()) if (d.originUploadedBytes !== null) this.uploadBefore.set(d.infoHash, d.originUploadedBytes)
     const onCreated = (e: { infoHash: string }): void => { this.queue(async () => { await this.ensure(e.infoHash) }) }
     const onRecipient = (e: { infoHash: string; recipient: RecipientStatus }): void => { this.queue(async () => { await this.onRecipient(e.infoHash, e.recipient) }) }
@@ -54,8 +59,9 @@ export class HistoryRecorder {
     }
     this.timer = setInterval(() => { this.queue(async () => { await this.syncUploads() }) }, UPLOAD_EVERY_MS)
     this.timer.unref()
-    // Distributions from before the history existed (or from a run that crashed before writing) join it now.
-    this.queue(async () => { for (const r of src.records()) if (log.get(r.infoHash) === undefined) await this.adopt(r) })
+    // Distributions from before the history existed join it when it is first made (later, one
+    // missing from it was pruned, and stays so).
+    if (fresh) this.queue(async () => { for (const r of src.records()) await this.adopt(r) })
   }
 
   /** The history with the origin's upload counters written up to now. */
@@ -91,7 +97,7 @@ export class HistoryRecorder {
     }
   }
 
-  /** The distribution's line, written once (and again when it is first sent). */
+  /** The distribution's line, written once (and again when it is first sent: `sentAt` fills in only once). */
   private async ensure (infoHash: string, sentAt: string | null = null): Promise<boolean> {
     const r = this.src.record(infoHash)
     const known = this.log.get(infoHash)
@@ -101,31 +107,35 @@ export class HistoryRecorder {
   }
 
   private async adopt (r: DistributionRecord): Promise<void> {
-    await this.log.distribution(this.facts(r), r.createdAt)
+    // When it was sent is not known any more: its record's creation stands in (a recipient's is when it accepted).
+    const sent = r.role === 'recipient' || r.recipients.length > 0 ? r.createdAt : null
+    await this.log.distribution({ ...this.facts(r), sentAt: sent }, r.createdAt)
     if (r.role === 'origin') for (const x of r.recipients) await this.onRecipient(r.infoHash, x)
     else await this.ownRow(r.infoHash)
   }
 
   private async onRecipient (infoHash: string, x: RecipientStatus): Promise<void> {
     const now = new Date().toISOString()
-    if (!(await this.ensure(infoHash, x.state === 'offering' ? now : null))) return
-    const before = this.log.get(infoHash)?.machines.find(m => m.id === x.id)
-    // An offer starts a new round for that machine: what it did last time is not this time's answer.
-    const fresh = x.state === 'offering'
+    const key = `${infoHash}/${x.id}`
+    const before = this.log.get(infoHash)?.machines.find(m => m.id === x.id) ?? this.written.get(key)
     const state: MemberState = x.state
-    const verifiedAt = x.receipt?.verifiedAt ?? (fresh ? null : before?.verifiedAt ?? (state === 'verified' ? now : null))
+    // Offered again after it had finished: what it did last time is not this time's answer.
+    const fresh = state === 'offering' || (before !== undefined && FINISHED.includes(before.state) && (state === 'pending' || state === 'accepted'))
     const row: ReportMachine = {
       id: x.id,
       name: x.name,
       state,
       acceptedAt: fresh ? null : before?.acceptedAt ?? (ACCEPTED.includes(state) ? now : null),
-      verifiedAt,
+      verifiedAt: x.receipt?.verifiedAt ?? (fresh ? null : before?.verifiedAt ?? (state === 'verified' ? now : null)),
       bytes: x.verifiedBytes,
       badPieces: x.hashFailures,
       ...(x.reason !== undefined ? { reason: x.reason } : {}),
       receipt: x.receipt ?? (fresh ? null : before?.receipt ?? null)
     }
     if (before && sameRow(before, row)) return
+    // The first answer to an offer comes right after it was sent: that is when it was sent.
+    if (!(await this.ensure(infoHash, now))) return
+    this.written.set(key, row)
     await this.log.machine(infoHash, row)
     await this.syncUpload(infoHash)
   }
@@ -133,10 +143,13 @@ export class HistoryRecorder {
   /** This device's own row of a distribution it receives. */
   private async ownRow (infoHash: string): Promise<void> {
     const r = this.src.record(infoHash)
-    if (r?.role !== 'recipient' || !(await this.ensure(infoHash, new Date().toISOString()))) return
-    const before = this.log.get(infoHash)?.machines.find(m => m.id === this.src.identity.id)
+    if (r?.role !== 'recipient') return
+    const key = `${infoHash}/${this.src.identity.id}`
+    const before = this.log.get(infoHash)?.machines.find(m => m.id === this.src.identity.id) ?? this.written.get(key)
     const row = this.own(r, before)
     if (before && sameRow(before, row)) return
+    if (!(await this.ensure(infoHash, new Date().toISOString()))) return
+    this.written.set(key, row)
     await this.log.machine(infoHash, row)
   }
 

@@ -83,7 +83,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly trust: TrustStore,
     private readonly control: ControlServer,
     readonly known: KnownDevices,
-    historyLog: HistoryLog
+    history: { readonly log: HistoryLog; readonly fresh: boolean }
   ) {
     super()
     const ctx: NodeContext = {
@@ -100,7 +100,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     }
     this.origin = new Origin(ctx)
     this.recipient = new Recipient(ctx)
-    this.history = new HistoryRecorder(historyLog, { identity, name: () => this.settingsNow.name, record: ih => registry.get(ih), records: () => registry.list(), stats: ih => engine.stats(ih), events: this })
+    this.history = new HistoryRecorder(history.log, { identity, name: () => this.settingsNow.name, record: ih => registry.get(ih), records: () => registry.list(), stats: ih => engine.stats(ih), events: this }, history.fresh)
     discovery.on('up', p => {
       // Adverts are unauthenticated: a familiar name under a new id is worth a warning.
       const clash = known.nameClash(p.id, p.name)
@@ -155,7 +155,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
-    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, history.value.log)
+    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, history.value)
     if (history.value.skipped > 0) node.emit('warning', `history: skipped ${history.value.skipped} unreadable line(s) of ${history.value.log.path}`)
     control.value.setRoutes(peerRoutes(node))
     control.value.onWarning(m => node.emit('warning', m))

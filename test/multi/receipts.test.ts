@@ -10,8 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { FleetReport } from '../../common/api.js'
 import { REPORT_CSV_COLUMNS } from '../../common/report-csv.js'
 import type { RunOutcome } from '../lab/netns-lab.js'
+import { loadOrCreateIdentity, type Identity } from '../../main/core/identity/identity.js'
+import { PROTOCOL, type Report } from '../../main/core/protocol/messages.js'
+import { signReceipt, type Receipt } from '../../main/core/protocol/receipt.js'
 import type { LabAgent } from './lab-agent.js'
 import { CLI, labFixture, lastJson } from './lab-fixture.js'
+import { postOffer } from './peer-post.js'
+import { statusOn } from './status-json.js'
 
 const MiB = 1024 * 1024
 const fx = labFixture([{ name: 'origin' }, { name: 'lab-01' }, { name: 'lab-02' }], 'receipts')
@@ -37,6 +42,12 @@ async function until<T> (what: string, ms: number, check: () => Promise<T | unde
     await new Promise(resolve => setTimeout(resolve, 500))
   }
   throw new Error(`${what}: not within ${ms / 1000} s`)
+}
+
+/** The origin's device id, from its listening event. */
+async function originId (): Promise<string> {
+  const e = await (agents[0] as LabAgent).waitFor(x => x.event === 'listening', 1_000, 'listening', 0) as { id: string }
+  return e.id
 }
 
 beforeAll(async () => {
@@ -88,6 +99,39 @@ describe('reports with signed receipts', () => {
     // The history file is the device's own: owner-only.
     expect(statSync(join(fx.work, 'd0', 'history.jsonl')).mode & 0o777).toBe(0o600)
   }, 180_000)
+
+  it('the origin refuses a report whose receipt does not hold, and keeps the one it had', async () => {
+    const origin = agents[0] as LabAgent
+    const { controlPort } = await origin.waitFor(e => e.event === 'listening', 1_000, 'listening', 0) as { controlPort: number }
+    const dist = (await statusOn(fx, 0)).distributions.find(x => x.infoHash === infoHash)
+    if (dist === undefined) throw new Error('the origin does not show the distribution')
+    const before = (await reportJson(0, [infoHash])).distributions[0]?.machines.find(m => m.id === ids[0])?.receipt
+    const lab01 = await loadOrCreateIdentity(join(fx.work, 'd1'))
+    const stranger = await loadOrCreateIdentity(join(fx.work, 'stranger'))
+    if (!lab01.ok || !stranger.ok) throw new Error('identities')
+    const claim = { infoHash, sha256: dist.sha256, verifiedAt: new Date().toISOString(), deviceId: lab01.value.id, bytes: 6 * MiB }
+    // Sent over lab-01's own TLS identity, from its address: only the receipt is wrong.
+    const post = async (receipt: Receipt): Promise<{ status: number; code?: string }> => {
+      const report: Report = {
+        protocol: PROTOCOL, infoHash, from: lab01.value.id, state: 'verified', verifiedPieces: dist.pieceCount, pieceCount: dist.pieceCount,
+        verifiedBytes: 6 * MiB, downloadSpeed: 0, uploadSpeed: 0, uploadedBytes: 0, hashFailures: 0, seq: Date.now() * 1000 + 999_999, receipt
+      }
+      const r = await postOffer(fx, 1, join(fx.work, 'd1'), { id: await originId(), address: fx.host(0).ip, controlPort }, JSON.stringify(report), '/v1/reports')
+      return { status: r.status, ...(r.body.error ? { code: r.body.error.code } : {}) }
+    }
+    const signedBy = (who: Identity, over = claim): Receipt => signReceipt(who, over)
+    // Signed by another key: the key is not lab-01's.
+    expect(await post(signedBy(stranger.value, claim))).toEqual({ status: 403, code: 'key-mismatch' })
+    // lab-01's key, but a field changed after signing.
+    expect(await post({ ...signedBy(lab01.value), bytes: 6 * MiB + 1 })).toEqual({ status: 403, code: 'bad-signature' })
+    // Genuine, but about another copy (another SHA-256) than this distribution's.
+    expect(await post(signedBy(lab01.value, { ...claim, sha256: 'e'.repeat(64) }))).toEqual({ status: 400, code: 'mismatch' })
+    const after = (await reportJson(0, [infoHash])).distributions[0]?.machines.find(m => m.id === ids[0])?.receipt
+    expect(after).toEqual(before)
+    // The genuine receipt again (signatures are deterministic: the same one) is taken: the check does not refuse everything.
+    expect(signedBy(lab01.value, { ...claim, verifiedAt: before?.verifiedAt ?? '' })).toEqual(before)
+    expect(await post(signedBy(lab01.value, { ...claim, verifiedAt: before?.verifiedAt ?? '' }))).toEqual({ status: 200 })
+  }, 60_000)
 
   it('one byte of a receipt changed in the file: --verify says bad for that machine, exit 1', async () => {
     const text = readFileSync(exported, 'utf8')

@@ -119,6 +119,8 @@ export class HistoryLog {
   private readonly entries = new Map<string, Mutable<DistributionReport>>()
   private writing: Promise<void> = Promise.resolve()
   private appended = 0
+  /** The file ends inside a line (a crash mid-write): the next line must not be glued to it. */
+  private torn = false
 
   private constructor (readonly path: string) {}
 
@@ -140,6 +142,7 @@ export class HistoryLog {
       else skipped++
     }
     log.appended = body.split('\n').length
+    log.torn = body.length > 0 && !body.endsWith('\n')
     return ok({ log, skipped, fresh: false })
   }
 
@@ -179,12 +182,14 @@ export class HistoryLog {
     fold(this.entries, line)
     if (!this.entries.has(line.t === 'distribution' ? line.d.infoHash : line.infoHash)) return
     this.appended++
-    const folded = [...this.entries.values()].reduce((n, d) => n + d.machines.length + 2, 0)
-    if (this.entries.size > MAX_DISTRIBUTIONS || (this.appended > COMPACT_AFTER_LINES && this.appended > 4 * folded)) {
+    const folded = (): number => [...this.entries.values()].reduce((n, d) => n + d.machines.length + 2, 0)
+    if (this.entries.size > MAX_DISTRIBUTIONS || (this.appended > COMPACT_AFTER_LINES && this.appended > 4 * folded())) {
       await this.rewrite()
       return
     }
-    await this.write(async () => { await appendFile(this.path, JSON.stringify(line) + '\n', { mode: PRIVATE_FILE_MODE }) })
+    const entry = `${this.torn ? '\n' : ''}${JSON.stringify(line)}\n`
+    this.torn = false
+    await this.write(async () => { await appendFile(this.path, entry, { mode: PRIVATE_FILE_MODE }) })
   }
 
   /** The file again, folded: only what it says now (the oldest beyond MAX_DISTRIBUTIONS dropped). */
@@ -193,6 +198,7 @@ export class HistoryLog {
     for (const ih of [...this.entries.keys()]) if (!keep.some(d => d.infoHash === ih)) this.entries.delete(ih)
     const lines = keep.reverse().flatMap(linesOf)
     this.appended = lines.length
+    this.torn = false
     await this.write(async () => { await writeFileAtomic(this.path, text(lines)) })
   }
 

@@ -88,6 +88,12 @@ export function receiptMatches (r: Receipt, claim: ReceiptClaim): Result<void> {
   return ok(undefined)
 }
 
+/** Whether two receipts are the same in every field. */
+export function sameReceipt (a: Receipt, b: Receipt | undefined): boolean {
+  return b !== undefined && a.infoHash === b.infoHash && a.sha256 === b.sha256 && a.verifiedAt === b.verifiedAt &&
+    a.deviceId === b.deviceId && a.bytes === b.bytes && a.publicKey === b.publicKey && a.signature === b.signature
+}
+
 /** Reads a receipt's fields (throws FieldError naming the field); for message parsers. */
 export function readReceipt (v: unknown, field: string): Receipt {
   const o: Json = obj(v, field)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadOrCreateIdentity, rawPublicKey, type Identity } from '../../../main/core/identity/identity.js'
 import { parseReport, PROTOCOL } from '../../../main/core/protocol/messages.js'
-import { checkReceipt, parseReceipt, receiptMatches, receiptSigningBytes, signReceipt, verifyReceipt, RECEIPT_SIGNATURE_CONTEXT, type Receipt, type UnsignedReceipt } from '../../../main/core/protocol/receipt.js'
+import { checkReceipt, parseReceipt, receiptMatches, sameReceipt, receiptSigningBytes, signReceipt, verifyReceipt, RECEIPT_SIGNATURE_CONTEXT, type Receipt, type UnsignedReceipt } from '../../../main/core/protocol/receipt.js'
 
 const dirs: string[] = []
 let me: Identity
@@ -108,6 +108,18 @@ describe('receipt verification', () => {
     const checked = checkReceipt(JSON.parse(JSON.stringify(r)), { ...claim, bytes: 1 })
     expect(checked.ok ? 'ok' : checked.error.code).toBe('mismatch')
     expect(checkReceipt(JSON.parse(JSON.stringify(r)), claim).ok).toBe(true)
+  })
+})
+
+describe('sameReceipt', () => {
+  it('is true only when every field is equal (the origin skips checking only the receipt it kept)', () => {
+    const r = signReceipt(me, unsigned())
+    expect(sameReceipt(r, { ...r })).toBe(true)
+    expect(sameReceipt(r, undefined)).toBe(false)
+    for (const k of Object.keys(r) as Array<keyof Receipt>) {
+      const changed = { ...r, [k]: typeof r[k] === 'number' ? (r[k] as number) + 1 : `${String(r[k])}x` }
+      expect(sameReceipt(changed, r), k).toBe(false)
+    }
   })
 })
 

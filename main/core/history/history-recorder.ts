@@ -50,12 +50,14 @@ export class HistoryRecorder {
     events.on('offer-accepted', onAccepted)
     events.on('verified', onOwn)
     events.on('failed', onOwn)
+    events.on('stale', onOwn)
     this.detach = () => {
       events.off('distribution-created', onCreated)
       events.off('recipient-update', onRecipient)
       events.off('offer-accepted', onAccepted)
       events.off('verified', onOwn)
       events.off('failed', onOwn)
+      events.off('stale', onOwn)
     }
     this.timer = setInterval(() => { this.queue(async () => { await this.syncUploads() }) }, UPLOAD_EVERY_MS)
     this.timer.unref()
@@ -156,7 +158,8 @@ export class HistoryRecorder {
   private own (r: RecipientRecord, before: ReportMachine | undefined): ReportMachine {
     const now = new Date().toISOString()
     const verified = r.state === 'verified'
-    const receipt = verified ? ownReceipt(this.src.identity, r) : null
+    // A copy changed after it was verified keeps the receipt of when it was verified (its state says the rest).
+    const receipt = verified ? ownReceipt(this.src.identity, r) : r.state === 'stale' ? before?.receipt ?? null : null
     // A recipient's own record is never 'seeding'; a copy changed after it was verified no longer counts.
     const state: MemberState = r.state === 'stale' || r.state === 'seeding' ? 'failed' : r.state
     return {

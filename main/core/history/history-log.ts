@@ -85,7 +85,7 @@ function fold (into: Map<string, Mutable<DistributionReport>>, line: Line): void
       // The first send stays the send time: a later line only fills it in.
       sentAt: had?.sentAt ?? line.d.sentAt,
       originUploadedBytes: had?.originUploadedBytes ?? (line.d.role === 'origin' ? 0 : null),
-      updatedAt: line.at,
+      updatedAt: had !== undefined && had.updatedAt > line.at ? had.updatedAt : line.at,
       machines: had?.machines ?? []
     })
     return

@@ -129,7 +129,9 @@ describe('receipt parser', () => {
     const bad: Record<string, unknown>[] = [
       { infoHash: 'B'.repeat(40) }, { sha256: 'c'.repeat(63) }, { deviceId: 'x' }, { bytes: -1 }, { bytes: 1.5 }, { bytes: '1' },
       { verifiedAt: '2026-12-04' }, { verifiedAt: '2026-13-04T21:47:32.123Z' }, { verifiedAt: '2026-12-04T21:47:32Z' }, { verifiedAt: '2026-12-04T21:47:32.123+00:00' },
-      { publicKey: 'AAAA' }, { publicKey: r.publicKey.replace(/=$/, '') }, { signature: r.signature.slice(4) }, { signature: 7 }
+      { publicKey: 'AAAA' }, { publicKey: r.publicKey.replace(/=$/, '') },
+      // Right length, but the padding replaced: decodes to 33 bytes (the fuzz test found this one).
+      { publicKey: r.publicKey.replace(/=$/, '9') }, { signature: r.signature.replace(/==$/, 'AA') }, { signature: r.signature.slice(4) }, { signature: 7 }
     ]
     for (const b of bad) {
       const p = parseReceipt({ ...r, ...b })

@@ -31,7 +31,8 @@ export const API_COMMANDS: CommandMapping = {
   chooseFolder: () => ({ type: 'choose-folder' }),
   updateSettings: patch => ({ type: 'update-settings', patch: { ...patch } }),
   trust: id => ({ type: 'trust', id }),
-  untrust: id => ({ type: 'untrust', id })
+  untrust: id => ({ type: 'untrust', id }),
+  report: infoHash => infoHash === undefined ? { type: 'report' } : { type: 'report', infoHash }
 }
 
 /** What a bridge supplies: how commands, state and dropped files travel to the engine. */

@@ -10,6 +10,8 @@ import type { Peer } from '../discovery/peer-info.js'
 import type { DistributionRecord } from '../distributions/records.js'
 import { DistributionRegistry } from '../distributions/registry.js'
 import { Engine, type TransferStats } from '../engine/engine.js'
+import { HistoryLog } from '../history/history-log.js'
+import { HistoryRecorder } from '../history/history-recorder.js'
 import { loadOrCreateIdentity, type Identity } from '../identity/identity.js'
 import { KnownDevices, nameClashWarning } from '../identity/known-devices.js'
 import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
@@ -68,6 +70,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   /** Distributions a person paused: they serve nothing and fetch nothing until resumed. */
   private readonly paused = new Set<string>()
   private pausedAll = false
+  /** Who received what, kept for reports (history-recorder.ts). */
+  readonly history: HistoryRecorder
 
   private constructor (
     readonly dataDir: string,
@@ -78,7 +82,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly registry: DistributionRegistry,
     readonly trust: TrustStore,
     private readonly control: ControlServer,
-    readonly known: KnownDevices
+    readonly known: KnownDevices,
+    history: { readonly log: HistoryLog; readonly fresh: boolean }
   ) {
     super()
     const ctx: NodeContext = {
@@ -95,6 +100,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     }
     this.origin = new Origin(ctx)
     this.recipient = new Recipient(ctx)
+    this.history = new HistoryRecorder(history.log, { identity, name: () => this.settingsNow.name, record: ih => registry.get(ih), records: () => registry.list(), stats: ih => engine.stats(ih), events: this }, history.fresh)
     discovery.on('up', p => {
       // Adverts are unauthenticated: a familiar name under a new id is worth a warning.
       const clash = known.nameClash(p.id, p.name)
@@ -130,6 +136,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!trust.ok) return trust
     const known = await KnownDevices.load(opts.dataDir, { keep: id => trust.value.has(id) })
     if (!known.ok) return known
+    const history = await HistoryLog.open(opts.dataDir)
+    if (!history.ok) return history
     const s = settings.value
     const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
     const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit, identity: identity.value })
@@ -147,7 +155,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
-    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value)
+    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, history.value)
+    if (history.value.skipped > 0) node.emit('warning', `history: skipped ${history.value.skipped} unreadable line(s) of ${history.value.log.path}`)
     control.value.setRoutes(peerRoutes(node))
     control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
@@ -292,6 +301,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     await this.control.close()
     const saved = await this.known.flush()
     if (!saved.ok) this.emit('warning', saved.error.message)
+    await this.history.close()
     await this.engine.stop()
   }
 

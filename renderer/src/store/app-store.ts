@@ -62,7 +62,7 @@ type ApiCommands = Pick<SwarmdropApi,
   'createFromFiles' | 'offer' | 'accept' | 'decline' | 'pause' | 'resume' | 'openFolder' |
   // chooseFolder: errors are left to the caller (`unsupported` is an answer: type a path).
   // updateSettings: errors are left to the caller, which shows them beside the field they name.
-  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' |
+  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' | 'report' |
   // browse: errors are left to the caller, the folder browser shows them in place.
   'createFromPath' | 'browse'>
 
@@ -290,7 +290,8 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       chooseFolder () { return settle(() => get().api.chooseFolder()) },
       updateSettings (patch) { return settle(() => get().api.updateSettings(patch)) },
       trust (id) { return run(() => get().api.trust(id)) },
-      untrust (id) { return run(() => get().api.untrust(id)) }
+      untrust (id) { return run(() => get().api.untrust(id)) },
+      report (infoHash) { return run(() => get().api.report(infoHash)) }
     }
   })
 }

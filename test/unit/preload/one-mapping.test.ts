@@ -29,7 +29,8 @@ const CASES: { readonly [M in CommandMethod]: ReadonlyArray<Parameters<Swarmdrop
   chooseFolder: [[]],
   updateSettings: [[{ name: 'lab-07', uploadLimit: 1_000_000 }]],
   trust: [[ID]],
-  untrust: [[ID]]
+  untrust: [[ID]],
+  report: [[], [HASH]]
 }
 
 type Call = (api: SwarmdropApi) => Promise<unknown>

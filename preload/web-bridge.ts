@@ -268,7 +268,9 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
     chooseFolder: () => bridge.command({ type: 'choose-folder' }),
     updateSettings: (patch: SettingsPatch) => bridge.command({ type: 'update-settings', patch }),
     trust: id => bridge.command({ type: 'trust', id }),
-    untrust: id => bridge.command({ type: 'untrust', id })
+    untrust: id => bridge.command({ type: 'untrust', id }),
+    setGroup: (name, ids) => bridge.command({ type: 'group-set', name, ids }),
+    deleteGroup: name => bridge.command({ type: 'group-remove', name })
   }
   return { ok: true, value: api }
 }

@@ -1,6 +1,6 @@
 // A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
 // and lets the test push state updates as the engine would. The end-to-end test drives real agents.
-import type { ApiResult, AppState, CreateOptions, FolderListing, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiResult, AppState, CreateOptions, FolderListing, MachineGroup, SwarmdropApi } from '../../../preload/api.js'
 
 type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
 export interface Call { readonly method: Method; readonly args: readonly unknown[] }
@@ -75,4 +75,14 @@ export class RecordingApi implements SwarmdropApi {
 
   trust (id: string) { return this.answer('trust', [id], {}) }
   untrust (id: string) { return this.answer('untrust', [id], {}) }
+  /** Answers with the group as the engine would: each id, named from the machines in the state. */
+  setGroup (name: string, ids: readonly string[]) {
+    const members = ids.map(id => {
+      const m = this.state.machines.find(x => x.id === id)
+      return { id, fingerprint: m?.fingerprint ?? id.slice(0, 4), name: m?.name ?? '', online: m?.online ?? false }
+    })
+    return this.answer<MachineGroup>('setGroup', [name, ids], { name, members, createdAt: '2026-11-22T07:00:00.000Z' })
+  }
+
+  deleteGroup (name: string) { return this.answer<{ readonly group: MachineGroup | null }>('deleteGroup', [name], { group: null }) }
 }

@@ -289,7 +289,9 @@ export class Origin {
       protocol: PROTOCOL,
       infoHash,
       // A machine waiting to be offered the file is no member yet (and older peers do not know the state).
-      members: recipients.filter((r): r is RecipientStatus & { readonly state: RelayedState } => r.state !== 'waiting').map(r => ({
+      members: recipients.filter((r): r is RecipientStatus & { readonly state: RelayedState } => r.state !== 'waiting').map(r => {
+        const member = record?.members.find(m => m.id === r.id && m.address !== null)
+        return {
         id: r.id,
         name: r.name,
         state: r.state,
@@ -300,8 +302,10 @@ export class Origin {
         seq: r.seq ?? 0,
         ...(r.lostSince !== undefined ? { lostSince: r.lostSince } : {}),
         ...(r.alreadyHad === true ? { alreadyHad: true } : {}),
-        ...(r.reason !== undefined ? { reason: r.reason } : {})
-      }))
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        ...(member !== undefined && member.address !== null ? { address: member.address, btPort: member.btPort } : {})
+        }
+      })
     }
   }
 

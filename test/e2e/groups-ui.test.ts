@@ -72,6 +72,8 @@ describe.skipIf(chromiumMissing() !== undefined)('groups in the UI against real 
     await testId(p, 'group-member-lab-02').waitFor({ timeout: 30_000 })
     await testId(p, 'group-member-lab-01').check()
     await testId(p, 'group-member-lab-02').check()
+    await testId(p, 'group-editor').scrollIntoViewIfNeeded()
+    await fitsAt800(p, 'group-editor-800-light')
     await testId(p, 'group-save').click()
     await expect.poll(async () => await testId(p, 'groups-status').textContent(), { timeout: 10_000 }).toBe('Saved @lab.')
     expect(await testId(p, 'group-lab').textContent()).toContain('2 machines, 2 online')

@@ -68,6 +68,9 @@ describe('a group with a machine that is away', () => {
     const byName = await fx.cli(0, ['group', 'add', 'lab', 'lab-01'])
     expect(byName.code).toBe(2)
     expect(byName.stderr).toMatch(/not a device id/)
+    const unknown = await fx.cli(0, ['send', join(fx.work, 'd0', 'groups.json'), '--to', '@nope'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/there is no group "nope"; groups: @lab/)
     const [lab] = await groups()
     expect(lab?.name).toBe('lab')
     expect(lab?.members.map(m => m.id).sort()).toEqual([id1, id2].sort())
@@ -116,9 +119,12 @@ describe('a group with a machine that is away', () => {
     const file = join(fx.work, 'second.bin')
     second = randomBytes(8 * MiB)
     writeFileSync(file, second)
-    const sent = await fx.cli(0, ['send', file, '--to', '@lab', '--json'], 60_000)
+    // A group and a name mix; a machine named twice is sent to once.
+    const sent = await fx.cli(0, ['send', file, '--to', '@lab,lab-01', '--json'], 60_000)
     expect(sent.code, sent.stderr).toBe(0)
-    secondHash = lastJson<{ infoHash: string }>(sent.stdout).infoHash
+    const summary = lastJson<{ infoHash: string; recipients: Array<{ id: string; status: string }> }>(sent.stdout)
+    secondHash = summary.infoHash
+    expect(summary.recipients.map(r => r.id).sort()).toEqual([id1, id2].sort())
     await lab1.waitFor(e => isVerified(e) && e.name === 'second.bin', 60_000, 'lab-01 to verify the second file', 0)
     expect((await rowOf(secondHash, id2))?.state).toBe('waiting')
   }, 90_000)
@@ -133,4 +139,11 @@ describe('a group with a machine that is away', () => {
     expect(sha(readFileSync(join(fx.work, 'dl2', 'second.bin')))).toBe(sha(second))
     await within('origin shows lab-02 verified', 15_000, async () => (await rowOf(infoHash, id2))?.verified === true && (await rowOf(secondHash, id2))?.verified === true)
   }, 200_000)
+
+  it('removes a member by id prefix through the running agent', async () => {
+    const removed = await fx.cli(0, ['group', 'remove', 'lab', id2.slice(0, 8), '--json'])
+    expect(removed.code, removed.stderr).toBe(0)
+    expect(lastJson<MachineGroup>(removed.stdout).members.map(m => m.id)).toEqual([id1])
+    expect((await groups())[0]?.members.map(m => m.id)).toEqual([id1])
+  }, 30_000)
 })

@@ -285,13 +285,17 @@ export class Origin {
   swarmView (infoHash: string): SwarmView {
     const record = this.ctx.registry.get(infoHash)
     const recipients = record?.role === 'origin' ? record.recipients : []
+    const members = record?.role === 'origin' ? record.members : []
+    /** Where a member takes part, so that one admitted late is admitted by the others too. */
+    const at = (id: string): { address: string; btPort: number } | undefined => {
+      const m = members.find(x => x.id === id)
+      return m !== undefined && m.address !== null ? { address: m.address, btPort: m.btPort } : undefined
+    }
     return {
       protocol: PROTOCOL,
       infoHash,
       // A machine waiting to be offered the file is no member yet (and older peers do not know the state).
-      members: recipients.filter((r): r is RecipientStatus & { readonly state: RelayedState } => r.state !== 'waiting').map(r => {
-        const member = record?.members.find(m => m.id === r.id && m.address !== null)
-        return {
+      members: recipients.filter((r): r is RecipientStatus & { readonly state: RelayedState } => r.state !== 'waiting').map(r => ({
         id: r.id,
         name: r.name,
         state: r.state,
@@ -303,9 +307,8 @@ export class Origin {
         ...(r.lostSince !== undefined ? { lostSince: r.lostSince } : {}),
         ...(r.alreadyHad === true ? { alreadyHad: true } : {}),
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        ...(member !== undefined && member.address !== null ? { address: member.address, btPort: member.btPort } : {})
-        }
-      })
+        ...at(r.id)
+      }))
     }
   }
 

@@ -61,6 +61,8 @@ export type MemberState =
   | 'lost'
   /** This device has not heard that member's state (yet): never shown as a made-up 0 %. */
   | 'unknown'
+  /** It was not on the network when the file was sent (a group member, say): it is offered the file as soon as it is seen again. */
+  | 'waiting'
 
 /** One machine of a distribution, as this device knows it. */
 export interface MemberRow {
@@ -87,6 +89,8 @@ export interface MemberRow {
   readonly lostSince?: string
   /** It already held a verified copy when it was offered (a re-send): nothing was fetched. */
   readonly alreadyHad?: boolean
+  /** ISO time since which it waits to come back on the network (state `waiting`). */
+  readonly waitingSince?: string
 }
 
 export interface SwarmTotals {
@@ -218,6 +222,22 @@ export interface AppSettings {
 
 export type SettingsPatch = Partial<AppSettings>
 
+/** One machine of a group, by device id; its name is the last one this device heard (empty if never). */
+export interface GroupMember {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  readonly online: boolean
+}
+
+/** A named set of machines (`send --to @lab`), kept by device id, never by name: names are chosen by anyone. */
+export interface MachineGroup {
+  /** 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit; unique regardless of case. */
+  readonly name: string
+  readonly members: readonly GroupMember[]
+  readonly createdAt: string
+}
+
 export interface AppState {
   readonly apiVersion: number
   readonly shell: ShellKind
@@ -231,6 +251,8 @@ export interface AppState {
   /** Pause all was pressed: nothing is served until Resume all. */
   readonly seedingPaused: boolean
   readonly settings: AppSettings
+  /** The machine groups kept in the data directory, by name. */
+  readonly groups: readonly MachineGroup[]
   /**
    * The desktop app's engine process, as the shell supervising it sees it; absent where the engine
    * runs in the shell's own process (the agent's web UI).
@@ -272,6 +294,12 @@ export type Command =
   | { readonly type: 'send'; readonly path: string; readonly to: readonly string[] }
   /** Stops the device: it leaves the network cleanly. Only a shell that may stop its engine does it. */
   | { readonly type: 'stop' }
+  /** Adds machines (by device id) to a group, creating the group if it does not exist. */
+  | { readonly type: 'group-add'; readonly name: string; readonly ids: readonly string[] }
+  /** Removes machines from a group; without ids, deletes the group. */
+  | { readonly type: 'group-remove'; readonly name: string; readonly ids?: readonly string[] }
+  /** Makes a group hold exactly these machines, creating it if needed (the Settings editor). */
+  | { readonly type: 'group-set'; readonly name: string; readonly ids: readonly string[] }
   /** Who received what: one distribution, or all touched since an ISO time, from the history (FleetReport). */
   | { readonly type: 'report'; readonly infoHash?: string; readonly since?: string }
   /** Forgets history entries last touched before an ISO time. */
@@ -282,7 +310,8 @@ export type CommandType = Command['type']
 /** What each command answers with when it succeeds. */
 export interface CommandReplies {
   create: { readonly jobId: string }
-  offer: { readonly offered: number }
+  /** `waiting`: machines not on the network now, offered the file when they come back (absent when none). */
+  offer: { readonly offered: number; readonly waiting?: number }
   accept: { readonly infoHash: string }
   decline: Record<string, never>
   pause: Record<string, never>
@@ -295,8 +324,12 @@ export interface CommandReplies {
   trust: Record<string, never>
   untrust: Record<string, never>
   browse: FolderListing
-  send: { readonly infoHash: string; readonly offered: number }
+  send: { readonly infoHash: string; readonly offered: number; readonly waiting?: number }
   stop: Record<string, never>
+  'group-add': MachineGroup
+  /** The group as it is now; null when it was deleted. */
+  'group-remove': { readonly group: MachineGroup | null }
+  'group-set': MachineGroup
   report: FleetReport
   'prune-history': { readonly removed: number; readonly kept: number }
 }
@@ -423,6 +456,9 @@ export interface SwarmdropApi {
   updateSettings (patch: SettingsPatch): Promise<ApiResult<CommandReplies['update-settings']>>
   trust (id: string): Promise<ApiResult<CommandReplies['trust']>>
   untrust (id: string): Promise<ApiResult<CommandReplies['untrust']>>
+  /** Creates or edits a group: it holds exactly `ids` afterwards. */
+  setGroup (name: string, ids: readonly string[]): Promise<ApiResult<CommandReplies['group-set']>>
+  deleteGroup (name: string): Promise<ApiResult<CommandReplies['group-remove']>>
   /** Who received what (all distributions without an infoHash), with each machine's signed receipt. */
   report (infoHash?: string): Promise<ApiResult<CommandReplies['report']>>
 }

@@ -12,6 +12,15 @@ const MAX_NAME = MAX_DEVICE_NAME
 const MAX_RECIPIENTS = 1000
 const MAX_RATE = 1e12
 const ACCEPT_POLICIES: readonly AcceptPolicy[] = ['ask', 'trusted', 'all']
+/** A group name is typed after `@` in `--to @lab,lab-03`: no comma, no space, no `@`. */
+const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/
+/** How many groups a device keeps, and machines a group holds. */
+export const MAX_GROUPS = 100
+export const MAX_GROUP_MEMBERS = MAX_RECIPIENTS
+
+export function isGroupName (v: unknown): v is string {
+  return typeof v === 'string' && GROUP_NAME.test(v)
+}
 
 type Fields = Readonly<Record<string, unknown>>
 
@@ -53,6 +62,22 @@ function recipientsOf (to: unknown): ApiResult<readonly string[]> {
 function timeOf (v: unknown, field: string): ApiResult<string> {
   const ms = typeof v === 'string' && v.length <= 64 ? Date.parse(v) : NaN
   return Number.isFinite(ms) ? good(new Date(ms).toISOString()) : bad(`${field} must be a date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z`)
+}
+
+function groupNameOf (v: unknown): ApiResult<string> {
+  return isGroupName(v) ? good(v) : bad('name must be a group name: 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit')
+}
+
+/** The device ids of a group command, each once; `min` is 0 where an empty list means something. */
+function groupIdsOf (v: unknown, min: number): ApiResult<readonly string[]> {
+  if (!Array.isArray(v) || v.length < min || v.length > MAX_GROUP_MEMBERS) return bad(`ids must be a list of ${min} to ${MAX_GROUP_MEMBERS} device ids`)
+  const ids: string[] = []
+  for (const [i, id] of v.entries()) {
+    const d = deviceIdOf(id, `ids[${i}]`)
+    if (!d.ok) return d
+    if (!ids.includes(d.value)) ids.push(d.value)
+  }
+  return good(ids)
 }
 
 function offerIdOf (v: unknown): ApiResult<string> {
@@ -231,6 +256,24 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       if (!o.ok) return o
       const id = deviceIdOf(raw.id, 'id')
       return id.ok ? good({ type, id: id.value }) : id
+    }
+    case 'group-add':
+    case 'group-set': {
+      const o = only(raw, ['name', 'ids'])
+      if (!o.ok) return o
+      const name = groupNameOf(raw.name)
+      if (!name.ok) return name
+      const ids = groupIdsOf(raw.ids, type === 'group-add' ? 1 : 0)
+      return ids.ok ? good({ type, name: name.value, ids: ids.value }) : ids
+    }
+    case 'group-remove': {
+      const o = only(raw, ['name', 'ids'])
+      if (!o.ok) return o
+      const name = groupNameOf(raw.name)
+      if (!name.ok) return name
+      if (raw.ids === undefined) return good({ type, name: name.value })
+      const ids = groupIdsOf(raw.ids, 1)
+      return ids.ok ? good({ type, name: name.value, ids: ids.value }) : ids
     }
     default:
       return bad(typeof type === 'string' ? `unknown command type ${shown(type)}` : 'a command needs a type')

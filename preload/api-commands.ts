@@ -32,7 +32,9 @@ export const API_COMMANDS: CommandMapping = {
   updateSettings: patch => ({ type: 'update-settings', patch: { ...patch } }),
   trust: id => ({ type: 'trust', id }),
   untrust: id => ({ type: 'untrust', id }),
-  report: infoHash => infoHash === undefined ? { type: 'report' } : { type: 'report', infoHash }
+  report: infoHash => infoHash === undefined ? { type: 'report' } : { type: 'report', infoHash },
+  setGroup: (name, ids) => ({ type: 'group-set', name, ids: [...ids] }),
+  deleteGroup: name => ({ type: 'group-remove', name })
 }
 
 /** What a bridge supplies: how commands, state and dropped files travel to the engine. */

@@ -19,7 +19,8 @@ const LABEL: Record<MemberState, string> = {
   timeout: 'no answer',
   'no-space': 'out of space',
   lost: 'lost contact',
-  unknown: 'unknown'
+  unknown: 'unknown',
+  waiting: 'waiting for it to come back'
 }
 
 export function stateLabel (state: MemberState): string {
@@ -36,6 +37,7 @@ function lostFor (row: MemberRow, now: number): string {
 export function stateText (row: MemberRow, now: number = Date.now()): string {
   if (row.state === 'verified' && row.alreadyHad === true) return '✓ verified (already had it)'
   if (row.state === 'lost') return `${lostFor(row, now)}, resumes when it returns`
+  if (row.state === 'waiting') return 'offline: gets it when it comes back'
   return stateLabel(row.state)
 }
 

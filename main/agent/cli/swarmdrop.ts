@@ -11,6 +11,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js'
 // WebTorrent and mDNS, and `status` should answer at once.
 const agentModule = async () => await import('./commands/agent.js')
 const devicesModule = async () => await import('./commands/devices.js')
+const groupModule = async () => await import('./commands/group.js')
 const offersModule = async () => await import('./commands/offers.js')
 const reportModule = async () => await import('./commands/report.js')
 const sendModule = async () => await import('./commands/send.js')
@@ -33,6 +34,7 @@ const commands: Record<string, Entry> = {
   trust: { usage: async () => (await devicesModule()).trustUsage, run: async a => (await devicesModule()).trustCommand(a, true) },
   untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
   stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },
+  group: { usage: async () => (await groupModule()).groupUsage, run: async a => (await groupModule()).groupCommand(a) },
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
   seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },
   get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) },

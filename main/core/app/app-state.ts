@@ -9,6 +9,7 @@ import type { SwarmNode } from '../node/swarm-node.js'
 import type { Settings } from '../settings/settings.js'
 import { APP_VERSION } from '../version.js'
 import { distributionView } from './distribution-view.js'
+import { groupView } from './groups.js'
 import type { FreeSpace } from './free-space.js'
 import { machinesView } from './machines-view.js'
 import { offerView } from './offers-view.js'
@@ -63,6 +64,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
   const settings = node.settings
   const self = { id: node.identity.id, name: settings.name }
   const online = node.discovery.list()
+  const gone = src.gone().filter(p => !online.some(o => o.id === p.id))
   const status = node.status()
   const distributions = node.registry.list().map(record => distributionView({
     record,
@@ -80,12 +82,13 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     apiVersion: API_VERSION,
     shell: src.shell,
     self: { ...self, fingerprint: shortFingerprint(self.id), platform: platform(), version: APP_VERSION },
-    machines: machinesView(online, src.gone().filter(p => !online.some(o => o.id === p.id)), node.trust.list()),
+    machines: machinesView(online, gone, node.trust.list()),
     distributions,
     hashing: status.hashing.map(h => ({ jobId: h.jobId, path: h.path, name: basename(h.path), bytesDone: h.bytesDone, bytesTotal: h.bytesTotal })),
     offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.get(settings.downloadsDir))),
     rates: { upload: uploadRate(distributions), download: downloadRate(distributions) },
     seedingPaused: node.seedingPaused,
-    settings: appSettings(settings)
+    settings: appSettings(settings),
+    groups: node.groups.list().map(g => groupView(g, { online, gone, known: id => node.known.get(id), trusted: node.trust.list() }))
   }
 }

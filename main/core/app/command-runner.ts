@@ -9,6 +9,7 @@ import { errorMessage, fail, ok } from '../../../common/result.js'
 import { appSettings } from './app-state.js'
 import { browseFolder } from './browse-folder.js'
 import { pruneHistory, reportOf } from './history-commands.js'
+import { addToGroup, removeFromGroup, setGroup } from './groups.js'
 
 const NOTHING: Record<string, never> = {}
 
@@ -41,12 +42,14 @@ async function create (node: SwarmNode, path: string): Promise<ApiResult<Command
 async function offer (node: SwarmNode, infoHash: string, to: readonly string[]): Promise<ApiResult<CommandReplies['offer']>> {
   const sent = await node.offer(infoHash, to)
   if (!sent.ok) return sent
-  const reached = sent.value.filter(r => r.state !== 'unreachable' && r.state !== 'failed')
-  if (reached.length === 0) {
+  const reached = sent.value.filter(r => r.state !== 'unreachable' && r.state !== 'failed' && r.state !== 'waiting')
+  // Machines off the network now get it when they come back: the send stands for them.
+  const waiting = sent.value.filter(r => r.state === 'waiting').length
+  if (reached.length === 0 && waiting === 0) {
     const why = sent.value.map(r => `${r.name}: ${r.reason ?? r.state}`).join('; ')
     return fail('unreachable', `no machine took the offer (${why})`)
   }
-  return ok({ offered: reached.length })
+  return ok({ offered: reached.length, ...(waiting > 0 ? { waiting } : {}) })
 }
 
 /** Shares `path` (answering once it is hashed) and offers it to `to`. */
@@ -54,7 +57,7 @@ async function send (node: SwarmNode, path: string, to: readonly string[]): Prom
   const created = await node.createDistribution(path)
   if (!created.ok) return created
   const offered = await offer(node, created.value.infoHash, to)
-  return offered.ok ? ok({ infoHash: created.value.infoHash, offered: offered.value.offered }) : offered
+  return offered.ok ? ok({ infoHash: created.value.infoHash, ...offered.value }) : offered
 }
 
 function folderOf (node: SwarmNode, infoHash: string): ApiResult<CommandReplies['open-folder']> {
@@ -113,6 +116,9 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
     case 'send': return send(node, c.path, c.to)
     case 'report': return reportOf(node, { ...(c.infoHash !== undefined ? { infoHash: c.infoHash } : {}), ...(c.since !== undefined ? { since: c.since } : {}) })
     case 'prune-history': return pruneHistory(node, c.before)
+    case 'group-add': return addToGroup(node, c.name, c.ids)
+    case 'group-set': return setGroup(node, c.name, c.ids)
+    case 'group-remove': return removeFromGroup(node, c.name, c.ids)
     case 'stop': {
       if (host.stop === undefined) return fail('unsupported', 'this device is stopped from its own window or menu, not by a command')
       host.stop()

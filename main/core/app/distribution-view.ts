@@ -34,7 +34,7 @@ interface Member { readonly row: MemberRow; readonly bits: Uint8Array | undefine
 
 const RECEIVING: readonly MemberState[] = ['accepted', 'downloading']
 /** States in which a member holds no pieces of this distribution (it has not taken part). */
-const HOLDS_NOTHING: readonly MemberState[] = ['offering', 'pending', 'declined', 'unreachable', 'timeout', 'unknown']
+const HOLDS_NOTHING: readonly MemberState[] = ['offering', 'pending', 'declined', 'unreachable', 'timeout', 'unknown', 'waiting']
 /** The sender is shown lost after its answers stop for this long (reports go every second). */
 const SENDER_SILENCE_MS = 3_000
 
@@ -89,7 +89,8 @@ function originMembers (r: OriginRecord, i: DistributionInput): Member[] {
         hashFailures: x.hashFailures,
         ...(x.reason !== undefined ? { reason: x.reason } : {}),
         ...(x.lostSince !== undefined && state === 'lost' ? { lostSince: x.lostSince } : {}),
-        ...(x.alreadyHad === true && state === 'verified' ? { alreadyHad: true } : {})
+        ...(x.alreadyHad === true && state === 'verified' ? { alreadyHad: true } : {}),
+        ...(x.waitingSince !== undefined && state === 'waiting' ? { waitingSince: x.waitingSince } : {})
       }),
       bits
     }

@@ -1,22 +1,23 @@
-// The commands a data directory answers while no device runs for it (`swarmdrop trust` with no
-// agent): the same contract as runCommand (a Command in, an ApiResult out), carried out on the
+// The commands a data directory answers while no device runs for it (`swarmdrop trust` and
+// `swarmdrop group` with no agent): the same contract as runCommand (a Command in, an ApiResult out), carried out on the
 // files the device reads when it starts. The data directory is claimed meanwhile (device-lock.ts),
 // so no device starts halfway through and overwrites the change.
 import type { ApiResult, Command, CommandReplies } from '../../../common/api.js'
 import { fail, ok } from '../../../common/result.js'
 import { TrustStore } from '../settings/trust-store.js'
 import { claimDataDir } from './device-lock.js'
+import { isGroupCommand, runGroupOffline, type GroupCommand } from './offline-groups.js'
 
 const NOTHING: Record<string, never> = {}
 
 /** What runOffline carries out; every other command needs a running device. */
-export type OfflineCommand = Extract<Command, { readonly type: 'trust' | 'untrust' }>
+export type OfflineCommand = Extract<Command, { readonly type: 'trust' | 'untrust' }> | GroupCommand
 
 function isOfflineCommand (c: Command): c is OfflineCommand {
-  return c.type === 'trust' || c.type === 'untrust'
+  return c.type === 'trust' || c.type === 'untrust' || isGroupCommand(c)
 }
 
-async function trust (dataDir: string, c: OfflineCommand): Promise<ApiResult<CommandReplies['trust']>> {
+async function trust (dataDir: string, c: Extract<Command, { readonly type: 'trust' | 'untrust' }>): Promise<ApiResult<CommandReplies['trust']>> {
   const store = await TrustStore.load(dataDir)
   if (!store.ok) return store
   if (c.type === 'trust') {
@@ -33,7 +34,7 @@ export async function runOffline (dataDir: string, c: Command): Promise<ApiResul
   const claim = await claimDataDir(dataDir)
   if (!claim.ok) return claim
   try {
-    return await trust(dataDir, c)
+    return isGroupCommand(c) ? await runGroupOffline(dataDir, c) : await trust(dataDir, c)
   } finally {
     await claim.value.release()
   }

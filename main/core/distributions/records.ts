@@ -3,8 +3,11 @@ import type { Member, ReportState } from '../protocol/messages.js'
 import type { Receipt } from '../protocol/receipt.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 
-/** 'lost': its agent went away mid-way (reports stopped, control port silent, mDNS goodbye). */
-export type RecipientState = ReportState | 'offering' | 'unreachable' | 'timeout' | 'lost'
+/**
+ * 'lost': its agent went away mid-way (reports stopped, control port silent, mDNS goodbye).
+ * 'waiting': it was not on the network when the file was sent; it is offered it when seen again.
+ */
+export type RecipientState = ReportState | 'offering' | 'unreachable' | 'timeout' | 'lost' | 'waiting'
 export const TERMINAL_RECIPIENT_STATES: readonly RecipientState[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
 
 export interface RecipientStatus {
@@ -31,6 +34,8 @@ export interface RecipientStatus {
   readonly alreadyHad?: boolean
   /** Its signed receipt for the verified copy, checked before it was kept (protocol/receipt.ts). */
   readonly receipt?: Receipt
+  /** State 'waiting': since when (ISO) it waits to be seen again. */
+  readonly waitingSince?: string
 }
 
 /** 'stale': the origin's source changed; 'no-space': a recipient's disk is full (it waits for room). */

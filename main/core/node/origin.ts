@@ -6,6 +6,7 @@ import { errorBodyMessage } from '../control/http-client.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { createDistribution } from '../distributions/create.js'
 import { describedBy, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
+import { keepsItsRow, RetryGate, WAITING_RETRY_MS, waitingRow, type AbsentTarget } from '../distributions/waiting.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { parseOfferReply, PROTOCOL, type Member, type Offer, type Report } from '../protocol/messages.js'
 import { signOffer } from '../protocol/offer-signature.js'
@@ -17,13 +18,19 @@ import { memberAddresses } from './members.js'
 import type { HashingEvent } from './events.js'
 import { MemberLiveness, PROBE_TIMEOUT_MS, WATCHED_STATES, type WatchedMember } from './member-liveness.js'
 import { isNewerReport } from './report-order.js'
-import type { SwarmView } from '../protocol/swarm-view.js'
+import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
 
 export class Origin {
   private readonly jobs = new Map<string, HashingEvent>()
   private readonly liveness: MemberLiveness
+  private readonly retries = new RetryGate()
+  private readonly waitingTimer: NodeJS.Timeout
 
   constructor (private readonly ctx: NodeContext) {
+    // A waiting machine is offered the file when discovery sees it (offerWaiting(id)); this sweep
+    // catches one whose first offer did not get through, and one seen before its record resumed.
+    this.waitingTimer = setInterval(() => this.offerWaiting(), WAITING_RETRY_MS)
+    this.waitingTimer.unref()
     this.liveness = new MemberLiveness({
       members: () => this.watchedMembers(),
       probe: async m => await this.probe(m),
@@ -163,6 +170,60 @@ export class Origin {
   }
 
   /**
+   * Keeps machines that are not on the network now as recipients waiting for the file (persisted
+   * with the record); a machine that has the file already, or resumes by itself, keeps its row.
+   */
+  async keepWaiting (infoHash: string, targets: readonly AbsentTarget[]): Promise<Result<readonly RecipientStatus[]>> {
+    const record = this.ctx.registry.get(infoHash)
+    if (record?.role !== 'origin') return fail('unknown-distribution', `no distribution ${infoHash} to offer`)
+    if (record.state === 'stale') return fail('stale', `${record.name} cannot be offered: ${record.reason ?? 'its source changed'}`)
+    const now = new Date()
+    const rows = targets.map(t => {
+      const current = record.recipients.find(x => x.id === t.id)
+      return current !== undefined && keepsItsRow(current) ? current : waitingRow(t, now)
+    })
+    const updated = await this.ctx.registry.update<OriginRecord>(infoHash, r => ({
+      ...r,
+      recipients: [...r.recipients.filter(x => !rows.some(w => w.id === x.id)), ...rows]
+    }))
+    for (const w of rows) this.ctx.events.emit('recipient-update', { infoHash, name: updated?.name ?? record.name, recipient: w })
+    return ok(rows)
+  }
+
+  /**
+   * Offers each waiting distribution to its machines that discovery sees now; with `id`, that
+   * machine just appeared. An offer that does not get through leaves it waiting, tried again later.
+   */
+  offerWaiting (id?: string): void {
+    const due = new Set<string>()
+    for (const r of this.ctx.registry.list()) {
+      if (r.role !== 'origin' || r.state === 'stale' || !this.ctx.engine.has(r.infoHash)) continue
+      for (const x of r.recipients) {
+        if (x.state !== 'waiting') continue
+        due.add(`${r.infoHash}:${x.id}`)
+        if (id !== undefined && x.id !== id) continue
+        const peer = this.ctx.discovery.get(x.id)
+        if (!peer || !this.retries.take(r.infoHash, x.id, id !== undefined)) continue
+        this.background(this.offerAgain(r.infoHash, peer).finally(() => this.retries.release(r.infoHash, x.id)))
+      }
+    }
+    if (id === undefined) this.retries.keepOnly(due)
+  }
+
+  private async offerAgain (infoHash: string, peer: Peer): Promise<void> {
+    const before = this.ctx.registry.get(infoHash)
+    const was = before?.role === 'origin' ? before.recipients.find(x => x.id === peer.id) : undefined
+    if (was?.state !== 'waiting') return
+    const sent = await this.offer(infoHash, [peer])
+    const outcome = sent.ok ? sent.value.find(x => x.id === peer.id) : undefined
+    // Not reached after all (its control port not up yet, or it went again): it keeps waiting.
+    if (!sent.ok || outcome?.state === 'unreachable') {
+      const reason = sent.ok ? outcome?.reason : sent.error.message
+      await this.setRecipient(infoHash, { ...waitingRow(peer, new Date(), `offered again when it is back (${reason ?? 'not reached'})`), waitingSince: was.waitingSince ?? was.updatedAt }, true)
+    }
+  }
+
+  /**
    * The answer to an offer, unless a report overtook it: a recipient that holds the file already,
    * or a small one, may report "verified" before the offer's own reply is written here.
    */
@@ -233,10 +294,17 @@ export class Origin {
   swarmView (infoHash: string): SwarmView {
     const record = this.ctx.registry.get(infoHash)
     const recipients = record?.role === 'origin' ? record.recipients : []
+    const members = record?.role === 'origin' ? record.members : []
+    /** Where a member takes part, so that one admitted late is admitted by the others too. */
+    const at = (id: string): { address: string; btPort: number } | undefined => {
+      const m = members.find(x => x.id === id)
+      return m !== undefined && m.address !== null ? { address: m.address, btPort: m.btPort } : undefined
+    }
     return {
       protocol: PROTOCOL,
       infoHash,
-      members: recipients.map(r => ({
+      // A machine waiting to be offered the file is no member yet (and older peers do not know the state).
+      members: recipients.filter((r): r is RecipientStatus & { readonly state: RelayedState } => r.state !== 'waiting').map(r => ({
         id: r.id,
         name: r.name,
         state: r.state,
@@ -247,7 +315,8 @@ export class Origin {
         seq: r.seq ?? 0,
         ...(r.lostSince !== undefined ? { lostSince: r.lostSince } : {}),
         ...(r.alreadyHad === true ? { alreadyHad: true } : {}),
-        ...(r.reason !== undefined ? { reason: r.reason } : {})
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        ...at(r.id)
       }))
     }
   }
@@ -259,7 +328,10 @@ export class Origin {
     }
   }
 
-  stop (): void { this.liveness.stop() }
+  stop (): void {
+    this.liveness.stop()
+    clearInterval(this.waitingTimer)
+  }
 
   private watchedMembers (): WatchedMember[] {
     return this.ctx.registry.list().flatMap(r => r.role !== 'origin'

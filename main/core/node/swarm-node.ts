@@ -18,6 +18,9 @@ import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
 import { TrustStore } from '../settings/trust-store.js'
+import { GroupsStore } from '../settings/groups-store.js'
+import type { AbsentTarget } from '../distributions/waiting.js'
+import { shortFingerprint } from '../identity/device-id.js'
 import { tightenPrivateDir } from '../store/private-files.js'
 import { deviceCredentials } from '../tls/device-certificate.js'
 import { APP_VERSION } from '../version.js'
@@ -83,6 +86,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly trust: TrustStore,
     private readonly control: ControlServer,
     readonly known: KnownDevices,
+    readonly groups: GroupsStore,
     history: { readonly log: HistoryLog; readonly fresh: boolean }
   ) {
     super()
@@ -106,6 +110,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       const clash = known.nameClash(p.id, p.name)
       if (clash) this.emit('warning', nameClashWarning(clash, p.id))
       this.emit('peer-up', p)
+      // A machine that was away when a file was sent to it gets it now.
+      this.origin.offerWaiting(p.id)
     })
     discovery.on('down', p => {
       this.origin.deviceGone(p.id)
@@ -138,6 +144,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!known.ok) return known
     const history = await HistoryLog.open(opts.dataDir)
     if (!history.ok) return history
+    const groups = await GroupsStore.load(opts.dataDir)
+    if (!groups.ok) return groups
     const s = settings.value
     const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
     const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit, identity: identity.value })
@@ -155,12 +163,13 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
-    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, history.value)
+    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, groups.value, history.value)
     if (history.value.skipped > 0) node.emit('warning', `history: skipped ${history.value.skipped} unreadable line(s) of ${history.value.log.path}`)
     control.value.setRoutes(peerRoutes(node))
     control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
     await node.resumeAll()
+    node.origin.offerWaiting()
     return ok(node)
   }
 
@@ -263,16 +272,35 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     return ok(live.value)
   }
 
-  /** Offers to devices by id; every id must be a machine discovery sees now. */
+  /**
+   * Offers to devices by id. One that discovery does not see now but this device knows (met
+   * before, trusted, or in a group) waits for the file and is offered it when it is seen again.
+   */
   async offer (infoHash: string, deviceIds: readonly string[]): ReturnType<Origin['offer']> {
     const peers: Peer[] = []
+    const away: AbsentTarget[] = []
     for (const id of deviceIds) {
       const p = this.discovery.get(id)
-      if (!p) return fail('unknown-device', `device ${id} is not on the network now`)
-      peers.push(p)
+      if (p) peers.push(p)
+      else if (this.knows(id)) away.push({ id, name: this.lastName(id) })
+      else return fail('unknown-device', `device ${id} is not on the network now and was never seen here`)
     }
-    if (peers.length === 0) return fail('bad-request', 'choose at least one machine to send to')
-    return this.origin.offer(infoHash, peers)
+    if (peers.length === 0 && away.length === 0) return fail('bad-request', 'choose at least one machine to send to')
+    const waiting = away.length > 0 ? await this.origin.keepWaiting(infoHash, away) : ok([])
+    if (!waiting.ok || peers.length === 0) return waiting
+    const offered = await this.origin.offer(infoHash, peers)
+    return offered.ok ? ok([...offered.value, ...waiting.value]) : offered
+  }
+
+  /** A device this one has heard or met (its key proven), trusts, or keeps in a group. */
+  private knows (id: string): boolean {
+    return this.discovery.departedPeer(id) !== undefined || this.known.get(id) !== undefined || this.trust.has(id) || this.groups.holds(id)
+  }
+
+  /** The name a device last used here, else its fingerprint. */
+  private lastName (id: string): string {
+    const name = this.discovery.departedPeer(id)?.name ?? this.known.get(id)?.name ?? this.trust.list().find(t => t.id === id)?.name ?? ''
+    return name === '' ? shortFingerprint(id) : name
   }
 
   receiveOffer (...args: Parameters<Recipient['receive']>): ReturnType<Recipient['receive']> { return this.recipient.receive(...args) }

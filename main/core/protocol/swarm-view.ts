@@ -4,7 +4,7 @@
 // Carried in the reply to POST /v1/reports, so it costs no connection of its own.
 import { fail, ok, type Result } from '../../../common/result.js'
 import { MAX_DEVICE_NAME } from '../../../common/network-text.js'
-import { deviceId, FieldError, hex, int, list, num, obj, oneOf, optStr, optText, text, type Json } from './fields.js'
+import { deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, optText, port, text, type Json } from './fields.js'
 import { PROTOCOL } from './messages.js'
 
 export const RELAYED_STATES = [
@@ -26,6 +26,12 @@ export interface RelayedMember {
   readonly lostSince?: string
   readonly alreadyHad?: boolean
   readonly reason?: string
+  /**
+   * Where the member takes part (the sender's member list): a machine that joined after this
+   * recipient was offered the file (it was away) is admitted by its address from here on.
+   */
+  readonly address?: string
+  readonly btPort?: number
 }
 
 export interface SwarmView {
@@ -48,6 +54,8 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
       const lostSince = optStr(mo, 'lostSince', f, 32)
       if (lostSince !== undefined && !ISO_TIME.test(lostSince)) throw new FieldError(`${f}.lostSince must be an ISO time in UTC`)
       const reason = optText(mo, 'reason', f, 500)
+      // Both or neither: an address without its port cannot be dialled.
+      const at = mo.address === undefined ? undefined : { address: ipv4(mo, 'address', f), btPort: port(mo, 'btPort', f) }
       return {
         id: deviceId(mo, 'id', f),
         name: text(mo, 'name', f, MAX_DEVICE_NAME),
@@ -59,7 +67,8 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
         seq: int(mo, 'seq', f),
         ...(lostSince === undefined ? {} : { lostSince }),
         ...(mo.alreadyHad === true ? { alreadyHad: true } : {}),
-        ...(reason === undefined ? {} : { reason })
+        ...(reason === undefined ? {} : { reason }),
+        ...(at === undefined ? {} : at)
       }
     })
     return ok({ protocol: int(o, 'protocol', 'swarm', 1, PROTOCOL), infoHash: hex(o, 'infoHash', 'swarm', 40), members })

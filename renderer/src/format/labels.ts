@@ -31,7 +31,8 @@ const MEMBER: Record<MemberState, StateLabel> = {
   timeout: { icon: '!', text: 'no answer', tone: 'warn' },
   'no-space': { icon: '!', text: 'out of space', tone: 'danger' },
   lost: { icon: '⚠', text: 'lost contact', tone: 'warn' },
-  unknown: { icon: '?', text: 'unknown', tone: 'idle' }
+  unknown: { icon: '?', text: 'unknown', tone: 'idle' },
+  waiting: { icon: '○', text: 'offline · gets it when back', tone: 'idle' }
 }
 
 export function distributionLabel (state: DistributionState): StateLabel {

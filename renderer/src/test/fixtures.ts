@@ -139,6 +139,7 @@ export function appState (over: Partial<AppState> = {}): AppState {
       startAtLogin: false,
       startHidden: false
     },
+    groups: [],
     ...over
   }
 }

@@ -1,6 +1,6 @@
 // A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
 // and lets the test push state updates as the engine would. The end-to-end test drives real agents.
-import type { ApiResult, AppState, CreateOptions, FleetReport, FolderListing, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiResult, AppState, CreateOptions, FleetReport, FolderListing, MachineGroup, SwarmdropApi } from '../../../preload/api.js'
 
 type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
 export interface Call { readonly method: Method; readonly args: readonly unknown[] }
@@ -79,4 +79,14 @@ export class RecordingApi implements SwarmdropApi {
     const report: FleetReport = { format: 'swarmdrop-report', version: 1, generatedAt: '2026-12-04T10:00:00.000Z', device: { id: this.state.self.id, name: this.state.self.name }, distributions: [] }
     return this.answer('report', [infoHash], report)
   }
+  /** Answers with the group as the engine would: each id, named from the machines in the state. */
+  setGroup (name: string, ids: readonly string[]) {
+    const members = ids.map(id => {
+      const m = this.state.machines.find(x => x.id === id)
+      return { id, fingerprint: m?.fingerprint ?? id.slice(0, 4), name: m?.name ?? '', online: m?.online ?? false }
+    })
+    return this.answer<MachineGroup>('setGroup', [name, ids], { name, members, createdAt: '2026-11-22T07:00:00.000Z' })
+  }
+
+  deleteGroup (name: string) { return this.answer<{ readonly group: MachineGroup | null }>('deleteGroup', [name], { group: null }) }
 }

@@ -30,7 +30,9 @@ const CASES: { readonly [M in CommandMethod]: ReadonlyArray<Parameters<Swarmdrop
   updateSettings: [[{ name: 'lab-07', uploadLimit: 1_000_000 }]],
   trust: [[ID]],
   untrust: [[ID]],
-  report: [[], [HASH]]
+  report: [[], [HASH]],
+  setGroup: [['lab', [ID]]],
+  deleteGroup: [['lab']]
 }
 
 type Call = (api: SwarmdropApi) => Promise<unknown>

@@ -1,8 +1,9 @@
-// `swarmdrop send PATH (--to NAME[,NAME...] | --all)`: hash PATH, offer it to machines on the
-// LAN, and with --wait follow every recipient until it has verified the file.
+// `swarmdrop send PATH (--to NAME[,@GROUP...] | --all)`: hash PATH, offer it to machines on the
+// LAN (a group's members by id: one off the network gets it when it comes back), and with --wait
+// follow every recipient until it has verified the file.
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
+import type { AppState, Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
 import type { SendFinished, SendOffered } from '../../../../common/cli-json.js'
 import { parseSettingsPatch } from '../../../../common/commands.js'
 import type { LocalClient } from '../../../core/app/local-client.js'
@@ -18,15 +19,17 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit-codes.js'
 
 export const sendUsage: CommandUsage = {
   name: 'send',
-  synopsis: 'PATH (--to NAME[,NAME...] | --all)',
+  synopsis: 'PATH (--to NAME|@GROUP[,...] | --all)',
   positionals: ['PATH'],
-  summary: 'Offers a file or folder to machines on the LAN, by device name (case-insensitive) or id prefix.',
-  details: `Without --wait it returns once the offers are delivered (each accepted, pending or declined).
+  summary: 'Offers a file or folder to machines on the LAN, by device name (case-insensitive), id prefix or @group.',
+  details: `@GROUP names a group (swarmdrop group): its machines by id; one that is not on the network
+now is offered the file as soon as it comes back (state "waiting"), with no second send.
+Without --wait it returns once the offers are delivered (each accepted, pending or declined).
 With --wait it shows a progress bar per machine and ends when every one has verified the file
 (exit 0) or one declined, failed or did not finish in time (exit 1). Without an agent running for
 the data folder, send runs one itself and waits, since it must stay to seed.`,
   flags: [
-    { name: 'to', type: 'string', value: 'NAME[,NAME...]', meaning: 'the machines to send to, by name or id prefix' },
+    { name: 'to', type: 'string', value: 'NAME|@GROUP[,...]', meaning: 'the machines to send to, by name, id prefix or @group' },
     { name: 'all', type: 'boolean', meaning: 'send to every machine found on the LAN' },
     { name: 'wait', type: 'boolean', meaning: 'follow every machine until it has verified the file' },
     { name: 'timeout', type: 'string', value: 'SEC', meaning: 'with --wait: give up after SEC seconds (a machine not done is reported as timeout, or lost)' },
@@ -34,7 +37,7 @@ the data folder, send runs one itself and waits, since it must stay to seed.`,
     { name: 'name', type: 'string', value: 'NAME', meaning: 'this machine\'s name when send runs its own device (no agent running)' },
     { name: 'json', type: 'boolean', meaning: 'print one JSON summary line; with --wait each recipient\'s status is verified, declined, failed, timeout or lost' }
   ],
-  examples: ['swarmdrop send ./ubuntu.iso --to lab-01,lab-02 --wait', 'swarmdrop send /srv/images/build-42 --all --wait --timeout 600 --json']
+  examples: ['swarmdrop send ./ubuntu.iso --to lab-01,lab-02 --wait', 'swarmdrop send ./ubuntu.iso --to @lab,lab-03', 'swarmdrop send /srv/images/build-42 --all --wait --timeout 600 --json']
 }
 
 const DISCOVERY_WAIT_MS = 6_000
@@ -63,8 +66,7 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const client = session.client
     const wait = flag(p, 'wait') || session.inProcess !== undefined
     if (session.inProcess && !flag(p, 'wait') && !json) process.stderr.write('No agent runs for this data directory: sending from this process, which stays until every recipient has the file.\n')
-    const targets = await chooseTargets(client, to, all)
-    const ids = targets.map(t => t.id)
+    const ids = await chooseTargets(client, to, all, session.inProcess !== undefined)
     const started = performance.now()
     // The device may run elsewhere (an agent): it gets an absolute path.
     const sending = client.run({ type: 'send', path: resolve(path), to: ids })
@@ -112,7 +114,7 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
 }
 
 /** States in which a machine took the offer (or already had the file). */
-const TAKEN: readonly MemberState[] = ['accepted', 'pending', 'verified', 'downloading', 'verifying']
+const TAKEN: readonly MemberState[] = ['accepted', 'pending', 'verified', 'downloading', 'verifying', 'waiting']
 /** States in which it will not get it this time. */
 const REFUSED: readonly MemberState[] = ['declined', 'failed', 'unreachable']
 /** States a row does not leave by itself: it has the file, or will not get it this time. */
@@ -127,11 +129,19 @@ async function distributionOf (client: LocalClient, infoHash: string): Promise<D
   return d
 }
 
-async function chooseTargets (client: LocalClient, to: string | undefined, all: boolean): Promise<Machine[]> {
-  const wanted = to === undefined ? [] : to.split(',').map(s => s.trim()).filter(s => s.length > 0)
-  if (!all && wanted.length === 0) throw new UsageError('send: --to needs at least one machine name')
+/**
+ * The device ids `--to` names: each name or id prefix must be a machine on the network; each
+ * @group gives all its members, on the network or not (one that is away gets the file when back).
+ * A device that just started (`cold`) listens a few seconds for the group's machines too.
+ */
+async function chooseTargets (client: LocalClient, to: string | undefined, all: boolean, cold: boolean): Promise<string[]> {
+  const entries = to === undefined ? [] : to.split(',').map(s => s.trim()).filter(s => s.length > 0)
+  const groupNames = entries.filter(e => e.startsWith('@')).map(e => e.slice(1))
+  const wanted = entries.filter(e => !e.startsWith('@'))
+  if (!all && entries.length === 0) throw new UsageError('send: --to needs at least one machine name or @group')
   const started = Date.now()
   let peers: Machine[] = []
+  let groupIds: string[] = []
   let lastChange = Date.now()
   for (;;) {
     const r = await client.state()
@@ -139,26 +149,43 @@ async function chooseTargets (client: LocalClient, to: string | undefined, all: 
     const online = r.value.machines.filter(m => m.online)
     if (online.length !== peers.length) lastChange = Date.now()
     peers = online
+    groupIds = groupMembers(r.value, groupNames)
     const elapsed = Date.now() - started
-    if (all && peers.length > 0 && Date.now() - lastChange >= ALL_SETTLE_MS / 2 && elapsed >= ALL_SETTLE_MS) return peers
-    if (!all && wanted.every(w => match(peers, w).length === 1)) break
+    if (all && peers.length > 0 && Date.now() - lastChange >= ALL_SETTLE_MS / 2 && elapsed >= ALL_SETTLE_MS) return peers.map(p => p.id)
+    const groupsSeen = !cold || groupIds.every(id => peers.some(p => p.id === id))
+    if (!all && groupsSeen && wanted.every(w => match(peers, w).length === 1)) break
     if (elapsed >= DISCOVERY_WAIT_MS) break
     await new Promise(resolve => setTimeout(resolve, 300))
   }
   const found = peers.map(p => terminalText(p.name)).join(', ') || 'none'
   if (all) {
     if (peers.length === 0) throw new UsageError('send: no machines found on the network (is `swarmdrop agent` running on them?)')
-    return peers
+    return peers.map(p => p.id)
   }
-  const chosen: Machine[] = []
+  const chosen: string[] = [...groupIds]
   for (const w of wanted) {
     const m = match(peers, w)
     if (m.length === 0) throw new UsageError(`send: unknown recipient "${terminalText(w)}"; machines found: ${found}`)
     if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${x.fingerprint})`).join(', ')}; use an id prefix`)
     const only = m[0]
-    if (only && !chosen.some(c => c.id === only.id)) chosen.push(only)
+    if (only && !chosen.includes(only.id)) chosen.push(only.id)
   }
   return chosen
+}
+
+/** The ids of the named groups' members, each once; an unknown or empty group is a usage error. */
+function groupMembers (state: AppState, names: readonly string[]): string[] {
+  const ids: string[] = []
+  for (const name of names) {
+    const g = state.groups.find(x => x.name.toLowerCase() === name.toLowerCase())
+    if (g === undefined) {
+      const known = state.groups.map(x => `@${terminalText(x.name)}`).join(', ') || 'none'
+      throw new UsageError(`send: there is no group "${terminalText(name)}"; groups: ${known} (swarmdrop group add NAME ID...)`)
+    }
+    if (g.members.length === 0) throw new UsageError(`send: group ${terminalText(g.name)} holds no machines`)
+    for (const m of g.members) if (!ids.includes(m.id)) ids.push(m.id)
+  }
+  return ids
 }
 
 /** Shows the hashing job's progress on the terminal until `work` settles. */

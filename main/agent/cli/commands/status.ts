@@ -48,9 +48,16 @@ function totalsLine (d: Distribution): string {
   if (t.recipients === 0) return 'not sent to any machine yet'
   const more = [
     ...(t.lostRecipients > 0 ? [`${formatCount(t.lostRecipients)} lost contact`] : []),
+    ...waitingLine(d),
     ...(t.refusedRecipients > 0 ? [`${formatCount(t.refusedRecipients)} will not get it (declined, failed or unreachable)`] : [])
   ]
   return `${formatCount(t.verifiedRecipients)} of ${plural(t.recipients, 'recipient')} verified${more.length > 0 ? `, ${more.join(', ')}` : ''}`
+}
+
+/** Machines that were off the network when it was sent: they get it when they come back. */
+function waitingLine (d: Distribution): string[] {
+  const n = d.members.filter(m => m.state === 'waiting').length
+  return n > 0 ? [`${formatCount(n)} offline, to get it when back`] : []
 }
 
 export async function statusCommand (args: readonly string[]): Promise<number> {

@@ -39,6 +39,10 @@ export interface Machine {
   /** Its control and BitTorrent ports, as it announced them; absent when not heard in this run. */
   readonly controlPort?: number
   readonly btPort?: number
+  /** Added by address (`swarmdrop pair`): the HOST:PORT it is dialled at, beyond mDNS's reach. */
+  readonly pairedAt?: string
+  /** Why a machine added by address is not reachable now (key changed, unreachable); one sentence. */
+  readonly pairProblem?: string
 }
 
 export interface HashingJob {
@@ -255,6 +259,10 @@ export type Command =
   | { readonly type: 'send'; readonly path: string; readonly to: readonly string[] }
   /** Stops the device: it leaves the network cleanly. Only a shell that may stop its engine does it. */
   | { readonly type: 'stop' }
+  /** Adds a machine by address (another subnet): dials its control port, pins its key, remembers it. */
+  | { readonly type: 'pair'; readonly host: string; readonly port?: number }
+  /** Forgets a machine added by address: it is no longer dialled. */
+  | { readonly type: 'unpair'; readonly id: string }
 
 export type CommandType = Command['type']
 
@@ -276,6 +284,21 @@ export interface CommandReplies {
   browse: FolderListing
   send: { readonly infoHash: string; readonly offered: number }
   stop: Record<string, never>
+  pair: PairReply
+  unpair: Record<string, never>
+}
+
+/** The machine an address answered as: its key is pinned from now on. */
+export interface PairReply {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  /** HOST:PORT as it is dialled. */
+  readonly pairedAt: string
+  /** The IPv4 address it answered from (what swarms use). */
+  readonly address: string
+  /** False when it was paired already (same key): nothing changed but its details. */
+  readonly added: boolean
 }
 
 /** One entry of a listed folder. A symbolic link is shown as what it points to, `link` set. */
@@ -339,4 +362,7 @@ export interface SwarmdropApi {
   updateSettings (patch: SettingsPatch): Promise<ApiResult<CommandReplies['update-settings']>>
   trust (id: string): Promise<ApiResult<CommandReplies['trust']>>
   untrust (id: string): Promise<ApiResult<CommandReplies['untrust']>>
+  /** Adds a machine by HOST and control port (default 47620). */
+  pair (host: string, port?: number): Promise<ApiResult<CommandReplies['pair']>>
+  unpair (id: string): Promise<ApiResult<CommandReplies['unpair']>>
 }

@@ -76,6 +76,8 @@ export function createIpcApi (transport: IpcTransport, pathForFile: PathForFile)
     chooseFolder: () => send({ type: 'choose-folder' }),
     updateSettings: patch => send({ type: 'update-settings', patch: { ...patch } }),
     trust: id => send({ type: 'trust', id }),
-    untrust: id => send({ type: 'untrust', id })
+    untrust: id => send({ type: 'untrust', id }),
+    pair: (host, port) => send(port === undefined ? { type: 'pair', host } : { type: 'pair', host, port }),
+    unpair: id => send({ type: 'unpair', id })
   }
 }

@@ -268,7 +268,9 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
     chooseFolder: () => bridge.command({ type: 'choose-folder' }),
     updateSettings: (patch: SettingsPatch) => bridge.command({ type: 'update-settings', patch }),
     trust: id => bridge.command({ type: 'trust', id }),
-    untrust: id => bridge.command({ type: 'untrust', id })
+    untrust: id => bridge.command({ type: 'untrust', id }),
+    pair: (host, port) => bridge.command(port === undefined ? { type: 'pair', host } : { type: 'pair', host, port }),
+    unpair: id => bridge.command({ type: 'unpair', id })
   }
   return { ok: true, value: api }
 }

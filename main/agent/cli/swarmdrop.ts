@@ -12,6 +12,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js'
 const agentModule = async () => await import('./commands/agent.js')
 const devicesModule = async () => await import('./commands/devices.js')
 const offersModule = async () => await import('./commands/offers.js')
+const pairModule = async () => await import('./commands/pair.js')
 const sendModule = async () => await import('./commands/send.js')
 const standaloneModule = async () => await import('./commands/standalone.js')
 const statusModule = async () => await import('./commands/status.js')
@@ -30,6 +31,8 @@ const commands: Record<string, Entry> = {
   decline: { usage: async () => (await offersModule()).declineUsage, run: async a => (await offersModule()).answerCommand(a, false) },
   trust: { usage: async () => (await devicesModule()).trustUsage, run: async a => (await devicesModule()).trustCommand(a, true) },
   untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
+  pair: { usage: async () => (await pairModule()).pairUsage, run: async a => (await pairModule()).pairCommand(a) },
+  unpair: { usage: async () => (await pairModule()).unpairUsage, run: async a => (await pairModule()).unpairCommand(a) },
   stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
   seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },

@@ -12,6 +12,8 @@ import { DistributionRegistry } from '../distributions/registry.js'
 import { Engine, type TransferStats } from '../engine/engine.js'
 import { loadOrCreateIdentity, type Identity } from '../identity/identity.js'
 import { KnownDevices, nameClashWarning } from '../identity/known-devices.js'
+import { PairedStore } from '../pairing/paired-store.js'
+import { Pairings } from '../pairing/pairings.js'
 import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
@@ -78,7 +80,9 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly registry: DistributionRegistry,
     readonly trust: TrustStore,
     private readonly control: ControlServer,
-    readonly known: KnownDevices
+    readonly known: KnownDevices,
+    /** Machines added by address (beyond mDNS): discovery lists them while they answer. */
+    readonly pairings: Pairings
   ) {
     super()
     const ctx: NodeContext = {
@@ -130,6 +134,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!trust.ok) return trust
     const known = await KnownDevices.load(opts.dataDir, { keep: id => trust.value.has(id) })
     if (!known.ok) return known
+    const paired = await PairedStore.load(opts.dataDir)
+    if (!paired.ok) return paired
     const s = settings.value
     const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
     const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit, identity: identity.value })
@@ -147,11 +153,14 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
-    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value)
+    const pairings = new Pairings({ store: paired.value, credentials: deviceCredentials(identity.value), known: known.value, discovery })
+    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, pairings)
+    pairings.onWarning(m => node.emit('warning', m))
     control.value.setRoutes(peerRoutes(node))
     control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
     await node.resumeAll()
+    pairings.start()
     return ok(node)
   }
 
@@ -286,6 +295,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     this.stopped = true
     clearInterval(this.progressTimer)
     this.origin.stop()
+    this.pairings.stop()
     await this.discovery.stop()
     await this.engine.drain(DRAIN_MS)
     await this.recipient.stop()

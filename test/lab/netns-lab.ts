@@ -538,13 +538,27 @@ export class Lab {
   async counters (host: HostRef): Promise<LabResult<LabCounters>> {
     if (this.destroyed) return fail('destroyed', `lab ${this.prefix} has been destroyed`)
     const h = this.resolve(host)
-    const r = await tool(this.tools.ip, ['-n', h.ns, '-j', '-s', 'link', 'show', 'dev', h.veth])
+    return await this.linkCounters(h.ns, h.veth)
+  }
+
+  /**
+   * Counters of the router's leg on `subnet`, as the router sees it: txBytes is what crossed the
+   * router into that subnet. Fails in a lab without a router.
+   */
+  async routerCounters (subnet: number): Promise<LabResult<LabCounters>> {
+    if (this.destroyed) return fail('destroyed', `lab ${this.prefix} has been destroyed`)
+    if (this.router === undefined || subnet < 0 || subnet >= this.bridges.length) return fail('bad-options', `lab ${this.prefix} has no router leg on subnet ${subnet}`)
+    return await this.linkCounters(this.router.ns, this.names.routerVeth(subnet))
+  }
+
+  private async linkCounters (ns: string, dev: string): Promise<LabResult<LabCounters>> {
+    const r = await tool(this.tools.ip, ['-n', ns, '-j', '-s', 'link', 'show', 'dev', dev])
     if (!r.ok) return r
     let entry: unknown
     try {
       entry = parseJsonArray(r.value)[0]
     } catch (err) {
-      return fail('command-failed', `unreadable counters for ${h.veth}: ${errorMessage(err)}`)
+      return fail('command-failed', `unreadable counters for ${dev}: ${errorMessage(err)}`)
     }
     const c: LabCounters = {
       rxBytes: numberField(entry, 'stats64', 'rx', 'bytes'),
@@ -552,7 +566,7 @@ export class Lab {
       rxPackets: numberField(entry, 'stats64', 'rx', 'packets'),
       txPackets: numberField(entry, 'stats64', 'tx', 'packets')
     }
-    if (Object.values(c).some(Number.isNaN)) return fail('command-failed', `no stats64 counters for ${h.veth} in: ${r.value.slice(0, 200)}`)
+    if (Object.values(c).some(Number.isNaN)) return fail('command-failed', `no stats64 counters for ${dev} in: ${r.value.slice(0, 200)}`)
     return ok(c)
   }
 

@@ -87,11 +87,9 @@ export class Pairings {
     if (this.stopped) return fail('closed', 'the device is stopping')
     const before = this.opts.store.at(host, port)
     const target: DialTarget = { host, port, ...(before ? { expectId: before.id } : {}) }
+    // A refusal is the answer to the person asking; the re-dial warns in the log on its own.
     const answered = await dialAddress(this.opts.credentials, target)
-    if (!answered.ok) {
-      if (answered.error.code === 'key-changed') this.warn(answered.error.message)
-      return answered
-    }
+    if (!answered.ok) return answered
     const { info } = answered.value
     if (info.id === selfId) return fail('self', `${endpointText(target)} is this device itself`)
     const existing = this.opts.store.get(info.id)

@@ -1,5 +1,6 @@
 // Two sites behind a router (no multicast across): the origin and one machine on subnet A, two
-// machines on subnet B. mDNS finds only A; B's machines are added by address (`swarmdrop pair`),
+// machines on subnet B. mDNS finds only A; B's machines are added by address (`swarmdrop pair`, and
+// they learn the origin in turn),
 // take part in the swarm as members (B1 and B2 trade pieces, so about one copy crosses the router),
 // and are dialled again after the origin restarts. An address that is not Swarmdrop, or that
 // answers with another key after pairing, is refused with one sentence.
@@ -63,6 +64,18 @@ describe('machines on two subnets behind a router', () => {
     expect(names(all)).toEqual(['a1', 'b1', 'b2'])
     expect(all.find(m => m.name === 'b1')?.pairedAt).toBe(`${fx.host(2).ip}:47620`)
     expect(all.find(m => m.name === 'a1')?.pairedAt).toBeUndefined()
+
+    // The paired machines learned the origin in turn (it told them its control port): they list it too.
+    const deadline = Date.now() + 20_000
+    let b1Sees: Machine[] = []
+    while (Date.now() < deadline) {
+      const r = await fx.cli(2, ['peers', '--json'], 20_000)
+      b1Sees = r.code === 0 ? lastJson<Machine[]>(r.stdout) : []
+      if (b1Sees.some(m => m.name === 'origin')) break
+      await new Promise(resolve => setTimeout(resolve, 1_000))
+    }
+    expect(names(b1Sees)).toEqual(['b2', 'origin'])
+    expect(b1Sees.find(m => m.name === 'origin')?.pairedAt).toBe(`${fx.host(0).ip}:47620`)
   }, 90_000)
 
   it('sends to machines on both subnets; B1 and B2 trade pieces, the origin uploads about one copy', async () => {

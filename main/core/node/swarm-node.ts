@@ -13,6 +13,7 @@ import { Engine, type TransferStats } from '../engine/engine.js'
 import { loadOrCreateIdentity, type Identity } from '../identity/identity.js'
 import { KnownDevices, nameClashWarning } from '../identity/known-devices.js'
 import { PairedStore } from '../pairing/paired-store.js'
+import { pairingRoutes } from '../pairing/pairing-routes.js'
 import { Pairings } from '../pairing/pairings.js'
 import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
@@ -153,10 +154,10 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
-    const pairings = new Pairings({ store: paired.value, credentials: deviceCredentials(identity.value), known: known.value, discovery })
+    const pairings = new Pairings({ store: paired.value, credentials: deviceCredentials(identity.value), known: known.value, discovery, controlPort: control.value.port })
     const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, pairings)
     pairings.onWarning(m => node.emit('warning', m))
-    control.value.setRoutes(peerRoutes(node))
+    control.value.setRoutes([...peerRoutes(node), ...pairingRoutes(pairings)])
     control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
     await node.resumeAll()

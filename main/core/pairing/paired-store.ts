@@ -19,10 +19,14 @@ export interface PairedDevice {
   /** The name it gave at its last answer. */
   readonly name: string
   readonly pairedAt: string
+  /** It paired with this device (learned, not added here): bounded apart, the oldest goes first. */
+  readonly learned?: boolean
 }
 
 export const PAIRED_DEVICES_FILE = 'paired-devices.json'
 export const MAX_PAIRED_DEVICES = 256
+/** Machines that paired with this one: anyone who can reach the control port can, so fewer, and evicted. */
+export const MAX_LEARNED_DEVICES = 64
 
 export function endpointText (d: { readonly host: string; readonly port: number }): string {
   return `${d.host}:${d.port}`
@@ -42,9 +46,11 @@ export class PairedStore {
       if (!isRecord(d) || !isDeviceId(d.id) || !isHostName(d.host) || typeof d.port !== 'number' || !Number.isInteger(d.port) || d.port < 1 || d.port > 65535) {
         return fail('corrupt', `${path} lists an invalid machine`)
       }
-      devices.push({ id: d.id, host: d.host, port: d.port, name: storedName(d.name, MAX_DEVICE_NAME), pairedAt: typeof d.pairedAt === 'string' ? d.pairedAt : '' })
+      devices.push({ id: d.id, host: d.host, port: d.port, name: storedName(d.name, MAX_DEVICE_NAME), pairedAt: typeof d.pairedAt === 'string' ? d.pairedAt : '', ...(d.learned === true ? { learned: true } : {}) })
     }
-    return ok(new PairedStore(path, devices.slice(0, max), max))
+    const added = devices.filter(d => d.learned !== true).slice(0, max)
+    const learned = devices.filter(d => d.learned === true).slice(-MAX_LEARNED_DEVICES)
+    return ok(new PairedStore(path, [...added, ...learned], max))
   }
 
   list (): readonly PairedDevice[] { return this.devices }
@@ -57,10 +63,20 @@ export class PairedStore {
     return this.devices.find(d => d.host.toLowerCase() === h && d.port === port)
   }
 
-  /** Adds or replaces (by id) a pairing, and saves the list. */
+  /**
+   * Adds or replaces (by id) a pairing, and saves the list. A full list refuses a pairing made here;
+   * a learned one takes the place of the oldest learned.
+   */
   async put (device: PairedDevice): Promise<Result<PairedDevice>> {
-    const others = this.devices.filter(d => d.id !== device.id)
-    if (others.length >= this.max) return fail('too-many', `this device already has ${this.max} machines added by address; unpair one first`)
+    let others = this.devices.filter(d => d.id !== device.id)
+    const learned = device.learned === true
+    const sameKind = others.filter(d => (d.learned === true) === learned)
+    if (learned && sameKind.length >= MAX_LEARNED_DEVICES) {
+      const oldest = new Set(sameKind.slice(0, sameKind.length - MAX_LEARNED_DEVICES + 1).map(d => d.id))
+      others = others.filter(d => !oldest.has(d.id))
+    } else if (!learned && sameKind.length >= this.max) {
+      return fail('too-many', `this device already has ${this.max} machines added by address; unpair one first`)
+    }
     return await this.save([...others, device], device)
   }
 

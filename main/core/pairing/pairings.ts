@@ -9,6 +9,8 @@ import type { Peer } from '../discovery/peer-info.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import type { KnownDevices } from '../identity/known-devices.js'
 import type { DeviceCredentials } from '../tls/device-certificate.js'
+import { errorBodyMessage } from '../control/http-client.js'
+import { requestPeer } from '../control/peer-client.js'
 import { dialAddress, type Answered, type DialTarget } from './dial-address.js'
 import { endpointText, type PairedDevice, type PairedStore } from './paired-store.js'
 
@@ -17,6 +19,8 @@ export interface PairingsOptions {
   readonly credentials: DeviceCredentials
   readonly known: KnownDevices
   readonly discovery: Discovery
+  /** This device's control port: told to a machine paired here, so it can dial back. */
+  readonly controlPort: number
   /** While a machine answers, how often it is dialled again (ms). */
   readonly recheckMs?: number
   /** While it does not: the first retry, doubled each time up to maxBackoffMs. */
@@ -46,6 +50,8 @@ interface Tracked {
 
 export class Pairings {
   private readonly tracked = new Map<string, Tracked>()
+  /** Ids being learned now (one dial-back at a time per device). */
+  private readonly learning = new Set<string>()
   private readonly recheckMs: number
   private readonly firstRetryMs: number
   private readonly maxBackoffMs: number
@@ -106,7 +112,47 @@ export class Pairings {
     t.device = device
     this.answered(t, answered.value)
     this.schedule(t, this.recheckMs)
+    this.announce(t)
     return ok({ id: info.id, fingerprint: shortFingerprint(info.id), name: info.name, pairedAt: endpointText(device), address: answered.value.address, added: existing === undefined })
+  }
+
+  /**
+   * `id` paired with this device from `address` (POST /v1/paired) and listens on `controlPort`
+   * there: dialled back, pinned to that id, and remembered as learned, so this device lists it and
+   * can send to it too. A machine paired here already is only dialled again now.
+   */
+  async learn (id: string, address: string, controlPort: number): Promise<Result<void>> {
+    if (this.stopped) return fail('closed', 'the device is stopping')
+    const existing = this.opts.store.get(id)
+    const known = this.tracked.get(id)
+    if (existing && existing.learned !== true && known) {
+      this.schedule(known, 0)
+      return ok(undefined)
+    }
+    if (this.learning.has(id)) return ok(undefined)
+    this.learning.add(id)
+    try {
+      const answered = await dialAddress(this.opts.credentials, { host: address, port: controlPort, expectId: id })
+      if (!answered.ok) return answered
+      const device: PairedDevice = { id, host: address, port: controlPort, name: answered.value.info.name, pairedAt: existing?.pairedAt ?? new Date().toISOString(), learned: true }
+      const remembered = await this.opts.known.remember(answered.value.rawKey, device.name)
+      if (!remembered.ok) return remembered
+      const saved = await this.opts.store.put(device)
+      if (!saved.ok) return saved
+      // A learned pairing may have pushed out the oldest learned one.
+      for (const gone of [...this.tracked.keys()].filter(x => this.opts.store.get(x) === undefined)) this.forget(gone)
+      let t = this.tracked.get(id)
+      if (!t) {
+        t = { device, online: false, failures: 0, dialling: false }
+        this.tracked.set(id, t)
+      }
+      t.device = device
+      this.answered(t, answered.value)
+      this.schedule(t, this.recheckMs)
+      return ok(undefined)
+    } finally {
+      this.learning.delete(id)
+    }
   }
 
   async unpair (id: string): Promise<Result<void>> {
@@ -114,10 +160,29 @@ export class Pairings {
     if (!removed.ok) return removed
     const t = this.tracked.get(id)
     if (!removed.value && !t) return fail('not-found', 'that machine was not added by address')
+    this.forget(id)
+    return ok(undefined)
+  }
+
+  private forget (id: string): void {
+    const t = this.tracked.get(id)
     if (t?.timer) clearTimeout(t.timer)
     this.tracked.delete(id)
     this.opts.discovery.dropDirect(id)
-    return ok(undefined)
+  }
+
+  /**
+   * Tells the machine just paired here where this device listens, so it lists this one and can
+   * send to it too (POST /v1/paired). Best effort: a device without the route just does not learn.
+   */
+  private announce (t: Tracked): void {
+    const peer = t.peer
+    if (!peer) return
+    const target = { id: peer.id, name: peer.name, address: peer.address, controlPort: peer.controlPort }
+    requestPeer(this.opts.credentials, target, 'POST', '/v1/paired', { controlPort: this.opts.controlPort }, { timeoutMs: 15_000, maxResponseBytes: 16 * 1024 })
+      .then(r => {
+        if (r.ok && r.value.status !== 200 && r.value.status !== 404) this.warn(`${peer.name} (${endpointText(t.device)}) could not dial this device back: ${errorBodyMessage(r.value)}`)
+      }, () => {})
   }
 
   stop (): void {

@@ -63,7 +63,9 @@ type ApiCommands = Pick<SwarmdropApi,
   // updateSettings: errors are left to the caller, which shows them beside the field they name.
   'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' |
   // browse: errors are left to the caller, the folder browser shows them in place.
-  'createFromPath' | 'browse'>
+  'createFromPath' | 'browse' |
+  // pair: errors are left to the caller, the "Add by address" form shows them in place.
+  'pair' | 'unpair'>
 
 export interface UiActions extends ApiCommands {
   /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
@@ -290,7 +292,13 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       chooseFolder () { return settle(() => get().api.chooseFolder()) },
       updateSettings (patch) { return settle(() => get().api.updateSettings(patch)) },
       trust (id) { return run(() => get().api.trust(id)) },
-      untrust (id) { return run(() => get().api.untrust(id)) }
+      untrust (id) { return run(() => get().api.untrust(id)) },
+      async pair (host, port) {
+        const result = await settle(() => get().api.pair(host, port))
+        if (result.ok) showNotice(`${result.value.added ? 'Added' : 'Already added:'} ${result.value.name} (${result.value.fingerprint}) at ${result.value.pairedAt}; its key is pinned.`, { ttlMs: NOTICE_MS })
+        return result
+      },
+      unpair (id) { return run(() => get().api.unpair(id)) }
     }
   })
 }

@@ -3,21 +3,24 @@
 // key it answers with, and keeps dialling it (also after restarts) until it is unpaired.
 import type { CommandReplies } from '../../../../common/api.js'
 import { parseHostPort } from '../../../../common/commands.js'
-import { isDeviceId } from '../../../core/identity/device-id.js'
+import type { Machine } from '../../../../common/api.js'
+import { isDeviceId, shortFingerprint } from '../../../core/identity/device-id.js'
+import { endpointText, PairedStore } from '../../../core/pairing/paired-store.js'
+import { pad } from '../format.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
-import { dataDirOf, openSession } from '../session.js'
+import { dataDirOf, openSession, runningAgent } from '../session.js'
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit-codes.js'
 
 export const pairUsage: CommandUsage = {
   name: 'pair',
-  synopsis: 'HOST[:PORT]',
+  synopsis: 'HOST[:PORT] | --list',
   positionals: ['HOST[:PORT]'],
   summary: 'Adds a machine by address (one mDNS cannot find, e.g. on another subnet); it is remembered and dialled again.',
-  details: 'PORT is its control port (default 47620). Its device key is pinned at this first contact: if the address later answers with another key, it is refused. Without a running agent, a device is started for the command.',
-  flags: [DATA_DIR_FLAG, JSON_FLAG],
-  examples: ['swarmdrop pair 10.1.2.30', 'swarmdrop pair build-07.site-b.example:47620 --json']
+  details: 'PORT is its control port (default 47620). Its device key is pinned at this first contact: if the address later answers with another key, it is refused. Without a running agent, a device is started for the command. --list shows the machines added by address (and those that paired with this one), online or not.',
+  flags: [DATA_DIR_FLAG, JSON_FLAG, { name: 'list', type: 'boolean', meaning: 'list the machines added by address instead of adding one' }],
+  examples: ['swarmdrop pair 10.1.2.30', 'swarmdrop pair build-07.site-b.example:47620 --json', 'swarmdrop pair --list']
 }
 
 export const unpairUsage: CommandUsage = {
@@ -30,8 +33,48 @@ export const unpairUsage: CommandUsage = {
   examples: ['swarmdrop unpair 9f3ac21e']
 }
 
+/** One machine added by address, as `pair --list` shows it. */
+export interface PairedListing {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  readonly pairedAt: string
+  /** null when no agent runs for the data directory (nobody dials). */
+  readonly online: boolean | null
+  readonly address?: string
+  readonly problem?: string
+}
+
+/** From the running device's machines list, or (none running) from paired-devices.json itself. */
+async function listPaired (dataDir: string): Promise<PairedListing[]> {
+  const agent = await runningAgent(dataDir)
+  if (agent) {
+    const state = await agent.state()
+    if (!state.ok) throw new UsageError(`pair: ${state.error.message}`)
+    return state.value.machines.filter((m): m is Machine & { pairedAt: string } => m.pairedAt !== undefined).map(m => ({
+      id: m.id, fingerprint: m.fingerprint, name: m.name, pairedAt: m.pairedAt, online: m.online, ...(m.address !== '' ? { address: m.address } : {}), ...(m.pairProblem !== undefined ? { problem: m.pairProblem } : {})
+    }))
+  }
+  const store = await PairedStore.load(dataDir)
+  if (!store.ok) throw new UsageError(`pair: ${store.error.message}`)
+  return store.value.list().map(d => ({ id: d.id, fingerprint: shortFingerprint(d.id), name: d.name, pairedAt: endpointText(d), online: null }))
+}
+
 export async function pairCommand (args: readonly string[]): Promise<number> {
   const p = parse(pairUsage, args)
+  if (flag(p, 'list')) {
+    if (p.positionals.length > 0) throw new UsageError('pair: give an address or --list, not both')
+    const listed = await listPaired(dataDirOf(str(p, 'data-dir')))
+    if (flag(p, 'json')) process.stdout.write(jsonLine(listed))
+    else if (listed.length === 0) process.stdout.write('No machines added by address. Add one with: swarmdrop pair HOST[:PORT]\n')
+    else {
+      for (const x of listed) {
+        const state = x.online === null ? 'no agent running' : x.online ? 'online' : `offline${x.problem === undefined ? '' : `: ${x.problem}`}`
+        process.stdout.write(`${pad(terminalText(x.name), 20)} ${x.fingerprint}  ${pad(terminalText(x.pairedAt), 22)} ${terminalText(state)}\n`)
+      }
+    }
+    return EXIT_OK
+  }
   const given = p.positionals[0]
   if (given === undefined) throw new UsageError('pair: which address? (swarmdrop pair HOST[:PORT])')
   const address = parseHostPort(given)

@@ -125,8 +125,8 @@ export class Pairings {
     if (this.stopped) return fail('closed', 'the device is stopping')
     const existing = this.opts.store.get(id)
     const known = this.tracked.get(id)
-    if (existing && existing.learned !== true && known) {
-      this.schedule(known, 0)
+    if (existing && existing.learned !== true) {
+      if (known) this.schedule(known, 0)
       return ok(undefined)
     }
     if (this.learning.has(id)) return ok(undefined)
@@ -214,7 +214,9 @@ export class Pairings {
     if (answered.error.code === 'key-changed' && t.problem !== answered.error.message) this.warn(answered.error.message)
     t.problem = answered.error.message
     t.failures++
-    if (t.online) {
+    // One missed answer may be a slow moment: gone after two in a row (about as long as mDNS waits),
+    // at once when another key answers.
+    if (t.online && (t.failures >= 2 || answered.error.code === 'key-changed')) {
       t.online = false
       this.opts.discovery.dropDirect(t.device.id)
     }

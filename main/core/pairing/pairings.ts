@@ -21,6 +21,11 @@ export interface PairingsOptions {
   readonly discovery: Discovery
   /** This device's control port: told to a machine paired here, so it can dial back. */
   readonly controlPort: number
+  /**
+   * Whether to tell it at all: not from a device on a passing port (a CLI command's own short-lived
+   * device), which the other machine would keep dialling in vain.
+   */
+  readonly announce: boolean
   /** While a machine answers, how often it is dialled again (ms). */
   readonly recheckMs?: number
   /** While it does not: the first retry, doubled each time up to maxBackoffMs. */
@@ -177,7 +182,7 @@ export class Pairings {
    */
   private announce (t: Tracked): void {
     const peer = t.peer
-    if (!peer) return
+    if (!peer || !this.opts.announce) return
     const target = { id: peer.id, name: peer.name, address: peer.address, controlPort: peer.controlPort }
     requestPeer(this.opts.credentials, target, 'POST', '/v1/paired', { controlPort: this.opts.controlPort }, { timeoutMs: 15_000, maxResponseBytes: 16 * 1024 })
       .then(r => {

@@ -18,7 +18,7 @@ export const pairUsage: CommandUsage = {
   synopsis: 'HOST[:PORT] | --list',
   positionals: ['HOST[:PORT]'],
   summary: 'Adds a machine by address (one mDNS cannot find, e.g. on another subnet); it is remembered and dialled again.',
-  details: 'PORT is its control port (default 47620). Its device key is pinned at this first contact: if the address later answers with another key, it is refused. Without a running agent, a device is started for the command. --list shows the machines added by address (and those that paired with this one), online or not.',
+  details: 'PORT is its control port (default 47620). Its device key is pinned at this first contact: if the address later answers with another key, it is refused. Without a running agent, a device is started for the command (the machine then learns this one when the agent pairs again, or pairs back). --list shows the machines added by address (and those that paired with this one), online or not.',
   flags: [DATA_DIR_FLAG, JSON_FLAG, { name: 'list', type: 'boolean', meaning: 'list the machines added by address instead of adding one' }],
   examples: ['swarmdrop pair 10.1.2.30', 'swarmdrop pair build-07.site-b.example:47620 --json', 'swarmdrop pair --list']
 }

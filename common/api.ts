@@ -40,7 +40,7 @@ export interface Machine {
   readonly controlPort?: number
   readonly btPort?: number
   /** Added by address (`swarmdrop pair`): the HOST:PORT it is dialled at, beyond mDNS's reach. */
-  readonly pairedAt?: string
+  readonly pairedAddress?: string
   /** Why a machine added by address is not reachable now (key changed, unreachable); one sentence. */
   readonly pairProblem?: string
 }
@@ -294,7 +294,7 @@ export interface PairReply {
   readonly fingerprint: string
   readonly name: string
   /** HOST:PORT as it is dialled. */
-  readonly pairedAt: string
+  readonly pairedAddress: string
   /** The IPv4 address it answered from (what swarms use). */
   readonly address: string
   /** False when it was paired already (same key): nothing changed but its details. */

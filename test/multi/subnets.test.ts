@@ -58,12 +58,12 @@ describe('machines on two subnets behind a router', () => {
       const r = await fx.cli(0, ['pair', fx.host(i).ip, '--json'])
       expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0)
       const reply = lastJson<PairReply>(r.stdout)
-      expect(reply).toMatchObject({ name, address: fx.host(i).ip, pairedAt: `${fx.host(i).ip}:47620`, added: true })
+      expect(reply).toMatchObject({ name, address: fx.host(i).ip, pairedAddress: `${fx.host(i).ip}:47620`, added: true })
     }
     const all = await peersUntil(n => n.length === 3, 10_000)
     expect(names(all)).toEqual(['a1', 'b1', 'b2'])
-    expect(all.find(m => m.name === 'b1')?.pairedAt).toBe(`${fx.host(2).ip}:47620`)
-    expect(all.find(m => m.name === 'a1')?.pairedAt).toBeUndefined()
+    expect(all.find(m => m.name === 'b1')?.pairedAddress).toBe(`${fx.host(2).ip}:47620`)
+    expect(all.find(m => m.name === 'a1')?.pairedAddress).toBeUndefined()
 
     // The paired machines learned the origin in turn (it told them its control port): they list it too.
     const deadline = Date.now() + 20_000
@@ -75,7 +75,7 @@ describe('machines on two subnets behind a router', () => {
       await new Promise(resolve => setTimeout(resolve, 1_000))
     }
     expect(names(b1Sees)).toEqual(['b2', 'origin'])
-    expect(b1Sees.find(m => m.name === 'origin')?.pairedAt).toBe(`${fx.host(0).ip}:47620`)
+    expect(b1Sees.find(m => m.name === 'origin')?.pairedAddress).toBe(`${fx.host(0).ip}:47620`)
   }, 90_000)
 
   it('sends to machines on both subnets; B1 and B2 trade pieces, the origin uploads about one copy', async () => {
@@ -157,7 +157,7 @@ describe('machines on two subnets behind a router', () => {
       // Still paired (it may be reinstalled, or the impostor may leave), listed offline with the reason.
       const list = await fx.cli(0, ['pair', '--list', '--json'])
       expect(list.code, list.stderr).toBe(0)
-      const b2Listed = lastJson<Array<{ name: string; pairedAt: string; online: boolean; problem?: string }>>(list.stdout).find(x => x.pairedAt === `${fx.host(3).ip}:47620`)
+      const b2Listed = lastJson<Array<{ name: string; pairedAddress: string; online: boolean; problem?: string }>>(list.stdout).find(x => x.pairedAddress === `${fx.host(3).ip}:47620`)
       expect(b2Listed).toMatchObject({ name: 'b2', online: false })
       expect(b2Listed?.problem).toMatch(/now answers with a different device key/)
     } finally {

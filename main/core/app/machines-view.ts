@@ -11,10 +11,10 @@ import type { TrustedDevice } from '../settings/trust-store.js'
 export function machinesView (online: readonly Peer[], gone: readonly Peer[], trusted: readonly TrustedDevice[], paired: readonly PairingStatus[] = []): Machine[] {
   const isTrusted = (id: string): boolean => trusted.some(t => t.id === id)
   const out = new Map<string, Machine>()
-  const pairing = (id: string): { pairedAt?: string; pairProblem?: string } => {
+  const pairing = (id: string): { pairedAddress?: string; pairProblem?: string } => {
     const s = paired.find(x => x.device.id === id)
     if (!s) return {}
-    return { pairedAt: endpointText(s.device), ...(s.problem !== undefined && !s.online ? { pairProblem: s.problem } : {}) }
+    return { pairedAddress: endpointText(s.device), ...(s.problem !== undefined && !s.online ? { pairProblem: s.problem } : {}) }
   }
   const add = (p: Peer, isOnline: boolean): void => {
     if (out.has(p.id)) return

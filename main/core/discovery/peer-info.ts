@@ -19,7 +19,7 @@ export interface Peer extends Advert {
   readonly address: string
   readonly lastSeen: number
   /** Set for a machine added by address (pairing), not found by mDNS: the HOST:PORT it is dialled at. */
-  readonly pairedAt?: string
+  readonly pairedAddress?: string
 }
 
 export function advertToTxt (a: Advert): Record<string, string> {

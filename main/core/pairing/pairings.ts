@@ -118,7 +118,7 @@ export class Pairings {
     this.answered(t, answered.value)
     this.schedule(t, this.recheckMs)
     this.announce(t)
-    return ok({ id: info.id, fingerprint: shortFingerprint(info.id), name: info.name, pairedAt: endpointText(device), address: answered.value.address, added: existing === undefined })
+    return ok({ id: info.id, fingerprint: shortFingerprint(info.id), name: info.name, pairedAddress: endpointText(device), address: answered.value.address, added: existing === undefined })
   }
 
   /**
@@ -231,7 +231,7 @@ export class Pairings {
   private answered (t: Tracked, a: Answered): void {
     const { info } = a
     t.device = { ...t.device, name: info.name }
-    t.peer = { id: info.id, name: info.name, platform: info.platform, version: info.version, controlPort: t.device.port, btPort: info.btPort, address: a.address, lastSeen: Date.now(), pairedAt: endpointText(t.device) }
+    t.peer = { id: info.id, name: info.name, platform: info.platform, version: info.version, controlPort: t.device.port, btPort: info.btPort, address: a.address, lastSeen: Date.now(), pairedAddress: endpointText(t.device) }
     t.online = true
     t.failures = 0
     delete t.problem

@@ -39,7 +39,7 @@ describe('Add by address', () => {
   })
 
   it('marks a machine added by address, says why it is offline, and can forget it', async () => {
-    const paired = { id: 'ab'.repeat(16), fingerprint: 'abab·abab', name: 'site-b-01', platform: 'linux', address: '10.1.2.30', online: false, trusted: false, lastSeen: '', pairedAt: '10.1.2.30:47620', pairProblem: 'cannot reach 10.1.2.30:47620 (connection refused); check the address and that Swarmdrop runs there' }
+    const paired = { id: 'ab'.repeat(16), fingerprint: 'abab·abab', name: 'site-b-01', platform: 'linux', address: '10.1.2.30', online: false, trusted: false, lastSeen: '', pairedAddress: '10.1.2.30:47620', pairProblem: 'cannot reach 10.1.2.30:47620 (connection refused); check the address and that Swarmdrop runs there' }
     const { api } = renderWithStore(<MachinesView />, appState({ machines: [paired] }))
     expect(screen.getByText('added by address')).toBeTruthy()
     expect(screen.getByTestId('pair-problem-site-b-01').textContent).toBe('Cannot reach 10.1.2.30:47620 (connection refused); check the address and that Swarmdrop runs there.')

@@ -38,7 +38,7 @@ export function MachinesView () {
                     <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : <span title={new Date(m.lastSeen).toLocaleString()}>last seen {formatAgo(m.lastSeen, now)}</span>}
                   </span>
                   {m.trusted && <span className="tag tag-trusted">trusted</span>}
-                  {m.pairedAt !== undefined && <span className="tag" title={`Added by address: dialled at ${m.pairedAt}`}>added by address</span>}
+                  {m.pairedAddress !== undefined && <span className="tag" title={`Added by address: dialled at ${m.pairedAddress}`}>added by address</span>}
                   <button
                     type="button"
                     className="button button-quiet"
@@ -46,7 +46,7 @@ export function MachinesView () {
                   >
                     {m.trusted ? 'Stop trusting' : 'Trust'}
                   </button>
-                  {m.pairedAt !== undefined && (
+                  {m.pairedAddress !== undefined && (
                     <button type="button" className="button button-quiet" onClick={() => { void unpair(m.id) }}>
                       Forget
                     </button>

@@ -295,7 +295,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       untrust (id) { return run(() => get().api.untrust(id)) },
       async pair (host, port) {
         const result = await settle(() => get().api.pair(host, port))
-        if (result.ok) showNotice(`${result.value.added ? 'Added' : 'Already added:'} ${result.value.name} (${result.value.fingerprint}) at ${result.value.pairedAt}; its key is pinned.`, { ttlMs: NOTICE_MS })
+        if (result.ok) showNotice(`${result.value.added ? 'Added' : 'Already added:'} ${result.value.name} (${result.value.fingerprint}) at ${result.value.pairedAddress}; its key is pinned.`, { ttlMs: NOTICE_MS })
         return result
       },
       unpair (id) { return run(() => get().api.unpair(id)) }

@@ -75,6 +75,6 @@ export class RecordingApi implements SwarmdropApi {
 
   trust (id: string) { return this.answer('trust', [id], {}) }
   untrust (id: string) { return this.answer('untrust', [id], {}) }
-  pair (host: string, port?: number) { return this.answer('pair', [host, port], { id: '', fingerprint: '', name: host, pairedAt: `${host}:${port ?? 47620}`, address: host, added: true }) }
+  pair (host: string, port?: number) { return this.answer('pair', [host, port], { id: '', fingerprint: '', name: host, pairedAddress: `${host}:${port ?? 47620}`, address: host, added: true }) }
   unpair (id: string) { return this.answer('unpair', [id], {}) }
 }

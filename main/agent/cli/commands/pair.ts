@@ -28,7 +28,7 @@ export const unpairUsage: CommandUsage = {
   synopsis: 'ID',
   positionals: ['ID'],
   summary: 'Forgets a machine added by address: it is no longer dialled or listed.',
-  details: 'ID is its device id (32 hex digits) or a prefix naming one machine added by address (see swarmdrop peers --json, "pairedAt").',
+  details: 'ID is its device id (32 hex digits) or a prefix naming one machine added by address (see swarmdrop peers --json, "pairedAddress").',
   flags: [DATA_DIR_FLAG, JSON_FLAG],
   examples: ['swarmdrop unpair 9f3ac21e']
 }
@@ -38,7 +38,7 @@ export interface PairedListing {
   readonly id: string
   readonly fingerprint: string
   readonly name: string
-  readonly pairedAt: string
+  readonly pairedAddress: string
   /** null when no agent runs for the data directory (nobody dials). */
   readonly online: boolean | null
   readonly address?: string
@@ -51,13 +51,13 @@ async function listPaired (dataDir: string): Promise<PairedListing[]> {
   if (agent) {
     const state = await agent.state()
     if (!state.ok) throw new UsageError(`pair: ${state.error.message}`)
-    return state.value.machines.filter((m): m is Machine & { pairedAt: string } => m.pairedAt !== undefined).map(m => ({
-      id: m.id, fingerprint: m.fingerprint, name: m.name, pairedAt: m.pairedAt, online: m.online, ...(m.address !== '' ? { address: m.address } : {}), ...(m.pairProblem !== undefined ? { problem: m.pairProblem } : {})
+    return state.value.machines.filter((m): m is Machine & { pairedAddress: string } => m.pairedAddress !== undefined).map(m => ({
+      id: m.id, fingerprint: m.fingerprint, name: m.name, pairedAddress: m.pairedAddress, online: m.online, ...(m.address !== '' ? { address: m.address } : {}), ...(m.pairProblem !== undefined ? { problem: m.pairProblem } : {})
     }))
   }
   const store = await PairedStore.load(dataDir)
   if (!store.ok) throw new UsageError(`pair: ${store.error.message}`)
-  return store.value.list().map(d => ({ id: d.id, fingerprint: shortFingerprint(d.id), name: d.name, pairedAt: endpointText(d), online: null }))
+  return store.value.list().map(d => ({ id: d.id, fingerprint: shortFingerprint(d.id), name: d.name, pairedAddress: endpointText(d), online: null }))
 }
 
 export async function pairCommand (args: readonly string[]): Promise<number> {
@@ -70,7 +70,7 @@ export async function pairCommand (args: readonly string[]): Promise<number> {
     else {
       for (const x of listed) {
         const state = x.online === null ? 'no agent running' : x.online ? 'online' : `offline${x.problem === undefined ? '' : `: ${x.problem}`}`
-        process.stdout.write(`${pad(terminalText(x.name), 20)} ${x.fingerprint}  ${pad(terminalText(x.pairedAt), 22)} ${terminalText(state)}\n`)
+        process.stdout.write(`${pad(terminalText(x.name), 20)} ${x.fingerprint}  ${pad(terminalText(x.pairedAddress), 22)} ${terminalText(state)}\n`)
       }
     }
     return EXIT_OK
@@ -90,7 +90,7 @@ export async function pairCommand (args: readonly string[]): Promise<number> {
     }
     const x: CommandReplies['pair'] = r.value
     if (flag(p, 'json')) process.stdout.write(jsonLine(x))
-    else process.stdout.write(`${x.added ? 'paired' : 'already paired'}: ${terminalText(x.name)} ${x.fingerprint} at ${terminalText(x.pairedAt)} (${x.address}); its key is pinned\n`)
+    else process.stdout.write(`${x.added ? 'paired' : 'already paired'}: ${terminalText(x.name)} ${x.fingerprint} at ${terminalText(x.pairedAddress)} (${x.address}); its key is pinned\n`)
     return EXIT_OK
   } finally {
     await session.close()
@@ -108,7 +108,7 @@ export async function unpairCommand (args: readonly string[]): Promise<number> {
       // A prefix is enough when it names exactly one machine added by address.
       const state = await session.client.state()
       if (!state.ok) throw new UsageError(`unpair: ${state.error.message}`)
-      const matches = state.value.machines.filter(m => m.pairedAt !== undefined && m.id.startsWith(id))
+      const matches = state.value.machines.filter(m => m.pairedAddress !== undefined && m.id.startsWith(id))
       if (matches.length !== 1 || matches[0] === undefined) throw new UsageError(`unpair: "${given}" names ${matches.length === 0 ? 'no' : 'more than one'} machine added by address (give its device id)`)
       id = matches[0].id
     }

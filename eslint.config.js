@@ -1,11 +1,13 @@
 // Lint, and above all the layering rule that keeps the architecture visible:
 //   common         the UI/engine contract (types, validators): imports nothing, imported by all.
 //   main/core      knows no Electron, no UI, no agent: it runs under plain Node.
-//   main/agent     a shell over core (CLI, local API); never Electron.
-//   main/electron  the other shell over core; the only place that imports 'electron'.
+//   main/agent     a shell over core (CLI, web UI); never Electron. It reaches core through the
+//                  app's door (main/core/app) and the node's start-up (swarm-node.ts) alone.
+//   main/electron  the other shell over core; the only place that imports 'electron'; never the
+//                  agent, the preload or the renderer.
 //   preload        the typed bridge: the contract, plus Electron's renderer-side APIs in
 //                  electron-preload.ts only.
-//   renderer       talks to the engine only through the preload's interface.
+//   renderer       talks to the engine only through the preload's interface; may use common/.
 import tseslint from 'typescript-eslint'
 
 const noElectron = { name: 'electron', message: 'Only main/electron/ may import electron.' }
@@ -36,8 +38,18 @@ export default tseslint.config(
   {
     files: ['main/agent/**/*.ts'],
     rules: layer([
-      { group: ['**/electron/**', '**/preload/**', '**/renderer/**'], message: 'The agent is a shell over main/core only.' }
+      { group: ['**/electron/**', '**/preload/**', '**/renderer/**'], message: 'The agent is a shell over main/core only.' },
+      {
+        regex: '(^|/)core/(?!app/|node/swarm-node\\.js$)',
+        message: 'The agent reaches main/core only through main/core/app/** (the app service, its local API, the offline and open-swarm tools) and main/core/node/swarm-node.js (starting the node): put what it needs in core/app.'
+      }
     ])
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: layer([
+      { group: ['**/agent/**', '**/preload/**', '**/renderer/**'], message: 'main/electron is a shell over main/core: it never imports the agent (the other shell), the preload or the renderer.' }
+    ], [])
   },
   {
     files: ['preload/**/*.ts'],
@@ -55,7 +67,7 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: layer([
-      { group: ['**/main/**', '**/common/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service'], message: 'The renderer reaches the engine only through the preload API (preload/api.ts).' }
+      { group: ['**/main/**', 'node:*', 'fs', 'path', 'child_process', 'webtorrent', 'bonjour-service'], message: 'The renderer reaches the engine only through the preload API (preload/api.ts); of the rest it may use common/ (the contract and its pure helpers).' }
     ])
   },
   {

@@ -235,6 +235,23 @@ export interface AppState {
   /** Pause all was pressed: nothing is served until Resume all. */
   readonly seedingPaused: boolean
   readonly settings: AppSettings
+  /**
+   * The desktop app's engine process, as the shell supervising it sees it; absent where the engine
+   * runs in the shell's own process (the agent's web UI).
+   */
+  readonly engine?: EngineProcess
+}
+
+/**
+ * `running`; `restarting` after it stopped unexpectedly (the state shown is the last one it sent);
+ * `failed` once the shell gave up restarting it.
+ */
+export type EngineProcessStatus = 'running' | 'restarting' | 'failed'
+
+export interface EngineProcess {
+  readonly status: EngineProcessStatus
+  /** One sentence for the window's banner and the tray: what happened and what happens next. */
+  readonly message: string
 }
 
 /**

@@ -2,11 +2,11 @@
 // hold of the socket) may send anything, so each field is checked for type, pattern and size, and
 // anything unknown is refused, before the engine sees it. Plain TypeScript: both shells load it.
 import type { AcceptPolicy, ApiResult, Command, SettingsPatch } from './api.js'
+import { isDeviceId } from './device-id.js'
 import { isDisplayText, isOfferId, MAX_DEVICE_NAME } from './network-text.js'
 import { fail, ok as good } from './result.js'
 
 const INFO_HASH = /^[0-9a-f]{40}$/
-const DEVICE_ID = /^[0-9a-f]{32}$/
 const MAX_PATH = 4096
 const MAX_NAME = MAX_DEVICE_NAME
 const MAX_RECIPIENTS = 1000
@@ -34,7 +34,7 @@ function infoHashOf (v: unknown, field: string): ApiResult<string> {
 }
 
 function deviceIdOf (v: unknown, field: string): ApiResult<string> {
-  return typeof v === 'string' && DEVICE_ID.test(v) ? good(v) : bad(`${field} must be a device id (32 lowercase hex digits)`)
+  return isDeviceId(v) ? good(v) : bad(`${field} must be a device id (32 lowercase hex digits)`)
 }
 
 /** The device ids an offer goes to, each once. */
@@ -59,10 +59,10 @@ function pathOf (v: unknown, field: string): ApiResult<string> {
   return good(v)
 }
 
-function nameOf (v: unknown): ApiResult<string> {
-  if (typeof v !== 'string') return bad('patch.name must be text')
+function nameOf (v: unknown, field: string): ApiResult<string> {
+  if (typeof v !== 'string') return bad(`${field} must be text`)
   const t = v.trim()
-  if (!isDisplayText(t, MAX_NAME)) return bad(`patch.name must be 1 to ${MAX_NAME} printable characters`)
+  if (!isDisplayText(t, MAX_NAME)) return bad(`${field} must be 1 to ${MAX_NAME} printable characters`)
   return good(t)
 }
 
@@ -72,7 +72,11 @@ function rateOf (v: unknown, field: string): ApiResult<number> {
     : bad(`${field} must be a whole number of bytes per second from 0 (unlimited) to ${MAX_RATE}`)
 }
 
-function patchOf (v: unknown): ApiResult<SettingsPatch> {
+/**
+ * A settings patch, each setting checked. `field` names a setting in messages: `patch.name` for a
+ * command, the flag (`--name`) where the CLI's settings flags are checked as a patch.
+ */
+export function parseSettingsPatch (v: unknown, field: (setting: string) => string = s => `patch.${s}`): ApiResult<SettingsPatch> {
   if (!isObject(v)) return bad('patch must be an object of settings')
   const keys = Object.keys(v)
   if (keys.length === 0) return bad('patch must change at least one setting')
@@ -81,31 +85,31 @@ function patchOf (v: unknown): ApiResult<SettingsPatch> {
     const value = v[key]
     switch (key) {
       case 'name': {
-        const n = nameOf(value)
+        const n = nameOf(value, field(key))
         if (!n.ok) return n
         patch.name = n.value
         break
       }
       case 'downloadsDir': {
-        const p = pathOf(value, 'patch.downloadsDir')
+        const p = pathOf(value, field(key))
         if (!p.ok) return p
         patch.downloadsDir = p.value
         break
       }
       case 'accept':
-        if (typeof value !== 'string' || !(ACCEPT_POLICIES as readonly string[]).includes(value)) return bad(`patch.accept must be one of ${ACCEPT_POLICIES.join(', ')}`)
+        if (typeof value !== 'string' || !(ACCEPT_POLICIES as readonly string[]).includes(value)) return bad(`${field(key)} must be one of ${ACCEPT_POLICIES.join(', ')}`)
         patch.accept = value as AcceptPolicy
         break
       case 'uploadLimit':
       case 'downloadLimit': {
-        const r = rateOf(value, `patch.${key}`)
+        const r = rateOf(value, field(key))
         if (!r.ok) return r
         patch[key] = r.value
         break
       }
       case 'startAtLogin':
       case 'startHidden':
-        if (typeof value !== 'boolean') return bad(`patch.${key} must be true or false`)
+        if (typeof value !== 'boolean') return bad(`${field(key)} must be true or false`)
         patch[key] = value
         break
       default:
@@ -165,25 +169,17 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       const p = pathOf(raw.path, 'path')
       return p.ok ? good({ type, path: p.value }) : p
     }
-    case 'offer': {
-      const o = only(raw, ['infoHash', 'to'])
-      if (!o.ok) return o
-      const ih = infoHashOf(raw.infoHash, 'infoHash')
-      if (!ih.ok) return ih
-      const to = recipientsOf(raw.to)
-      return to.ok ? good({ type, infoHash: ih.value, to: to.value }) : to
-    }
+    case 'offer':
     case 'send': {
-      const o = only(raw, ['path', 'to'])
+      // One shape: what goes (a shared infohash, or a path that send shares first) and to whom.
+      const what = type === 'offer' ? 'infoHash' : 'path'
+      const o = only(raw, [what, 'to'])
       if (!o.ok) return o
-      const p = pathOf(raw.path, 'path')
-      if (!p.ok) return p
+      const v = type === 'offer' ? infoHashOf(raw.infoHash, what) : pathOf(raw.path, what)
+      if (!v.ok) return v
       const to = recipientsOf(raw.to)
-      return to.ok ? good({ type, path: p.value, to: to.value }) : to
-    }
-    case 'stop': {
-      const o = only(raw, [])
-      return o.ok ? good({ type }) : o
+      if (!to.ok) return to
+      return good(type === 'offer' ? { type, infoHash: v.value, to: to.value } : { type, path: v.value, to: to.value })
     }
     case 'accept': {
       const o = only(raw, ['offerId', 'downloadsDir', 'alwaysTrust'])
@@ -224,14 +220,15 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       const ih = infoHashOf(raw.infoHash, 'infoHash')
       return ih.ok ? good({ type, infoHash: ih.value }) : ih
     }
-    case 'choose-folder': {
+    case 'choose-folder':
+    case 'stop': {
       const o = only(raw, [])
       return o.ok ? good({ type }) : o
     }
     case 'update-settings': {
       const o = only(raw, ['patch'])
       if (!o.ok) return o
-      const p = patchOf(raw.patch)
+      const p = parseSettingsPatch(raw.patch)
       return p.ok ? good({ type, patch: p.value }) : p
     }
     case 'browse': {

@@ -1,8 +1,11 @@
 // SwarmdropApi over a request/reply channel and one push channel: the logic of the Electron
 // preload without Electron, so it is tested under Node. electron-preload.ts plugs in ipcRenderer
-// and webUtils and exposes the result; the renderer never sees the transport.
-import type { ApiResult, AppState, Command, CommandReplies, CommandType, SwarmdropApi } from '../common/api.js'
+// and webUtils and exposes the result; the renderer never sees the transport. What each method
+// sends is api-commands.ts's, shared with the web UI's bridge.
+import type { ApiResult, AppState, SwarmdropApi } from '../common/api.js'
 import { IPC_COMMAND, IPC_GET_STATE, IPC_STATE } from '../common/ipc.js'
+import { errorMessage, fail, ok } from '../common/result.js'
+import { createBridgeApi } from './api-commands.js'
 
 export interface IpcTransport {
   invoke (channel: string, payload?: unknown): Promise<unknown>
@@ -12,10 +15,6 @@ export interface IpcTransport {
 
 /** The file's absolute path on this computer, or '' when it has none (e.g. made in the page). */
 export type PathForFile = (file: File) => string
-
-function failure (code: string, message: string): ApiResult<never> {
-  return { ok: false, error: { code, message } }
-}
 
 function isApiResult (v: unknown): v is ApiResult<unknown> {
   if (typeof v !== 'object' || v === null || !('ok' in v)) return false
@@ -31,25 +30,24 @@ async function request<T> (transport: IpcTransport, channel: string, payload?: u
   try {
     reply = await transport.invoke(channel, payload)
   } catch (err) {
-    return failure('ipc', `the app did not answer: ${err instanceof Error ? err.message : String(err)}`)
+    return fail('ipc', `the app did not answer: ${errorMessage(err)}`)
   }
   // The main process builds each reply for the command it was sent, so the value has type T.
   if (isApiResult(reply)) return reply as ApiResult<T>
-  return failure('ipc', 'the app answered with something that is not a result')
+  return fail('ipc', 'the app answered with something that is not a result')
 }
 
 export function createIpcApi (transport: IpcTransport, pathForFile: PathForFile): SwarmdropApi {
-  const send = <K extends CommandType>(command: Extract<Command, { type: K }>): Promise<ApiResult<CommandReplies[K]>> =>
-    request<CommandReplies[K]>(transport, IPC_COMMAND, command)
-
-  return {
+  return createBridgeApi({
     shell: 'electron',
+    send: command => request<unknown>(transport, IPC_COMMAND, command),
     getState: () => request<AppState>(transport, IPC_GET_STATE),
     subscribe: listener => transport.on(IPC_STATE, state => listener(state as AppState)),
-    createFromFiles: async files => {
+    // The desktop app shares a dropped file where it is: its path on this computer.
+    pathOfFiles: async files => {
       const [file, ...rest] = files
       if (file === undefined || rest.length > 0) {
-        return failure('bad-request', 'Drop one file or one folder at a time.')
+        return fail('bad-request', 'Drop one file or one folder at a time.')
       }
       let path: string
       try {
@@ -57,27 +55,8 @@ export function createIpcApi (transport: IpcTransport, pathForFile: PathForFile)
       } catch {
         path = ''
       }
-      if (path === '') return failure('bad-request', `${file.name || 'That item'} is not a file on this computer, so it cannot be sent.`)
-      return send({ type: 'create', path })
-    },
-    createFromPath: path => send({ type: 'create', path }),
-    browse: path => send(path === undefined ? { type: 'browse' } : { type: 'browse', path }),
-    offer: (infoHash, to) => send({ type: 'offer', infoHash, to: [...to] }),
-    accept: (offerId, opts) => send({
-      type: 'accept',
-      offerId,
-      ...(opts?.downloadsDir !== undefined ? { downloadsDir: opts.downloadsDir } : {}),
-      ...(opts?.alwaysTrust !== undefined ? { alwaysTrust: opts.alwaysTrust } : {})
-    }),
-    decline: offerId => send({ type: 'decline', offerId }),
-    pause: infoHash => send(infoHash === undefined ? { type: 'pause' } : { type: 'pause', infoHash }),
-    resume: infoHash => send(infoHash === undefined ? { type: 'resume' } : { type: 'resume', infoHash }),
-    openFolder: infoHash => send({ type: 'open-folder', infoHash }),
-    chooseFolder: () => send({ type: 'choose-folder' }),
-    updateSettings: patch => send({ type: 'update-settings', patch: { ...patch } }),
-    trust: id => send({ type: 'trust', id }),
-    untrust: id => send({ type: 'untrust', id }),
-    pair: (host, port) => send(port === undefined ? { type: 'pair', host } : { type: 'pair', host, port }),
-    unpair: id => send({ type: 'unpair', id })
-  }
+      if (path === '') return fail('bad-request', `${file.name || 'That item'} is not a file on this computer, so it cannot be sent.`)
+      return ok(path)
+    }
+  })
 }

@@ -1,9 +1,12 @@
 // The SwarmdropApi of the agent's web UI (`swarmdrop agent --ui`), in the browser: commands and
 // state over the WebSocket at /ui/ws (framing in common/wire.ts), files uploaded over HTTP
 // before they are shared. It reconnects with backoff when the agent restarts, and a command that
-// gets no answer ends with a clear error instead of hanging. Browser APIs only (no Node).
-import type { ApiResult, AppState, Command, CommandReplies, CreateOptions, SettingsPatch, SwarmdropApi } from '../common/api.js'
+// gets no answer ends with a clear error instead of hanging. Browser APIs only (no Node). What
+// each method sends is api-commands.ts's, shared with the desktop preload.
+import type { ApiResult, AppState, Command, CreateOptions, SwarmdropApi } from '../common/api.js'
 import { encodeCommandFrame, parseServerFrame } from '../common/wire.js'
+import { fail, ok } from '../common/result.js'
+import { createBridgeApi } from './api-commands.js'
 
 export interface BridgeLocation { readonly search: string; readonly host: string; readonly protocol: string }
 
@@ -26,8 +29,6 @@ const BACKOFF_MIN_MS = 250
 const BACKOFF_MAX_MS = 10_000
 
 const UNREACHABLE = 'the agent did not answer: is it still running, and was this page opened with the address it printed (with ?token=)?'
-
-const fail = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
 
 interface Pending { readonly resolve: (r: ApiResult<unknown>) => void; readonly timer: ReturnType<typeof setTimeout> }
 
@@ -58,7 +59,7 @@ class WebBridge {
 
   /** The first state, or an error if none came in time (wrong token, agent gone). */
   firstState (timeoutMs: number): Promise<ApiResult<AppState>> {
-    if (this.latest) return Promise.resolve({ ok: true, value: this.latest })
+    if (this.latest) return Promise.resolve(ok(this.latest))
     return new Promise(resolve => {
       const done = (r: ApiResult<AppState>): void => {
         clearTimeout(timer)
@@ -100,7 +101,7 @@ class WebBridge {
     const f = frame.value
     if (f.kind === 'state') {
       this.latest = f.state
-      for (const w of [...this.stateWaiters]) w({ ok: true, value: f.state })
+      for (const w of [...this.stateWaiters]) w(ok(f.state))
       for (const l of [...this.listeners]) l(f.state)
       return
     }
@@ -213,7 +214,7 @@ function uploadAnswer (name: string, status: number, text: string): ApiResult<{ 
     body = undefined
   }
   const b = typeof body === 'object' && body !== null ? body as { path?: unknown; error?: { code?: unknown; message?: unknown } } : {}
-  if (status >= 200 && status < 300 && typeof b.path === 'string') return { ok: true, value: { path: b.path } }
+  if (status >= 200 && status < 300 && typeof b.path === 'string') return ok({ path: b.path })
   const code = typeof b.error?.code === 'string' ? b.error.code : 'upload-failed'
   const message = typeof b.error?.message === 'string' ? b.error.message : `the upload of ${name} failed (HTTP ${status})`
   return fail(code, message)
@@ -239,38 +240,20 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
     return first
   }
 
-  const api: SwarmdropApi = {
+  const api = createBridgeApi({
     shell: 'web',
+    send: command => bridge.command(command),
     getState: () => bridge.getState(),
     subscribe: listener => bridge.subscribe(listener),
-    createFromFiles: async (files, opts = {}) => {
+    // The agent may run on another machine: a dropped file is uploaded to it first.
+    pathOfFiles: async (files, opts) => {
       const file = files[0]
       if (files.length !== 1 || file === undefined || fromFolder(file)) {
         return fail('one-file', 'drop exactly one file here; to send a folder or several files, give its path on this machine instead')
       }
       const uploaded = await bridge.upload(file, opts)
-      if (!uploaded.ok) return uploaded
-      return bridge.command<CommandReplies['create']>({ type: 'create', path: uploaded.value.path })
-    },
-    createFromPath: path => bridge.command({ type: 'create', path }),
-    browse: path => bridge.command(path === undefined ? { type: 'browse' } : { type: 'browse', path }),
-    offer: (infoHash, to) => bridge.command({ type: 'offer', infoHash, to }),
-    accept: (offerId, opts) => bridge.command({
-      type: 'accept',
-      offerId,
-      ...(opts?.downloadsDir !== undefined ? { downloadsDir: opts.downloadsDir } : {}),
-      ...(opts?.alwaysTrust !== undefined ? { alwaysTrust: opts.alwaysTrust } : {})
-    }),
-    decline: offerId => bridge.command({ type: 'decline', offerId }),
-    pause: infoHash => bridge.command(infoHash === undefined ? { type: 'pause' } : { type: 'pause', infoHash }),
-    resume: infoHash => bridge.command(infoHash === undefined ? { type: 'resume' } : { type: 'resume', infoHash }),
-    openFolder: infoHash => bridge.command({ type: 'open-folder', infoHash }),
-    chooseFolder: () => bridge.command({ type: 'choose-folder' }),
-    updateSettings: (patch: SettingsPatch) => bridge.command({ type: 'update-settings', patch }),
-    trust: id => bridge.command({ type: 'trust', id }),
-    untrust: id => bridge.command({ type: 'untrust', id }),
-    pair: (host, port) => bridge.command(port === undefined ? { type: 'pair', host } : { type: 'pair', host, port }),
-    unpair: id => bridge.command({ type: 'unpair', id })
-  }
-  return { ok: true, value: api }
+      return uploaded.ok ? ok(uploaded.value.path) : uploaded
+    }
+  })
+  return ok(api)
 }

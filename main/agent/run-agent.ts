@@ -1,17 +1,17 @@
 // Starts this data directory's device with the local API and registers it in agent.json, for
-// `swarmdrop agent` and for a `send` or `peers` that finds no device running. The local API has a
-// listener of its own, plain HTTP on loopback: the control port speaks mutual TLS with device
-// certificates, which the CLI has no reason to hold.
+// `swarmdrop agent` and for a `send` or `peers` that finds no device running. It reaches core
+// only through the node's start-up and core/app (the app service, its local API, the claim).
 import { ok, type Result } from '../../common/result.js'
 import { AppService } from '../core/app/app-service.js'
-import { ControlServer } from '../core/control/control-server.js'
+import { claimDataDir, newToken } from '../core/app/device-lock.js'
+import { LocalClient } from '../core/app/local-client.js'
+import { openLocalApi } from '../core/app/local-api.js'
 import { SwarmNode, type NodeOptions } from '../core/node/swarm-node.js'
-import { claimDataDir, newToken } from './device-lock.js'
-import { LocalClient } from './local-client.js'
-import { localRoutes } from './local-routes.js'
 
 export interface RunningAgent {
   readonly node: SwarmNode
+  /** The app's door over this node: the state and commands every front end uses. */
+  readonly app: AppService
   readonly client: LocalClient
   /** Resolves when a `stop` command asked the device to stop. */
   readonly stopRequested: Promise<void>
@@ -45,18 +45,18 @@ export async function runAgent (opts: NodeOptions): Promise<Result<RunningAgent>
   }
   const node = started.value
   const app = made ?? new AppService(node, appOptions)
-  const local = await ControlServer.listen({ port: 0, host: '127.0.0.1', what: 'local API port' })
+  const local = await openLocalApi(app, token)
   if (!local.ok) {
     app.close()
     await node.stop()
     await claim.value.release()
     return local
   }
-  local.value.setRoutes(localRoutes(app, token))
   await claim.value.publish({ controlPort: node.controlPort, localPort: local.value.port }, token)
   let stopping: Promise<void> | undefined
   return ok({
     node,
+    app,
     client: new LocalClient(local.value.port, token),
     stopRequested,
     stop: () => {

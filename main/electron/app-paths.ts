@@ -8,6 +8,8 @@ export interface AppPaths {
   readonly root: string
   /** The sandboxed preload, one CommonJS file (scripts/build-preload.mjs). */
   readonly preload: string
+  /** The engine's own process (main/core/app/engine-host-main.ts), built by `npm run build`. */
+  readonly engineHost: string
   /** The renderer's entry, built by `npm run build:ui`. */
   readonly rendererIndex: string
   readonly rendererIndexUrl: string
@@ -24,6 +26,7 @@ export function appPaths (moduleDir: string): AppPaths {
   return {
     root,
     preload: join(root, 'dist', 'preload', 'preload.cjs'),
+    engineHost: join(root, 'dist', 'main', 'core', 'app', 'engine-host-main.js'),
     rendererIndex,
     rendererIndexUrl: pathToFileURL(rendererIndex).href,
     iconsDir,

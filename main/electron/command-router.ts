@@ -17,7 +17,7 @@ export interface CommandExecutor {
   execute (command: Command): Promise<ApiResult<unknown>>
 }
 
-/** The engine as the window reaches it: the AppService. */
+/** The engine as the window reaches it: the supervisor of its process. */
 export interface EngineService extends CommandExecutor {
   state (): AppState
 }

@@ -1,11 +1,11 @@
 // The IPC between the window and the engine: commands in (only from our own page, validated,
-// then routed), state out (every throttled AppState pushed to the window).
+// then routed to the engine process), state out (every AppState the engine sends, with its
+// status, pushed to the window).
 import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import type { ApiResult } from '../../common/api.js'
+import type { ApiResult, AppState } from '../../common/api.js'
 import { IPC_NAVIGATE, IPC_STATE, type NavigateTarget } from '../../common/ipc.js'
 import { fail } from '../../common/result.js'
-import type { AppService } from '../core/app/app-service.js'
-import { requestHandlers, type DesktopActions } from './command-router.js'
+import { requestHandlers, type DesktopActions, type EngineService } from './command-router.js'
 import { isTrustedSender } from './security-policy.js'
 
 const REFUSED: ApiResult<never> = fail('forbidden', 'commands are accepted from the Swarmdrop window only')
@@ -16,7 +16,12 @@ export interface IpcBridge {
   dispose (): void
 }
 
-export function connectIpc (win: BrowserWindow, service: AppService, indexUrl: string): IpcBridge {
+/** The engine as the window's IPC needs it: commands, the latest state, and its stream. */
+export interface StreamingEngine extends EngineService {
+  subscribe (listener: (state: AppState) => void): () => void
+}
+
+export function connectIpc (win: BrowserWindow, engine: StreamingEngine, indexUrl: string): IpcBridge {
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const frame = event.senderFrame
     return isTrustedSender({
@@ -33,7 +38,7 @@ export function connectIpc (win: BrowserWindow, service: AppService, indexUrl: s
     showInFolder: path => shell.showItemInFolder(path)
   }
 
-  const handlers = requestHandlers(service, desktop)
+  const handlers = requestHandlers(engine, desktop)
   for (const [channel, handler] of Object.entries(handlers)) {
     ipcMain.handle(channel, async (event, payload: unknown) => trusted(event) ? handler(payload) : REFUSED)
   }
@@ -43,10 +48,10 @@ export function connectIpc (win: BrowserWindow, service: AppService, indexUrl: s
   }
   // A hidden window is not drawn: copying a state with big piece maps to it would only cost CPU
   // during a long background transfer. Showing it sends the current state at once.
-  const unsubscribe = service.subscribe(state => { if (win.isVisible()) send(IPC_STATE, state) })
+  const unsubscribe = engine.subscribe(state => { if (win.isVisible()) send(IPC_STATE, state) })
   const onShow = (): void => {
     try {
-      send(IPC_STATE, service.state())
+      send(IPC_STATE, engine.state())
     } catch {
       // The next throttled state follows within a fraction of a second.
     }

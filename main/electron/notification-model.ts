@@ -1,6 +1,6 @@
-// Which state changes deserve an OS notification, each exactly once: a new incoming offer, and a
+// Which state changes deserve an OS notification, each exactly once: a new incoming offer, a
 // distribution that finished (verified on this machine; for the origin, verified on every
-// recipient). Pure, so it is tested under Node; notifications.ts shows what this decides.
+// recipient), and an engine process the app gave up restarting (the window may be hidden). Pure, so it is tested under Node; notifications.ts shows what this decides.
 import type { AppState, Distribution, IncomingOffer } from '../../common/api.js'
 import type { NavigateTarget } from '../../common/ipc.js'
 import { formatBytes } from '../../common/units.js'
@@ -10,8 +10,8 @@ export interface NotificationIntent {
   readonly key: string
   readonly title: string
   readonly body: string
-  /** Where clicking the notification takes the window. */
-  readonly target: NavigateTarget
+  /** Where clicking the notification takes the window; absent: the window as it is. */
+  readonly target?: NavigateTarget
 }
 
 /** The key of a finished distribution, or null while it is not finished. */
@@ -64,6 +64,10 @@ export class NotificationTracker {
       const key = finishedKey(d)
       if (key === null || !this.mark(key)) continue
       if (this.primed) intents.push(finishedIntent(d, key))
+    }
+    // Restarts show in the window and the tray; giving up, for good, deserves a notice.
+    if (state.engine?.status === 'failed' && this.mark('engine-failed')) {
+      intents.push({ key: 'engine-failed', title: 'Swarmdrop’s engine stopped', body: state.engine.message })
     }
     this.primed = true
     return intents

@@ -10,7 +10,7 @@ export class DesktopNotifications {
   /** Held so they are not garbage-collected (which drops their click handler) while on screen. */
   private readonly live = new Set<Notification>()
 
-  constructor (private readonly icon: string, private readonly open: (target: NavigateTarget) => void) {}
+  constructor (private readonly icon: string, private readonly open: (target?: NavigateTarget) => void) {}
 
   update (state: AppState): void {
     const intents = this.tracker.next(state)

@@ -34,11 +34,18 @@ export function currentProblems (state: AppState): string[] {
   return state.distributions.filter(d => PROBLEMS.has(d.state)).map(problemKey)
 }
 
+/** The engine process is not running (restarting, or given up on): everything else shown is old. */
+function engineDown (state: AppState): boolean {
+  return state.engine !== undefined && state.engine.status !== 'running'
+}
+
 /**
- * Attention (an offer waits for an answer) outranks everything, then an error (a disk that is full
- * now, or a failure not yet seen), then transferring (hashing, receiving, or bytes moving).
+ * An engine that is down outranks everything (what else the state says is its last word), then
+ * attention (an offer waits for an answer), then an error (a disk that is full now, or a failure
+ * not yet seen), then transferring (hashing, receiving, or bytes moving).
  */
 export function trayIconState (state: AppState, seenProblems: ReadonlySet<string>): TrayIconState {
+  if (engineDown(state)) return 'error'
   if (state.offers.length > 0) return 'attention'
   if (state.distributions.some(d => d.state === 'no-space')) return 'error'
   if (currentProblems(state).some(k => !seenProblems.has(k))) return 'error'
@@ -49,6 +56,9 @@ export function trayIconState (state: AppState, seenProblems: ReadonlySet<string
 }
 
 export function trayTooltip (state: AppState): string {
+  if (state.engine !== undefined && state.engine.status !== 'running') {
+    return `Swarmdrop — ${state.engine.status === 'restarting' ? 'engine restarting…' : 'engine stopped'}\n${state.engine.message}`
+  }
   const lines = [`Swarmdrop — ↑ ${formatRate(state.rates.upload)}  ↓ ${formatRate(state.rates.download)}`]
   const offers = state.offers.length
   if (offers > 0) lines.push(offers === 1 ? '1 offer waits for an answer' : `${offers} offers wait for an answer`)
@@ -96,6 +106,8 @@ export function distributionLine (d: Distribution): string {
 
 export function trayMenu (state: AppState): TrayMenuItem[] {
   const items: TrayMenuItem[] = [{ kind: 'open', label: 'Open Swarmdrop' }, { kind: 'separator' }]
+  if (state.engine?.status === 'restarting') items.push({ kind: 'note', label: 'The engine is restarting…' }, { kind: 'separator' })
+  if (state.engine?.status === 'failed') items.push({ kind: 'note', label: 'The engine stopped: quit and open Swarmdrop again' }, { kind: 'separator' })
   const active = state.distributions.filter(d => ACTIVE.has(d.state))
   if (active.length === 0) items.push({ kind: 'note', label: 'No active distributions' })
   for (const d of active.slice(0, MAX_MENU_DISTRIBUTIONS)) {

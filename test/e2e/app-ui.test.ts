@@ -5,13 +5,11 @@
 // on the recipients' disks must be the dropped bytes. Screenshots of each main view, light and
 // dark, are saved as test artifacts (test-results/screenshots).
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LabAgent } from '../multi/lab-agent.js'
-import { labFixture } from '../multi/lab-fixture.js'
-import { chromiumMissing, dropFile, openUi, patternBytes, uiUrlOf, type HostBrowser } from './ui-lab.js'
+import { describe, expect, it } from 'vitest'
+import { chromiumMissing, dropFile, patternBytes, screenshot, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
 const FILE = 'lab-image.iso'
@@ -19,20 +17,9 @@ const SIZE = 24 * MiB
 const SEED = 0x5eed
 const SHOTS = resolve('test-results/screenshots')
 
-// Recipients receive at 80 Mbit/s so the swarm is watchable for a few seconds.
-const fx = labFixture([{ name: 'sender' }, { downMbit: 80 }, { downMbit: 80 }], 'e2e-ui')
-const names = ['studio', 'lab-01', 'lab-02']
-const agents: LabAgent[] = []
-const ui: HostBrowser[] = []
-
 const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`)
 
-async function shot (page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true })
-  // From the top of the view; transitions finished, so a theme switch just before is fully painted.
-  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' })
-}
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, SHOTS, name)
 
 /** The first cell's pixel on the piece-map canvas, and the token colour "held by every machine". */
 async function firstCellColour (page: Page): Promise<{ pixel: string; token: string }> {
@@ -61,27 +48,18 @@ async function pieceMapComplete (page: Page, timeoutMs: number): Promise<{ count
 }
 
 describe.skipIf(chromiumMissing() !== undefined)('the app in a browser against real agents', () => {
-  beforeAll(async () => {
-    for (const i of [0, 1, 2]) agents.push(fx.agent(i, names[i] ?? `m${i}`, i === 0 ? 'all' : 'ask', ['--ui']))
-    for (const a of agents) await a.start()
-    for (const [i, a] of agents.entries()) ui.push(await openUi(fx, i, await uiUrlOf(a)))
-  }, 120_000)
-
-  afterAll(async () => {
-    for (const b of ui) await b.close()
-  })
+  // Recipients receive at 80 Mbit/s so the swarm is watchable for a few seconds.
+  const { fx, pages } = uiLab('e2e-ui', 80)
 
   it('refuses the UI without its token', async () => {
-    const page = ui[0]?.page
-    if (!page) throw new Error('no sender page')
+    const [page] = pages()
     // From inside the sender's namespace: the page itself, asking without its cookie or token.
     const status = await page.evaluate(async () => (await fetch('/', { credentials: 'omit' })).status)
     expect(status).toBe(401)
   })
 
   it('sends a dropped file to two ticked machines, accepted on their UIs, verified everywhere', async () => {
-    const [sender, r1, r2] = ui.map(u => u.page)
-    if (!sender || !r1 || !r2) throw new Error('browsers did not open')
+    const [sender, r1, r2] = pages()
 
     // The sender sees both machines through mDNS.
     await expect.poll(async () => testId(sender, 'machine-lab-01').count(), { timeout: 30_000 }).toBeGreaterThan(0)
@@ -151,9 +129,7 @@ describe.skipIf(chromiumMissing() !== undefined)('the app in a browser against r
   }, 240_000)
 
   it('saves a new device name in Settings, and the other machines see it without a restart', async () => {
-    const page = ui[2]?.page
-    const sender = ui[0]?.page
-    if (!page || !sender) throw new Error('no pages')
+    const [sender, , page] = pages()
     await testId(page, 'settings-button').first().click()
     await shot(page, 'settings-light')
     await page.emulateMedia({ colorScheme: 'dark' })

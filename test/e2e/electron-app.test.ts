@@ -171,6 +171,26 @@ describe.skipIf(binary === null)(`desktop app in Electron${skipReason === null ?
     expect(shown).toBe(true)
   })
 
+  it('runs the engine in a utility process of its own, and restarts it with its distribution when it dies', async () => {
+    const enginePid = async (): Promise<number | null> => app.evaluate(({ app: electronApp }) =>
+      electronApp.getAppMetrics().find(m => m.type === 'Utility' && m.serviceName === 'Swarmdrop engine')?.pid ?? null)
+    const first = await enginePid()
+    expect(first).not.toBeNull()
+    expect(first).not.toBe(app.process().pid)
+    const before = (await state()).distributions.map(d => d.infoHash)
+    process.kill(first ?? 0, 'SIGKILL')
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      const now = await state()
+      const pid = await enginePid()
+      if (now.engine?.status === 'running' && pid !== null && pid !== first && before.every(h => now.distributions.some(d => d.infoHash === h && d.connections !== undefined))) break
+      if (Date.now() > deadline) throw new Error(`the engine did not come back: ${JSON.stringify(now.engine)}`)
+      await new Promise(r => setTimeout(r, 250))
+    }
+    // The main process (window, tray) lived through it.
+    expect(app.process().exitCode).toBeNull()
+  })
+
   it('ends the process on Quit', async () => {
     const exited = new Promise<number | null>(done => app.process().once('exit', code => done(code)))
     await app.evaluate(({ app: electronApp }) => { electronApp.quit() }).catch(() => {})

@@ -9,37 +9,18 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LabAgent } from '../multi/lab-agent.js'
-import { labFixture } from '../multi/lab-fixture.js'
-import { chromiumMissing, openUi, patternBytes, uiUrlOf, type HostBrowser } from './ui-lab.js'
+import { describe, expect, it } from 'vitest'
+import type { LabFixture } from '../multi/lab-fixture.js'
+import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
 const SHOTS = resolve('docs/screenshots')
-// Recipients receive at 40 Mbit/s (5 MB/s): a 96 MiB file takes about 20 s, long enough to kill
-// one mid-transfer.
-const fx = labFixture([{ name: 'sender' }, { downMbit: 40 }, { downMbit: 40 }], 'e2e-health')
-const names = ['studio', 'lab-01', 'lab-02']
-const agents: LabAgent[] = []
-const ui: HostBrowser[] = []
-
 const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first()
 
-async function shot (page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true })
-  // From the top of the view: the summary, the machine table and what follows.
-  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' })
-}
-
-function pages (): [Page, Page, Page] {
-  const [a, b, c] = ui.map(u => u.page)
-  if (!a || !b || !c) throw new Error('browsers did not open')
-  return [a, b, c]
-}
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, SHOTS, name)
 
 /** A file of pattern bytes in the scratch folder, as it would sit on the sender's disk. */
-function fileOnSender (name: string, size: number, seed: number): string {
+function fileOnSender (fx: LabFixture, name: string, size: number, seed: number): string {
   const dir = join(fx.work, 'on-sender')
   mkdirSync(dir, { recursive: true })
   const path = join(dir, name)
@@ -80,15 +61,9 @@ async function overflow (page: Page): Promise<{ main: number; card: number; body
 }
 
 describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against real agents', () => {
-  beforeAll(async () => {
-    for (const i of [0, 1, 2]) agents.push(fx.agent(i, names[i] ?? `m${i}`, i === 0 ? 'all' : 'ask', ['--ui']))
-    for (const a of agents) await a.start()
-    for (const [i, a] of agents.entries()) ui.push(await openUi(fx, i, await uiUrlOf(a)))
-  }, 120_000)
-
-  afterAll(async () => {
-    for (const b of ui) await b.close()
-  })
+  // Recipients receive at 40 Mbit/s (5 MB/s): a 96 MiB file takes about 20 s, long enough to kill
+  // one mid-transfer.
+  const { fx, agents, pages } = uiLab('e2e-health', 40)
 
   it('puts the first step in the empty state: "Choose a file…", drop anywhere, and a path on this machine', async () => {
     const [sender] = pages()
@@ -107,7 +82,7 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
   it('sends a file by its path on the agent\'s machine, with no copy in the data folder; a decline stands out and is confirmed', async () => {
     const [sender, r1, r2] = pages()
     await expect.poll(async () => sender.locator('[data-testid="machine-lab-02"]').count(), { timeout: 30_000 }).toBeGreaterThan(0)
-    const path = fileOnSender('health.iso', 24 * MiB, 0xbeef)
+    const path = fileOnSender(fx, 'health.iso', 24 * MiB, 0xbeef)
 
     // The folder browser reaches the file too.
     await testId(sender, 'nav-send-path').click()
@@ -190,7 +165,7 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     const victim = agents[1]
     if (!victim) throw new Error('no lab-01 agent')
     const size = 96 * MiB
-    const path = fileOnSender('lost.iso', size, 0x1057)
+    const path = fileOnSender(fx, 'lost.iso', size, 0x1057)
     await sendByPath(sender, path, 'lost.iso', ['lab-01'])
     await answer(r1, 'lost.iso', 'accept')
 

@@ -3,10 +3,12 @@
 // Debian Chromium per host, driven by Playwright, running inside that host's namespace (the web
 // UI listens on the namespace's own loopback, as it would on a headless server).
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { writeChromiumWrapper, DEFAULT_CHROMIUM, type NsWrapper } from '../lab/chromium-in-ns.js'
 import type { LabAgent } from '../multi/lab-agent.js'
-import type { LabFixture } from '../multi/lab-fixture.js'
+import { labFixture, type LabFixture } from '../multi/lab-fixture.js'
 
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const UI_URL = /http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+/
@@ -59,6 +61,53 @@ export async function openUi (fx: LabFixture, i: number, url: string, colorSchem
     await w.remove()
     throw err
   }
+}
+
+/** The machine names of the three-machine UI lab: a sender and two lab machines. */
+export const UI_LAB_NAMES = ['studio', 'lab-01', 'lab-02'] as const
+
+export interface UiLab {
+  readonly fx: LabFixture
+  /** The agents, in the order of UI_LAB_NAMES (filled by the lab's beforeAll). */
+  readonly agents: LabAgent[]
+  /** The sender's and the two recipients' pages. */
+  pages (): [Page, Page, Page]
+}
+
+/**
+ * The set-up every UI end-to-end test shares: three lab namespaces, each running `swarmdrop agent
+ * --ui` (the sender accepting all, the recipients asking), recipients receiving at `downMbit`, and
+ * one Chromium per host on its agent's UI; closed after the file's tests. Call inside `describe`.
+ */
+export function uiLab (tag: string, downMbit: number): UiLab {
+  const fx = labFixture([{ name: 'sender' }, { downMbit }, { downMbit }], tag)
+  const agents: LabAgent[] = []
+  const ui: HostBrowser[] = []
+  beforeAll(async () => {
+    for (const [i, name] of UI_LAB_NAMES.entries()) agents.push(fx.agent(i, name, i === 0 ? 'all' : 'ask', ['--ui']))
+    for (const a of agents) await a.start()
+    for (const [i, a] of agents.entries()) ui.push(await openUi(fx, i, await uiUrlOf(a)))
+  }, 120_000)
+  afterAll(async () => {
+    for (const b of ui) await b.close()
+  })
+  return {
+    fx,
+    agents,
+    pages: () => {
+      const [a, b, c] = ui.map(u => u.page)
+      if (!a || !b || !c) throw new Error('browsers did not open')
+      return [a, b, c]
+    }
+  }
+}
+
+/** A screenshot of `page` from the top of its view, saved as `dir/name.png`. */
+export async function screenshot (page: Page, dir: string, name: string): Promise<void> {
+  mkdirSync(dir, { recursive: true })
+  // From the top of the view; transitions finished, so a theme switch just before is fully painted.
+  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
+  await page.screenshot({ path: join(dir, `${name}.png`), animations: 'disabled' })
 }
 
 /** Deterministic bytes (xorshift32) that the page and the test can both produce from a seed. */

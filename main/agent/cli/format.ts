@@ -1,5 +1,9 @@
-// Human units for the terminal: times as m:ss, counts with their noun, and a progress bar. Sizes
-// and rates are common/units.ts's, the same as the desktop shell's.
+// Human units for the terminal: elapsed times as a clock and a progress bar. Sizes, rates, counts,
+// plurals and time left are common/units.ts's, the same as the window's and the desktop shell's.
+import { formatDuration as formatWait } from '../../../common/units.js'
+export { formatCount, plural } from '../../../common/units.js'
+
+/** Elapsed time as a clock: "0:35", "1:02:03". */
 export function formatDuration (seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–:––'
   const s = Math.round(seconds)
@@ -9,12 +13,9 @@ export function formatDuration (seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
 }
 
-/** Time left, for a column: m:ss under an hour, then "6 h 18 min", so it reads at a glance and stays short. */
+/** Time left, for a column: common/units.ts's wait ("12:05", "6 h 18 min", "2 d 3 h"), as in the window. */
 export function formatEta (seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return ''
-  if (seconds < 3600) return formatDuration(seconds)
-  const minutes = Math.round(seconds / 60)
-  return `${formatCount(Math.floor(minutes / 60))} h ${minutes % 60} min`
+  return formatWait(seconds)
 }
 
 export function bar (fraction: number, width = 20): string {
@@ -25,14 +26,4 @@ export function bar (fraction: number, width = 20): string {
 
 export function pad (text: string, width: number): string {
   return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length)
-}
-
-/** A whole number with thousands separators, as everywhere else in the app: 1,600. */
-export function formatCount (n: number): string {
-  return n.toLocaleString('en-US')
-}
-
-/** `n` and its noun, singular for exactly one: "1 machine", "3 machines", "1,600 pieces". */
-export function plural (n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`
 }

@@ -1,22 +1,13 @@
 // How one recipient of `send --wait` ended, and the words for it: the JSON summary's recipients
 // and the lines a person reads at the end.
 import type { MemberRow } from '../../../common/api.js'
+import type { SendOutcome } from '../../../common/cli-json.js'
 import { plural } from './format.js'
 import { stateLabel } from './member-line.js'
 import { terminalText } from './terminal-text.js'
 
-export interface Outcome {
-  readonly name: string
-  readonly id: string
-  /** `lost`: this machine lost contact with it and it had not come back when the wait ended. */
-  readonly status: 'verified' | 'declined' | 'failed' | 'timeout' | 'lost'
-  readonly sha256?: string
-  readonly reason?: string
-  /** It held a verified copy already (a re-send): nothing was fetched. */
-  readonly alreadyHad?: true
-  /** With status lost: when contact was lost (ISO time). */
-  readonly lostSince?: string
-}
+/** How one recipient ended: the contract's record, as `send --wait --json` prints it. */
+export type Outcome = SendOutcome
 
 /**
  * Everything `send --wait` knows of one recipient: its row, as the app shows it, and the file's

@@ -1,11 +1,9 @@
 // How a CLI command reaches the device of its data directory: the one running there (an agent,
 // or another command's device, found through agent.json), or, when the command needs a device
 // and none runs, one started inside this process and registered the same way for its duration.
-import { resolve } from 'node:path'
-import { defaultDataDir } from '../../core/settings/data-dir.js'
-import type { Settings } from '../../core/settings/settings.js'
-import { findDevice } from '../device-lock.js'
-import { LocalClient } from '../local-client.js'
+import { findDevice, resolveDataDir } from '../../core/app/device-lock.js'
+import { LocalClient } from '../../core/app/local-client.js'
+import type { NodeOptions } from '../../core/node/swarm-node.js'
 import { runAgent, type RunningAgent } from '../run-agent.js'
 import { UsageError } from './exit-codes.js'
 
@@ -17,7 +15,7 @@ export interface Session {
 }
 
 export function dataDirOf (value: string | undefined): string {
-  return resolve(value ?? defaultDataDir())
+  return resolveDataDir(value)
 }
 
 /** The client of the device running for `dataDir`; undefined when none runs. */
@@ -33,7 +31,7 @@ export async function runningAgent (dataDir: string): Promise<LocalClient | unde
   return client
 }
 
-export async function openSession (dataDir: string, overrides: Partial<Settings>): Promise<Session> {
+export async function openSession (dataDir: string, overrides: NonNullable<NodeOptions['overrides']>): Promise<Session> {
   const client = await runningAgent(dataDir)
   if (client) return { client, close: async () => {} }
   // Ephemeral ports: a fixed default may belong to another agent on this machine.

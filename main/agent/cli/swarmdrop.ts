@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `swarmdrop`: the command line. Every command returns an exit code; usage errors and bad input
 // print one line on stderr and exit 2, never a stack trace.
-import { APP_VERSION } from '../../core/version.js'
+import { appVersion } from '../../core/app/about.js'
 import { wantsHelp } from './args.js'
 import { renderUsage, type CommandUsage } from './command-usage.js'
 import { terminalText } from './terminal-text.js'
@@ -14,6 +14,7 @@ const devicesModule = async () => await import('./commands/devices.js')
 const offersModule = async () => await import('./commands/offers.js')
 const pairModule = async () => await import('./commands/pair.js')
 const sendModule = async () => await import('./commands/send.js')
+const serviceModule = async () => await import('./commands/service.js')
 const standaloneModule = async () => await import('./commands/standalone.js')
 const statusModule = async () => await import('./commands/status.js')
 
@@ -36,14 +37,15 @@ const commands: Record<string, Entry> = {
   stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
   seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },
-  get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) }
+  get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) },
+  service: { usage: async () => (await serviceModule()).serviceUsage, run: async a => (await serviceModule()).serviceCommand(a) }
 }
 
 /** `swarmdrop --help`: every command in one line each; each command's own --help has the rest. */
 async function overview (): Promise<string> {
   const usages = await Promise.all(Object.values(commands).map(async c => await c.usage()))
   const width = Math.max(...usages.map(u => u.name.length))
-  return `Swarmdrop ${APP_VERSION}: send big files to many machines on a LAN at once, verified.
+  return `Swarmdrop ${appVersion()}: send big files to many machines on a LAN at once, verified.
 
 Usage: swarmdrop COMMAND [options]
 
@@ -66,7 +68,7 @@ async function main (argv: readonly string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK
   }
   if (name === '--version' || name === 'version') {
-    process.stdout.write(`${APP_VERSION}\n`)
+    process.stdout.write(`${appVersion()}\n`)
     return EXIT_OK
   }
   const command = commands[name]

@@ -2,7 +2,7 @@
 import { AppService } from '../../core/app/app-service.js'
 import type { SwarmNode } from '../../core/node/swarm-node.js'
 import { ok, type Result } from '../../../common/result.js'
-import { loadUiIdentity, saveUiIdentity } from './ui-identity.js'
+import { loadUiIdentity, saveUiIdentity } from '../../core/app/ui-identity.js'
 import { startUiServer, type UiServer } from './ui-server.js'
 
 export interface AgentUi {

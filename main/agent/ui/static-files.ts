@@ -1,11 +1,22 @@
-// The built renderer (renderer/dist) served read-only: paths checked component by component like
-// torrent paths, a strict CSP on every answer, and a plain 503 page while it is not built.
+// The built renderer (renderer/dist) served read-only: a path is served only when every component
+// is a plain name as the build writes them (letters, digits, ".", "_", "-", no leading dot), a
+// strict CSP on every answer, and a plain 503 page while it is not built.
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
-import { extname } from 'node:path'
+import { extname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { resolveInside, unsafeComponentReason } from '../../core/torrent/safe-path.js'
+
+/** The names the UI's build gives its files: nothing else is ours to serve ("..", "%2f", NUL never match). */
+const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/
+
+/** The file of `components` inside `dir`, or undefined when a component is not a plain name. */
+function fileInside (dir: string, components: readonly string[]): string | undefined {
+  if (components.length === 0 || components.length > 16 || !components.every(c => PLAIN_NAME.test(c))) return undefined
+  const base = resolve(dir)
+  const file = resolve(base, ...components)
+  return file.startsWith(base + sep) ? file : undefined
+}
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -75,9 +86,8 @@ export async function serveStatic (res: ServerResponse, dir: string, pathname: s
   } catch {
     return sendText(res, 400, port, 'bad path')
   }
-  if (components.some(c => unsafeComponentReason(c) !== undefined)) return sendText(res, 404, port, 'not found')
-  const file = resolveInside(dir, components)
-  const index = resolveInside(dir, ['index.html'])
+  const file = fileInside(dir, components)
+  const index = fileInside(dir, ['index.html'])
   if (file === undefined || index === undefined) return sendText(res, 404, port, 'not found')
   const st = await stat(file).catch(() => undefined)
   if (!st?.isFile()) {

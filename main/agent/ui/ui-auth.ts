@@ -2,13 +2,8 @@
 // 127.0.0.1 only; on top of that the Host header must name it (a DNS-rebinding page would send
 // its own host name), a WebSocket's Origin must be the UI itself (another site's page could open
 // a socket to loopback), and the token must come as ?token=, as the UI's cookie, or as a bearer.
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-
-/** 256 bits, URL-safe. */
-export function newUiToken (): string {
-  return randomBytes(32).toString('base64url')
-}
 
 /** Cookies ignore ports: each agent's UI (one per port) keeps its own cookie. */
 export function cookieName (port: number): string {

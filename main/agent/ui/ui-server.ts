@@ -5,12 +5,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { AppService } from '../../core/app/app-service.js'
-import { statusForCode } from '../../core/control/http-json.js'
+import { newUiToken } from '../../core/app/ui-identity.js'
+import { answerUpload } from '../../core/app/upload.js'
 import { errorMessage, errnoCode, fail, ok, type Result } from '../../../common/result.js'
-import { checkRequest, newUiToken, sessionCookie } from './ui-auth.js'
+import { checkRequest, sessionCookie } from './ui-auth.js'
 import { uiSocketServer } from './ui-socket.js'
 import { baseHeaders, defaultRendererDir, sendText, serveStatic } from './static-files.js'
-import { receiveUpload } from './upload.js'
 
 export interface UiServerOptions {
   readonly service: AppService
@@ -59,10 +59,8 @@ export async function startUiServer (opts: UiServerOptions): Promise<Result<UiSe
     if (!gate.ok) return sendText(res, gate.status, port, gate.message)
     if (url.pathname === UPLOAD_PATH) {
       if (req.method !== 'PUT') return sendText(res, 405, port, 'use PUT', { allow: 'PUT' })
-      const saved = await receiveUpload(req, url, opts.dataDir)
-      if (saved.ok) return sendJson(res, 200, port, saved.value)
-      const status = saved.error.code === 'length-required' ? 411 : statusForCode(saved.error.code)
-      return sendJson(res, status, port, { error: saved.error })
+      const answer = await answerUpload(req, url, opts.dataDir)
+      return sendJson(res, answer.status, port, answer.body)
     }
     if (url.pathname === WS_PATH) return sendText(res, 426, port, 'this address takes WebSocket connections')
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, port, 'use GET', { allow: 'GET, HEAD' })

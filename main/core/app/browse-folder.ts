@@ -7,12 +7,10 @@ import { opendir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { ApiResult, FolderEntry, FolderListing } from '../../../common/api.js'
-import { errnoCode, errorMessage } from '../../../common/result.js'
+import { errnoCode, errorMessage, fail } from '../../../common/result.js'
 
 /** Enough for any folder a person scrolls through; more is a sign to type the path. */
 export const MAX_ENTRIES = 2_000
-
-const fail = (code: string, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
 
 function whyNot (path: string, err: unknown): ApiResult<never> {
   switch (errnoCode(err)) {

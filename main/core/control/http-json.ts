@@ -83,7 +83,7 @@ export function dispatch (routes: readonly Route[], req: IncomingMessage, res: S
 export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   // 400: the request, or what it carries, is malformed or breaks a rule of the protocol.
   ...['bad-request', 'bad-frame', 'invalid', 'corrupt', 'bencode', 'too-large', 'unsafe-path', 'path-too-long', 'mismatch', 'old-protocol',
-    'bad-name', 'bad-port', 'bad-settings', 'bad-input', 'bad-id', 'bad-info-hash', 'bad-key', 'bad-hello', 'bad-proof', 'no-proof', 'out-of-order', 'upload-failed', 'not-a-folder',
+    'bad-name', 'bad-port', 'bad-settings', 'bad-input', 'bad-id', 'bad-info-hash', 'bad-key', 'bad-hello', 'bad-proof', 'no-proof', 'out-of-order', 'upload-failed', 'not-a-folder', 'bad-message', 'usage',
     'self'].map(c => [c, 400] as const),
   ['unauthorized', 401],
   ['length-required', 411],
@@ -91,7 +91,7 @@ export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   ...['forbidden', 'key-mismatch', 'bad-signature', 'wrong-sender', 'unsigned', 'not-member', 'wrong-address', 'key-changed'].map(c => [c, 403] as const),
   ...['not-found', 'unknown-distribution', 'unknown-offer', 'unknown-device', 'missing'].map(c => [c, 404] as const),
   // 409: it conflicts with the state things are in (already there, changed since, device running).
-  ...['conflict', 'duplicate', 'stale', 'source-changed', 'changed', 'size-mismatch', 'device-running'].map(c => [c, 409] as const),
+  ...['conflict', 'duplicate', 'stale', 'source-changed', 'changed', 'size-mismatch', 'device-running', 'started'].map(c => [c, 409] as const),
   // 422: well formed, but what it names cannot be used (an empty or unreadable source, a failed check).
   ...['empty', 'not-regular', 'too-many', 'unreadable', 'no-folder', 'hash', 'verify'].map(c => [c, 422] as const),
   ['too-many-offers', 429],
@@ -99,7 +99,7 @@ export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   // 502/504: another device did not answer, or answered with something unusable.
   ...['unreachable', 'agent-unreachable', 'bad-response', 'not-swarmdrop'].map(c => [c, 502] as const),
   // 503: this device cannot do it now (starting, stopping, a port or a patch missing, a job cancelled).
-  ...['closed', 'aborted', 'device-starting', 'port-in-use', 'listen', 'unpatched', 'add', 'no-identity', 'not-private'].map(c => [c, 503] as const),
+  ...['closed', 'aborted', 'device-starting', 'port-in-use', 'listen', 'unpatched', 'add', 'no-identity', 'not-private', 'starting', 'engine-start', 'engine-restarting'].map(c => [c, 503] as const),
   ['timeout', 504],
   ...['no-space', 'write-failed', 'rename', 'unwritable'].map(c => [c, 507] as const),
   // 500: the device failed on its own side (a bug, a worker thread that died).

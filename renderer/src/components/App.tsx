@@ -5,6 +5,7 @@ import { useUi } from '../store/context.js'
 import { ConnectionBanner } from './ConnectionBanner.js'
 import { DistributionView } from './DistributionView.js'
 import { DropZone } from './DropZone.js'
+import { EngineBanner } from './EngineBanner.js'
 import { IncomingView } from './IncomingView.js'
 import { MachinesView } from './MachinesView.js'
 import { MessageBar } from './MessageBar.js'
@@ -51,6 +52,7 @@ export function App () {
     <DropZone>
       <TopBar />
       <ConnectionBanner />
+      <EngineBanner />
       <div className="body">
         <Sidebar />
         <main className="main">

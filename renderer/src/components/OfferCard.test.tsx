@@ -15,7 +15,7 @@ describe('offer card', () => {
   it('shows sender, fingerprint, file, size, SHA-256 and destination', () => {
     renderWithStore(<IncomingView />, appState({ offers: [offer()] }))
     const card = screen.getByTestId(`offer-${NAME}`)
-    for (const text of ['lab-01', '01a1·b201', NAME, '2.6 GB', 'c0ffee', '/home/lab/Downloads', '50 GB free', 'not trusted yet']) {
+    for (const text of ['lab-01', '01a1·b201', NAME, '2.6 GB', 'c0ffee', '/home/lab/Downloads', '50.0 GB free', 'not trusted yet']) {
       expect(card.textContent).toContain(text)
     }
   })

@@ -5,7 +5,7 @@ import type { Distribution } from '../../../preload/api.js'
 import { swarmHolders, swarmSize } from './cells.js'
 import type { CellFrame } from './cells.js'
 import { pieceBytes } from './layout.js'
-import { plural } from '../format/format.js'
+import { formatCount as n, plural } from '../format/format.js'
 
 const CODE_TEXT: Record<number, string> = {
   [PIECE.missing]: 'missing',
@@ -14,8 +14,6 @@ const CODE_TEXT: Record<number, string> = {
   [PIECE.refetched]: 'failed once, fetched again and verified',
   [PIECE.failed]: 'failed its check, waiting to be fetched again'
 }
-
-const n = (x: number): string => x.toLocaleString('en-US')
 
 export function describePiece (dist: Distribution, frame: CellFrame, index: number): string {
   const { start, end } = pieceBytes(index, dist.pieceLength, dist.totalLength)

@@ -4,6 +4,7 @@
 import { createStore } from 'zustand/vanilla'
 import type { StoreApi } from 'zustand/vanilla'
 import type { ApiError, ApiResult, AppState, SwarmdropApi, UploadProgress } from '../../../preload/api.js'
+import { errorMessage, fail } from '../../../common/result.js'
 import { plural } from '../format/format.js'
 import type { PieceView } from '../piece-map/cells.js'
 import { trackReceiving } from './receiving.js'
@@ -96,8 +97,7 @@ async function settle<T> (call: () => Promise<ApiResult<T>>): Promise<ApiResult<
   try {
     return await call()
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err)
-    return { ok: false, error: { code: 'internal', message } }
+    return fail('internal', errorMessage(err))
   }
 }
 

@@ -2,6 +2,7 @@
 // device (lab-07) to three lab machines, one more machine offline, and offers waiting.
 import { API_VERSION, PIECE } from '../../../preload/api.js'
 import type { AppState, Distribution, IncomingOffer, Machine, MemberRow, PieceMaps } from '../../../preload/api.js'
+import { memberRow } from '../../../test/unit/member-row-fixture.js'
 
 export const SELF_ID = '9f3ac21e00112233445566778899aabb'
 export const INFO_HASH = '3b1f9c0d2e4a5b6c7d8e9f0a1b2c3d4e5f60e90a'
@@ -38,23 +39,9 @@ export function bitfield (pieceCount: number, held: (i: number) => boolean): Uin
   return bytes
 }
 
+/** Machine `m`'s row in a distribution, from the row fixture the CLI's and the shell's tests use too. */
 function member (m: Machine, over: Partial<MemberRow>): MemberRow {
-  return {
-    id: m.id,
-    fingerprint: m.fingerprint,
-    name: m.name,
-    address: m.address,
-    self: false,
-    origin: false,
-    state: 'downloading',
-    verifiedPieces: 0,
-    verifiedBytes: 0,
-    rate: 0,
-    etaSeconds: null,
-    verified: false,
-    hashFailures: 0,
-    ...over
-  }
+  return memberRow({ id: m.id, fingerprint: m.fingerprint, name: m.name, address: m.address, ...over })
 }
 
 export function originDistribution (over: Partial<Distribution> = {}): Distribution {

@@ -10,11 +10,12 @@ import { agentUsage } from '../../../main/agent/cli/commands/agent.js'
 import { peersUsage, trustUsage, untrustUsage } from '../../../main/agent/cli/commands/devices.js'
 import { acceptUsage, declineUsage, offersUsage } from '../../../main/agent/cli/commands/offers.js'
 import { sendUsage } from '../../../main/agent/cli/commands/send.js'
+import { serviceUsage } from '../../../main/agent/cli/commands/service.js'
 import { createUsage, getUsage, seedUsage } from '../../../main/agent/cli/commands/standalone.js'
 import { statusUsage } from '../../../main/agent/cli/commands/status.js'
 import { UsageError } from '../../../main/agent/cli/exit-codes.js'
 
-const USAGES: readonly CommandUsage[] = [agentUsage, sendUsage, statusUsage, peersUsage, offersUsage, acceptUsage, declineUsage, trustUsage, untrustUsage, createUsage, seedUsage, getUsage]
+const USAGES: readonly CommandUsage[] = [agentUsage, sendUsage, statusUsage, peersUsage, offersUsage, acceptUsage, declineUsage, trustUsage, untrustUsage, createUsage, seedUsage, getUsage, serviceUsage]
 
 /** The CLI from its sources (no build needed): what `swarmdrop ARGS` prints and returns. */
 function cli (args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
@@ -92,5 +93,14 @@ describe('swarmdrop --help, COMMAND --help and bad flags, end to end', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toBe('swarmdrop: unknown option --x for agent; see swarmdrop agent --help\n')
     expect(r.stdout).toBe('')
+  })
+
+  it('checks the settings flags as the window checks a settings patch, naming the flag', () => {
+    const accept = cli(['agent', '--accept', 'everyone'])
+    expect(accept.code).toBe(2)
+    expect(accept.stderr).toBe('swarmdrop: --accept must be one of ask, trusted, all\n')
+    const name = cli(['agent', '--name', 'a\u202eb'])
+    expect(name.code).toBe(2)
+    expect(name.stderr).toBe('swarmdrop: --name must be 1 to 64 printable characters\n')
   })
 })

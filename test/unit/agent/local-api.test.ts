@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readHolder } from '../../../main/agent/device-lock.js'
+import { readHolder } from '../../../main/core/app/device-lock.js'
 import { runAgent, type RunningAgent } from '../../../main/agent/run-agent.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sd-local-api-'))

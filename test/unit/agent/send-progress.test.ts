@@ -6,25 +6,11 @@ import type { MemberRow } from '../../../common/api.js'
 import { plural } from '../../../main/agent/cli/format.js'
 import { memberLine } from '../../../main/agent/cli/member-line.js'
 import { outcomeOf, outcomeText, summaryLine, type Outcome } from '../../../main/agent/cli/send-outcome.js'
+import { memberRow } from '../member-row-fixture.js'
 
 const TOTAL = 1_000_000
 
-const row = (over: Partial<MemberRow>): MemberRow => ({
-  id: 'd'.repeat(32),
-  fingerprint: 'dddd·dddd',
-  name: 'lab-02',
-  address: '10.0.0.12',
-  self: false,
-  origin: false,
-  state: 'downloading',
-  verifiedPieces: 0,
-  verifiedBytes: 0,
-  rate: 0,
-  etaSeconds: null,
-  verified: false,
-  hashFailures: 0,
-  ...over
-})
+const row = (over: Partial<MemberRow>): MemberRow => memberRow({ id: 'd'.repeat(32), name: 'lab-02', address: '10.0.0.12', ...over })
 
 const outcome = (status: Outcome['status'], name = 'm'): Outcome => ({ name, id: name, status })
 
@@ -59,9 +45,9 @@ describe('a machine row', () => {
     expect(busy).toContain('receiving')
   })
 
-  it('shows a long ETA whole, in hours and minutes', () => {
+  it('shows a long ETA in days and hours, as the window does', () => {
     const line = memberLine(row({ state: 'downloading', verifiedBytes: 1, rate: 1, etaSeconds: 378 * 3600 + 16 * 60 + 28 }), TOTAL, 10)
-    expect(line).toContain('378 h 16 min')
+    expect(line).toContain('15 d 18 h left')
   })
 
   it('says "already had it" for a re-send of a held file', () => {

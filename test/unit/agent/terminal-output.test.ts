@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import type { IncomingOffer, MemberRow } from '../../../common/api.js'
 import type { NodeEvents } from '../../../main/core/node/events.js'
+import type { AgentEventLine } from '../../../common/cli-json.js'
 import { offerText } from '../../../main/agent/cli/commands/offers.js'
 import { attachEventLog } from '../../../main/agent/cli/event-log.js'
 import { memberLine } from '../../../main/agent/cli/member-line.js'
@@ -100,6 +101,21 @@ describe("the agent's event log", () => {
     const lines = json.trim().split('\n').map(l => JSON.parse(l) as { event: string; name?: string; reason?: string })
     expect(lines.map(l => l.event)).toEqual(['peer-up', 'offer-declined', 'recipient-update', 'failed', 'warning'])
     expect(lines[0]?.name).toBe(HOSTILE_NAME)
+  })
+
+  it('--json prints the contract\'s records (common/cli-json.ts): their fields, nothing more of the event', () => {
+    const o = offer({ offerId: 'ab12' })
+    const json = logOf(true, node => {
+      node.emit('offer-received', o, 'pending')
+      node.emit('recipient-update', { infoHash: 'a'.repeat(40), name: 'x', recipient: { id: 'c'.repeat(32), name: 'lab-02', address: '10.0.0.8', state: 'verified', verifiedPieces: 3, verifiedBytes: 3, downloadSpeed: 0, uploadedBytes: 0, hashFailures: 0, updatedAt: '' } })
+    })
+    const [received, update] = json.trim().split('\n').map(l => JSON.parse(l) as AgentEventLine)
+    expect(Object.keys(received ?? {}).sort()).toEqual(['decision', 'event', 'offer', 'time'])
+    if (received?.event !== 'offer-received') throw new Error('not the offer line')
+    expect(received.offer).toEqual({ offerId: 'ab12', infoHash: o.infoHash, name: o.name, totalLength: o.totalLength, fileCount: 1, sha256: o.sha256, sender: { id: o.sender.id, name: o.sender.name, address: o.sender.address }, receivedAt: o.receivedAt })
+    expect(update).toMatchObject({ event: 'recipient-update', recipient: { id: 'c'.repeat(32), name: 'lab-02', state: 'verified' } })
+    if (update?.event !== 'recipient-update') throw new Error('not the recipient line')
+    expect(Object.keys(update.recipient).sort()).toEqual(['id', 'name', 'state'])
   })
 
   it('says "1 peer", not "1 peers"', () => {

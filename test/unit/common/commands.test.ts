@@ -2,7 +2,7 @@
 // malformed one is refused with a message naming the field, and nothing a page sends makes it throw.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseCommand } from '../../../common/commands.js'
+import { parseCommand, parseSettingsPatch } from '../../../common/commands.js'
 
 const IH = 'a'.repeat(40)
 const ID = '0123456789abcdef0123456789abcdef'
@@ -104,11 +104,32 @@ describe('parseCommand refuses malformed commands, naming the field', () => {
     expect(patch({ startAtLogin: 'true' })).toMatch(/patch\.startAtLogin/)
     expect(patch({ btPort: 1 })).toMatch(/unknown setting "btPort"/)
   })
+
+  it('names a setting as its caller does: the CLI checks its flags as a patch', () => {
+    const asFlag = (setting: string): string => `--${setting}`
+    expect(parseSettingsPatch({ accept: 'everyone' }, asFlag)).toEqual({ ok: false, error: { code: 'bad-request', message: '--accept must be one of ask, trusted, all' } })
+    expect(parseSettingsPatch({ name: 'a\nb' }, asFlag)).toMatchObject({ ok: false, error: { message: '--name must be 1 to 64 printable characters' } })
+    expect(parseSettingsPatch({ name: ' lab-07 ', accept: 'all' }, asFlag)).toEqual({ ok: true, value: { name: 'lab-07', accept: 'all' } })
+  })
+})
+
+describe('offer and send: one shape, each its own fields', () => {
+  it('checks what goes and to whom, and refuses the other command\'s field', () => {
+    expect(parseCommand({ type: 'send', path: '/srv/a.iso', to: [ID, ID] })).toEqual({ ok: true, value: { type: 'send', path: '/srv/a.iso', to: [ID] } })
+    expect(refused({ type: 'send', infoHash: IH, to: [ID] })).toMatch(/send takes no field "infoHash"/)
+    expect(refused({ type: 'offer', path: '/srv/a.iso', to: [ID] })).toMatch(/offer takes no field "path"/)
+    expect(refused({ type: 'send', path: '', to: [ID] })).toMatch(/^path must be a path/)
+    expect(refused({ type: 'send', path: 'a\0b', to: [ID] })).toMatch(/NUL/)
+    expect(refused({ type: 'offer', infoHash: 'x', to: [ID] })).toMatch(/^infoHash must be an infohash/)
+    expect(refused({ type: 'send', path: '/a', to: ['lab-07'] })).toMatch(/to\[0\]/)
+    expect(refused({ type: 'stop', now: true })).toMatch(/stop takes no field "now"/)
+    expect(parseCommand({ type: 'stop' })).toEqual({ ok: true, value: { type: 'stop' } })
+  })
 })
 
 describe('parseCommand on arbitrary input', () => {
   it('never throws and answers only with an ApiResult', () => {
-    const types = fc.constantFrom('create', 'offer', 'accept', 'decline', 'pause', 'resume', 'open-folder', 'choose-folder', 'update-settings', 'trust', 'untrust')
+    const types = fc.constantFrom('create', 'offer', 'send', 'stop', 'accept', 'decline', 'pause', 'resume', 'open-folder', 'choose-folder', 'update-settings', 'trust', 'untrust', 'browse')
     const shaped = fc.record({ type: types }, { requiredKeys: [] }).chain(base => fc.dictionary(fc.string({ maxLength: 12, unit: "binary" }), fc.anything()).map(extra => ({ ...extra, ...base })))
     fc.assert(fc.property(fc.oneof(fc.anything(), shaped, fc.jsonValue()), raw => {
       const r = parseCommand(raw)

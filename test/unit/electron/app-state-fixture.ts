@@ -1,25 +1,12 @@
 // Realistic AppState values for the desktop shell's pure modules: one device, a few machines,
 // distributions in the roles and states the tray and notifications care about.
-import { PIECE, type AppState, type Distribution, type IncomingOffer, type MemberRow } from '../../../common/api.js'
+import { PIECE, type AppState, type Distribution, type IncomingOffer } from '../../../common/api.js'
+import { memberRow } from '../member-row-fixture.js'
 
 const MiB = 1024 * 1024
 
-export function member (over: Partial<MemberRow> & Pick<MemberRow, 'id' | 'name'>): MemberRow {
-  return {
-    fingerprint: `${over.id.slice(0, 4)}·${over.id.slice(4, 8)}`,
-    address: '10.0.0.2',
-    self: false,
-    origin: false,
-    state: 'downloading',
-    verifiedPieces: 0,
-    verifiedBytes: 0,
-    rate: 0,
-    etaSeconds: null,
-    verified: false,
-    hashFailures: 0,
-    ...over
-  }
-}
+/** A machine's row: the shared fixture, named as these tests call it. */
+export const member = memberRow
 
 export function distribution (over: Partial<Distribution> & Pick<Distribution, 'infoHash' | 'name'>): Distribution {
   const pieceCount = over.pieceCount ?? 16

@@ -21,6 +21,8 @@ describe('desktop app paths', () => {
     const paths = appPaths(join(ROOT, 'dist', 'main', 'electron'))
     expect(paths.root).toBe(ROOT)
     expect(paths.preload).toBe(join(ROOT, 'dist', 'preload', 'preload.cjs'))
+    // The engine's own process runs the host entry tsc writes beside the rest of core (shipped by dist/**).
+    expect(paths.engineHost).toBe(join(ROOT, 'dist', 'main', 'core', 'app', 'engine-host-main.js'))
     expect(paths.rendererIndex).toBe(join(ROOT, 'renderer', 'dist', 'index.html'))
     expect(fileURLToPath(paths.rendererIndexUrl)).toBe(paths.rendererIndex)
     expect(pngSize(paths.appIcon)).toEqual({ width: 512, height: 512 })

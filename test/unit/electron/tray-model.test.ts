@@ -121,3 +121,23 @@ describe('tray menu', () => {
     expect(menuSignature(trayMenu(appState({ distributions: [d], seedingPaused: true })))).not.toBe(first)
   })
 })
+
+describe('tray while the engine process is down (issue 13)', () => {
+  const restarting = { status: 'restarting', message: 'The engine stopped unexpectedly (ended by SIGKILL); restarting it, and transfers resume once it is back.' } as const
+  const failed = { status: 'failed', message: 'The engine stopped 5 times in a row soon after starting (last: exit code 1), so Swarmdrop stopped restarting it: quit and open Swarmdrop again.' } as const
+
+  it('says so in the tooltip, with the sentence the window shows, instead of rates that are old', () => {
+    const s = appState({ engine: restarting, rates: { upload: 5_000_000, download: 0 } })
+    expect(trayTooltip(s)).toBe(`Swarmdrop — engine restarting…\n${restarting.message}`)
+    expect(trayTooltip(appState({ engine: failed }))).toBe(`Swarmdrop — engine stopped\n${failed.message}`)
+    expect(trayTooltip(appState({ engine: { status: 'running', message: 'The engine runs.' } }))).toMatch(/^Swarmdrop — ↑/)
+  })
+
+  it('shows the error icon above an offer, and a line in the menu', () => {
+    expect(trayIconState(appState({ engine: restarting, offers: [offer({ offerId: 'o1', name: 'b.iso' })] }), none)).toBe('error')
+    expect(trayIconState(appState({ engine: failed }), none)).toBe('error')
+    expect(trayMenu(appState({ engine: restarting }))).toContainEqual({ kind: 'note', label: 'The engine is restarting…' })
+    expect(trayMenu(appState({ engine: failed }))).toContainEqual({ kind: 'note', label: 'The engine stopped: quit and open Swarmdrop again' })
+    expect(trayMenu(appState({ engine: { status: 'running', message: 'The engine runs.' } })).filter(i => i.kind === 'note')).toEqual([{ kind: 'note', label: 'No active distributions' }])
+  })
+})

@@ -1,13 +1,16 @@
 // `swarmdrop agent`: runs this device in the foreground until SIGINT/SIGTERM, then leaves the
 // network cleanly (mDNS goodbye, resume state written).
 import { resolve as resolvePath } from 'node:path'
-import { isAcceptPolicy, validateName, type Settings } from '../../../core/settings/settings.js'
-import { shortFingerprint } from '../../../core/identity/device-id.js'
+import type { SettingsPatch } from '../../../../common/api.js'
+import type { AgentListening, AgentUiLine } from '../../../../common/cli-json.js'
+import { parseSettingsPatch } from '../../../../common/commands.js'
+import type { NodeOptions } from '../../../core/node/swarm-node.js'
 import { runAgent } from '../../run-agent.js'
 import { startAgentUi } from '../../ui/agent-ui.js'
 import { flag, intFlag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { attachEventLog } from '../event-log.js'
+import { jsonLine } from '../terminal-text.js'
 import { dataDirOf } from '../session.js'
 import { EXIT_OK, UsageError } from '../exit-codes.js'
 
@@ -38,20 +41,17 @@ Flags apply to this run; settings.json in the data folder keeps the defaults.`,
 
 export async function agentCommand (args: readonly string[]): Promise<number> {
   const p = parse(agentUsage, args)
-  const overrides: { -readonly [K in keyof Settings]?: Settings[K] } = {}
+  // The settings flags are a settings patch, checked as the window's are (common/commands.ts).
+  const flagged: { -readonly [K in keyof SettingsPatch]?: unknown } = {}
   const name = str(p, 'name')
-  if (name !== undefined) {
-    const n = validateName(name)
-    if (!n.ok) throw new UsageError(n.error.message)
-    overrides.name = n.value
-  }
+  if (name !== undefined) flagged.name = name
   const downloads = str(p, 'downloads')
-  if (downloads !== undefined) overrides.downloadsDir = downloads
+  if (downloads !== undefined) flagged.downloadsDir = downloads
   const accept = str(p, 'accept')
-  if (accept !== undefined) {
-    if (!isAcceptPolicy(accept)) throw new UsageError('--accept must be ask, trusted or all')
-    overrides.accept = accept
-  }
+  if (accept !== undefined) flagged.accept = accept
+  const patch = Object.keys(flagged).length > 0 ? parseSettingsPatch(flagged, setting => setting === 'downloadsDir' ? '--downloads' : `--${setting}`) : undefined
+  if (patch !== undefined && !patch.ok) throw new UsageError(patch.error.message)
+  const overrides: { -readonly [K in keyof NonNullable<NodeOptions['overrides']>]?: NonNullable<NodeOptions['overrides']>[K] } = { ...patch?.value }
   for (const [flagName, key] of [['bt-port', 'btPort'], ['control-port', 'controlPort']] as const) {
     const v = intFlag(p, flagName, 0, 65535)
     if (v !== undefined) overrides[key] = v
@@ -71,15 +71,24 @@ export async function agentCommand (args: readonly string[]): Promise<number> {
   const started = await runAgent({ dataDir, overrides, beforeResume: n => attachEventLog(n, json) })
   if (!started.ok) throw new UsageError(started.error.message)
   const agent = started.value
+  // Listen for the stop signals before saying "listening": a supervisor (systemd, a test) may send
+  // SIGTERM as soon as it reads that line, and the device must still leave the LAN cleanly.
+  const stopSignal = new Promise<void>(resolve => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+    void agent.stopRequested.then(resolve)
+  })
   const node = agent.node
   const info = node.info()
-  const s = node.settings
+  // Who this device is and how it is set, as the window shows it.
+  const { self, settings } = agent.app.state()
   if (json) {
-    process.stdout.write(JSON.stringify({ time: new Date().toISOString(), event: 'listening', id: info.id, name: info.name, controlPort: info.controlPort, btPort: info.btPort, accept: s.accept, downloadsDir: s.downloadsDir, dataDir }) + '\n')
+    const listening: AgentListening = { time: new Date().toISOString(), event: 'listening', id: self.id, name: self.name, controlPort: info.controlPort, btPort: info.btPort, accept: settings.accept, downloadsDir: settings.downloadsDir, dataDir }
+    process.stdout.write(jsonLine(listening))
   } else {
-    process.stdout.write(`Swarmdrop agent ${info.name} (${shortFingerprint(info.id)}, id ${info.id})\n` +
-      `  control port ${info.controlPort}, BitTorrent port ${info.btPort}, accepting: ${s.accept}\n` +
-      `  downloads go to ${s.downloadsDir}; data in ${dataDir}\n`)
+    process.stdout.write(`Swarmdrop agent ${self.name} (${self.fingerprint}, id ${self.id})\n` +
+      `  control port ${info.controlPort}, BitTorrent port ${info.btPort}, accepting: ${settings.accept}\n` +
+      `  downloads go to ${settings.downloadsDir}; data in ${dataDir}\n`)
   }
   const web = ui ? await startAgentUi(node, { ...(uiPort !== undefined ? { port: uiPort } : {}), ...(uiDir !== undefined ? { rendererDir: resolvePath(uiDir) } : {}) }) : undefined
   if (web && !web.ok) {
@@ -88,15 +97,10 @@ export async function agentCommand (args: readonly string[]): Promise<number> {
   }
   if (web?.ok) {
     const { url, port } = web.value.server
-    process.stdout.write(json
-      ? JSON.stringify({ time: new Date().toISOString(), event: 'ui', url, port }) + '\n'
-      : `  web UI: ${url}\n`)
+    const line: AgentUiLine = { time: new Date().toISOString(), event: 'ui', url, port }
+    process.stdout.write(json ? jsonLine(line) : `  web UI: ${url}\n`)
   }
-  await new Promise<void>(resolve => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-    void agent.stopRequested.then(resolve)
-  })
+  await stopSignal
   if (web?.ok) await web.value.close()
   await agent.stop()
   if (!json) process.stdout.write('left the network\n')

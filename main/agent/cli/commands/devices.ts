@@ -1,10 +1,12 @@
 // `swarmdrop peers`, `trust`, `untrust`, `stop`: the machines on the LAN, which of them this
 // device trusts, and stopping the device.
 import type { Machine } from '../../../../common/api.js'
-import { isDeviceId, shortFingerprint } from '../../../core/identity/device-id.js'
-import { TrustStore } from '../../../core/settings/trust-store.js'
-import { readHolder } from '../../device-lock.js'
-import type { LocalClient } from '../../local-client.js'
+import type { PeersReport } from '../../../../common/cli-json.js'
+import { parseCommand } from '../../../../common/commands.js'
+import { isDeviceId, shortFingerprint } from '../../../../common/device-id.js'
+import { readHolder } from '../../../core/app/device-lock.js'
+import { runOffline } from '../../../core/app/offline-commands.js'
+import type { LocalClient } from '../../../core/app/local-client.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { pad } from '../format.js'
@@ -63,7 +65,8 @@ export async function peersCommand (args: readonly string[]): Promise<number> {
     if (!warm) await new Promise(resolve => setTimeout(resolve, PEERS_SETTLE_MS))
     const machines = await onlineMachines(session.client)
     if (flag(p, 'json')) {
-      process.stdout.write(jsonLine(machines))
+      const report: PeersReport = machines
+      process.stdout.write(jsonLine(report))
     } else if (machines.length === 0) {
       process.stdout.write('No machines found yet. Machines appear when they run Swarmdrop on this network.\n')
     } else {
@@ -106,21 +109,12 @@ export async function trustCommand (args: readonly string[], trust: boolean): Pr
     const m = (await onlineMachines(agent)).filter(x => x.id.startsWith(prefix))
     if (m.length === 1 && m[0]) id = m[0].id
   }
-  if (!isDeviceId(id)) throw new UsageError(`${command}: "${given}" is not a device id (32 hex digits; see swarmdrop peers --json)`)
-  if (agent) {
-    const r = await agent.run({ type: command, id })
-    if (!r.ok) throw new UsageError(`${command}: ${r.error.message}`)
-  } else {
-    // No device runs for this data directory: its trust list is changed where it is kept.
-    const store = await TrustStore.load(dataDir)
-    if (!store.ok) throw new UsageError(store.error.message)
-    if (trust) {
-      const r = await store.value.trust(id, '')
-      if (!r.ok) throw new UsageError(r.error.message)
-    } else if (!(await store.value.untrust(id))) {
-      throw new UsageError(`untrust: ${id} is not trusted`)
-    }
-  }
+  // The contract's check: the same id rule as the window's and the local API's.
+  const parsed = parseCommand({ type: command, id })
+  if (!parsed.ok) throw new UsageError(`${command}: "${given}" is not a device id (32 hex digits; see swarmdrop peers --json)`)
+  // No device runs for this data directory: its trust list is changed where it is kept.
+  const r = agent ? await agent.run(parsed.value) : await runOffline(dataDir, parsed.value)
+  if (!r.ok) throw new UsageError(`${command}: ${r.error.message}`)
   process.stdout.write(`${trust ? 'trusted' : 'no longer trusted'}: ${shortFingerprint(id)} (${id})\n`)
   return EXIT_OK
 }

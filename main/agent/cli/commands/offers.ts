@@ -1,6 +1,7 @@
 // `swarmdrop offers`, `accept`, `decline`: answers to offers waiting for a person on this machine.
 import { resolve } from 'node:path'
 import type { IncomingOffer } from '../../../../common/api.js'
+import type { OffersReport } from '../../../../common/cli-json.js'
 import { formatBytes } from '../../../../common/units.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
@@ -47,7 +48,7 @@ export async function offersCommand (args: readonly string[]): Promise<number> {
   if (!agent) throw new UsageError('offers: no agent is running for this data directory (start one with swarmdrop agent)')
   const s = await agent.state()
   if (!s.ok) throw new UsageError(s.error.message)
-  const offers = s.value.offers
+  const offers: OffersReport = s.value.offers
   if (flag(p, 'json')) process.stdout.write(jsonLine(offers))
   else if (offers.length === 0) process.stdout.write('No offers are waiting.\n')
   else for (const o of offers) process.stdout.write(offerText(o))

@@ -3,9 +3,9 @@
 // key it answers with, and keeps dialling it (also after restarts) until it is unpaired.
 import type { CommandReplies } from '../../../../common/api.js'
 import { parseHostPort } from '../../../../common/commands.js'
-import type { Machine } from '../../../../common/api.js'
-import { isDeviceId, shortFingerprint } from '../../../core/identity/device-id.js'
-import { endpointText, PairedStore } from '../../../core/pairing/paired-store.js'
+import type { PairedListing } from '../../../../common/cli-json.js'
+import { isDeviceId } from '../../../../common/device-id.js'
+import { pairedListing, pairedOffline } from '../../../core/app/pairing-commands.js'
 import { pad } from '../format.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
@@ -33,31 +33,17 @@ export const unpairUsage: CommandUsage = {
   examples: ['swarmdrop unpair 9f3ac21e']
 }
 
-/** One machine added by address, as `pair --list` shows it. */
-export interface PairedListing {
-  readonly id: string
-  readonly fingerprint: string
-  readonly name: string
-  readonly pairedAddress: string
-  /** null when no agent runs for the data directory (nobody dials). */
-  readonly online: boolean | null
-  readonly address?: string
-  readonly problem?: string
-}
-
 /** From the running device's machines list, or (none running) from paired-devices.json itself. */
 async function listPaired (dataDir: string): Promise<PairedListing[]> {
   const agent = await runningAgent(dataDir)
   if (agent) {
     const state = await agent.state()
     if (!state.ok) throw new UsageError(`pair: ${state.error.message}`)
-    return state.value.machines.filter((m): m is Machine & { pairedAddress: string } => m.pairedAddress !== undefined).map(m => ({
-      id: m.id, fingerprint: m.fingerprint, name: m.name, pairedAddress: m.pairedAddress, online: m.online, ...(m.address !== '' ? { address: m.address } : {}), ...(m.pairProblem !== undefined ? { problem: m.pairProblem } : {})
-    }))
+    return pairedListing(state.value.machines)
   }
-  const store = await PairedStore.load(dataDir)
-  if (!store.ok) throw new UsageError(`pair: ${store.error.message}`)
-  return store.value.list().map(d => ({ id: d.id, fingerprint: shortFingerprint(d.id), name: d.name, pairedAddress: endpointText(d), online: null }))
+  const stored = await pairedOffline(dataDir)
+  if (!stored.ok) throw new UsageError(`pair: ${stored.error.message}`)
+  return stored.value
 }
 
 export async function pairCommand (args: readonly string[]): Promise<number> {

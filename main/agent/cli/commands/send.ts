@@ -3,9 +3,9 @@
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
-import { TERMINAL_RECIPIENT_STATES } from '../../../core/distributions/records.js'
-import { validateName } from '../../../core/settings/settings.js'
-import type { LocalClient } from '../../local-client.js'
+import type { SendFinished, SendOffered } from '../../../../common/cli-json.js'
+import { parseSettingsPatch } from '../../../../common/commands.js'
+import type { LocalClient } from '../../../core/app/local-client.js'
 import { flag, intFlag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, type CommandUsage } from '../command-usage.js'
 import { formatBytes, formatRate } from '../../../../common/units.js'
@@ -54,9 +54,11 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
   if (!st) throw new UsageError(`send: ${path}: no such file or folder`)
   if (st.isFile() && st.size === 0) throw new UsageError(`send: ${path} is empty: there is nothing to send`)
   const name = str(p, 'name')
-  if (name !== undefined && !validateName(name).ok) throw new UsageError('--name must be 1 to 64 printable characters')
+  // Checked as the window checks a new name (the settings patch of common/commands.ts).
+  const named = name === undefined ? undefined : parseSettingsPatch({ name }, () => '--name')
+  if (named !== undefined && !named.ok) throw new UsageError(named.error.message)
 
-  const session = await openSession(dataDirOf(str(p, 'data-dir')), name === undefined ? {} : { name })
+  const session = await openSession(dataDirOf(str(p, 'data-dir')), named?.value ?? {})
   try {
     const client = session.client
     const wait = flag(p, 'wait') || session.inProcess !== undefined
@@ -81,7 +83,10 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
       const rows = first.members.filter(m => ids.includes(m.id))
       const width = nameWidth(rows.map(r => r.name))
       for (const r of rows) if (!json) process.stdout.write(`${pad(terminalText(r.name), width)} ${stateLabel(r.state)}${r.reason ? ` (${terminalText(r.reason)})` : ''}\n`)
-      if (json) process.stdout.write(jsonLine({ ok: rows.every(r => TAKEN.includes(r.state)), name: first.name, infoHash: first.infoHash, bytes: first.totalLength, sha256: first.sha256, recipients: rows.map(r => ({ name: r.name, id: r.id, status: r.state })) }))
+      if (json) {
+        const offered: SendOffered = { ok: rows.every(r => TAKEN.includes(r.state)), name: first.name, infoHash: first.infoHash, bytes: first.totalLength, sha256: first.sha256, recipients: rows.map(r => ({ name: r.name, id: r.id, status: r.state })) }
+        process.stdout.write(jsonLine(offered))
+      }
       return rows.some(r => REFUSED.includes(r.state)) ? EXIT_FAILED : EXIT_OK
     }
     const deadline = timeout === undefined ? Infinity : Date.now() + timeout * 1000
@@ -93,7 +98,8 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000
     const okAll = outcomes.every(o => o.status === 'verified')
     if (json) {
-      process.stdout.write(jsonLine({ ok: okAll, name: first.name, infoHash: first.infoHash, bytes: first.totalLength, sha256: first.sha256, seconds: Number(seconds.toFixed(3)), originUploadedBytes: uploaded, recipients: outcomes }))
+      const finished: SendFinished = { ok: okAll, name: first.name, infoHash: first.infoHash, bytes: first.totalLength, sha256: first.sha256, seconds: Number(seconds.toFixed(3)), originUploadedBytes: uploaded, recipients: outcomes }
+      process.stdout.write(jsonLine(finished))
     } else {
       const width = nameWidth(outcomes.map(o => o.name))
       for (const o of outcomes) process.stdout.write(`${pad(terminalText(o.name), width)} ${outcomeText(o)}\n`)
@@ -109,6 +115,8 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
 const TAKEN: readonly MemberState[] = ['accepted', 'pending', 'verified', 'downloading', 'verifying']
 /** States in which it will not get it this time. */
 const REFUSED: readonly MemberState[] = ['declined', 'failed', 'unreachable']
+/** States a row does not leave by itself: it has the file, or will not get it this time. */
+const SETTLED: readonly MemberState[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
 
 /** The distribution as the device shows it now. */
 async function distributionOf (client: LocalClient, infoHash: string): Promise<Distribution> {
@@ -182,7 +190,7 @@ function match (peers: readonly Machine[], wanted: string): Machine[] {
 
 /** A row in a state it will not leave by itself: it has the file, or will not get it this time. */
 function settled (row: MemberRow | undefined): boolean {
-  return row !== undefined && (TERMINAL_RECIPIENT_STATES as readonly string[]).includes(row.state)
+  return row !== undefined && SETTLED.includes(row.state)
 }
 
 /** Follows the rows of `ids` until each is settled, the source went stale, or `over()`. */

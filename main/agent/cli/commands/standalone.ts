@@ -1,14 +1,8 @@
 // `swarmdrop create`, `seed` and `get`: plain BitTorrent with explicit peer addresses and no
-// mDNS, to interoperate with any standard client and to reach machines on other subnets. These
-// swarms are open on purpose: whoever knows the address and infohash may connect.
-import { readFile, stat, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
-import { createDistribution } from '../../../core/distributions/create.js'
-import { targetsFor, unusedName, verifyAndPlace, type Placement } from '../../../core/distributions/finish.js'
-import type { Engine } from '../../../core/engine/engine.js'
-import { hashForTorrent } from '../../../core/hashing/hash-files.js'
-import { parseTorrentFile, type Metainfo } from '../../../core/torrent/metainfo.js'
-import { CREATED_BY } from '../../../core/version.js'
+// mDNS, to interoperate with any standard client and to reach machines on other subnets. The
+// tools themselves are core/app/open-swarm.ts; here are their flags and how their events print.
+import type { GetEvent, SeedEvent, TorrentCreated } from '../../../../common/cli-json.js'
+import { createTorrent, getOpen, seedOpen, type RateLimits } from '../../../core/app/open-swarm.js'
 import { flag, intFlag, parse, str, strs } from '../args.js'
 import { JSON_FLAG, type CommandUsage, type FlagDoc } from '../command-usage.js'
 import { formatBytes, formatRate } from '../../../../common/units.js'
@@ -65,7 +59,7 @@ export const getUsage: CommandUsage = {
   examples: ['swarmdrop get ubuntu.torrent --peer 10.0.0.5:6881 --out ~/Downloads']
 }
 
-const print = (json: boolean, event: Record<string, unknown>, human: string): void => {
+const print = (json: boolean, event: TorrentCreated | SeedEvent | GetEvent, human: string): void => {
   process.stdout.write(json ? jsonLine(event) : human + '\n')
 }
 
@@ -74,37 +68,16 @@ export async function createCommand (args: readonly string[]): Promise<number> {
   const path = p.positionals[0]
   const out = str(p, 'output')
   if (path === undefined || out === undefined) throw new UsageError('create: usage: swarmdrop create PATH -o FILE.torrent')
-  const created = await createDistribution(path, { createdBy: CREATED_BY })
+  const created = await createTorrent(path, out)
   if (!created.ok) throw new UsageError(`create: ${created.error.message}`)
-  const m = created.value.metainfo
-  await writeFile(out, m.torrentFile)
-  print(flag(p, 'json'), { event: 'created', infoHash: m.infoHash, name: m.name, bytes: m.totalLength, pieces: m.pieceCount, pieceLength: m.pieceLength, sha256: created.value.sha256, seconds: created.value.seconds, torrent: resolve(out) },
-    `${out}: ${terminalText(m.name)}, ${formatBytes(m.totalLength)}, ${plural(m.pieceCount, 'piece')} of ${formatBytes(m.pieceLength)}\n  infohash ${m.infoHash}\n  sha256   ${created.value.sha256}`)
+  const c = created.value
+  print(flag(p, 'json'), c,
+    `${out}: ${terminalText(c.name)}, ${formatBytes(c.bytes)}, ${plural(c.pieces, 'piece')} of ${formatBytes(c.pieceLength)}\n  infohash ${c.infoHash}\n  sha256   ${c.sha256}`)
   return EXIT_OK
 }
 
-async function loadTorrent (path: string): Promise<Metainfo> {
-  let bytes: Buffer
-  try {
-    bytes = await readFile(path)
-  } catch (err) {
-    throw new UsageError(`${path}: ${(err as Error).message}`)
-  }
-  const m = parseTorrentFile(bytes)
-  if (!m.ok) throw new UsageError(`${path}: ${m.error.message}`)
-  return m.value
-}
-
-async function startEngine (btPort: number | undefined, limits: { uploadLimit?: number; downloadLimit?: number } = {}): Promise<Engine> {
-  // Loaded here, not at the top: `create` needs no engine, and WebTorrent takes a while to load.
-  const { Engine } = await import('../../../core/engine/engine.js')
-  const e = await Engine.start({ btPort: btPort ?? 0, ...limits })
-  if (!e.ok) throw new UsageError(e.error.message)
-  return e.value
-}
-
 /** --upload-limit / --download-limit in bytes per second, where the command has them. */
-function limitsOf (p: Parameters<typeof intFlag>[0]): { uploadLimit?: number; downloadLimit?: number } {
+function limitsOf (p: Parameters<typeof intFlag>[0]): RateLimits {
   const up = p.values['upload-limit'] === undefined ? undefined : intFlag(p, 'upload-limit', 1, 1e12)
   const down = p.values['download-limit'] === undefined ? undefined : intFlag(p, 'download-limit', 1, 1e12)
   return { ...(up === undefined ? {} : { uploadLimit: up }), ...(down === undefined ? {} : { downloadLimit: down }) }
@@ -120,39 +93,31 @@ export async function seedCommand (args: readonly string[]): Promise<number> {
   if (input === undefined) throw new UsageError('seed: usage: swarmdrop seed PATH|FILE.torrent [--bt-port N]')
   const json = flag(p, 'json')
   const btPort = intFlag(p, 'bt-port', 0, 65535)
-  let metainfo: Metainfo
-  let targets
-  const st = await stat(input).catch(() => undefined)
-  if (!st) throw new UsageError(`seed: ${input}: no such file or folder`)
-  if (st.isFile() && input.endsWith('.torrent')) {
-    metainfo = await loadTorrent(input)
-    const dir = resolve(str(p, 'in') ?? dirname(input))
-    targets = targetsFor(metainfo, { downloadsDir: dir, finalName: metainfo.name }, false)
-    // Serve only data that matches: hash it (off the main thread) before announcing anything.
-    const hashed = await hashForTorrent(targets.map(t => ({ path: t.path, length: t.length })), metainfo.pieceLength)
-    if (!hashed.ok) throw new UsageError(`seed: ${hashed.error.message}`)
-    if (!hashed.value.pieces.equals(metainfo.pieceHashes)) throw new UsageError(`seed: the data in ${dir} does not match ${input}`)
-  } else {
-    const created = await createDistribution(input, { createdBy: CREATED_BY })
-    if (!created.ok) throw new UsageError(`seed: ${created.error.message}`)
-    metainfo = created.value.metainfo
-    targets = created.value.source.entries.map((e, i) => ({ path: e.absolutePath, length: e.length, offset: metainfo.files[i]?.offset ?? 0 }))
-  }
+  const dataIn = str(p, 'in')
   const out = str(p, 'output')
-  if (out !== undefined) await writeFile(out, metainfo.torrentFile)
-  const engine = await startEngine(btPort, limitsOf(p))
-  const seeded = engine.seed({ metainfo, targets })
+  const opts = { ...limitsOf(p), ...(btPort === undefined ? {} : { btPort }), ...(dataIn === undefined ? {} : { dataIn }), ...(out === undefined ? {} : { torrentOut: out }) }
+  const seeded = await seedOpen(input, opts, untilSignal(), e => {
+    if (e.event === 'seeding') {
+      print(json, e, `seeding ${terminalText(e.name)} (${formatBytes(e.bytes)}) on port ${e.port}\n  infohash ${e.infoHash}\n  open to any BitTorrent client that connects; Ctrl-C to stop`)
+    } else if (json) {
+      print(true, e, '')
+    }
+  })
   if (!seeded.ok) throw new UsageError(`seed: ${seeded.error.message}`)
-  print(json, { event: 'seeding', infoHash: metainfo.infoHash, name: metainfo.name, bytes: metainfo.totalLength, port: engine.port, magnet: `magnet:?xt=urn:btih:${metainfo.infoHash}&dn=${encodeURIComponent(metainfo.name)}` },
-    `seeding ${terminalText(metainfo.name)} (${formatBytes(metainfo.totalLength)}) on port ${engine.port}\n  infohash ${metainfo.infoHash}\n  open to any BitTorrent client that connects; Ctrl-C to stop`)
-  const timer = setInterval(() => {
-    const s = engine.stats(metainfo.infoHash)
-    if (s && json) print(true, { event: 'progress', uploadedBytes: s.uploadedBytes, uploadSpeed: Math.round(s.uploadSpeed), peers: s.peers.length }, '')
-  }, 1_000)
-  await untilSignal()
-  clearInterval(timer)
-  await engine.stop()
   return EXIT_OK
+}
+
+/** One event of a get, for people: progress on stdout, a piece fetched again on stderr. */
+function getLine (e: GetEvent, json: boolean): void {
+  switch (e.event) {
+    case 'progress': return print(json, e, `${((e.verifiedBytes / e.bytes) * 100).toFixed(1)}%  ${formatRate(e.downloadSpeed)}  ${plural(e.peers, 'peer')}`)
+    case 'metadata': return print(json, e, 'waiting for the metadata from the peers…')
+    case 'peer-banned': return print(json, e, `banned ${terminalText(e.address)}: it sent bad data in ${plural(e.badPieces, 'piece')}`)
+    case 'hash-failure':
+      if (!json) process.stderr.write(`piece ${e.piece} failed its hash; fetching it again\n`)
+      return
+    case 'done': return print(json, e, e.ok ? `verified ${terminalText(e.path)} (sha256 ${e.sha256})` : `FAILED: ${terminalText(e.reason)}`)
+  }
 }
 
 export async function getCommand (args: readonly string[]): Promise<number> {
@@ -163,67 +128,17 @@ export async function getCommand (args: readonly string[]): Promise<number> {
   if (source === undefined || outDir === undefined) throw new UsageError('get: usage: swarmdrop get FILE.torrent --peer HOST:PORT --out DIR')
   if (peers.length === 0) throw new UsageError('get: give at least one --peer HOST:PORT (there is no tracker or DHT)')
   for (const peer of peers) if (!/^[^:\s]+:\d{1,5}$/.test(peer)) throw new UsageError(`get: --peer ${peer} is not HOST:PORT`)
-  const timeout = intFlag(p, 'timeout', 1, 30 * 24 * 3600)
+  const timeoutSeconds = intFlag(p, 'timeout', 1, 30 * 24 * 3600)
+  const btPort = intFlag(p, 'bt-port', 0, 65535)
   const json = flag(p, 'json')
-  const downloadsDir = resolve(outDir)
-  const engine = await startEngine(intFlag(p, 'bt-port', 0, 65535), limitsOf(p))
-  const started = performance.now()
-  let placement: Placement | undefined
-  let infoHash: string
-  if (source.startsWith('magnet:')) {
-    // The metadata comes from the peers; the engine checks it before any file is created.
-    const added = engine.downloadMagnet(source, m => {
-      placement = { downloadsDir, finalName: m.name }
-      return targetsFor(m, placement, true)
-    })
-    if (!added.ok) throw new UsageError(`get: ${added.error.message}`)
-    infoHash = added.value.infoHash
-  } else {
-    const metainfo = await loadTorrent(source)
-    placement = { downloadsDir, finalName: await unusedName(downloadsDir, metainfo.name) }
-    const added = engine.download({ metainfo, targets: targetsFor(metainfo, placement, true) })
-    if (!added.ok) throw new UsageError(`get: ${added.error.message}`)
-    infoHash = metainfo.infoHash
-  }
-  const done = new Promise<void>(resolve => engine.on('done', ih => { if (ih === infoHash) resolve() }))
-  const failed = new Promise<string>(resolve => {
-    engine.on('torrent-error', (_ih, message) => resolve(message))
-    // A one-shot get has nobody to wait for space with it: a full disk ends it (its pieces stay).
-    engine.on('no-space', (_ih, message) => resolve(`not enough space in ${downloadsDir}: ${message}`))
-  })
-  engine.on('hash-failure', (_ih, piece) => { if (!json) process.stderr.write(`piece ${piece} failed its hash; fetching it again\n`) })
-  engine.on('peer-banned', (_ih, address, n) => print(json, { event: 'peer-banned', address, badPieces: n }, `banned ${terminalText(address)}: it sent bad data in ${plural(n, 'piece')}`))
-  engine.connect(infoHash, peers)
-  const timer = setInterval(() => {
-    engine.connect(infoHash, peers)
-    const s = engine.stats(infoHash)
-    const total = engine.metainfo(infoHash)?.totalLength
-    if (s && total) {
-      print(json, { event: 'progress', verifiedBytes: s.verifiedBytes, bytes: total, downloadSpeed: Math.round(s.downloadSpeed), peers: s.peers.length },
-        `${((s.verifiedBytes / total) * 100).toFixed(1)}%  ${formatRate(s.downloadSpeed)}  ${plural(s.peers.length, 'peer')}`)
-    } else {
-      print(json, { event: 'metadata', waiting: true }, 'waiting for the metadata from the peers…')
-    }
-  }, 1_000)
-  const limit = timeout === undefined ? undefined : new Promise<'timeout'>(resolve => setTimeout(() => resolve('timeout'), timeout * 1000).unref())
-  const outcome = await Promise.race([done.then(() => 'done' as const), failed, ...(limit ? [limit] : [])])
-  clearInterval(timer)
-  const metainfo = engine.metainfo(infoHash)
-  let code = EXIT_FAILED
-  if (outcome === 'done' && metainfo && placement) {
-    const placed = await verifyAndPlace(metainfo, placement, undefined)
-    if (placed.ok) {
-      const s = engine.stats(infoHash)
-      print(json, { event: 'done', ok: true, path: placed.value.path, sha256: placed.value.sha256, bytes: metainfo.totalLength, seconds: Number(((performance.now() - started) / 1000).toFixed(3)), hashFailures: s?.hashFailures ?? 0, bannedPeers: s?.bannedPeers ?? [] },
-        `verified ${terminalText(join(downloadsDir, placed.value.finalName))} (sha256 ${placed.value.sha256})`)
-      code = EXIT_OK
-    } else {
-      print(json, { event: 'done', ok: false, reason: placed.error.message }, `FAILED: ${terminalText(placed.error.message)}`)
-    }
-  } else {
-    const reason = outcome === 'timeout' ? `not complete after ${timeout ?? 0} s` : outcome
-    print(json, { event: 'done', ok: false, reason }, `FAILED: ${terminalText(reason)}`)
-  }
-  await engine.stop()
-  return code
+  const got = await getOpen(source, {
+    ...limitsOf(p),
+    peers,
+    downloadsDir: outDir,
+    ...(btPort === undefined ? {} : { btPort }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds })
+  }, e => getLine(e, json))
+  if (!got.ok) throw new UsageError(`get: ${got.error.message}`)
+  getLine(got.value, json)
+  return got.value.ok ? EXIT_OK : EXIT_FAILED
 }

@@ -2,6 +2,7 @@
 // progress, rate, ETA) as the app's machine table shows it, live from its agent when one runs,
 // otherwise as the data directory remembers them.
 import type { ApiResult, Distribution } from '../../../../common/api.js'
+import type { StatusReport } from '../../../../common/cli-json.js'
 import { ok } from '../../../../common/result.js'
 import { encodeDistribution } from '../../../../common/wire.js'
 import { rememberedDistributions } from '../../../core/app/remembered.js'
@@ -67,7 +68,8 @@ export async function statusCommand (args: readonly string[]): Promise<number> {
   const views = shown.value
   if (flag(p, 'json')) {
     // The contract's JSON form: piece maps as base64 (common/wire.ts), as the web UI receives them.
-    process.stdout.write(jsonLine({ agentRunning: agent !== undefined, distributions: views.map(encodeDistribution) }))
+    const report: StatusReport = { agentRunning: agent !== undefined, distributions: views.map(encodeDistribution) }
+    process.stdout.write(jsonLine(report))
     return EXIT_OK
   }
   if (!agent) process.stdout.write('(no agent running: showing what the data directory remembers)\n')

@@ -6,10 +6,16 @@
 // crash) is stale and taken over. The token (owner-only file) keeps other local users out.
 import { randomBytes } from 'node:crypto'
 import { open, readFile, rm } from 'node:fs/promises'
-import { errnoCode, errorMessage, fail, ok, type Result } from '../../common/result.js'
-import { dataPaths } from '../core/settings/data-dir.js'
-import { isRecord, writeJson } from '../core/store/json-file.js'
-import { mkdirPrivate, PRIVATE_FILE_MODE } from '../core/store/private-files.js'
+import { resolve } from 'node:path'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
+import { dataPaths, defaultDataDir } from '../settings/data-dir.js'
+import { isRecord, writeJson } from '../store/json-file.js'
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../store/private-files.js'
+
+/** The data directory a command means: the one it was given, else this user's default; absolute. */
+export function resolveDataDir (given: string | undefined): string {
+  return resolve(given ?? defaultDataDir())
+}
 
 /** A running device, as agent.json publishes it. */
 export interface AgentFile {

@@ -1,9 +1,9 @@
 // The command line's client for a running device's local API: the window's state and commands,
-// over loopback HTTP (local-routes.ts).
-import type { ApiResult, AppState, Command, CommandReplies, CommandType } from '../../common/api.js'
-import { fail, ok } from '../../common/result.js'
-import { decodeState } from '../../common/wire.js'
-import { requestJson } from '../core/control/http-client.js'
+// over loopback HTTP (local-api.ts), and the same contract types back.
+import type { ApiResult, AppState, Command, CommandReplies, CommandType } from '../../../common/api.js'
+import { fail, ok } from '../../../common/result.js'
+import { decodeState } from '../../../common/wire.js'
+import { requestJson } from '../control/http-client.js'
 
 /** The command of type T. */
 export type CommandOf<T extends CommandType> = Extract<Command, { readonly type: T }>

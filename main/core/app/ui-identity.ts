@@ -1,13 +1,18 @@
 // The web UI's token and port, kept in <dataDir>/ui.json (owner-only, like the device key) so an
 // agent restart keeps the address the browser has open: its page reconnects instead of needing a
 // new link. A damaged file is replaced by a fresh token.
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { isRecord, readJson, writeJson } from '../../core/store/json-file.js'
-import { newUiToken } from './ui-auth.js'
+import { isRecord, readJson, writeJson } from '../store/json-file.js'
 
 export interface UiIdentity { readonly token: string; readonly port: number }
 
 const FILE = 'ui.json'
+
+/** 256 bits, URL-safe. */
+export function newUiToken (): string {
+  return randomBytes(32).toString('base64url')
+}
 const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
 export async function loadUiIdentity (dataDir: string): Promise<UiIdentity> {

@@ -1,7 +1,8 @@
 // PUT /ui/upload?name=FILE: the web UI's drop zone sends one file's bytes here, because a browser
 // cannot hand the agent a path. The body is streamed to <dataDir>/uploads/<random>/<name> (the
 // name checked like a torrent path), refused up front when the disk cannot hold it; the answer
-// is the path, which the page then shares with a `create` command.
+// is the path, which the page then shares with a `create` command. The web UI server (main/agent)
+// routes the request here and sends the answer as it is given.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
@@ -9,10 +10,11 @@ import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
-import { freeBytesAt } from '../../core/app/free-space.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
-import { mkdirPrivate, PRIVATE_FILE_MODE } from '../../core/store/private-files.js'
-import { unsafeComponentReason } from '../../core/torrent/safe-path.js'
+import { statusForCode } from '../control/http-json.js'
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../store/private-files.js'
+import { unsafeComponentReason } from '../torrent/safe-path.js'
+import { freeBytesAt } from './free-space.js'
 
 /** Left free after an upload, so the agent's own files (journals, settings) still fit. */
 const RESERVE_BYTES = 64 * 1024 * 1024
@@ -50,4 +52,16 @@ export async function receiveUpload (req: IncomingMessage, url: URL, dataDir: st
     return fail('upload-failed', `the upload of ${name} stopped after ${received} of ${length} bytes`)
   }
   return ok({ path })
+}
+
+/** An upload's HTTP answer: the stored path, or the failure with the status docs/protocol.md gives its code. */
+export interface UploadAnswer {
+  readonly status: number
+  readonly body: { readonly path: string } | { readonly error: { readonly code: string; readonly message: string } }
+}
+
+export async function answerUpload (req: IncomingMessage, url: URL, dataDir: string): Promise<UploadAnswer> {
+  const saved = await receiveUpload(req, url, dataDir)
+  if (saved.ok) return { status: 200, body: saved.value }
+  return { status: statusForCode(saved.error.code), body: { error: saved.error } }
 }

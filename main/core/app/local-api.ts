@@ -1,15 +1,17 @@
-// The agent's local API: how this machine's command line reaches a running device. It is the
+// A device's local API: how this machine's command line reaches a running device. It is the
 // window's door over HTTP: the state as the window sees it (AppState, in common/wire.ts's JSON
 // form) and the window's commands (Command in, ApiResult out), through the same AppService.
-// Loopback only, and only with the token from agent.json. Documented in docs/protocol.md,
-// "Local API".
+// Plain HTTP on its own loopback listener (the control port speaks mutual TLS with device
+// certificates, which the CLI has no reason to hold), and only with the token from agent.json.
+// Its client is local-client.ts. Documented in docs/protocol.md, "Local API".
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { ApiResult } from '../../common/api.js'
-import { fail } from '../../common/result.js'
-import { encodeState } from '../../common/wire.js'
-import type { AppService } from '../core/app/app-service.js'
-import { readJsonBody, sendJson, statusForCode, type Route, type RouteContext } from '../core/control/http-json.js'
+import type { ApiResult } from '../../../common/api.js'
+import { fail, ok, type Result } from '../../../common/result.js'
+import { encodeState } from '../../../common/wire.js'
+import { ControlServer } from '../control/control-server.js'
+import { readJsonBody, sendJson, statusForCode, type Route, type RouteContext } from '../control/http-json.js'
+import type { AppService } from './app-service.js'
 
 /** A command is small: paths and ids, at most a settings patch or a list of recipients. */
 const MAX_COMMAND_BYTES = 1024 * 1024
@@ -27,7 +29,7 @@ function answer (ctx: RouteContext, r: ApiResult<unknown>): void {
   sendJson(ctx.res, r.ok ? 200 : statusForCode(r.error.code), r)
 }
 
-export function localRoutes (app: AppService, token: string): Route[] {
+function localRoutes (app: AppService, token: string): Route[] {
   const guard = (handle: Route['handle']): Route['handle'] => ctx => {
     if (!authorized(ctx.req, token)) return answer(ctx, fail('unauthorized', 'the local API needs the token from agent.json, from loopback'))
     return handle(ctx)
@@ -45,4 +47,17 @@ export function localRoutes (app: AppService, token: string): Route[] {
     }
   ]
   return routes.map(r => ({ ...r, handle: guard(r.handle) }))
+}
+
+export interface LocalApi {
+  readonly port: number
+  close (): Promise<void>
+}
+
+/** Serves `app` on 127.0.0.1 at a free port, to callers holding `token`. */
+export async function openLocalApi (app: AppService, token: string): Promise<Result<LocalApi>> {
+  const server = await ControlServer.listen({ port: 0, host: '127.0.0.1', what: 'local API port' })
+  if (!server.ok) return server
+  server.value.setRoutes(localRoutes(app, token))
+  return ok({ port: server.value.port, close: () => server.value.close() })
 }

@@ -280,6 +280,10 @@ export type Command =
   | { readonly type: 'pair'; readonly host: string; readonly port?: number }
   /** Forgets a machine added by address: it is no longer dialled. */
   | { readonly type: 'unpair'; readonly id: string }
+  /** Who received what: one distribution, or all touched since an ISO time, from the history (FleetReport). */
+  | { readonly type: 'report'; readonly infoHash?: string; readonly since?: string }
+  /** Forgets history entries last touched before an ISO time. */
+  | { readonly type: 'prune-history'; readonly before: string }
 
 export type CommandType = Command['type']
 
@@ -303,6 +307,8 @@ export interface CommandReplies {
   stop: Record<string, never>
   pair: PairReply
   unpair: Record<string, never>
+  report: FleetReport
+  'prune-history': { readonly removed: number; readonly kept: number }
 }
 
 /** The machine an address answered as: its key is pinned from now on. */
@@ -316,6 +322,67 @@ export interface PairReply {
   readonly address: string
   /** False when it was paired already (same key): nothing changed but its details. */
   readonly added: boolean
+}
+
+/**
+ * A machine's signed statement that it verified a copy (docs/protocol.md, "Receipt"): anyone can
+ * check it with the public key it carries, which must hash to `deviceId`.
+ */
+export interface SignedReceipt {
+  readonly infoHash: string
+  readonly sha256: string
+  /** ISO 8601 UTC with milliseconds. */
+  readonly verifiedAt: string
+  readonly deviceId: string
+  readonly bytes: number
+  /** Raw 32-byte Ed25519 public key, base64. */
+  readonly publicKey: string
+  /** Ed25519 signature, base64 of 64 bytes. */
+  readonly signature: string
+}
+
+/** One machine of a distribution in a report: what it did, and its receipt once verified. */
+export interface ReportMachine {
+  readonly id: string
+  readonly name: string
+  readonly state: MemberState
+  /** ISO times, as this device saw them (verifiedAt from the receipt when there is one); null when it did not happen. */
+  readonly acceptedAt: string | null
+  readonly verifiedAt: string | null
+  readonly bytes: number
+  /** Pieces that failed their hash on that machine. */
+  readonly badPieces: number
+  readonly reason?: string
+  readonly receipt: SignedReceipt | null
+}
+
+/** One distribution in a report: what it was, and who received it. */
+export interface DistributionReport {
+  readonly infoHash: string
+  readonly name: string
+  readonly sha256: string
+  readonly totalLength: number
+  /** 'recipient': this device received it (its own row is the only machine). */
+  readonly role: 'origin' | 'recipient'
+  readonly origin: { readonly id: string; readonly name: string }
+  readonly createdAt: string
+  /** When it was first offered (origin) or accepted (recipient); null when never. */
+  readonly sentAt: string | null
+  /** Bytes the origin uploaded for it, over all its runs; null on a recipient (it does not know). */
+  readonly originUploadedBytes: number | null
+  /** The last time anything about it changed. */
+  readonly updatedAt: string
+  readonly machines: readonly ReportMachine[]
+}
+
+/** What `swarmdrop report --json` prints and the app's "Export report" saves. */
+export interface FleetReport {
+  readonly format: 'swarmdrop-report'
+  readonly version: 1
+  readonly generatedAt: string
+  /** The device whose history this is. */
+  readonly device: { readonly id: string; readonly name: string }
+  readonly distributions: readonly DistributionReport[]
 }
 
 /** One entry of a listed folder. A symbolic link is shown as what it points to, `link` set. */
@@ -382,4 +449,6 @@ export interface SwarmdropApi {
   /** Adds a machine by HOST and control port (default 47620). */
   pair (host: string, port?: number): Promise<ApiResult<CommandReplies['pair']>>
   unpair (id: string): Promise<ApiResult<CommandReplies['unpair']>>
+  /** Who received what (all distributions without an infoHash), with each machine's signed receipt. */
+  report (infoHash?: string): Promise<ApiResult<CommandReplies['report']>>
 }

@@ -49,6 +49,12 @@ function recipientsOf (to: unknown): ApiResult<readonly string[]> {
   return good(ids)
 }
 
+/** A point in time as ISO 8601 (a date alone is its UTC midnight), answered in toISOString form. */
+function timeOf (v: unknown, field: string): ApiResult<string> {
+  const ms = typeof v === 'string' && v.length <= 64 ? Date.parse(v) : NaN
+  return Number.isFinite(ms) ? good(new Date(ms).toISOString()) : bad(`${field} must be a date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z`)
+}
+
 function offerIdOf (v: unknown): ApiResult<string> {
   return isOfferId(v) ? good(v) : bad('offerId must be 1 to 64 letters, digits or dashes')
 }
@@ -180,6 +186,21 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       const to = recipientsOf(raw.to)
       if (!to.ok) return to
       return good(type === 'offer' ? { type, infoHash: v.value, to: to.value } : { type, path: v.value, to: to.value })
+    }
+    case 'report': {
+      const o = only(raw, ['infoHash', 'since'])
+      if (!o.ok) return o
+      const ih = raw.infoHash === undefined ? undefined : infoHashOf(raw.infoHash, 'infoHash')
+      if (ih !== undefined && !ih.ok) return ih
+      const since = raw.since === undefined ? undefined : timeOf(raw.since, 'since')
+      if (since !== undefined && !since.ok) return since
+      return good({ type, ...(ih !== undefined ? { infoHash: ih.value } : {}), ...(since !== undefined ? { since: since.value } : {}) })
+    }
+    case 'prune-history': {
+      const o = only(raw, ['before'])
+      if (!o.ok) return o
+      const before = timeOf(raw.before, 'before')
+      return before.ok ? good({ type, before: before.value }) : before
     }
     case 'accept': {
       const o = only(raw, ['offerId', 'downloadsDir', 'alwaysTrust'])

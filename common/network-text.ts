@@ -12,8 +12,9 @@ export const OFFER_ID_PATTERN = new RegExp(`^${OFFER_ID_SOURCE}$`)
 export const MAX_DEVICE_NAME = 64
 
 // Cc: C0, DEL, C1. Cf: bidi embeddings/overrides/isolates, zero-width joiners, BOM, soft hyphen.
-// Zl/Zp: line and paragraph separators. Cs: a lone surrogate (not text at all).
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u
+// Zl/Zp: line and paragraph separators. Cs: a lone surrogate (not text at all). U+2060-206F whole:
+// its unassigned code points (U+2065) are invisible format characters in waiting, not text.
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u2060-\u206f]/u
 
 export function isOfferId (v: unknown): v is string {
   return typeof v === 'string' && OFFER_ID_PATTERN.test(v)

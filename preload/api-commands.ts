@@ -33,7 +33,8 @@ export const API_COMMANDS: CommandMapping = {
   trust: id => ({ type: 'trust', id }),
   untrust: id => ({ type: 'untrust', id }),
   pair: (host, port) => port === undefined ? { type: 'pair', host } : { type: 'pair', host, port },
-  unpair: id => ({ type: 'unpair', id })
+  unpair: id => ({ type: 'unpair', id }),
+  report: infoHash => infoHash === undefined ? { type: 'report' } : { type: 'report', infoHash }
 }
 
 /** What a bridge supplies: how commands, state and dropped files travel to the engine. */

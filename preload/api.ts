@@ -2,3 +2,4 @@
 // with the shells that implement it) and where to find it at run time.
 export type * from '../common/api.js'
 export { API_VERSION, PIECE } from '../common/api.js'
+export { reportCsv } from '../common/report-csv.js'

@@ -13,6 +13,7 @@ const agentModule = async () => await import('./commands/agent.js')
 const devicesModule = async () => await import('./commands/devices.js')
 const offersModule = async () => await import('./commands/offers.js')
 const pairModule = async () => await import('./commands/pair.js')
+const reportModule = async () => await import('./commands/report.js')
 const sendModule = async () => await import('./commands/send.js')
 const serviceModule = async () => await import('./commands/service.js')
 const standaloneModule = async () => await import('./commands/standalone.js')
@@ -38,7 +39,8 @@ const commands: Record<string, Entry> = {
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
   seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },
   get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) },
-  service: { usage: async () => (await serviceModule()).serviceUsage, run: async a => (await serviceModule()).serviceCommand(a) }
+  service: { usage: async () => (await serviceModule()).serviceUsage, run: async a => (await serviceModule()).serviceCommand(a) },
+  report: { usage: async () => (await reportModule()).reportUsage, run: async a => (await reportModule()).reportCommand(a) }
 }
 
 /** `swarmdrop --help`: every command in one line each; each command's own --help has the rest. */

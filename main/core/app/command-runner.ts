@@ -9,6 +9,7 @@ import { errorMessage, fail, ok } from '../../../common/result.js'
 import { appSettings } from './app-state.js'
 import { browseFolder } from './browse-folder.js'
 import { pairCommand, unpairCommand } from './pairing-commands.js'
+import { pruneHistory, reportOf } from './history-commands.js'
 
 const NOTHING: Record<string, never> = {}
 
@@ -111,6 +112,8 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
     }
     case 'browse': return browseFolder(c.path)
     case 'send': return send(node, c.path, c.to)
+    case 'report': return reportOf(node, { ...(c.infoHash !== undefined ? { infoHash: c.infoHash } : {}), ...(c.since !== undefined ? { since: c.since } : {}) })
+    case 'prune-history': return pruneHistory(node, c.before)
     case 'stop': {
       if (host.stop === undefined) return fail('unsupported', 'this device is stopped from its own window or menu, not by a command')
       host.stop()

@@ -99,7 +99,7 @@ export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   // 502/504: another device did not answer, or answered with something unusable.
   ...['unreachable', 'agent-unreachable', 'bad-response', 'not-swarmdrop'].map(c => [c, 502] as const),
   // 503: this device cannot do it now (starting, stopping, a port or a patch missing, a job cancelled).
-  ...['closed', 'aborted', 'device-starting', 'port-in-use', 'listen', 'unpatched', 'add', 'no-identity', 'not-private', 'starting', 'engine-start', 'engine-restarting'].map(c => [c, 503] as const),
+  ...['closed', 'aborted', 'device-starting', 'port-in-use', 'listen', 'unpatched', 'add', 'no-identity', 'not-private', 'starting', 'engine-start', 'engine-restarting', 'service-manager'].map(c => [c, 503] as const),
   ['timeout', 504],
   ...['no-space', 'write-failed', 'rename', 'unwritable'].map(c => [c, 507] as const),
   // 500: the device failed on its own side (a bug, a worker thread that died).

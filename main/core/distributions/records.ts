@@ -1,5 +1,6 @@
 // What the data directory remembers about each distribution, for the origin and for a recipient.
 import type { Member, ReportState } from '../protocol/messages.js'
+import type { Receipt } from '../protocol/receipt.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 
 /** 'lost': its agent went away mid-way (reports stopped, control port silent, mDNS goodbye). */
@@ -28,6 +29,8 @@ export interface RecipientStatus {
   readonly lostSince?: string
   /** It held a verified copy already when offered. */
   readonly alreadyHad?: boolean
+  /** Its signed receipt for the verified copy, checked before it was kept (protocol/receipt.ts). */
+  readonly receipt?: Receipt
 }
 
 /** 'stale': the origin's source changed; 'no-space': a recipient's disk is full (it waits for room). */

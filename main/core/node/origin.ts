@@ -9,6 +9,7 @@ import { describedBy, type OriginRecord, type RecipientStatus } from '../distrib
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { parseOfferReply, PROTOCOL, type Member, type Offer, type Report } from '../protocol/messages.js'
 import { signOffer } from '../protocol/offer-signature.js'
+import { checkReceipt, sameReceipt } from '../protocol/receipt.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 import { CREATED_BY } from '../version.js'
 import type { NodeContext } from './context.js'
@@ -199,6 +200,13 @@ export class Origin {
     this.liveness.heardFrom(report.infoHash, report.from)
     // The schedule spares slow members (engine/member-rates.ts): it learns their rates from here.
     this.ctx.engine.setMemberRate(report.infoHash, remoteAddress, report.state === 'downloading' ? report.downloadSpeed : 0)
+    // A receipt is kept only when it is the reporter's own, about this very copy (receipt.ts).
+    if (report.receipt !== undefined && report.state !== 'verified') return fail('bad-request', `report.receipt comes only with state verified, not ${report.state}`)
+    // The very receipt kept already (a heartbeat repeats it) was checked when it was kept.
+    if (report.receipt !== undefined && !sameReceipt(report.receipt, current.receipt)) {
+      const receipt = checkReceipt(report.receipt, { infoHash: record.infoHash, sha256: record.sha256, deviceId: report.from, bytes: record.totalLength })
+      if (!receipt.ok) return fail(receipt.error.code, `receipt refused: ${receipt.error.message}`)
+    }
     if (!isNewerReport(current, report)) return ok(this.swarmView(report.infoHash))
     const { lostSince: _lost, reason: _reason, ...kept } = current
     const next: RecipientStatus = {
@@ -214,6 +222,7 @@ export class Origin {
       ...(report.bitfield ? { bitfield: report.bitfield } : {}),
       ...(report.reason ? { reason: report.reason } : {}),
       ...(report.alreadyHad === true || (current.alreadyHad === true && report.state === 'verified') ? { alreadyHad: true } : {}),
+      ...(report.receipt !== undefined ? { receipt: report.receipt } : {}),
       updatedAt: new Date().toISOString()
     }
     await this.setRecipient(report.infoHash, next, next.state !== current.state)

@@ -24,6 +24,7 @@ import { SwarmViews, type HeardSwarm } from './swarm-views.js'
 import { parseSwarmView, type SwarmView } from '../protocol/swarm-view.js'
 import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
 import { freeBytes, SpaceWatch } from './space-watch.js'
+import { ownReceipt } from '../history/own-receipt.js'
 
 interface PendingOffer { readonly offer: Offer; readonly metainfo: Metainfo; readonly summary: OfferSummary; readonly timer: NodeJS.Timeout }
 
@@ -471,7 +472,7 @@ export class Recipient {
     return targetsFor(m, record, part)
   }
 
-  private reportBody (ih: string, state: ReportState, m: Pick<Metainfo, 'pieceCount'>, extra: { reason?: string; sha256?: string; alreadyHad?: boolean } = {}): Report {
+  private reportBody (ih: string, state: ReportState, m: Pick<Metainfo, 'pieceCount'>, extra: Pick<Report, 'reason' | 'sha256' | 'alreadyHad' | 'receipt'> = {}): Report {
     const s = this.ctx.engine.stats(ih)
     const bits = this.ctx.engine.bitfield(ih)
     return {
@@ -499,7 +500,7 @@ export class Recipient {
     if (a) a.lastReport = Date.now()
     const body = this.reportBody(ih, state, record, {
       ...(reason ? { reason } : {}),
-      ...(state === 'verified' ? { sha256: record.sha256 } : {}),
+      ...(state === 'verified' ? { sha256: record.sha256, receipt: ownReceipt(this.ctx.identity, record) } : {}),
       ...(alreadyHad ? { alreadyHad: true } : {})
     })
     await this.sendReport(record.sender, body)

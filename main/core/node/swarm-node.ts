@@ -10,6 +10,8 @@ import type { Peer } from '../discovery/peer-info.js'
 import type { DistributionRecord } from '../distributions/records.js'
 import { DistributionRegistry } from '../distributions/registry.js'
 import { Engine, type TransferStats } from '../engine/engine.js'
+import { HistoryLog } from '../history/history-log.js'
+import { HistoryRecorder } from '../history/history-recorder.js'
 import { loadOrCreateIdentity, type Identity } from '../identity/identity.js'
 import { KnownDevices, nameClashWarning } from '../identity/known-devices.js'
 import { PairedStore } from '../pairing/paired-store.js'
@@ -71,6 +73,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   /** Distributions a person paused: they serve nothing and fetch nothing until resumed. */
   private readonly paused = new Set<string>()
   private pausedAll = false
+  /** Who received what, kept for reports (history-recorder.ts). */
+  readonly history: HistoryRecorder
 
   private constructor (
     readonly dataDir: string,
@@ -82,6 +86,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly trust: TrustStore,
     private readonly control: ControlServer,
     readonly known: KnownDevices,
+    history: { readonly log: HistoryLog; readonly fresh: boolean },
     /** Machines added by address (beyond mDNS): discovery lists them while they answer. */
     readonly pairings: Pairings
   ) {
@@ -100,6 +105,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     }
     this.origin = new Origin(ctx)
     this.recipient = new Recipient(ctx)
+    this.history = new HistoryRecorder(history.log, { identity, name: () => this.settingsNow.name, record: ih => registry.get(ih), records: () => registry.list(), stats: ih => engine.stats(ih), events: this }, history.fresh)
     discovery.on('up', p => {
       // Adverts are unauthenticated: a familiar name under a new id is worth a warning.
       const clash = known.nameClash(p.id, p.name)
@@ -137,6 +143,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!known.ok) return known
     const paired = await PairedStore.load(opts.dataDir)
     if (!paired.ok) return paired
+    const history = await HistoryLog.open(opts.dataDir)
+    if (!history.ok) return history
     const s = settings.value
     const taken = (r: Result<unknown>): boolean => opts.anyPortIfTaken === true && !r.ok && r.error.code === 'port-in-use'
     const startEngine = async (btPort: number): ReturnType<typeof Engine.start> => await Engine.start({ btPort, uploadLimit: s.uploadLimit, downloadLimit: s.downloadLimit, identity: identity.value })
@@ -155,9 +163,10 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
     const pairings = new Pairings({ store: paired.value, credentials: deviceCredentials(identity.value), known: known.value, discovery, controlPort: control.value.port, announce: s.controlPort !== 0 && control.value.port === s.controlPort })
-    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, pairings)
+    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, history.value, pairings)
     pairings.onWarning(m => node.emit('warning', m))
     control.value.setRoutes([...peerRoutes(node), ...pairingRoutes(pairings)])
+    if (history.value.skipped > 0) node.emit('warning', `history: skipped ${history.value.skipped} unreadable line(s) of ${history.value.log.path}`)
     control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
     await node.resumeAll()
@@ -303,6 +312,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     await this.control.close()
     const saved = await this.known.flush()
     if (!saved.ok) this.emit('warning', saved.error.message)
+    await this.history.close()
     await this.engine.stop()
   }
 

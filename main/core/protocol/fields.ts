@@ -93,6 +93,8 @@ export function ipv4 (o: Json, key: string, field: string): string {
 export function base64Of (o: Json, key: string, field: string, bytes: number): string {
   const v = o[key]
   const length = 4 * Math.ceil(bytes / 3)
-  if (typeof v !== 'string' || v.length !== length || Buffer.from(v, 'base64').toString('base64') !== v) throw new FieldError(`${field}.${key} must be base64 of ${bytes} bytes`)
+  // The decoded length too: unpadded text of the right length ("…=" changed to "…9") decodes to more bytes.
+  const decoded = typeof v === 'string' && v.length === length ? Buffer.from(v, 'base64') : undefined
+  if (typeof v !== 'string' || decoded === undefined || decoded.length !== bytes || decoded.toString('base64') !== v) throw new FieldError(`${field}.${key} must be base64 of ${bytes} bytes`)
   return v
 }

@@ -3,6 +3,7 @@
 import type { Advert } from '../discovery/peer-info.js'
 import { fail, ok, type Result } from '../../../common/result.js'
 import { MAX_DEVICE_NAME } from '../../../common/network-text.js'
+import { readReceipt, type Receipt } from './receipt.js'
 import { base64Of, deviceId, FieldError, hex, int, ipv4, list, num, obj, offerId, oneOf, optStr, optText, port, str, text, type Json } from './fields.js'
 
 // 2: the control channel runs over mutual TLS bound to device keys, and offers are signed.
@@ -78,6 +79,8 @@ export interface Report {
   readonly seq?: number
   /** The copy was verified before this offer came (a re-send): nothing was fetched. */
   readonly alreadyHad?: boolean
+  /** With state 'verified': the recipient's signed receipt for its copy (receipt.ts). */
+  readonly receipt?: Receipt
 }
 
 export interface ErrorBody { readonly error: { readonly code: string; readonly message: string } }
@@ -170,7 +173,8 @@ export function parseReport (body: unknown): Result<Report> {
       ...(reason === undefined ? {} : { reason }),
       ...(bitfield === undefined ? {} : { bitfield }),
       ...(o.seq === undefined ? {} : { seq: int(o, 'seq', 'report') }),
-      ...(o.alreadyHad === true ? { alreadyHad: true } : {})
+      ...(o.alreadyHad === true ? { alreadyHad: true } : {}),
+      ...(o.receipt === undefined || o.receipt === null ? {} : { receipt: readReceipt(o.receipt, 'report.receipt') })
     }
   })
 }

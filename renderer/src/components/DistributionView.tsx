@@ -5,6 +5,7 @@ import { formatBytes, plural } from '../format/format.js'
 import { distributionLabel } from '../format/labels.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
+import { ExportReport } from './ExportReport.js'
 import { FilePicker } from './FilePicker.js'
 import { HashingProgress } from './HashingProgress.js'
 import { MemberTable } from './MemberTable.js'
@@ -44,6 +45,7 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
           <button type="button" className="button" data-testid="open-folder" onClick={() => { void openFolder(dist.infoHash) }}>
             Open folder
           </button>
+          <ExportReport dist={dist} />
         </div>
       </header>
       {dist.reason !== undefined && <p className="banner banner-warn" role="status">{dist.reason}</p>}

@@ -62,7 +62,7 @@ type ApiCommands = Pick<SwarmdropApi,
   'createFromFiles' | 'offer' | 'accept' | 'decline' | 'pause' | 'resume' | 'openFolder' |
   // chooseFolder: errors are left to the caller (`unsupported` is an answer: type a path).
   // updateSettings: errors are left to the caller, which shows them beside the field they name.
-  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' |
+  'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' | 'report' |
   // browse: errors are left to the caller, the folder browser shows them in place.
   'createFromPath' | 'browse' |
   // pair: errors are left to the caller, the "Add by address" form shows them in place.
@@ -298,7 +298,8 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         if (result.ok) showNotice(`${result.value.added ? 'Added' : 'Already added:'} ${result.value.name} (${result.value.fingerprint}) at ${result.value.pairedAddress}; its key is pinned.`, { ttlMs: NOTICE_MS })
         return result
       },
-      unpair (id) { return run(() => get().api.unpair(id)) }
+      unpair (id) { return run(() => get().api.unpair(id)) },
+      report (infoHash) { return run(() => get().api.report(infoHash)) }
     }
   })
 }

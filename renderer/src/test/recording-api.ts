@@ -1,6 +1,6 @@
 // A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
 // and lets the test push state updates as the engine would. The end-to-end test drives real agents.
-import type { ApiResult, AppState, CreateOptions, FolderListing, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiResult, AppState, CreateOptions, FleetReport, FolderListing, SwarmdropApi } from '../../../preload/api.js'
 
 type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
 export interface Call { readonly method: Method; readonly args: readonly unknown[] }
@@ -77,4 +77,8 @@ export class RecordingApi implements SwarmdropApi {
   untrust (id: string) { return this.answer('untrust', [id], {}) }
   pair (host: string, port?: number) { return this.answer('pair', [host, port], { id: '', fingerprint: '', name: host, pairedAddress: `${host}:${port ?? 47620}`, address: host, added: true }) }
   unpair (id: string) { return this.answer('unpair', [id], {}) }
+  report (infoHash?: string) {
+    const report: FleetReport = { format: 'swarmdrop-report', version: 1, generatedAt: '2026-12-04T10:00:00.000Z', device: { id: this.state.self.id, name: this.state.self.name }, distributions: [] }
+    return this.answer('report', [infoHash], report)
+  }
 }

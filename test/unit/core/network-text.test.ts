@@ -28,7 +28,8 @@ const HOSTILE_TEXT: ReadonlyArray<[string, string]> = [
   ['a zero-width joiner', 'lab\u200d07'],
   ['a byte-order mark', '\ufefflab'],
   ['a line separator', 'lab\u2028x'],
-  ['a lone surrogate', 'lab\ud800']
+  ['a lone surrogate', 'lab\ud800'],
+  ['an unassigned invisible format character', 'lab\u206507']
 ]
 
 type Mutable = Record<string, unknown>

@@ -31,7 +31,8 @@ const CASES: { readonly [M in CommandMethod]: ReadonlyArray<Parameters<Swarmdrop
   trust: [[ID]],
   untrust: [[ID]],
   pair: [['10.1.2.30'], ['build-07.example', 47700]],
-  unpair: [[ID]]
+  unpair: [[ID]],
+  report: [[], [HASH]]
 }
 
 type Call = (api: SwarmdropApi) => Promise<unknown>

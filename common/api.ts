@@ -39,6 +39,10 @@ export interface Machine {
   /** Its control and BitTorrent ports, as it announced them; absent when not heard in this run. */
   readonly controlPort?: number
   readonly btPort?: number
+  /** Added by address (`swarmdrop pair`): the HOST:PORT it is dialled at, beyond mDNS's reach. */
+  readonly pairedAddress?: string
+  /** Why a machine added by address is not reachable now (key changed, unreachable); one sentence. */
+  readonly pairProblem?: string
 }
 
 export interface HashingJob {
@@ -300,6 +304,10 @@ export type Command =
   | { readonly type: 'group-remove'; readonly name: string; readonly ids?: readonly string[] }
   /** Makes a group hold exactly these machines, creating it if needed (the Settings editor). */
   | { readonly type: 'group-set'; readonly name: string; readonly ids: readonly string[] }
+  /** Adds a machine by address (another subnet): dials its control port, pins its key, remembers it. */
+  | { readonly type: 'pair'; readonly host: string; readonly port?: number }
+  /** Forgets a machine added by address: it is no longer dialled. */
+  | { readonly type: 'unpair'; readonly id: string }
   /** Who received what: one distribution, or all touched since an ISO time, from the history (FleetReport). */
   | { readonly type: 'report'; readonly infoHash?: string; readonly since?: string }
   /** Forgets history entries last touched before an ISO time. */
@@ -330,8 +338,23 @@ export interface CommandReplies {
   /** The group as it is now; null when it was deleted. */
   'group-remove': { readonly group: MachineGroup | null }
   'group-set': MachineGroup
+  pair: PairReply
+  unpair: Record<string, never>
   report: FleetReport
   'prune-history': { readonly removed: number; readonly kept: number }
+}
+
+/** The machine an address answered as: its key is pinned from now on. */
+export interface PairReply {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  /** HOST:PORT as it is dialled. */
+  readonly pairedAddress: string
+  /** The IPv4 address it answered from (what swarms use). */
+  readonly address: string
+  /** False when it was paired already (same key): nothing changed but its details. */
+  readonly added: boolean
 }
 
 /**
@@ -459,6 +482,9 @@ export interface SwarmdropApi {
   /** Creates or edits a group: it holds exactly `ids` afterwards. */
   setGroup (name: string, ids: readonly string[]): Promise<ApiResult<CommandReplies['group-set']>>
   deleteGroup (name: string): Promise<ApiResult<CommandReplies['group-remove']>>
+  /** Adds a machine by HOST and control port (default 47620). */
+  pair (host: string, port?: number): Promise<ApiResult<CommandReplies['pair']>>
+  unpair (id: string): Promise<ApiResult<CommandReplies['unpair']>>
   /** Who received what (all distributions without an infoHash), with each machine's signed receipt. */
   report (infoHash?: string): Promise<ApiResult<CommandReplies['report']>>
 }

@@ -15,6 +15,23 @@ export interface StatusReport {
 /** `peers --json`: the machines online now. */
 export type PeersReport = readonly Machine[]
 
+/** One machine added by address, as `pair --list --json` shows it. */
+export interface PairedListing {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  /** HOST:PORT it is dialled at. */
+  readonly pairedAddress: string
+  /** null when no device runs for the data directory (nobody dials it). */
+  readonly online: boolean | null
+  readonly address?: string
+  /** Why it is offline (one sentence), after a failed dial. */
+  readonly problem?: string
+}
+
+/** `pair --list --json`. */
+export type PairedReport = readonly PairedListing[]
+
 /** `offers --json`: the offers waiting for an answer. */
 export type OffersReport = readonly IncomingOffer[]
 

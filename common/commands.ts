@@ -150,6 +150,40 @@ export function parseSettingsPatch (v: unknown, field: (setting: string) => stri
   return good(patch)
 }
 
+/** Longest DNS name (RFC 1035). */
+const MAX_HOST = 253
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
+const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i
+
+/** An IPv4 address or a DNS name (letters, digits, dashes, dots): nothing a terminal or a URL could misread. */
+export function isHostName (v: unknown): v is string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_HOST) return false
+  if (IPV4.test(v)) return true
+  // A dotted quad that is not an address (999.1.1.1) is a typo, not a name.
+  if (/^[\d.]+$/.test(v)) return false
+  return v.replace(/\.$/, '').split('.').every(l => HOST_LABEL.test(l))
+}
+
+function hostOf (v: unknown): ApiResult<string> {
+  return isHostName(v) ? good(v) : bad('host must be an IPv4 address or a host name (letters, digits, dashes and dots, at most 253)')
+}
+
+function portOf (v: unknown): ApiResult<number> {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535 ? good(v) : bad('port must be a whole number from 1 to 65535')
+}
+
+/** "HOST" or "HOST:PORT" as a person types it (CLI, Add by address), checked like the pair command. */
+export function parseHostPort (text: string): ApiResult<{ readonly host: string; readonly port?: number }> {
+  const t = text.trim()
+  const m = /^([^:]*)(?::(\d{1,5}))?$/.exec(t)
+  if (m === null) return bad(`${shown(t)} is not HOST or HOST:PORT`)
+  const host = hostOf(m[1])
+  if (!host.ok) return host
+  if (m[2] === undefined) return good({ host: host.value })
+  const port = portOf(Number(m[2]))
+  return port.ok ? good({ host: host.value, port: port.value }) : port
+}
+
 function only (o: Fields, allowed: readonly string[]): ApiResult<void> {
   const extra = extraKey(o, ['type', ...allowed])
   return extra === undefined ? good(undefined) : bad(`${String(o.type)} takes no field ${shown(extra)}`)
@@ -274,6 +308,21 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       if (raw.ids === undefined) return good({ type, name: name.value })
       const ids = groupIdsOf(raw.ids, 1)
       return ids.ok ? good({ type, name: name.value, ids: ids.value }) : ids
+    }
+    case 'pair': {
+      const o = only(raw, ['host', 'port'])
+      if (!o.ok) return o
+      const host = hostOf(raw.host)
+      if (!host.ok) return host
+      if (raw.port === undefined) return good({ type, host: host.value })
+      const port = portOf(raw.port)
+      return port.ok ? good({ type, host: host.value, port: port.value }) : port
+    }
+    case 'unpair': {
+      const o = only(raw, ['id'])
+      if (!o.ok) return o
+      const id = deviceIdOf(raw.id, 'id')
+      return id.ok ? good({ type, id: id.value }) : id
     }
     default:
       return bad(typeof type === 'string' ? `unknown command type ${shown(type)}` : 'a command needs a type')

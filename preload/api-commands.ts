@@ -34,7 +34,9 @@ export const API_COMMANDS: CommandMapping = {
   untrust: id => ({ type: 'untrust', id }),
   report: infoHash => infoHash === undefined ? { type: 'report' } : { type: 'report', infoHash },
   setGroup: (name, ids) => ({ type: 'group-set', name, ids: [...ids] }),
-  deleteGroup: name => ({ type: 'group-remove', name })
+  deleteGroup: name => ({ type: 'group-remove', name }),
+  pair: (host, port) => port === undefined ? { type: 'pair', host } : { type: 'pair', host, port },
+  unpair: id => ({ type: 'unpair', id })
 }
 
 /** What a bridge supplies: how commands, state and dropped files travel to the engine. */

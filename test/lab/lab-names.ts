@@ -8,6 +8,10 @@
 //   namespace   = <lab prefix>n<i>
 //   veth in ns  = <lab prefix>h<i>
 //   bridge peer = <lab prefix>p<i>
+// and, in a lab of two subnets joined by a router (netns-lab.ts, LabHostSpec.subnet):
+//   2nd bridge  = <lab prefix>br1
+//   router ns   = <lab prefix>rn
+//   router veth = <lab prefix>rh<s> (inside the router), its bridge end <lab prefix>rp<s>
 //
 // e.g. family "sd", pid 12345, 3rd lab: prefix "sd009ix02", bridge "sd009ix02br", host veth "sd009ix02h1".
 
@@ -41,6 +45,11 @@ export interface LabNames {
   ns (i: number): string
   veth (i: number): string
   peer (i: number): string
+  /** The bridge of subnet s (0: `bridge`). */
+  subnetBridge (s: number): string
+  readonly routerNs: string
+  routerVeth (s: number): string
+  routerPeer (s: number): string
 }
 
 export function labNames (prefix: string): LabNames {
@@ -49,8 +58,17 @@ export function labNames (prefix: string): LabNames {
     bridge: `${prefix}br`,
     ns: (i) => `${prefix}n${i}`,
     veth: (i) => `${prefix}h${i}`,
-    peer: (i) => `${prefix}p${i}`
+    peer: (i) => `${prefix}p${i}`,
+    subnetBridge: (s) => s === 0 ? `${prefix}br` : `${prefix}br${s}`,
+    routerNs: `${prefix}rn`,
+    routerVeth: (s) => `${prefix}rh${s}`,
+    routerPeer: (s) => `${prefix}rp${s}`
   }
+}
+
+/** A bridge's name (deleted last at cleanup: its ports go first). */
+export function isBridgeName (name: string): boolean {
+  return /br\d?$/.test(name)
 }
 
 export interface ParsedName {
@@ -66,7 +84,7 @@ export interface ParsedName {
  */
 export function parseLabName (name: string, family: string): ParsedName | undefined {
   if (!validFamily(family)) return undefined
-  const re = new RegExp(`^(${family}([0-9a-z]{${PID_CHARS}})[0-9a-z]{${SEQ_CHARS}})(?:br|[nhp]\\d{1,3})$`)
+  const re = new RegExp(`^(${family}([0-9a-z]{${PID_CHARS}})[0-9a-z]{${SEQ_CHARS}})(?:br\\d?|rn|r[hp]\\d|[nhp]\\d{1,3})$`)
   const m = re.exec(name)
   if (m === null || m[1] === undefined || m[2] === undefined) return undefined
   return { labPrefix: m[1], ownerPid: parseInt(m[2], 36) }

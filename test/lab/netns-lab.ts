@@ -4,13 +4,18 @@
 // loopback up (agents listen there for local control), a multicast route (mDNS is not sent
 // without one) and no default route (nothing tries to reach DNS or the internet).
 //
+// A lab may also have two subnets: hosts whose spec says `subnet: 1` sit on a second bridge in
+// 10.213.1.0/24, and a router namespace with a leg on each bridge (.1 on both) forwards unicast
+// between them. Every host routes the other subnet via its router; multicast is not forwarded (no
+// multicast routing), so mDNS stays within each subnet, as behind a real router.
+//
 // Every name carries a per-lab prefix (see lab-names.ts), so cleanup is by name, two labs can
 // coexist, and leftovers of a crashed run are recognised and removed by the next one.
 
 import { spawn as spawnChild, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { errorMessage, fail, ok, type Result } from '../../common/result.js'
 import { registerExitCleanup } from './exit-cleanup.js'
-import { DEFAULT_FAMILY, familyOf, labNames, MAX_HOSTS, MAX_IFNAME, newLabPrefix, parseLabName, validFamily, type LabNames } from './lab-names.js'
+import { DEFAULT_FAMILY, familyOf, isBridgeName, labNames, MAX_HOSTS, MAX_IFNAME, newLabPrefix, parseLabName, validFamily, type LabNames } from './lab-names.js'
 import { capCommands, checkCaps, hasLabHtbRoot, showQdiscCommand, uncapCommands, type LinkCaps, type TcArgs } from './link-shaping.js'
 import { findExecutable, killGroup, pidAlive, runBounded, waitForExit, type RunOptions, type RunOutcome } from './run-command.js'
 
@@ -27,13 +32,19 @@ export type LabResult<T> = Result<T, LabErrorCode>
 /** The lab's LAN. Every lab uses the same addresses: they are private to its own bridge. */
 export const LAB_SUBNET = '10.213.0.0/24'
 export const LAB_PREFIX_LENGTH = 24
-export function labHostIp (index: number): string {
-  return `10.213.0.${10 + index}`
+export function labHostIp (index: number, subnet = 0): string {
+  return `10.213.${subnet}.${10 + index}`
 }
+/** The subnets of a routed lab, and the router's address on each. */
+export const LAB_SUBNETS = 2
+export function labSubnet (subnet: number): string { return `10.213.${subnet}.0/24` }
+export function labRouterIp (subnet: number): string { return `10.213.${subnet}.1` }
 
 export interface LabHostSpec extends LinkCaps {
   /** Human label for logs and `lab.host(name)`; defaults to "h<index>". */
   readonly name?: string
+  /** 0 (default) or 1: a lab with any host on subnet 1 has two subnets joined by a router. */
+  readonly subnet?: number
 }
 
 export interface LabOptions {
@@ -54,6 +65,8 @@ export interface LabHost {
   readonly ns: string
   /** IPv4 address inside the namespace, without prefix length. */
   readonly ip: string
+  /** Which subnet (bridge) its cable is plugged into: 0, or 1 in a routed lab. */
+  readonly subnet: number
   /** The host's end of its cable, inside `ns`. Egress here = upload. */
   readonly veth: string
   /** The bridge's end of the host's cable, in the root namespace. Egress here = download. */
@@ -219,7 +232,7 @@ export async function cleanupStaleLabs (prefix: string = DEFAULT_FAMILY): Promis
     else if (!isAlreadyGone(r.error.message)) problems.push(r.error.message)
   }
   // Bridges last: deleting a veth end removes its pair, so some links are gone already.
-  const staleLinks = existing.value.links.filter(isStale).sort((a, b) => Number(a.endsWith('br')) - Number(b.endsWith('br')))
+  const staleLinks = existing.value.links.filter(isStale).sort((a, b) => Number(isBridgeName(a)) - Number(isBridgeName(b)))
   for (const link of staleLinks) {
     const r = await tool(ip, ['link', 'del', link])
     if (r.ok) removed.push(link)
@@ -249,6 +262,9 @@ function checkOptions (opts: LabOptions): LabResult<{ family: string; specs: rea
     const name = spec.name ?? `h${i}`
     if (names.has(name)) return fail('bad-options', `two hosts are named "${name}"`)
     names.add(name)
+    if (spec.subnet !== undefined && (!Number.isInteger(spec.subnet) || spec.subnet < 0 || spec.subnet >= LAB_SUBNETS)) {
+      return fail('bad-options', `host ${i}: subnet must be 0 or 1, got ${spec.subnet}`)
+    }
     const caps = checkCaps({ ...spec, delayMs: undefined })
     if (!caps.ok) return fail('bad-options', `host ${i}: ${caps.error.message}`)
   }
@@ -260,6 +276,11 @@ export class Lab {
   readonly prefix: string
   readonly bridge: string
   readonly hosts: readonly LabHost[]
+  /** The bridge of each subnet (one, or two in a routed lab). */
+  readonly bridges: readonly string[]
+  /** The router between the subnets, in a routed lab. */
+  readonly router: { readonly ns: string; readonly ips: readonly string[] } | undefined
+  private readonly names: LabNames
   /** Requests the lab could not honour but did not fail on (e.g. delay without netem). */
   readonly warnings: string[] = []
 
@@ -275,11 +296,17 @@ export class Lab {
     this.tools = tools
     this.prefix = names.prefix
     this.bridge = names.bridge
+    this.names = names
+    const routed = specs.some((spec) => (spec.subnet ?? 0) > 0)
+    const subnets = routed ? LAB_SUBNETS : 1
+    this.bridges = Array.from({ length: subnets }, (_, s) => names.subnetBridge(s))
+    this.router = routed ? { ns: names.routerNs, ips: Array.from({ length: subnets }, (_, s) => labRouterIp(s)) } : undefined
     this.hosts = specs.map((spec, index): LabHost => Object.freeze({
       index,
       name: spec.name ?? `h${index}`,
       ns: names.ns(index),
-      ip: labHostIp(index),
+      ip: labHostIp(index, spec.subnet ?? 0),
+      subnet: spec.subnet ?? 0,
       veth: names.veth(index),
       peerVeth: names.peer(index)
     }))
@@ -301,7 +328,7 @@ export class Lab {
     if (!tools.ok) return tools
 
     const lab = new Lab(labNames(newLabPrefix(family)), tools.value, specs)
-    const longest = [lab.bridge, ...lab.hosts.flatMap((h) => [h.veth, h.peerVeth])].find((n) => n.length > MAX_IFNAME)
+    const longest = [...lab.bridges, ...lab.routerLinks(), ...lab.hosts.flatMap((h) => [h.veth, h.peerVeth])].find((n) => n.length > MAX_IFNAME)
     if (longest !== undefined) return fail('bad-options', `interface name ${longest} is longer than ${MAX_IFNAME} characters`)
 
     const stale = await cleanupStaleLabs(family)
@@ -321,25 +348,43 @@ export class Lab {
 
   private async build (specs: readonly LabHostSpec[]): Promise<LabResult<void>> {
     const ip = this.tools.ip
-    const steps: TcArgs[] = [
-      // STP off and no forward delay: ports forward the moment a cable is plugged in.
-      // No multicast snooping: the bridge floods multicast like a dumb switch, so mDNS works
-      // without an IGMP querier.
-      ['link', 'add', this.bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0', 'mcast_snooping', '0'],
-      ['link', 'set', this.bridge, 'up']
-    ]
+    // STP off and no forward delay: ports forward the moment a cable is plugged in.
+    // No multicast snooping: the bridge floods multicast like a dumb switch, so mDNS works
+    // without an IGMP querier.
+    const steps: TcArgs[] = this.bridges.flatMap((b): TcArgs[] => [
+      ['link', 'add', b, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0', 'mcast_snooping', '0'],
+      ['link', 'set', b, 'up']
+    ])
+    if (this.router !== undefined) {
+      const rn = this.router.ns
+      steps.push(['netns', 'add', rn], ['-n', rn, 'link', 'set', 'lo', 'up'])
+      for (const [sub, b] of this.bridges.entries()) {
+        steps.push(
+          ['link', 'add', this.names.routerPeer(sub), 'type', 'veth', 'peer', 'name', this.names.routerVeth(sub), 'netns', rn],
+          ['link', 'set', this.names.routerPeer(sub), 'master', b, 'up'],
+          ['-n', rn, 'addr', 'add', `${labRouterIp(sub)}/${LAB_PREFIX_LENGTH}`, 'dev', this.names.routerVeth(sub)],
+          ['-n', rn, 'link', 'set', this.names.routerVeth(sub), 'up']
+        )
+      }
+      // Unicast forwarding only: without a multicast routing daemon the kernel forwards no multicast.
+      steps.push(['netns', 'exec', rn, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'])
+    }
     for (const h of this.hosts) {
       steps.push(
         ['netns', 'add', h.ns],
         // Create the inside end directly in the namespace: it never appears in the root one.
         ['link', 'add', h.peerVeth, 'type', 'veth', 'peer', 'name', h.veth, 'netns', h.ns],
-        ['link', 'set', h.peerVeth, 'master', this.bridge, 'up'],
+        ['link', 'set', h.peerVeth, 'master', this.bridges[h.subnet] ?? this.bridge, 'up'],
         ['-n', h.ns, 'link', 'set', 'lo', 'up'],
         ['-n', h.ns, 'addr', 'add', `${h.ip}/${LAB_PREFIX_LENGTH}`, 'dev', h.veth],
         ['-n', h.ns, 'link', 'set', h.veth, 'up'],
         // Without this route the kernel has no interface to send 224.0.0.251 (mDNS) on.
         ['-n', h.ns, 'route', 'add', '224.0.0.0/4', 'dev', h.veth]
       )
+      // In a routed lab, the other subnet is reached through the router's leg on this one.
+      for (let other = 0; this.router !== undefined && other < this.bridges.length; other++) {
+        if (other !== h.subnet) steps.push(['-n', h.ns, 'route', 'add', labSubnet(other), 'via', labRouterIp(h.subnet), 'dev', h.veth])
+      }
     }
     for (const args of steps) {
       const r = await tool(ip, args)
@@ -493,13 +538,27 @@ export class Lab {
   async counters (host: HostRef): Promise<LabResult<LabCounters>> {
     if (this.destroyed) return fail('destroyed', `lab ${this.prefix} has been destroyed`)
     const h = this.resolve(host)
-    const r = await tool(this.tools.ip, ['-n', h.ns, '-j', '-s', 'link', 'show', 'dev', h.veth])
+    return await this.linkCounters(h.ns, h.veth)
+  }
+
+  /**
+   * Counters of the router's leg on `subnet`, as the router sees it: txBytes is what crossed the
+   * router into that subnet. Fails in a lab without a router.
+   */
+  async routerCounters (subnet: number): Promise<LabResult<LabCounters>> {
+    if (this.destroyed) return fail('destroyed', `lab ${this.prefix} has been destroyed`)
+    if (this.router === undefined || subnet < 0 || subnet >= this.bridges.length) return fail('bad-options', `lab ${this.prefix} has no router leg on subnet ${subnet}`)
+    return await this.linkCounters(this.router.ns, this.names.routerVeth(subnet))
+  }
+
+  private async linkCounters (ns: string, dev: string): Promise<LabResult<LabCounters>> {
+    const r = await tool(this.tools.ip, ['-n', ns, '-j', '-s', 'link', 'show', 'dev', dev])
     if (!r.ok) return r
     let entry: unknown
     try {
       entry = parseJsonArray(r.value)[0]
     } catch (err) {
-      return fail('command-failed', `unreadable counters for ${h.veth}: ${errorMessage(err)}`)
+      return fail('command-failed', `unreadable counters for ${dev}: ${errorMessage(err)}`)
     }
     const c: LabCounters = {
       rxBytes: numberField(entry, 'stats64', 'rx', 'bytes'),
@@ -507,7 +566,7 @@ export class Lab {
       rxPackets: numberField(entry, 'stats64', 'rx', 'packets'),
       txPackets: numberField(entry, 'stats64', 'tx', 'packets')
     }
-    if (Object.values(c).some(Number.isNaN)) return fail('command-failed', `no stats64 counters for ${h.veth} in: ${r.value.slice(0, 200)}`)
+    if (Object.values(c).some(Number.isNaN)) return fail('command-failed', `no stats64 counters for ${dev} in: ${r.value.slice(0, 200)}`)
     return ok(c)
   }
 
@@ -529,8 +588,8 @@ export class Lab {
     const signalAll = async (signal: NodeJS.Signals): Promise<number> => {
       let count = 0
       for (const pid of this.children.keys()) { killGroup(pid, signal); count++ }
-      for (const h of this.hosts) {
-        for (const pid of await namespacePids(ip, h.ns)) { killGroup(pid, signal); count++ }
+      for (const ns of this.namespaces()) {
+        for (const pid of await namespacePids(ip, ns)) { killGroup(pid, signal); count++ }
       }
       return count
     }
@@ -538,7 +597,7 @@ export class Lab {
       const deadline = Date.now() + ms
       while (Date.now() < deadline) {
         await Promise.all([...this.children.values()].map((c) => waitForExit(c, POLL_MS)))
-        if (this.children.size === 0 && (await Promise.all(this.hosts.map((h) => namespacePids(ip, h.ns)))).every((p) => p.length === 0)) return true
+        if (this.children.size === 0 && (await Promise.all(this.namespaces().map((ns) => namespacePids(ip, ns)))).every((p) => p.length === 0)) return true
         await sleep(POLL_MS)
       }
       return false
@@ -567,13 +626,24 @@ export class Lab {
     return ok(undefined)
   }
 
+  /** Every namespace of the lab: the hosts', and the router's in a routed lab. */
+  private namespaces (): string[] {
+    return [...this.hosts.map((h) => h.ns), ...(this.router === undefined ? [] : [this.router.ns])]
+  }
+
+  /** The root-namespace ends of the router's legs (none without a router). */
+  private routerLinks (): string[] {
+    return this.router === undefined ? [] : this.bridges.map((_, sub) => this.names.routerPeer(sub))
+  }
+
   /** ip commands that delete everything the lab may have created, in a safe order. */
   private teardownPlan (): readonly TcArgs[] {
     return [
       // Deleting one veth end deletes the pair, even if a stuck process keeps the namespace alive.
       ...this.hosts.map((h) => ['link', 'del', h.peerVeth]),
-      ...this.hosts.map((h) => ['netns', 'del', h.ns]),
-      ['link', 'del', this.bridge]
+      ...this.routerLinks().map((l) => ['link', 'del', l]),
+      ...this.namespaces().map((ns) => ['netns', 'del', ns]),
+      ...this.bridges.map((b) => ['link', 'del', b])
     ]
   }
 
@@ -583,8 +653,8 @@ export class Lab {
     this.destroyed = true
     const ip = this.tools.ip
     for (const pid of this.children.keys()) killGroup(pid, 'SIGKILL')
-    for (const h of this.hosts) {
-      const r = spawnSync(ip, ['netns', 'pids', h.ns], { timeout: IP_TIMEOUT_MS, encoding: 'utf8' })
+    for (const ns of this.namespaces()) {
+      const r = spawnSync(ip, ['netns', 'pids', ns], { timeout: IP_TIMEOUT_MS, encoding: 'utf8' })
       for (const pid of parsePids(r.error === undefined ? r.stdout : '')) killGroup(pid, 'SIGKILL')
     }
     for (const args of this.teardownPlan()) {

@@ -13,6 +13,7 @@ const agentModule = async () => await import('./commands/agent.js')
 const devicesModule = async () => await import('./commands/devices.js')
 const groupModule = async () => await import('./commands/group.js')
 const offersModule = async () => await import('./commands/offers.js')
+const pairModule = async () => await import('./commands/pair.js')
 const reportModule = async () => await import('./commands/report.js')
 const sendModule = async () => await import('./commands/send.js')
 const serviceModule = async () => await import('./commands/service.js')
@@ -33,6 +34,8 @@ const commands: Record<string, Entry> = {
   decline: { usage: async () => (await offersModule()).declineUsage, run: async a => (await offersModule()).answerCommand(a, false) },
   trust: { usage: async () => (await devicesModule()).trustUsage, run: async a => (await devicesModule()).trustCommand(a, true) },
   untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
+  pair: { usage: async () => (await pairModule()).pairUsage, run: async a => (await pairModule()).pairCommand(a) },
+  unpair: { usage: async () => (await pairModule()).unpairUsage, run: async a => (await pairModule()).unpairCommand(a) },
   stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },
   group: { usage: async () => (await groupModule()).groupUsage, run: async a => (await groupModule()).groupCommand(a) },
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },

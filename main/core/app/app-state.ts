@@ -82,7 +82,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     apiVersion: API_VERSION,
     shell: src.shell,
     self: { ...self, fingerprint: shortFingerprint(self.id), platform: platform(), version: APP_VERSION },
-    machines: machinesView(online, gone, node.trust.list()),
+    machines: machinesView(online, gone, node.trust.list(), node.pairings.list()),
     distributions,
     hashing: status.hashing.map(h => ({ jobId: h.jobId, path: h.path, name: basename(h.path), bytesDone: h.bytesDone, bytesTotal: h.bytesTotal })),
     offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.get(settings.downloadsDir))),

@@ -8,6 +8,7 @@ import type { SwarmNode } from '../node/swarm-node.js'
 import { errorMessage, fail, ok } from '../../../common/result.js'
 import { appSettings } from './app-state.js'
 import { browseFolder } from './browse-folder.js'
+import { pairCommand, unpairCommand } from './pairing-commands.js'
 import { pruneHistory, reportOf } from './history-commands.js'
 import { addToGroup, removeFromGroup, setGroup } from './groups.js'
 
@@ -124,5 +125,7 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
       host.stop()
       return ok(NOTHING)
     }
+    case 'pair': return pairCommand(node, c.host, c.port)
+    case 'unpair': return unpairCommand(node, c.id)
   }
 }

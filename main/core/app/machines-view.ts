@@ -3,14 +3,23 @@
 import type { Machine } from '../../../common/api.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { shortFingerprint } from '../identity/device-id.js'
+import type { PairingStatus } from '../pairing/pairings.js'
+import { endpointText } from '../pairing/paired-store.js'
 import type { TrustedDevice } from '../settings/trust-store.js'
 
-export function machinesView (online: readonly Peer[], gone: readonly Peer[], trusted: readonly TrustedDevice[]): Machine[] {
+/** `paired`: machines added by address, marked as such and listed even while they do not answer. */
+export function machinesView (online: readonly Peer[], gone: readonly Peer[], trusted: readonly TrustedDevice[], paired: readonly PairingStatus[] = []): Machine[] {
   const isTrusted = (id: string): boolean => trusted.some(t => t.id === id)
   const out = new Map<string, Machine>()
+  const pairing = (id: string): { pairedAddress?: string; pairProblem?: string } => {
+    const s = paired.find(x => x.device.id === id)
+    if (!s) return {}
+    return { pairedAddress: endpointText(s.device), ...(s.problem !== undefined && !s.online ? { pairProblem: s.problem } : {}) }
+  }
   const add = (p: Peer, isOnline: boolean): void => {
     if (out.has(p.id)) return
     out.set(p.id, {
+      ...pairing(p.id),
       id: p.id,
       fingerprint: shortFingerprint(p.id),
       name: p.name,
@@ -25,6 +34,12 @@ export function machinesView (online: readonly Peer[], gone: readonly Peer[], tr
   }
   for (const p of online) add(p, true)
   for (const p of gone) add(p, false)
+  for (const s of paired) {
+    if (out.has(s.device.id)) continue
+    if (s.peer) add(s.peer, false)
+    // Not answered in this run yet: its address as given, no time invented.
+    else out.set(s.device.id, { ...pairing(s.device.id), id: s.device.id, fingerprint: shortFingerprint(s.device.id), name: s.device.name, platform: 'unknown', address: s.device.host, online: false, trusted: isTrusted(s.device.id), lastSeen: '' })
+  }
   for (const t of trusted) {
     if (out.has(t.id)) continue
     // Never heard in this run: lastSeen stays empty rather than inventing a time.

@@ -83,11 +83,12 @@ export function dispatch (routes: readonly Route[], req: IncomingMessage, res: S
 export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   // 400: the request, or what it carries, is malformed or breaks a rule of the protocol.
   ...['bad-request', 'bad-frame', 'invalid', 'corrupt', 'bencode', 'too-large', 'unsafe-path', 'path-too-long', 'mismatch', 'old-protocol',
-    'bad-name', 'bad-port', 'bad-settings', 'bad-input', 'bad-id', 'bad-info-hash', 'bad-key', 'bad-hello', 'bad-proof', 'no-proof', 'out-of-order', 'upload-failed', 'not-a-folder', 'bad-message', 'usage'].map(c => [c, 400] as const),
+    'bad-name', 'bad-port', 'bad-settings', 'bad-input', 'bad-id', 'bad-info-hash', 'bad-key', 'bad-hello', 'bad-proof', 'no-proof', 'out-of-order', 'upload-failed', 'not-a-folder', 'bad-message', 'usage',
+    'self'].map(c => [c, 400] as const),
   ['unauthorized', 401],
   ['length-required', 411],
   // 403: who asks may not (its key, its signature, its address or its membership says so).
-  ...['forbidden', 'key-mismatch', 'bad-signature', 'wrong-sender', 'unsigned', 'not-member', 'wrong-address'].map(c => [c, 403] as const),
+  ...['forbidden', 'key-mismatch', 'bad-signature', 'wrong-sender', 'unsigned', 'not-member', 'wrong-address', 'key-changed'].map(c => [c, 403] as const),
   ...['not-found', 'unknown-distribution', 'unknown-offer', 'unknown-device', 'missing'].map(c => [c, 404] as const),
   // 409: it conflicts with the state things are in (already there, changed since, device running).
   ...['conflict', 'duplicate', 'stale', 'source-changed', 'changed', 'size-mismatch', 'device-running', 'started'].map(c => [c, 409] as const),
@@ -96,7 +97,7 @@ export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   ['too-many-offers', 429],
   ['unsupported', 501],
   // 502/504: another device did not answer, or answered with something unusable.
-  ...['unreachable', 'agent-unreachable', 'bad-response'].map(c => [c, 502] as const),
+  ...['unreachable', 'agent-unreachable', 'bad-response', 'not-swarmdrop'].map(c => [c, 502] as const),
   // 503: this device cannot do it now (starting, stopping, a port or a patch missing, a job cancelled).
   ...['closed', 'aborted', 'device-starting', 'port-in-use', 'listen', 'unpatched', 'add', 'no-identity', 'not-private', 'starting', 'engine-start', 'engine-restarting', 'service-manager'].map(c => [c, 503] as const),
   ['timeout', 504],

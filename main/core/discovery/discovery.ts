@@ -39,6 +39,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * its key (seenAt) before its mDNS advert is heard again. Bounded.
    */
   private readonly departed = new Map<string, Peer>()
+  /**
+   * Machines added by address (main/core/pairing), beyond mDNS's reach: listed with the others and
+   * offered to alike. Their liveness is the pairing's dialling, not mDNS, so tick() leaves them be.
+   */
+  private readonly direct = new Map<string, Peer>()
   private readonly timer: NodeJS.Timeout
   private readonly expireAfterMs: number
   private stopped = false
@@ -65,10 +70,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   }
 
   list (): Peer[] {
-    return [...this.peers.values()].sort((a, b) => a.name.localeCompare(b.name))
+    const direct = [...this.direct.values()].filter(p => !this.peers.has(p.id))
+    return [...this.peers.values(), ...direct].sort((a, b) => a.name.localeCompare(b.name))
   }
 
-  get (id: string): Peer | undefined { return this.peers.get(id) }
+  get (id: string): Peer | undefined { return this.peers.get(id) ?? this.direct.get(id) }
 
   /** A machine heard earlier in this run that went away (its advert as last heard). */
   departedPeer (id: string): Peer | undefined { return this.departed.get(id) }
@@ -76,8 +82,29 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   /** Every advert now claiming `id`, the most recently heard first (at least `get(id)` when known). */
   candidates (id: string): Peer[] {
     const all = [...(this.claims.get(id)?.values() ?? [])].sort((a, b) => b.lastSeen - a.lastSeen)
+    const paired = this.direct.get(id)
+    // The paired address proved the key when it was dialled: always one of the candidates.
+    if (paired && !all.some(p => p.address === paired.address && p.controlPort === paired.controlPort)) all.push(paired)
     const current = this.peers.get(id)
     return all.length > 0 ? all : current ? [current] : []
+  }
+
+  /** A machine added by address answered (with its key): listed as online until dropDirect. */
+  setDirect (peer: Peer): void {
+    if (this.stopped || peer.id === this.opts.advert.id) return
+    const before = this.get(peer.id)
+    this.direct.set(peer.id, peer)
+    if (this.peers.has(peer.id)) return
+    if (!before) this.emit('up', peer)
+    else if (before.address !== peer.address || before.name !== peer.name || before.btPort !== peer.btPort || before.controlPort !== peer.controlPort) this.emit('update', peer)
+  }
+
+  /** A machine added by address stopped answering, or was forgotten. */
+  dropDirect (id: string): void {
+    const peer = this.direct.get(id)
+    if (!peer) return
+    this.direct.delete(id)
+    if (!this.peers.has(id) && !this.stopped) this.emit('down', peer)
   }
 
   /**
@@ -173,7 +200,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (!advert || advert.id === this.opts.advert.id) return
     const address = pickAddress(s)
     if (!address) return
-    const before = this.peers.get(advert.id)
+    const before = this.peers.get(advert.id) ?? this.direct.get(advert.id)
     const peer: Peer = { ...advert, address, lastSeen: Date.now() }
     this.peers.set(advert.id, peer)
     this.byFqdn.set(s.fqdn, advert.id)
@@ -207,6 +234,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    */
   private drop (peer: Peer): void {
     this.peers.delete(peer.id)
+    const paired = this.direct.get(peer.id)
     if (this.departed.size >= MAX_DEPARTED) this.departed.delete(this.departed.keys().next().value ?? '')
     this.departed.set(peer.id, peer)
     const browser = this.browser as unknown as { removeService?: (fqdn: string) => void }
@@ -218,7 +246,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       browser.removeService?.(fqdn)
     }
     if (this.claims.get(peer.id)?.size === 0) this.claims.delete(peer.id)
-    this.emit('down', peer)
+    // Still answering at the address it was added by: not gone, only no longer heard by mDNS.
+    if (paired) this.emit('update', paired)
+    else this.emit('down', peer)
   }
 
   private claimsOf (id: string): Map<string, Peer> {

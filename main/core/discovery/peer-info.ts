@@ -18,6 +18,8 @@ export interface Advert {
 export interface Peer extends Advert {
   readonly address: string
   readonly lastSeen: number
+  /** Set for a machine added by address (pairing), not found by mDNS: the HOST:PORT it is dialled at. */
+  readonly pairedAddress?: string
 }
 
 export function advertToTxt (a: Advert): Record<string, string> {

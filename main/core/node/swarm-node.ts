@@ -14,6 +14,9 @@ import { HistoryLog } from '../history/history-log.js'
 import { HistoryRecorder } from '../history/history-recorder.js'
 import { loadOrCreateIdentity, type Identity } from '../identity/identity.js'
 import { KnownDevices, nameClashWarning } from '../identity/known-devices.js'
+import { PairedStore } from '../pairing/paired-store.js'
+import { pairingRoutes } from '../pairing/pairing-routes.js'
+import { Pairings } from '../pairing/pairings.js'
 import { PROTOCOL, type DeviceInfo } from '../protocol/messages.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
@@ -87,7 +90,9 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     private readonly control: ControlServer,
     readonly known: KnownDevices,
     readonly groups: GroupsStore,
-    history: { readonly log: HistoryLog; readonly fresh: boolean }
+    history: { readonly log: HistoryLog; readonly fresh: boolean },
+    /** Machines added by address (beyond mDNS): discovery lists them while they answer. */
+    readonly pairings: Pairings
   ) {
     super()
     const ctx: NodeContext = {
@@ -142,6 +147,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!trust.ok) return trust
     const known = await KnownDevices.load(opts.dataDir, { keep: id => trust.value.has(id) })
     if (!known.ok) return known
+    const paired = await PairedStore.load(opts.dataDir)
+    if (!paired.ok) return paired
     const history = await HistoryLog.open(opts.dataDir)
     if (!history.ok) return history
     const groups = await GroupsStore.load(opts.dataDir)
@@ -163,13 +170,16 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
       ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
     })
-    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, groups.value, history.value)
+    const pairings = new Pairings({ store: paired.value, credentials: deviceCredentials(identity.value), known: known.value, discovery, controlPort: control.value.port, announce: s.controlPort !== 0 && control.value.port === s.controlPort })
+    const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, groups.value, history.value, pairings)
+    pairings.onWarning(m => node.emit('warning', m))
+    control.value.setRoutes([...peerRoutes(node), ...pairingRoutes(pairings)])
     if (history.value.skipped > 0) node.emit('warning', `history: skipped ${history.value.skipped} unreadable line(s) of ${history.value.log.path}`)
-    control.value.setRoutes(peerRoutes(node))
     control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
     await node.resumeAll()
     node.origin.offerWaiting()
+    pairings.start()
     return ok(node)
   }
 
@@ -323,6 +333,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     this.stopped = true
     clearInterval(this.progressTimer)
     this.origin.stop()
+    this.pairings.stop()
     await this.discovery.stop()
     await this.engine.drain(DRAIN_MS)
     await this.recipient.stop()

@@ -1,6 +1,8 @@
-// Every machine this device has seen on the network, and whether its offers are trusted.
+// Every machine this device has seen on the network, and whether its offers are trusted; machines
+// beyond mDNS's reach are added by address here.
 import type { Machine } from '../../../preload/api.js'
-import { formatAgo } from '../format/format.js'
+import { formatAgo, sentence } from '../format/format.js'
+import { AddByAddress } from './AddByAddress.js'
 import { useUi } from '../store/context.js'
 import { useNow } from './use-now.js'
 import { EmptyState } from './EmptyState.js'
@@ -12,6 +14,7 @@ export function MachinesView () {
   const machines = useUi(s => s.app?.machines ?? NONE)
   const trust = useUi(s => s.trust)
   const untrust = useUi(s => s.untrust)
+  const unpair = useUi(s => s.unpair)
   const now = useNow()
   return (
     <section className="view" aria-labelledby="machines-title">
@@ -20,7 +23,7 @@ export function MachinesView () {
         ? (
           <EmptyState title="No machines found yet.">
             Machines appear when they run Swarmdrop on this network. Not seeing one? Check it is running
-            and on the same network.
+            and on the same network, or add it by address below.
           </EmptyState>
           )
         : (
@@ -29,11 +32,13 @@ export function MachinesView () {
               <li key={m.id} className={m.online ? 'machine' : 'machine machine-offline'} data-testid={`known-${m.name}`}>
                 <span className="machine-name">{m.name}</span>
                 <MachineMeta m={m} />
+                {m.pairProblem !== undefined && <span className="field-error" data-testid={`pair-problem-${m.name}`}>{sentence(m.pairProblem)}</span>}
                 <span className="machine-flags">
                   <span className={m.online ? 'state state-ok' : 'state state-idle'}>
                     <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : <span title={new Date(m.lastSeen).toLocaleString()}>last seen {formatAgo(m.lastSeen, now)}</span>}
                   </span>
                   {m.trusted && <span className="tag tag-trusted">trusted</span>}
+                  {m.pairedAddress !== undefined && <span className="tag" title={`Added by address: dialled at ${m.pairedAddress}`}>added by address</span>}
                   <button
                     type="button"
                     className="button button-quiet"
@@ -41,11 +46,17 @@ export function MachinesView () {
                   >
                     {m.trusted ? 'Stop trusting' : 'Trust'}
                   </button>
+                  {m.pairedAddress !== undefined && (
+                    <button type="button" className="button button-quiet" onClick={() => { void unpair(m.id) }}>
+                      Forget
+                    </button>
+                  )}
                 </span>
               </li>
             ))}
           </ul>
           )}
+      <AddByAddress />
     </section>
   )
 }

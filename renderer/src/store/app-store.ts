@@ -66,7 +66,9 @@ type ApiCommands = Pick<SwarmdropApi,
   // browse: errors are left to the caller, the folder browser shows them in place.
   'createFromPath' | 'browse' |
   // setGroup, deleteGroup: errors are left to the caller, the groups editor shows them in place.
-  'setGroup' | 'deleteGroup'>
+  'setGroup' | 'deleteGroup' |
+  // pair: errors are left to the caller, the "Add by address" form shows them in place.
+  'pair' | 'unpair'>
 
 export interface UiActions extends ApiCommands {
   /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
@@ -297,7 +299,13 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       untrust (id) { return run(() => get().api.untrust(id)) },
       report (infoHash) { return run(() => get().api.report(infoHash)) },
       setGroup (name, ids) { return settle(() => get().api.setGroup(name, ids)) },
-      deleteGroup (name) { return settle(() => get().api.deleteGroup(name)) }
+      deleteGroup (name) { return settle(() => get().api.deleteGroup(name)) },
+      async pair (host, port) {
+        const result = await settle(() => get().api.pair(host, port))
+        if (result.ok) showNotice(`${result.value.added ? 'Added' : 'Already added:'} ${result.value.name} (${result.value.fingerprint}) at ${result.value.pairedAddress}; its key is pinned.`, { ttlMs: NOTICE_MS })
+        return result
+      },
+      unpair (id) { return run(() => get().api.unpair(id)) }
     }
   })
 }

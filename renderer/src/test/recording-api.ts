@@ -75,6 +75,8 @@ export class RecordingApi implements SwarmdropApi {
 
   trust (id: string) { return this.answer('trust', [id], {}) }
   untrust (id: string) { return this.answer('untrust', [id], {}) }
+  pair (host: string, port?: number) { return this.answer('pair', [host, port], { id: '', fingerprint: '', name: host, pairedAddress: `${host}:${port ?? 47620}`, address: host, added: true }) }
+  unpair (id: string) { return this.answer('unpair', [id], {}) }
   report (infoHash?: string) {
     const report: FleetReport = { format: 'swarmdrop-report', version: 1, generatedAt: '2026-12-04T10:00:00.000Z', device: { id: this.state.self.id, name: this.state.self.name }, distributions: [] }
     return this.answer('report', [infoHash], report)

@@ -32,7 +32,9 @@ const CASES: { readonly [M in CommandMethod]: ReadonlyArray<Parameters<Swarmdrop
   untrust: [[ID]],
   report: [[], [HASH]],
   setGroup: [['lab', [ID]]],
-  deleteGroup: [['lab']]
+  deleteGroup: [['lab']],
+  pair: [['10.1.2.30'], ['build-07.example', 47700]],
+  unpair: [[ID]]
 }
 
 type Call = (api: SwarmdropApi) => Promise<unknown>

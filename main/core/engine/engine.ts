@@ -11,7 +11,7 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-store.js'
 import { memberExtension, type ExtensionClass, type ProofOutcome } from './member-extension.js'
-import { wireIdentity, type MemberEndpoint, type WireIdentity } from './member-proof.js'
+import { MAX_MEMBER_BLOCK_BYTES, wireIdentity, type MemberEndpoint, type WireIdentity } from './member-proof.js'
 import { OncePerInterval } from './once-per-interval.js'
 import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
@@ -33,6 +33,12 @@ export interface EngineOptions {
    * for swarms with members; plain seed/get runs without one.
    */
   readonly identity?: Identity
+  /**
+   * The largest request offered to proven members (sd_member `bs`), in bytes; default
+   * MAX_MEMBER_BLOCK_BYTES (1 MiB: a piece up to that size is one request and one message).
+   * 16 KiB, the standard size, turns larger requests off. Other peers always get 16 KiB.
+   */
+  readonly memberBlockBytes?: number
 }
 
 export interface PeerStats {
@@ -168,7 +174,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly outOfSpace = new Set<string>()
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
 
-  private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined) {
+  private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined, private readonly memberBlockBytes: number) {
     super()
     // WebTorrent schedules requests only on wire events; if a swarm goes quiet with pieces still
     // missing (every holder refused or slow at that moment), nothing would ask again. Re-run it.
@@ -214,7 +220,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (!client.destroyed) client.destroy()
       return listening
     }
-    return ok(new Engine(client, opts.identity ? wireIdentity(opts.identity) : undefined))
+    return ok(new Engine(client, opts.identity ? wireIdentity(opts.identity) : undefined, opts.memberBlockBytes ?? MAX_MEMBER_BLOCK_BYTES))
   }
 
   get port (): number {
@@ -398,13 +404,16 @@ export class Engine extends EventEmitter<EngineEvents> {
       const settle = (outcome: ProofOutcome): void => {
         if (outcome.proven) {
           entry.proven.set(wire, outcome.id)
+          // Both sides agreed on this size before either asks for a block (patch hook: requests
+          // of that many bytes are made and served on this wire only).
+          ;(wire as WireLike & { agreedBlockLength?: number }).agreedBlockLength = outcome.blockSize
           return resolve(true)
         }
         resolve(false)
         if (this.impostorReports.allow(`${ih} ${address}`)) this.emit('impostor', ih, address, outcome.claimedId, outcome.error.message)
         wire.destroy()
       }
-      const extension: ExtensionClass = memberExtension({ me, infoHash: ih, members: () => entry.members ?? [], address, settle })
+      const extension: ExtensionClass = memberExtension({ me, infoHash: ih, members: () => entry.members ?? [], address, blockSize: this.memberBlockBytes, settle })
       ;(wire as WireLike & { use: (ext: ExtensionClass) => void }).use(extension)
     })
   }

@@ -18,6 +18,7 @@ import { peerAddress } from './peer-address.js'
 import { checkPatches } from './patch-check.js'
 import { PieceAudit } from './piece-audit.js'
 import { PieceBuffers } from './piece-buffers.js'
+import { PieceChecker } from '../hashing/piece-checker.js'
 import { guardOf } from './source-guard.js'
 import { MemberRates } from './member-rates.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
@@ -173,6 +174,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Torrents paused because their disk is full (until resume()). */
   private readonly outOfSpace = new Set<string>()
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
+  /** SHA-1 of received pieces, on a thread of its own (patch hook pieceHasher). */
+  private readonly pieceChecker = new PieceChecker()
 
   private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined, private readonly memberBlockBytes: number) {
     super()
@@ -341,6 +344,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
     // Received pieces are assembled in reused buffers (patch hook; see piece-buffers.ts).
     if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers()
+    // ... and checked off the main loop (patch hook: WebTorrent hashed them on it).
+    if (!complete) (torrent as TorrentLike & { pieceHasher?: (buf: Uint8Array) => Promise<string> }).pieceHasher = buf => this.pieceChecker.sha1Hex(buf)
     // A full disk must not destroy the torrent (WebTorrent's default): the piece stays missing, the
     // torrent pauses with what it verified, and the owner waits for space (patch hook).
     ;(torrent as TorrentLike & { onStoreWriteError?: (index: number, err: unknown) => boolean }).onStoreWriteError = (_index, err) => {
@@ -554,8 +559,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   async stop (): Promise<void> {
     clearInterval(this.scheduler)
     this.entries.clear()
-    if (this.client.destroyed) return
-    await new Promise<void>(resolve => this.client.destroy(() => resolve()))
+    if (!this.client.destroyed) await new Promise<void>(resolve => this.client.destroy(() => resolve()))
+    await this.pieceChecker.stop()
   }
 }
 

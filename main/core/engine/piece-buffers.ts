@@ -5,6 +5,9 @@
 // copied on arrival into a buffer taken here, and the torrent gives the buffer back once the piece
 // is written (or failed its hash), so steady state allocates none.
 //
+// The buffers are views of SharedArrayBuffers, so the piece-check thread (hashing/piece-checker.ts)
+// reads a completed piece where it was assembled, without a copy.
+//
 // A buffer must never be given back while anything may still read it: the torrent returns it only
 // after the store's write completed (not after a failed write, whose other segments may still be
 // in flight), and copies it before handing it to a peer (see isLent).
@@ -24,7 +27,7 @@ export class PieceBuffers {
   take (length: number): Uint8Array {
     const reused = this.free.get(length)?.pop()
     if (reused) this.freeBytes -= length
-    const buf = reused ?? new Uint8Array(length)
+    const buf = reused ?? new Uint8Array(new SharedArrayBuffer(length))
     this.lent.add(buf)
     return buf
   }

@@ -4,7 +4,9 @@
 // alone (no agent, no reports, no final SHA-256), interleaving request sizes in one run, so the
 // figures compare within the run on a shared machine.
 //
-//   npx tsx bench/probes/member-pair.ts [--size 256] [--rounds 2] [--blocks 16384,1048576] [--prof DIR]
+//   npx tsx bench/probes/member-pair.ts [--size 256] [--rounds 2] [--blocks 16384,1048576] [--check thread,here] [--prof DIR]
+//
+// --check: where received pieces are hashed (the engine's pieceCheckThread), each value in turn.
 //
 // --prof DIR writes a V8 CPU profile of each recipient (node --cpu-prof) into DIR.
 import { fork } from 'node:child_process'
@@ -27,6 +29,7 @@ interface Job {
   readonly keyPem: string
   readonly members: ReadonlyArray<{ id: string; address: string }>
   readonly blockBytes: number
+  readonly checkThread: boolean
   readonly originPort?: number
 }
 
@@ -42,7 +45,7 @@ async function child (job: Job): Promise<void> {
   const send = (r: Reply): void => { process.send?.(r) }
   const m = parseTorrentFile(readFileSync(job.torrentPath))
   if (!m.ok) return send({ error: m.error.message })
-  const e = await Engine.start({ btPort: 0, identity: identityOf(job.keyPem), memberBlockBytes: job.blockBytes })
+  const e = await Engine.start({ btPort: 0, identity: identityOf(job.keyPem), memberBlockBytes: job.blockBytes, pieceCheckThread: job.checkThread })
   if (!e.ok) return send({ error: e.error.message })
   const metainfo = m.value
   if (job.role === 'origin') {
@@ -83,6 +86,7 @@ async function main (): Promise<void> {
   const rounds = Number(arg('rounds', '2'))
   const blocks = arg('blocks', `${16 * 1024},${1024 * 1024}`).split(',').map(Number)
   const prof = arg('prof', '')
+  const checks = arg('check', 'thread').split(',').map(c => c === 'thread')
   const dir = mkdtempSync(join(tmpdir(), 'sd-member-pair-'))
   try {
     const src = join(dir, 'origin', 'data.bin')
@@ -101,19 +105,19 @@ async function main (): Promise<void> {
     const members = keys.map(k => ({ id: identityOf(k).id, address: '127.0.0.1' }))
     console.log(`member pair: ${sizeMiB} MiB, piece ${created.value.metainfo.pieceLength / 1024} KiB, request sizes ${blocks.map(b => `${b / 1024} KiB`).join(', ')}, ${rounds} round(s)`)
     for (let round = 1; round <= rounds; round++) {
-      for (const blockBytes of blocks) {
-        const origin = await run({ role: 'origin', torrentPath, dataPath: join(dir, 'origin'), keyPem: keys[0] ?? '', members, blockBytes }, [])
+      for (const blockBytes of blocks) for (const checkThread of checks) {
+        const origin = await run({ role: 'origin', torrentPath, dataPath: join(dir, 'origin'), keyPem: keys[0] ?? '', members, blockBytes, checkThread }, [])
         if (!('port' in origin.reply)) throw new Error(JSON.stringify(origin.reply))
-        const into = join(dir, `r${round}-${blockBytes}`)
+        const into = join(dir, `r${round}-${blockBytes}-${checkThread ? 'thread' : 'here'}`)
         mkdirSync(into)
         const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=recipient-${blockBytes}-r${round}.cpuprofile`] : []
-        const recipient = await run({ role: 'recipient', torrentPath, dataPath: into, keyPem: keys[1] ?? '', members, blockBytes, originPort: origin.reply.port }, profArgs)
+        const recipient = await run({ role: 'recipient', torrentPath, dataPath: into, keyPem: keys[1] ?? '', members, blockBytes, checkThread, originPort: origin.reply.port }, profArgs)
         origin.stop()
         rmSync(into, { recursive: true, force: true })
         const r = recipient.reply
         if (!('cpuSeconds' in r)) throw new Error(JSON.stringify(r))
         const perGiB = r.cpuSeconds / (sizeMiB / 1024)
-        console.log(`round ${round}, requests of ${blockBytes / 1024} KiB: ${r.seconds.toFixed(2)} s, ${(sizeMiB * 1.048576 / r.seconds).toFixed(0)} MB/s, recipient CPU ${r.cpuSeconds.toFixed(2)} s (${perGiB.toFixed(2)} s per GiB)`)
+        console.log(`round ${round}, requests of ${blockBytes / 1024} KiB, SHA-1 ${checkThread ? 'on a thread' : 'on the main loop'}: ${r.seconds.toFixed(2)} s, ${(sizeMiB * 1.048576 / r.seconds).toFixed(0)} MB/s, recipient CPU ${r.cpuSeconds.toFixed(2)} s (${perGiB.toFixed(2)} s per GiB)`)
       }
     }
   } finally {

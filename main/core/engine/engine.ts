@@ -40,6 +40,8 @@ export interface EngineOptions {
    * 16 KiB, the standard size, turns larger requests off. Other peers always get 16 KiB.
    */
   readonly memberBlockBytes?: number
+  /** Hash received pieces on a thread of their own (default true); false: on the main loop. */
+  readonly pieceCheckThread?: boolean
 }
 
 export interface PeerStats {
@@ -176,9 +178,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
   /** SHA-1 of received pieces, on a thread of its own (patch hook pieceHasher). */
   private readonly pieceChecker = new PieceChecker()
+  private readonly memberBlockBytes: number
+  private readonly checkOnThread: boolean
 
-  private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined, private readonly memberBlockBytes: number) {
+  private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined, opts: EngineOptions) {
     super()
+    this.memberBlockBytes = opts.memberBlockBytes ?? MAX_MEMBER_BLOCK_BYTES
+    this.checkOnThread = opts.pieceCheckThread ?? true
     // WebTorrent schedules requests only on wire events; if a swarm goes quiet with pieces still
     // missing (every holder refused or slow at that moment), nothing would ask again. Re-run it.
     this.scheduler = setInterval(() => {
@@ -223,7 +229,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (!client.destroyed) client.destroy()
       return listening
     }
-    return ok(new Engine(client, opts.identity ? wireIdentity(opts.identity) : undefined, opts.memberBlockBytes ?? MAX_MEMBER_BLOCK_BYTES))
+    return ok(new Engine(client, opts.identity ? wireIdentity(opts.identity) : undefined, opts))
   }
 
   get port (): number {
@@ -345,7 +351,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Received pieces are assembled in reused buffers (patch hook; see piece-buffers.ts).
     if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers()
     // ... and checked off the main loop (patch hook: WebTorrent hashed them on it).
-    if (!complete) (torrent as TorrentLike & { pieceHasher?: (buf: Uint8Array) => Promise<string> }).pieceHasher = buf => this.pieceChecker.sha1Hex(buf)
+    if (!complete && this.checkOnThread) (torrent as TorrentLike & { pieceHasher?: (buf: Uint8Array) => Promise<string> }).pieceHasher = buf => this.pieceChecker.sha1Hex(buf)
     // A full disk must not destroy the torrent (WebTorrent's default): the piece stays missing, the
     // torrent pauses with what it verified, and the owner waits for space (patch hook).
     ;(torrent as TorrentLike & { onStoreWriteError?: (index: number, err: unknown) => boolean }).onStoreWriteError = (_index, err) => {

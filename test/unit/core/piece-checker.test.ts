@@ -3,13 +3,13 @@
 // digest is the piece's SHA-1, also for pieces in flight when the checker stops.
 import { createHash, randomFillSync } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PieceChecker } from '../../../main/core/hashing/piece-checker.js'
+import { MIN_THREAD_BYTES, PieceChecker } from '../../../main/core/hashing/piece-checker.js'
 
 const checkers: PieceChecker[] = []
 afterEach(async () => { for (const c of checkers.splice(0)) await c.stop() })
 
-function checker (): PieceChecker {
-  const c = new PieceChecker()
+function checker (minThreadBytes?: number): PieceChecker {
+  const c = new PieceChecker(minThreadBytes)
   checkers.push(c)
   return c
 }
@@ -25,7 +25,7 @@ const sha1 = (data: Uint8Array): string => createHash('sha1').update(data).diges
 describe('PieceChecker', () => {
   it('hashes a piece in shared memory on its thread, without holding up the event loop', async () => {
     const c = checker()
-    await c.sha1Hex(sharedPiece(16 * 1024)) // the thread is up
+    await c.sha1Hex(sharedPiece(MIN_THREAD_BYTES)) // the thread is up
     const piece = sharedPiece(128 * 1024 * 1024)
     const t0 = performance.now()
     sha1(piece)
@@ -43,14 +43,20 @@ describe('PieceChecker', () => {
     expect(ticks).toBeGreaterThan(0)
   }, 30_000)
 
-  it('hashes a piece in ordinary memory on the calling thread, with the same digest', async () => {
+  it('hashes a piece in ordinary memory, or a small one, on the calling thread, with the same digest', async () => {
     const c = checker()
-    const plain = new Uint8Array(300_000).fill(7)
-    expect(await c.sha1Hex(plain)).toBe(sha1(plain))
+    const plain = new Uint8Array(2 * MIN_THREAD_BYTES).fill(7)
+    const hex = c.sha1Hex(plain)
+    const small = sharedPiece(MIN_THREAD_BYTES / 2)
+    const smallHex = c.sha1Hex(small)
+    // Hashed during the call: the thread was never started, so no message can be pending.
+    expect((c as unknown as { worker?: unknown }).worker).toBeUndefined()
+    expect(await hex).toBe(sha1(plain))
+    expect(await smallHex).toBe(sha1(small))
   })
 
   it('gives every piece in flight its digest when stopped, and hashes here afterwards', async () => {
-    const c = checker()
+    const c = checker(1)
     const pieces = [1, 2, 3].map(() => sharedPiece(4 * 1024 * 1024))
     const digests = pieces.map(p => c.sha1Hex(p))
     await c.stop()

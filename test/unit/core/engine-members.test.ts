@@ -60,10 +60,10 @@ const BLOCK = 16 * 1024
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /** An origin engine seeding 3 MiB of random data, with the given key and members (none = open swarm). */
-async function origin (me: Identity | undefined, members?: readonly MemberEndpoint[]): Promise<{ e: Engine; m: Metainfo }> {
+async function origin (me: Identity | undefined, members?: readonly MemberEndpoint[], shape: { bytes: number; pieceLength?: number } = { bytes: 3 * 1024 * 1024 }): Promise<{ e: Engine; m: Metainfo }> {
   const src = join(tmp(), 'data.bin')
-  writeFileSync(src, randomBytes(3 * 1024 * 1024))
-  const created = await createDistribution(src, { createdBy: 'test' })
+  writeFileSync(src, randomBytes(shape.bytes))
+  const created = await createDistribution(src, { createdBy: 'test', ...(shape.pieceLength ? { pieceLength: shape.pieceLength } : {}) })
   if (!created.ok) throw new Error(created.error.message)
   const e = await engine(me)
   const m = created.value.metainfo
@@ -112,11 +112,11 @@ function requestLengths (sent: Buffer): number[] {
 }
 
 /** A recipient with `memberBlockBytes` downloads from a member origin through a tap: its requests. */
-async function requestsOfMember (memberBlockBytes?: number): Promise<{ lengths: number[]; m: Metainfo }> {
+async function requestsOfMember (memberBlockBytes?: number, shape?: { bytes: number; pieceLength: number }): Promise<{ lengths: number[]; m: Metainfo }> {
   const a = identity()
   const b = identity()
   const members = [{ id: a.id, address: '127.0.0.1' }, { id: b.id, address: '127.0.0.1' }]
-  const o = await origin(a, members)
+  const o = await origin(a, members, shape)
   const relay = await tap(o.e.port)
   const r = await engine(b, memberBlockBytes)
   download(r, o.m, members)
@@ -134,6 +134,15 @@ describe('request size between members (sd_member bs)', () => {
     expect(lengths.length).toBeGreaterThanOrEqual(m.pieceCount)
     expect(new Set(lengths)).toEqual(new Set([m.pieceLength]))
   })
+
+  it('asks for 1 MiB at most: a 2 MiB piece is two requests and the short last piece one', async () => {
+    const MiB = 1024 * 1024
+    const { lengths, m } = await requestsOfMember(undefined, { bytes: 12 * MiB + 5 * BLOCK + 100, pieceLength: 2 * MiB })
+    // The last piece (5 blocks and 100 bytes) is one request of its own length.
+    expect(lengths.length).toBeGreaterThanOrEqual(13)
+    expect(new Set(lengths)).toEqual(new Set([MiB, 5 * BLOCK + 100]))
+    expect(m.pieceCount).toBe(7)
+  }, 30_000)
 
   it('keeps the standard 16 KiB requests when one member offers no more', async () => {
     const { lengths, m } = await requestsOfMember(BLOCK)

@@ -110,7 +110,8 @@ async function main (): Promise<void> {
         if (!('port' in origin.reply)) throw new Error(JSON.stringify(origin.reply))
         const into = join(dir, `r${round}-${blockBytes}-${checkThread ? 'thread' : 'here'}`)
         mkdirSync(into)
-        const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=recipient-${blockBytes}-r${round}.cpuprofile`] : []
+        // One folder per recipient: Node names each thread's profile (the main thread's is the largest).
+        const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, `recipient-${blockBytes}-${checkThread ? 'thread' : 'here'}-r${round}`)}`] : []
         const recipient = await run({ role: 'recipient', torrentPath, dataPath: into, keyPem: keys[1] ?? '', members, blockBytes, checkThread, originPort: origin.reply.port }, profArgs)
         origin.stop()
         rmSync(into, { recursive: true, force: true })

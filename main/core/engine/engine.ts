@@ -18,7 +18,7 @@ import { peerAddress } from './peer-address.js'
 import { checkPatches } from './patch-check.js'
 import { PieceAudit } from './piece-audit.js'
 import { PieceBuffers } from './piece-buffers.js'
-import { PieceChecker } from '../hashing/piece-checker.js'
+import { MIN_THREAD_BYTES, PieceChecker } from '../hashing/piece-checker.js'
 import { guardOf } from './source-guard.js'
 import { MemberRates } from './member-rates.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
@@ -349,7 +349,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     })
     ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
     // Received pieces are assembled in reused buffers (patch hook; see piece-buffers.ts).
-    if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers()
+    // Pieces large enough for the check thread are assembled in shared memory (see piece-buffers.ts).
+    if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers(this.checkOnThread ? MIN_THREAD_BYTES : undefined)
     // ... and checked off the main loop (patch hook: WebTorrent hashed them on it).
     if (!complete && this.checkOnThread) (torrent as TorrentLike & { pieceHasher?: (buf: Uint8Array) => Promise<string> }).pieceHasher = buf => this.pieceChecker.sha1Hex(buf)
     // A full disk must not destroy the torrent (WebTorrent's default): the piece stays missing, the

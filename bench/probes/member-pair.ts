@@ -8,7 +8,8 @@
 //
 // --check: where received pieces are hashed (the engine's pieceCheckThread), each value in turn.
 //
-// --prof DIR writes a V8 CPU profile of each recipient (node --cpu-prof) into DIR.
+// --prof DIR writes a V8 CPU profile of each recipient (node --cpu-prof) into DIR; --node-flags
+// passes Node/V8 flags to the recipients (comma-separated, e.g. --single-threaded-gc).
 import { fork } from 'node:child_process'
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -33,7 +34,18 @@ interface Job {
   readonly originPort?: number
 }
 
-type Reply = { port: number } | { cpuSeconds: number; seconds: number } | { error: string }
+type Reply = { port: number } | { cpuSeconds: number; seconds: number; mainThreadSeconds: number } | { error: string }
+
+/** CPU seconds (user + system) the process's main thread has used so far (/proc, Linux). */
+function mainThreadCpu (): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(rest[11]) + Number(rest[12])) / 100
+  } catch {
+    return Number.NaN
+  }
+}
 
 function identityOf (pem: string): Identity {
   const privateKey = createPrivateKey(pem)
@@ -57,10 +69,11 @@ async function child (job: Job): Promise<void> {
   if (!started.ok) return send({ error: started.error.message })
   let cpu0 = process.cpuUsage()
   let t0 = performance.now()
-  e.value.once('ready', () => { cpu0 = process.cpuUsage(); t0 = performance.now() })
+  let main0 = mainThreadCpu()
+  e.value.once('ready', () => { cpu0 = process.cpuUsage(); t0 = performance.now(); main0 = mainThreadCpu() })
   e.value.once('done', () => {
     const cpu = process.cpuUsage(cpu0)
-    send({ cpuSeconds: (cpu.user + cpu.system) / 1e6, seconds: (performance.now() - t0) / 1000 })
+    send({ cpuSeconds: (cpu.user + cpu.system) / 1e6, seconds: (performance.now() - t0) / 1000, mainThreadSeconds: mainThreadCpu() - main0 })
     void e.value.stop().then(() => process.exit(0))
   })
   e.value.connect(metainfo.infoHash, [`127.0.0.1:${job.originPort ?? 0}`])
@@ -86,6 +99,7 @@ async function main (): Promise<void> {
   const rounds = Number(arg('rounds', '2'))
   const blocks = arg('blocks', `${16 * 1024},${1024 * 1024}`).split(',').map(Number)
   const prof = arg('prof', '')
+  const nodeFlags = arg('node-flags', '').split(',').filter(f => f !== '')
   const checks = arg('check', 'thread').split(',').map(c => c === 'thread')
   const dir = mkdtempSync(join(tmpdir(), 'sd-member-pair-'))
   try {
@@ -112,13 +126,13 @@ async function main (): Promise<void> {
         mkdirSync(into)
         // One folder per recipient: Node names each thread's profile (the main thread's is the largest).
         const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, `recipient-${blockBytes}-${checkThread ? 'thread' : 'here'}-r${round}`)}`] : []
-        const recipient = await run({ role: 'recipient', torrentPath, dataPath: into, keyPem: keys[1] ?? '', members, blockBytes, checkThread, originPort: origin.reply.port }, profArgs)
+        const recipient = await run({ role: 'recipient', torrentPath, dataPath: into, keyPem: keys[1] ?? '', members, blockBytes, checkThread, originPort: origin.reply.port }, [...nodeFlags, ...profArgs])
         origin.stop()
         rmSync(into, { recursive: true, force: true })
         const r = recipient.reply
         if (!('cpuSeconds' in r)) throw new Error(JSON.stringify(r))
         const perGiB = r.cpuSeconds / (sizeMiB / 1024)
-        console.log(`round ${round}, requests of ${blockBytes / 1024} KiB, SHA-1 ${checkThread ? 'on a thread' : 'on the main loop'}: ${r.seconds.toFixed(2)} s, ${(sizeMiB * 1.048576 / r.seconds).toFixed(0)} MB/s, recipient CPU ${r.cpuSeconds.toFixed(2)} s (${perGiB.toFixed(2)} s per GiB)`)
+        console.log(`round ${round}, requests of ${blockBytes / 1024} KiB, SHA-1 ${checkThread ? 'on a thread' : 'on the main loop'}: ${r.seconds.toFixed(2)} s, ${(sizeMiB * 1.048576 / r.seconds).toFixed(0)} MB/s, recipient CPU ${r.cpuSeconds.toFixed(2)} s (${perGiB.toFixed(2)} s per GiB; main thread ${r.mainThreadSeconds.toFixed(2)} s)`)
       }
     }
   } finally {

@@ -40,7 +40,7 @@ export interface EngineOptions {
    * 16 KiB, the standard size, turns larger requests off. Other peers always get 16 KiB.
    */
   readonly memberBlockBytes?: number
-  /** Hash received pieces on a thread of their own (default true); false: on the main loop. */
+  /** Hash received pieces of MIN_THREAD_BYTES (1 MiB) or more on a thread (default true); false: all on the main loop. */
   readonly pieceCheckThread?: boolean
 }
 
@@ -176,7 +176,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Torrents paused because their disk is full (until resume()). */
   private readonly outOfSpace = new Set<string>()
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
-  /** SHA-1 of received pieces, on a thread of its own (patch hook pieceHasher). */
+  /** SHA-1 of large received pieces on a thread of its own (patch hook pieceHasher). */
   private readonly pieceChecker = new PieceChecker()
   private readonly memberBlockBytes: number
   private readonly checkOnThread: boolean

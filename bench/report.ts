@@ -1,6 +1,7 @@
 // The side-by-side table (markdown) and the JSON record of a run.
 
 import type { MethodResult } from './method.js'
+import { cpuPerGiB } from './stats.js'
 import { fmt, type TargetCheck } from './targets.js'
 
 export interface LabFacts {
@@ -41,7 +42,7 @@ function target (r: MethodResult, ratio: number): string {
 }
 
 export function markdownTable (rec: BenchRecord): string {
-  const head = '| method | N | status | time to all (s) | ÷ time to one | origin upload ÷ size | origin CPU (s) | recipient CPU (s) mean / max | origin peak RSS (MiB) | recipient peak RSS max (MiB) | copies SHA-256 ok | target (time / upload) |'
+  const head = '| method | N | status | time to all (s) | ÷ time to one | origin upload ÷ size | origin CPU (s) | recipient CPU (s) mean / max | CPU s per GiB delivered | origin peak RSS (MiB) | recipient peak RSS max (MiB) | copies SHA-256 ok | target (time / upload) |'
   const rule = '|' + head.split('|').slice(1, -1).map(() => '---').join('|') + '|'
   const rows = rec.results.map((r) => {
     const one = rec.timeToOne[String(r.n)] ?? NaN
@@ -50,7 +51,7 @@ export function markdownTable (rec: BenchRecord): string {
     const cpus = recips.map((u) => u.cpuSeconds)
     const mean = cpus.length === 0 ? NaN : cpus.reduce((a, b) => a + b, 0) / cpus.length
     const status = r.status === 'ok' ? 'ok' : r.status
-    return `| ${r.method} | ${r.n} | ${status} | ${f(r.timeToAllS, 1)} | ${f(ratio)} | ${f(r.originUploadRatio)} | ${f(origin?.cpuSeconds ?? NaN, 1)} | ${f(mean, 1)} / ${f(Math.max(...cpus), 1)} | ${f(origin?.peakRssMiB ?? NaN, 0)} | ${f(Math.max(...recips.map((u) => u.peakRssMiB)), 0)} | ${r.copiesVerified}/${r.n} | ${target(r, ratio)} |`
+    return `| ${r.method} | ${r.n} | ${status} | ${f(r.timeToAllS, 1)} | ${f(ratio)} | ${f(r.originUploadRatio)} | ${f(origin?.cpuSeconds ?? NaN, 1)} | ${f(mean, 1)} / ${f(Math.max(...cpus), 1)} | ${f(swarmCpuPerGiB(r, rec.facts.sizeMiB), 1)} | ${f(origin?.peakRssMiB ?? NaN, 0)} | ${f(Math.max(...recips.map((u) => u.peakRssMiB)), 0)} | ${r.copiesVerified}/${r.n} | ${target(r, ratio)} |`
   })
   const ones = Object.entries(rec.timeToOne).map(([n, s]) => `N=${n}: ${f(s)} s`).join(', ')
   const facts = rec.facts
@@ -59,10 +60,23 @@ export function markdownTable (rec: BenchRecord): string {
     `${facts.cores} cores, kernel ${facts.kernel}, Node ${facts.node}. Run started ${rec.startedAt}, took ${f(rec.runSeconds, 0)} s.`,
     `Time to one (${facts.timeToOneSource}): ${ones}.`,
     `CPU/RSS: ${facts.cpuSource}`,
+    'CPU s per GiB delivered: the CPU seconds of every host (origin and recipients) ÷ the GiB of verified copies (N × the file): what moving a byte costs each method.',
     ...facts.warnings.map((w) => `Warning: ${w}`)
   ]
   const errors = rec.results.filter((r) => r.error !== undefined).map((r) => `- ${r.method} N=${r.n}: ${(r.error ?? '').split('\n')[0] ?? ''}`)
   return [head, rule, ...rows, '', ...notes.map((n) => `- ${n}`), ...(errors.length > 0 ? ['', 'Errors:', ...errors] : []), ''].join('\n')
+}
+
+/** Every host's CPU seconds ÷ the GiB of verified copies delivered. */
+export function swarmCpuPerGiB (r: MethodResult, sizeMiB: number): number {
+  const cpu = r.usage.reduce((s, u) => s + u.cpuSeconds, 0)
+  return cpuPerGiB(cpu, r.copiesVerified * sizeMiB * 2 ** 20)
+}
+
+/** Mean CPU seconds of a method's recipients (every host but the origin, the first). */
+function recipientCpuMean (r: MethodResult): number {
+  const cpus = r.usage.slice(1).map((u) => u.cpuSeconds)
+  return cpus.length === 0 ? NaN : cpus.reduce((a, b) => a + b, 0) / cpus.length
 }
 
 /** Swarmdrop's rows against their targets (N with a target only), one check per figure. */
@@ -71,7 +85,13 @@ export function tableTargets (rec: BenchRecord): TargetCheck[] {
     const t = TARGETS[r.n]
     if (t === undefined) return []
     const ratio = r.timeToAllS / (rec.timeToOne[String(r.n)] ?? NaN)
+    // Issue 12: a recipient spends no more CPU per copy than libtorrent's, in the same run.
+    const lt = rec.results.find((x) => x.method === 'libtorrent' && x.n === r.n && x.status === 'ok')
+    const sdCpu = recipientCpuMean(r)
+    const ltCpu = lt === undefined ? NaN : recipientCpuMean(lt)
+    const cpuJudged = r.status === 'ok' && Number.isFinite(sdCpu) && Number.isFinite(ltCpu)
     return [
+      { part: 'table', what: `N=${r.n}, recipient CPU s per copy (mean): Swarmdrop vs libtorrent`, measured: `${fmt(sdCpu, 1)} vs ${fmt(ltCpu, 1)} s (${fmt(sdCpu / ltCpu)}×)`, target: 'Swarmdrop ≤ libtorrent', met: cpuJudged ? sdCpu <= ltCpu : undefined },
       { part: 'table', what: `N=${r.n}, Swarmdrop time to all ÷ time to one`, measured: `${fmt(ratio)}× (${fmt(r.timeToAllS, 1)} s, ${r.status})`, target: `≤ ${t.time}×`, met: Number.isFinite(ratio) ? ratio <= t.time : undefined },
       { part: 'table', what: `N=${r.n}, Swarmdrop origin upload ÷ size`, measured: `${fmt(r.originUploadRatio)}×`, target: `≤ ${t.upload}×`, met: Number.isFinite(r.originUploadRatio) ? r.originUploadRatio <= t.upload : undefined }
     ]

@@ -16,7 +16,7 @@ import { linkSwarmdropPeer } from './link-sd-peer.js'
 import type { PartReport } from './part-output.js'
 import { ProcSampler } from './proc-sampler.js'
 import { createTorrent } from './sd-create.js'
-import { max, median, min } from './stats.js'
+import { cpuPerGiB, max, median, min } from './stats.js'
 import { fmt, type TargetCheck } from './targets.js'
 import { WireWatch } from './wire-watch.js'
 
@@ -45,8 +45,13 @@ function summaryRows (results: readonly LinkResult[]): string[] {
     const mine = results.filter((r) => r.tool === tool && r.status === 'ok')
     const all = results.filter((r) => r.tool === tool)
     const mb = mine.map((r) => r.mbPerS)
-    return `| ${TOOL_LABELS[tool]} | ${mine.length}/${all.length} | ${fmt(median(mb), 1)} | ${fmt(min(mb), 1)}–${fmt(max(mb), 1)} | ${fmt(median(mine.map((r) => r.wireMBPerS)), 1)} | ${fmt(median(mine.map((r) => r.originCpuS)), 1)} | ${fmt(median(mine.map((r) => r.recipientCpuS)), 1)} | ${fmt(max(mine.map((r) => r.originPeakRssMiB)), 0)} / ${fmt(max(mine.map((r) => r.recipientPeakRssMiB)), 0)} |`
+    return `| ${TOOL_LABELS[tool]} | ${mine.length}/${all.length} | ${fmt(median(mb), 1)} | ${fmt(min(mb), 1)}–${fmt(max(mb), 1)} | ${fmt(median(mine.map((r) => r.wireMBPerS)), 1)} | ${fmt(median(mine.map((r) => r.originCpuS)), 1)} | ${fmt(median(mine.map((r) => r.recipientCpuS)), 1)} | ${fmt(median(mine.map(linkCpuPerGiB)), 2)} | ${fmt(max(mine.map((r) => r.originPeakRssMiB)), 0)} / ${fmt(max(mine.map((r) => r.recipientPeakRssMiB)), 0)} |`
   })
+}
+
+/** Both sides' CPU seconds per GiB of the file moved (its size is MB/s × seconds). */
+function linkCpuPerGiB (r: LinkResult): number {
+  return cpuPerGiB(r.originCpuS + r.recipientCpuS, r.mbPerS * 1e6 * r.seconds)
 }
 
 function runRows (results: readonly LinkResult[]): string[] {
@@ -118,8 +123,8 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
     `Single link: one seeder → one downloader, ${sizeMiB} MiB random file, piece ${created.pieceLength / 1024} KiB (the same Swarmdrop-made .torrent for every tool), ${rounds} round(s), tools interleaved.`,
     'Where: two network namespaces of one lab (veth + bridge, no tc cap, no added delay), not loopback: the agents need mDNS and a control port each. MB/s = 10^6 bytes/s over the timed part.',
     '',
-    '| tool | runs ok | MB/s median | MB/s min–max | wire MB/s median | origin CPU s median | recipient CPU s median | peak RSS MiB origin / recipient |',
-    '|---|---|---|---|---|---|---|---|',
+    '| tool | runs ok | MB/s median | MB/s min–max | wire MB/s median | origin CPU s median | recipient CPU s median | CPU s per GiB (both) median | peak RSS MiB origin / recipient |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...summaryRows(results),
     '',
     '| tool | round | status | seconds | MB/s | wire s | wire MB/s | origin CPU s | recipient CPU s | rx beyond one copy (MiB) |',
@@ -128,7 +133,7 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
     '',
     'Timed part of each tool:',
     ...timings,
-    '- wire: the recipient\'s cable counters, from the first MiB of payload to the whole file (headers taken off); CPU: user+system seconds of every process in the host\'s namespace inside the timed part.',
+    '- wire: the recipient\'s cable counters, from the first MiB of payload to the whole file (headers taken off); CPU: user+system seconds of every process in the host\'s namespace inside the timed part; CPU s per GiB: origin + recipient CPU seconds ÷ the file\'s GiB.',
     '- Peak RSS: largest VmHWM of one process in the host\'s namespace in the window (Swarmdrop seed and send include their hashing). libtorrent 2 does its disk I/O through mmap, so its RSS counts the file\'s pages in the page cache: not comparable with Node\'s heap and buffers.',
     `- Other work ran on this 2-core machine at the same time: compare tools within this run. Run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     ...warnings.map((w) => `- Warning: ${w}`),

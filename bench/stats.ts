@@ -11,6 +11,11 @@ export function median (xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2
 }
 
+/** CPU seconds per GiB (2^30 bytes) of `bytes` delivered: the cost of moving a byte, across methods. */
+export function cpuPerGiB (cpuSeconds: number, bytes: number): number {
+  return bytes > 0 ? cpuSeconds / (bytes / 2 ** 30) : NaN
+}
+
 export function min (xs: readonly number[]): number {
   const s = finite(xs)
   return s.length === 0 ? NaN : Math.min(...s)

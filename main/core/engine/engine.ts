@@ -11,13 +11,14 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-store.js'
 import { memberExtension, type ExtensionClass, type ProofOutcome } from './member-extension.js'
-import { wireIdentity, type MemberEndpoint, type WireIdentity } from './member-proof.js'
+import { MAX_MEMBER_BLOCK_BYTES, wireIdentity, type MemberEndpoint, type WireIdentity } from './member-proof.js'
 import { OncePerInterval } from './once-per-interval.js'
 import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
 import { checkPatches } from './patch-check.js'
 import { PieceAudit } from './piece-audit.js'
 import { PieceBuffers } from './piece-buffers.js'
+import { MIN_THREAD_BYTES, PieceChecker } from '../hashing/piece-checker.js'
 import { guardOf } from './source-guard.js'
 import { MemberRates } from './member-rates.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
@@ -33,6 +34,14 @@ export interface EngineOptions {
    * for swarms with members; plain seed/get runs without one.
    */
   readonly identity?: Identity
+  /**
+   * The largest request offered to proven members (sd_member `bs`), in bytes; default
+   * MAX_MEMBER_BLOCK_BYTES (1 MiB: a piece up to that size is one request and one message).
+   * 16 KiB, the standard size, turns larger requests off. Other peers always get 16 KiB.
+   */
+  readonly memberBlockBytes?: number
+  /** Hash received pieces of MIN_THREAD_BYTES (1 MiB) or more on a thread (default true); false: all on the main loop. */
+  readonly pieceCheckThread?: boolean
 }
 
 export interface PeerStats {
@@ -167,9 +176,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Torrents paused because their disk is full (until resume()). */
   private readonly outOfSpace = new Set<string>()
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
+  /** SHA-1 of large received pieces on a thread of its own (patch hook pieceHasher). */
+  private readonly pieceChecker = new PieceChecker()
+  private readonly memberBlockBytes: number
+  private readonly checkOnThread: boolean
 
-  private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined) {
+  private constructor (private readonly client: ClientLike, private readonly me: WireIdentity | undefined, opts: EngineOptions) {
     super()
+    this.memberBlockBytes = opts.memberBlockBytes ?? MAX_MEMBER_BLOCK_BYTES
+    this.checkOnThread = opts.pieceCheckThread ?? true
     // WebTorrent schedules requests only on wire events; if a swarm goes quiet with pieces still
     // missing (every holder refused or slow at that moment), nothing would ask again. Re-run it.
     this.scheduler = setInterval(() => {
@@ -214,7 +229,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (!client.destroyed) client.destroy()
       return listening
     }
-    return ok(new Engine(client, opts.identity ? wireIdentity(opts.identity) : undefined))
+    return ok(new Engine(client, opts.identity ? wireIdentity(opts.identity) : undefined, opts))
   }
 
   get port (): number {
@@ -334,7 +349,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     })
     ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
     // Received pieces are assembled in reused buffers (patch hook; see piece-buffers.ts).
-    if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers()
+    // Pieces large enough for the check thread are assembled in shared memory (see piece-buffers.ts).
+    if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers(this.checkOnThread ? MIN_THREAD_BYTES : undefined)
+    // ... and checked off the main loop (patch hook: WebTorrent hashed them on it).
+    if (!complete && this.checkOnThread) (torrent as TorrentLike & { pieceHasher?: (buf: Uint8Array) => Promise<string> }).pieceHasher = buf => this.pieceChecker.sha1Hex(buf)
     // A full disk must not destroy the torrent (WebTorrent's default): the piece stays missing, the
     // torrent pauses with what it verified, and the owner waits for space (patch hook).
     ;(torrent as TorrentLike & { onStoreWriteError?: (index: number, err: unknown) => boolean }).onStoreWriteError = (_index, err) => {
@@ -398,13 +416,16 @@ export class Engine extends EventEmitter<EngineEvents> {
       const settle = (outcome: ProofOutcome): void => {
         if (outcome.proven) {
           entry.proven.set(wire, outcome.id)
+          // Both sides agreed on this size before either asks for a block (patch hook: requests
+          // of that many bytes are made and served on this wire only).
+          ;(wire as WireLike & { agreedBlockLength?: number }).agreedBlockLength = outcome.blockSize
           return resolve(true)
         }
         resolve(false)
         if (this.impostorReports.allow(`${ih} ${address}`)) this.emit('impostor', ih, address, outcome.claimedId, outcome.error.message)
         wire.destroy()
       }
-      const extension: ExtensionClass = memberExtension({ me, infoHash: ih, members: () => entry.members ?? [], address, settle })
+      const extension: ExtensionClass = memberExtension({ me, infoHash: ih, members: () => entry.members ?? [], address, blockSize: this.memberBlockBytes, settle })
       ;(wire as WireLike & { use: (ext: ExtensionClass) => void }).use(extension)
     })
   }
@@ -545,8 +566,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   async stop (): Promise<void> {
     clearInterval(this.scheduler)
     this.entries.clear()
-    if (this.client.destroyed) return
-    await new Promise<void>(resolve => this.client.destroy(() => resolve()))
+    if (!this.client.destroyed) await new Promise<void>(resolve => this.client.destroy(() => resolve()))
+    await this.pieceChecker.stop()
   }
 }
 

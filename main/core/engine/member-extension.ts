@@ -3,7 +3,7 @@
 // checks out, and settle once: proven (the peer's signature is good) or refused (anything else,
 // or nothing within the time limit). The engine holds the wire back from the torrent until then.
 import { fail, type Failure, type Result } from '../../../common/result.js'
-import { checkClaim, checkProof, EXTENSION_NAME, freshNonce, helloValue, makeProof, parseHello, type Hello, type MemberEndpoint, type WireIdentity } from './member-proof.js'
+import { agreedBlockSize, checkClaim, checkProof, EXTENSION_NAME, freshNonce, helloValue, makeProof, parseHello, type Hello, type MemberEndpoint, type WireIdentity } from './member-proof.js'
 
 /** How long a peer at a member's address has to prove its key after the BitTorrent handshake. */
 export const PROOF_TIMEOUT_MS = 5_000
@@ -16,9 +16,12 @@ export interface ExtensionWire {
   once (event: 'close', listener: () => void): unknown
 }
 
-/** A proven peer's device id, or why the peer was refused (with the id it claimed, if any). */
+/**
+ * A proven peer's device id and the request size agreed with it (bytes; 16 KiB unless both sides
+ * offered more), or why the peer was refused (with the id it claimed, if any).
+ */
 export type ProofOutcome =
-  | { readonly proven: true; readonly id: string }
+  | { readonly proven: true; readonly id: string; readonly blockSize: number }
   | { readonly proven: false; readonly claimedId: string | null; readonly error: Failure }
 
 export interface MemberExtensionOptions {
@@ -29,6 +32,8 @@ export interface MemberExtensionOptions {
   /** The connection's remote IP address. */
   readonly address: string
   readonly timeoutMs?: number
+  /** The largest request this side offers (`bs` in its hello); absent: the standard 16 KiB. */
+  readonly blockSize?: number
   /** Called exactly once per wire (not at all if the wire closes first). */
   readonly settle: (outcome: ProofOutcome) => void
 }
@@ -51,7 +56,7 @@ export function memberExtension (opts: MemberExtensionOptions): ExtensionClass {
 
     constructor (private readonly wire: ExtensionWire) {
       // Sent with the extended handshake, which bittorrent-protocol builds after the 'wire' event.
-      wire.extendedHandshake[EXTENSION_NAME] = helloValue(opts.me, this.nonce)
+      wire.extendedHandshake[EXTENSION_NAME] = helloValue(opts.me, this.nonce, opts.blockSize)
       this.timer = setTimeout(() => this.refuse(fail('timeout', `no member proof within ${(opts.timeoutMs ?? PROOF_TIMEOUT_MS) / 1000} s`)), opts.timeoutMs ?? PROOF_TIMEOUT_MS)
       this.timer.unref()
       // A handshake without sd_member never reaches onExtendedHandshake: catch it here.
@@ -89,7 +94,7 @@ export function memberExtension (opts: MemberExtensionOptions): ExtensionClass {
       // The list may have changed since the handshake: the claim must still hold.
       const claim = checkClaim(peer, opts.members(), opts.address)
       if (!claim.ok) return this.refuse(claim, peer.id)
-      this.finish({ proven: true, id: peer.id })
+      this.finish({ proven: true, id: peer.id, blockSize: agreedBlockSize(opts.blockSize, peer.blockSize) })
     }
 
     private refuse (why: Result<unknown>, claimedId: string | null = null): void {

@@ -21,6 +21,10 @@ const ID_BYTES = 16
 const KEY_BYTES = 32
 const SIGNATURE_BYTES = 64
 const INFO_HASH_BYTES = 20
+/** BitTorrent's standard request size: what a member agrees on with a peer that offers nothing larger. */
+export const STANDARD_BLOCK_BYTES = 16 * 1024
+/** The largest request this side offers to members (`bs`): a piece of up to 1 MiB is one request. */
+export const MAX_MEMBER_BLOCK_BYTES = 1024 * 1024
 /** A proof message is a few dozen bytes; anything much larger is refused before it is decoded. */
 export const MAX_PROOF_MESSAGE_BYTES = 512
 /** Raw Ed25519 public keys become KeyObjects through this SPKI DER prefix (RFC 8410). */
@@ -40,7 +44,7 @@ export interface Hello {
   readonly id: string
   /** Raw 32-byte Ed25519 public key. */
   readonly publicKey: Buffer
-  /** Reserved for the block-size negotiation (docs/protocol.md): parsed, not acted on. */
+  /** The largest request (bytes) the peer offers to send and serve on this connection (`bs`). */
   readonly blockSize?: number
 }
 
@@ -63,9 +67,25 @@ export function freshNonce (): Buffer {
   return randomBytes(NONCE_BYTES)
 }
 
-/** The `sd_member` value of this side's extended handshake (a bencodable dictionary). */
-export function helloValue (me: WireIdentity, nonce: Buffer): BDict {
-  return { v: PROOF_VERSION, nonce, id: Buffer.from(me.id, 'hex'), pk: me.publicKey }
+/**
+ * The `sd_member` value of this side's extended handshake (a bencodable dictionary), offering
+ * requests of up to `blockSize` bytes when that is larger than the standard 16 KiB.
+ */
+export function helloValue (me: WireIdentity, nonce: Buffer, blockSize?: number): BDict {
+  const hello: BDict = { v: PROOF_VERSION, nonce, id: Buffer.from(me.id, 'hex'), pk: me.publicKey }
+  if (blockSize !== undefined && blockSize > STANDARD_BLOCK_BYTES) hello.bs = blockSize
+  return hello
+}
+
+/**
+ * The request size both sides of a proven connection use: the smaller of the two offers, in whole
+ * 16 KiB blocks and at most MAX_MEMBER_BLOCK_BYTES; the standard 16 KiB unless both offered more.
+ * Each side computes it from the same two hellos, so both arrive at the same size.
+ */
+export function agreedBlockSize (mine: number | undefined, theirs: number | undefined): number {
+  if (mine === undefined || theirs === undefined) return STANDARD_BLOCK_BYTES
+  const smaller = Math.min(mine, theirs, MAX_MEMBER_BLOCK_BYTES)
+  return Math.max(STANDARD_BLOCK_BYTES, smaller - (smaller % STANDARD_BLOCK_BYTES))
 }
 
 /**

@@ -44,7 +44,11 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'wire gate', part: 'torrent', marker: 'wireGate', role: 'holding a connection back until its peer proves a member key' },
   { name: 'graceful drain', part: 'torrent', marker: 'drainPieces', role: 'completing begun pieces on a graceful stop' },
   { name: 'piece buffers', part: 'piece', marker: '_fillTarget', role: 'blocks copied into one piece-sized buffer' },
-  { name: 'spanned-piece reuse', part: 'wire', marker: 'reuseSpannedPieces', role: 'piece messages assembled in a reused buffer' }
+  { name: 'spanned-piece reuse', part: 'wire', marker: 'reuseSpannedPieces', role: 'piece messages assembled in a reused buffer' },
+  { name: 'piece check thread', part: 'torrent', marker: 'pieceHasher', role: 'SHA-1 of received pieces off the main loop' },
+  { name: 'member requests', part: 'torrent', marker: 'agreedBlockLength', role: 'requests of the size agreed with a member (sd_member bs)' },
+  { name: 'member requests', part: 'piece', marker: 'reserveRun', role: 'a run of blocks reserved as one request' },
+  { name: 'member requests', part: 'wire', marker: 'agreedBlockLength', role: 'large piece messages assembled in the reused buffer' }
 ]
 
 /** ok when every hook is in `parts`; otherwise the first one missing, in one line. */

@@ -5,6 +5,12 @@
 // copied on arrival into a buffer taken here, and the torrent gives the buffer back once the piece
 // is written (or failed its hash), so steady state allocates none.
 //
+// Buffers of pieces at least `sharedFrom` long are views of SharedArrayBuffers, so the piece-check
+// thread (hashing/piece-checker.ts) reads a completed piece where it was assembled, without a copy.
+// Only those: V8 copies into shared memory with relaxed atomic word copies, several times slower
+// than into an ordinary ArrayBuffer (measured: 0.3 s more per GiB of blocks), which a piece
+// hashed on the main loop anyway would pay for nothing.
+//
 // A buffer must never be given back while anything may still read it: the torrent returns it only
 // after the store's write completed (not after a failed write, whose other segments may still be
 // in flight), and copies it before handing it to a peer (see isLent).
@@ -15,6 +21,9 @@ const MAX_FREE_BYTES = 32 * 1024 * 1024
 const MAX_FREE = 16
 
 export class PieceBuffers {
+  /** `sharedFrom`: the least length of a piece whose buffer is shared memory (default: none). */
+  constructor (private readonly sharedFrom = Number.POSITIVE_INFINITY) {}
+
   private readonly free = new Map<number, Uint8Array[]>()
   /** Buffers taken and not given back: only those may be given back. */
   private readonly lent = new WeakSet<Uint8Array>()
@@ -24,7 +33,7 @@ export class PieceBuffers {
   take (length: number): Uint8Array {
     const reused = this.free.get(length)?.pop()
     if (reused) this.freeBytes -= length
-    const buf = reused ?? new Uint8Array(length)
+    const buf = reused ?? new Uint8Array(length >= this.sharedFrom ? new SharedArrayBuffer(length) : new ArrayBuffer(length))
     this.lent.add(buf)
     return buf
   }

@@ -5,7 +5,7 @@
 // an open swarm (seed/get) still serves anyone.
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -26,8 +26,8 @@ function identity (): Identity {
   return { id: deviceIdFromPublicKey(rawPublicKey(publicKey)), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey, publicKey }
 }
 
-async function engine (me?: Identity): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0, ...(me ? { identity: me } : {}) })
+async function engine (me?: Identity, memberBlockBytes?: number): Promise<Engine> {
+  const e = await Engine.start({ btPort: 0, ...(me ? { identity: me } : {}), ...(memberBlockBytes ? { memberBlockBytes } : {}) })
   if (!e.ok) throw new Error(e.error.message)
   cleanups.push(() => e.value.stop())
   return e.value
@@ -60,10 +60,10 @@ const BLOCK = 16 * 1024
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /** An origin engine seeding 3 MiB of random data, with the given key and members (none = open swarm). */
-async function origin (me: Identity | undefined, members?: readonly MemberEndpoint[]): Promise<{ e: Engine; m: Metainfo }> {
+async function origin (me: Identity | undefined, members?: readonly MemberEndpoint[], shape: { bytes: number; pieceLength?: number } = { bytes: 3 * 1024 * 1024 }): Promise<{ e: Engine; m: Metainfo }> {
   const src = join(tmp(), 'data.bin')
-  writeFileSync(src, randomBytes(3 * 1024 * 1024))
-  const created = await createDistribution(src, { createdBy: 'test' })
+  writeFileSync(src, randomBytes(shape.bytes))
+  const created = await createDistribution(src, { createdBy: 'test', ...(shape.pieceLength ? { pieceLength: shape.pieceLength } : {}) })
   if (!created.ok) throw new Error(created.error.message)
   const e = await engine(me)
   const m = created.value.metainfo
@@ -76,6 +76,80 @@ function download (e: Engine, m: Metainfo, members?: readonly MemberEndpoint[]):
   const started = e.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'data.bin' }, true), ...(members ? { members } : {}) })
   if (!started.ok) throw new Error(started.error.message)
 }
+
+/**
+ * A TCP relay on loopback to `port` that keeps every byte the dialling side sends: the messages a
+ * recipient puts on the wire, to read its requests from. The relay's address is 127.0.0.1 like
+ * the origin's, so both sides still see a member's address.
+ */
+async function tap (port: number): Promise<{ port: number; sent: () => Buffer }> {
+  const chunks: Buffer[] = []
+  const sockets: Socket[] = []
+  const server = createServer(inbound => {
+    const outbound = connect(port, '127.0.0.1')
+    sockets.push(inbound, outbound)
+    inbound.on('data', (d: Buffer) => chunks.push(d))
+    inbound.pipe(outbound).pipe(inbound)
+    inbound.on('error', () => outbound.destroy())
+    outbound.on('error', () => inbound.destroy())
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(() => { for (const s of sockets) s.destroy(); server.close() })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no relay port')
+  return { port: address.port, sent: () => Buffer.concat(chunks) }
+}
+
+/** The block lengths of the request messages (id 6) in what one side sent after its handshake. */
+function requestLengths (sent: Buffer): number[] {
+  const lengths: number[] = []
+  for (let pos = 68; pos + 4 <= sent.length;) {
+    const length = sent.readUInt32BE(pos)
+    if (length === 13 && sent[pos + 4] === 6) lengths.push(sent.readUInt32BE(pos + 4 + 9))
+    pos += 4 + length
+  }
+  return lengths
+}
+
+/** A recipient with `memberBlockBytes` downloads from a member origin through a tap: its requests. */
+async function requestsOfMember (memberBlockBytes?: number, shape?: { bytes: number; pieceLength: number }): Promise<{ lengths: number[]; m: Metainfo }> {
+  const a = identity()
+  const b = identity()
+  const members = [{ id: a.id, address: '127.0.0.1' }, { id: b.id, address: '127.0.0.1' }]
+  const o = await origin(a, members, shape)
+  const relay = await tap(o.e.port)
+  const r = await engine(b, memberBlockBytes)
+  download(r, o.m, members)
+  const done = waitDone(r, o.m.infoHash)
+  r.connect(o.m.infoHash, [`127.0.0.1:${relay.port}`])
+  await done
+  expect(r.stats(o.m.infoHash)?.verifiedPieces).toBe(o.m.pieceCount)
+  return { lengths: requestLengths(relay.sent()), m: o.m }
+}
+
+describe('request size between members (sd_member bs)', () => {
+  it('asks for a whole piece in one request when both members offer larger requests', async () => {
+    const { lengths, m } = await requestsOfMember()
+    expect(m.pieceLength).toBeGreaterThan(BLOCK)
+    expect(lengths.length).toBeGreaterThanOrEqual(m.pieceCount)
+    expect(new Set(lengths)).toEqual(new Set([m.pieceLength]))
+  })
+
+  it('asks for 1 MiB at most: a 2 MiB piece is two requests and the short last piece one', async () => {
+    const MiB = 1024 * 1024
+    const { lengths, m } = await requestsOfMember(undefined, { bytes: 12 * MiB + 5 * BLOCK + 100, pieceLength: 2 * MiB })
+    // The last piece (5 blocks and 100 bytes) is one request of its own length.
+    expect(lengths.length).toBeGreaterThanOrEqual(13)
+    expect(new Set(lengths)).toEqual(new Set([MiB, 5 * BLOCK + 100]))
+    expect(m.pieceCount).toBe(7)
+  }, 30_000)
+
+  it('keeps the standard 16 KiB requests when one member offers no more', async () => {
+    const { lengths, m } = await requestsOfMember(BLOCK)
+    expect(lengths.length).toBeGreaterThanOrEqual(m.pieceCount * (m.pieceLength / BLOCK))
+    expect(new Set(lengths)).toEqual(new Set([BLOCK]))
+  })
+})
 
 describe('members proven by key on the wire', () => {
   it('lets two members exchange pieces once each proved its key to the other', async () => {

@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { deviceIdFromPublicKey } from '../../../main/core/identity/device-id.js'
 import { rawPublicKey, type Identity } from '../../../main/core/identity/identity.js'
-import { checkClaim, checkProof, EXTENSION_NAME, freshNonce, helloValue, makeProof, parseHello, proofMessage, PROOF_CONTEXT, wireIdentity, type Hello, type WireIdentity } from '../../../main/core/engine/member-proof.js'
+import { agreedBlockSize, checkClaim, checkProof, EXTENSION_NAME, freshNonce, helloValue, makeProof, parseHello, proofMessage, PROOF_CONTEXT, wireIdentity, type Hello, type WireIdentity } from '../../../main/core/engine/member-proof.js'
 import { OncePerInterval } from '../../../main/core/engine/once-per-interval.js'
 import { bdecode, bencode } from '../../../main/core/torrent/bencode.js'
 
@@ -47,10 +47,27 @@ describe('sd_member hello', () => {
     expect(parseHello({ [EXTENSION_NAME]: { ...good, pk: 'not bytes' } })).toMatchObject({ ok: false, error: { code: 'bad-hello' } })
   })
 
-  it('reads the reserved block-size offer without acting on it', () => {
+  it('offers a larger request size (bs) only when asked to, and it survives bencode', () => {
     const a = device()
-    const hello = parseHello({ [EXTENSION_NAME]: { ...helloValue(a, freshNonce()), bs: 262144 } })
-    expect(hello.ok && hello.value.blockSize).toBe(262144)
+    const nonce = freshNonce()
+    const onWire = bencode({ [EXTENSION_NAME]: helloValue(a, nonce, 1024 * 1024) })
+    const decoded = bdecode(onWire)
+    if (!decoded.ok) throw new Error(decoded.error.message)
+    const hello = parseHello(decoded.value.value)
+    expect(hello.ok && hello.value.blockSize).toBe(1024 * 1024)
+    expect('bs' in helloValue(a, nonce)).toBe(false)
+    expect('bs' in helloValue(a, nonce, 16 * 1024)).toBe(false)
+  })
+
+  it('agrees on the smaller offer in whole 16 KiB blocks, at most 1 MiB, and on 16 KiB unless both offered', () => {
+    const KiB = 1024
+    expect(agreedBlockSize(1024 * KiB, 256 * KiB)).toBe(256 * KiB)
+    expect(agreedBlockSize(256 * KiB, 1024 * KiB)).toBe(256 * KiB)
+    expect(agreedBlockSize(1024 * KiB, undefined)).toBe(16 * KiB)
+    expect(agreedBlockSize(undefined, 1024 * KiB)).toBe(16 * KiB)
+    expect(agreedBlockSize(1024 * KiB, 100 * KiB)).toBe(96 * KiB)
+    expect(agreedBlockSize(1024 * KiB, 1)).toBe(16 * KiB)
+    expect(agreedBlockSize(64 * 1024 * KiB, 64 * 1024 * KiB)).toBe(1024 * KiB)
   })
 })
 

@@ -1,7 +1,7 @@
 // What the tray shows, decided from AppState alone: the icon's state, the tooltip and the menu
 // lines. Pure, so it is tested under Node; tray.ts only turns these into Electron objects.
 import { PIECE, type AppState, type Distribution, type DistributionState } from '../../common/api.js'
-import { formatRate } from '../../common/units.js'
+import { formatCount, formatRate, plural } from '../../common/units.js'
 import { shortName } from './short-name.js'
 
 export type TrayIconState = 'idle' | 'transferring' | 'attention' | 'error'
@@ -61,7 +61,7 @@ export function trayTooltip (state: AppState): string {
   }
   const lines = [`Swarmdrop — ↑ ${formatRate(state.rates.upload)}  ↓ ${formatRate(state.rates.download)}`]
   const offers = state.offers.length
-  if (offers > 0) lines.push(offers === 1 ? '1 offer waits for an answer' : `${offers} offers wait for an answer`)
+  if (offers > 0) lines.push(`${plural(offers, 'offer')} ${offers === 1 ? 'waits' : 'wait'} for an answer`)
   if (state.seedingPaused) lines.push('Seeding paused')
   return lines.join('\n')
 }
@@ -95,7 +95,7 @@ function clampPercent (fraction: number): number {
 /** "1 of 2 recipients verified": the origin holds the source and is not counted as a recipient. */
 function recipientsLine (verified: number, recipients: number): string {
   if (recipients === 0) return 'not sent yet'
-  return `${verified.toLocaleString('en-US')} of ${recipients.toLocaleString('en-US')} ${recipients === 1 ? 'recipient' : 'recipients'} verified`
+  return `${formatCount(verified)} of ${plural(recipients, 'recipient')} verified`
 }
 
 export function distributionLine (d: Distribution): string {

@@ -238,6 +238,59 @@ export interface MachineGroup {
   readonly createdAt: string
 }
 
+/** How far one machine of a watched folder's target is. */
+export interface ChannelMember {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  readonly online: boolean
+  /** Batches sent to it that it has not verified yet (waiting, downloading, lost, failed), and their bytes. */
+  readonly behindBatches: number
+  readonly behindBytes: number
+}
+
+/** The last batch a watched folder sent. */
+export interface ChannelBatch {
+  /** 1, 2, 3… in the order the batches were made. */
+  readonly seq: number
+  readonly infoHash: string
+  readonly fileCount: number
+  readonly totalLength: number
+  readonly createdAt: string
+  /** Its machines that hold a verified copy, of those it was sent to. */
+  readonly verifiedRecipients: number
+  readonly recipients: number
+}
+
+/**
+ * A watched folder ("channel", `swarmdrop watch DIR --to @group`): every file that appears or
+ * changes in it is sent, once it holds still, to the group's machines, in batches.
+ */
+export interface WatchedFolder {
+  /** 16 hex digits. */
+  readonly id: string
+  readonly name: string
+  readonly dir: string
+  /** The group it sends to (as that group is now), or null. */
+  readonly group: string | null
+  /** Machines it sends to besides the group's. */
+  readonly ids: readonly string[]
+  /** Seconds a file's size and mtime must hold still before it is sent. */
+  readonly settleSeconds: number
+  /** `sending`: a batch is being hashed and offered; `error`: see `reason`. */
+  readonly state: 'watching' | 'sending' | 'error'
+  readonly reason?: string
+  /** Files in the folder no batch carries yet (still changing, or ready), and their bytes. */
+  readonly backlogFiles: number
+  readonly backlogBytes: number
+  readonly batches: number
+  readonly filesSent: number
+  readonly lastBatch: ChannelBatch | null
+  /** Every machine it sends to now, with what it still lacks of what was sent. */
+  readonly members: readonly ChannelMember[]
+  readonly createdAt: string
+}
+
 export interface AppState {
   readonly apiVersion: number
   readonly shell: ShellKind
@@ -253,6 +306,8 @@ export interface AppState {
   readonly settings: AppSettings
   /** The machine groups kept in the data directory, by name. */
   readonly groups: readonly MachineGroup[]
+  /** The watched folders of this device. */
+  readonly channels: readonly WatchedFolder[]
 }
 
 /**
@@ -283,6 +338,10 @@ export type Command =
   | { readonly type: 'group-remove'; readonly name: string; readonly ids?: readonly string[] }
   /** Makes a group hold exactly these machines, creating it if needed (the Settings editor). */
   | { readonly type: 'group-set'; readonly name: string; readonly ids: readonly string[] }
+  /** Watches a folder: what appears or changes in it goes to the group and machines named, in batches. */
+  | { readonly type: 'watch-add'; readonly path: string; readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number }
+  /** Stops watching a folder, by channel id or folder path (what was sent stays sent). */
+  | { readonly type: 'watch-remove'; readonly channel: string }
 
 export type CommandType = Command['type']
 
@@ -309,6 +368,8 @@ export interface CommandReplies {
   /** The group as it is now; null when it was deleted. */
   'group-remove': { readonly group: MachineGroup | null }
   'group-set': MachineGroup
+  'watch-add': WatchedFolder
+  'watch-remove': { readonly id: string; readonly dir: string }
 }
 
 /** One entry of a listed folder. A symbolic link is shown as what it points to, `link` set. */
@@ -375,4 +436,7 @@ export interface SwarmdropApi {
   /** Creates or edits a group: it holds exactly `ids` afterwards. */
   setGroup (name: string, ids: readonly string[]): Promise<ApiResult<CommandReplies['group-set']>>
   deleteGroup (name: string): Promise<ApiResult<CommandReplies['group-remove']>>
+  /** Watches a folder on the engine's machine, sending to a group (and/or machines). */
+  watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number }): Promise<ApiResult<CommandReplies['watch-add']>>
+  unwatchFolder (channel: string): Promise<ApiResult<CommandReplies['watch-remove']>>
 }

@@ -78,6 +78,8 @@ export function createIpcApi (transport: IpcTransport, pathForFile: PathForFile)
     trust: id => send({ type: 'trust', id }),
     untrust: id => send({ type: 'untrust', id }),
     setGroup: (name, ids) => send({ type: 'group-set', name, ids: [...ids] }),
-    deleteGroup: name => send({ type: 'group-remove', name })
+    deleteGroup: name => send({ type: 'group-remove', name }),
+    watchFolder: (path, to) => send({ type: 'watch-add', path, ...to, ...(to.ids !== undefined ? { ids: [...to.ids] } : {}) }),
+    unwatchFolder: channel => send({ type: 'watch-remove', channel })
   }
 }

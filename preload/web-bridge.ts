@@ -270,7 +270,9 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
     trust: id => bridge.command({ type: 'trust', id }),
     untrust: id => bridge.command({ type: 'untrust', id }),
     setGroup: (name, ids) => bridge.command({ type: 'group-set', name, ids }),
-    deleteGroup: name => bridge.command({ type: 'group-remove', name })
+    deleteGroup: name => bridge.command({ type: 'group-remove', name }),
+    watchFolder: (path, to) => bridge.command({ type: 'watch-add', path, ...to }),
+    unwatchFolder: channel => bridge.command({ type: 'watch-remove', channel })
   }
   return { ok: true, value: api }
 }

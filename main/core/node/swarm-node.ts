@@ -17,6 +17,7 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
 import { TrustStore } from '../settings/trust-store.js'
 import { GroupsStore } from '../settings/groups-store.js'
+import { Channels, nodeHost } from '../channels/channels.js'
 import type { AbsentTarget } from '../distributions/waiting.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import { tightenPrivateDir } from '../store/private-files.js'
@@ -71,6 +72,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   /** Distributions a person paused: they serve nothing and fetch nothing until resumed. */
   private readonly paused = new Set<string>()
   private pausedAll = false
+  /** Set once the device has started (Channels.start needs the device). */
+  private channelsNow: Channels | undefined
 
   private constructor (
     readonly dataDir: string,
@@ -161,10 +164,20 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     opts.beforeResume?.(node)
     await node.resumeAll()
     node.origin.offerWaiting()
+    // Watched folders start last: their batches are made and offered by the device as it is now.
+    const channels = await Channels.start(opts.dataDir, nodeHost(node))
+    if (!channels.ok) {
+      await node.stop()
+      return channels
+    }
+    node.channelsNow = channels.value
     return ok(node)
   }
 
   get settings (): Settings { return this.settingsNow }
+
+  /** The watched folders (channels/); there are none before the device has started. */
+  get channels (): Channels | undefined { return this.channelsNow }
 
   get controlPort (): number { return this.control.port }
 
@@ -199,6 +212,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   }
 
   createDistribution (path: string, jobId?: string): ReturnType<Origin['create']> { return this.origin.create(path, jobId) }
+  /** A watched folder's batch (channels/): some files of a folder, as one distribution of that channel. */
+  createBatch (...args: Parameters<Origin['createBatch']>): ReturnType<Origin['createBatch']> { return this.origin.createBatch(...args) }
 
   /** Pause all was pressed and not yet undone by Resume all. */
   get seedingPaused (): boolean { return this.pausedAll }
@@ -284,7 +299,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   }
 
   /** A device this one has met (its key proven), trusts, or keeps in a group. */
-  private knows (id: string): boolean {
+  knows (id: string): boolean {
     return this.known.get(id) !== undefined || this.trust.has(id) || this.groups.holds(id)
   }
 
@@ -312,6 +327,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    await this.channelsNow?.stop()
     clearInterval(this.progressTimer)
     this.origin.stop()
     await this.discovery.stop()

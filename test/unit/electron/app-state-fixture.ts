@@ -94,6 +94,7 @@ export function appState (over: Partial<AppState> = {}): AppState {
       startHidden: false
     },
     groups: [],
+    channels: [],
     ...over
   }
 }

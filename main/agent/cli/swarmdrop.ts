@@ -16,6 +16,7 @@ const offersModule = async () => await import('./commands/offers.js')
 const sendModule = async () => await import('./commands/send.js')
 const standaloneModule = async () => await import('./commands/standalone.js')
 const statusModule = async () => await import('./commands/status.js')
+const watchModule = async () => await import('./commands/watch.js')
 
 type Command = (args: readonly string[]) => Promise<number>
 
@@ -33,6 +34,8 @@ const commands: Record<string, Entry> = {
   untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
   stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },
   group: { usage: async () => (await groupModule()).groupUsage, run: async a => (await groupModule()).groupCommand(a) },
+  watch: { usage: async () => (await watchModule()).watchUsage, run: async a => (await watchModule()).watchCommand(a) },
+  unwatch: { usage: async () => (await watchModule()).unwatchUsage, run: async a => (await watchModule()).unwatchCommand(a) },
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
   seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },
   get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) }

@@ -35,6 +35,8 @@ export const TICK_MS = 1_000
 export const RESCAN_MS = 5_000
 /** How often the channel looks for machines that missed a batch (added to the group since). */
 export const CATCH_UP_MS = 5_000
+/** A machine a batch's offer did not reach is offered it again after this long. */
+const UNREACHED_RETRY_MS = 10_000
 /** After a batch could not be made, the next attempt waits this long. */
 const RETRY_MS = 10_000
 
@@ -226,7 +228,10 @@ export class Channel {
       if (b.superseded === true || this.stopped) continue
       const record = this.host.record(b.infoHash)
       if (record?.role !== 'origin' || record.state === 'stale') continue
-      const missing = targets.filter(id => !b.to.includes(id) && this.host.knows(id))
+      // Unreachable when offered (it went between its advert and the offer): offered again, which
+      // makes it wait for the batch if it is still away.
+      const unreached = record.recipients.filter(r => r.state === 'unreachable' && Date.now() - Date.parse(r.updatedAt) >= UNREACHED_RETRY_MS).map(r => r.id)
+      const missing = targets.filter(id => (!b.to.includes(id) || unreached.includes(id)) && this.host.knows(id))
       if (missing.length > 0) await this.offerBatch(b, missing)
     }
   }

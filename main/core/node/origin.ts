@@ -22,6 +22,12 @@ import { MemberLiveness, PROBE_TIMEOUT_MS, WATCHED_STATES, type WatchedMember } 
 import { isNewerReport } from './report-order.js'
 import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
 
+/** A member's BitTorrent endpoint for the swarm view, when the sender knows its address. */
+function endpointOf (members: readonly Member[], id: string): { address?: string; btPort?: number } {
+  const m = members.find(x => x.id === id)
+  return m?.address != null ? { address: m.address, btPort: m.btPort } : {}
+}
+
 export class Origin {
   private readonly jobs = new Map<string, HashingEvent>()
   private readonly liveness: MemberLiveness
@@ -316,7 +322,8 @@ export class Origin {
         seq: r.seq ?? 0,
         ...(r.lostSince !== undefined ? { lostSince: r.lostSince } : {}),
         ...(r.alreadyHad === true ? { alreadyHad: true } : {}),
-        ...(r.reason !== undefined ? { reason: r.reason } : {})
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        ...endpointOf(record?.role === 'origin' ? record.members : [], r.id)
       }))
     }
   }

@@ -536,6 +536,23 @@ export class Recipient {
     }
   }
 
+  /**
+   * Members the sender offered the file after this device (a machine that was away, one added to a
+   * group later) join this device's member list, so their connections are taken, not refused. Only
+   * the sender's own answer (over its pinned TLS connection) is used; members are never removed here.
+   */
+  private async learnMembers (ih: string, view: SwarmView): Promise<void> {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient') return
+    const me = this.ctx.identity.id
+    const added: Member[] = view.members
+      .filter(m => m.id !== me && m.address !== undefined && m.btPort !== undefined && !record.members.some(x => x.id === m.id))
+      .map(m => ({ id: m.id, name: m.name, address: m.address ?? null, btPort: m.btPort ?? 0 }))
+    if (added.length === 0) return
+    const updated = await this.ctx.registry.update<RecipientRecord>(ih, r => ({ ...r, members: [...r.members, ...added] }))
+    if (updated) this.ctx.engine.setMembers(ih, memberAddresses(updated.members))
+  }
+
   /** What the sender last said about every member of `ih`, and whether it still answers. */
   heardSwarm (ih: string): HeardSwarm | undefined { return this.views.get(ih) }
 
@@ -549,6 +566,7 @@ export class Recipient {
       if (view?.ok && view.value.infoHash === body.infoHash) {
         this.views.heard(body.infoHash, view.value)
         this.learnRates(body.infoHash, view.value)
+        this.background(this.learnMembers(body.infoHash, view.value))
       }
       else if (answered) this.views.answered(body.infoHash)
       else this.views.unanswered(body.infoHash)

@@ -4,7 +4,7 @@
 // Carried in the reply to POST /v1/reports, so it costs no connection of its own.
 import { fail, ok, type Result } from '../../../common/result.js'
 import { MAX_DEVICE_NAME } from '../../../common/network-text.js'
-import { deviceId, FieldError, hex, int, list, num, obj, oneOf, optStr, optText, text, type Json } from './fields.js'
+import { deviceId, FieldError, hex, int, ipv4, list, num, obj, oneOf, optStr, optText, port, text, type Json } from './fields.js'
 import { PROTOCOL } from './messages.js'
 
 export const RELAYED_STATES = [
@@ -26,6 +26,13 @@ export interface RelayedMember {
   readonly lostSince?: string
   readonly alreadyHad?: boolean
   readonly reason?: string
+  /**
+   * Where the member takes BitTorrent connections, as the sender offered it. A member offered the
+   * file after this device (a machine back on the network, one added to a group) is learned from
+   * here: without it this device would refuse that member's connections as a stranger's.
+   */
+  readonly address?: string
+  readonly btPort?: number
 }
 
 export interface SwarmView {
@@ -59,7 +66,8 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
         seq: int(mo, 'seq', f),
         ...(lostSince === undefined ? {} : { lostSince }),
         ...(mo.alreadyHad === true ? { alreadyHad: true } : {}),
-        ...(reason === undefined ? {} : { reason })
+        ...(reason === undefined ? {} : { reason }),
+        ...(mo.address === undefined ? {} : { address: ipv4(mo, 'address', f), btPort: port(mo, 'btPort', f) })
       }
     })
     return ok({ protocol: int(o, 'protocol', 'swarm', 1, PROTOCOL), infoHash: hex(o, 'infoHash', 'swarm', 40), members })

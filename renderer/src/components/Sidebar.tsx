@@ -8,6 +8,7 @@ import { formatPercent } from '../format/format.js'
 import { distributionLabel } from '../format/labels.js'
 import { distributionProgress } from '../format/progress.js'
 import { useUi } from '../store/context.js'
+import { ChannelList } from './ChannelList.js'
 import { FilePicker } from './FilePicker.js'
 
 function summaryOf (d: Distribution): string {
@@ -88,6 +89,7 @@ export function Sidebar () {
               })}
             </ul>
             )}
+        <ChannelList />
         <button
           type="button"
           className="nav-item nav-section"

@@ -27,7 +27,8 @@ export function groupView (g: StoredGroup, names: NameSources): MachineGroup {
 }
 
 function namesOf (node: SwarmNode): NameSources {
-  return { online: node.discovery.list(), gone: [], known: id => node.known.get(id), trusted: node.trust.list() }
+  const gone = node.groups.list().flatMap(g => g.members.flatMap(id => node.discovery.departedPeer(id) ?? []))
+  return { online: node.discovery.list(), gone, known: id => node.known.get(id), trusted: node.trust.list() }
 }
 
 export async function addToGroup (node: SwarmNode, name: string, ids: readonly string[]): Promise<ApiResult<CommandReplies['group-add']>> {

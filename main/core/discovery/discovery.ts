@@ -70,6 +70,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   get (id: string): Peer | undefined { return this.peers.get(id) }
 
+  /** A machine heard earlier in this run that went away (its advert as last heard). */
+  departedPeer (id: string): Peer | undefined { return this.departed.get(id) }
+
   /** Every advert now claiming `id`, the most recently heard first (at least `get(id)` when known). */
   candidates (id: string): Peer[] {
     const all = [...(this.claims.get(id)?.values() ?? [])].sort((a, b) => b.lastSeen - a.lastSeen)

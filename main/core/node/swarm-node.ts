@@ -298,14 +298,14 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     return offered.ok ? ok([...offered.value, ...waiting.value]) : offered
   }
 
-  /** A device this one has met (its key proven), trusts, or keeps in a group. */
+  /** A device this one has heard or met (its key proven), trusts, or keeps in a group. */
   knows (id: string): boolean {
-    return this.known.get(id) !== undefined || this.trust.has(id) || this.groups.holds(id)
+    return this.discovery.departedPeer(id) !== undefined || this.known.get(id) !== undefined || this.trust.has(id) || this.groups.holds(id)
   }
 
   /** The name a device last used here, else its fingerprint. */
   private lastName (id: string): string {
-    const name = this.known.get(id)?.name ?? this.trust.list().find(t => t.id === id)?.name ?? ''
+    const name = this.discovery.departedPeer(id)?.name ?? this.known.get(id)?.name ?? this.trust.list().find(t => t.id === id)?.name ?? ''
     return name === '' ? shortFingerprint(id) : name
   }
 

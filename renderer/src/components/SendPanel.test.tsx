@@ -30,8 +30,8 @@ describe('send panel', () => {
 
   it('"All online" ticks every online machine and never an offline one', async () => {
     const { api } = renderWithStore(<SendPanel dist={originDistribution()} />, appState())
-    expect((screen.getByTestId('machine-lab-09') as HTMLInputElement).disabled).toBe(true)
     fireEvent.click(screen.getByTestId('select-all-online'))
+    expect((screen.getByTestId('machine-lab-09') as HTMLInputElement).checked).toBe(false)
     expect(button().textContent).toBe('Send to 3 machines')
     fireEvent.click(button())
     await settle()
@@ -52,6 +52,41 @@ describe('send panel', () => {
     const row = screen.getByTestId('machine-lab-02').closest('li')
     expect(row?.textContent).toContain('trusted')
     expect(row?.textContent).toContain('online')
+  })
+})
+
+describe('the group picker', () => {
+  const NEVER_SEEN = 'ee'.repeat(16)
+  const lab = {
+    name: 'lab',
+    createdAt: '2026-11-20T09:00:00.000Z',
+    members: [
+      { id: machine(1).id, fingerprint: machine(1).fingerprint, name: 'lab-01', online: true },
+      { id: machine(9).id, fingerprint: machine(9).fingerprint, name: 'lab-09', online: false },
+      { id: NEVER_SEEN, fingerprint: 'eeee·eeee', name: '', online: false }
+    ]
+  }
+
+  it('ticks every machine of a group, offline ones too, and sends to all of them', async () => {
+    const { api } = renderWithStore(<SendPanel dist={originDistribution()} />, appState({ groups: [lab] }))
+    const pick = screen.getByTestId('group-pick-lab')
+    expect(pick.textContent).toBe('@lab 1/3 online')
+    fireEvent.click(screen.getByTestId('machine-lab-03'))
+    fireEvent.click(pick)
+    // A member this device does not list (never seen in this run) is listed by its fingerprint.
+    expect((screen.getByTestId('machine-eeee·eeee') as HTMLInputElement).checked).toBe(true)
+    expect((screen.getByTestId('machine-lab-09') as HTMLInputElement).checked).toBe(true)
+    expect(button().textContent).toBe('Send to 4 machines')
+    expect(screen.getByTestId('send-away-hint').textContent).toBe('2 ticked machines are off the network: they get the file when they come back.')
+    expect(screen.getByTestId('machine-lab-09').closest('li')?.textContent).toContain('gets it when back')
+    fireEvent.click(button())
+    await settle()
+    expect(api.callsOf('offer')).toEqual([[INFO_HASH, [machine(3).id, machine(1).id, machine(9).id, NEVER_SEEN]]])
+  })
+
+  it('shows no picker without groups', () => {
+    renderWithStore(<SendPanel dist={originDistribution()} />, appState())
+    expect(screen.queryByText('Tick a group:')).toBeNull()
   })
 })
 

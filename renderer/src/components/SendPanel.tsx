@@ -1,14 +1,43 @@
-// Choosing who gets the file: machines on the network with checkboxes, a search, "All online", and
-// the Send button that says how many it will ask.
+// Choosing who gets the file: machines with checkboxes, a search, "All online", a group picker, and
+// the Send button that says how many it will ask. A ticked machine that is off the network is sent
+// to as well: it waits, and gets the file when it comes back.
 import { useMemo, useState } from 'react'
-import type { Distribution, Machine } from '../../../preload/api.js'
+import type { Distribution, Machine, MachineGroup } from '../../../preload/api.js'
 import { formatAgo, plural } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
+import { choosable } from './group-machines.js'
 import { MachineMeta } from './MachineMeta.js'
 import { useNow } from './use-now.js'
 
 const NONE: readonly Machine[] = []
+const NO_GROUPS: readonly MachineGroup[] = []
+
+/** The group picker: each group ticks all its machines, on the network or not. */
+function GroupPicker ({ groups, machines, onPick }: { readonly groups: readonly MachineGroup[]; readonly machines: readonly Machine[]; readonly onPick: (ids: readonly string[]) => void }) {
+  if (groups.length === 0) return null
+  return (
+    <div className="group-picker" role="group" aria-labelledby="group-picker-label">
+      <span id="group-picker-label" className="hint">Tick a group:</span>
+      {groups.map(g => {
+        const online = g.members.filter(m => machines.some(x => x.id === m.id && x.online)).length
+        return (
+          <button
+            key={g.name}
+            type="button"
+            className="button group-chip"
+            data-testid={`group-pick-${g.name}`}
+            disabled={g.members.length === 0}
+            title={g.members.map(m => m.name || m.fingerprint).join(', ')}
+            onClick={() => onPick(g.members.map(m => m.id))}
+          >
+            @{g.name} <span className="muted">{online}/{g.members.length} online</span>
+          </button>
+        )
+      })}
+    </div>
+  )
+}
 
 function matches (m: Machine, query: string): boolean {
   const q = query.trim().toLowerCase()
@@ -18,7 +47,9 @@ function matches (m: Machine, query: string): boolean {
 
 /** With no distribution yet, machines can be ticked already; Send waits for a file. */
 export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
-  const machines = useUi(s => s.app?.machines ?? NONE)
+  const listed = useUi(s => s.app?.machines ?? NONE)
+  const groups = useUi(s => s.app?.groups ?? NO_GROUPS)
+  const machines = useMemo(() => choosable(listed, groups), [listed, groups])
   const ticked = useUi(s => s.ticked)
   const toggle = useUi(s => s.toggleMachine)
   const setTicked = useUi(s => s.setTicked)
@@ -29,8 +60,10 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
   const shown = useMemo(() => machines.filter(m => matches(m, query)), [machines, query])
   const memberIds = new Set(dist?.members.map(m => m.id) ?? [])
   const online = machines.filter(m => m.online)
-  // Only machines still listed and online count: a ticked machine that left is not sent to.
-  const chosen = ticked.filter(id => online.some(m => m.id === id))
+  // Only machines still listed count; one off the network waits for the file and gets it when back.
+  const chosen = ticked.filter(id => machines.some(m => m.id === id))
+  const away = chosen.filter(id => !online.some(m => m.id === id)).length
+  const pickGroup = (ids: readonly string[]) => setTicked([...ticked, ...ids.filter(id => !ticked.includes(id))])
 
   const send = async () => {
     if (dist === null) return
@@ -61,6 +94,7 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
           </div>
         )}
       </div>
+      <GroupPicker groups={groups} machines={machines} onPick={pickGroup} />
       {machines.length === 0
         ? (
           <EmptyState title="No machines found yet.">
@@ -79,7 +113,6 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
                       type="checkbox"
                       data-testid={`machine-${m.name}`}
                       checked={ticked.includes(m.id)}
-                      disabled={!m.online}
                       onChange={e => toggle(m.id, e.currentTarget.checked)}
                     />
                     <span className="machine-name">{m.name}</span>
@@ -87,8 +120,9 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
                   <MachineMeta m={m} />
                   <span className="machine-flags">
                     <span className={m.online ? 'state state-ok' : 'state state-idle'}>
-                      <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : `offline · last seen ${formatAgo(m.lastSeen, now)}`}
+                      <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : m.lastSeen === '' ? 'offline' : `offline · last seen ${formatAgo(m.lastSeen, now)}`}
                     </span>
+                    {!m.online && ticked.includes(m.id) && <span className="tag">gets it when back</span>}
                     {m.trusted && <span className="tag tag-trusted">trusted</span>}
                     {memberIds.has(m.id) && <span className="tag">already in this swarm</span>}
                   </span>
@@ -108,7 +142,9 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
         </button>
         {dist === null
           ? <span className="hint">Choose or drop a file first; it goes to the machines ticked here.</span>
-          : chosen.length === 0 && machines.length > 0 && <span className="hint">Tick the machines that should get this file.</span>}
+          : chosen.length === 0 && machines.length > 0
+            ? <span className="hint">Tick the machines that should get this file.</span>
+            : away > 0 && <span className="hint" data-testid="send-away-hint">{plural(away, 'ticked machine is', 'ticked machines are')} off the network: {away === 1 ? 'it gets' : 'they get'} the file when {away === 1 ? 'it comes' : 'they come'} back.</span>}
       </div>
     </section>
   )

@@ -6,6 +6,7 @@ import { sentence } from '../format/format.js'
 import { fieldOfError, formFromSettings, settingsPatch } from '../settings/settings-form.js'
 import type { SettingsErrors, SettingsForm } from '../settings/settings-form.js'
 import { useUi } from '../store/context.js'
+import { GroupsSettings } from './GroupsSettings.js'
 
 const POLICIES: ReadonlyArray<readonly [AcceptPolicy, string, string]> = [
   ['ask', 'Ask me', 'Every offer waits in Incoming until you accept or decline it.'],
@@ -142,7 +143,12 @@ export function SettingsView () {
       <h2 id="settings-title" className="view-title">Settings</h2>
       {app === null
         ? <p>Settings appear once Swarmdrop is connected.</p>
-        : <Form settings={app.settings} web={app.shell === 'web'} />}
+        : (
+          <>
+            <Form settings={app.settings} web={app.shell === 'web'} />
+            <GroupsSettings />
+          </>
+          )}
     </section>
   )
 }

@@ -63,7 +63,9 @@ type ApiCommands = Pick<SwarmdropApi,
   // updateSettings: errors are left to the caller, which shows them beside the field they name.
   'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' |
   // browse: errors are left to the caller, the folder browser shows them in place.
-  'createFromPath' | 'browse'>
+  'createFromPath' | 'browse' |
+  // setGroup, deleteGroup: errors are left to the caller, the groups editor shows them in place.
+  'setGroup' | 'deleteGroup'>
 
 export interface UiActions extends ApiCommands {
   /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
@@ -260,7 +262,9 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         const result = await run(() => get().api.offer(infoHash, to))
         if (result.ok) {
           set({ ticked: [] })
-          showNotice(`Offered to ${plural(result.value.offered, 'machine')}.`, { ttlMs: NOTICE_MS, awaits: { infoHash, ids: [...to] } })
+          const waiting = result.value.waiting ?? 0
+          const later = waiting > 0 ? ` ${plural(waiting, 'machine')} off the network ${waiting === 1 ? 'gets' : 'get'} it when back.` : ''
+          showNotice(`Offered to ${plural(result.value.offered, 'machine')}.${later}`, { ttlMs: NOTICE_MS, awaits: { infoHash, ids: [...to] } })
         }
         return result
       },
@@ -290,7 +294,9 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       chooseFolder () { return settle(() => get().api.chooseFolder()) },
       updateSettings (patch) { return settle(() => get().api.updateSettings(patch)) },
       trust (id) { return run(() => get().api.trust(id)) },
-      untrust (id) { return run(() => get().api.untrust(id)) }
+      untrust (id) { return run(() => get().api.untrust(id)) },
+      setGroup (name, ids) { return settle(() => get().api.setGroup(name, ids)) },
+      deleteGroup (name) { return settle(() => get().api.deleteGroup(name)) }
     }
   })
 }

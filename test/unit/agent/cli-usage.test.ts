@@ -9,12 +9,13 @@ import { renderUsage, type CommandUsage } from '../../../main/agent/cli/command-
 import { agentUsage } from '../../../main/agent/cli/commands/agent.js'
 import { peersUsage, trustUsage, untrustUsage } from '../../../main/agent/cli/commands/devices.js'
 import { acceptUsage, declineUsage, offersUsage } from '../../../main/agent/cli/commands/offers.js'
+import { groupUsage } from '../../../main/agent/cli/commands/group.js'
 import { sendUsage } from '../../../main/agent/cli/commands/send.js'
 import { createUsage, getUsage, seedUsage } from '../../../main/agent/cli/commands/standalone.js'
 import { statusUsage } from '../../../main/agent/cli/commands/status.js'
 import { UsageError } from '../../../main/agent/cli/exit-codes.js'
 
-const USAGES: readonly CommandUsage[] = [agentUsage, sendUsage, statusUsage, peersUsage, offersUsage, acceptUsage, declineUsage, trustUsage, untrustUsage, createUsage, seedUsage, getUsage]
+const USAGES: readonly CommandUsage[] = [agentUsage, sendUsage, statusUsage, peersUsage, offersUsage, acceptUsage, declineUsage, trustUsage, untrustUsage, groupUsage, createUsage, seedUsage, getUsage]
 
 /** The CLI from its sources (no build needed): what `swarmdrop ARGS` prints and returns. */
 function cli (args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
@@ -58,7 +59,7 @@ describe('each command usage', () => {
   })
 
   it('says what is wrong with a value', () => {
-    expect(usageErrorOf(() => parse(sendUsage, ['f', '--to']))).toBe('option --to needs a value (--to NAME[,NAME...]) for send; see swarmdrop send --help')
+    expect(usageErrorOf(() => parse(sendUsage, ['f', '--to']))).toBe('option --to needs a value (--to NAME|@GROUP[,...]) for send; see swarmdrop send --help')
     expect(usageErrorOf(() => parse(sendUsage, ['f', '--wait=yes']))).toBe('option --wait takes no value for send; see swarmdrop send --help')
     expect(usageErrorOf(() => parse(sendUsage, ['f', '--to', '--all']))).toContain('option --to needs a value, not the option --all')
     expect(usageErrorOf(() => parse(sendUsage, ['a', 'b']))).toBe('unexpected argument "b" for send; see swarmdrop send --help')

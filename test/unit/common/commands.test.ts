@@ -31,7 +31,11 @@ describe('parseCommand accepts every command variant', () => {
     { type: 'trust', id: ID },
     { type: 'untrust', id: ID },
     { type: 'browse' },
-    { type: 'browse', path: '/srv/images' }
+    { type: 'browse', path: '/srv/images' },
+    { type: 'group-add', name: 'lab', ids: [ID] },
+    { type: 'group-set', name: 'Render_farm.2', ids: [] },
+    { type: 'group-remove', name: 'lab' },
+    { type: 'group-remove', name: 'lab-03', ids: [ID] }
   ]
   for (const raw of valid) {
     it(JSON.stringify(raw).slice(0, 80), () => {
@@ -103,6 +107,25 @@ describe('parseCommand refuses malformed commands, naming the field', () => {
     expect(patch({ downloadLimit: Number.POSITIVE_INFINITY })).toMatch(/patch\.downloadLimit/)
     expect(patch({ startAtLogin: 'true' })).toMatch(/patch\.startAtLogin/)
     expect(patch({ btPort: 1 })).toMatch(/unknown setting "btPort"/)
+  })
+})
+
+describe('parseCommand checks group commands', () => {
+  it('takes only safe group names: no comma, space or @, 32 characters at most', () => {
+    for (const name of ['', '@lab', 'lab,03', 'lab 03', '-lab', '.lab', 'a'.repeat(33), 'läb', 7, null]) {
+      expect(refused({ type: 'group-add', name, ids: [ID] })).toMatch(/^name must be a group name/)
+    }
+    expect(parseCommand({ type: 'group-add', name: 'a'.repeat(32), ids: [ID] }).ok).toBe(true)
+  })
+
+  it('takes device ids only, each once, and bounds their count', () => {
+    expect(refused({ type: 'group-add', name: 'lab', ids: [] })).toMatch(/^ids must be a list of 1 to 1000/)
+    expect(refused({ type: 'group-add', name: 'lab', ids: ['lab-01'] })).toMatch(/^ids\[0\] must be a device id/)
+    expect(refused({ type: 'group-add', name: 'lab', ids: [ID.toUpperCase()] })).toMatch(/^ids\[0\] must be a device id/)
+    expect(refused({ type: 'group-set', name: 'lab', ids: new Array(1001).fill(ID) })).toMatch(/^ids must be a list of 0 to 1000/)
+    expect(refused({ type: 'group-remove', name: 'lab', ids: [] })).toMatch(/^ids must be a list of 1 to 1000/)
+    expect(refused({ type: 'group-set', name: 'lab', ids: [ID], rename: 'x' })).toMatch(/takes no field "rename"/)
+    expect(parseCommand({ type: 'group-add', name: 'lab', ids: [ID, ID] })).toEqual({ ok: true, value: { type: 'group-add', name: 'lab', ids: [ID] } })
   })
 })
 

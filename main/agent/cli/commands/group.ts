@@ -27,8 +27,8 @@ IDs deletes the group; list shows each group with its machines. An ID is a devic
 digits) or a prefix of one naming exactly one machine this device has seen; never a name, since
 anyone may take a name. A member that is off the network when a file is sent to the group gets
 it when it comes back. NAME: 1 to 32 letters, digits, dots, dashes or underscores.`,
-  flags: [DATA_DIR_FLAG, { ...JSON_FLAG, meaning: 'with list: print the groups as JSON (MachineGroup of common/api.ts)' }],
-  examples: ['swarmdrop group add lab 9f3ac21e 1b7d04aa', 'swarmdrop send ./image.iso --to @lab --wait', 'swarmdrop group remove lab 1b7d04aa', 'swarmdrop group list --json']
+  flags: [DATA_DIR_FLAG, { ...JSON_FLAG, meaning: 'print JSON: list prints the groups, add and remove the group changed (MachineGroup of common/api.ts; null once deleted)' }],
+  examples: ['swarmdrop group add lab 9f3ac21e 1b7d04aa', 'swarmdrop group remove lab 1b7d04aa', 'swarmdrop group list --json']
 }
 
 /** A machine an id prefix may name: its id and the name it was last seen with. */

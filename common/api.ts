@@ -277,6 +277,8 @@ export interface WatchedFolder {
   readonly ids: readonly string[]
   /** Seconds a file's size and mtime must hold still before it is sent. */
   readonly settleSeconds: number
+  /** A file removed from the folder is removed on the machines too (only the version that was sent). */
+  readonly mirrorDeletes: boolean
   /** `sending`: a batch is being hashed and offered; `error`: see `reason`. */
   readonly state: 'watching' | 'sending' | 'error'
   readonly reason?: string
@@ -339,7 +341,7 @@ export type Command =
   /** Makes a group hold exactly these machines, creating it if needed (the Settings editor). */
   | { readonly type: 'group-set'; readonly name: string; readonly ids: readonly string[] }
   /** Watches a folder: what appears or changes in it goes to the group and machines named, in batches. */
-  | { readonly type: 'watch-add'; readonly path: string; readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number }
+  | { readonly type: 'watch-add'; readonly path: string; readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }
   /** Stops watching a folder, by channel id or folder path (what was sent stays sent). */
   | { readonly type: 'watch-remove'; readonly channel: string }
 
@@ -437,6 +439,6 @@ export interface SwarmdropApi {
   setGroup (name: string, ids: readonly string[]): Promise<ApiResult<CommandReplies['group-set']>>
   deleteGroup (name: string): Promise<ApiResult<CommandReplies['group-remove']>>
   /** Watches a folder on the engine's machine, sending to a group (and/or machines). */
-  watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number }): Promise<ApiResult<CommandReplies['watch-add']>>
+  watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }): Promise<ApiResult<CommandReplies['watch-add']>>
   unwatchFolder (channel: string): Promise<ApiResult<CommandReplies['watch-remove']>>
 }

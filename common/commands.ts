@@ -260,7 +260,7 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       return ids.ok ? good({ type, name: name.value, ids: ids.value }) : ids
     }
     case 'watch-add': {
-      const o = only(raw, ['path', 'group', 'ids', 'settleSeconds'])
+      const o = only(raw, ['path', 'group', 'ids', 'settleSeconds', 'mirrorDeletes'])
       if (!o.ok) return o
       const p = pathOf(raw.path, 'path')
       if (!p.ok) return p
@@ -281,12 +281,14 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       if (settle !== undefined && (typeof settle !== 'number' || !Number.isFinite(settle) || settle < 0 || settle > MAX_SETTLE_SECONDS)) {
         return bad(`settleSeconds must be a number of seconds from 0 to ${MAX_SETTLE_SECONDS}`)
       }
+      if (raw.mirrorDeletes !== undefined && typeof raw.mirrorDeletes !== 'boolean') return bad('mirrorDeletes must be true or false')
       return good({
         type,
         path: p.value,
         ...(group !== undefined ? { group } : {}),
         ...(ids !== undefined ? { ids } : {}),
-        ...(settle !== undefined ? { settleSeconds: settle } : {})
+        ...(settle !== undefined ? { settleSeconds: settle } : {}),
+        ...(raw.mirrorDeletes === true ? { mirrorDeletes: true } : {})
       })
     }
     case 'watch-remove': {

@@ -4,8 +4,8 @@
 // back; an origin restarted goes on without sending anything again; a file removed at the origin
 // stays on the recipients.
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { WatchedFolder } from '../../common/api.js'
 import { labFixture, lastJson } from './lab-fixture.js'
@@ -39,11 +39,11 @@ async function channels (): Promise<WatchedFolder[]> {
 }
 
 /** Resolves when host i's copy of the channel folder holds exactly what the watched folder holds. */
-async function mirrored (i: number, limitMs: number): Promise<void> {
+async function mirrored (i: number, limitMs: number, folder = src): Promise<void> {
   await untilOrTell(i, `host ${i} holds every file of the watched folder`, limitMs, async () => {
-    const copy = join(fx.work, `dl${i}`, 'segments')
+    const copy = join(fx.work, `dl${i}`, basename(folder))
     if (!existsSync(copy)) return undefined
-    const [want, have] = await Promise.all([digestTree(src), digestTree(copy)])
+    const [want, have] = await Promise.all([digestTree(folder), digestTree(copy)])
     for (const [path, sha] of want) if (have.get(path) !== sha) return undefined
     return true
   })
@@ -55,13 +55,16 @@ async function untilOrTell<T> (i: number, what: string, limitMs: number, check: 
     return await until(what, limitMs, check)
   } catch (err) {
     const agent = [origin, r1, r2][i]
-    throw new Error(`${(err as Error).message}\n--- origin ---\n${origin.tail(40)}\n--- host ${i} ---\n${agent?.tail(40) ?? ''}`)
+    const listed = await fx.cli(0, ['watch', '--list', '--json', ...dataDir(0)])
+    const progressDir = join(fx.work, 'd0', 'channels')
+    const progress = existsSync(progressDir) ? readdirSync(progressDir).map(f => readFileSync(join(progressDir, f), 'utf8').slice(0, 3000)).join('\n') : ''
+    throw new Error(`${(err as Error).message}\n--- watch --list ---\n${listed.stdout.slice(0, 4000)}\n--- progress ---\n${progress}\n--- origin ---\n${origin.tail(40)}\n--- host ${i} ---\n${agent?.tail(40) ?? ''}`)
   }
 }
 
-function writeFiles (prefix: string, count: number, minBytes: number, maxBytes: number): void {
+function writeFiles (prefix: string, count: number, minBytes: number, maxBytes: number, folder = src): void {
   for (let i = 0; i < count; i++) {
-    writeFileSync(join(src, `${prefix}-${String(i).padStart(4, '0')}.bin`), randomBytes(minBytes + Math.floor(Math.random() * (maxBytes - minBytes))))
+    writeFileSync(join(folder, `${prefix}-${String(i).padStart(4, '0')}.bin`), randomBytes(minBytes + Math.floor(Math.random() * (maxBytes - minBytes))))
   }
 }
 
@@ -98,6 +101,7 @@ describe('swarmdrop watch DIR --to @lab', () => {
     expect(c?.filesSent).toBe(503)
     const status = await statusOn(fx, 0)
     expect(status.distributions.length).toBeLessThanOrEqual(8)
+    console.log(`503 files (3, then a burst of 500) went out as ${c?.batches ?? 0} batches, ${status.distributions.length} distributions`)
     await until('both machines verified every batch', 30_000, async () => {
       const [now] = await channels()
       return now !== undefined && now.members.length === 2 && now.members.every(m => m.behindBatches === 0) && now.backlogFiles === 0 ? true : undefined
@@ -154,4 +158,24 @@ describe('swarmdrop watch DIR --to @lab', () => {
     await new Promise(r => setTimeout(r, 6_000))
     expect(existsSync(join(fx.work, 'dl1', 'segments', 'unwatched-0000.bin'))).toBe(false)
   }, 60_000)
+
+  it('with --mirror-deletes, a file removed from the folder is removed on the machines, unless edited there', async () => {
+    const folder = join(fx.work, 'renders')
+    mkdirSync(folder)
+    const watched = await fx.cli(0, ['watch', folder, '--to', '@lab', '--settle', '1', '--mirror-deletes', '--json', ...dataDir(0)])
+    expect(watched.code, watched.stderr).toBe(0)
+    expect(lastJson<WatchedFolder>(watched.stdout).mirrorDeletes).toBe(true)
+    writeFiles('frame', 3, 20_000, 40_000, folder)
+    await mirrored(1, 60_000, folder)
+    await mirrored(2, 60_000, folder)
+    const copy = (i: number, name: string): string => join(fx.work, `dl${i}`, 'renders', name)
+    // Edited on r1 after it arrived: that copy is r1's now, and stays.
+    appendFileSync(copy(1, 'frame-0001.bin'), 'local edit')
+    rmSync(join(folder, 'frame-0000.bin'))
+    rmSync(join(folder, 'frame-0001.bin'))
+    await untilOrTell(2, 'the removed files are gone on both machines', 60_000, async () =>
+      [copy(1, 'frame-0000.bin'), copy(2, 'frame-0000.bin'), copy(2, 'frame-0001.bin')].every(p => !existsSync(p)) ? true : undefined)
+    expect(existsSync(copy(1, 'frame-0001.bin'))).toBe(true)
+    for (const i of [1, 2]) expect(existsSync(copy(i, 'frame-0002.bin'))).toBe(true)
+  }, 180_000)
 })

@@ -22,7 +22,8 @@ export function channelView (c: ChannelSnapshot, src: ChannelSources): WatchedFo
       if (!b.to.includes(id)) continue
       const r = src.record(b.infoHash)
       const row = r?.role === 'origin' ? r.recipients.find(x => x.id === id) : undefined
-      if (row?.state === 'verified') continue
+      // Listed for a batch but never offered it: it held those files already (a re-sent batch).
+      if (row === undefined || row.state === 'verified') continue
       behindBatches++
       behindBytes += b.totalLength
     }
@@ -38,6 +39,7 @@ export function channelView (c: ChannelSnapshot, src: ChannelSources): WatchedFo
     group: c.config.group,
     ids: c.config.ids,
     settleSeconds: c.config.settleMs / 1000,
+    mirrorDeletes: c.config.mirrorDeletes === true,
     state: c.error !== undefined ? 'error' : c.sending ? 'sending' : 'watching',
     ...(c.error !== undefined ? { reason: c.error } : {}),
     backlogFiles: c.backlogFiles,
@@ -73,13 +75,22 @@ export function channelsView (node: SwarmNode): WatchedFolder[] {
   return (node.channels?.list() ?? []).map(c => channelView(c, src)).sort((a, b) => a.dir.localeCompare(b.dir))
 }
 
-export async function watchFolder (node: SwarmNode, path: string, group: string | undefined, ids: readonly string[] | undefined, settleSeconds: number | undefined): Promise<ApiResult<CommandReplies['watch-add']>> {
+export interface WatchOptions {
+  readonly group?: string
+  readonly ids?: readonly string[]
+  readonly settleSeconds?: number
+  readonly mirrorDeletes?: boolean
+}
+
+export async function watchFolder (node: SwarmNode, path: string, opts: WatchOptions): Promise<ApiResult<CommandReplies['watch-add']>> {
+  const { group, ids, settleSeconds } = opts
   if (!node.channels) return fail('not-ready', 'the device has not finished starting')
   const added = await node.channels.add({
     dir: path,
     group: group ?? null,
     ids: ids ?? [],
-    ...(settleSeconds !== undefined ? { settleMs: Math.round(settleSeconds * 1000) } : {})
+    ...(settleSeconds !== undefined ? { settleMs: Math.round(settleSeconds * 1000) } : {}),
+    ...(opts.mirrorDeletes === true ? { mirrorDeletes: true } : {})
   })
   return added.ok ? ok(channelView(added.value, channelSources(node))) : added
 }

@@ -117,7 +117,7 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
     case 'group-add': return addToGroup(node, c.name, c.ids)
     case 'group-set': return setGroup(node, c.name, c.ids)
     case 'group-remove': return removeFromGroup(node, c.name, c.ids)
-    case 'watch-add': return watchFolder(node, c.path, c.group, c.ids, c.settleSeconds)
+    case 'watch-add': return watchFolder(node, c.path, c)
     case 'watch-remove': return unwatchFolder(node, c.channel)
     case 'stop': {
       if (host.stop === undefined) return fail('unsupported', 'this device is stopped from its own window or menu, not by a command')

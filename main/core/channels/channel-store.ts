@@ -28,6 +28,8 @@ export interface ChannelConfig {
   readonly ids: readonly string[]
   /** How long a file's size and mtime must hold still before it is sent. */
   readonly settleMs: number
+  /** A file removed from the folder is removed on the machines too (absent: false). */
+  readonly mirrorDeletes?: boolean
   readonly createdAt: string
 }
 
@@ -51,9 +53,16 @@ export interface BatchRecord {
   readonly superseded?: boolean
 }
 
+/** A file removed from a folder watched with mirrorDeletes: the version sent, numbered in order. */
+export interface RemovalRecord { readonly seq: number; readonly path: string; readonly sha256: string }
+
 export interface ChannelProgress {
   readonly sent: Readonly<Record<string, SentFile>>
   readonly batches: readonly BatchRecord[]
+  /** Removals to tell the machines (mirrorDeletes only), oldest first. */
+  readonly removals?: readonly RemovalRecord[]
+  /** The highest removal seq each machine confirmed, by device id. */
+  readonly removalsDone?: Readonly<Record<string, number>>
 }
 
 export const EMPTY_PROGRESS: ChannelProgress = { sent: {}, batches: [] }
@@ -63,7 +72,8 @@ export function newChannelId (): string { return randomBytes(8).toString('hex') 
 function isConfig (c: unknown): c is ChannelConfig {
   return isRecord(c) && typeof c.id === 'string' && CHANNEL_ID.test(c.id) && typeof c.dir === 'string' && typeof c.name === 'string' &&
     (c.group === null || isGroupName(c.group)) && Array.isArray(c.ids) && c.ids.every(isDeviceId) &&
-    typeof c.settleMs === 'number' && c.settleMs >= 0 && typeof c.createdAt === 'string'
+    typeof c.settleMs === 'number' && c.settleMs >= 0 && typeof c.createdAt === 'string' &&
+    (c.mirrorDeletes === undefined || typeof c.mirrorDeletes === 'boolean')
 }
 
 function isProgress (p: unknown): p is ChannelProgress {
@@ -71,7 +81,10 @@ function isProgress (p: unknown): p is ChannelProgress {
   const fileOk = (f: unknown): boolean => isRecord(f) && typeof f.size === 'number' && typeof f.mtimeMs === 'number' && typeof f.sha256 === 'string' && typeof f.batch === 'number'
   const batchOk = (b: unknown): boolean => isRecord(b) && typeof b.seq === 'number' && typeof b.infoHash === 'string' && /^[0-9a-f]{40}$/.test(b.infoHash) &&
     typeof b.fileCount === 'number' && typeof b.totalLength === 'number' && typeof b.createdAt === 'string' && Array.isArray(b.to) && b.to.every(isDeviceId)
-  return Object.values(p.sent).every(fileOk) && p.batches.every(batchOk)
+  const removalOk = (r: unknown): boolean => isRecord(r) && typeof r.seq === 'number' && typeof r.path === 'string' && typeof r.sha256 === 'string'
+  const removalsOk = p.removals === undefined || (Array.isArray(p.removals) && p.removals.every(removalOk))
+  const doneOk = p.removalsDone === undefined || (isRecord(p.removalsDone) && Object.values(p.removalsDone).every(n => typeof n === 'number'))
+  return Object.values(p.sent).every(fileOk) && p.batches.every(batchOk) && removalsOk && doneOk
 }
 
 /** Serializes the writes of one file: each waits for the one before it. */

@@ -13,6 +13,8 @@ import type { Source } from '../torrent/source.js'
 import { BATCH_LIMITS, dueNow, nextBatch, type BatchLimits } from './batch.js'
 import type { BatchRecord, ChannelConfig, ChannelProgress, ChannelStore, SentFile } from './channel-store.js'
 import { scanFolder } from './folder-scan.js'
+import { MAX_REMOVALS, type ChannelRemovals } from '../protocol/channel-removals.js'
+import { PROTOCOL } from '../protocol/messages.js'
 import { SettleTracker, type Sighting } from './settle.js'
 
 /** What a channel needs from its device (a SwarmNode gives all of it; see channels.ts). */
@@ -28,6 +30,10 @@ export interface ChannelHost {
   knows (id: string): boolean
   readonly selfId: string
   warn (message: string): void
+  /** Tells a machine on the network now which files were removed (mirrorDeletes). */
+  sendRemovals (id: string, msg: ChannelRemovals): Promise<Result<void>>
+  /** Whether discovery sees that machine now. */
+  online (id: string): boolean
 }
 
 export const TICK_MS = 1_000
@@ -64,6 +70,7 @@ export class Channel {
   private sending = false
   private error: string | undefined
   private stopped = false
+  private readonly lastRemovalFailure = new Map<string, string>()
 
   constructor (
     readonly config: ChannelConfig,
@@ -136,6 +143,7 @@ export class Channel {
         return
       }
       this.tracker.observe(scanned.value, now)
+      if (this.config.mirrorDeletes === true) await this.noteRemovals()
     }
     if (now < this.retryAt) return
     const targets = this.targets()
@@ -157,6 +165,7 @@ export class Channel {
     if (now - this.lastCatchUp >= CATCH_UP_MS) {
       this.lastCatchUp = now
       await this.catchUp(targets)
+      await this.tellRemovals(targets)
     }
   }
 
@@ -204,7 +213,7 @@ export class Channel {
         // Who was offered it is written after the offer: a crash in between offers it again on restart (harmless).
         to: to.filter(id => !offerTo.includes(id))
       }
-      await this.save({ sent, batches: [...this.progress.batches, batch] })
+      await this.save({ ...this.progress, sent, batches: [...this.progress.batches, batch] })
       await this.offerBatch(batch, offerTo)
       return true
     } finally {
@@ -254,6 +263,46 @@ export class Channel {
       return true
     }
     return false
+  }
+
+  /**
+   * Files that were sent and are gone from the folder now become removals, numbered in order. A
+   * path sent again later drops its pending removal (the newer version is what the machines keep).
+   */
+  private async noteRemovals (): Promise<void> {
+    const gone = Object.entries(this.progress.sent).filter(([path]) => this.tracker.get(path) === undefined)
+    if (gone.length === 0) return
+    const sent = { ...this.progress.sent }
+    let seq = this.progress.removals?.at(-1)?.seq ?? 0
+    const removals = [...(this.progress.removals ?? [])]
+    for (const [path, f] of gone) {
+      delete sent[path]
+      removals.push({ seq: ++seq, path, sha256: f.sha256 })
+    }
+    await this.save({ ...this.progress, sent, removals })
+  }
+
+  /** Tells each machine on the network the removals it has not confirmed yet, oldest first. */
+  private async tellRemovals (targets: readonly string[]): Promise<void> {
+    const sent = this.progress.sent
+    // A path sent again since it was removed is no longer a removal.
+    const removals = (this.progress.removals ?? []).filter(r => sent[r.path] === undefined)
+    const last = removals.at(-1)?.seq ?? 0
+    for (const id of targets) {
+      const done = this.progress.removalsDone?.[id] ?? 0
+      if (done >= last || !this.host.online(id) || this.stopped) continue
+      const due = removals.filter(r => r.seq > done).slice(0, MAX_REMOVALS)
+      const told = await this.host.sendRemovals(id, { protocol: PROTOCOL, channel: this.config.id, removals: due.map(r => ({ path: r.path, sha256: r.sha256 })) })
+      if (!told.ok) {
+        // Tried again next round; said once per machine and reason, not every round.
+        const said = `${id}:${told.error.message}`
+        if (this.lastRemovalFailure.get(id) !== said) this.host.warn(`watched folder ${this.config.dir}: removals not delivered to ${id.slice(0, 8)}: ${told.error.message}`)
+        this.lastRemovalFailure.set(id, said)
+        continue
+      }
+      this.lastRemovalFailure.delete(id)
+      await this.save({ ...this.progress, removalsDone: { ...this.progress.removalsDone, [id]: due.at(-1)?.seq ?? done } })
+    }
   }
 
   private failed (message: string): false {

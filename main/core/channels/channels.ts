@@ -15,6 +15,7 @@ export interface WatchRequest {
   readonly group: string | null
   readonly ids: readonly string[]
   readonly settleMs?: number
+  readonly mirrorDeletes?: boolean
 }
 
 /** A SwarmNode as a channel's host. */
@@ -27,7 +28,9 @@ export function nodeHost (node: SwarmNode): ChannelHost {
     groupMembers: name => node.groups.get(name)?.members,
     knows: id => node.knows(id),
     selfId: node.identity.id,
-    warn: message => { node.emit('warning', message) }
+    warn: message => { node.emit('warning', message) },
+    sendRemovals: async (id, msg) => await node.sendRemovals(id, msg),
+    online: id => node.discovery.get(id) !== undefined
   }
 }
 
@@ -80,6 +83,7 @@ export class Channels {
       group: req.group,
       ids: [...new Set(req.ids)],
       settleMs: req.settleMs ?? DEFAULT_SETTLE_MS,
+      ...(req.mirrorDeletes === true ? { mirrorDeletes: true } : {}),
       createdAt: new Date().toISOString()
     }
     const added = await this.store.add(config)

@@ -18,6 +18,8 @@ import { loadSettings, mergeSettings, saveSettings, type Settings } from '../set
 import { TrustStore } from '../settings/trust-store.js'
 import { GroupsStore } from '../settings/groups-store.js'
 import { Channels, nodeHost } from '../channels/channels.js'
+import type { ChannelRemovals } from '../protocol/channel-removals.js'
+import { errorBodyMessage } from '../control/http-client.js'
 import type { AbsentTarget } from '../distributions/waiting.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import { tightenPrivateDir } from '../store/private-files.js'
@@ -72,6 +74,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   /** Distributions a person paused: they serve nothing and fetch nothing until resumed. */
   private readonly paused = new Set<string>()
   private pausedAll = false
+  /** Requests to other devices' control ports, pinned to their keys. */
+  private readonly peerChannel: PeerChannel
   /** Set once the device has started (Channels.start needs the device). */
   private channelsNow: Channels | undefined
 
@@ -88,6 +92,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly groups: GroupsStore
   ) {
     super()
+    this.peerChannel = new PeerChannel(deviceCredentials(identity), known, m => this.emit('warning', m))
     const ctx: NodeContext = {
       dataDir,
       identity,
@@ -97,7 +102,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       registry,
       trust,
       controlPort: () => control.port,
-      channel: new PeerChannel(deviceCredentials(identity), known, m => this.emit('warning', m)),
+      channel: this.peerChannel,
       events: this
     }
     this.origin = new Origin(ctx)
@@ -296,6 +301,15 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!waiting.ok || peers.length === 0) return waiting
     const offered = await this.origin.offer(infoHash, peers)
     return offered.ok ? ok([...offered.value, ...waiting.value]) : offered
+  }
+
+  /** Tells a device on the network now which files of a watched folder were removed (channels/). */
+  async sendRemovals (id: string, msg: ChannelRemovals): Promise<Result<void>> {
+    const p = this.discovery.get(id)
+    if (!p) return fail('unreachable', `device ${id} is not on the network now`)
+    const r = await this.peerChannel.request(p, 'POST', '/v1/channel-removals', msg, { timeoutMs: 30_000 })
+    if (!r.ok) return r
+    return r.value.status === 200 ? ok(undefined) : fail('refused', `${p.name} refused the removals: ${errorBodyMessage(r.value)}`)
   }
 
   /** A device this one has heard or met (its key proven), trusts, or keeps in a group. */

@@ -16,6 +16,7 @@ const channel: WatchedFolder = {
   group: 'lab',
   ids: [],
   settleSeconds: 3,
+  mirrorDeletes: false,
   state: 'watching',
   backlogFiles: 1200,
   backlogBytes: 3_500_000,
@@ -47,6 +48,12 @@ describe('watched folders in the sidebar', () => {
     fireEvent.submit(screen.getByTestId('watch-form'))
     await settle()
     expect(api.callsOf('watchFolder')).toEqual([['/srv/renders', { group: 'lab' }]])
+    fireEvent.click(screen.getByTestId('watch-add'))
+    fireEvent.change(screen.getByTestId('watch-path'), { target: { value: '/srv/frames' } })
+    fireEvent.click(screen.getByTestId('watch-mirror'))
+    fireEvent.submit(screen.getByTestId('watch-form'))
+    await settle()
+    expect(api.callsOf('watchFolder')[1]).toEqual(['/srv/frames', { group: 'lab', mirrorDeletes: true }])
     fireEvent.click(screen.getByRole('button', { name: 'Stop watching segments' }))
     await settle()
     expect(api.callsOf('unwatchFolder')).toEqual([['0123456789abcdef']])

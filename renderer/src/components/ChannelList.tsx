@@ -26,6 +26,7 @@ export function ChannelList () {
   const [adding, setAdding] = useState(false)
   const [path, setPath] = useState('')
   const [group, setGroup] = useState('')
+  const [mirror, setMirror] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const channels = app?.channels ?? []
@@ -36,7 +37,7 @@ export function ChannelList () {
     const chosen = group !== '' ? group : groups[0]?.name
     if (chosen === undefined) { setError('Make a group of machines first (Settings).'); return }
     setBusy(true)
-    const r = await api.watchFolder(path.trim(), { group: chosen })
+    const r = await api.watchFolder(path.trim(), { group: chosen, ...(mirror ? { mirrorDeletes: true } : {}) })
     setBusy(false)
     if (!r.ok) { setError(r.error.message); return }
     setError(null)
@@ -78,6 +79,10 @@ export function ChannelList () {
                 {groups.length === 0 && <option value="">no group yet</option>}
                 {groups.map(g => <option key={g.name} value={g.name}>@{g.name} ({g.members.length})</option>)}
               </select>
+            </label>
+            <label>
+              <input type="checkbox" checked={mirror} onChange={e => setMirror(e.target.checked)} data-testid="watch-mirror" />
+              {' '}Remove on the machines what is removed here
             </label>
             <span>
               <button type="submit" className="button button-primary" disabled={busy || path.trim() === '' || groups.length === 0}>Watch</button>

@@ -87,7 +87,7 @@ export class RecordingApi implements SwarmdropApi {
   deleteGroup (name: string) { return this.answer<{ readonly group: MachineGroup | null }>('deleteGroup', [name], { group: null }) }
 
   /** Answers with the channel as the engine would, just added: nothing seen or sent yet. */
-  watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number }) {
+  watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }) {
     const channel: WatchedFolder = {
       id: '0123456789abcdef',
       name: path.split('/').filter(Boolean).at(-1) ?? path,
@@ -95,6 +95,7 @@ export class RecordingApi implements SwarmdropApi {
       group: to.group ?? null,
       ids: to.ids ?? [],
       settleSeconds: to.settleSeconds ?? 3,
+      mirrorDeletes: to.mirrorDeletes ?? false,
       state: 'watching',
       backlogFiles: 0,
       backlogBytes: 0,

@@ -16,19 +16,21 @@ import { resolveIds } from './group.js'
 
 export const watchUsage: CommandUsage = {
   name: 'watch',
-  synopsis: '(DIR --to @GROUP[,ID...] | --list)',
+  synopsis: '(DIR --to @GROUP[,ID...] [--mirror-deletes] | --list)',
   positionals: ['DIR'],
   summary: 'Sends every new or changed file of a folder to a group, in batches, as it appears.',
   details: `A file goes out once its size and mtime have held still for --settle seconds (default 3);
 what is ready together goes out as one distribution (up to 10,000 files or 4 GiB), in the order
 the files appeared, each verified on every machine. A machine away when a batch is sent gets it
 when it is back; one added to the group later gets every batch it missed. The watch and what it
-sent survive a restart. Removing a file does not remove it on the machines. Recipients take each
+sent survive a restart. Removing a file does not remove it on the machines unless --mirror-deletes
+(then only the version that was sent, inside the channel folder). Recipients take each
 batch by their accept policy and put it in one folder named after DIR in their downloads folder.
 Needs a running agent (swarmdrop agent).`,
   flags: [
     { name: 'to', type: 'string', value: '@GROUP[,ID...]', meaning: 'where the files go: one group, and/or machines by device id or id prefix' },
     { name: 'settle', type: 'string', value: 'S', meaning: `seconds a file must hold still before it is sent (0 to ${MAX_SETTLE_SECONDS}, default 3)` },
+    { name: 'mirror-deletes', type: 'boolean', meaning: 'remove on the machines what is removed from the folder (the version sent, nothing else)' },
     { name: 'list', type: 'boolean', meaning: 'list the watched folders with their backlog' },
     DATA_DIR_FLAG,
     { ...JSON_FLAG, meaning: 'print JSON (WatchedFolder of common/api.ts)' }
@@ -64,7 +66,7 @@ export function channelLine (c: WatchedFolder): string {
     : `last batch #${c.lastBatch.seq}: ${plural(c.lastBatch.fileCount, 'file')}, ${formatBytes(c.lastBatch.totalLength)}, ${c.lastBatch.verifiedRecipients} of ${c.lastBatch.recipients} verified`
   const behind = c.members.filter(m => m.behindBatches > 0)
   const lines = [
-    `${terminalText(c.dir)} -> ${terminalText(to)}  [${c.id}] ${c.state}${c.reason !== undefined ? `: ${terminalText(c.reason)}` : ''}`,
+    `${terminalText(c.dir)} -> ${terminalText(to)}${c.mirrorDeletes ? ' (mirrors deletes)' : ''}  [${c.id}] ${c.state}${c.reason !== undefined ? `: ${terminalText(c.reason)}` : ''}`,
     `  backlog ${plural(c.backlogFiles, 'file')} (${formatBytes(c.backlogBytes)}); ${plural(c.batches, 'batch', 'batches')} sent, ${plural(c.filesSent, 'file')}; ${last}`,
     ...behind.map(m => `  ${terminalText(m.name || m.fingerprint)} is ${plural(m.behindBatches, 'batch', 'batches')} behind (${formatBytes(m.behindBytes)})${m.online ? '' : ', offline'}`)
   ]
@@ -106,7 +108,8 @@ export async function watchCommand (args: readonly string[]): Promise<number> {
     path: resolve(dir),
     ...(group !== undefined ? { group } : {}),
     ...(ids.length > 0 ? { ids } : {}),
-    ...(settle !== undefined ? { settleSeconds: settle } : {})
+    ...(settle !== undefined ? { settleSeconds: settle } : {}),
+    ...(flag(p, 'mirror-deletes') ? { mirrorDeletes: true } : {})
   }, 'watch')
   if (flag(p, 'json')) process.stdout.write(jsonLine(added))
   else process.stdout.write(`watching ${terminalText(added.dir)} [${added.id}]: new and changed files go to ${terminalText(to)} once they hold still for ${added.settleSeconds} s\n`)

@@ -175,6 +175,8 @@ export interface Distribution {
    * does not run it (failed, stale, not resumed): then nothing of it is served.
    */
   readonly connections?: readonly Connection[]
+  /** A batch of a watched folder: that channel's id (WatchedFolder.id on the origin). */
+  readonly channel?: string
 }
 
 /** One BitTorrent connection of a distribution. */

@@ -2,10 +2,11 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { WatchedFolder } from '../../../preload/api.js'
-import { appState } from '../test/fixtures.js'
+import { appState, originDistribution } from '../test/fixtures.js'
 import { renderWithStore } from '../test/render.js'
 import { settle } from '../test/settle.js'
 import { ChannelList } from './ChannelList.js'
+import { Sidebar } from './Sidebar.js'
 
 afterEach(cleanup)
 
@@ -57,5 +58,15 @@ describe('watched folders in the sidebar', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Stop watching segments' }))
     await settle()
     expect(api.callsOf('unwatchFolder')).toEqual([['0123456789abcdef']])
+  })
+
+  it('folds the channel\'s batches into its row, which opens the last batch', () => {
+    const batch = originDistribution({ infoHash: 'b'.repeat(40), name: 'segments', channel: channel.id })
+    const other = originDistribution({ infoHash: 'e'.repeat(40), name: 'ubuntu.iso' })
+    const { store } = renderWithStore(<Sidebar />, appState({ channels: [channel], distributions: [batch, other] }))
+    expect(screen.queryByTestId('dist-segments')).toBeNull()
+    expect(screen.getByTestId('dist-ubuntu.iso')).toBeTruthy()
+    fireEvent.click(screen.getByText('segments → @lab'))
+    expect(store.getState().selected).toBe('b'.repeat(40))
   })
 })

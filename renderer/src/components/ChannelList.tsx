@@ -23,6 +23,8 @@ function target (c: WatchedFolder): string {
 export function ChannelList () {
   const app = useUi(s => s.app)
   const api = useUi(s => s.api)
+  const select = useUi(s => s.select)
+  const selected = useUi(s => s.selected)
   const [adding, setAdding] = useState(false)
   const [path, setPath] = useState('')
   const [group, setGroup] = useState('')
@@ -57,8 +59,17 @@ export function ChannelList () {
         <ul className="dist-list">
           {channels.map(c => (
             <li key={c.id} className="nav-item dist-item channel-item" data-testid={`channel-${c.name}`}>
-              <span className="dist-item-name" title={c.dir}>{c.name} → {target(c)}</span>
-              <span className="dist-item-meta" data-testid={`channel-${c.name}-summary`}>{channelSummary(c)}</span>
+              {/* The row opens its last batch: the machines and pieces of what went out last. */}
+              <button
+                type="button"
+                className="button-quiet channel-open"
+                aria-current={c.lastBatch !== null && selected === c.lastBatch.infoHash ? 'page' : undefined}
+                disabled={c.lastBatch === null}
+                onClick={() => { if (c.lastBatch !== null) select(c.lastBatch.infoHash) }}
+              >
+                <span className="dist-item-name" title={c.dir}>{c.name} → {target(c)}</span>
+                <span className="dist-item-meta" data-testid={`channel-${c.name}-summary`}>{channelSummary(c)}</span>
+              </button>
               <span className="dist-item-meta channel-actions">
                 <button type="button" className="button button-quiet" onClick={() => { void unwatch(c) }} aria-label={`Stop watching ${c.name}`}>Stop watching</button>
               </span>

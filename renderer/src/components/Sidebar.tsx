@@ -29,7 +29,9 @@ export function Sidebar () {
   const setView = useUi(s => s.setView)
   const open = useUi(s => s.sidebarOpen)
   const setOpen = useUi(s => s.setSidebarOpen)
-  const dists = app?.distributions ?? []
+  // A watched folder's batches are its one row (ChannelList), not a row each.
+  const watched = new Set((app?.channels ?? []).map(c => c.id))
+  const dists = (app?.distributions ?? []).filter(d => d.channel === undefined || !watched.has(d.channel))
   const offers = app?.offers.length ?? 0
   const machines = app?.machines.length ?? 0
 

@@ -84,7 +84,7 @@ export interface WatchOptions {
 
 export async function watchFolder (node: SwarmNode, path: string, opts: WatchOptions): Promise<ApiResult<CommandReplies['watch-add']>> {
   const { group, ids, settleSeconds } = opts
-  if (!node.channels) return fail('not-ready', 'the device has not finished starting')
+  if (!node.channels) return fail('device-starting', 'the device has not finished starting')
   const added = await node.channels.add({
     dir: path,
     group: group ?? null,
@@ -96,7 +96,7 @@ export async function watchFolder (node: SwarmNode, path: string, opts: WatchOpt
 }
 
 export async function unwatchFolder (node: SwarmNode, channel: string): Promise<ApiResult<CommandReplies['watch-remove']>> {
-  if (!node.channels) return fail('not-ready', 'the device has not finished starting')
+  if (!node.channels) return fail('device-starting', 'the device has not finished starting')
   const removed = await node.channels.remove(channel)
   return removed.ok ? ok({ id: removed.value.id, dir: removed.value.dir }) : removed
 }

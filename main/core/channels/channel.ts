@@ -273,7 +273,8 @@ export class Channel {
     const gone = Object.entries(this.progress.sent).filter(([path]) => this.tracker.get(path) === undefined)
     if (gone.length === 0) return
     const sent = { ...this.progress.sent }
-    let seq = this.progress.removals?.at(-1)?.seq ?? 0
+    // Numbers keep rising after confirmed removals were dropped: a machine's count stays meaningful.
+    let seq = Math.max(this.progress.removals?.at(-1)?.seq ?? 0, ...Object.values(this.progress.removalsDone ?? {}))
     const removals = [...(this.progress.removals ?? [])]
     for (const [path, f] of gone) {
       delete sent[path]
@@ -303,6 +304,10 @@ export class Channel {
       this.lastRemovalFailure.delete(id)
       await this.save({ ...this.progress, removalsDone: { ...this.progress.removalsDone, [id]: due.at(-1)?.seq ?? done } })
     }
+    // What every machine confirmed is kept no longer (the list stays as long as the slowest machine's backlog).
+    const confirmed = Math.min(...targets.map(id => this.progress.removalsDone?.[id] ?? 0))
+    const pending = (this.progress.removals ?? []).filter(r => r.seq > confirmed && this.progress.sent[r.path] === undefined)
+    if (pending.length !== (this.progress.removals ?? []).length) await this.save({ ...this.progress, removals: pending })
   }
 
   private failed (message: string): false {

@@ -73,7 +73,7 @@ export class Channels {
     const name = basename(dir)
     const unsafe = unsafeComponentReason(name)
     if (unsafe !== undefined) return fail('bad-name', `${dir}: its name has ${unsafe}; rename it first`)
-    if (this.find(dir) !== undefined) return fail('exists', `${dir} is watched already`)
+    if (this.find(dir) !== undefined) return fail('duplicate', `${dir} is watched already`)
     if (req.group === null && req.ids.length === 0) return fail('bad-request', 'say where to send: a group, machines, or both')
     if (req.group !== null && this.host.groupMembers(req.group) === undefined) return fail('not-found', `there is no group ${req.group}`)
     const config: ChannelConfig = {

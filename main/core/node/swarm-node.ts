@@ -309,7 +309,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!p) return fail('unreachable', `device ${id} is not on the network now`)
     const r = await this.peerChannel.request(p, 'POST', '/v1/channel-removals', msg, { timeoutMs: 30_000 })
     if (!r.ok) return r
-    return r.value.status === 200 ? ok(undefined) : fail('refused', `${p.name} refused the removals: ${errorBodyMessage(r.value)}`)
+    return r.value.status === 200 ? ok(undefined) : fail('bad-response', `${p.name} refused the removals: ${errorBodyMessage(r.value)}`)
   }
 
   /** A device this one has heard or met (its key proven), trusts, or keeps in a group. */

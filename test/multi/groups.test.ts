@@ -3,6 +3,8 @@
 // waiting (not failed), stays waiting across a restart of the origin, and when it is started again
 // it receives and verifies the file with no second send. The group survives restarts and is
 // edited in the data directory when no agent runs; `group list --json` prints MachineGroup values.
+// A second file sent after that restart goes to lab-01 while lab-01 stays connected to the origin:
+// lab-02, back, must then be admitted by lab-01 too (the origin hands each piece out once).
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -56,6 +58,8 @@ beforeAll(async () => {
 describe('a group with a machine that is away', () => {
   let infoHash = ''
   let data: Buffer = Buffer.alloc(0)
+  let second: Buffer = Buffer.alloc(0)
+  let secondHash = ''
 
   it('is made with the CLI by id prefix and listed as contract types', async () => {
     const made = await fx.cli(0, ['group', 'add', 'lab', id1.slice(0, 8), id2.slice(0, 10)])
@@ -64,6 +68,9 @@ describe('a group with a machine that is away', () => {
     const byName = await fx.cli(0, ['group', 'add', 'lab', 'lab-01'])
     expect(byName.code).toBe(2)
     expect(byName.stderr).toMatch(/not a device id/)
+    const unknown = await fx.cli(0, ['send', join(fx.work, 'd0', 'groups.json'), '--to', '@nope'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/there is no group "nope"; groups: @lab/)
     const [lab] = await groups()
     expect(lab?.name).toBe('lab')
     expect(lab?.members.map(m => m.id).sort()).toEqual([id1, id2].sort())
@@ -108,10 +115,35 @@ describe('a group with a machine that is away', () => {
     expect((await rowOf(infoHash, id2))?.state).toBe('waiting')
   }, 90_000)
 
-  it('offers the file to the machine that comes back: it verifies with no new send', async () => {
+  it('sends a second file to @lab while lab-02 is still away: lab-01 verifies it, lab-02 waits', async () => {
+    const file = join(fx.work, 'second.bin')
+    second = randomBytes(8 * MiB)
+    writeFileSync(file, second)
+    // A group and a name mix; a machine named twice is sent to once.
+    const sent = await fx.cli(0, ['send', file, '--to', '@lab,lab-01', '--json'], 60_000)
+    expect(sent.code, sent.stderr).toBe(0)
+    const summary = lastJson<{ infoHash: string; recipients: Array<{ id: string; status: string }> }>(sent.stdout)
+    secondHash = summary.infoHash
+    expect(summary.recipients.map(r => r.id).sort()).toEqual([id1, id2].sort())
+    await lab1.waitFor(e => isVerified(e) && e.name === 'second.bin', 60_000, 'lab-01 to verify the second file', 0)
+    expect((await rowOf(secondHash, id2))?.state).toBe('waiting')
+  }, 90_000)
+
+  it('offers both files to the machine that comes back: it verifies them with no new send', async () => {
+    const back = Date.now()
     await lab2.start()
-    await lab2.waitFor(e => isVerified(e) && e.name === 'image.bin', 90_000, 'lab-02 to verify after it came back', 0)
+    await lab2.waitFor(e => isVerified(e) && e.name === 'image.bin', 90_000, 'lab-02 to verify the first file after it came back', 0)
+    await lab2.waitFor(e => isVerified(e) && e.name === 'second.bin', 90_000, 'lab-02 to verify the second file after it came back', 0)
+    console.log(`lab-02 verified both files ${((Date.now() - back) / 1000).toFixed(1)} s after it was started again`)
     expect(sha(readFileSync(join(fx.work, 'dl2', 'image.bin')))).toBe(sha(data))
-    await within('origin shows lab-02 verified', 15_000, async () => (await rowOf(infoHash, id2))?.verified === true)
-  }, 120_000)
+    expect(sha(readFileSync(join(fx.work, 'dl2', 'second.bin')))).toBe(sha(second))
+    await within('origin shows lab-02 verified', 15_000, async () => (await rowOf(infoHash, id2))?.verified === true && (await rowOf(secondHash, id2))?.verified === true)
+  }, 200_000)
+
+  it('removes a member by id prefix through the running agent', async () => {
+    const removed = await fx.cli(0, ['group', 'remove', 'lab', id2.slice(0, 8), '--json'])
+    expect(removed.code, removed.stderr).toBe(0)
+    expect(lastJson<MachineGroup>(removed.stdout).members.map(m => m.id)).toEqual([id1])
+    expect((await groups())[0]?.members.map(m => m.id)).toEqual([id1])
+  }, 30_000)
 })

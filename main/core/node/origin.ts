@@ -22,12 +22,6 @@ import { MemberLiveness, PROBE_TIMEOUT_MS, WATCHED_STATES, type WatchedMember } 
 import { isNewerReport } from './report-order.js'
 import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
 
-/** A member's BitTorrent endpoint for the swarm view, when the sender knows its address. */
-function endpointOf (members: readonly Member[], id: string): { address?: string; btPort?: number } {
-  const m = members.find(x => x.id === id)
-  return m?.address != null ? { address: m.address, btPort: m.btPort } : {}
-}
-
 export class Origin {
   private readonly jobs = new Map<string, HashingEvent>()
   private readonly liveness: MemberLiveness
@@ -307,6 +301,12 @@ export class Origin {
   swarmView (infoHash: string): SwarmView {
     const record = this.ctx.registry.get(infoHash)
     const recipients = record?.role === 'origin' ? record.recipients : []
+    const members = record?.role === 'origin' ? record.members : []
+    /** Where a member takes part, so that one admitted late is admitted by the others too. */
+    const at = (id: string): { address: string; btPort: number } | undefined => {
+      const m = members.find(x => x.id === id)
+      return m !== undefined && m.address !== null ? { address: m.address, btPort: m.btPort } : undefined
+    }
     return {
       protocol: PROTOCOL,
       infoHash,
@@ -323,7 +323,7 @@ export class Origin {
         ...(r.lostSince !== undefined ? { lostSince: r.lostSince } : {}),
         ...(r.alreadyHad === true ? { alreadyHad: true } : {}),
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        ...endpointOf(record?.role === 'origin' ? record.members : [], r.id)
+        ...at(r.id)
       }))
     }
   }

@@ -49,6 +49,8 @@ function longestPath (dir: string, partName: string, m: Metainfo): string {
   return m.files.reduce((a, f) => { const p = join(part, ...f.path); return Buffer.byteLength(p) > Buffer.byteLength(a) ? p : a }, part)
 }
 
+/** How often at most a knock by a machine not listed makes a verified copy ask its sender for the members. */
+const KNOCK_ASK_MS = 5_000
 
 export class Recipient {
   private readonly pending = new Map<string, PendingOffer>()
@@ -62,6 +64,8 @@ export class Recipient {
   readonly views = new SwarmViews(() => this.stopped, ih => this.heartbeat(ih))
   /** Refused offers are logged once per sender a minute, not once per request. */
   private readonly refusals: RefusalLog
+  /** When the sender was last asked because a stranger knocked, by distribution (one entry per held distribution at most). */
+  private readonly knocks = new Map<string, number>()
 
   constructor (private readonly ctx: NodeContext) {
     this.refusals = new RefusalLog(m => ctx.events.emit('warning', m))
@@ -75,6 +79,20 @@ export class Recipient {
     ctx.engine.on('ready', ih => { this.background(this.onReady(ih)) })
     ctx.engine.on('done', ih => { this.background(this.onDone(ih)) })
     ctx.engine.on('torrent-error', (ih, message) => { this.background(this.onEngineError(ih, message)) })
+    ctx.engine.on('non-member', ih => { this.askAfterKnock(ih) })
+  }
+
+  /**
+   * A machine this device does not list knocked on a distribution's swarm: it may be one the sender
+   * admitted since (it was away when the file was sent). A verified copy reports only every 30 s
+   * once all is settled; it asks the sender now instead (at most once per KNOCK_ASK_MS).
+   */
+  private askAfterKnock (ih: string): void {
+    if (this.ctx.registry.get(ih)?.role !== 'recipient') return
+    const now = Date.now()
+    if (now - (this.knocks.get(ih) ?? 0) < KNOCK_ASK_MS) return
+    this.knocks.set(ih, now)
+    this.background(this.heartbeat(ih))
   }
 
   /** Work started from timers and events: a failure becomes a warning, never a crash. */
@@ -537,19 +555,19 @@ export class Recipient {
   }
 
   /**
-   * Members the sender offered the file after this device (a machine that was away, one added to a
-   * group later) join this device's member list, so their connections are taken, not refused. Only
-   * the sender's own answer (over its pinned TLS connection) is used; members are never removed here.
+   * Members the sender added after this device was offered the file (a machine that was away when
+   * it was sent, offered it on its return): admitted at the address the sender gives, so they can
+   * fetch from this device too. Only the sender's answer (a key-pinned channel) says so.
    */
   private async learnMembers (ih: string, view: SwarmView): Promise<void> {
     const record = this.ctx.registry.get(ih)
     if (record?.role !== 'recipient') return
     const me = this.ctx.identity.id
-    const added: Member[] = view.members
-      .filter(m => m.id !== me && m.address !== undefined && m.btPort !== undefined && !record.members.some(x => x.id === m.id))
-      .map(m => ({ id: m.id, name: m.name, address: m.address ?? null, btPort: m.btPort ?? 0 }))
+    const added = view.members.flatMap((m): Member[] => m.address === undefined || m.btPort === undefined || m.id === me || record.members.some(x => x.id === m.id)
+      ? []
+      : [{ id: m.id, name: m.name, address: m.address, btPort: m.btPort }])
     if (added.length === 0) return
-    const updated = await this.ctx.registry.update<RecipientRecord>(ih, r => ({ ...r, members: [...r.members, ...added] }))
+    const updated = await this.ctx.registry.update<RecipientRecord>(ih, r => ({ ...r, members: [...r.members, ...added.filter(a => !r.members.some(x => x.id === a.id))] }))
     if (updated) this.ctx.engine.setMembers(ih, memberAddresses(updated.members))
   }
 
@@ -566,7 +584,7 @@ export class Recipient {
       if (view?.ok && view.value.infoHash === body.infoHash) {
         this.views.heard(body.infoHash, view.value)
         this.learnRates(body.infoHash, view.value)
-        this.background(this.learnMembers(body.infoHash, view.value))
+        await this.learnMembers(body.infoHash, view.value)
       }
       else if (answered) this.views.answered(body.infoHash)
       else this.views.unanswered(body.infoHash)

@@ -27,9 +27,8 @@ export interface RelayedMember {
   readonly alreadyHad?: boolean
   readonly reason?: string
   /**
-   * Where the member takes BitTorrent connections, as the sender offered it. A member offered the
-   * file after this device (a machine back on the network, one added to a group) is learned from
-   * here: without it this device would refuse that member's connections as a stranger's.
+   * Where the member takes part (the sender's member list): a machine that joined after this
+   * recipient was offered the file (it was away) is admitted by its address from here on.
    */
   readonly address?: string
   readonly btPort?: number
@@ -55,6 +54,8 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
       const lostSince = optStr(mo, 'lostSince', f, 32)
       if (lostSince !== undefined && !ISO_TIME.test(lostSince)) throw new FieldError(`${f}.lostSince must be an ISO time in UTC`)
       const reason = optText(mo, 'reason', f, 500)
+      // Both or neither: an address without its port cannot be dialled.
+      const at = mo.address === undefined ? undefined : { address: ipv4(mo, 'address', f), btPort: port(mo, 'btPort', f) }
       return {
         id: deviceId(mo, 'id', f),
         name: text(mo, 'name', f, MAX_DEVICE_NAME),
@@ -67,7 +68,7 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
         ...(lostSince === undefined ? {} : { lostSince }),
         ...(mo.alreadyHad === true ? { alreadyHad: true } : {}),
         ...(reason === undefined ? {} : { reason }),
-        ...(mo.address === undefined ? {} : { address: ipv4(mo, 'address', f), btPort: port(mo, 'btPort', f) })
+        ...(at === undefined ? {} : at)
       }
     })
     return ok({ protocol: int(o, 'protocol', 'swarm', 1, PROTOCOL), infoHash: hex(o, 'infoHash', 'swarm', 40), members })

@@ -179,6 +179,8 @@ export interface Distribution {
    * does not run it (failed, stale, not resumed): then nothing of it is served.
    */
   readonly connections?: readonly Connection[]
+  /** A batch of a watched folder: that channel's id (WatchedFolder.id on the origin). */
+  readonly channel?: string
 }
 
 /** One BitTorrent connection of a distribution. */
@@ -242,6 +244,61 @@ export interface MachineGroup {
   readonly createdAt: string
 }
 
+/** How far one machine of a watched folder's target is. */
+export interface ChannelMember {
+  readonly id: string
+  readonly fingerprint: string
+  readonly name: string
+  readonly online: boolean
+  /** Batches sent to it that it has not verified yet (waiting, downloading, lost, failed), and their bytes. */
+  readonly behindBatches: number
+  readonly behindBytes: number
+}
+
+/** The last batch a watched folder sent. */
+export interface ChannelBatch {
+  /** 1, 2, 3… in the order the batches were made. */
+  readonly seq: number
+  readonly infoHash: string
+  readonly fileCount: number
+  readonly totalLength: number
+  readonly createdAt: string
+  /** Its machines that hold a verified copy, of those it was sent to. */
+  readonly verifiedRecipients: number
+  readonly recipients: number
+}
+
+/**
+ * A watched folder ("channel", `swarmdrop watch DIR --to @group`): every file that appears or
+ * changes in it is sent, once it holds still, to the group's machines, in batches.
+ */
+export interface WatchedFolder {
+  /** 16 hex digits. */
+  readonly id: string
+  readonly name: string
+  readonly dir: string
+  /** The group it sends to (as that group is now), or null. */
+  readonly group: string | null
+  /** Machines it sends to besides the group's. */
+  readonly ids: readonly string[]
+  /** Seconds a file's size and mtime must hold still before it is sent. */
+  readonly settleSeconds: number
+  /** A file removed from the folder is removed on the machines too (only the version that was sent). */
+  readonly mirrorDeletes: boolean
+  /** `sending`: a batch is being hashed and offered; `error`: see `reason`. */
+  readonly state: 'watching' | 'sending' | 'error'
+  readonly reason?: string
+  /** Files in the folder no batch carries yet (still changing, or ready), and their bytes. */
+  readonly backlogFiles: number
+  readonly backlogBytes: number
+  readonly batches: number
+  readonly filesSent: number
+  readonly lastBatch: ChannelBatch | null
+  /** Every machine it sends to now, with what it still lacks of what was sent. */
+  readonly members: readonly ChannelMember[]
+  readonly createdAt: string
+}
+
 export interface AppState {
   readonly apiVersion: number
   readonly shell: ShellKind
@@ -257,6 +314,8 @@ export interface AppState {
   readonly settings: AppSettings
   /** The machine groups kept in the data directory, by name. */
   readonly groups: readonly MachineGroup[]
+  /** The watched folders of this device. */
+  readonly channels: readonly WatchedFolder[]
   /**
    * The desktop app's engine process, as the shell supervising it sees it; absent where the engine
    * runs in the shell's own process (the agent's web UI).
@@ -312,6 +371,10 @@ export type Command =
   | { readonly type: 'report'; readonly infoHash?: string; readonly since?: string }
   /** Forgets history entries last touched before an ISO time. */
   | { readonly type: 'prune-history'; readonly before: string }
+  /** Watches a folder: what appears or changes in it goes to the group and machines named, in batches. */
+  | { readonly type: 'watch-add'; readonly path: string; readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }
+  /** Stops watching a folder, by channel id or folder path (what was sent stays sent). */
+  | { readonly type: 'watch-remove'; readonly channel: string }
 
 export type CommandType = Command['type']
 
@@ -338,6 +401,8 @@ export interface CommandReplies {
   /** The group as it is now; null when it was deleted. */
   'group-remove': { readonly group: MachineGroup | null }
   'group-set': MachineGroup
+  'watch-add': WatchedFolder
+  'watch-remove': { readonly id: string; readonly dir: string }
   pair: PairReply
   unpair: Record<string, never>
   report: FleetReport
@@ -487,4 +552,7 @@ export interface SwarmdropApi {
   unpair (id: string): Promise<ApiResult<CommandReplies['unpair']>>
   /** Who received what (all distributions without an infoHash), with each machine's signed receipt. */
   report (infoHash?: string): Promise<ApiResult<CommandReplies['report']>>
+  /** Watches a folder on the engine's machine, sending to a group (and/or machines). */
+  watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }): Promise<ApiResult<CommandReplies['watch-add']>>
+  unwatchFolder (channel: string): Promise<ApiResult<CommandReplies['watch-remove']>>
 }

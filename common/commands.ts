@@ -17,6 +17,8 @@ const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/
 /** How many groups a device keeps, and machines a group holds. */
 export const MAX_GROUPS = 100
 export const MAX_GROUP_MEMBERS = MAX_RECIPIENTS
+/** A watched folder's settle time: how long a file must hold still before it is sent. */
+export const MAX_SETTLE_SECONDS = 3600
 
 export function isGroupName (v: unknown): v is string {
   return typeof v === 'string' && GROUP_NAME.test(v)
@@ -323,6 +325,44 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       if (!o.ok) return o
       const id = deviceIdOf(raw.id, 'id')
       return id.ok ? good({ type, id: id.value }) : id
+    }
+    case 'watch-add': {
+      const o = only(raw, ['path', 'group', 'ids', 'settleSeconds', 'mirrorDeletes'])
+      if (!o.ok) return o
+      const p = pathOf(raw.path, 'path')
+      if (!p.ok) return p
+      let group: string | undefined
+      if (raw.group !== undefined) {
+        const g = isGroupName(raw.group) ? good(raw.group) : bad('group must be a group name: 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit')
+        if (!g.ok) return g
+        group = g.value
+      }
+      let ids: readonly string[] | undefined
+      if (raw.ids !== undefined) {
+        const i = groupIdsOf(raw.ids, 1)
+        if (!i.ok) return i
+        ids = i.value
+      }
+      if (group === undefined && ids === undefined) return bad('watch-add needs a group, ids, or both: where to send')
+      const settle = raw.settleSeconds
+      if (settle !== undefined && (typeof settle !== 'number' || !Number.isFinite(settle) || settle < 0 || settle > MAX_SETTLE_SECONDS)) {
+        return bad(`settleSeconds must be a number of seconds from 0 to ${MAX_SETTLE_SECONDS}`)
+      }
+      if (raw.mirrorDeletes !== undefined && typeof raw.mirrorDeletes !== 'boolean') return bad('mirrorDeletes must be true or false')
+      return good({
+        type,
+        path: p.value,
+        ...(group !== undefined ? { group } : {}),
+        ...(ids !== undefined ? { ids } : {}),
+        ...(settle !== undefined ? { settleSeconds: settle } : {}),
+        ...(raw.mirrorDeletes === true ? { mirrorDeletes: true } : {})
+      })
+    }
+    case 'watch-remove': {
+      const o = only(raw, ['channel'])
+      if (!o.ok) return o
+      const c = pathOf(raw.channel, 'channel')
+      return c.ok ? good({ type, channel: c.value }) : c
     }
     default:
       return bad(typeof type === 'string' ? `unknown command type ${shown(type)}` : 'a command needs a type')

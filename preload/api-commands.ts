@@ -36,7 +36,9 @@ export const API_COMMANDS: CommandMapping = {
   setGroup: (name, ids) => ({ type: 'group-set', name, ids: [...ids] }),
   deleteGroup: name => ({ type: 'group-remove', name }),
   pair: (host, port) => port === undefined ? { type: 'pair', host } : { type: 'pair', host, port },
-  unpair: id => ({ type: 'unpair', id })
+  unpair: id => ({ type: 'unpair', id }),
+  watchFolder: (path, to) => ({ type: 'watch-add', path, ...to, ...(to.ids !== undefined ? { ids: [...to.ids] } : {}) }),
+  unwatchFolder: channel => ({ type: 'watch-remove', channel })
 }
 
 /** What a bridge supplies: how commands, state and dropped files travel to the engine. */

@@ -19,6 +19,7 @@ const sendModule = async () => await import('./commands/send.js')
 const serviceModule = async () => await import('./commands/service.js')
 const standaloneModule = async () => await import('./commands/standalone.js')
 const statusModule = async () => await import('./commands/status.js')
+const watchModule = async () => await import('./commands/watch.js')
 
 type Command = (args: readonly string[]) => Promise<number>
 
@@ -38,6 +39,8 @@ const commands: Record<string, Entry> = {
   unpair: { usage: async () => (await pairModule()).unpairUsage, run: async a => (await pairModule()).unpairCommand(a) },
   stop: { usage: async () => (await devicesModule()).stopUsage, run: async a => (await devicesModule()).stopCommand(a) },
   group: { usage: async () => (await groupModule()).groupUsage, run: async a => (await groupModule()).groupCommand(a) },
+  watch: { usage: async () => (await watchModule()).watchUsage, run: async a => (await watchModule()).watchCommand(a) },
+  unwatch: { usage: async () => (await watchModule()).unwatchUsage, run: async a => (await watchModule()).unwatchCommand(a) },
   create: { usage: async () => (await standaloneModule()).createUsage, run: async a => (await standaloneModule()).createCommand(a) },
   seed: { usage: async () => (await standaloneModule()).seedUsage, run: async a => (await standaloneModule()).seedCommand(a) },
   get: { usage: async () => (await standaloneModule()).getUsage, run: async a => (await standaloneModule()).getCommand(a) },

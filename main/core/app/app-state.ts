@@ -10,6 +10,7 @@ import type { Settings } from '../settings/settings.js'
 import { APP_VERSION } from '../version.js'
 import { distributionView } from './distribution-view.js'
 import { groupView } from './groups.js'
+import { channelsView } from './channels.js'
 import type { FreeSpace } from './free-space.js'
 import { machinesView } from './machines-view.js'
 import { offerView } from './offers-view.js'
@@ -89,6 +90,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     rates: { upload: uploadRate(distributions), download: downloadRate(distributions) },
     seedingPaused: node.seedingPaused,
     settings: appSettings(settings),
-    groups: node.groups.list().map(g => groupView(g, { online, gone, known: id => node.known.get(id), trusted: node.trust.list() }))
+    groups: node.groups.list().map(g => groupView(g, { online, gone, known: id => node.known.get(id), trusted: node.trust.list() })),
+    channels: channelsView(node)
   }
 }

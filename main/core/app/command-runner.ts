@@ -11,6 +11,7 @@ import { browseFolder } from './browse-folder.js'
 import { pairCommand, unpairCommand } from './pairing-commands.js'
 import { pruneHistory, reportOf } from './history-commands.js'
 import { addToGroup, removeFromGroup, setGroup } from './groups.js'
+import { unwatchFolder, watchFolder } from './channels.js'
 
 const NOTHING: Record<string, never> = {}
 
@@ -120,6 +121,8 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
     case 'group-add': return addToGroup(node, c.name, c.ids)
     case 'group-set': return setGroup(node, c.name, c.ids)
     case 'group-remove': return removeFromGroup(node, c.name, c.ids)
+    case 'watch-add': return watchFolder(node, c.path, c)
+    case 'watch-remove': return unwatchFolder(node, c.channel)
     case 'stop': {
       if (host.stop === undefined) return fail('unsupported', 'this device is stopped from its own window or menu, not by a command')
       host.stop()

@@ -230,6 +230,7 @@ export function distributionView (i: DistributionInput): Distribution {
       ? { reason: 'paused: nothing is sent or received until it is resumed' }
       : r.reason !== undefined ? { reason: r.reason } : {}),
     createdAt: r.createdAt,
+    ...channelOf(r),
     path: dataPath(r),
     uploadRate: Math.round(t?.uploadSpeed ?? 0),
     downloadRate: Math.round(t?.downloadSpeed ?? 0),
@@ -253,4 +254,10 @@ export function distributionView (i: DistributionInput): Distribution {
     },
     ...(t === undefined ? {} : { connections: t.peers.map(p => ({ address: p.address, downloaded: p.downloaded, uploaded: p.uploaded, ...(p.member !== undefined ? { member: p.member } : {}) })) })
   }
+}
+
+/** The watched folder a batch belongs to (channels/), by channel id. */
+function channelOf (r: DistributionRecord): { channel?: string } {
+  const id = r.role === 'origin' ? r.channel : r.channel?.id
+  return id === undefined ? {} : { channel: id }
 }

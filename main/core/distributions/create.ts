@@ -25,7 +25,11 @@ export async function createDistribution (path: string, opts: CreateOptions): Pr
   const started = performance.now()
   const scanned = await scanSource(path)
   if (!scanned.ok) return scanned
-  const source = scanned.value
+  return createFromSource(scanned.value, opts, started)
+}
+
+/** A distribution of files already listed (a watched folder's batch: some of a folder's files). */
+export async function createFromSource (source: Source, opts: CreateOptions, started = performance.now()): Promise<Result<Created>> {
   opts.onScanned?.(source)
   const pieceLength = opts.pieceLength ?? choosePieceLength(source.totalLength)
   const hashed = await hashForTorrent(

@@ -2,7 +2,7 @@
 // content hash) with what the metadata promises, create the empty files, and rename to NAME, or
 // "NAME (2)" when NAME appeared meanwhile. Nothing is renamed unless every hash matches.
 import { randomUUID } from 'node:crypto'
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { FileStoreTarget } from '../engine/file-store.js'
 import { takeWritten } from '../engine/written-digests.js'
@@ -11,10 +11,20 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { contentSha256 } from '../torrent/content-hash.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 
-export interface Placement { readonly downloadsDir: string; readonly finalName: string }
+export interface Placement {
+  readonly downloadsDir: string
+  readonly finalName: string
+  /** A channel batch: staged in its own folder, then merged into `finalName` (see mergeInto). */
+  readonly channel?: { readonly partName: string }
+}
+
+/** Where a download is written until it is verified. */
+export function partName (p: Placement): string {
+  return p.channel?.partName ?? `${p.finalName}.part`
+}
 
 export function targetsFor (m: Metainfo, p: Placement, part: boolean): FileStoreTarget[] {
-  const top = join(p.downloadsDir, part ? `${p.finalName}.part` : p.finalName)
+  const top = join(p.downloadsDir, part ? partName(p) : p.finalName)
   return m.files.map(f => ({ path: m.isFolder ? join(top, ...f.path) : top, length: f.length, offset: f.offset }))
 }
 
@@ -42,6 +52,10 @@ export async function verifyAndPlace (m: Metainfo, p: Placement, expectedSha256:
   const bad = m.files[badIndex]
   if (bad) return fail('mismatch', `SHA-256 mismatch in ${bad.path.join('/')}: expected ${bad.sha256 ?? ''}, got ${digests[badIndex] ?? ''}`)
   if (expectedSha256 !== undefined && whole !== expectedSha256) return fail('mismatch', `SHA-256 mismatch: expected ${expectedSha256}, got ${whole}`)
+  if (p.channel !== undefined) {
+    const merged = await mergeInto(m, p, p.channel.partName)
+    return merged.ok ? ok({ finalName: p.finalName, sha256: whole, path: join(p.downloadsDir, p.finalName) }) : merged
+  }
   let finalName = p.finalName
   if (await exists(join(p.downloadsDir, finalName))) finalName = await unusedName(p.downloadsDir, m.name)
   const from = join(p.downloadsDir, `${p.finalName}.part`)
@@ -52,6 +66,27 @@ export async function verifyAndPlace (m: Metainfo, p: Placement, expectedSha256:
     return fail('rename', `verified, but could not rename ${from}: ${errorMessage(err)}`)
   }
   return ok({ finalName, sha256: whole, path: to })
+}
+
+/**
+ * A channel batch joins the folder earlier batches filled: each verified file is renamed from the
+ * staging folder to its place (a newer version of a file replaces the older one), then the staging
+ * folder, now empty of files, is removed. Paths were checked when the torrent was parsed.
+ */
+async function mergeInto (m: Metainfo, p: Placement, staging: string): Promise<Result<void>> {
+  const from = join(p.downloadsDir, staging)
+  const to = join(p.downloadsDir, p.finalName)
+  try {
+    for (const f of m.files) {
+      const target = join(to, ...f.path)
+      await mkdir(dirname(target), { recursive: true })
+      await rename(join(from, ...f.path), target)
+    }
+    await rm(from, { recursive: true, force: true })
+  } catch (err) {
+    return fail('rename', `verified, but could not move the files of ${staging} into ${to}: ${errorMessage(err)}`)
+  }
+  return ok(undefined)
 }
 
 async function exists (path: string): Promise<boolean> {

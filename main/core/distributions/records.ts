@@ -63,6 +63,8 @@ export interface OriginRecord extends Common {
   readonly sources: readonly SourceFileStamp[]
   readonly recipients: readonly RecipientStatus[]
   readonly members: readonly Member[]
+  /** The watched folder (channel) this batch belongs to, by channel id; its offers say so. */
+  readonly channel?: string
 }
 
 export interface RecipientRecord extends Common {
@@ -75,6 +77,11 @@ export interface RecipientRecord extends Common {
   /** Final file or folder name inside downloadsDir; data lives at `${finalName}.part` until verified. */
   readonly finalName: string
   readonly completedAt?: string
+  /**
+   * A batch of a watched folder (channel): its files go into the folder `finalName`, which earlier
+   * batches of the same channel share, and are staged in `partName` until verified.
+   */
+  readonly channel?: { readonly id: string; readonly partName: string }
 }
 
 export type DistributionRecord = OriginRecord | RecipientRecord

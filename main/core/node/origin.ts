@@ -2,9 +2,12 @@
 // chosen machines, and follows each recipient through the reports they send back.
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { errorBodyMessage } from '../control/http-client.js'
 import type { Peer } from '../discovery/peer-info.js'
-import { createDistribution } from '../distributions/create.js'
+import { createDistribution, createFromSource } from '../distributions/create.js'
+import type { HashProgress } from '../hashing/hash-files.js'
+import type { Source } from '../torrent/source.js'
 import { describedBy, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
 import { keepsItsRow, RetryGate, WAITING_RETRY_MS, waitingRow, type AbsentTarget } from '../distributions/waiting.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
@@ -52,6 +55,16 @@ export class Origin {
 
   /** `jobId` names the hashing job in events; a caller that must answer at once picks it. */
   async create (path: string, jobId: string = randomUUID()): Promise<Result<OriginRecord>> {
+    return this.createFrom(path, jobId)
+  }
+
+  /** A channel's batch: the listed files of its folder, as one distribution marked with the channel. */
+  async createBatch (source: Source, channel: string, jobId: string = randomUUID()): Promise<Result<OriginRecord>> {
+    return this.createFrom(source, jobId, channel)
+  }
+
+  private async createFrom (input: string | Source, jobId: string, channel?: string): Promise<Result<OriginRecord>> {
+    const path = typeof input === 'string' ? input : join(input.parentDir, input.name)
     let lastEmit = 0
     const job = (bytesDone: number, bytesTotal: number): void => {
       const e = { jobId, path, bytesDone, bytesTotal }
@@ -59,11 +72,12 @@ export class Origin {
       const now = Date.now()
       if (now - lastEmit >= 250 || bytesDone === bytesTotal) { lastEmit = now; this.ctx.events.emit('hashing', e) }
     }
-    const created = await createDistribution(path, {
+    const hashOpts = {
       createdBy: CREATED_BY,
-      onScanned: s => job(0, s.totalLength),
-      onProgress: p => job(p.bytesDone, p.bytesTotal)
-    })
+      onScanned: (s: Source) => job(0, s.totalLength),
+      onProgress: (p: HashProgress) => job(p.bytesDone, p.bytesTotal)
+    }
+    const created = typeof input === 'string' ? await createDistribution(input, hashOpts) : await createFromSource(input, hashOpts)
     this.jobs.delete(jobId)
     if (!created.ok) return created
     const { metainfo, source, sha256 } = created.value
@@ -76,7 +90,8 @@ export class Origin {
       parentDir: source.parentDir,
       sources: source.entries.map(e => ({ absolutePath: e.absolutePath, length: e.length, mtimeMs: e.mtimeMs })),
       recipients: existing?.role === 'origin' ? existing.recipients : [],
-      members: existing?.role === 'origin' ? existing.members : []
+      members: existing?.role === 'origin' ? existing.members : [],
+      ...(channel !== undefined ? { channel } : {})
     }
     await this.ctx.registry.saveTorrent(metainfo)
     await this.ctx.registry.put(record)
@@ -140,7 +155,8 @@ export class Origin {
       files: torrent.value.files.map(f => ({ path: f.path.join('/'), length: f.length })),
       torrent: torrent.value.torrentFile.toString('base64'),
       members,
-      createdAt: new Date().toISOString()
+      createdAt: new Date().toISOString(),
+      ...(record.channel !== undefined ? { channel: { id: record.channel } } : {})
     })
     const now = (): string => new Date().toISOString()
     const fresh = located.map(({ asked, at }) => at.ok ? at.value : asked).map((p): RecipientStatus => ({

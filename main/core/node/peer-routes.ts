@@ -10,9 +10,12 @@ import { parseOffer, parseReport, type Offer } from '../protocol/messages.js'
 import { verifyOffer } from '../protocol/offer-signature.js'
 import { reportFits } from '../protocol/report-bounds.js'
 import type { SwarmNode } from './swarm-node.js'
+import { applyRemovals } from '../channels/apply-removals.js'
+import { parseChannelRemovals } from '../protocol/channel-removals.js'
 
 const MAX_OFFER_BYTES = 150 * 1024 * 1024
 const MAX_REPORT_BYTES = 8 * 1024 * 1024
+const MAX_REMOVALS_BYTES = 2 * 1024 * 1024
 
 export function remoteIPv4 (req: IncomingMessage): string {
   const a = req.socket.remoteAddress ?? ''
@@ -31,6 +34,7 @@ export function peerRoutes (node: SwarmNode): Route[] {
   }
   const refuseOffer = refuse('an offer')
   const refuseReport = refuse('a report')
+  const refuseRemovals = refuse('channel removals')
   return [
     {
       method: 'GET',
@@ -64,6 +68,18 @@ export function peerRoutes (node: SwarmNode): Route[] {
         const done = await node.receiveReport(report, remoteIPv4(req))
         if (!done.ok) return refuseReport(req, res, done.error.code, done.error.message)
         // The answer is the sender's view of every member, so each member can show the others.
+        sendJson(res, 200, done.value)
+      })
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/channel-removals$/,
+      handle: messageHandler(MAX_REMOVALS_BYTES, parseChannelRemovals, refuseRemovals, async (msg, req, res, peer) => {
+        // Only the channel's own sender, proven by TLS, may remove what its batches brought.
+        if (peer === undefined) return refuseRemovals(req, res, 'wrong-sender', 'removals must come over an authenticated connection')
+        const done = await applyRemovals(node.registry.list(), peer, msg)
+        if (!done.ok) return refuseRemovals(req, res, done.error.code, done.error.message)
+        if (done.value.removed > 0) node.emit('warning', `removed ${done.value.removed} file(s) the sender removed from its watched folder (channel ${msg.channel})`)
         sendJson(res, 200, done.value)
       })
     }

@@ -43,9 +43,9 @@ const MESH_INTERVAL_MS = 3_000
 /** Longest path the operating system takes (Linux PATH_MAX 4096 with its NUL; macOS 1024). */
 const PATH_LIMIT = process.platform === 'darwin' ? 1023 : 4095
 
-/** The longest path a download would write: a file of the torrent inside `NAME.part`. */
-function longestPath (dir: string, finalName: string, m: Metainfo): string {
-  const part = join(dir, `${finalName}.part`)
+/** The longest path a download would write: a file of the torrent inside its staging folder `part`. */
+function longestPath (dir: string, partName: string, m: Metainfo): string {
+  const part = join(dir, partName)
   if (!m.isFolder) return part
   return m.files.reduce((a, f) => { const p = join(part, ...f.path); return Buffer.byteLength(p) > Buffer.byteLength(a) ? p : a }, part)
 }
@@ -276,8 +276,10 @@ export class Recipient {
     }
     const free = await freeBytes(dir)
     if (free !== undefined && free < metainfo.totalLength) return fail('no-space', acceptSpaceReason(dir, metainfo.totalLength, free))
-    const finalName = await unusedName(dir, metainfo.name)
-    const longest = longestPath(dir, finalName, metainfo)
+    if (offer.channel !== undefined && !metainfo.isFolder) return fail('bad-request', 'a channel batch must be a folder')
+    const finalName = offer.channel !== undefined ? await this.channelFolder(dir, offer, metainfo.name) : await unusedName(dir, metainfo.name)
+    const channel = offer.channel !== undefined ? { id: offer.channel.id, partName: `.swarmdrop-${offer.infoHash.slice(0, 16)}.part` } : undefined
+    const longest = longestPath(dir, channel?.partName ?? `${finalName}.part`, metainfo)
     if (Buffer.byteLength(longest) > PATH_LIMIT) return fail('path-too-long', `${metainfo.name} cannot be written in ${dir}: its longest path would be ${Buffer.byteLength(longest)} bytes, more than this system's ${PATH_LIMIT}`)
     const record: RecipientRecord = {
       role: 'recipient',
@@ -287,7 +289,8 @@ export class Recipient {
       sender: { id: offer.sender.id, name: offer.sender.name, address: senderAddress, controlPort: offer.sender.controlPort },
       members: this.resolveMembers(offer, senderAddress),
       downloadsDir: dir,
-      finalName
+      finalName,
+      ...(channel !== undefined ? { channel } : {})
     }
     await this.ctx.registry.saveTorrent(metainfo)
     await this.ctx.registry.put(record)
@@ -296,6 +299,16 @@ export class Recipient {
     if (!running.ok) return running
     this.background(this.report(record.infoHash, 'accepted'))
     return ok(record)
+  }
+
+  /**
+   * The folder a channel's batches go to: the one its earlier batches from the same sender went to
+   * in `dir`, else NAME (or "NAME (2)" when NAME is taken by something else).
+   */
+  private async channelFolder (dir: string, offer: Offer, name: string): Promise<string> {
+    const earlier = this.ctx.registry.list().find(r => r.role === 'recipient' && r.channel?.id === offer.channel?.id &&
+      r.sender.id === offer.sender.id && r.downloadsDir === dir)
+    return earlier?.role === 'recipient' ? earlier.finalName : await unusedName(dir, name)
   }
 
   private async run (record: RecipientRecord, metainfo: Metainfo): Promise<Result<void>> {

@@ -22,6 +22,9 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
 import { TrustStore } from '../settings/trust-store.js'
 import { GroupsStore } from '../settings/groups-store.js'
+import { Channels, nodeHost } from '../channels/channels.js'
+import type { ChannelRemovals } from '../protocol/channel-removals.js'
+import { errorBodyMessage } from '../control/http-client.js'
 import type { AbsentTarget } from '../distributions/waiting.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import { tightenPrivateDir } from '../store/private-files.js'
@@ -78,6 +81,10 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   private pausedAll = false
   /** Who received what, kept for reports (history-recorder.ts). */
   readonly history: HistoryRecorder
+  /** Requests to other devices' control ports, pinned to their keys. */
+  private readonly peerChannel: PeerChannel
+  /** Set once the device has started (Channels.start needs the device). */
+  private channelsNow: Channels | undefined
 
   private constructor (
     readonly dataDir: string,
@@ -95,6 +102,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly pairings: Pairings
   ) {
     super()
+    this.peerChannel = new PeerChannel(deviceCredentials(identity), known, m => this.emit('warning', m))
     const ctx: NodeContext = {
       dataDir,
       identity,
@@ -104,7 +112,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       registry,
       trust,
       controlPort: () => control.port,
-      channel: new PeerChannel(deviceCredentials(identity), known, m => this.emit('warning', m)),
+      channel: this.peerChannel,
       events: this
     }
     this.origin = new Origin(ctx)
@@ -180,10 +188,20 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     await node.resumeAll()
     node.origin.offerWaiting()
     pairings.start()
+    // Watched folders start last: their batches are made and offered by the device as it is now.
+    const channels = await Channels.start(opts.dataDir, nodeHost(node))
+    if (!channels.ok) {
+      await node.stop()
+      return channels
+    }
+    node.channelsNow = channels.value
     return ok(node)
   }
 
   get settings (): Settings { return this.settingsNow }
+
+  /** The watched folders (channels/); there are none before the device has started. */
+  get channels (): Channels | undefined { return this.channelsNow }
 
   get controlPort (): number { return this.control.port }
 
@@ -218,6 +236,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   }
 
   createDistribution (path: string, jobId?: string): ReturnType<Origin['create']> { return this.origin.create(path, jobId) }
+  /** A watched folder's batch (channels/): some files of a folder, as one distribution of that channel. */
+  createBatch (...args: Parameters<Origin['createBatch']>): ReturnType<Origin['createBatch']> { return this.origin.createBatch(...args) }
 
   /** Pause all was pressed and not yet undone by Resume all. */
   get seedingPaused (): boolean { return this.pausedAll }
@@ -302,8 +322,17 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     return offered.ok ? ok([...offered.value, ...waiting.value]) : offered
   }
 
+  /** Tells a device on the network now which files of a watched folder were removed (channels/). */
+  async sendRemovals (id: string, msg: ChannelRemovals): Promise<Result<void>> {
+    const p = this.discovery.get(id)
+    if (!p) return fail('unreachable', `device ${id} is not on the network now`)
+    const r = await this.peerChannel.request(p, 'POST', '/v1/channel-removals', msg, { timeoutMs: 30_000 })
+    if (!r.ok) return r
+    return r.value.status === 200 ? ok(undefined) : fail('bad-response', `${p.name} refused the removals: ${errorBodyMessage(r.value)}`)
+  }
+
   /** A device this one has heard or met (its key proven), trusts, or keeps in a group. */
-  private knows (id: string): boolean {
+  knows (id: string): boolean {
     return this.discovery.departedPeer(id) !== undefined || this.known.get(id) !== undefined || this.trust.has(id) || this.groups.holds(id)
   }
 
@@ -331,6 +360,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    await this.channelsNow?.stop()
     clearInterval(this.progressTimer)
     this.origin.stop()
     this.pairings.stop()

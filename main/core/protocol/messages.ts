@@ -42,6 +42,11 @@ export interface Offer {
   readonly members: readonly Member[]
   readonly createdAt: string
   /**
+   * A batch of a watched folder (channel): the recipient puts its files into the folder the
+   * channel's earlier batches went to (named after the torrent), not into a new "NAME (2)".
+   */
+  readonly channel?: { readonly id: string }
+  /**
    * Ed25519 by the sender's device key over offerSigningBytes (offer-signature.ts), base64. Optional
    * to the parser so that an unsigned offer is refused with its own reason (verifyOffer).
    */
@@ -86,6 +91,14 @@ export interface Report {
 export interface ErrorBody { readonly error: { readonly code: string; readonly message: string } }
 
 const MAX_MEMBERS = 1000
+/** A channel id: 16 lowercase hex digits (channels/channel-store.ts makes them). */
+const CHANNEL_ID = /^[0-9a-f]{16}$/
+
+function channelId (o: Json): string {
+  const id = o.id
+  if (typeof id !== 'string' || !CHANNEL_ID.test(id)) throw new FieldError('offer.channel.id must be 16 lowercase hex digits')
+  return id
+}
 const MAX_REASON = 500
 const MAX_FILES = 1_000_000
 
@@ -137,6 +150,7 @@ export function parseOffer (body: unknown): Result<Offer> {
       torrent: str(o, 'torrent', 'offer', 140 * 1024 * 1024),
       members,
       createdAt: text(o, 'createdAt', 'offer', 64),
+      ...(o.channel === undefined ? {} : { channel: { id: channelId(obj(o.channel, 'offer.channel')) } }),
       ...(signature === undefined ? {} : { signature })
     }
   })

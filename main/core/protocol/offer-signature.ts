@@ -30,7 +30,9 @@ export function offerSigningBytes (o: UnsignedOffer): Buffer {
     o.totalLength,
     o.name,
     o.members.map(m => [m.id, m.name, m.address, m.btPort]),
-    o.createdAt
+    o.createdAt,
+    // Only in a channel's offers, so every other offer signs exactly as before.
+    ...(o.channel !== undefined ? [['channel', o.channel.id]] : [])
   ]), 'utf8')
 }
 

@@ -8,6 +8,7 @@ import { formatPercent } from '../format/format.js'
 import { distributionLabel } from '../format/labels.js'
 import { distributionProgress } from '../format/progress.js'
 import { useUi } from '../store/context.js'
+import { ChannelList } from './ChannelList.js'
 import { FilePicker } from './FilePicker.js'
 
 function summaryOf (d: Distribution): string {
@@ -28,7 +29,9 @@ export function Sidebar () {
   const setView = useUi(s => s.setView)
   const open = useUi(s => s.sidebarOpen)
   const setOpen = useUi(s => s.setSidebarOpen)
-  const dists = app?.distributions ?? []
+  // A watched folder's batches are its one row (ChannelList), not a row each.
+  const watched = new Set((app?.channels ?? []).map(c => c.id))
+  const dists = (app?.distributions ?? []).filter(d => d.channel === undefined || !watched.has(d.channel))
   const offers = app?.offers.length ?? 0
   const machines = app?.machines.length ?? 0
 
@@ -88,6 +91,7 @@ export function Sidebar () {
               })}
             </ul>
             )}
+        <ChannelList />
         <button
           type="button"
           className="nav-item nav-section"

@@ -1,6 +1,6 @@
 // A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
 // and lets the test push state updates as the engine would. The end-to-end test drives real agents.
-import type { ApiResult, AppState, CreateOptions, FleetReport, FolderListing, MachineGroup, SwarmdropApi } from '../../../preload/api.js'
+import type { ApiResult, AppState, CreateOptions, FleetReport, FolderListing, MachineGroup, SwarmdropApi, WatchedFolder } from '../../../preload/api.js'
 
 type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
 export interface Call { readonly method: Method; readonly args: readonly unknown[] }
@@ -91,4 +91,28 @@ export class RecordingApi implements SwarmdropApi {
   }
 
   deleteGroup (name: string) { return this.answer<{ readonly group: MachineGroup | null }>('deleteGroup', [name], { group: null }) }
+
+  /** Answers with the channel as the engine would, just added: nothing seen or sent yet. */
+  watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }) {
+    const channel: WatchedFolder = {
+      id: '0123456789abcdef',
+      name: path.split('/').filter(Boolean).at(-1) ?? path,
+      dir: path,
+      group: to.group ?? null,
+      ids: to.ids ?? [],
+      settleSeconds: to.settleSeconds ?? 3,
+      mirrorDeletes: to.mirrorDeletes ?? false,
+      state: 'watching',
+      backlogFiles: 0,
+      backlogBytes: 0,
+      batches: 0,
+      filesSent: 0,
+      lastBatch: null,
+      members: [],
+      createdAt: '2026-11-22T07:00:00.000Z'
+    }
+    return this.answer<WatchedFolder>('watchFolder', [path, to], channel)
+  }
+
+  unwatchFolder (channel: string) { return this.answer('unwatchFolder', [channel], { id: channel, dir: channel }) }
 }

@@ -33,7 +33,8 @@ function state (pieceCounts: readonly number[]): AppState {
     rates: { upload: 1, download: 2 },
     seedingPaused: false,
     settings: { name: 'lab-07', downloadsDir: '/dl', accept: 'ask', uploadLimit: 0, downloadLimit: 0, startAtLogin: false, startHidden: false },
-    groups: []
+    groups: [],
+    channels: []
   }
 }
 

@@ -81,6 +81,7 @@ export function appState (over: Partial<AppState> = {}): AppState {
       startHidden: false
     },
     groups: [],
+    channels: [],
     ...over
   }
 }

@@ -34,7 +34,9 @@ const CASES: { readonly [M in CommandMethod]: ReadonlyArray<Parameters<Swarmdrop
   setGroup: [['lab', [ID]]],
   deleteGroup: [['lab']],
   pair: [['10.1.2.30'], ['build-07.example', 47700]],
-  unpair: [[ID]]
+  unpair: [[ID]],
+  watchFolder: [['/srv/segments', { group: 'lab' }], ['/srv/out', { ids: [ID], settleSeconds: 5, mirrorDeletes: true }]],
+  unwatchFolder: [['/srv/segments']]
 }
 
 type Call = (api: SwarmdropApi) => Promise<unknown>

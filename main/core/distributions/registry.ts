@@ -18,6 +18,8 @@ export class DistributionRegistry {
   private writing: Promise<void> | undefined
   /** The write queued after it: every change made meanwhile waits for this one. */
   private queued: Promise<void> | undefined
+  /** Times distributions.json was written since load (diagnostics: a burst of changes is one or two). */
+  private written = 0
 
   private constructor (private readonly dataDir: string) {}
 
@@ -34,6 +36,8 @@ export class DistributionRegistry {
     }
     return ok(reg)
   }
+
+  get writes (): number { return this.written }
 
   list (): DistributionRecord[] { return [...this.records.values()] }
 
@@ -110,6 +114,7 @@ export class DistributionRegistry {
       this.writing = write
       try {
         await writeJson(dataPaths(this.dataDir).distributions, [...this.records.values()])
+        this.written++
       } finally {
         if (this.writing === write) this.writing = undefined
       }

@@ -43,11 +43,22 @@ const MESH_INTERVAL_MS = 3_000
 /** Longest path the operating system takes (Linux PATH_MAX 4096 with its NUL; macOS 1024). */
 const PATH_LIMIT = process.platform === 'darwin' ? 1023 : 4095
 
-/** The longest path a download would write: a file of the torrent inside `NAME.part`. */
+/**
+ * The longest path a download would write: a file of the torrent inside `NAME.part`. Measured
+ * component by component (the parser refused empty, "." and ".." components, so joining adds one
+ * separator each): joining and measuring 50,000 whole paths took a recipient 0.4 s per offer.
+ */
 function longestPath (dir: string, finalName: string, m: Metainfo): string {
   const part = join(dir, `${finalName}.part`)
   if (!m.isFolder) return part
-  return m.files.reduce((a, f) => { const p = join(part, ...f.path); return Buffer.byteLength(p) > Buffer.byteLength(a) ? p : a }, part)
+  let longest: readonly string[] | undefined
+  let most = 0
+  for (const f of m.files) {
+    let bytes = 0
+    for (const c of f.path) bytes += Buffer.byteLength(c) + 1
+    if (bytes > most) { most = bytes; longest = f.path }
+  }
+  return longest === undefined ? part : join(part, ...longest)
 }
 
 

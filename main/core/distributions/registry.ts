@@ -1,5 +1,7 @@
 // The persistent list of distributions: records in distributions.json, each .torrent beside it,
-// and a recipient's verified-piece journal. Written on every change of a record's state.
+// and a recipient's verified-piece journal. Written on every change of a record's state; changes
+// made while a write is on its way share the one write after it (a folder of 50,000 files makes
+// an origin's record megabytes long, so a burst of reports must not write it once each).
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail, ok, type Result } from '../../../common/result.js'
@@ -12,7 +14,12 @@ import type { DistributionRecord } from './records.js'
 
 export class DistributionRegistry {
   private readonly records = new Map<string, DistributionRecord>()
-  private saving: Promise<void> = Promise.resolve()
+  /** The write on its way, if any. */
+  private writing: Promise<void> | undefined
+  /** The write queued after it: every change made meanwhile waits for this one. */
+  private queued: Promise<void> | undefined
+  /** Times distributions.json was written since load (diagnostics: a burst of changes is one or two). */
+  private written = 0
 
   private constructor (private readonly dataDir: string) {}
 
@@ -29,6 +36,8 @@ export class DistributionRegistry {
     }
     return ok(reg)
   }
+
+  get writes (): number { return this.written }
 
   list (): DistributionRecord[] { return [...this.records.values()] }
 
@@ -59,6 +68,18 @@ export class DistributionRegistry {
     await writeFileAtomic(this.torrentPath(m.infoHash), m.torrentFile)
   }
 
+  /**
+   * The stored .torrent's bytes, unparsed: what an offer carries. Parsing a folder of 50,000 files
+   * takes a second; its recipients parse and check it anyway.
+   */
+  async torrentBytes (infoHash: string): Promise<Result<Buffer>> {
+    try {
+      return ok(await readFile(this.torrentPath(infoHash)))
+    } catch {
+      return fail('missing', `the torrent of ${infoHash} is missing from the data directory`)
+    }
+  }
+
   async loadTorrent (infoHash: string): Promise<Result<Metainfo>> {
     let bytes: Buffer
     try {
@@ -79,11 +100,26 @@ export class DistributionRegistry {
     return join(dataPaths(this.dataDir).distributionDir, `${infoHash}.torrent`)
   }
 
-  /** Serialises writes so concurrent updates never interleave on disk. */
+  /**
+   * Serialises writes so concurrent updates never interleave on disk, and coalesces them: a save
+   * asked for while a write runs joins the single write queued after it, which takes its snapshot
+   * when it starts, so it holds every change made up to then.
+   */
   private async save (): Promise<void> {
-    const snapshot = [...this.records.values()]
-    // One failed write must not poison the chain: later saves still run (and report their own error).
-    this.saving = this.saving.catch(() => {}).then(async () => await writeJson(dataPaths(this.dataDir).distributions, snapshot))
-    await this.saving
+    if (this.queued) return await this.queued
+    const before = this.writing ?? Promise.resolve()
+    const write: Promise<void> = before.catch(() => {}).then(async () => {
+      // From here on a change needs a write of its own: this one's snapshot is taken now.
+      this.queued = undefined
+      this.writing = write
+      try {
+        await writeJson(dataPaths(this.dataDir).distributions, [...this.records.values()])
+        this.written++
+      } finally {
+        if (this.writing === write) this.writing = undefined
+      }
+    })
+    this.queued = write
+    await write
   }
 }

@@ -130,7 +130,7 @@ export class Origin {
     const record = this.ctx.registry.get(infoHash)
     if (record?.role !== 'origin') return fail('unknown-distribution', `no distribution ${infoHash} to offer`)
     if (record.state === 'stale') return fail('stale', `${record.name} cannot be offered: ${record.reason ?? 'its source changed'}`)
-    const torrent = await this.ctx.registry.loadTorrent(infoHash)
+    const torrent = await this.ctx.registry.torrentBytes(infoHash)
     if (!torrent.ok) return torrent
     const me = this.ctx.identity
     const settings = this.ctx.settings()
@@ -152,8 +152,9 @@ export class Origin {
       name: record.name,
       totalLength: record.totalLength,
       sha256: record.sha256,
-      files: torrent.value.files.map(f => ({ path: f.path.join('/'), length: f.length })),
-      torrent: torrent.value.torrentFile.toString('base64'),
+      // Empty: recipients use the torrent's list (messages.ts, Offer.files).
+      files: [],
+      torrent: torrent.value.toString('base64'),
       members,
       createdAt: new Date().toISOString(),
       ...(record.channel !== undefined ? { channel: { id: record.channel } } : {})

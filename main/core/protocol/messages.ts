@@ -36,8 +36,13 @@ export interface Offer {
   readonly name: string
   readonly totalLength: number
   readonly sha256: string
+  /**
+   * Sent empty: the recipient takes the file list from the torrent (which the signed infoHash
+   * binds), so a folder of 50,000 files no longer travels twice. Kept in the message because
+   * protocol-3 builds before this change require the field; ignored by parseOffer.
+   */
   readonly files: readonly OfferFile[]
-  /** The .torrent, base64. */
+  /** The .torrent (bencoded bytes), base64. */
   readonly torrent: string
   readonly members: readonly Member[]
   readonly createdAt: string
@@ -100,7 +105,6 @@ function channelId (o: Json): string {
   return id
 }
 const MAX_REASON = 500
-const MAX_FILES = 1_000_000
 
 function parse<T> (fn: () => T): Result<T> {
   try {
@@ -127,10 +131,6 @@ export function parseOffer (body: unknown): Result<Offer> {
         btPort: port(mo, 'btPort', f)
       }
     })
-    const files = list(o, 'files', 'offer', MAX_FILES).map((x, i): OfferFile => {
-      const fo = obj(x, `offer.files[${i}]`)
-      return { path: str(fo, 'path', `offer.files[${i}]`, 4096), length: int(fo, 'length', `offer.files[${i}]`) }
-    })
     return {
       protocol,
       offerId: offerId(o, 'offerId', 'offer'),
@@ -146,7 +146,8 @@ export function parseOffer (body: unknown): Result<Offer> {
       name: str(o, 'name', 'offer', 255),
       totalLength: int(o, 'totalLength', 'offer', 1),
       sha256: hex(o, 'sha256', 'offer', 64),
-      files,
+      // Not read: the torrent's own list is the one used (and checked), see Offer.files.
+      files: [],
       torrent: str(o, 'torrent', 'offer', 140 * 1024 * 1024),
       members,
       createdAt: text(o, 'createdAt', 'offer', 64),

@@ -28,6 +28,20 @@ describe('protocol messages', () => {
     }
   })
 
+  it('takes an offer without a files list, and ignores one that is there (the torrent lists the files)', () => {
+    const without = validOffer()
+    delete without.files
+    const r = parseOffer(without)
+    expect(r.ok).toBe(true)
+    if (r.ok) expect(r.value.files).toEqual([])
+    // An older sender's list is not read, so its 50,000 entries cost nothing to check.
+    const older = validOffer()
+    older.files = Array.from({ length: 3 }, (_, i) => ({ path: `d/f${i}`, length: 1 }))
+    const o = parseOffer(older)
+    expect(o.ok).toBe(true)
+    if (o.ok) expect(o.value.files).toEqual([])
+  })
+
   it('refuses non-objects without throwing', () => {
     for (const v of [null, 1, 'x', [], undefined]) expect(parseOffer(v).ok).toBe(false)
   })

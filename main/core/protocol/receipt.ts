@@ -5,6 +5,7 @@
 // an exported report (`swarmdrop report --verify`) without trusting the origin.
 // The encoding is specified in docs/protocol.md, "Receipt".
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
+import type { SignedReceipt } from '../../../common/api.js'
 import { fail, ok, type Result } from '../../../common/result.js'
 import { deviceIdFromPublicKey } from '../identity/device-id.js'
 import { rawPublicKey, type Identity } from '../identity/identity.js'
@@ -13,19 +14,8 @@ import { base64Of, deviceId, FieldError, hex, int, obj, type Json } from './fiel
 /** Separates receipt signatures from anything else a device key might ever sign. */
 export const RECEIPT_SIGNATURE_CONTEXT = 'swarmdrop-receipt-v1'
 
-export interface Receipt {
-  readonly infoHash: string
-  readonly sha256: string
-  /** When the recipient's whole-content check passed: ISO 8601 UTC with milliseconds, as Date.toISOString writes it. */
-  readonly verifiedAt: string
-  readonly deviceId: string
-  /** The size of the verified content. */
-  readonly bytes: number
-  /** The signer's raw 32-byte Ed25519 public key, base64. */
-  readonly publicKey: string
-  /** Ed25519 over receiptSigningBytes, base64 of 64 bytes. */
-  readonly signature: string
-}
+/** The receipt as the contract carries it (common/api.ts): one shape on the wire, in history and in reports. */
+export type Receipt = SignedReceipt
 
 export type UnsignedReceipt = Omit<Receipt, 'publicKey' | 'signature'>
 

@@ -37,8 +37,8 @@ describe('swarmdrop status, a received channel', () => {
     expect(lines.filter(l => l.includes('channel from lab-01'))).toEqual(['segments/  channel from lab-01: 250 batches, 1 arriving, 262 MB'])
     // The heading, the arriving batch (headline, totals, 2 machines), the failed one, the count: then the ISO.
     expect(lines.length).toBeLessThan(15)
-    expect(lines.filter(l => l.trimStart().startsWith('segments '))).toHaveLength(2)
-    expect(lines[1]).toMatch(/^ {2}segments +recipient +downloading/)
+    expect(lines[1]).toMatch(/^ {2}batch 250 +recipient +downloading/)
+    expect(lines.filter(l => /^ {2}batch 249 +recipient +failed/.test(l))).toHaveLength(1)
     expect(text).toContain('(hash mismatch)')
     expect(text).toContain('… and 248 earlier batches, done')
     expect(lines.filter(l => l.startsWith('ubuntu.iso'))).toHaveLength(1)

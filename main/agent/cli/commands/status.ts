@@ -22,6 +22,7 @@ export const statusUsage: CommandUsage = {
   positionals: [],
   summary: "Shows this device's distributions: progress, verified pieces, rates, and a row per machine.",
   details: `Each machine's row gives its state, how much it holds, its rate and ETA, as the app shows it.
+A watched folder's batches are listed under one heading: the batch still arriving in full, the rest counted.
 Without an agent running, shows what the data folder remembers.`,
   flags: [
     DATA_DIR_FLAG,
@@ -30,7 +31,7 @@ Without an agent running, shows what the data folder remembers.`,
   examples: ['swarmdrop status', 'swarmdrop status --json']
 }
 
-function headline (d: Distribution): string {
+function headline (d: Distribution, name = terminalText(d.name)): string {
   // Live figures exist only while the engine runs it (connections present).
   const live = d.connections !== undefined
   const own = d.members.find(m => m.self)
@@ -40,7 +41,7 @@ function headline (d: Distribution): string {
     ? `↓ ${formatRate(d.downloadRate)} ↑ ${formatRate(d.uploadRate)} ${plural(t.peersConnected, 'peer')}` +
       `${t.hashFailures ? `, ${plural(t.hashFailures, 'bad piece')}` : ''}${t.bannedPeers ? `, ${plural(t.bannedPeers, 'peer')} banned` : ''}`
     : ''
-  return `${pad(terminalText(d.name), 28)} ${pad(d.role, 9)} ${pad(d.state, 11)} ${pad(formatBytes(d.totalLength), 9)} ${pad(pieces, 22)} ${rates}${d.reason ? `  (${terminalText(d.reason)})` : ''}`.trimEnd()
+  return `${pad(name, 28)} ${pad(d.role, 9)} ${pad(d.state, 11)} ${pad(formatBytes(d.totalLength), 9)} ${pad(pieces, 22)} ${rates}${d.reason ? `  (${terminalText(d.reason)})` : ''}`.trimEnd()
 }
 
 /** "1 of 2 recipients verified, 1 lost contact": what the rows add up to. */
@@ -86,9 +87,9 @@ export async function statusCommand (args: readonly string[]): Promise<number> {
   return EXIT_OK
 }
 
-function distributionBlock (d: Distribution, now: number, indent: string): string {
+function distributionBlock (d: Distribution, now: number, indent: string, name?: string): string {
   const width = Math.min(32, Math.max(8, ...d.members.map(m => memberName(m).length)))
-  return `${indent}${headline(d)}\n${indent}  ${totalsLine(d)}\n` +
+  return `${indent}${headline(d, name)}\n${indent}  ${totalsLine(d)}\n` +
     d.members.map(m => `${indent}    ${memberLine(m, d.totalLength, width, now)}\n`).join('')
 }
 
@@ -100,10 +101,12 @@ function channelBlock (c: ChannelBatches, now: number): string {
   const from = c.role === 'origin' ? 'sent from here' : `from ${terminalText(c.sender)}`
   const arriving = c.arriving > 0 ? `, ${formatCount(c.arriving)} arriving` : ''
   const heading = `${terminalText(c.name)}/  channel ${from}: ${plural(c.batches.length, 'batch', 'batches')}${arriving}, ${formatBytes(c.bytes)}\n`
+  // Batches are numbered 1, 2, 3… from the oldest: they all carry the channel's name.
+  const label = (d: Distribution): string => `batch ${formatCount(c.batches.length - c.batches.indexOf(d))}`
   const open = c.batches.filter(d => d !== c.shown && (isArriving(d) || d.state === 'failed' || d.state === 'stale'))
   const rest = c.batches.length - 1 - open.length
-  return heading + distributionBlock(c.shown, now, '  ') +
-    open.map(d => `  ${headline(d)}\n`).join('') +
+  return heading + distributionBlock(c.shown, now, '  ', label(c.shown)) +
+    open.map(d => `  ${headline(d, label(d))}\n`).join('') +
     (rest > 0 ? `  … and ${plural(rest, 'earlier batch', 'earlier batches')}, done\n` : '')
 }
 

@@ -50,4 +50,11 @@ describe('swarmdrop status, a received channel', () => {
     expect(text).toContain('segments/  channel from lab-01: 1 batch')
     expect(text).toContain('segments (2)/  channel from lab-02: 1 batch')
   })
+
+  it('heads the batches a watched folder sent from here too', () => {
+    const origin = (n: number) => batch(n, { role: 'origin', state: 'seeding', path: '/srv/segments', members: [member({ id: '07'.repeat(16), name: 'lab-07', self: true, origin: true, state: 'verified', verified: true })] })
+    const text = statusText([origin(1), origin(2), origin(3)], 0)
+    expect(text.split('\n')[0]).toBe('segments/  channel sent from here: 3 batches, 3.1 MB')
+    expect(text).toContain('… and 2 earlier batches, done')
+  })
 })

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { WatchedFolder } from '../../../preload/api.js'
-import { appState, originDistribution } from '../test/fixtures.js'
+import type { Distribution, WatchedFolder } from '../../../preload/api.js'
+import { memberRow } from '../../../test/unit/member-row-fixture.js'
+import { appState, originDistribution, SELF_ID } from '../test/fixtures.js'
 import { renderWithStore } from '../test/render.js'
 import { settle } from '../test/settle.js'
 import { ChannelList } from './ChannelList.js'
@@ -68,5 +69,53 @@ describe('watched folders in the sidebar', () => {
     expect(screen.getByTestId('dist-ubuntu.iso')).toBeTruthy()
     fireEvent.click(screen.getByText('segments → @lab'))
     expect(store.getState().selected).toBe('b'.repeat(40))
+  })
+})
+
+const MIB = 1024 * 1024
+const lab01 = memberRow({ id: '01'.repeat(16), name: 'lab-01', origin: true, state: 'verified', verified: true })
+
+/** Batch `n` of a channel this device receives from `sender`, into its folder `dir`. */
+function received (n: number, over: Partial<Distribution> = {}, sender = lab01, dir = 'segments'): Distribution {
+  return originDistribution({
+    infoHash: n.toString(16).padStart(40, '0'),
+    name: 'segments',
+    role: 'recipient',
+    isFolder: true,
+    totalLength: MIB,
+    state: 'verified',
+    channel: channel.id,
+    path: `/home/lab/Downloads/${dir}`,
+    createdAt: new Date(Date.UTC(2026, 11, 4, 8, 0, n)).toISOString(),
+    members: [sender, memberRow({ id: SELF_ID, name: 'lab-07', self: true, state: 'verified', verifiedBytes: MIB, verified: true })],
+    ...over
+  })
+}
+
+describe('a channel received from another machine', () => {
+  it('shows 300 batches as one row that opens the batch still arriving', () => {
+    const self = memberRow({ id: SELF_ID, name: 'lab-07', self: true, verifiedBytes: MIB / 4 })
+    const arriving = received(150, { state: 'downloading', members: [lab01, self] })
+    const batches = Array.from({ length: 300 }, (_, i) => i + 1 === 150 ? arriving : received(i + 1))
+    const other = originDistribution({ infoHash: 'e'.repeat(40), name: 'ubuntu.iso' })
+    const { store } = renderWithStore(<Sidebar />, appState({ distributions: [...batches, other] }))
+    expect(screen.queryAllByTestId('dist-segments')).toHaveLength(0)
+    expect(screen.getAllByTestId('received-segments')).toHaveLength(1)
+    expect(screen.getByTestId('dist-ubuntu.iso')).toBeTruthy()
+    expect(screen.getByTestId('received-segments-summary').textContent).toBe('from lab-01 · 300 batches · 1 arriving · 315 MB · last batch 25%')
+    fireEvent.click(screen.getByText('segments'))
+    expect(store.getState().selected).toBe(arriving.infoHash)
+  })
+
+  it('opens the newest batch once all arrived, says when it failed, and keeps senders apart', () => {
+    const lab02 = memberRow({ id: '02'.repeat(16), name: 'lab-02', origin: true, state: 'verified', verified: true })
+    const dists = [received(1), received(3, { state: 'failed' }), received(2), received(4, {}, lab02, 'segments (2)')]
+    const { store } = renderWithStore(<Sidebar />, appState({ distributions: dists }))
+    expect(screen.getByTestId('received-segments-summary').textContent).toBe('from lab-01 · 3 batches · 3.1 MB · last batch failed')
+    expect(screen.getByTestId('received-segments (2)-summary').textContent).toContain('from lab-02 · 1 batch ·')
+    fireEvent.click(screen.getByText('segments'))
+    expect(store.getState().selected).toBe((dists[1] as Distribution).infoHash)
+    // The row's name is the folder; its full path shows on hover.
+    expect(screen.getByText('segments').getAttribute('title')).toBe('/home/lab/Downloads/segments')
   })
 })

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react'
 import type { WatchedFolder } from '../../../preload/api.js'
 import { formatBytes, formatCount } from '../format/format.js'
 import { useUi } from '../store/context.js'
+import { ChannelRow } from './ChannelRow.js'
 
 /** One line under the channel's name: backlog, then how far the last batch got. */
 export function channelSummary (c: WatchedFolder): string {
@@ -57,24 +58,20 @@ export function ChannelList () {
       <h2 className="sidebar-heading">Watched folders</h2>
       {channels.length > 0 && (
         <ul className="dist-list">
-          {channels.map(c => (
-            <li key={c.id} className="nav-item dist-item channel-item" data-testid={`channel-${c.name}`}>
-              {/* The row opens its last batch: the machines and pieces of what went out last. */}
-              <button
-                type="button"
-                className="button-quiet channel-open"
-                aria-current={c.lastBatch !== null && selected === c.lastBatch.infoHash ? 'page' : undefined}
-                disabled={c.lastBatch === null}
-                onClick={() => { if (c.lastBatch !== null) select(c.lastBatch.infoHash) }}
-              >
-                <span className="dist-item-name" title={c.dir}>{c.name} → {target(c)}</span>
-                <span className="dist-item-meta" data-testid={`channel-${c.name}-summary`}>{channelSummary(c)}</span>
-              </button>
-              <span className="dist-item-meta channel-actions">
-                <button type="button" className="button button-quiet" onClick={() => { void unwatch(c) }} aria-label={`Stop watching ${c.name}`}>Stop watching</button>
-              </span>
-            </li>
-          ))}
+          {channels.map(c => {
+            // The row opens its last batch: the machines and pieces of what went out last.
+            const last = c.lastBatch
+            return <ChannelRow
+              key={c.id}
+              testId={`channel-${c.name}`}
+              name={`${c.name} → ${target(c)}`}
+              title={c.dir}
+              summary={channelSummary(c)}
+              current={last !== null && selected === last.infoHash}
+              onOpen={last === null ? null : () => select(last.infoHash)}
+              actions={<button type="button" className="button button-quiet" onClick={() => { void unwatch(c) }} aria-label={`Stop watching ${c.name}`}>Stop watching</button>}
+            />
+          })}
         </ul>
       )}
       {adding

@@ -7,8 +7,10 @@ import { attentionBadges, attentionOf, verifiedOfRecipients } from '../format/at
 import { formatPercent } from '../format/format.js'
 import { distributionLabel } from '../format/labels.js'
 import { distributionProgress } from '../format/progress.js'
+import { receivedChannels, receivedSummary } from '../format/received-channels.js'
 import { useUi } from '../store/context.js'
 import { ChannelList } from './ChannelList.js'
+import { ChannelRow } from './ChannelRow.js'
 import { FilePicker } from './FilePicker.js'
 
 function summaryOf (d: Distribution): string {
@@ -31,7 +33,10 @@ export function Sidebar () {
   const setOpen = useUi(s => s.setSidebarOpen)
   // A watched folder's batches are its one row (ChannelList), not a row each.
   const watched = new Set((app?.channels ?? []).map(c => c.id))
-  const dists = (app?.distributions ?? []).filter(d => d.channel === undefined || !watched.has(d.channel))
+  const all = app?.distributions ?? []
+  // A recipient folds each sender's channel into one row too (its batches share one folder here).
+  const received = receivedChannels(all)
+  const dists = all.filter(d => d.channel === undefined || (d.role === 'origin' && !watched.has(d.channel)))
   const offers = app?.offers.length ?? 0
   const machines = app?.machines.length ?? 0
 
@@ -56,10 +61,21 @@ export function Sidebar () {
       {open && <div className="sidebar-scrim" aria-hidden="true" onClick={() => setOpen(false)} />}
       <nav ref={nav} id="sidebar" className="sidebar" aria-label="Swarmdrop" data-open={open} data-testid="sidebar">
         <h2 className="sidebar-heading">Distributions</h2>
-        {dists.length === 0
+        {dists.length === 0 && received.length === 0
           ? <p className="sidebar-empty">Files you send or receive are listed here.</p>
           : (
             <ul className="dist-list">
+              {received.map(c => (
+                <ChannelRow
+                  key={c.key}
+                  testId={`received-${c.name}`}
+                  name={c.name}
+                  title={c.path}
+                  summary={receivedSummary(c)}
+                  current={view === 'distribution' && c.batches.some(d => d.infoHash === selected)}
+                  onOpen={go(() => select(c.shown.infoHash))}
+                />
+              ))}
               {dists.map(d => {
                 const label = distributionLabel(d.state)
                 const current = view === 'distribution' && selected === d.infoHash

@@ -2,6 +2,7 @@
 // progress, rate, ETA) as the app's machine table shows it, live from its agent when one runs,
 // otherwise as the data directory remembers them.
 import type { ApiResult, Distribution } from '../../../../common/api.js'
+import { channelBatches, isArriving, type ChannelBatches } from '../../../../common/channel-batches.js'
 import type { StatusReport } from '../../../../common/cli-json.js'
 import { ok } from '../../../../common/result.js'
 import { encodeDistribution } from '../../../../common/wire.js'
@@ -21,6 +22,7 @@ export const statusUsage: CommandUsage = {
   positionals: [],
   summary: "Shows this device's distributions: progress, verified pieces, rates, and a row per machine.",
   details: `Each machine's row gives its state, how much it holds, its rate and ETA, as the app shows it.
+A watched folder's batches are listed under one heading: the batch still arriving in full, the rest counted.
 Without an agent running, shows what the data folder remembers.`,
   flags: [
     DATA_DIR_FLAG,
@@ -29,7 +31,7 @@ Without an agent running, shows what the data folder remembers.`,
   examples: ['swarmdrop status', 'swarmdrop status --json']
 }
 
-function headline (d: Distribution): string {
+function headline (d: Distribution, name = terminalText(d.name)): string {
   // Live figures exist only while the engine runs it (connections present).
   const live = d.connections !== undefined
   const own = d.members.find(m => m.self)
@@ -39,7 +41,7 @@ function headline (d: Distribution): string {
     ? `↓ ${formatRate(d.downloadRate)} ↑ ${formatRate(d.uploadRate)} ${plural(t.peersConnected, 'peer')}` +
       `${t.hashFailures ? `, ${plural(t.hashFailures, 'bad piece')}` : ''}${t.bannedPeers ? `, ${plural(t.bannedPeers, 'peer')} banned` : ''}`
     : ''
-  return `${pad(terminalText(d.name), 28)} ${pad(d.role, 9)} ${pad(d.state, 11)} ${pad(formatBytes(d.totalLength), 9)} ${pad(pieces, 22)} ${rates}${d.reason ? `  (${terminalText(d.reason)})` : ''}`.trimEnd()
+  return `${pad(name, 28)} ${pad(d.role, 9)} ${pad(d.state, 11)} ${pad(formatBytes(d.totalLength), 9)} ${pad(pieces, 22)} ${rates}${d.reason ? `  (${terminalText(d.reason)})` : ''}`.trimEnd()
 }
 
 /** "1 of 2 recipients verified, 1 lost contact": what the rows add up to. */
@@ -81,11 +83,47 @@ export async function statusCommand (args: readonly string[]): Promise<number> {
   }
   if (!agent) process.stdout.write('(no agent running: showing what the data directory remembers)\n')
   if (views.length === 0) process.stdout.write('No distributions yet. Send one with: swarmdrop send PATH --to NAME\n')
-  const now = Date.now()
-  for (const d of views) {
-    process.stdout.write(`${headline(d)}\n  ${totalsLine(d)}\n`)
-    const width = Math.min(32, Math.max(8, ...d.members.map(m => memberName(m).length)))
-    for (const m of d.members) process.stdout.write(`    ${memberLine(m, d.totalLength, width, now)}\n`)
-  }
+  process.stdout.write(statusText(views, Date.now()))
   return EXIT_OK
+}
+
+function distributionBlock (d: Distribution, now: number, indent: string, name?: string): string {
+  const width = Math.min(32, Math.max(8, ...d.members.map(m => memberName(m).length)))
+  return `${indent}${headline(d, name)}\n${indent}  ${totalsLine(d)}\n` +
+    d.members.map(m => `${indent}    ${memberLine(m, d.totalLength, width, now)}\n`).join('')
+}
+
+/**
+ * A watched folder's batches under one heading: the batch it stands for (the newest arriving, else
+ * the newest) in full, the others still arriving or failed by their headline, the rest counted.
+ */
+function channelBlock (c: ChannelBatches, now: number): string {
+  const from = c.role === 'origin' ? 'sent from here' : `from ${terminalText(c.sender)}`
+  const arriving = c.arriving > 0 ? `, ${formatCount(c.arriving)} arriving` : ''
+  const heading = `${terminalText(c.name)}/  channel ${from}: ${plural(c.batches.length, 'batch', 'batches')}${arriving}, ${formatBytes(c.bytes)}\n`
+  // Batches are numbered 1, 2, 3… from the oldest: they all carry the channel's name.
+  const label = (d: Distribution): string => `batch ${formatCount(c.batches.length - c.batches.indexOf(d))}`
+  const open = c.batches.filter(d => d !== c.shown && (isArriving(d) || d.state === 'failed' || d.state === 'stale'))
+  const rest = c.batches.length - 1 - open.length
+  return heading + distributionBlock(c.shown, now, '  ', label(c.shown)) +
+    open.map(d => `  ${headline(d, label(d))}\n`).join('') +
+    (rest > 0 ? `  … and ${plural(rest, 'earlier batch', 'earlier batches')}, done\n` : '')
+}
+
+/** The text `swarmdrop status` prints for these distributions, a channel's batches as one block. */
+export function statusText (views: readonly Distribution[], now: number): string {
+  // Each channel is printed where its first batch is listed.
+  const channelOf = new Map<Distribution, ChannelBatches>()
+  for (const c of channelBatches(views)) for (const d of c.batches) channelOf.set(d, c)
+  const printed = new Set<ChannelBatches>()
+  let out = ''
+  for (const d of views) {
+    const c = channelOf.get(d)
+    if (c === undefined) out += distributionBlock(d, now, '')
+    else if (!printed.has(c)) {
+      printed.add(c)
+      out += channelBlock(c, now)
+    }
+  }
+  return out
 }

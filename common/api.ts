@@ -181,6 +181,22 @@ export interface Distribution {
   readonly connections?: readonly Connection[]
   /** A batch of a watched folder: that channel's id (WatchedFolder.id on the origin). */
   readonly channel?: string
+  /**
+   * Connections closed in this run because they came from a member's address but did not prove
+   * that member's key (sd_member): the latest per address, newest first; absent when none.
+   */
+  readonly impostors?: readonly ImpostorNotice[]
+}
+
+/** A connection from a member's address that failed the member key proof, as the UI warns of it. */
+export interface ImpostorNotice {
+  readonly address: string
+  /** The device id it claimed, if it claimed one. */
+  readonly claimedId?: string
+  /** Why its proof failed, as a sentence. */
+  readonly reason: string
+  /** ISO time it was last refused. */
+  readonly at: string
 }
 
 /** One BitTorrent connection of a distribution. */

@@ -2,7 +2,7 @@
 // piece maps, derived from the registry record (an origin's record holds what each recipient last
 // reported) and the engine's live figures. A function of its input, so it is tested directly.
 import { join } from 'node:path'
-import type { Distribution, DistributionState, MemberRow, MemberState } from '../../../common/api.js'
+import type { Distribution, DistributionState, ImpostorNotice, MemberRow, MemberState } from '../../../common/api.js'
 import type { DistributionRecord, OriginRecord, RecipientRecord } from '../distributions/records.js'
 import type { TransferStats } from '../engine/engine.js'
 import type { HeardSwarm } from '../node/swarm-views.js'
@@ -23,6 +23,8 @@ export interface DistributionInput {
   readonly inFlight: ReadonlySet<number>
   readonly failed: ReadonlySet<number>
   readonly banned: ReadonlySet<string>
+  /** Connections refused for failing the member key proof, newest first. */
+  readonly impostors?: readonly ImpostorNotice[]
   readonly paused: boolean
   /** On a recipient: what the sender last said about every member, and whether it still answers. */
   readonly heard?: HeardSwarm | undefined
@@ -252,7 +254,8 @@ export function distributionView (i: DistributionInput): Distribution {
       local: localCodes(r.pieceCount, ownBits, i.inFlight, i.failed),
       members: memberBits
     },
-    ...(t === undefined ? {} : { connections: t.peers.map(p => ({ address: p.address, downloaded: p.downloaded, uploaded: p.uploaded, ...(p.member !== undefined ? { member: p.member } : {}) })) })
+    ...(t === undefined ? {} : { connections: t.peers.map(p => ({ address: p.address, downloaded: p.downloaded, uploaded: p.uploaded, ...(p.member !== undefined ? { member: p.member } : {}) })) }),
+    ...(i.impostors !== undefined && i.impostors.length > 0 ? { impostors: i.impostors } : {})
   }
 }
 

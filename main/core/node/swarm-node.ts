@@ -133,7 +133,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     engine.on('hash-failure', (infoHash, piece) => this.emit('hash-failure', { infoHash, piece }))
     engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
-    engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('warning', `closed a BitTorrent connection from ${address} to ${infoHash.slice(0, 8)}: it did not prove the key of the member at that address (${claimedId === null ? 'no id claimed' : `claimed ${claimedId}`}): ${reason}`))
+    engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('impostor-refused', { infoHash, address, claimedId, reason }))
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()
     // A download paused in an earlier run stays paused (the recipient restarts it paused).

@@ -153,6 +153,16 @@ describe('an origin distribution', () => {
   })
 })
 
+describe('connections refused for failing the member key proof', () => {
+  const record: OriginRecord = { role: 'origin', ...common, state: 'seeding', parentDir: '/srv', sources: [{ absolutePath: '/srv/disk.img', length: 9500, mtimeMs: 1 }], recipients: [], members: [] }
+  it('are carried on the distribution as notices, and absent when there were none', () => {
+    const impostors = [{ address: '10.0.0.7', claimedId: R1, reason: 'the proof signature does not verify', at: '2026-11-22T08:00:00.000Z' }]
+    expect(distributionView(input({ record, impostors })).impostors).toEqual(impostors)
+    expect(distributionView(input({ record, impostors: [] }))).not.toHaveProperty('impostors')
+    expect(distributionView(input({ record }))).not.toHaveProperty('impostors')
+  })
+})
+
 describe('a recipient distribution', () => {
   const record: RecipientRecord = {
     role: 'recipient', ...common, state: 'downloading', offerId: 'o-1',

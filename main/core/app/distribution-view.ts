@@ -91,6 +91,7 @@ function originMembers (r: OriginRecord, i: DistributionInput): Member[] {
         hashFailures: x.hashFailures,
         ...(x.reason !== undefined ? { reason: x.reason } : {}),
         ...(x.lostSince !== undefined && state === 'lost' ? { lostSince: x.lostSince } : {}),
+        ...(x.offlineSince !== undefined && state === 'verified' ? { offlineSince: x.offlineSince } : {}),
         ...(x.alreadyHad === true && state === 'verified' ? { alreadyHad: true } : {}),
         ...(x.waitingSince !== undefined && state === 'waiting' ? { waitingSince: x.waitingSince } : {})
       }),
@@ -137,6 +138,7 @@ function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string;
         hashFailures: relayed.hashFailures,
         ...(relayed.reason !== undefined ? { reason: relayed.reason } : {}),
         ...(relayed.lostSince !== undefined && state === 'lost' ? { lostSince: relayed.lostSince } : {}),
+        ...(relayed.offlineSince !== undefined && full ? { offlineSince: relayed.offlineSince } : {}),
         ...(relayed.alreadyHad === true && full ? { alreadyHad: true } : {})
       }),
       bits
@@ -207,7 +209,8 @@ function dataPath (r: DistributionRecord): string {
 export function distributionView (i: DistributionInput): Distribution {
   const r = i.record
   const members = r.role === 'origin' ? originMembers(r, i) : recipientMembers(r, i)
-  const bitfields = members.flatMap(m => m.bits ? [m.bits] : [])
+  // What the swarm can serve now: a verified copy whose machine is offline serves nobody.
+  const bitfields = members.flatMap(m => m.bits && m.row.offlineSince === undefined ? [m.bits] : [])
   const memberBits: Record<string, Uint8Array> = {}
   for (const m of members) if (m.bits) memberBits[m.row.id] = m.bits
   const ownBits = r.role === 'origin' || r.state === 'verified' ? fullBitfield(r.pieceCount) : i.ownBits

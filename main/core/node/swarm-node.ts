@@ -125,6 +125,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       this.emit('peer-up', p)
       // A machine that was away when a file was sent to it gets it now.
       this.origin.offerWaiting(p.id)
+      // One whose verified copy was marked offline is back.
+      this.origin.deviceBack(p.id)
     })
     discovery.on('down', p => {
       this.origin.deviceGone(p.id)

@@ -44,6 +44,14 @@ export function memberLabel (state: MemberState): StateLabel {
   return MEMBER[state]
 }
 
+/**
+ * A verified copy whose machine is offline: still verified (✓), greyed, with how long it has been
+ * away ("verified · offline 0:12"); short, so the state column stays narrow at 800 px.
+ */
+export function verifiedOfflineLabel (awayFor: string): StateLabel {
+  return { icon: '✓', text: `verified · offline ${awayFor}`, tone: 'idle' }
+}
+
 /** One sentence for a connection refused because it did not prove the key of the member at its address. */
 export function impostorText (n: ImpostorNotice): string {
   const claimed = n.claimedId === undefined ? 'no device id claimed' : `claimed ${shortFingerprint(n.claimedId)}`

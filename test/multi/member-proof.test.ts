@@ -38,10 +38,10 @@ const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(r
 
 type ImpostorLine = Extract<AgentEventLine, { event: 'impostor-refused' }>
 
-/** The agent's `impostor-refused` events (its --json log, the contract's AgentEventLine) for `address`. */
+/** The agent's `impostor-refused` events (its --json log lines, kept with a stream prefix, as the contract's AgentEventLine) for `address`. */
 function impostorEvents (a: LabAgent, address: string): ImpostorLine[] {
   return a.lines.filter(x => x.includes('"event":"impostor-refused"'))
-    .map(x => JSON.parse(x) as ImpostorLine)
+    .map(x => JSON.parse(x.slice(x.indexOf('{'))) as ImpostorLine)
     .filter(e => e.address === address)
 }
 

@@ -91,6 +91,12 @@ export interface MemberRow {
   readonly reason?: string
   /** ISO time this device lost contact with the member (state `lost`). */
   readonly lostSince?: string
+  /**
+   * ISO time since which the member has been away although its copy is verified (state `verified`
+   * only: its agent was killed, said goodbye, or stopped answering). The copy is still verified;
+   * the machine just seeds no more, and it is left out of the swarm's copies. Absent once it is back.
+   */
+  readonly offlineSince?: string
   /** It already held a verified copy when it was offered (a re-send): nothing was fetched. */
   readonly alreadyHad?: boolean
   /** ISO time since which it waits to come back on the network (state `waiting`). */
@@ -112,7 +118,10 @@ export interface SwarmTotals {
   readonly lostRecipients: number
   /** Sum of every member's receive rate, bytes per second. */
   readonly aggregateRate: number
-  /** Complete copies the swarm holds between all members (sum of pieces held ÷ piece count). */
+  /**
+   * Complete copies the swarm holds between all members (sum of pieces held ÷ piece count); a
+   * member that is offline (`MemberRow.offlineSince`) is left out: it serves nobody now.
+   */
   readonly copiesInSwarm: number
   /** Bytes the origin uploaded ÷ file size; null when this device is not the origin and does not know. */
   readonly originUploadRatio: number | null
@@ -181,6 +190,22 @@ export interface Distribution {
   readonly connections?: readonly Connection[]
   /** A batch of a watched folder: that channel's id (WatchedFolder.id on the origin). */
   readonly channel?: string
+  /**
+   * Connections closed in this run because they came from a member's address but did not prove
+   * that member's key (sd_member): the latest per address, newest first; absent when none.
+   */
+  readonly impostors?: readonly ImpostorNotice[]
+}
+
+/** A connection from a member's address that failed the member key proof, as the UI warns of it. */
+export interface ImpostorNotice {
+  readonly address: string
+  /** The device id it claimed, if it claimed one. */
+  readonly claimedId?: string
+  /** Why its proof failed, as a sentence. */
+  readonly reason: string
+  /** ISO time it was last refused. */
+  readonly at: string
 }
 
 /** One BitTorrent connection of a distribution. */

@@ -132,6 +132,8 @@ export type AgentEvent =
   | { readonly event: 'hash-failure'; readonly infoHash: string; readonly piece: number }
   | { readonly event: 'peer-banned'; readonly infoHash: string; readonly address: string; readonly badPieces: number }
   | { readonly event: 'non-member-refused'; readonly infoHash: string; readonly address: string }
+  /** A connection from a member's address failed the sd_member key proof and was closed; `claimedId`: the device id it claimed, null if none. */
+  | { readonly event: 'impostor-refused'; readonly infoHash: string; readonly address: string; readonly claimedId: string | null; readonly reason: string }
   | { readonly event: 'warning'; readonly message: string }
 
 /** One line of `agent --json` after the start lines. */

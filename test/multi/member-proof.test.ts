@@ -2,7 +2,8 @@
 // recipients completes with every link carrying the proven device id of the member at its other
 // end. Then recipient B's agent stops and a plain BitTorrent client (libtorrent) takes over B's
 // address and B's BitTorrent port with the leaked .torrent: it dials the origin, and recipient C
-// dials it as B. Both close it before a single piece moves and report an impostor, once.
+// dials it as B. Both close it before a single piece moves and report an impostor, once (an
+// `impostor-refused` event; the origin's state shows it on the distribution).
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { libtorrentAvailable, startLibtorrentPeer, type LibtorrentPeer } from '.
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
 import type { Connection } from '../../common/api.js'
+import type { AgentEventLine } from '../../common/cli-json.js'
 import { statusOn } from './status-json.js'
 
 const fx = labFixture(3, 'proof')
@@ -34,8 +36,13 @@ const hostOf = (address: string): string => address.slice(0, address.lastIndexOf
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
-function impostorWarnings (a: LabAgent, address: string): string[] {
-  return a.lines.filter(x => x.includes('"event":"warning"') && x.includes(`connection from ${address} `) && x.includes('did not prove the key'))
+type ImpostorLine = Extract<AgentEventLine, { event: 'impostor-refused' }>
+
+/** The agent's `impostor-refused` events (its --json log lines, kept with a stream prefix, as the contract's AgentEventLine) for `address`. */
+function impostorEvents (a: LabAgent, address: string): ImpostorLine[] {
+  return a.lines.filter(x => x.includes('"event":"impostor-refused"'))
+    .map(x => JSON.parse(x.slice(x.indexOf('{'))) as ImpostorLine)
+    .filter(e => e.address === address)
 }
 
 describe('members proven by key on the BitTorrent wire', () => {
@@ -62,7 +69,7 @@ describe('members proven by key on the BitTorrent wire', () => {
       expect([...new Set(peers.map(p => hostOf(p.address)))].sort()).toEqual(others)
       for (const p of peers) expect(p.member, `${p.address} at host ${i}`).toBe(ids.get(hostOf(p.address)))
     }
-    for (const a of [o, b, c]) expect(a.lines.filter(x => x.includes('did not prove the key'))).toEqual([])
+    for (const a of [o, b, c]) expect(a.lines.filter(x => x.includes('impostor-refused') || x.includes('did not prove the key'))).toEqual([])
 
     // B goes away; a plain client takes its address and port, with the .torrent that leaked.
     await b.stop()
@@ -82,17 +89,22 @@ describe('members proven by key on the BitTorrent wire', () => {
     if (!lt.ok) throw new Error(lt.error.message)
     impostor = lt.value
     const until = Date.now() + 20_000
-    while (Date.now() < until && (impostorWarnings(o, bee.ip).length === 0 || impostorWarnings(c, bee.ip).length === 0)) await sleep(250)
+    while (Date.now() < until && (impostorEvents(o, bee.ip).length === 0 || impostorEvents(c, bee.ip).length === 0)) await sleep(250)
     // Several more seconds of redialling: still nothing, and no further report.
     await sleep(6_000)
     const progress = impostor.lastProgress
     expect(impostor.events.some(e => e.event === 'done')).toBe(false)
     expect(progress?.downloaded ?? 0).toBe(0)
     expect(progress?.have ?? 0).toBe(0)
-    expect(impostorWarnings(o, bee.ip)).toHaveLength(1)
-    expect(impostorWarnings(o, bee.ip)[0]).toContain('does not offer the Swarmdrop member proof')
+    expect(impostorEvents(o, bee.ip)).toHaveLength(1)
+    expect(impostorEvents(o, bee.ip)[0]).toMatchObject({ event: 'impostor-refused', infoHash, address: bee.ip, claimedId: null })
+    expect(impostorEvents(o, bee.ip)[0]?.reason).toContain('does not offer the Swarmdrop member proof')
+    // Not a generic warning any more, and the origin's UI state carries it as a notice on that distribution.
+    expect(o.lines.filter(x => x.includes('"event":"warning"') && x.includes(bee.ip))).toEqual([])
+    const notices = (await statusOn(fx, 0)).distributions.find(d => d.infoHash === infoHash)?.impostors ?? []
+    expect(notices.map(n => n.address)).toEqual([bee.ip])
     // C dials the members listed before it, B included: it reached the impostor and closed it too.
-    expect(impostorWarnings(c, bee.ip)).toHaveLength(1)
+    expect(impostorEvents(c, bee.ip)).toHaveLength(1)
     // The origin and C still hold their proven link.
     expect((await peersOf(0, infoHash)).map(p => p.member)).toEqual([started.c.id])
   }, 180_000)

@@ -30,6 +30,7 @@ function humanLine (e: AgentEvent): string {
     case 'stale': return `STOPPED sending ${e.name}: ${e.reason}`
     case 'hash-failure': return `piece ${e.piece} of ${e.infoHash.slice(0, 8)} failed its hash; fetching it again`
     case 'non-member-refused': return `refused a connection from ${e.address} to ${e.infoHash.slice(0, 8)}: not a member of that swarm`
+    case 'impostor-refused': return `closed a connection from ${e.address} to ${e.infoHash.slice(0, 8)}: it did not prove the key of the member at that address (${e.claimedId === null ? 'no id claimed' : `claimed ${shortFingerprint(e.claimedId)}`}): ${e.reason}`
     case 'peer-banned': return `banned ${e.address} from ${e.infoHash.slice(0, 8)}: it sent bad data in ${plural(e.badPieces, 'piece')}`
     case 'warning': return `warning: ${e.message}`
   }

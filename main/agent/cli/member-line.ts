@@ -33,8 +33,15 @@ function lostFor (row: MemberRow, now: number): string {
   return Number.isFinite(since) ? `lost contact ${formatDuration(Math.max(0, now - since) / 1000)} ago` : 'lost contact'
 }
 
+/** "✓ verified · offline 0:12": a verified copy whose machine is away (it seeds no more). */
+function offlineFor (since: string, now: number): string {
+  const t = Date.parse(since)
+  return Number.isFinite(t) ? `✓ verified · offline ${formatDuration(Math.max(0, now - t) / 1000)}` : '✓ verified · offline'
+}
+
 /** The state in words, with what it means where the word alone would not say it. */
 export function stateText (row: MemberRow, now: number = Date.now()): string {
+  if (row.state === 'verified' && row.offlineSince !== undefined) return offlineFor(row.offlineSince, now)
   if (row.state === 'verified' && row.alreadyHad === true) return '✓ verified (already had it)'
   if (row.state === 'lost') return `${lostFor(row, now)}, resumes when it returns`
   if (row.state === 'waiting') return 'offline: gets it when it comes back'

@@ -76,6 +76,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     inFlight: new Set(node.engine.piecesInFlight(record.infoHash)),
     failed: src.history.failedPieces(record.infoHash),
     banned: src.history.bannedPeers(record.infoHash),
+    impostors: src.history.impostors(record.infoHash),
     paused: node.isPaused(record.infoHash),
     heard: node.heardSwarm(record.infoHash)
   })).sort((a, b) => b.createdAt.localeCompare(a.createdAt))

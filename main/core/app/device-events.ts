@@ -58,6 +58,7 @@ export function followEvents (node: EventEmitter<NodeEvents>, report: (e: AgentE
   node.on('stale', e => report({ event: 'stale', infoHash: e.infoHash, name: e.name, reason: e.reason }))
   node.on('hash-failure', e => report({ event: 'hash-failure', infoHash: e.infoHash, piece: e.piece }))
   node.on('non-member-refused', e => report({ event: 'non-member-refused', infoHash: e.infoHash, address: e.address }))
+  node.on('impostor-refused', e => report({ event: 'impostor-refused', infoHash: e.infoHash, address: e.address, claimedId: e.claimedId, reason: e.reason }))
   node.on('peer-banned', e => report({ event: 'peer-banned', infoHash: e.infoHash, address: e.address, badPieces: e.badPieces }))
   node.on('warning', message => report({ event: 'warning', message }))
 }

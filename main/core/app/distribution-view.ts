@@ -2,7 +2,7 @@
 // piece maps, derived from the registry record (an origin's record holds what each recipient last
 // reported) and the engine's live figures. A function of its input, so it is tested directly.
 import { join } from 'node:path'
-import type { Distribution, DistributionState, MemberRow, MemberState } from '../../../common/api.js'
+import type { Distribution, DistributionState, ImpostorNotice, MemberRow, MemberState } from '../../../common/api.js'
 import type { DistributionRecord, OriginRecord, RecipientRecord } from '../distributions/records.js'
 import type { TransferStats } from '../engine/engine.js'
 import type { HeardSwarm } from '../node/swarm-views.js'
@@ -23,6 +23,8 @@ export interface DistributionInput {
   readonly inFlight: ReadonlySet<number>
   readonly failed: ReadonlySet<number>
   readonly banned: ReadonlySet<string>
+  /** Connections refused for failing the member key proof, newest first. */
+  readonly impostors?: readonly ImpostorNotice[]
   readonly paused: boolean
   /** On a recipient: what the sender last said about every member, and whether it still answers. */
   readonly heard?: HeardSwarm | undefined
@@ -89,6 +91,7 @@ function originMembers (r: OriginRecord, i: DistributionInput): Member[] {
         hashFailures: x.hashFailures,
         ...(x.reason !== undefined ? { reason: x.reason } : {}),
         ...(x.lostSince !== undefined && state === 'lost' ? { lostSince: x.lostSince } : {}),
+        ...(x.offlineSince !== undefined && state === 'verified' ? { offlineSince: x.offlineSince } : {}),
         ...(x.alreadyHad === true && state === 'verified' ? { alreadyHad: true } : {}),
         ...(x.waitingSince !== undefined && state === 'waiting' ? { waitingSince: x.waitingSince } : {})
       }),
@@ -135,6 +138,7 @@ function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string;
         hashFailures: relayed.hashFailures,
         ...(relayed.reason !== undefined ? { reason: relayed.reason } : {}),
         ...(relayed.lostSince !== undefined && state === 'lost' ? { lostSince: relayed.lostSince } : {}),
+        ...(relayed.offlineSince !== undefined && full ? { offlineSince: relayed.offlineSince } : {}),
         ...(relayed.alreadyHad === true && full ? { alreadyHad: true } : {})
       }),
       bits
@@ -205,7 +209,8 @@ function dataPath (r: DistributionRecord): string {
 export function distributionView (i: DistributionInput): Distribution {
   const r = i.record
   const members = r.role === 'origin' ? originMembers(r, i) : recipientMembers(r, i)
-  const bitfields = members.flatMap(m => m.bits ? [m.bits] : [])
+  // What the swarm can serve now: a verified copy whose machine is offline serves nobody.
+  const bitfields = members.flatMap(m => m.bits && m.row.offlineSince === undefined ? [m.bits] : [])
   const memberBits: Record<string, Uint8Array> = {}
   for (const m of members) if (m.bits) memberBits[m.row.id] = m.bits
   const ownBits = r.role === 'origin' || r.state === 'verified' ? fullBitfield(r.pieceCount) : i.ownBits
@@ -252,7 +257,8 @@ export function distributionView (i: DistributionInput): Distribution {
       local: localCodes(r.pieceCount, ownBits, i.inFlight, i.failed),
       members: memberBits
     },
-    ...(t === undefined ? {} : { connections: t.peers.map(p => ({ address: p.address, downloaded: p.downloaded, uploaded: p.uploaded, ...(p.member !== undefined ? { member: p.member } : {}) })) })
+    ...(t === undefined ? {} : { connections: t.peers.map(p => ({ address: p.address, downloaded: p.downloaded, uploaded: p.uploaded, ...(p.member !== undefined ? { member: p.member } : {}) })) }),
+    ...(i.impostors !== undefined && i.impostors.length > 0 ? { impostors: i.impostors } : {})
   }
 }
 

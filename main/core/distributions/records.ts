@@ -30,6 +30,11 @@ export interface RecipientStatus {
   readonly seq?: number
   /** When contact was lost (state 'lost'), ISO. */
   readonly lostSince?: string
+  /**
+   * State 'verified' only: since when (ISO) its device has been away (killed, mDNS goodbye, or
+   * silent with its control port not answering). Its copy is still verified, but it seeds no more.
+   */
+  readonly offlineSince?: string
   /** It held a verified copy already when offered. */
   readonly alreadyHad?: boolean
   /** Its signed receipt for the verified copy, checked before it was kept (protocol/receipt.ts). */

@@ -55,6 +55,12 @@ export interface NodeEvents {
   'hash-failure': [e: { infoHash: string; piece: number }]
   'peer-banned': [e: { infoHash: string; address: string; badPieces: number }]
   'non-member-refused': [e: { infoHash: string; address: string }]
+  /**
+   * A BitTorrent connection from a member's address failed the sd_member key proof and was closed
+   * (an impostor, or a peer without the proof). `claimedId` is the device id it claimed, if any.
+   * Once per address and swarm a minute (the engine's IMPOSTOR_REPORT_INTERVAL_MS).
+   */
+  'impostor-refused': [e: { infoHash: string; address: string; claimedId: string | null; reason: string }]
   warning: [message: string]
 }
 

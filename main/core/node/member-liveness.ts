@@ -2,6 +2,8 @@
 // its reports stop for a few seconds its control port is asked once (a TLS handshake pinned to its
 // key), and if that fails too it is lost: a state of its own, not "downloading 33 %" frozen for
 // minutes. An mDNS goodbye loses it at once. Its next report brings back its real state.
+// A member whose copy is verified is watched too (it reports rarely then, so the question comes
+// after a longer silence): when it goes away it stays verified and is marked offline.
 import type { RecipientState } from '../distributions/records.js'
 
 /** States in which a recipient is expected to be there (answering, or reporting every second). */
@@ -9,6 +11,8 @@ export const WATCHED_STATES: readonly RecipientState[] = ['pending', 'accepted',
 
 /** Silence after which the control port is asked. Reports come every second; a busy host may skip a few. */
 export const SILENCE_MS = 4_000
+/** The same for a verified member, which reports every 10 to 30 s: the origin asks (or looks for its connection) this often. */
+export const VERIFIED_SILENCE_MS = 6_000
 /** How long the control port has to answer that question. */
 export const PROBE_TIMEOUT_MS = 3_000
 
@@ -60,7 +64,7 @@ export class MemberLiveness {
       const last = this.heard.get(k)
       // First seen in a watched state (an offer just went out, or this device just started): the clock starts now.
       if (last === undefined) { this.heard.set(k, now); continue }
-      if (now - last < SILENCE_MS || this.probing.has(k)) continue
+      if (now - last < (m.state === 'verified' ? VERIFIED_SILENCE_MS : SILENCE_MS) || this.probing.has(k)) continue
       this.probing.add(k)
       this.hooks.probe(m).then(alive => {
         this.probing.delete(k)

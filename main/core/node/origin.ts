@@ -37,7 +37,7 @@ export class Origin {
     this.liveness = new MemberLiveness({
       members: () => this.watchedMembers(),
       probe: async m => await this.probe(m),
-      lost: (m, since) => { this.background(this.markLost(m.infoHash, m.id, since)) }
+      lost: (m, since) => { this.background(m.state === 'verified' ? this.markOffline(m.infoHash, m.id, since) : this.markLost(m.infoHash, m.id, since)) }
     })
     ctx.engine.on('source-changed', (ih, reason) => {
       this.markStale(ih, reason).catch((err: unknown) => ctx.events.emit('warning', errorMessage(err)))
@@ -286,7 +286,9 @@ export class Origin {
       if (!receipt.ok) return fail(receipt.error.code, `receipt refused: ${receipt.error.message}`)
     }
     if (!isNewerReport(current, report)) return ok(this.swarmView(report.infoHash))
-    const { lostSince: _lost, reason: _reason, ...kept } = current
+    // Any report means it is back: a verified copy marked offline is shown online again, whatever the report's order.
+    if (current.offlineSince !== undefined) await this.markBack(report.infoHash, report.from)
+    const { lostSince: _lost, reason: _reason, offlineSince: _offline, ...kept } = current
     const next: RecipientStatus = {
       ...kept,
       state: report.state,
@@ -331,6 +333,7 @@ export class Origin {
         hashFailures: r.hashFailures,
         seq: r.seq ?? 0,
         ...(r.lostSince !== undefined ? { lostSince: r.lostSince } : {}),
+        ...(r.offlineSince !== undefined && r.state === 'verified' ? { offlineSince: r.offlineSince } : {}),
         ...(r.alreadyHad === true ? { alreadyHad: true } : {}),
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
         ...at(r.id)
@@ -338,10 +341,23 @@ export class Origin {
     }
   }
 
-  /** The device left the LAN (an mDNS goodbye or silence): whoever of it was still expected is lost. */
+  /**
+   * The device left the LAN (an mDNS goodbye or silence): whoever of it was still expected is lost,
+   * and its verified copies are marked offline.
+   */
   deviceGone (id: string): void {
     for (const m of this.watchedMembers()) {
-      if (m.id === id) this.background(this.markLost(m.infoHash, id, this.liveness.lastHeard(m.infoHash, id) ?? Date.now()))
+      if (m.id !== id) continue
+      const since = this.liveness.lastHeard(m.infoHash, id) ?? Date.now()
+      this.background(m.state === 'verified' ? this.markOffline(m.infoHash, id, since) : this.markLost(m.infoHash, id, since))
+    }
+  }
+
+  /** The device is seen on the LAN again: its verified copies marked offline are shown online again. */
+  deviceBack (id: string): void {
+    for (const r of this.ctx.registry.list()) {
+      if (r.role !== 'origin') continue
+      if (r.recipients.some(x => x.id === id && x.offlineSince !== undefined)) this.background(this.markBack(r.infoHash, id))
     }
   }
 
@@ -350,16 +366,20 @@ export class Origin {
     clearInterval(this.waitingTimer)
   }
 
+  /** Members expected to be there: those on their way, and verified copies not already marked offline. */
   private watchedMembers (): WatchedMember[] {
     return this.ctx.registry.list().flatMap(r => r.role !== 'origin'
       ? []
-      : r.recipients.filter(x => WATCHED_STATES.includes(x.state)).map(x => ({ infoHash: r.infoHash, id: x.id, state: x.state })))
+      : r.recipients.filter(x => WATCHED_STATES.includes(x.state) || (x.state === 'verified' && x.offlineSince === undefined)).map(x => ({ infoHash: r.infoHash, id: x.id, state: x.state })))
   }
 
   private async probe (m: WatchedMember): Promise<boolean> {
     const record = this.ctx.registry.get(m.infoHash)
     const x = record?.role === 'origin' ? record.recipients.find(r => r.id === m.id) : undefined
     if (!x) return true
+    // A verified copy with a proven BitTorrent connection is there (a killed process's connection
+    // closes at once): no control-port question then.
+    if (m.state === 'verified' && this.ctx.engine.stats(m.infoHash)?.peers.some(p => p.member === m.id) === true) return true
     const controlPort = x.controlPort ?? this.ctx.discovery.get(m.id)?.controlPort
     if (controlPort === undefined) return false
     const r = await this.ctx.channel.verify({ id: x.id, name: x.name, address: x.address, controlPort }, PROBE_TIMEOUT_MS)
@@ -372,6 +392,25 @@ export class Origin {
     if (!current || !WATCHED_STATES.includes(current.state)) return
     const lost: RecipientStatus = { ...current, state: 'lost', downloadSpeed: 0, lostSince: new Date(since).toISOString(), updatedAt: new Date().toISOString() }
     await this.setRecipient(infoHash, lost, true)
+  }
+
+  /** A verified copy whose device went away: still verified, marked offline since `since`. */
+  private async markOffline (infoHash: string, id: string, since: number): Promise<void> {
+    const record = this.ctx.registry.get(infoHash)
+    const current = record?.role === 'origin' ? record.recipients.find(r => r.id === id) : undefined
+    if (current?.state !== 'verified' || current.offlineSince !== undefined) return
+    await this.setRecipient(infoHash, { ...current, offlineSince: new Date(since).toISOString(), updatedAt: new Date().toISOString() }, true)
+  }
+
+  /** It is back (it reported, or discovery sees it again): the offline mark goes. */
+  private async markBack (infoHash: string, id: string): Promise<void> {
+    const record = this.ctx.registry.get(infoHash)
+    const current = record?.role === 'origin' ? record.recipients.find(r => r.id === id) : undefined
+    if (current?.offlineSince === undefined) return
+    const { offlineSince: _offline, ...back } = current
+    // Heard from it now: the liveness clock restarts, so it is not asked about at once.
+    this.liveness.heardFrom(infoHash, id)
+    await this.setRecipient(infoHash, { ...back, updatedAt: new Date().toISOString() }, true)
   }
 
   private background (work: Promise<unknown>): void {

@@ -125,6 +125,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       this.emit('peer-up', p)
       // A machine that was away when a file was sent to it gets it now.
       this.origin.offerWaiting(p.id)
+      // One whose verified copy was marked offline is back.
+      this.origin.deviceBack(p.id)
     })
     discovery.on('down', p => {
       this.origin.deviceGone(p.id)
@@ -133,7 +135,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     engine.on('hash-failure', (infoHash, piece) => this.emit('hash-failure', { infoHash, piece }))
     engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
-    engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('warning', `closed a BitTorrent connection from ${address} to ${infoHash.slice(0, 8)}: it did not prove the key of the member at that address (${claimedId === null ? 'no id claimed' : `claimed ${claimedId}`}): ${reason}`))
+    engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('impostor-refused', { infoHash, address, claimedId, reason }))
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()
     // A download paused in an earlier run stays paused (the recipient restarts it paused).

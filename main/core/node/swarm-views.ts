@@ -15,8 +15,12 @@ export interface HeardSwarm {
 /** Final for this offer: nothing changes until the sender offers again. */
 const FINAL: readonly string[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
 
-/** How often a verified copy asks while some member is still on its way, when all are done, and when the sender is silent. */
-export const HEARTBEAT_MS = { changing: 2_000, settled: 30_000, silent: 10_000 } as const
+/**
+ * How often a verified copy asks while some member is still on its way, when all are done, and
+ * when the sender is silent; `away` when all are done but a verified member is offline (it may
+ * come back, and this device's own report is what shows the sender it is still there).
+ */
+export const HEARTBEAT_MS = { changing: 2_000, settled: 30_000, silent: 10_000, away: 10_000 } as const
 
 interface Entry { view?: SwarmView; heardAt?: number; silentSince?: number; lastAsked: number; watched: boolean }
 
@@ -81,7 +85,8 @@ export class SwarmViews {
     for (const [ih, e] of this.entries) {
       if (!e.watched || this.busy.has(ih)) continue
       const settled = e.view !== undefined && e.view.members.every(m => FINAL.includes(m.state))
-      const every = e.silentSince !== undefined ? HEARTBEAT_MS.silent : settled ? HEARTBEAT_MS.settled : HEARTBEAT_MS.changing
+      const away = e.view?.members.some(m => m.offlineSince !== undefined) === true
+      const every = e.silentSince !== undefined ? HEARTBEAT_MS.silent : !settled ? HEARTBEAT_MS.changing : away ? HEARTBEAT_MS.away : HEARTBEAT_MS.settled
       if (now - e.lastAsked < every) continue
       e.lastAsked = now
       this.busy.add(ih)

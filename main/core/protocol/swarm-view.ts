@@ -24,6 +24,8 @@ export interface RelayedMember {
   /** The member's own report order, as the sender last heard it (0 when it never reported). */
   readonly seq: number
   readonly lostSince?: string
+  /** State `verified` only: since when its device has been away (its copy is verified, it seeds no more). */
+  readonly offlineSince?: string
   readonly alreadyHad?: boolean
   readonly reason?: string
   /**
@@ -53,6 +55,8 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
       const mo = obj(m, f)
       const lostSince = optStr(mo, 'lostSince', f, 32)
       if (lostSince !== undefined && !ISO_TIME.test(lostSince)) throw new FieldError(`${f}.lostSince must be an ISO time in UTC`)
+      const offlineSince = optStr(mo, 'offlineSince', f, 32)
+      if (offlineSince !== undefined && !ISO_TIME.test(offlineSince)) throw new FieldError(`${f}.offlineSince must be an ISO time in UTC`)
       const reason = optText(mo, 'reason', f, 500)
       // Both or neither: an address without its port cannot be dialled.
       const at = mo.address === undefined ? undefined : { address: ipv4(mo, 'address', f), btPort: port(mo, 'btPort', f) }
@@ -66,6 +70,7 @@ export function parseSwarmView (body: unknown): Result<SwarmView> {
         hashFailures: int(mo, 'hashFailures', f),
         seq: int(mo, 'seq', f),
         ...(lostSince === undefined ? {} : { lostSince }),
+        ...(offlineSince === undefined ? {} : { offlineSince }),
         ...(mo.alreadyHad === true ? { alreadyHad: true } : {}),
         ...(reason === undefined ? {} : { reason }),
         ...(at === undefined ? {} : at)

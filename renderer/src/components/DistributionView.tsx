@@ -2,7 +2,7 @@
 // piece map, and — on the origin — who else to send it to.
 import type { Distribution, IncomingOffer } from '../../../preload/api.js'
 import { formatBytes, plural } from '../format/format.js'
-import { distributionLabel } from '../format/labels.js'
+import { distributionLabel, impostorText } from '../format/labels.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
 import { ExportReport } from './ExportReport.js'
@@ -49,6 +49,7 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
         </div>
       </header>
       {dist.reason !== undefined && <p className="banner banner-warn" role="status">{dist.reason}</p>}
+      {dist.impostors?.map(n => <p key={n.address} className="banner banner-danger" role="alert" data-testid="impostor-notice">{impostorText(n)}</p>)}
       <SwarmTotals dist={dist} />
       <section className="card members-card" aria-label="Machines in this swarm" data-testid="members-card">
         <MemberTable dist={dist} />

@@ -40,6 +40,20 @@ describe('machine table', () => {
     expect(cellText('lab-02', 'state')).toContain('lost contact 0:45 ago')
   })
 
+  it('shows a verified machine that went away as verified and offline, for how long, greyed and not as a problem', () => {
+    const d = originDistribution()
+    const dist = { ...d, members: d.members.map(m => m.name === 'lab-01' ? { ...m, offlineSince: '2026-11-22T08:00:23.000Z' } : m) }
+    renderWithStore(<MemberTable dist={dist} />, appState({ distributions: [dist] }))
+    expect(cellText('lab-01', 'state')).toBe('✓verified · offline 0:12')
+    const row = screen.getByTestId('member-lab-01')
+    expect(row.getAttribute('data-offline')).toBe('true')
+    expect(row.className).not.toContain('member-attention')
+    expect(row.querySelector('.state-idle')).not.toBeNull()
+    expect(row.textContent).toContain('SHA-256 matched')
+    act(() => { vi.advanceTimersByTime(10_000) })
+    expect(cellText('lab-01', 'state')).toBe('✓verified · offline 0:22')
+  })
+
   it('says "unknown" for a member whose state this device has not heard, never 0 %', () => {
     const dist = withLab02({ state: 'unknown', verifiedBytes: 0, rate: 0, etaSeconds: null })
     renderWithStore(<MemberTable dist={dist} />, appState({ distributions: [dist] }))

@@ -3,7 +3,7 @@
 // reads "unknown", never a made-up 0 %.
 import type { Distribution, MemberRow } from '../../../preload/api.js'
 import { formatDuration, formatRate, formatSince, plural } from '../format/format.js'
-import { memberLabel, needsAttention } from '../format/labels.js'
+import { memberLabel, needsAttention, verifiedOfflineLabel } from '../format/labels.js'
 import type { StateLabel } from '../format/labels.js'
 import { useUi } from '../store/context.js'
 import { etaSettling, isReceiving, receivingKey } from '../store/receiving.js'
@@ -12,10 +12,11 @@ import { ProgressBar } from './ProgressBar.js'
 import { StateBadge } from './StateBadge.js'
 import { useNow } from './use-now.js'
 
-/** The words of a member's state, with what only this row knows (how long lost, already had it). */
+/** The words of a member's state, with what only this row knows (how long lost or offline, already had it). */
 function rowLabel (m: MemberRow, now: number): StateLabel {
   const base = memberLabel(m.state)
   if (m.state === 'lost' && m.lostSince !== undefined) return { ...base, text: `lost contact ${formatSince(m.lostSince, now)} ago` }
+  if (m.state === 'verified' && m.offlineSince !== undefined) return verifiedOfflineLabel(formatSince(m.offlineSince, now))
   if (m.state === 'verified' && m.alreadyHad === true) return { ...base, text: 'verified · already had it' }
   return base
 }
@@ -53,7 +54,7 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
             const unknown = m.state === 'unknown'
             const attention = needsAttention(m.state)
             return (
-              <tr key={m.id} data-testid={`member-${m.name}`} data-state={m.state} className={attention ? `member-row member-attention member-${m.state}` : 'member-row'}>
+              <tr key={m.id} data-testid={`member-${m.name}`} data-state={m.state} data-offline={m.offlineSince !== undefined ? 'true' : undefined} className={attention ? `member-row member-attention member-${m.state}` : 'member-row'}>
                 <th scope="row" className="member-name">
                   <div className="member-name-inner">
                     <span>{m.name}</span>

@@ -1,6 +1,7 @@
 // Words and icons for states, so that nothing is told by colour alone. The tone picks a colour
 // class; the icon and text carry the meaning.
-import type { DistributionState, MemberState } from '../../../preload/api.js'
+import { shortFingerprint } from '../../../common/device-id.js'
+import type { DistributionState, ImpostorNotice, MemberState } from '../../../preload/api.js'
 
 export type Tone = 'ok' | 'active' | 'warn' | 'danger' | 'idle'
 
@@ -41,6 +42,20 @@ export function distributionLabel (state: DistributionState): StateLabel {
 
 export function memberLabel (state: MemberState): StateLabel {
   return MEMBER[state]
+}
+
+/**
+ * A verified copy whose machine is offline: still verified (✓), greyed, with how long it has been
+ * away ("verified · offline 0:12"); short, so the state column stays narrow at 800 px.
+ */
+export function verifiedOfflineLabel (awayFor: string): StateLabel {
+  return { icon: '✓', text: `verified · offline ${awayFor}`, tone: 'idle' }
+}
+
+/** One sentence for a connection refused because it did not prove the key of the member at its address. */
+export function impostorText (n: ImpostorNotice): string {
+  const claimed = n.claimedId === undefined ? 'no device id claimed' : `claimed ${shortFingerprint(n.claimedId)}`
+  return `Refused a connection from ${n.address}: it did not prove the key of the machine at that address (${claimed}; ${n.reason}). Someone may be posing as a member.`
 }
 
 /** Member states that mean "this machine will not get the file this time": they must stand out. */

@@ -50,6 +50,13 @@ describe('a machine row', () => {
     expect(line).toContain('15 d 18 h left')
   })
 
+  it('says a verified copy whose machine went away is verified and offline, for how long', () => {
+    const now = Date.parse('2026-12-04T12:00:12Z')
+    const line = memberLine(row({ state: 'verified', verified: true, verifiedBytes: TOTAL, etaSeconds: null, offlineSince: '2026-12-04T12:00:00Z' }), TOTAL, 10, now)
+    expect(line).toContain('100%')
+    expect(line).toContain('✓ verified · offline 0:12')
+  })
+
   it('says "already had it" for a re-send of a held file', () => {
     expect(memberLine(row({ state: 'verified', verified: true, verifiedBytes: TOTAL, alreadyHad: true }), TOTAL, 10)).toContain('✓ verified (already had it)')
   })

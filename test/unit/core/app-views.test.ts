@@ -132,6 +132,25 @@ describe('an origin distribution', () => {
     expect(d.pieces.members[R1]).toEqual(bits(10, [0, 1, 2, 3]))
   })
 
+  it('a verified member that went away stays verified, marked offline, and no longer counts as a copy in the swarm', () => {
+    const away: RecipientStatus = { ...recipient(R2, 'verified', undefined, 0), offlineSince: '2026-11-22T07:00:07.000Z' }
+    const d = distributionView(input({ record: { ...record, recipients: [recipient(R1, 'downloading', [0, 1, 2, 3], 500), away] } }))
+    expect(d.members.find(m => m.id === R2)).toMatchObject({ state: 'verified', verified: true, offlineSince: '2026-11-22T07:00:07.000Z', rate: 0, etaSeconds: null })
+    expect(d.totals.verifiedRecipients).toBe(1)
+    // The origin's copy and R1's 4 pieces: R2's full copy serves nobody now.
+    expect(d.totals.copiesInSwarm).toBeCloseTo(1.4)
+    expect([...d.pieces.holders]).toEqual([2, 2, 2, 2, 1, 1, 1, 1, 1, 1])
+    // Its own map still shows what it holds.
+    expect(d.pieces.members[R2]).toEqual(bits(10, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))
+    // Back (the mark is gone): a copy again.
+    const back = distributionView(input({ record: { ...record, recipients: [recipient(R1, 'downloading', [0, 1, 2, 3], 500), recipient(R2, 'verified', undefined, 0)] } }))
+    expect(back.members.find(m => m.id === R2)).not.toHaveProperty('offlineSince')
+    expect(back.totals.copiesInSwarm).toBeCloseTo(2.4)
+    // The mark means nothing on a member that is not verified.
+    const odd = distributionView(input({ record: { ...record, recipients: [{ ...recipient(R1, 'downloading', [0], 5), offlineSince: '2026-11-22T07:00:07.000Z' }] } }))
+    expect(odd.members.find(m => m.id === R1)).not.toHaveProperty('offlineSince')
+  })
+
   it('a machine that has not accepted, or declined, holds nothing, whatever bitfield it sent', () => {
     const d = distributionView(input({ record: { ...record, recipients: [recipient(R1, 'pending', [0, 1, 2], 0), recipient(R2, 'declined', [0], 0)] } }))
     expect([...d.pieces.holders]).toEqual(new Array(10).fill(1))
@@ -150,6 +169,16 @@ describe('an origin distribution', () => {
     expect(d.state).toBe('paused')
     expect(d.reason).toMatch(/paused/)
     expect(d.totals.bannedPeers).toBe(2)
+  })
+})
+
+describe('connections refused for failing the member key proof', () => {
+  const record: OriginRecord = { role: 'origin', ...common, state: 'seeding', parentDir: '/srv', sources: [{ absolutePath: '/srv/disk.img', length: 9500, mtimeMs: 1 }], recipients: [], members: [] }
+  it('are carried on the distribution as notices, and absent when there were none', () => {
+    const impostors = [{ address: '10.0.0.7', claimedId: R1, reason: 'the proof signature does not verify', at: '2026-11-22T08:00:00.000Z' }]
+    expect(distributionView(input({ record, impostors })).impostors).toEqual(impostors)
+    expect(distributionView(input({ record, impostors: [] }))).not.toHaveProperty('impostors')
+    expect(distributionView(input({ record }))).not.toHaveProperty('impostors')
   })
 })
 
@@ -201,6 +230,11 @@ describe('a recipient distribution', () => {
     expect(later.members.map(m => [m.state, m.verified])).toEqual([['verified', true], ['verified', true], ['verified', true]])
     expect(later.members.find(m => m.id === R2)?.alreadyHad).toBe(true)
     expect(later.totals.verifiedRecipients).toBe(2)
+    // The sender relays that a verified member went away: verified and offline here too.
+    const away: SwarmView = { ...view, members: [{ ...peer, state: 'verified', offlineSince: '2026-11-22T07:00:11.000Z' }] }
+    const gone = distributionView(input({ record: { ...record, state: 'verified' }, heard: { view: away, heardAt: 1000 }, now: 2000 }))
+    expect(gone.members.find(m => m.id === R2)).toMatchObject({ state: 'verified', verified: true, offlineSince: '2026-11-22T07:00:11.000Z' })
+    expect(gone.totals.copiesInSwarm).toBe(2)
     // A member the sender added later (a re-send to more machines) appears from its view.
     const R3 = '33333333333333333333333333333333'
     const more: SwarmView = { ...view, members: [...view.members, { ...mine, id: R3, name: 'new-one', state: 'pending' }] }

@@ -1,7 +1,7 @@
 // A recipient whose reports stop is asked once; if its control port does not answer it is lost
 // (within 10 s of going away), and one that answers, or reports meanwhile, is not.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MemberLiveness, SILENCE_MS, type WatchedMember } from '../../../main/core/node/member-liveness.js'
+import { MemberLiveness, SILENCE_MS, VERIFIED_SILENCE_MS, type WatchedMember } from '../../../main/core/node/member-liveness.js'
 
 const IH = 'c'.repeat(40)
 const member: WatchedMember = { infoHash: IH, id: 'a'.repeat(32), state: 'downloading' }
@@ -38,6 +38,22 @@ describe('member liveness', () => {
     answer(false)
     await vi.advanceTimersByTimeAsync(10)
     expect(lost).toEqual([])
+    l.stop()
+  })
+
+  it('asks about a verified member (which reports rarely) only after the longer verified silence', async () => {
+    vi.useFakeTimers()
+    const verified: WatchedMember = { ...member, state: 'verified' }
+    const asked: number[] = []
+    const lost: Array<[string, string]> = []
+    const l = new MemberLiveness({ members: () => [verified], probe: async () => { asked.push(Date.now()); return false }, lost: (m, _since) => lost.push([m.id, m.state]) })
+    l.heardFrom(IH, verified.id)
+    await vi.advanceTimersByTimeAsync(SILENCE_MS + 1_000)
+    expect(asked).toEqual([])
+    await vi.advanceTimersByTimeAsync(VERIFIED_SILENCE_MS - SILENCE_MS + 1_000)
+    expect(asked).toHaveLength(1)
+    // The origin's hook tells a verified member (marked offline) from one on its way (lost) by its state.
+    expect(lost).toEqual([[verified.id, 'verified']])
     l.stop()
   })
 

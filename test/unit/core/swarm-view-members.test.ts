@@ -1,6 +1,7 @@
 // The sender's swarm view names where each member takes part (issue 14: a machine away when a file
 // was sent joins later, and the members offered earlier admit it from this address). The address
-// comes with its port or not at all, and is checked like an offer's member addresses.
+// comes with its port or not at all, and is checked like an offer's member addresses. A verified
+// member whose device went away carries offlineSince.
 import { describe, expect, it } from 'vitest'
 import { PROTOCOL } from '../../../main/core/protocol/messages.js'
 import { parseSwarmView } from '../../../main/core/protocol/swarm-view.js'
@@ -22,5 +23,15 @@ describe('member addresses in the swarm view', () => {
       const r = parseSwarmView(view(member(extra)))
       expect(r.ok).toBe(false)
     }
+  })
+})
+
+describe('a verified member marked offline in the swarm view', () => {
+  it('carries offlineSince as an ISO time and refuses anything else', () => {
+    const r = parseSwarmView(view(member({ state: 'verified', offlineSince: '2026-12-04T12:00:00Z' })))
+    expect(r.ok && r.value.members[0]).toMatchObject({ state: 'verified', offlineSince: '2026-12-04T12:00:00Z' })
+    const none = parseSwarmView(view(member({ state: 'verified' })))
+    expect(none.ok && 'offlineSince' in (none.value.members[0] ?? {})).toBe(false)
+    for (const offlineSince of ['yesterday', 12, '2026-12-04 12:00']) expect(parseSwarmView(view(member({ state: 'verified', offlineSince }))).ok).toBe(false)
   })
 })

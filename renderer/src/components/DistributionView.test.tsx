@@ -1,0 +1,33 @@
+// @vitest-environment jsdom
+// A connection from a member's address that failed the member key proof is a visible notice on its
+// distribution, naming the address and the id it claimed; none is shown when there was none.
+import { act, cleanup, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { appState, originDistribution } from '../test/fixtures.js'
+import { renderWithStore } from '../test/render.js'
+import { DistributionView } from './DistributionView.js'
+
+afterEach(cleanup)
+
+describe('distribution view', () => {
+  it('warns of a connection refused for failing the member key proof', () => {
+    const dist = originDistribution({
+      impostors: [{ address: '10.77.0.9', claimedId: '9f3ac21e0123456789abcdef01234567', reason: 'the proof signature does not verify', at: '2026-11-22T08:00:30.000Z' }]
+    })
+    const { store } = renderWithStore(<DistributionView />, appState({ distributions: [dist] }))
+    act(() => { store.getState().select(dist.infoHash) })
+    const notice = screen.getByTestId('impostor-notice')
+    expect(notice.getAttribute('role')).toBe('alert')
+    expect(notice.textContent).toContain('10.77.0.9')
+    expect(notice.textContent).toContain('claimed 9f3a·c21e')
+    expect(notice.textContent).toContain('the proof signature does not verify')
+  })
+
+  it('shows no such notice when every connection proved its key', () => {
+    const dist = originDistribution()
+    const { store } = renderWithStore(<DistributionView />, appState({ distributions: [dist] }))
+    act(() => { store.getState().select(dist.infoHash) })
+    expect(screen.getByTestId('distribution')).toBeTruthy()
+    expect(screen.queryByTestId('impostor-notice')).toBeNull()
+  })
+})

@@ -143,11 +143,14 @@ function applyEdits (body: Record<string, unknown>, edits: readonly Edit[]): Rec
     const slot = all[e.at % Math.max(1, all.length)]
     if (slot === undefined) continue
     const [c, k] = slot
+    // A fresh copy each time: the generator hands out the same [] or {} to several edits, and
+    // setting one inside itself would make the message cyclic, which no JSON body can be.
+    const value = structuredClone(e.value)
     if (Array.isArray(c)) {
       if (e.op === 'delete') c.splice(Number(k), 1)
-      else c[Number(k)] = e.value
+      else c[Number(k)] = value
     } else if (e.op === 'delete') delete c[k]
-    else c[k] = e.value
+    else c[k] = value
   }
   return body
 }

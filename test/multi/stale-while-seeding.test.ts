@@ -87,14 +87,20 @@ describe('a source changed while it is being sent', () => {
 
     const reason = await staleReason(infoHash, 30_000)
     const m = /^image\.iso changed on disk while being sent \(piece (\d+) no longer matches\); sending stopped — create a new distribution to send the new version$/.exec(reason)
-    expect(m, reason).not.toBeNull()
+    // The write and the mtime put back are two steps: on a loaded machine the origin's stamp check
+    // may look in between and catch the edit by its mtime first. That is a catch too; the piece
+    // hash is then not what caught it, and the rest (nothing changed delivered) must hold the same.
+    const byStamp = /^image\.iso changed on disk while being sent \(it was modified at [^)]+\); sending stopped — create a new distribution to send the new version$/.test(reason)
+    expect(m !== null || byStamp, reason).toBe(true)
     console.log(`origin: ${reason}`)
     const torrent = parseTorrentFile(readFileSync(join(fx.work, 'd0', 'distributions', `${infoHash}.torrent`)))
     if (!torrent.ok) throw new Error(torrent.error.message)
     const { pieceLength, pieceCount, pieceHashes } = torrent.value
-    const bad = Number(m?.[1])
-    expect(bad).toBeGreaterThanOrEqual(Math.floor(at / pieceLength))
-    expect(bad).toBeLessThanOrEqual(Math.floor((at + changed.length - 1) / pieceLength))
+    if (m !== null) {
+      const bad = Number(m[1])
+      expect(bad).toBeGreaterThanOrEqual(Math.floor(at / pieceLength))
+      expect(bad).toBeLessThanOrEqual(Math.floor((at + changed.length - 1) / pieceLength))
+    }
 
     const view = await originView(infoHash)
     expect(view?.state).toBe('stale')

@@ -99,6 +99,22 @@ export interface LoggedSender { readonly id: string; readonly name: string; read
 /** An offer as the agent's log shows it when it arrives: the Incoming card's facts, without what only the app adds (trust, destination). */
 export type LoggedOffer = Omit<IncomingOffer, 'sender' | 'destination'> & { readonly sender: LoggedSender }
 
+/** A distribution's progress, as the node emits it and the agent's log prints it. */
+export interface ProgressRecord {
+  readonly infoHash: string
+  readonly name: string
+  readonly role: 'origin' | 'recipient'
+  readonly state: string
+  readonly verifiedPieces: number
+  readonly pieceCount: number
+  readonly verifiedBytes: number
+  readonly totalLength: number
+  readonly downloadSpeed: number
+  readonly uploadSpeed: number
+  readonly uploadedBytes: number
+  readonly peers: number
+}
+
 /** What the device did, as `agent --json` logs it after the start lines: one per line, with its `time`. */
 export type AgentEvent =
   | { readonly event: 'peer-up'; readonly id: string; readonly name: string; readonly address: string; readonly platform: string }
@@ -107,21 +123,7 @@ export type AgentEvent =
   | { readonly event: 'offer-received'; readonly decision: 'accepted' | 'declined' | 'pending'; readonly offer: LoggedOffer }
   | { readonly event: 'offer-accepted'; readonly offerId: string; readonly infoHash: string; readonly name: string; readonly sender: LoggedSender }
   | { readonly event: 'offer-declined'; readonly offerId: string; readonly infoHash: string; readonly name: string; readonly sender: LoggedSender; readonly reason: string }
-  | {
-    readonly event: 'progress'
-    readonly infoHash: string
-    readonly name: string
-    readonly role: 'origin' | 'recipient'
-    readonly state: string
-    readonly verifiedPieces: number
-    readonly pieceCount: number
-    readonly verifiedBytes: number
-    readonly totalLength: number
-    readonly downloadSpeed: number
-    readonly uploadSpeed: number
-    readonly uploadedBytes: number
-    readonly peers: number
-  }
+  | ({ readonly event: 'progress' } & ProgressRecord)
   /** On an origin: what it now knows of one recipient. */
   | { readonly event: 'recipient-update'; readonly infoHash: string; readonly name: string; readonly recipient: { readonly id: string; readonly name: string; readonly state: MemberState; readonly reason?: string } }
   | { readonly event: 'verified'; readonly infoHash: string; readonly name: string; readonly sha256: string; readonly path: string }

@@ -1,5 +1,6 @@
 // Everything a device does that a person or a script may want to follow. The agent prints these
 // (one JSON object per line with --json); the desktop app turns them into UI state.
+import type { ProgressRecord } from '../../../common/cli-json.js'
 import type { Peer } from '../discovery/peer-info.js'
 import type { RecipientStatus } from '../distributions/records.js'
 
@@ -16,20 +17,8 @@ export interface OfferSummary {
   readonly receivedAt: string
 }
 
-export interface ProgressEvent {
-  readonly infoHash: string
-  readonly name: string
-  readonly role: 'origin' | 'recipient'
-  readonly state: string
-  readonly verifiedPieces: number
-  readonly pieceCount: number
-  readonly verifiedBytes: number
-  readonly totalLength: number
-  readonly downloadSpeed: number
-  readonly uploadSpeed: number
-  readonly uploadedBytes: number
-  readonly peers: number
-}
+/** One shape with the agent's logged progress line (common/cli-json.ts). */
+export type ProgressEvent = ProgressRecord
 
 export interface NodeEvents {
   'peer-up': [peer: Peer]

@@ -18,10 +18,17 @@ export interface ConnectionLimits {
 }
 
 /**
- * The control port's: a device sends one request per connection (offers, reports, key checks), so
- * 16 at once from one address is far above honest use and keeps one machine from holding them all.
+ * The control port's: a device keeps one connection to another and opens a second only while two
+ * requests are under way at once (peer-connections.ts), so 16 at once from one address is far above
+ * honest use and keeps one machine from holding them all.
  */
 export const CONTROL_PORT_LIMITS: ConnectionLimits = { perAddress: 16, total: 256 }
+
+/**
+ * How long an idle kept connection stays open here: longer than a client keeps it (IDLE_MS, 30 s),
+ * so it is the client that closes it, not this side while a request is on its way.
+ */
+export const KEEP_ALIVE_MS = 40_000
 
 export interface ListenOptions {
   readonly port: number
@@ -59,6 +66,8 @@ export class ControlServer {
         const message = 'the control channel needs a TLS client certificate holding an Ed25519 device key'
         const address = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'unknown'
         self.refusals.refused('unauthorized', address, `${what}: refused a request from ${address}: ${message}`)
+        // Without a certificate no request on this connection can be served: it is not kept open.
+        res.setHeader('connection', 'close')
         sendError(res, 401, 'unauthorized', message)
         return
       }
@@ -72,6 +81,7 @@ export class ControlServer {
     server.on('tlsClientError', () => {})
     server.headersTimeout = 15_000
     server.requestTimeout = 120_000
+    if (tls) server.keepAliveTimeout = KEEP_ALIVE_MS
     const listened = await new Promise<Result<void>>(resolve => {
       server.once('error', err => resolve(errnoCode(err) === 'EADDRINUSE'
         ? fail('port-in-use', `${what} ${port} is already in use (is another agent running? choose another with --control-port)`)
@@ -119,7 +129,14 @@ export class ControlServer {
   }
 }
 
+/** The device id each connection's certificate proved, read once per connection (kept connections carry many requests). */
+const provenIds = new WeakMap<TLSSocket, string | undefined>()
+
 function peerDeviceId (req: IncomingMessage): string | undefined {
   const s = req.socket
-  return s instanceof TLSSocket ? deviceIdOfCertificate(s.getPeerX509Certificate()) : undefined
+  if (!(s instanceof TLSSocket)) return undefined
+  if (provenIds.has(s)) return provenIds.get(s)
+  const id = deviceIdOfCertificate(s.getPeerX509Certificate())
+  provenIds.set(s, id)
+  return id
 }

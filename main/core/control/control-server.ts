@@ -49,6 +49,9 @@ export class ControlServer {
   /** Open connections per remote address, and in all (when limits apply). */
   private readonly open = new Map<string, number>()
   private openTotal = 0
+  /** Kept connections waiting for their next request, least recently used first (when limits apply). */
+  private readonly idle = new Set<Socket>()
+  private readonly watched = new WeakSet<Socket>()
 
   private constructor (private readonly server: Server) {}
 
@@ -59,7 +62,10 @@ export class ControlServer {
     const self = new ControlServer(server)
     const limits = opts.limits ?? (tls ? CONTROL_PORT_LIMITS : undefined)
     // Before TLS sees the socket: a refused connection costs no handshake.
-    if (limits) server.prependListener('connection', (socket: Socket) => self.admit(socket, limits, what))
+    if (limits) {
+      server.prependListener('connection', (socket: Socket) => self.admit(socket, limits, what))
+      server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => self.track(req.socket, res))
+    }
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const peer = tls ? peerDeviceId(req) : undefined
       if (tls && peer === undefined) {
@@ -108,7 +114,10 @@ export class ControlServer {
       this.refusals.refused('connections-per-address', address, `${what}: refused a connection from ${address}: ${mine} already open from that address (at most ${limits.perAddress})`)
       return
     }
-    if (this.openTotal >= limits.total) {
+    // At the limit, a kept connection waiting for its next request makes room (its device simply
+    // connects again): devices beyond the limit then cost a handshake per request, as before kept
+    // connections, instead of never getting in. Until the closed one is gone the count reads one more.
+    if (this.openTotal >= limits.total && !this.closeOldestIdle()) {
       socket.destroy()
       this.refusals.refused('connections-total', address, `${what}: refused a connection from ${address}: ${this.openTotal} connections already open (at most ${limits.total})`)
       return
@@ -121,6 +130,26 @@ export class ControlServer {
       if (left > 0) this.open.set(address, left)
       else this.open.delete(address)
     })
+  }
+
+  /** `socket` carries a request now, and is idle (and last in line to be closed) once it is answered. */
+  private track (socket: Socket, res: ServerResponse): void {
+    this.idle.delete(socket)
+    res.once('finish', () => {
+      if (socket.destroyed) return
+      this.idle.add(socket)
+      if (this.watched.has(socket)) return
+      this.watched.add(socket)
+      socket.once('close', () => this.idle.delete(socket))
+    })
+  }
+
+  private closeOldestIdle (): boolean {
+    const oldest = this.idle.values().next().value
+    if (oldest === undefined) return false
+    this.idle.delete(oldest)
+    oldest.destroy()
+    return true
   }
 
   async close (): Promise<void> {

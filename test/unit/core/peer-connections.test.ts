@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Socket } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ControlServer } from '../../../main/core/control/control-server.js'
+import { ControlServer, type ConnectionLimits } from '../../../main/core/control/control-server.js'
 import { sendJson, type Route } from '../../../main/core/control/http-json.js'
 import type { PeerEndpoint } from '../../../main/core/control/peer-client.js'
 import { PeerConnections } from '../../../main/core/control/peer-connections.js'
@@ -28,8 +28,8 @@ async function identity (): Promise<Identity> {
 /** A control server whose routes note each request's connection (a Set of sockets = connections that carried requests). */
 interface Served { readonly server: ControlServer; readonly sockets: Set<Socket>; readonly requests: { n: number } }
 
-async function serve (creds: DeviceCredentials, port = 0, extra: readonly Route[] = []): Promise<Served> {
-  const listened = await ControlServer.listen({ port, host: '127.0.0.1', tls: creds })
+async function serve (creds: DeviceCredentials, port = 0, extra: readonly Route[] = [], limits?: ConnectionLimits): Promise<Served> {
+  const listened = await ControlServer.listen({ port, host: '127.0.0.1', tls: creds, ...(limits ? { limits } : {}) })
   if (!listened.ok) throw new Error(listened.error.message)
   const sockets = new Set<Socket>()
   const requests = { n: 0 }
@@ -52,8 +52,8 @@ afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true 
 
 function endpoint (id: string, port: number): PeerEndpoint { return { id, name: 'lab-07', address: '127.0.0.1', controlPort: port } }
 
-function pool (idleMs?: number): PeerConnections {
-  const p = new PeerConnections(deviceCredentials(caller), idleMs)
+function pool (idleMs?: number, who: Identity = caller): PeerConnections {
+  const p = new PeerConnections(deviceCredentials(who), idleMs)
   open.push(p)
   return p
 }
@@ -162,6 +162,26 @@ describe('kept control connections', () => {
     expect((await p.request(endpoint(a.id, s.server.port), 'POST', '/echo', {})).ok).toBe(true)
     expect(s.sockets.size).toBe(1)
   }, 15_000)
+
+  it('at its connection limit the server closes the least recently used idle connection instead of refusing', async () => {
+    const s = await serve(deviceCredentials(a), 0, [], { perAddress: 16, total: 2 })
+    open.push(s.server)
+    const t = endpoint(a.id, s.server.port)
+    const [p1, p2, p3] = [pool(), pool(undefined, stranger), pool(undefined, a)]
+    expect((await p1.request(t, 'POST', '/echo', {})).ok).toBe(true)
+    await tick(5)
+    expect((await p2.request(t, 'POST', '/echo', {})).ok).toBe(true)
+    await tick(5)
+    // Two kept connections fill the server: a third device still gets in, p1's idle one makes room.
+    const third = await p3.request(t, 'POST', '/echo', {})
+    expect(third.ok && third.value.body).toEqual({ you: a.id })
+    await tick(50)
+    expect(p1.idleCount).toBe(0)
+    expect(p2.idleCount).toBe(1)
+    // And p1 simply connects again.
+    expect((await p1.request(t, 'POST', '/echo', {})).ok).toBe(true)
+    expect(s.sockets.size).toBe(4)
+  })
 
   it('builds one client SecureContext per credentials', () => {
     const creds = deviceCredentials(caller)

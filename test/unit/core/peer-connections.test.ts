@@ -2,7 +2,9 @@
 // to one device share one pinned connection, a kept connection is never used for another device id,
 // a connection the server dropped is replaced once (never sent to another key), an impostor on the
 // same address after a reconnect is refused at the handshake, and the server keeps an idle
-// connection open longer than Node's default 5 s. The client builds its SecureContext once.
+// connection open longer than Node's default 5 s, makes room at its limit by closing the least recently
+// used idle connection, and closes a caller's connection after its 401. The client builds its
+// SecureContext once.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -181,6 +183,25 @@ describe('kept control connections', () => {
     // And p1 simply connects again.
     expect((await p1.request(t, 'POST', '/echo', {})).ok).toBe(true)
     expect(s.sockets.size).toBe(4)
+  })
+
+  it('does not keep a connection whose caller has no device certificate open after its 401', async () => {
+    const s = await serve(deviceCredentials(a))
+    open.push(s.server)
+    const { connect } = await import('node:tls')
+    const ended = await new Promise<string>((resolve, reject) => {
+      const c = connect({ host: '127.0.0.1', port: s.server.port, rejectUnauthorized: false, minVersion: 'TLSv1.3' }, () => {
+        c.write('GET /v1/info HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n')
+      })
+      let out = ''
+      const timer = setTimeout(() => { c.destroy(); resolve(`still open: ${out}`) }, 3_000)
+      c.on('data', (d: Buffer) => { out += d.toString() })
+      c.on('end', () => { clearTimeout(timer); resolve(out) })
+      c.on('error', reject)
+    })
+    expect(ended).toMatch(/^HTTP\/1\.1 401/)
+    expect(ended.toLowerCase()).toContain('connection: close')
+    expect(s.requests.n).toBe(0)
   })
 
   it('builds one client SecureContext per credentials', () => {

@@ -18,10 +18,17 @@ export interface ConnectionLimits {
 }
 
 /**
- * The control port's: a device sends one request per connection (offers, reports, key checks), so
- * 16 at once from one address is far above honest use and keeps one machine from holding them all.
+ * The control port's: a device keeps one connection to another and opens a second only while two
+ * requests are under way at once (peer-connections.ts), so 16 at once from one address is far above
+ * honest use and keeps one machine from holding them all.
  */
 export const CONTROL_PORT_LIMITS: ConnectionLimits = { perAddress: 16, total: 256 }
+
+/**
+ * How long an idle kept connection stays open here: longer than a client keeps it (IDLE_MS, 30 s),
+ * so it is the client that closes it, not this side while a request is on its way.
+ */
+export const KEEP_ALIVE_MS = 40_000
 
 export interface ListenOptions {
   readonly port: number
@@ -42,6 +49,9 @@ export class ControlServer {
   /** Open connections per remote address, and in all (when limits apply). */
   private readonly open = new Map<string, number>()
   private openTotal = 0
+  /** Kept connections waiting for their next request, least recently used first (when limits apply). */
+  private readonly idle = new Set<Socket>()
+  private readonly watched = new WeakSet<Socket>()
 
   private constructor (private readonly server: Server) {}
 
@@ -52,13 +62,18 @@ export class ControlServer {
     const self = new ControlServer(server)
     const limits = opts.limits ?? (tls ? CONTROL_PORT_LIMITS : undefined)
     // Before TLS sees the socket: a refused connection costs no handshake.
-    if (limits) server.prependListener('connection', (socket: Socket) => self.admit(socket, limits, what))
+    if (limits) {
+      server.prependListener('connection', (socket: Socket) => self.admit(socket, limits, what))
+      server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => self.track(req.socket, res))
+    }
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const peer = tls ? peerDeviceId(req) : undefined
       if (tls && peer === undefined) {
         const message = 'the control channel needs a TLS client certificate holding an Ed25519 device key'
         const address = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'unknown'
         self.refusals.refused('unauthorized', address, `${what}: refused a request from ${address}: ${message}`)
+        // Without a certificate no request on this connection can be served: it is not kept open.
+        res.setHeader('connection', 'close')
         sendError(res, 401, 'unauthorized', message)
         return
       }
@@ -72,6 +87,7 @@ export class ControlServer {
     server.on('tlsClientError', () => {})
     server.headersTimeout = 15_000
     server.requestTimeout = 120_000
+    if (tls) server.keepAliveTimeout = KEEP_ALIVE_MS
     const listened = await new Promise<Result<void>>(resolve => {
       server.once('error', err => resolve(errnoCode(err) === 'EADDRINUSE'
         ? fail('port-in-use', `${what} ${port} is already in use (is another agent running? choose another with --control-port)`)
@@ -98,7 +114,10 @@ export class ControlServer {
       this.refusals.refused('connections-per-address', address, `${what}: refused a connection from ${address}: ${mine} already open from that address (at most ${limits.perAddress})`)
       return
     }
-    if (this.openTotal >= limits.total) {
+    // At the limit, a kept connection waiting for its next request makes room (its device simply
+    // connects again): devices beyond the limit then cost a handshake per request, as before kept
+    // connections, instead of never getting in. Until the closed one is gone the count reads one more.
+    if (this.openTotal >= limits.total && !this.closeOldestIdle()) {
       socket.destroy()
       this.refusals.refused('connections-total', address, `${what}: refused a connection from ${address}: ${this.openTotal} connections already open (at most ${limits.total})`)
       return
@@ -113,13 +132,40 @@ export class ControlServer {
     })
   }
 
+  /** `socket` carries a request now, and is idle (and last in line to be closed) once it is answered. */
+  private track (socket: Socket, res: ServerResponse): void {
+    this.idle.delete(socket)
+    res.once('finish', () => {
+      if (socket.destroyed) return
+      this.idle.add(socket)
+      if (this.watched.has(socket)) return
+      this.watched.add(socket)
+      socket.once('close', () => this.idle.delete(socket))
+    })
+  }
+
+  private closeOldestIdle (): boolean {
+    const oldest = this.idle.values().next().value
+    if (oldest === undefined) return false
+    this.idle.delete(oldest)
+    oldest.destroy()
+    return true
+  }
+
   async close (): Promise<void> {
     this.server.closeAllConnections()
     await new Promise<void>(resolve => this.server.close(() => resolve()))
   }
 }
 
+/** The device id each connection's certificate proved, read once per connection (kept connections carry many requests). */
+const provenIds = new WeakMap<TLSSocket, string | undefined>()
+
 function peerDeviceId (req: IncomingMessage): string | undefined {
   const s = req.socket
-  return s instanceof TLSSocket ? deviceIdOfCertificate(s.getPeerX509Certificate()) : undefined
+  if (!(s instanceof TLSSocket)) return undefined
+  if (provenIds.has(s)) return provenIds.get(s)
+  const id = deviceIdOfCertificate(s.getPeerX509Certificate())
+  provenIds.set(s, id)
+  return id
 }

@@ -25,7 +25,7 @@ export interface PeerRequestOptions {
   readonly maxResponseBytes?: number
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000
+export const DEFAULT_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
 
 function where (t: PeerEndpoint): string { return `${t.address}:${t.controlPort}` }
@@ -46,6 +46,8 @@ export interface PinnedConnection {
   readonly socket: TLSSocket
   /** Read at the handshake: OpenSSL may drop the peer certificate once a session ticket arrives. */
   readonly publicKey: KeyObject
+  /** The device id that key proved (= the target's id: connectPeer refuses any other). */
+  readonly id: string
 }
 
 /**
@@ -68,7 +70,7 @@ export function connectPeer (creds: DeviceCredentials, target: PeerEndpoint, tim
         resolve(fail('key-mismatch', keyMismatchMessage(target, presented)))
         return
       }
-      resolve(ok({ socket, publicKey: cert.publicKey }))
+      resolve(ok({ socket, publicKey: cert.publicKey, id: target.id }))
     })
     socket.on('error', err => {
       clearTimeout(timer)
@@ -77,7 +79,7 @@ export function connectPeer (creds: DeviceCredentials, target: PeerEndpoint, tim
   })
 }
 
-/** One JSON request to `target` over a pinned connection (see connectPeer). */
+/** One JSON request to `target` on a fresh pinned connection (see connectPeer), closed after the answer. */
 export async function requestPeer (
   creds: DeviceCredentials,
   target: PeerEndpoint,
@@ -86,36 +88,62 @@ export async function requestPeer (
   body?: unknown,
   opts: PeerRequestOptions = {}
 ): Promise<Result<JsonResponse>> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
-  const started = Date.now()
-  const connected = await connectPeer(creds, target, timeoutMs)
+  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  const connected = await connectPeer(creds, target, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)
   if (!connected.ok) return connected
-  const socket = connected.value.socket
-  const text = body === undefined ? undefined : JSON.stringify(body)
+  const x: Exchange = { method, path, body, deadline, keepAlive: false, ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}) }
+  return (await exchange(connected.value.socket, target, x)).result
+}
+
+export interface Exchange {
+  readonly method: 'GET' | 'POST'
+  readonly path: string
+  readonly body?: unknown
+  /** Date.now() by which the answer must be in. */
+  readonly deadline: number
+  /** Ask the server to keep the connection open after the answer (peer-connections.ts keeps it). */
+  readonly keepAlive: boolean
+  readonly maxResponseBytes?: number
+}
+
+export interface ExchangeOutcome {
+  readonly result: Result<JsonResponse>
+  /** The connection failed before any answer came (closed, reset): the request may be sent again on a fresh one. */
+  readonly lostBeforeAnswer: boolean
+}
+
+/** One JSON request on `socket`, a connection already pinned to `target` (connectPeer). */
+export function exchange (socket: TLSSocket, target: PeerEndpoint, x: Exchange): Promise<ExchangeOutcome> {
+  const maxBytes = x.maxResponseBytes ?? DEFAULT_MAX_RESPONSE
+  const text = x.body === undefined ? undefined : JSON.stringify(x.body)
   return new Promise(resolve => {
     let settled = false
-    const settle = (r: Result<JsonResponse>): void => {
+    let answered = false
+    const settle = (result: Result<JsonResponse>, lostBeforeAnswer = false): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      resolve(r)
+      resolve({ result, lostBeforeAnswer })
     }
     const req = httpRequest({
-      method,
-      path,
+      method: x.method,
+      path: x.path,
       host: target.address,
       port: target.controlPort,
       // The already verified socket: no agent, no second handshake with someone else.
       createConnection: () => socket,
-      headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }
+      headers: {
+        connection: x.keepAlive ? 'keep-alive' : 'close',
+        ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+      }
     })
     const timer = setTimeout(() => {
       settle(fail('unreachable', `${where(target)}: no answer in time`))
       req.destroy()
-    }, Math.max(1, timeoutMs - (Date.now() - started)))
-    req.on('error', err => settle(unreachable(target, err)))
+    }, Math.max(1, x.deadline - Date.now()))
+    req.on('error', err => settle(unreachable(target, err), !answered))
     req.on('response', res => {
+      answered = true
       const chunks: Buffer[] = []
       let size = 0
       res.on('data', (chunk: Buffer) => {

@@ -369,6 +369,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     await this.discovery.stop()
     await this.engine.drain(DRAIN_MS)
     await this.recipient.stop()
+    this.peerChannel.close()
     await this.control.close()
     const saved = await this.known.flush()
     if (!saved.ok) this.emit('warning', saved.error.message)

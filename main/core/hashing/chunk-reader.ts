@@ -42,11 +42,6 @@ export class ChunkReader {
         segments.push(segment)
       }
     }
-    // A chunk inside one file (every chunk of a big file): blocking reads on this thread. The
-    // page-cache copy costs the same on any thread, and a read through libuv's pool adds a thread
-    // hand-off, a wake-up and a promise per read.
-    const only = segments.length === 1 ? segments[0] : undefined
-    if (only !== undefined && chunk.segments.length === 1) return await this.readSegment(only, into, true)
     let next = 0
     const lane = async (): Promise<void> => {
       while (failure === undefined && next < segments.length) {
@@ -107,7 +102,7 @@ export class ChunkReader {
     }
   }
 
-  private async readSegment (segment: Segment, into: Uint8Array, blocking = false): Promise<Result<void>> {
+  private async readSegment (segment: Segment, into: Uint8Array): Promise<Result<void>> {
     const path = this.pathOf(segment.file)
     const opened = await this.fileFor(segment.file)
     if (!opened.ok) return opened
@@ -116,12 +111,7 @@ export class ChunkReader {
     while (done < segment.length) {
       let bytesRead: number
       try {
-        const offset = segment.bufferOffset + done
-        const length = segment.length - done
-        const position = segment.fileOffset + done
-        bytesRead = blocking
-          ? readSync(file.handle.fd, into, offset, length, position)
-          : (await file.handle.read(into, offset, length, position)).bytesRead
+        ({ bytesRead } = await file.handle.read(into, segment.bufferOffset + done, segment.length - done, segment.fileOffset + done))
       } catch (err) {
         return fail('unreadable', `cannot read ${path}: ${errorMessage(err)}`)
       }

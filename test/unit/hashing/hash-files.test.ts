@@ -172,9 +172,8 @@ describe('hashForTorrent', () => {
   })
 })
 
-// A chunk inside one file is read with blocking calls on the reading thread, a chunk spanning files
-// with async reads: one file of sizes around a chunk (4 MiB for 64 KiB pieces) and a piece boundary
-// goes through the first path alone, and two files meeting at a chunk boundary through both.
+// One file of sizes around a chunk (4 MiB for 64 KiB pieces) and a piece boundary: every chunk is
+// one segment of one file; and files meeting exactly at a chunk boundary.
 describe('hashForTorrent, one file around chunk and piece boundaries', () => {
   const CHUNK = 4 * MiB
   const sizes = [0, 1, PIECE - 1, PIECE, PIECE + 1, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + PIECE, 2 * CHUNK + PIECE - 1, 3 * CHUNK]

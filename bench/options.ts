@@ -11,6 +11,10 @@ export interface BenchOptions {
   readonly parts: readonly PartName[]
   /** --only hash: size of the hashed file in MiB (default 4096). */
   readonly hashSizeMiB: number
+  /** --only hash: another tree's built CLI, timed as `swarmdrop create (baseline)` in the same rounds (A/B). */
+  readonly hashBaselineCli: string | undefined
+  /** --only hash: rounds of every tool, interleaved (default 3). */
+  readonly hashRounds: number
   /** Run only these methods (default all four). */
   readonly methods: readonly MethodName[]
   /** --only link: the file sent over one link, MiB (default 1024). */
@@ -53,7 +57,7 @@ export type StopKind = typeof STOP_KINDS[number]
 export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,resume,slow,many] [options]
   (no --only: every part, in that order)
   table:     [--n 1,4,10] [--rate 200] [--size 256] [--methods plain-sequential,plain-parallel,libtorrent,swarmdrop]
-  hash:      [--hash-size 4096]
+  hash:      [--hash-size 4096] [--hash-rounds 3] [--hash-baseline OTHER_TREE/dist/main/agent/cli/swarmdrop.js]
   link:      [--link-size 1024] [--link-rounds 3]
   footprint: [--footprint-size 4096]
   resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL]
@@ -92,6 +96,8 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   let sizeMiB = 256
   let parts: PartName[] = [...PARTS]
   let hashSizeMiB = 4096
+  let hashBaselineCli: string | undefined
+  let hashRounds = 3
   let methods: MethodName[] = [...METHODS]
   let linkSizeMiB = 1024
   let linkRounds = 3
@@ -111,6 +117,12 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
       case '--rate': rateMbit = positiveInt(flag, value); i++; break
       case '--size': sizeMiB = positiveInt(flag, value); i++; break
       case '--hash-size': hashSizeMiB = positiveInt(flag, value); i++; break
+      case '--hash-rounds': hashRounds = positiveInt(flag, value); i++; break
+      case '--hash-baseline':
+        if (value === undefined || value === '') throw new Error(`--hash-baseline needs the path of a built swarmdrop.js\n${USAGE}`)
+        hashBaselineCli = value
+        i++
+        break
       case '--link-size': linkSizeMiB = positiveInt(flag, value); i++; break
       case '--link-rounds': linkRounds = positiveInt(flag, value); i++; break
       case '--footprint-size': footprintSizeMiB = positiveInt(flag, value); i++; break
@@ -140,5 +152,6 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   }
   if (ns.some((n) => n > 20)) throw new Error('--n: at most 20 recipients (the lab has room for 21 hosts... and this box has 2 cores)')
   if (linkRounds > 10) throw new Error('--link-rounds: at most 10')
-  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, slowSizeMiB, many }
+  if (hashRounds > 20) throw new Error('--hash-rounds: at most 20')
+  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, hashBaselineCli, hashRounds, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, slowSizeMiB, many }
 }

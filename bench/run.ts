@@ -23,7 +23,7 @@ async function runPart (part: PartName, root: string, opts: BenchOptions, starte
   switch (part) {
     case 'table': return await oneToMany(root, requireBuiltCli(), opts, startedAt, stamp)
     case 'hash': {
-      const { markdown, json, targets } = await hashOnly(root, opts.hashSizeMiB)
+      const { markdown, json, targets } = await hashOnly(root, opts.hashSizeMiB, opts.hashRounds, opts.hashBaselineCli)
       return { part: 'hash', markdown, json, targets }
     }
     case 'link': return await singleLink(root, requireBuiltCli(), opts.linkSizeMiB, opts.linkRounds)

@@ -172,6 +172,37 @@ describe('hashForTorrent', () => {
   })
 })
 
+// One file of sizes around a chunk (4 MiB for 64 KiB pieces) and a piece boundary: every chunk is
+// one segment of one file; and files meeting exactly at a chunk boundary.
+describe('hashForTorrent, one file around chunk and piece boundaries', () => {
+  const CHUNK = 4 * MiB
+  const sizes = [0, 1, PIECE - 1, PIECE, PIECE + 1, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + PIECE, 2 * CHUNK + PIECE - 1, 3 * CHUNK]
+  let data: Buffer
+
+  beforeAll(() => { data = randomBytes(3 * CHUNK) })
+
+  for (const threads of [1, 2]) {
+    it(`matches node:crypto for ${sizes.length} sizes with ${threads} thread(s)`, async () => {
+      for (const size of sizes) {
+        const content = data.subarray(0, size)
+        const file = write(`one-${size}.bin`, content)
+        const r = await hashForTorrent([file], PIECE, { threads })
+        if (!r.ok) throw new Error(`${size} bytes: ${r.error.message}`)
+        expect({ size, pieces: r.value.pieces.toString('hex') }).toEqual({ size, pieces: referencePieces([content], PIECE).toString('hex') })
+        expect({ size, sha256: r.value.fileSha256 }).toEqual({ size, sha256: [sha256(content)] })
+      }
+    })
+  }
+
+  it('matches node:crypto for two files meeting at a chunk boundary, then a file inside one chunk', async () => {
+    const parts = [data.subarray(0, CHUNK), data.subarray(CHUNK, 2 * CHUNK + 3), Buffer.alloc(0), data.subarray(5, 5 + PIECE)]
+    const r = await hashForTorrent(parts.map((c, i) => write(`meet-${i}.bin`, c)), PIECE, { threads: 2 })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.pieces.equals(referencePieces(parts, PIECE))).toBe(true)
+    expect(r.value.fileSha256).toEqual(parts.map(sha256))
+  })
+})
+
 describe('sha256OfFiles', () => {
   for (const threads of [1, 2, 4]) {
     it(`matches node:crypto with ${threads} thread(s), in the order given`, async () => {

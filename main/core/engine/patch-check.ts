@@ -48,7 +48,8 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'piece check thread', part: 'torrent', marker: 'pieceHasher', role: 'SHA-1 of received pieces off the main loop' },
   { name: 'member requests', part: 'torrent', marker: 'agreedBlockLength', role: 'requests of the size agreed with a member (sd_member bs)' },
   { name: 'member requests', part: 'piece', marker: 'reserveRun', role: 'a run of blocks reserved as one request' },
-  { name: 'member requests', part: 'wire', marker: 'agreedBlockLength', role: 'large piece messages assembled in the reused buffer' }
+  { name: 'member requests', part: 'wire', marker: 'agreedBlockLength', role: 'large piece messages assembled in the reused buffer' },
+  { name: 'borrowed reads', part: 'wire', marker: '_writeBorrowed', role: 'socket reads parsed in one reused buffer, without a buffer per read' }
 ]
 
 /** ok when every hook is in `parts`; otherwise the first one missing, in one line. */

@@ -17,8 +17,12 @@
 
 /** Free buffers kept for reuse, at most this many bytes in all. */
 const MAX_FREE_BYTES = 32 * 1024 * 1024
-/** And at most this many of one length. */
-const MAX_FREE = 16
+/**
+ * And at most this many of one length. Enough for every piece the torrent may have begun (16 MiB
+ * of pieces: 128 of 128 KiB) to come back: with 16, pieces of 512 KiB or less outnumbered the
+ * list, and each one over it was allocated afresh (garbage the collector had to chase).
+ */
+const MAX_FREE = 256
 
 export class PieceBuffers {
   /** `sharedFrom`: the least length of a piece whose buffer is shared memory (default: none). */

@@ -1,0 +1,72 @@
+// A rate limit set while a transfer runs applies to the connections already open. Connections
+// move bytes without the throttle streams while no limit is set (webtorrent's patched peer.js,
+// leanPipes); from the first chunk after a limit is set they go through the throttle.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDistribution } from '../../../main/core/distributions/create.js'
+import { targetsFor } from '../../../main/core/distributions/finish.js'
+import { Engine } from '../../../main/core/engine/engine.js'
+
+const MiB = 1024 * 1024
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
+const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-live-limit-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+async function engine (): Promise<Engine> {
+  const e = await Engine.start({ btPort: 0 })
+  if (!e.ok) throw new Error(e.error.message)
+  cleanups.push(() => e.value.stop())
+  return e.value
+}
+
+async function setUp (): Promise<{ origin: Engine, r: Engine, ih: string, total: number }> {
+  const src = join(tmp(), 'live.bin')
+  writeFileSync(src, randomBytes(160 * MiB))
+  const created = await createDistribution(src, { createdBy: 'test', pieceLength: MiB })
+  if (!created.ok) throw new Error(created.error.message)
+  const m = created.value.metainfo
+  const origin = await engine()
+  expect(origin.seed({ metainfo: m, targets: [{ path: src, length: m.totalLength, offset: 0 }] }).ok).toBe(true)
+  const r = await engine()
+  expect(r.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'live.bin' }, true) }).ok).toBe(true)
+  r.connect(m.infoHash, [`127.0.0.1:${origin.port}`])
+  const end = Date.now() + 20_000
+  while ((r.stats(m.infoHash)?.receivedBytes ?? 0) < 2 * MiB) {
+    if (Date.now() > end) throw new Error('the transfer did not start')
+    await sleep(10)
+  }
+  return { origin, r, ih: m.infoHash, total: m.totalLength }
+}
+
+/** Bytes received over `ms`, measured after a second's settling. */
+async function rateAfterSettling (r: Engine, ih: string, ms: number): Promise<number> {
+  await sleep(1_000)
+  const a = r.stats(ih)?.receivedBytes ?? 0
+  await sleep(ms)
+  const b = r.stats(ih)?.receivedBytes ?? 0
+  return (b - a) / (ms / 1000)
+}
+
+describe('rate limits set during a transfer', () => {
+  it('a download limit slows the connection that is already open', async () => {
+    const { r, ih, total } = await setUp()
+    r.setLimits(undefined, 2 * MiB)
+    const rate = await rateAfterSettling(r, ih, 3_000)
+    expect(rate).toBeGreaterThan(0.5 * MiB)
+    expect(rate).toBeLessThan(3 * MiB)
+    expect(r.stats(ih)?.verifiedBytes ?? total).toBeLessThan(total)
+  }, 60_000)
+
+  it('an upload limit slows the connection that is already open', async () => {
+    const { origin, r, ih, total } = await setUp()
+    origin.setLimits(2 * MiB, undefined)
+    const rate = await rateAfterSettling(r, ih, 3_000)
+    expect(rate).toBeGreaterThan(0.5 * MiB)
+    expect(rate).toBeLessThan(3 * MiB)
+    expect(r.stats(ih)?.verifiedBytes ?? total).toBeLessThan(total)
+  }, 60_000)
+})

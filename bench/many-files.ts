@@ -10,17 +10,18 @@
 // Every copy's tree is compared file by file with the source. Target: Swarmdrop ≤ 1.5 × libtorrent
 // (median of the per-round ratios).
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
-import { join, relative, sep } from 'node:path'
+import { dirname, join, relative, sep } from 'node:path'
 import { createTorrentWithLibtorrent, startLibtorrentPeer, type LibtorrentPeer } from '../test/interop/libtorrent-peer.js'
 import { Lab, type LabHost } from '../test/lab/netns-lab.js'
 import { describeSend, runSend } from '../test/multi/cli-send.js'
 import { isProgress, isVerified, type AgentEvent } from '../test/multi/agent-events.js'
 import type { ManyOptions } from './options.js'
 import type { PartReport } from './part-output.js'
+import { journaledScratch } from './journaled-scratch.js'
 import { startAgents, stopAgents } from './sd-agents.js'
 import { median } from './stats.js'
 import { fmt, type TargetCheck } from './targets.js'
@@ -38,7 +39,16 @@ interface RoundResult {
   readonly libtorrent: { readonly status: string; readonly seconds: number; readonly createSeconds: number; readonly error?: string }
   readonly swarmdrop: { readonly status: string; readonly seconds: number; readonly sendOwnSeconds: number; readonly offerToLastVerifiedSeconds: number; readonly phases?: Readonly<Record<string, number>>; readonly error?: string }
   readonly ratio: number
+  /** SWARMDROP_MANY_CLI_B: another build's Swarmdrop in the same round, and its ratio to libtorrent. */
+  readonly swarmdropB?: RoundResult['swarmdrop']
+  readonly ratioB?: number
 }
+
+/**
+ * SWARMDROP_MANY_CLI_B=PATH: the CLI of another build (its own dist with node_modules and
+ * package.json beside it), run in every round too, for an A/B of two builds within one run.
+ */
+const CLI_B = process.env['SWARMDROP_MANY_CLI_B']
 
 /** The folder: SUB_FOLDERS sub-folders, `files` random files of `bytes` bytes in all. */
 function buildFolder (root: string, files: number, bytes: number): void {
@@ -90,6 +100,36 @@ async function settled<T> (method: () => Promise<T>): Promise<T> {
   return await method()
 }
 
+/**
+ * SWARMDROP_MANY_PERF=DIR: a system-wide `perf record` around each Swarmdrop send (DIR/many-sd-roundN.data),
+ * with DIR/many-sd-roundN.pids naming the lab's processes (`host pid`), for where the time goes.
+ * Start the bench with NODE_OPTIONS=--perf-basic-prof for JavaScript symbols.
+ */
+const PERF_DIR = process.env['SWARMDROP_MANY_PERF']
+
+function startPerf (out: string | undefined): { stop: () => Promise<void> } | undefined {
+  if (out === undefined) return undefined
+  mkdirSync(dirname(out), { recursive: true })
+  const child = spawn('perf', ['record', '-a', '-g', '-F', '499', '-o', `${out}.data`], { stdio: 'ignore' })
+  const pids: string[] = []
+  const note = setInterval(() => {
+    for (const ns of spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(`${LAB_FAMILY}`))) {
+      for (const pid of spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((x) => x.length > 0)) {
+        const line = `${ns} ${pid}`
+        if (!pids.includes(line)) pids.push(line)
+      }
+    }
+  }, 1000)
+  return {
+    stop: async () => {
+      clearInterval(note)
+      writeFileSync(`${out}.pids`, pids.join('\n') + '\n')
+      child.kill('SIGINT')
+      await new Promise((resolve) => child.once('exit', resolve))
+    }
+  }
+}
+
 function inNs (host: LabHost): string[] {
   return ['ip', 'netns', 'exec', host.ns]
 }
@@ -136,14 +176,16 @@ async function runLibtorrent (dir: string, source: string, origin: LabHost, reci
   }
 }
 
-async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string, origin: LabHost, recipients: readonly LabHost[], expected: ReadonlyMap<string, string>): Promise<RoundResult['swarmdrop']> {
+async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string, origin: LabHost, recipients: readonly LabHost[], expected: ReadonlyMap<string, string>, perfOut?: string): Promise<RoundResult['swarmdrop']> {
   await mkdir(dir, { recursive: true })
   try {
     // Untimed: agents started and discovered before send.
     const agents = await startAgents(lab, cli, dir, recipients.map((host) => ({ host, name: host.name })))
     try {
+      const perf = startPerf(perfOut)
       const sendStart = Date.now()
       const run = await runSend({ lab, host: origin, path: source, targets: ['--all'], dataDir: join(dir, 'origin-data'), name: origin.name, timeoutSeconds: TIMEOUT_S })
+      await perf?.stop()
       const summary = run.summary
       const times = (event: string): number[] => agents.flatMap((a) => a.events.filter((e: AgentEvent) => e.event === event && (event !== 'verified' || (isVerified(e) && e.name === FOLDER))).map((e) => e.time))
       const offers = times('offer-received')
@@ -157,8 +199,14 @@ async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string,
         // The first line with every byte verified, else the last line before the final check.
         return progress.find((e) => e.verifiedBytes >= e.totalLength)?.time ?? progress.at(-1)?.time ?? NaN
       })
+      const firstBytes = agents.map((a) => a.events.filter(isProgress).find((e) => e.name === FOLDER && e.role === 'recipient' && e.verifiedBytes > 0)?.time ?? NaN)
+      const sendOwn = summary instanceof Error ? NaN : summary.seconds
       const phases = {
+        // Starting send's own device and the discovery wait of --all, before hashing begins.
+        startAndDiscoveryS: run.wallSeconds - sendOwn,
         untilOfferS: (Math.min(...offers) - sendStart) / 1000,
+        // From the first offer to the first progress line with verified bytes (lines come each second).
+        untilFirstBytesS: (Math.min(...firstBytes) - Math.min(...offers)) / 1000,
         transferS: (Math.max(...allPieces) - Math.min(...offers)) / 1000,
         finalCheckS: (Math.max(...verified) - Math.max(...allPieces)) / 1000
       }
@@ -180,49 +228,69 @@ async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string,
 
 export async function manyFiles (root: string, cli: string, opts: ManyOptions): Promise<PartReport> {
   const bytes = opts.kib * 1024
-  const source = join(root, 'many', 'origin', FOLDER)
-  console.log(`writing ${opts.files} files of ${opts.kib} KiB in ${SUB_FOLDERS} sub-folders to ${source} ...`)
-  buildFolder(source, opts.files, bytes)
-  const expected = digestTree(source)
-  const hosts = ['origin', 'r1', 'r2'].map((name) => ({ name, upMbit: opts.rateMbit, downMbit: opts.rateMbit }))
-  const created = await Lab.create({ prefix: LAB_FAMILY, hosts })
-  if (!created.ok) throw new Error(`Lab.create: ${created.error.message}`)
-  const lab = created.value
+  // The source and at most four copies at once (plus each copy's metadata), twice over.
+  const scratch = journaledScratch(root, 'many', Math.max(4 * 2 ** 30, 10 * opts.files * Math.max(bytes, 4096)))
+  console.log(`files on ${scratch.fs}`)
+  const source = join(scratch.dir, 'origin', FOLDER)
   const rounds: RoundResult[] = []
+  let lab: Lab | undefined
   try {
-    const origin = lab.host('origin')
-    const recipients = lab.hosts.slice(1)
+    console.log(`writing ${opts.files} files of ${opts.kib} KiB in ${SUB_FOLDERS} sub-folders to ${source} ...`)
+    buildFolder(source, opts.files, bytes)
+    const expected = digestTree(source)
+    const hosts = ['origin', 'r1', 'r2'].map((name) => ({ name, upMbit: opts.rateMbit, downMbit: opts.rateMbit }))
+    const created = await Lab.create({ prefix: LAB_FAMILY, hosts })
+    if (!created.ok) throw new Error(`Lab.create: ${created.error.message}`)
+    const theLab = created.value
+    lab = theLab
+    const origin = theLab.host('origin')
+    const recipients = theLab.hosts.slice(1)
     for (let round = 1; round <= opts.rounds; round++) {
-      const scratch = join(root, 'many', `round${round}`)
-      const lt = async (): Promise<RoundResult['libtorrent']> => await runLibtorrent(join(scratch, 'lt'), source, origin, recipients, expected)
-      const sd = async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(scratch, 'sd'), cli, lab, source, origin, recipients, expected)
+      const roundDir = join(scratch.dir, `round${round}`)
+      const lt = async (): Promise<RoundResult['libtorrent']> => await runLibtorrent(join(roundDir, 'lt'), source, origin, recipients, expected)
+      const perfOut = PERF_DIR === undefined ? undefined : join(PERF_DIR, `many-sd-round${round}`)
+      const sd = async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(roundDir, 'sd'), cli, theLab, source, origin, recipients, expected, perfOut)
+      const sdB = CLI_B === undefined ? undefined : async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(roundDir, 'sdb'), CLI_B, theLab, source, origin, recipients, expected)
       let l: RoundResult['libtorrent']
       let s: RoundResult['swarmdrop']
-      if (round % 2 === 1) { l = await settled(lt); s = await settled(sd) } else { s = await settled(sd); l = await settled(lt) }
-      const r: RoundResult = { round, libtorrent: l, swarmdrop: s, ratio: s.seconds / l.seconds }
+      let b: RoundResult['swarmdrop'] | undefined
+      // B (when given) runs next to A, before it in even rounds.
+      if (round % 2 === 1) { l = await settled(lt); s = await settled(sd); if (sdB) b = await settled(sdB) } else { if (sdB) b = await settled(sdB); s = await settled(sd); l = await settled(lt) }
+      const r: RoundResult = { round, libtorrent: l, swarmdrop: s, ratio: s.seconds / l.seconds, ...(b === undefined ? {} : { swarmdropB: b, ratioB: b.seconds / l.seconds }) }
       rounds.push(r)
-      console.log(`round ${round}: libtorrent ${l.status} ${fmt(l.seconds)} s (create ${fmt(l.createSeconds)} s), swarmdrop ${s.status} ${fmt(s.seconds)} s (send's own ${fmt(s.sendOwnSeconds)} s, offer to last verified ${fmt(s.offerToLastVerifiedSeconds)} s; phases ${s.phases === undefined ? '–' : `until offer ${fmt(s.phases['untilOfferS'] ?? NaN)} s, transfer ${fmt(s.phases['transferS'] ?? NaN)} s, final check ${fmt(s.phases['finalCheckS'] ?? NaN)} s`}), ratio ${fmt(r.ratio)}` +
+      console.log(`round ${round}: libtorrent ${l.status} ${fmt(l.seconds)} s (create ${fmt(l.createSeconds)} s), swarmdrop ${s.status} ${fmt(s.seconds)} s (send's own ${fmt(s.sendOwnSeconds)} s, offer to last verified ${fmt(s.offerToLastVerifiedSeconds)} s; phases ${s.phases === undefined ? '–' : `start + discovery ${fmt(s.phases['startAndDiscoveryS'] ?? NaN)} s, until offer ${fmt(s.phases['untilOfferS'] ?? NaN)} s, offer to first bytes ${fmt(s.phases['untilFirstBytesS'] ?? NaN)} s, transfer ${fmt(s.phases['transferS'] ?? NaN)} s, final check ${fmt(s.phases['finalCheckS'] ?? NaN)} s`}), ratio ${fmt(r.ratio)}` +
         `${l.error === undefined ? '' : `\n  libtorrent: ${l.error.split('\n').slice(0, 6).join('\n  ')}`}${s.error === undefined ? '' : `\n  swarmdrop: ${s.error.split('\n').slice(0, 12).join('\n  ')}`}`)
-      await rm(scratch, { recursive: true, force: true })
+      if (b !== undefined) console.log(`round ${round}: swarmdrop B (${CLI_B ?? ''}) ${b.status} ${fmt(b.seconds)} s (offer to last verified ${fmt(b.offerToLastVerifiedSeconds)} s; phases ${b.phases === undefined ? '–' : Object.entries(b.phases).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}), ratio ${fmt(r.ratioB ?? NaN)}${b.error === undefined ? '' : `\n  ${b.error.split('\n').slice(0, 12).join('\n  ')}`}`)
+      await rm(roundDir, { recursive: true, force: true })
     }
   } finally {
-    const d = await lab.destroy()
-    if (!d.ok) console.error(`lab teardown: ${d.error.message}`)
-    await rm(join(root, 'many'), { recursive: true, force: true })
+    const d = await lab?.destroy()
+    if (d !== undefined && !d.ok) console.error(`lab teardown: ${d.error.message}`)
+    scratch.release()
   }
   const ratios = rounds.map((r) => r.ratio).filter(Number.isFinite)
   const medianRatio = ratios.length === rounds.length && ratios.length > 0 ? median(ratios) : NaN
   const ltMedian = median(rounds.map((r) => r.libtorrent.seconds).filter(Number.isFinite))
   const sdMedian = median(rounds.map((r) => r.swarmdrop.seconds).filter(Number.isFinite))
   const markdown = [
-    `Many small files: ${opts.files} × ${opts.kib} KiB (${(opts.files * bytes / 1e6).toFixed(0)} MB) in ${SUB_FOLDERS} sub-folders, origin → 2 recipients, ${opts.rateMbit} Mbit/s per host.`,
+    `Many small files: ${opts.files} × ${opts.kib} KiB (${(opts.files * bytes / 1e6).toFixed(0)} MB) in ${SUB_FOLDERS} sub-folders, origin → 2 recipients, ${opts.rateMbit} Mbit/s per host; files on ${scratch.fs}.`,
     'libtorrent: create + seed + 2 getters, from create to the last "done". Swarmdrop: `send --all --wait` wall time (hashing to both verified).',
     '',
     '| round | libtorrent s (create) | Swarmdrop s (offer → last verified) | ratio |',
     '|---|---|---|---|',
     ...rounds.map((r) => `| ${r.round} | ${fmt(r.libtorrent.seconds)} (${fmt(r.libtorrent.createSeconds)}) | ${fmt(r.swarmdrop.seconds)} (${fmt(r.swarmdrop.offerToLastVerifiedSeconds)}) | ${fmt(r.ratio)} |`),
     `| median | ${fmt(ltMedian)} | ${fmt(sdMedian)} | ${fmt(medianRatio)} |`,
-    ''
+    '',
+    ...(CLI_B === undefined
+      ? []
+      : [
+          `A/B: build B (${CLI_B}) in the same rounds:`,
+          '',
+          '| round | Swarmdrop B s (offer → last verified) | ratio B | A ÷ B |',
+          '|---|---|---|---|',
+          ...rounds.map((r) => `| ${r.round} | ${fmt(r.swarmdropB?.seconds ?? NaN)} (${fmt(r.swarmdropB?.offerToLastVerifiedSeconds ?? NaN)}) | ${fmt(r.ratioB ?? NaN)} | ${fmt(r.swarmdrop.seconds / (r.swarmdropB?.seconds ?? NaN))} |`),
+          ''
+        ])
   ].join('\n')
   const targets: TargetCheck[] = [{
     part: 'many',

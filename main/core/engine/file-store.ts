@@ -7,7 +7,7 @@
 // keeps no descriptor between batches; pieces of one file keep the async path. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
-import { close, constants, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
+import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread } from './disk-thread.js'
@@ -59,6 +59,14 @@ export class FileStore implements ChunkStore {
   private readonly open = new Map<string, OpenFile>()
   /** Files already grown to their final length (see presize). */
   private readonly sized = new Set<string>()
+  /**
+   * A download's folders that did not exist when the store was made (a fresh NAME.part): a file
+   * in one of them exists only once this store wrote it (`written`), so a read of any other is
+   * answered "missing" at once. WebTorrent's start-up check asks for every piece, and sending
+   * each to the disk thread to fail there cost 1,563 round trips for 50,000 small files.
+   */
+  private absentDirs = new Set<string>()
+  private readonly written = new Set<string>()
   private closed = false
   private refused: string | undefined
 
@@ -83,6 +91,10 @@ export class FileStore implements ChunkStore {
     }
     this.targets = targets.filter(t => t.length > 0)
     this.totalLength = targets.reduce((s, t) => s + t.length, 0)
+    if (!this.readOnly && this.targets.length >= BATCH_MIN_SEGMENTS) {
+      const dirs = new Set(this.targets.map(t => dirname(t.path)))
+      for (const d of dirs) if (!existsSync(d)) this.absentDirs.add(d)
+    }
     this.guard = own.guard ? new SourceGuard(own.guard) : undefined
     this.guard?.start()
   }
@@ -92,11 +104,12 @@ export class FileStore implements ChunkStore {
     if (this.refused !== undefined) { const why = this.refused; return queueMicrotask(() => cb(new Error(why))) }
     if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
     const start = index * this.chunkLength
+    const segments = this.segmentsOf(start, buf.length)
     const onDone = (err: NodeJS.ErrnoException | null): void => {
       if (err) this.onIoError?.(err, 'write')
+      else if (this.absentDirs.size > 0) for (const [t] of segments) this.written.add(t.path)
       cb(err)
     }
-    const segments = this.segmentsOf(start, buf.length)
     if (segments.length >= BATCH_MIN_SEGMENTS) {
       // A piece across several files: one batch on the disk thread (see disk-thread.ts). Files
       // within one piece are written whole or nearly so: only those longer than a piece, whose
@@ -183,6 +196,8 @@ export class FileStore implements ChunkStore {
     }
     const segments = this.segmentsOf(start, length)
     if (segments.length >= BATCH_MIN_SEGMENTS) {
+      const missing = this.absentDirs.size > 0 ? segments.find(([t]) => this.absentDirs.has(dirname(t.path)) && !this.written.has(t.path)) : undefined
+      if (missing !== undefined) return queueMicrotask(() => cb(Object.assign(new Error(`${missing[0].path} is not written yet`), { code: 'ENOENT' })))
       const batch = segments.map(([t, fileOffset, bufOffset, segLength]) => ({ path: t.path, fileOffset, bufOffset, length: segLength, presizeTo: 0 }))
       return diskThread().read(batch, length, onDone, withSha1)
     }
@@ -203,6 +218,8 @@ export class FileStore implements ChunkStore {
   retarget (targets: readonly FileStoreTarget[]): void {
     this.targets = targets.filter(t => t.length > 0)
     this.readOnly = true
+    this.absentDirs = new Set()
+    this.written.clear()
     const all = [...this.open.values()]
     this.open.clear()
     for (const f of all) this.retire(f)

@@ -2,12 +2,12 @@
 // chosen machines, and follows each recipient through the reports they send back.
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { errorBodyMessage } from '../control/http-client.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { createDistribution, createFromSource } from '../distributions/create.js'
 import type { HashProgress } from '../hashing/hash-files.js'
-import type { Source } from '../torrent/source.js'
+import { scanSource, type Source } from '../torrent/source.js'
 import { describedBy, type OriginRecord, type RecipientStatus } from '../distributions/records.js'
 import { keepsItsRow, RetryGate, WAITING_RETRY_MS, waitingRow, type AbsentTarget } from '../distributions/waiting.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
@@ -23,8 +23,15 @@ import { MemberLiveness, PROBE_TIMEOUT_MS, WATCHED_STATES, type WatchedMember } 
 import { isNewerReport } from './report-order.js'
 import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
 
+/** How long a path just hashed is taken as it is when created again with no file changed. */
+const REUSE_MS = 60_000
+
 export class Origin {
   private readonly jobs = new Map<string, HashingEvent>()
+  /** Creations under way, by absolute path. */
+  private readonly creating = new Map<string, Promise<Result<OriginRecord>>>()
+  /** The last creation of each absolute path and when it ended. */
+  private readonly created = new Map<string, { readonly infoHash: string, readonly at: number }>()
   private readonly liveness: MemberLiveness
   private readonly retries = new RetryGate()
   private readonly waitingTimer: NodeJS.Timeout
@@ -53,9 +60,46 @@ export class Origin {
 
   hashingJobs (): HashingEvent[] { return [...this.jobs.values()] }
 
-  /** `jobId` names the hashing job in events; a caller that must answer at once picks it. */
+  /**
+   * `jobId` names the hashing job in events; a caller that must answer at once picks it. A path
+   * being hashed is not hashed twice: a second create joins the first (`send --all` starts hashing
+   * while it waits for discovery, then sends the same path), and one made in the last
+   * REUSE_MS whose files all keep their size and mtime is the same distribution.
+   */
   async create (path: string, jobId: string = randomUUID()): Promise<Result<OriginRecord>> {
-    return this.createFrom(path, jobId)
+    const key = resolve(path)
+    const running = this.creating.get(key)
+    if (running !== undefined) return await running
+    const work = (async (): Promise<Result<OriginRecord>> => {
+      const recent = await this.recentlyCreated(key)
+      if (recent !== undefined) return ok(recent)
+      const r = await this.createFrom(path, jobId)
+      if (r.ok) {
+        for (const [p, c] of this.created) if (Date.now() - c.at > REUSE_MS) this.created.delete(p)
+        this.created.set(key, { infoHash: r.value.infoHash, at: Date.now() })
+      }
+      return r
+    })().finally(() => { this.creating.delete(key) })
+    this.creating.set(key, work)
+    return await work
+  }
+
+  /** The record `create` made of `path` moments ago, if it is served and none of its files changed since. */
+  private async recentlyCreated (path: string): Promise<OriginRecord | undefined> {
+    const made = this.created.get(path)
+    if (made === undefined) return undefined
+    this.created.delete(path)
+    const record = this.ctx.registry.get(made.infoHash)
+    if (Date.now() - made.at > REUSE_MS || record?.role !== 'origin' || record.state === 'stale' || !this.ctx.engine.has(record.infoHash)) return undefined
+    const scanned = await scanSource(path)
+    if (!scanned.ok || scanned.value.entries.length !== record.sources.length) return undefined
+    const same = scanned.value.entries.every((e, i) => {
+      const s = record.sources[i]
+      return s !== undefined && s.absolutePath === e.absolutePath && s.length === e.length && s.mtimeMs === e.mtimeMs
+    })
+    if (!same) return undefined
+    this.created.set(path, made)
+    return record
   }
 
   /** A channel's batch: the listed files of its folder, as one distribution marked with the channel. */

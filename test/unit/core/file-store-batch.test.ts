@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { diskThread } from '../../../main/core/engine/disk-thread.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { DiskThread, diskThread } from '../../../main/core/engine/disk-thread.js'
 import { FileStore, type FileStoreTarget } from '../../../main/core/engine/file-store.js'
 import { SourceGuard } from '../../../main/core/engine/source-guard.js'
 
@@ -39,6 +39,29 @@ function layout (dir: string, lengths: readonly number[]): FileStoreTarget[] {
 }
 
 describe('file store, pieces across many files', () => {
+  it('answers a fresh download\'s reads of files it has not written "missing" without the disk thread, and reads what it wrote', async () => {
+    const dir = tmp()
+    const targets = layout(join(dir, 'segments.part'), Array.from({ length: 40 }, () => 8192))
+    const total = 40 * 8192
+    const pieceLength = 32_768
+    const data = randomBytes(total)
+    const store = new FileStore(pieceLength, { path: dir, files: [], length: total, name: 'x', fileStore: { targets, readOnly: false } })
+    const reads = vi.spyOn(DiskThread.prototype, 'read')
+    try {
+      const pieces = total / pieceLength
+      for (let i = 0; i < pieces; i++) await expect(get(store, i)).rejects.toMatchObject({ code: 'ENOENT' })
+      expect(reads).not.toHaveBeenCalled()
+      expect(await put(store, 2, data.subarray(2 * pieceLength, 3 * pieceLength))).toBeNull()
+      expect(Buffer.from(await get(store, 2)).equals(data.subarray(2 * pieceLength, 3 * pieceLength))).toBe(true)
+      expect(reads).toHaveBeenCalledTimes(1)
+      await expect(get(store, 3)).rejects.toMatchObject({ code: 'ENOENT' })
+      expect(reads).toHaveBeenCalledTimes(1)
+    } finally {
+      reads.mockRestore()
+      store.close()
+    }
+  })
+
   it('writes every byte where it belongs, in any piece order, and reads it back', async () => {
     const dir = tmp()
     // Small files, a zero-length one, one spanning several pieces, odd sizes at piece edges.

@@ -66,7 +66,11 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const client = session.client
     const wait = flag(p, 'wait') || session.inProcess !== undefined
     if (session.inProcess && !flag(p, 'wait') && !json) process.stderr.write('No agent runs for this data directory: sending from this process, which stays until every recipient has the file.\n')
+    // --all listens a few seconds for machines; hashing needs no recipient, so it starts now and
+    // the send below joins it (a path being hashed is not hashed twice; see Origin.create).
+    const hashing = all ? client.run({ type: 'create', path: resolve(path) }).catch(() => undefined) : undefined
     const ids = await chooseTargets(client, to, all, session.inProcess !== undefined)
+    await hashing
     const started = performance.now()
     // The device may run elsewhere (an agent): it gets an absolute path.
     const sending = client.run({ type: 'send', path: resolve(path), to: ids })

@@ -18,6 +18,7 @@ import { peerAddress } from './peer-address.js'
 import { checkPatches } from './patch-check.js'
 import { PieceAudit } from './piece-audit.js'
 import { PieceBuffers } from './piece-buffers.js'
+import { parsedTorrentOf, type ParsedTorrent } from './parsed-torrent.js'
 import { MIN_THREAD_BYTES, PieceChecker } from '../hashing/piece-checker.js'
 import { guardOf } from './source-guard.js'
 import { MemberRates } from './member-rates.js'
@@ -147,7 +148,7 @@ interface Entry {
 }
 
 interface Addition {
-  readonly source: Uint8Array | string
+  readonly source: ParsedTorrent | string
   readonly infoHash: string
   readonly label: string
   readonly metainfo?: Metainfo
@@ -279,7 +280,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private additionOf (spec: AddSpec, complete: boolean): Addition {
     const m = spec.metainfo
     return {
-      source: m.torrentFile,
+      source: parsedTorrentOf(m),
       infoHash: m.infoHash,
       label: m.name,
       metainfo: m,

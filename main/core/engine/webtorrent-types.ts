@@ -2,6 +2,7 @@
 // keeping them here (checked against node_modules/webtorrent/lib/torrent.js) gives every other
 // module explicit types and one place to look when WebTorrent changes.
 import type { EventEmitter } from 'node:events'
+import type { ParsedTorrent } from './parsed-torrent.js'
 
 export interface BitFieldLike {
   readonly buffer: Uint8Array
@@ -128,7 +129,8 @@ export interface ClientLike extends EventEmitter {
   readonly torrentPort: number
   readonly downloadSpeed: number
   readonly uploadSpeed: number
-  add (torrent: Uint8Array | string, opts: AddOptions, onTorrent?: (t: TorrentLike) => void): TorrentLike
+  /** A .torrent's bytes, a magnet link, or a torrent already parsed (parsed-torrent.ts). */
+  add (torrent: Uint8Array | string | ParsedTorrent, opts: AddOptions, onTorrent?: (t: TorrentLike) => void): TorrentLike
   address (): { address: string; port: number } | null
   throttleDownload (rate: number): void
   throttleUpload (rate: number): void

@@ -23,17 +23,30 @@ export function bdecode (data: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS
   const need = (n: number): void => {
     if (pos + n > buf.length) throw new DecodeError(`truncated at byte ${pos}`)
   }
+  // Digits parsed in place: a 50,000-file torrent has ~250,000 numbers and string lengths, and
+  // slicing each into a string to test it made most of the decoder's garbage.
   const readDigitsUntil = (terminator: number, allowMinus: boolean): number => {
     const start = pos
-    while (pos < buf.length && buf[pos] !== terminator) pos++
-    if (pos >= buf.length) throw new DecodeError(`unterminated number at byte ${start}`)
-    const text = buf.toString('latin1', start, pos)
+    const negative = allowMinus && buf[pos] === 0x2d /* - */
+    if (negative) pos++
+    const first = pos
+    let n = 0
+    for (;;) {
+      if (pos >= buf.length) throw new DecodeError(`unterminated number at byte ${start}`)
+      const c = buf[pos] as number
+      if (c === terminator) break
+      if (c < 0x30 || c > 0x39) throw new DecodeError(`bad number "${buf.toString('latin1', start, Math.min(pos + 1, start + 20))}" at byte ${start}`)
+      n = n * 10 + (c - 0x30)
+      pos++
+    }
+    const digits = pos - first
+    // Canonical only: "0", or no leading zero, no "-0", at most 16 digits.
+    if (digits === 0 || digits > 16 || (buf[first] === 0x30 && (digits > 1 || negative))) {
+      throw new DecodeError(`bad number "${buf.toString('latin1', start, Math.min(pos, start + 20))}" at byte ${start}`)
+    }
     pos++ // terminator
-    const pattern = allowMinus ? /^(0|-?[1-9][0-9]{0,15})$/ : /^(0|[1-9][0-9]{0,15})$/
-    if (!pattern.test(text)) throw new DecodeError(`bad number "${text.slice(0, 20)}" at byte ${start}`)
-    const n = Number(text)
     if (!Number.isSafeInteger(n)) throw new DecodeError(`number out of range at byte ${start}`)
-    return n
+    return negative ? -n : n
   }
   const readString = (): Buffer => {
     const length = readDigitsUntil(0x3a /* : */, false)
@@ -41,6 +54,13 @@ export function bdecode (data: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS
     const out = buf.subarray(pos, pos + length)
     pos += length
     return out
+  }
+  const readKey = (): string => {
+    const length = readDigitsUntil(0x3a /* : */, false)
+    need(length)
+    const key = buf.toString('utf8', pos, pos + length)
+    pos += length
+    return key
   }
   const readValue = (depth: number, isTopLevel: boolean): BValue => {
     if (depth > limits.maxDepth) throw new DecodeError(`nested deeper than ${limits.maxDepth}`)
@@ -63,7 +83,7 @@ export function bdecode (data: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS
       for (;;) {
         need(1)
         if (buf[pos] === 0x65) { pos++; return dict }
-        const key = readString().toString('utf8')
+        const key = readKey()
         const valueStart = pos
         const value = readValue(depth + 1, false)
         if (isTopLevel && key === 'info') infoSpan = { start: valueStart, end: pos }
@@ -85,33 +105,71 @@ export function bdecode (data: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS
   }
 }
 
+/** Encoded bytes, and where the top-level `info` value lies in them (its SHA-1 is the infohash). */
+export interface Encoded { readonly bytes: Buffer; readonly infoSpan?: { readonly start: number; readonly end: number } }
+
 export function bencode (value: BValue): Buffer {
-  const parts: Buffer[] = []
-  const put = (v: BValue): void => {
+  return bencodeWithSpan(value).bytes
+}
+
+const ASCII = /^[\x00-\x7f]*$/
+const byRawBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+
+/** Keys sort as raw byte strings (BEP 3); for ASCII keys that is plain string order. */
+function sortedKeys (d: BDict): string[] {
+  const keys = Object.keys(d)
+  return keys.every(k => ASCII.test(k)) ? keys.sort() : keys.sort(byRawBytes)
+}
+
+/**
+ * Written into one growing buffer: a torrent of 50,000 files is ~500,000 tokens, and a Buffer per
+ * token (then Buffer.concat) made the encoder mostly garbage collection.
+ */
+export function bencodeWithSpan (value: BValue): Encoded {
+  let buf = Buffer.allocUnsafe(64 * 1024)
+  let pos = 0
+  let infoSpan: { start: number; end: number } | undefined
+  const room = (n: number): void => {
+    if (pos + n <= buf.length) return
+    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n))
+    buf.copy(bigger, 0, 0, pos)
+    buf = bigger
+  }
+  const ascii = (text: string): void => {
+    room(text.length)
+    pos += buf.write(text, pos, 'latin1')
+  }
+  const put = (v: BValue, isTopLevel: boolean): void => {
     if (typeof v === 'number') {
       if (!Number.isSafeInteger(v)) throw new RangeError('bencode integers must be safe integers')
-      parts.push(Buffer.from(`i${v}e`, 'latin1'))
+      ascii(`i${v}e`)
     } else if (Buffer.isBuffer(v)) {
-      parts.push(Buffer.from(`${v.length}:`, 'latin1'), v)
+      ascii(`${v.length}:`)
+      room(v.length)
+      pos += v.copy(buf, pos)
     } else if (Array.isArray(v)) {
-      parts.push(Buffer.from('l'))
-      v.forEach(put)
-      parts.push(Buffer.from('e'))
+      ascii('l')
+      for (const item of v) put(item, false)
+      ascii('e')
     } else {
-      parts.push(Buffer.from('d'))
-      // Keys sort as raw byte strings (BEP 3).
-      const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-      for (const key of keys) {
+      ascii('d')
+      for (const key of sortedKeys(v)) {
         const item = v[key]
         if (item === undefined) continue
-        put(Buffer.from(key, 'utf8'))
-        put(item)
+        const length = Buffer.byteLength(key, 'utf8')
+        ascii(`${length}:`)
+        room(length)
+        pos += buf.write(key, pos, 'utf8')
+        const start = pos
+        put(item, false)
+        if (isTopLevel && key === 'info') infoSpan = { start, end: pos }
       }
-      parts.push(Buffer.from('e'))
+      ascii('e')
     }
   }
-  put(value)
-  return Buffer.concat(parts)
+  put(value, true)
+  const bytes = Buffer.from(buf.subarray(0, pos))
+  return infoSpan ? { bytes, infoSpan } : { bytes }
 }
 
 export function bstr (text: string): Buffer {

@@ -1,9 +1,10 @@
 // BitTorrent v1 metadata: built from hashed files on the sending side, parsed and checked on every
 // other side before anything uses it. Each file entry also carries its SHA-256 (an extra key that
 // standard clients ignore), so the infohash commits to the whole-file hashes the receiver checks.
+import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { fail, ok, type Result } from '../../../common/result.js'
-import { bdecode, bencode, bstr, type BDict, type BValue } from './bencode.js'
+import { bdecode, bencodeWithSpan, bstr, type BDict, type BValue } from './bencode.js'
 import { collisionKey, unsafePathReason } from './safe-path.js'
 
 export interface TorrentFileEntry {
@@ -47,43 +48,74 @@ export interface NewTorrent {
 }
 
 export function buildTorrent (t: NewTorrent): Result<Metainfo> {
+  if (!t.isFolder && t.files.length !== 1) return fail('invalid', 'a single-file torrent needs exactly one file')
+  // The same checks a recipient makes of the bytes (checkLayout), made here on what they encode,
+  // so the sender refuses what its recipients would. Names that are not well-formed UTF-16 are
+  // taken as their UTF-8 encoding reads back (a lone surrogate becomes U+FFFD), as parsing would.
+  const layout: Layout = {
+    name: asWritten(t.name),
+    isFolder: t.isFolder,
+    pieceLength: t.pieceLength,
+    pieceHashes: t.pieceHashes,
+    entries: t.files.map(f => ({ path: t.isFolder ? f.path.map(asWritten) : [asWritten(t.name)], length: f.length, sha256: f.sha256 }))
+  }
+  for (const f of t.files) if (!SHA256_HEX.test(f.sha256)) return fail('invalid', 'a sha256 entry is not 64 hex digits')
   const info: BDict = {
-    name: bstr(t.name),
+    name: bstr(layout.name),
     'piece length': t.pieceLength,
     pieces: t.pieceHashes
   }
+  const only = t.files[0]
   if (t.isFolder) {
-    info.files = t.files.map((f): BDict => ({ length: f.length, path: f.path.map(bstr), sha256: bstr(f.sha256) }))
-  } else {
-    const only = t.files[0]
-    if (only === undefined || t.files.length !== 1) return fail('invalid', 'a single-file torrent needs exactly one file')
+    info.files = layout.entries.map((e, i): BDict => ({ length: e.length, path: e.path.map(bstr), sha256: bstr(t.files[i]?.sha256 ?? '') }))
+  } else if (only !== undefined) {
     info.length = only.length
     info.sha256 = bstr(only.sha256)
   }
-  const torrentFile = bencode({
+  const encoded = bencodeWithSpan({
     'created by': bstr(t.createdBy),
     'creation date': Math.floor(Date.now() / 1000),
     info
   })
-  return parseTorrentFile(torrentFile)
+  const span = encoded.infoSpan
+  if (span === undefined) return fail('internal', 'the encoded torrent has no info dictionary')
+  return metainfoOf(layout, encoded.bytes, span)
 }
+
+const SHA256_HEX = /^[0-9a-f]{64}$/
+const ASCII = /^[\x00-\x7f]*$/
+const LONE_SURROGATE = /[\uD800-\uDFFF]/
+const asWritten = (text: string): string => LONE_SURROGATE.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text
 
 const asInt = (v: BValue | undefined): number | undefined => typeof v === 'number' ? v : undefined
 const asBuf = (v: BValue | undefined): Buffer | undefined => Buffer.isBuffer(v) ? v : undefined
 const asDict = (v: BValue | undefined): BDict | undefined =>
   v !== undefined && typeof v === 'object' && !Buffer.isBuffer(v) && !Array.isArray(v) ? v : undefined
-const utf8 = (b: Buffer): string | undefined => {
-  const s = b.toString('utf8')
-  return Buffer.from(s, 'utf8').equals(b) ? s : undefined
+const utf8 = (b: Buffer): string | undefined => isUtf8(b) ? b.toString('utf8') : undefined
+/** Lower-case hex digits only (checked on the bytes: one per file of the torrent). */
+function isLowerHex (b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
+  }
+  return true
 }
-const SHA256_HEX = /^[0-9a-f]{64}$/
 
 function parseSha256 (v: BValue | undefined): Result<string | undefined> {
   if (v === undefined) return ok(undefined)
   const b = asBuf(v)
-  const s = b && b.toString('latin1')
-  if (s === undefined || !SHA256_HEX.test(s)) return fail('invalid', 'a sha256 entry is not 64 hex digits')
-  return ok(s)
+  if (b === undefined || b.length !== 64 || !isLowerHex(b)) return fail('invalid', 'a sha256 entry is not 64 hex digits')
+  return ok(b.toString('latin1'))
+}
+
+/** A torrent's layout as read from its bytes (or about to be written to them), before any check. */
+interface Layout {
+  readonly name: string
+  readonly isFolder: boolean
+  readonly pieceLength: number | undefined
+  readonly pieceHashes: Buffer | undefined
+  /** For a single file, one entry whose path is [name]. */
+  readonly entries: ReadonlyArray<{ readonly path: string[]; readonly length: number; readonly sha256?: string | undefined }>
 }
 
 export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
@@ -98,27 +130,13 @@ export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
   const nameBuf = asBuf(info['name.utf-8']) ?? asBuf(info.name)
   const name = nameBuf && utf8(nameBuf)
   if (name === undefined) return fail('invalid', 'torrent has no readable name')
-  const nameProblem = unsafePathReason([name])
-  if (nameProblem) return fail('unsafe-path', `torrent name "${name.slice(0, 80)}" is refused: it has ${nameProblem}`)
 
-  const pieceLength = asInt(info['piece length'])
-  if (pieceLength === undefined || pieceLength < LIMITS.minPieceLength || pieceLength > LIMITS.maxPieceLength ||
-      (pieceLength & (pieceLength - 1)) !== 0) {
-    return fail('invalid', `piece length ${String(pieceLength)} is not a power of two between 16 KiB and 64 MiB`)
-  }
-  const pieceHashes = asBuf(info.pieces)
-  if (!pieceHashes || pieceHashes.length === 0 || pieceHashes.length % 20 !== 0) {
-    return fail('invalid', 'torrent piece hashes are missing or not a multiple of 20 bytes')
-  }
-
-  const files: TorrentFileEntry[] = []
-  let total = 0
+  const entries: Array<{ path: string[], length: number, sha256?: string | undefined }> = []
   const rawFiles = info.files
   const isFolder = rawFiles !== undefined
   if (isFolder) {
     if (!Array.isArray(rawFiles) || rawFiles.length === 0) return fail('invalid', 'torrent file list is empty or malformed')
     if (rawFiles.length > LIMITS.maxFiles) return fail('too-large', `torrent lists more than ${LIMITS.maxFiles} files`)
-    const seen = new Set<string>()
     for (const raw of rawFiles) {
       const entry = asDict(raw)
       const length = asInt(entry?.length)
@@ -132,31 +150,73 @@ export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
         if (s === undefined) return fail('invalid', 'a torrent file path is not UTF-8 text')
         path.push(s)
       }
+      const sha = parseSha256(entry.sha256)
+      if (!sha.ok) return sha
+      entries.push({ path, length, sha256: sha.value })
+    }
+  } else {
+    const length = asInt(info.length)
+    if (length === undefined || length < 0) return fail('invalid', 'torrent has no valid length')
+    const sha = parseSha256(info.sha256)
+    if (!sha.ok) return sha
+    entries.push({ path: [name], length, sha256: sha.value })
+  }
+  return metainfoOf({ name, isFolder, pieceLength: asInt(info['piece length']), pieceHashes: asBuf(info.pieces), entries }, Buffer.from(bytes), span)
+}
+
+/**
+ * Every rule a torrent's layout must meet, for bytes from anywhere (parse) and for what this
+ * device is about to send (build); then the Metainfo, whose infohash is the SHA-1 of `span`.
+ */
+function metainfoOf (l: Layout, torrentFile: Buffer, span: { readonly start: number; readonly end: number }): Result<Metainfo> {
+  const { name, isFolder, pieceLength, pieceHashes } = l
+  const nameProblem = unsafePathReason([name])
+  if (nameProblem) return fail('unsafe-path', `torrent name "${name.slice(0, 80)}" is refused: it has ${nameProblem}`)
+  if (pieceLength === undefined || pieceLength < LIMITS.minPieceLength || pieceLength > LIMITS.maxPieceLength ||
+      (pieceLength & (pieceLength - 1)) !== 0) {
+    return fail('invalid', `piece length ${String(pieceLength)} is not a power of two between 16 KiB and 64 MiB`)
+  }
+  if (!pieceHashes || pieceHashes.length === 0 || pieceHashes.length % 20 !== 0) {
+    return fail('invalid', 'torrent piece hashes are missing or not a multiple of 20 bytes')
+  }
+
+  const files: TorrentFileEntry[] = []
+  let total = 0
+  if (isFolder) {
+    const seen = new Set<string>()
+    const keys: string[] = []
+    for (const { path, length, sha256 } of l.entries) {
       const problem = unsafePathReason(path, name)
       if (problem) return fail('unsafe-path', `file "${path.join('/').slice(0, 120)}" is refused: it has ${problem}`)
       const key = collisionKey(path)
       if (seen.has(key)) return fail('unsafe-path', `file "${path.join('/').slice(0, 120)}" is listed twice`)
       seen.add(key)
-      const sha = parseSha256(entry.sha256)
-      if (!sha.ok) return sha
-      files.push(sha.value === undefined ? { path, length, offset: total } : { path, length, offset: total, sha256: sha.value })
+      keys.push(key)
+      files.push(sha256 === undefined ? { path, length, offset: total } : { path, length, offset: total, sha256 })
       total += length
       if (total > LIMITS.maxTotalLength) return fail('too-large', 'torrent total size is absurdly large')
     }
-    // A folder's entries must not be prefixes of each other ("a" as a file and "a/b").
+    // A folder's entries must not be prefixes of each other ("a" as a file and "a/b"). For an
+    // ASCII path the key is lower-cased character by character, so its folders' keys are its own
+    // prefixes up to each "/"; other paths (NFKC may turn a character into "/") are keyed anew.
     const dirs = new Set<string>()
-    for (const f of files) for (let i = 1; i < f.path.length; i++) dirs.add(collisionKey(f.path.slice(0, i)))
-    for (const f of files) {
-      if (dirs.has(collisionKey(f.path))) return fail('unsafe-path', `"${f.path.join('/')}" is both a file and a folder`)
+    for (const [i, key] of keys.entries()) {
+      const path = files[i]?.path ?? []
+      if (ASCII.test(key)) {
+        for (let at = key.indexOf('/'); at !== -1; at = key.indexOf('/', at + 1)) dirs.add(key.slice(0, at))
+      } else {
+        for (let depth = 1; depth < path.length; depth++) dirs.add(collisionKey(path.slice(0, depth)))
+      }
+    }
+    for (const [i, key] of keys.entries()) {
+      if (dirs.has(key)) return fail('unsafe-path', `"${files[i]?.path.join('/') ?? key}" is both a file and a folder`)
     }
   } else {
-    const length = asInt(info.length)
-    if (length === undefined || length < 0) return fail('invalid', 'torrent has no valid length')
-    if (length > LIMITS.maxTotalLength) return fail('too-large', 'torrent total size is absurdly large')
-    const sha = parseSha256(info.sha256)
-    if (!sha.ok) return sha
-    files.push(sha.value === undefined ? { path: [name], length, offset: 0 } : { path: [name], length, offset: 0, sha256: sha.value })
-    total = length
+    const only = l.entries[0]
+    if (only === undefined) return fail('invalid', 'torrent has no valid length')
+    if (only.length > LIMITS.maxTotalLength) return fail('too-large', 'torrent total size is absurdly large')
+    files.push(only.sha256 === undefined ? { path: [name], length: only.length, offset: 0 } : { path: [name], length: only.length, offset: 0, sha256: only.sha256 })
+    total = only.length
   }
   if (total === 0) return fail('invalid', 'torrent holds no data (total size 0)')
 
@@ -164,9 +224,8 @@ export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
   if (pieceHashes.length / 20 !== pieceCount) {
     return fail('invalid', `torrent has ${pieceHashes.length / 20} piece hashes but its size needs ${pieceCount}`)
   }
-  const infoBytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(span.start, span.end)
   return ok({
-    infoHash: createHash('sha1').update(infoBytes).digest('hex'),
+    infoHash: createHash('sha1').update(torrentFile.subarray(span.start, span.end)).digest('hex'),
     name,
     isFolder,
     pieceLength,
@@ -174,7 +233,7 @@ export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
     pieceHashes,
     totalLength: total,
     files,
-    torrentFile: Buffer.from(bytes)
+    torrentFile
   })
 }
 

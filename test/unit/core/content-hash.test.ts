@@ -25,4 +25,17 @@ describe('content SHA-256', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('sorts non-ASCII names by their UTF-8 bytes, as sort does, not by UTF-16 units', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sd-content-'))
+    try {
+      // U+FF21 (EF BC A1) sorts before U+1F600 (F0 9F 98 80) in bytes, after it in UTF-16 (D83D).
+      const files: Array<[string[], string]> = [[['\u{1F600}.txt'], 'smile'], [['\uFF21.txt'], 'wide'], [['z'], 'zed'], [['é'], 'e']]
+      for (const [p, c] of files) writeFileSync(join(dir, ...p), c)
+      const shell = execFileSync('bash', ['-c', 'find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum'], { cwd: dir }).toString().split(' ')[0]
+      expect(contentSha256(true, files.map(([path, c]) => ({ path, sha256: h(c) })))).toBe(shell)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

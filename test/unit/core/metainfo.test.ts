@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { bdecode, bencode, bstr, type BDict } from '../../../main/core/torrent/bencode.js'
+import { bdecode, bencode, bencodeWithSpan, bstr, type BDict } from '../../../main/core/torrent/bencode.js'
 import { buildTorrent, parseTorrentFile } from '../../../main/core/torrent/metainfo.js'
 import { resolveInside, unsafePathReason } from '../../../main/core/torrent/safe-path.js'
 
@@ -36,6 +36,33 @@ describe('bencode', () => {
     expect(bdecode(Buffer.from('i-0e')).ok).toBe(false)
     expect(bdecode(Buffer.from('999999999:x')).ok).toBe(false)
     expect(bdecode(Buffer.from('li1ei2ee'), { maxDepth: 100, maxTokens: 2 }).ok).toBe(false)
+  })
+
+  it('takes only canonical numbers, read in place', () => {
+    const n = (text: string): unknown => { const d = bdecode(Buffer.from(text)); return d.ok ? d.value.value : 'refused' }
+    expect(n('i0e')).toBe(0)
+    expect(n('i-5e')).toBe(-5)
+    expect(n('i9007199254740991e')).toBe(Number.MAX_SAFE_INTEGER)
+    expect(n('i-9007199254740991e')).toBe(-Number.MAX_SAFE_INTEGER)
+    for (const bad of ['i9007199254740992e', 'i01e', 'i-0e', 'i-e', 'ie', 'i1-e', 'i+1e', 'i 1e', 'i1', '01:x', '-1:x', ':x', '1x:x', '12345678901234567:x']) {
+      expect(n(bad), bad).toBe('refused')
+    }
+    const s = bdecode(Buffer.from('3:abc'))
+    expect(s.ok && Buffer.isBuffer(s.value.value) && s.value.value.toString()).toBe('abc')
+  })
+
+  it('encodes in byte order of the keys, and reports where the info dictionary lies', () => {
+    const info: BDict = { name: bstr('x'), 'piece length': 16384, pieces: pieces(1), length: 5 }
+    const root: BDict = { 'é': 1, z: 2, info, a: bstr('ü'), '\u{1F600}': 3, '\uFF21': 4 }
+    const { bytes, infoSpan } = bencodeWithSpan(root)
+    const keys: string[] = []
+    const d = bdecode(bytes)
+    if (!d.ok) throw new Error(d.error.message)
+    for (const k of Object.keys(d.value.value as BDict)) keys.push(k)
+    // UTF-8 byte order: a, info, z, é (C3 A9), U+FF21 (EF BC A1), U+1F600 (F0 9F 98 80).
+    expect(bytes.toString('utf8').match(/\d+:(a|info|z|é|\uFF21|\u{1F600})(?=[ild0-9])/gu)?.map(m => m.split(':')[1])).toEqual(['a', 'info', 'z', 'é', '\uFF21', '\u{1F600}'])
+    expect(infoSpan && bytes.subarray(infoSpan.start, infoSpan.end).equals(bencode(info))).toBe(true)
+    expect(keys.sort()).toEqual(Object.keys(root).sort())
   })
 })
 

@@ -262,4 +262,31 @@ describe('parseTorrentFile fuzz', () => {
         expect(r.value.totalLength).toBe(total)
       }), { numRuns: 1000 })
   })
+
+  it('buildTorrent checks what it encodes as parseTorrentFile would: the same Metainfo, or the same refusal', () => {
+    // buildTorrent makes its Metainfo without decoding its own bytes; any difference from what a
+    // recipient parses out of them (a path, a key, a check) would show here.
+    // Names read from a disk may hold lone surrogates (not UTF-8 once encoded).
+    const name = fc.oneof({ arbitrary: component, weight: 8 }, { arbitrary: fc.constantFrom('a\uD800', '\uDC00z', 'x\uD83D'), weight: 1 })
+    const paths = fc.array(fc.array(name, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 })
+    fc.assert(fc.property(name, fc.boolean(), paths, fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 5, maxLength: 5 }), validPieceLength,
+      (name, isFolder, generated, lengths, pieceLength) => {
+        const list = (isFolder ? generated : [[name]]).map((path, i) => ({ path, length: lengths[i] ?? 1, sha256: 'a'.repeat(64) }))
+        const total = list.reduce((n, f) => n + f.length, 0)
+        const pieceHashes = Buffer.alloc(Math.max(1, Math.ceil(total / pieceLength)) * 20, 3)
+        const built = buildTorrent({ name, isFolder, files: list, pieceLength, pieceHashes, createdBy: 'fuzz' })
+        if (built.ok) {
+          const parsed = parseTorrentFile(built.value.torrentFile)
+          expect(parsed.ok).toBe(true)
+          if (parsed.ok) expect(built.value).toEqual(parsed.value)
+          return
+        }
+        const info: BDict = { name: Buffer.from(name), 'piece length': pieceLength, pieces: pieceHashes }
+        if (isFolder) info['files'] = list.map(f => ({ length: f.length, path: f.path.map(c => Buffer.from(c)), sha256: Buffer.from(f.sha256) }))
+        else { info['length'] = list[0]?.length ?? 0; info['sha256'] = Buffer.from('a'.repeat(64)) }
+        const parsed = parseTorrentFile(bencode({ info }))
+        expect(parsed.ok).toBe(false)
+        if (!parsed.ok) expect(parsed.error.message).toBe(built.error.message)
+      }), { numRuns: 3000 })
+  })
 })

@@ -105,10 +105,14 @@ export function bdecode (data: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS
   }
 }
 
+/** What the encoder takes: a decoded value, or one whose byte strings are given as text (written as UTF-8). */
+export type EncodableValue = number | Buffer | string | EncodableValue[] | EncodableDict
+export interface EncodableDict { [key: string]: EncodableValue }
+
 /** Encoded bytes, and where the top-level `info` value lies in them (its SHA-1 is the infohash). */
 export interface Encoded { readonly bytes: Buffer; readonly infoSpan?: { readonly start: number; readonly end: number } }
 
-export function bencode (value: BValue): Buffer {
+export function bencode (value: EncodableValue): Buffer {
   return bencodeWithSpan(value).bytes
 }
 
@@ -116,7 +120,7 @@ const ASCII = /^[\x00-\x7f]*$/
 const byRawBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 
 /** Keys sort as raw byte strings (BEP 3); for ASCII keys that is plain string order. */
-function sortedKeys (d: BDict): string[] {
+function sortedKeys (d: EncodableDict): string[] {
   const keys = Object.keys(d)
   return keys.every(k => ASCII.test(k)) ? keys.sort() : keys.sort(byRawBytes)
 }
@@ -125,7 +129,7 @@ function sortedKeys (d: BDict): string[] {
  * Written into one growing buffer: a torrent of 50,000 files is ~500,000 tokens, and a Buffer per
  * token (then Buffer.concat) made the encoder mostly garbage collection.
  */
-export function bencodeWithSpan (value: BValue): Encoded {
+export function bencodeWithSpan (value: EncodableValue): Encoded {
   let buf = Buffer.allocUnsafe(64 * 1024)
   let pos = 0
   let infoSpan: { start: number; end: number } | undefined
@@ -139,10 +143,16 @@ export function bencodeWithSpan (value: BValue): Encoded {
     room(text.length)
     pos += buf.write(text, pos, 'latin1')
   }
-  const put = (v: BValue, isTopLevel: boolean): void => {
+  const put = (v: EncodableValue, isTopLevel: boolean): void => {
     if (typeof v === 'number') {
       if (!Number.isSafeInteger(v)) throw new RangeError('bencode integers must be safe integers')
       ascii(`i${v}e`)
+    } else if (typeof v === 'string') {
+      // Text goes in as its UTF-8 bytes, written in place (no Buffer per path component).
+      const length = Buffer.byteLength(v, 'utf8')
+      ascii(`${length}:`)
+      room(length)
+      pos += buf.write(v, pos, 'utf8')
     } else if (Buffer.isBuffer(v)) {
       ascii(`${v.length}:`)
       room(v.length)

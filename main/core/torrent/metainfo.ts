@@ -4,7 +4,7 @@
 import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { fail, ok, type Result } from '../../../common/result.js'
-import { bdecode, bencodeWithSpan, bstr, type BDict, type BValue } from './bencode.js'
+import { bdecode, bencodeWithSpan, type BDict, type BValue, type EncodableDict } from './bencode.js'
 import { collisionKey, unsafePathReason } from './safe-path.js'
 
 export interface TorrentFileEntry {
@@ -60,20 +60,20 @@ export function buildTorrent (t: NewTorrent): Result<Metainfo> {
     entries: t.files.map(f => ({ path: t.isFolder ? f.path.map(asWritten) : [asWritten(t.name)], length: f.length, sha256: f.sha256 }))
   }
   for (const f of t.files) if (!SHA256_HEX.test(f.sha256)) return fail('invalid', 'a sha256 entry is not 64 hex digits')
-  const info: BDict = {
-    name: bstr(layout.name),
+  const info: EncodableDict = {
+    name: layout.name,
     'piece length': t.pieceLength,
     pieces: t.pieceHashes
   }
   const only = t.files[0]
   if (t.isFolder) {
-    info.files = layout.entries.map((e, i): BDict => ({ length: e.length, path: e.path.map(bstr), sha256: bstr(t.files[i]?.sha256 ?? '') }))
+    info['files'] = layout.entries.map((e, i): EncodableDict => ({ length: e.length, path: e.path, sha256: t.files[i]?.sha256 ?? '' }))
   } else if (only !== undefined) {
-    info.length = only.length
-    info.sha256 = bstr(only.sha256)
+    info['length'] = only.length
+    info['sha256'] = only.sha256
   }
   const encoded = bencodeWithSpan({
-    'created by': bstr(t.createdBy),
+    'created by': t.createdBy,
     'creation date': Math.floor(Date.now() / 1000),
     info
   })

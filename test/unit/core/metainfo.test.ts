@@ -63,6 +63,8 @@ describe('bencode', () => {
     expect(bytes.toString('utf8').match(/\d+:(a|info|z|é|\uFF21|\u{1F600})(?=[ild0-9])/gu)?.map(m => m.split(':')[1])).toEqual(['a', 'info', 'z', 'é', '\uFF21', '\u{1F600}'])
     expect(infoSpan && bytes.subarray(infoSpan.start, infoSpan.end).equals(bencode(info))).toBe(true)
     expect(keys.sort()).toEqual(Object.keys(root).sort())
+    // Text is encoded as its UTF-8 bytes, a lone surrogate as U+FFFD (as Buffer.from does).
+    expect(bencode({ p: ['é', 'a\uD800', '\u{1F600}'] }).equals(bencode({ p: ['é', 'a\uD800', '\u{1F600}'].map(t => Buffer.from(t, 'utf8')) }))).toBe(true)
   })
 })
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { fail, ok, type Result } from '../../../common/result.js'
 import { bdecode, bencodeWithSpan, type BDict, type BValue, type EncodableDict } from './bencode.js'
 import { collisionKey, unsafePathReason } from './safe-path.js'
+import { readLayoutFast, type Layout, type LayoutEntry, type ReadLayout } from './torrent-layout.js'
 
 export interface TorrentFileEntry {
   /** Path inside the distribution; for a single-file torrent, [name]. */
@@ -108,18 +109,20 @@ function parseSha256 (v: BValue | undefined): Result<string | undefined> {
   return ok(b.toString('latin1'))
 }
 
-/** A torrent's layout as read from its bytes (or about to be written to them), before any check. */
-interface Layout {
-  readonly name: string
-  readonly isFolder: boolean
-  readonly pieceLength: number | undefined
-  readonly pieceHashes: Buffer | undefined
-  /** For a single file, one entry whose path is [name]. */
-  readonly entries: ReadonlyArray<{ readonly path: string[]; readonly length: number; readonly sha256?: string | undefined }>
-}
-
 export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
   if (bytes.byteLength > LIMITS.maxTorrentBytes) return fail('too-large', 'torrent file is larger than 100 MiB')
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const fast = readLayoutFast(buf, LIMITS.maxFiles)
+  const read = fast !== undefined ? ok(fast) : readLayout(buf)
+  if (!read.ok) return read
+  return metainfoOf(read.value.layout, Buffer.from(bytes), read.value.span)
+}
+
+/**
+ * The layout through the generic decoder: any torrent, and a reason for what is wrong with one.
+ * (parseTorrentFile tries readLayoutFast first; both must read a plain torrent alike.)
+ */
+export function readLayout (bytes: Uint8Array): Result<ReadLayout> {
   const decoded = bdecode(bytes)
   if (!decoded.ok) return fail('corrupt', `not a torrent file: ${decoded.error.message}`)
   const root = asDict(decoded.value.value)
@@ -131,7 +134,7 @@ export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
   const name = nameBuf && utf8(nameBuf)
   if (name === undefined) return fail('invalid', 'torrent has no readable name')
 
-  const entries: Array<{ path: string[], length: number, sha256?: string | undefined }> = []
+  const entries: LayoutEntry[] = []
   const rawFiles = info.files
   const isFolder = rawFiles !== undefined
   if (isFolder) {
@@ -161,7 +164,7 @@ export function parseTorrentFile (bytes: Uint8Array): Result<Metainfo> {
     if (!sha.ok) return sha
     entries.push({ path: [name], length, sha256: sha.value })
   }
-  return metainfoOf({ name, isFolder, pieceLength: asInt(info['piece length']), pieceHashes: asBuf(info.pieces), entries }, Buffer.from(bytes), span)
+  return ok({ layout: { name, isFolder, pieceLength: asInt(info['piece length']), pieceHashes: asBuf(info.pieces), entries }, span })
 }
 
 /**

@@ -51,6 +51,17 @@ describe('bencode', () => {
     expect(s.ok && Buffer.isBuffer(s.value.value) && s.value.value.toString()).toBe('abc')
   })
 
+  it('a torrent with a non-canonical number is refused, even in a key nobody reads', () => {
+    const info = Buffer.concat([Buffer.from('d6:lengthi5e4:name1:x12:piece lengthi16384e6:pieces20:'), pieces(1), Buffer.from('e')])
+    for (const extra of ['1:xi-0e', '1:xi01e', '1:xli-0ee', '1:xd1:ai-0ee']) {
+      const bytes = Buffer.concat([Buffer.from('d4:info'), info, Buffer.from(extra), Buffer.from('e')])
+      const r = parseTorrentFile(bytes)
+      expect(r.ok, extra).toBe(false)
+      if (!r.ok) expect(r.error.code).toBe('corrupt')
+    }
+    expect(parseTorrentFile(Buffer.concat([Buffer.from('d4:info'), info, Buffer.from('1:xi-7ee')])).ok).toBe(true)
+  })
+
   it('encodes in byte order of the keys, and reports where the info dictionary lies', () => {
     const info: BDict = { name: bstr('x'), 'piece length': 16384, pieces: pieces(1), length: 5 }
     const root: BDict = { 'é': 1, z: 2, info, a: bstr('ü'), '\u{1F600}': 3, '\uFF21': 4 }

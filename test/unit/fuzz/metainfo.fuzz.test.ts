@@ -7,7 +7,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { bencode, type BDict, type BValue } from '../../../main/core/torrent/bencode.js'
-import { buildTorrent, LIMITS, parseTorrentFile, type Metainfo } from '../../../main/core/torrent/metainfo.js'
+import { buildTorrent, LIMITS, parseTorrentFile, readLayout, type Metainfo } from '../../../main/core/torrent/metainfo.js'
+import { readLayoutFast } from '../../../main/core/torrent/torrent-layout.js'
 import { collisionKey, resolveInside, unsafePathReason } from '../../../main/core/torrent/safe-path.js'
 import { bencodeishBytes, mutateAll, mutationArb, timed } from './fuzz-helpers.js'
 
@@ -261,6 +262,31 @@ describe('parseTorrentFile fuzz', () => {
         expect(r.value.files.map(f => f.path)).toEqual(list.map(f => f.path))
         expect(r.value.totalLength).toBe(total)
       }), { numRuns: 1000 })
+  })
+
+  it('the fast layout reader reads what the generic decoder reads, or leaves the bytes to it', () => {
+    let fastRead = 0
+    const same = (bytes: Uint8Array): void => {
+      const buf = Buffer.from(bytes)
+      const fast = readLayoutFast(buf, LIMITS.maxFiles)
+      if (fast === undefined) return
+      fastRead++
+      const generic = readLayout(buf)
+      expect(generic.ok).toBe(true)
+      if (generic.ok) expect(fast).toEqual(generic.value)
+    }
+    fc.assert(fc.property(specArb, fc.array(fc.constantFrom('announce', 'x', 'info2'), { maxLength: 2 }), (spec, outer) => {
+      const root = Object.create(null) as BDict
+      for (const k of outer) root[k] = Buffer.from('v')
+      root['info'] = infoOf(spec)
+      same(bencode(root))
+    }), { numRuns: 2000 })
+    fc.assert(fc.property(specArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (spec, ms) => {
+      same(mutateAll(bencode({ info: infoOf(spec) }), ms))
+    }), { numRuns: 3000 })
+    fc.assert(fc.property(bencodeishBytes(300), bytes => { same(bytes) }), { numRuns: 2000 })
+    // The generated torrents are mostly plain: the fast reader must take those, not leave everything to the decoder.
+    expect(fastRead).toBeGreaterThan(500)
   })
 
   it('buildTorrent checks what it encodes as parseTorrentFile would: the same Metainfo, or the same refusal', () => {

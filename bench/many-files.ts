@@ -22,6 +22,7 @@ import { isProgress, isVerified, type AgentEvent } from '../test/multi/agent-eve
 import type { ManyOptions } from './options.js'
 import type { PartReport } from './part-output.js'
 import { journaledScratch } from './journaled-scratch.js'
+import { ProcSampler } from './proc-sampler.js'
 import { startAgents, stopAgents } from './sd-agents.js'
 import { median } from './stats.js'
 import { fmt, type TargetCheck } from './targets.js'
@@ -36,8 +37,9 @@ const SETTLE_MS = 3_000
 
 interface RoundResult {
   readonly round: number
-  readonly libtorrent: { readonly status: string; readonly seconds: number; readonly createSeconds: number; readonly error?: string }
-  readonly swarmdrop: { readonly status: string; readonly seconds: number; readonly sendOwnSeconds: number; readonly offerToLastVerifiedSeconds: number; readonly phases?: Readonly<Record<string, number>>; readonly error?: string }
+  /** cpuSeconds: CPU (user + system) of every process on the three hosts, over the timed window. */
+  readonly libtorrent: { readonly status: string; readonly seconds: number; readonly createSeconds: number; readonly cpuSeconds?: number; readonly error?: string }
+  readonly swarmdrop: { readonly status: string; readonly seconds: number; readonly sendOwnSeconds: number; readonly offerToLastVerifiedSeconds: number; readonly cpuSeconds?: number; readonly phases?: Readonly<Record<string, number>>; readonly error?: string }
   readonly ratio: number
   /** SWARMDROP_MANY_CLI_B: another build's Swarmdrop in the same round, and its ratio to libtorrent. */
   readonly swarmdropB?: RoundResult['swarmdrop']
@@ -134,10 +136,16 @@ function inNs (host: LabHost): string[] {
   return ['ip', 'netns', 'exec', host.ns]
 }
 
-async function runLibtorrent (dir: string, source: string, origin: LabHost, recipients: readonly LabHost[], expected: ReadonlyMap<string, string>): Promise<RoundResult['libtorrent']> {
+/** CPU seconds of the lab's three hosts since `sampler.begin()`. */
+function cpuOf (sampler: ProcSampler, hosts: readonly LabHost[]): number {
+  return sampler.end(hosts.map((h) => h.name)).reduce((sum, u) => sum + u.cpuSeconds, 0)
+}
+
+async function runLibtorrent (dir: string, source: string, origin: LabHost, recipients: readonly LabHost[], expected: ReadonlyMap<string, string>, sampler: ProcSampler): Promise<RoundResult['libtorrent']> {
   const torrent = join(dir, `${FOLDER}.torrent`)
   await mkdir(dir, { recursive: true })
   const peers: LibtorrentPeer[] = []
+  sampler.begin()
   const t0 = performance.now()
   try {
     const created = await createTorrentWithLibtorrent(source, torrent, undefined, { timeoutMs: TIMEOUT_S * 1000, commandPrefix: inNs(origin) })
@@ -163,11 +171,12 @@ async function runLibtorrent (dir: string, source: string, origin: LabHost, reci
     if (bad !== undefined && !bad.ok) throw new Error(`libtorrent get: ${bad.error.message}`)
     const done = await Promise.all(started.flatMap((s) => (s.ok ? [s.value] : [])).map(async (g) => await g.waitForDone(TIMEOUT_S * 1000)))
     const seconds = (performance.now() - t0) / 1000
+    const cpuSeconds = cpuOf(sampler, [origin, ...recipients])
     const failed = done.find((d) => !d.ok)
     if (failed !== undefined && !failed.ok) return { status: 'failed', seconds: NaN, createSeconds, error: failed.error.message }
     const wrong = recipients.map((h) => compareTree(expected, join(dir, h.name, FOLDER))).find((w) => w !== undefined)
     if (wrong !== undefined) return { status: 'mismatch', seconds: NaN, createSeconds, error: wrong }
-    return { status: 'ok', seconds, createSeconds }
+    return { status: 'ok', seconds, createSeconds, cpuSeconds }
   } catch (err) {
     return { status: 'failed', seconds: NaN, createSeconds: NaN, error: err instanceof Error ? err.message : String(err) }
   } finally {
@@ -176,15 +185,17 @@ async function runLibtorrent (dir: string, source: string, origin: LabHost, reci
   }
 }
 
-async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string, origin: LabHost, recipients: readonly LabHost[], expected: ReadonlyMap<string, string>, perfOut?: string): Promise<RoundResult['swarmdrop']> {
+async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string, origin: LabHost, recipients: readonly LabHost[], expected: ReadonlyMap<string, string>, sampler: ProcSampler, perfOut?: string): Promise<RoundResult['swarmdrop']> {
   await mkdir(dir, { recursive: true })
   try {
     // Untimed: agents started and discovered before send.
     const agents = await startAgents(lab, cli, dir, recipients.map((host) => ({ host, name: host.name })))
     try {
       const perf = startPerf(perfOut)
+      sampler.begin()
       const sendStart = Date.now()
       const run = await runSend({ lab, host: origin, path: source, targets: ['--all'], dataDir: join(dir, 'origin-data'), name: origin.name, timeoutSeconds: TIMEOUT_S })
+      const cpuSeconds = cpuOf(sampler, [origin, ...recipients])
       await perf?.stop()
       const summary = run.summary
       const times = (event: string): number[] => agents.flatMap((a) => a.events.filter((e: AgentEvent) => e.event === event && (event !== 'verified' || (isVerified(e) && e.name === FOLDER))).map((e) => e.time))
@@ -215,7 +226,7 @@ async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string,
       }
       const wrong = agents.map((a) => compareTree(expected, join(a.spec.downloadsDir, FOLDER))).find((w) => w !== undefined)
       if (wrong !== undefined) return { status: 'mismatch', seconds: NaN, sendOwnSeconds, offerToLastVerifiedSeconds: offerToLast, phases, error: wrong }
-      return { status: 'ok', seconds: run.wallSeconds, sendOwnSeconds: summary.seconds, offerToLastVerifiedSeconds: offerToLast, phases }
+      return { status: 'ok', seconds: run.wallSeconds, sendOwnSeconds: summary.seconds, offerToLastVerifiedSeconds: offerToLast, cpuSeconds, phases }
     } finally {
       await stopAgents(agents)
     }
@@ -245,12 +256,13 @@ export async function manyFiles (root: string, cli: string, opts: ManyOptions): 
     lab = theLab
     const origin = theLab.host('origin')
     const recipients = theLab.hosts.slice(1)
+    const sampler = new ProcSampler(theLab.hosts)
     for (let round = 1; round <= opts.rounds; round++) {
       const roundDir = join(scratch.dir, `round${round}`)
-      const lt = async (): Promise<RoundResult['libtorrent']> => await runLibtorrent(join(roundDir, 'lt'), source, origin, recipients, expected)
+      const lt = async (): Promise<RoundResult['libtorrent']> => await runLibtorrent(join(roundDir, 'lt'), source, origin, recipients, expected, sampler)
       const perfOut = PERF_DIR === undefined ? undefined : join(PERF_DIR, `many-sd-round${round}`)
-      const sd = async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(roundDir, 'sd'), cli, theLab, source, origin, recipients, expected, perfOut)
-      const sdB = CLI_B === undefined ? undefined : async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(roundDir, 'sdb'), CLI_B, theLab, source, origin, recipients, expected)
+      const sd = async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(roundDir, 'sd'), cli, theLab, source, origin, recipients, expected, sampler, perfOut)
+      const sdB = CLI_B === undefined ? undefined : async (): Promise<RoundResult['swarmdrop']> => await runSwarmdrop(join(roundDir, 'sdb'), CLI_B, theLab, source, origin, recipients, expected, sampler)
       let l: RoundResult['libtorrent']
       let s: RoundResult['swarmdrop']
       let b: RoundResult['swarmdrop'] | undefined
@@ -258,9 +270,9 @@ export async function manyFiles (root: string, cli: string, opts: ManyOptions): 
       if (round % 2 === 1) { l = await settled(lt); s = await settled(sd); if (sdB) b = await settled(sdB) } else { if (sdB) b = await settled(sdB); s = await settled(sd); l = await settled(lt) }
       const r: RoundResult = { round, libtorrent: l, swarmdrop: s, ratio: s.seconds / l.seconds, ...(b === undefined ? {} : { swarmdropB: b, ratioB: b.seconds / l.seconds }) }
       rounds.push(r)
-      console.log(`round ${round}: libtorrent ${l.status} ${fmt(l.seconds)} s (create ${fmt(l.createSeconds)} s), swarmdrop ${s.status} ${fmt(s.seconds)} s (send's own ${fmt(s.sendOwnSeconds)} s, offer to last verified ${fmt(s.offerToLastVerifiedSeconds)} s; phases ${s.phases === undefined ? '–' : `start + discovery ${fmt(s.phases['startAndDiscoveryS'] ?? NaN)} s, until offer ${fmt(s.phases['untilOfferS'] ?? NaN)} s, offer to first bytes ${fmt(s.phases['untilFirstBytesS'] ?? NaN)} s, transfer ${fmt(s.phases['transferS'] ?? NaN)} s, final check ${fmt(s.phases['finalCheckS'] ?? NaN)} s`}), ratio ${fmt(r.ratio)}` +
+      console.log(`round ${round}: libtorrent ${l.status} ${fmt(l.seconds)} s (create ${fmt(l.createSeconds)} s, CPU ${fmt(l.cpuSeconds ?? NaN)} s), swarmdrop ${s.status} ${fmt(s.seconds)} s (CPU ${fmt(s.cpuSeconds ?? NaN)} s, send's own ${fmt(s.sendOwnSeconds)} s, offer to last verified ${fmt(s.offerToLastVerifiedSeconds)} s; phases ${s.phases === undefined ? '–' : `start + discovery ${fmt(s.phases['startAndDiscoveryS'] ?? NaN)} s, until offer ${fmt(s.phases['untilOfferS'] ?? NaN)} s, offer to first bytes ${fmt(s.phases['untilFirstBytesS'] ?? NaN)} s, transfer ${fmt(s.phases['transferS'] ?? NaN)} s, final check ${fmt(s.phases['finalCheckS'] ?? NaN)} s`}), ratio ${fmt(r.ratio)}` +
         `${l.error === undefined ? '' : `\n  libtorrent: ${l.error.split('\n').slice(0, 6).join('\n  ')}`}${s.error === undefined ? '' : `\n  swarmdrop: ${s.error.split('\n').slice(0, 12).join('\n  ')}`}`)
-      if (b !== undefined) console.log(`round ${round}: swarmdrop B (${CLI_B ?? ''}) ${b.status} ${fmt(b.seconds)} s (offer to last verified ${fmt(b.offerToLastVerifiedSeconds)} s; phases ${b.phases === undefined ? '–' : Object.entries(b.phases).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}), ratio ${fmt(r.ratioB ?? NaN)}${b.error === undefined ? '' : `\n  ${b.error.split('\n').slice(0, 12).join('\n  ')}`}`)
+      if (b !== undefined) console.log(`round ${round}: swarmdrop B (${CLI_B ?? ''}) ${b.status} ${fmt(b.seconds)} s (CPU ${fmt(b.cpuSeconds ?? NaN)} s, offer to last verified ${fmt(b.offerToLastVerifiedSeconds)} s; phases ${b.phases === undefined ? '–' : Object.entries(b.phases).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}), ratio ${fmt(r.ratioB ?? NaN)}${b.error === undefined ? '' : `\n  ${b.error.split('\n').slice(0, 12).join('\n  ')}`}`)
       await rm(roundDir, { recursive: true, force: true })
     }
   } finally {
@@ -276,19 +288,19 @@ export async function manyFiles (root: string, cli: string, opts: ManyOptions): 
     `Many small files: ${opts.files} × ${opts.kib} KiB (${(opts.files * bytes / 1e6).toFixed(0)} MB) in ${SUB_FOLDERS} sub-folders, origin → 2 recipients, ${opts.rateMbit} Mbit/s per host; files on ${scratch.fs}.`,
     'libtorrent: create + seed + 2 getters, from create to the last "done". Swarmdrop: `send --all --wait` wall time (hashing to both verified).',
     '',
-    '| round | libtorrent s (create) | Swarmdrop s (offer → last verified) | ratio |',
-    '|---|---|---|---|',
-    ...rounds.map((r) => `| ${r.round} | ${fmt(r.libtorrent.seconds)} (${fmt(r.libtorrent.createSeconds)}) | ${fmt(r.swarmdrop.seconds)} (${fmt(r.swarmdrop.offerToLastVerifiedSeconds)}) | ${fmt(r.ratio)} |`),
-    `| median | ${fmt(ltMedian)} | ${fmt(sdMedian)} | ${fmt(medianRatio)} |`,
+    '| round | libtorrent s (create) | Swarmdrop s (offer → last verified) | ratio | CPU s, all hosts: libtorrent · Swarmdrop |',
+    '|---|---|---|---|---|',
+    ...rounds.map((r) => `| ${r.round} | ${fmt(r.libtorrent.seconds)} (${fmt(r.libtorrent.createSeconds)}) | ${fmt(r.swarmdrop.seconds)} (${fmt(r.swarmdrop.offerToLastVerifiedSeconds)}) | ${fmt(r.ratio)} | ${fmt(r.libtorrent.cpuSeconds ?? NaN)} · ${fmt(r.swarmdrop.cpuSeconds ?? NaN)} |`),
+    `| median | ${fmt(ltMedian)} | ${fmt(sdMedian)} | ${fmt(medianRatio)} | |`,
     '',
     ...(CLI_B === undefined
       ? []
       : [
           `A/B: build B (${CLI_B}) in the same rounds:`,
           '',
-          '| round | Swarmdrop B s (offer → last verified) | ratio B | A ÷ B |',
-          '|---|---|---|---|',
-          ...rounds.map((r) => `| ${r.round} | ${fmt(r.swarmdropB?.seconds ?? NaN)} (${fmt(r.swarmdropB?.offerToLastVerifiedSeconds ?? NaN)}) | ${fmt(r.ratioB ?? NaN)} | ${fmt(r.swarmdrop.seconds / (r.swarmdropB?.seconds ?? NaN))} |`),
+          '| round | Swarmdrop B s (offer → last verified) | ratio B | A ÷ B | CPU s, all hosts: A · B |',
+          '|---|---|---|---|---|',
+          ...rounds.map((r) => `| ${r.round} | ${fmt(r.swarmdropB?.seconds ?? NaN)} (${fmt(r.swarmdropB?.offerToLastVerifiedSeconds ?? NaN)}) | ${fmt(r.ratioB ?? NaN)} | ${fmt(r.swarmdrop.seconds / (r.swarmdropB?.seconds ?? NaN))} | ${fmt(r.swarmdrop.cpuSeconds ?? NaN)} · ${fmt(r.swarmdropB?.cpuSeconds ?? NaN)} |`),
           ''
         ])
   ].join('\n')

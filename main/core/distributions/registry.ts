@@ -6,11 +6,11 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail, ok, type Result } from '../../../common/result.js'
 import { dataPaths } from '../settings/data-dir.js'
-import { readJson, writeFileAtomic, writeJson } from '../store/json-file.js'
+import { readJson, writeFileAtomic } from '../store/json-file.js'
 import { PieceJournal } from '../store/piece-journal.js'
 import { mkdirPrivate } from '../store/private-files.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
-import type { DistributionRecord } from './records.js'
+import type { DistributionRecord, SourceFileStamp } from './records.js'
 
 export class DistributionRegistry {
   private readonly records = new Map<string, DistributionRecord>()
@@ -113,7 +113,7 @@ export class DistributionRegistry {
       this.queued = undefined
       this.writing = write
       try {
-        await writeJson(dataPaths(this.dataDir).distributions, [...this.records.values()])
+        await writeFileAtomic(dataPaths(this.dataDir).distributions, registryJson([...this.records.values()]))
         this.written++
       } finally {
         if (this.writing === write) this.writing = undefined
@@ -122,4 +122,28 @@ export class DistributionRegistry {
     this.queued = write
     await write
   }
+}
+
+/**
+ * An origin's source list (a file each, so megabytes for a folder of 50,000 files) never changes
+ * after hashing, and every version of its record shares the one array; its JSON is made once and
+ * reused by every later write of the registry (a write per change of any member's state).
+ */
+const sourcesJson = new WeakMap<readonly SourceFileStamp[], string>()
+
+function recordJson (r: DistributionRecord): string {
+  if (r.role !== 'origin') return JSON.stringify(r)
+  const { sources, ...rest } = r
+  let list = sourcesJson.get(sources)
+  if (list === undefined) {
+    list = JSON.stringify(sources)
+    sourcesJson.set(sources, list)
+  }
+  const head = JSON.stringify(rest)
+  return `${head.slice(0, -1)}${head === '{}' ? '' : ','}"sources":${list}}`
+}
+
+/** distributions.json: one record per line. */
+export function registryJson (records: readonly DistributionRecord[]): string {
+  return `[\n${records.map(recordJson).join(',\n')}\n]\n`
 }

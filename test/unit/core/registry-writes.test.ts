@@ -64,4 +64,22 @@ describe('distribution registry writes', () => {
     const stored = JSON.parse(readFileSync(dataPaths(join(work, 'b')).distributions, 'utf8')) as OriginRecord[]
     expect(stored.map(r => r.name).sort()).toEqual(['folder-2', 'folder-3'])
   })
+
+  it('an origin\'s source list is serialised once, however often its record is written again', async () => {
+    const loaded = await DistributionRegistry.load(join(work, 'c'))
+    if (!loaded.ok) throw new Error(loaded.error.message)
+    const reg = loaded.value
+    const plain = record(4, 5_000)
+    let reads = 0
+    // Counts every look into the list: JSON.stringify reads its length and each element.
+    const sources = new Proxy(plain.sources, { get: (target, key, receiver) => { reads++; return Reflect.get(target, key, receiver) } })
+    await reg.put({ ...plain, sources })
+    const afterFirst = reads
+    expect(afterFirst).toBeGreaterThan(5_000)
+    for (let k = 0; k < 3; k++) await reg.update<OriginRecord>(plain.infoHash, r => ({ ...r, reason: `change ${k}` }))
+    expect(reg.writes).toBe(4)
+    expect(reads).toBe(afterFirst)
+    const stored = JSON.parse(readFileSync(dataPaths(join(work, 'c')).distributions, 'utf8')) as OriginRecord[]
+    expect(stored).toEqual([{ ...plain, reason: 'change 2' }])
+  })
 })

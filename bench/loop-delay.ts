@@ -14,6 +14,13 @@ export interface LoopDelaySample {
   readonly p99: number
   readonly max: number
   readonly n: number
+  /** The main thread's GC pauses in that second: sum and longest (ms), and how many were mark-compacts. */
+  readonly gcMs?: number
+  readonly gcMaxMs?: number
+  readonly majorGcs?: number
+  /** ms the main thread was runnable but waiting for a core, and ms it ran (Linux schedstat). */
+  readonly waitMs?: number
+  readonly cpuMs?: number
 }
 
 export interface PhaseDelay {
@@ -22,6 +29,14 @@ export interface PhaseDelay {
   readonly worstP99Ms: number
   readonly medianP99Ms: number
   readonly maxMs: number
+  /** Main-thread GC pause per second (median of the seconds) and the longest single pause, ms. */
+  readonly medianGcMs: number
+  readonly maxGcPauseMs: number
+  /** Mark-compacts per second over the phase. */
+  readonly majorGcsPerSecond: number
+  /** ms per second the main thread waited for a core while runnable, and ran (medians of the seconds). */
+  readonly medianWaitMs: number
+  readonly medianCpuMs: number
 }
 
 /** Environment for a Node process that should write its loop delay to `file`. */
@@ -36,7 +51,8 @@ export function loopDelayEnv (file: string): Record<string, string> {
 function isSample (v: unknown): v is LoopDelaySample {
   if (typeof v !== 'object' || v === null) return false
   const o = v as Record<string, unknown>
-  return ['t', 'p50', 'p99', 'max', 'n'].every((k) => typeof o[k] === 'number')
+  return ['t', 'p50', 'p99', 'max', 'n'].every((k) => typeof o[k] === 'number') &&
+    ['gcMs', 'gcMaxMs', 'majorGcs', 'waitMs', 'cpuMs'].every((k) => o[k] === undefined || typeof o[k] === 'number')
 }
 
 /** The probe's lines (a missing file = no samples: the probe never ran). */
@@ -64,10 +80,17 @@ export function phaseDelay (samples: readonly LoopDelaySample[], from: number, t
     inside = overlapping.slice(0, 1)
   }
   const p99s = inside.map((s) => s.p99)
+  const field = (k: 'gcMs' | 'gcMaxMs' | 'majorGcs' | 'waitMs' | 'cpuMs'): number[] => inside.flatMap((s) => s[k] === undefined ? [] : [s[k]])
+  const majors = field('majorGcs')
   return {
     seconds: inside.length,
     worstP99Ms: max(p99s),
     medianP99Ms: median(p99s),
-    maxMs: max(inside.map((s) => s.max))
+    maxMs: max(inside.map((s) => s.max)),
+    medianGcMs: median(field('gcMs')),
+    maxGcPauseMs: max(field('gcMaxMs')),
+    majorGcsPerSecond: majors.length > 0 ? majors.reduce((a, b) => a + b, 0) / majors.length : NaN,
+    medianWaitMs: median(field('waitMs')),
+    medianCpuMs: median(field('cpuMs'))
   }
 }

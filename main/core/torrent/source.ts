@@ -3,7 +3,7 @@
 // distribution never reaches outside the folder the person chose.
 import { lstatSync } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, resolve, sep } from 'node:path'
 import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { unsafePathReason } from './safe-path.js'
 
@@ -65,9 +65,10 @@ export async function scanSource (input: string): Promise<Result<Source>> {
       return fail('unreadable', `${dir}: ${errorMessage(err)}`)
     }
     // Byte order, not locale order: the same folder gives the same torrent everywhere.
-    names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    sortByBytes(names)
     for (const [k, n] of names.entries()) {
-      const abs = join(dir, n)
+      // readdir's names hold no separator: joined by hand, without normalising 50,000 paths.
+      const abs = dir.endsWith(sep) ? dir + n : dir + sep + n
       const path = [...rel, n]
       // Blocking lstat, a slice at a time: an awaited one per entry made a folder of 50,000 files
       // take ~2 s of round trips through libuv's pool; a slice of SLICE entries holds the event
@@ -96,4 +97,20 @@ export async function scanSource (input: string): Promise<Result<Source>> {
   const totalLength = entries.reduce((sum, e) => sum + e.length, 0)
   if (totalLength === 0) return fail('empty', `${input} holds no data: there is nothing to send`)
   return ok({ name, isFolder: true, parentDir: dirname(absolute), entries, totalLength, skipped })
+}
+
+const ASCII = /^[\x00-\x7f]*$/
+
+/**
+ * Sorts names by their UTF-8 bytes. For ASCII names that is plain string order; other names are
+ * encoded once each, not twice per comparison (a folder of 10,000 names made ~280,000 Buffers).
+ */
+export function sortByBytes (names: string[]): void {
+  if (names.every(n => ASCII.test(n))) {
+    names.sort((a, b) => a < b ? -1 : a > b ? 1 : 0)
+    return
+  }
+  const keyed = names.map(n => ({ n, b: Buffer.from(n, 'utf8') }))
+  keyed.sort((x, y) => Buffer.compare(x.b, y.b))
+  for (const [i, k] of keyed.entries()) names[i] = k.n
 }

@@ -299,6 +299,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const me = this.me
     if (spec.members && !me) return fail('no-identity', `${spec.label} has members, and this engine has no device key to prove membership with`)
     const store: { current?: FileStore } = {}
+    const guarded = spec.guard !== undefined && spec.metainfo !== undefined && complete && Array.isArray(spec.targets)
     let torrent: TorrentLike
     try {
       torrent = this.client.add(spec.source, {
@@ -317,14 +318,15 @@ export class Engine extends EventEmitter<EngineEvents> {
               void this.remove(ih)
               this.emit('torrent-error', ih, message)
             },
-            ...(spec.guard && spec.metainfo && complete && Array.isArray(spec.targets)
+            ...(guarded && spec.guard && spec.metainfo
               ? {
                   guard: guardOf(spec.metainfo, spec.targets as readonly FileStoreTarget[], spec.guard.mtimesMs, reason => this.sourceChanged(ih, reason), spec.guard.describe)
                 }
               : {})
           } satisfies FileStoreOptions
         },
-        storeCacheSlots: 8,
+        // A guarded store keeps the pieces it serves itself, in reused buffers (served-pieces.ts).
+        storeCacheSlots: guarded ? 0 : 8,
         skipVerify: complete,
         ...(spec.bitfield && !complete ? { bitfield: spec.bitfield } : {}),
         strategy: 'rarest',

@@ -9,8 +9,9 @@
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
-import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
+import { fail, ok, type Result } from '../../../common/result.js'
 import { diskThread } from './disk-thread.js'
+import { ServedPieces } from './served-pieces.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import { forgetWritten, recordWritten } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
@@ -33,6 +34,8 @@ export interface FileStoreOptions {
 }
 
 const MAX_OPEN = 128
+/** Whole pieces a guarded store keeps for serving (the engine turns WebTorrent's cache off for it). */
+const SERVED_SLOTS = 8
 /**
  * A range across this many files or more goes to the disk thread as one batch. One file's pieces
  * (the one-big-file case) keep the async path, whose reads and writes overlap on libuv's pool.
@@ -69,6 +72,8 @@ export class FileStore implements ChunkStore {
   private readonly written = new Set<string>()
   private closed = false
   private refused: string | undefined
+  /** The pieces a guarded store serves, in reused buffers (served-pieces.ts). */
+  private readonly served = new ServedPieces(SERVED_SLOTS)
 
   constructor (chunkLength: number, opts: ChunkStoreOptions) {
     const own = opts.fileStore
@@ -162,20 +167,23 @@ export class FileStore implements ChunkStore {
     }
     const guard = this.guard
     if (guard === undefined) return this.readRange(pieceStart + offset, length, cb)
-    this.guardedRead(guard, index, pieceStart, pieceLength).then(whole => {
-      if (!whole.ok) return cb(Object.assign(new Error(whole.error.message), { code: whole.error.code }))
-      cb(null, offset === 0 && length === pieceLength ? whole.value : whole.value.subarray(offset, offset + length))
-    }, (err: unknown) => cb(new Error(errorMessage(err))))
+    // A piece already read and checked is served from memory only while the source still matches.
+    const changed = guard.changed
+    if (changed !== undefined) return queueMicrotask(() => cb(Object.assign(new Error(changed), { code: 'source-changed' })))
+    this.served.get(index, pieceLength, offset, length, into => this.guardedRead(guard, index, pieceStart, pieceLength, into), block => {
+      if (!block.ok) return cb(Object.assign(new Error(block.error.message), { code: block.error.code }))
+      cb(null, block.value)
+    })
   }
 
   /**
    * The whole piece, only if its files' stamps still match and its bytes still hash right; the
    * caller slices the block it was asked for. WebTorrent's cache asks for whole pieces anyway.
    */
-  private async guardedRead (guard: SourceGuard, index: number, pieceStart: number, pieceLength: number): Promise<Result<Buffer>> {
+  private async guardedRead (guard: SourceGuard, index: number, pieceStart: number, pieceLength: number, into: Buffer): Promise<Result<Buffer>> {
     const changedBefore = guard.changed ?? await guard.beforeRead(index)
     if (changedBefore !== undefined) return fail('source-changed', changedBefore)
-    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer, sha1?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf, sha1) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}), ...(sha1 ? { sha1 } : {}) }), true))
+    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer, sha1?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf, sha1) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}), ...(sha1 ? { sha1 } : {}) }), true, into))
     if (read.err || !read.buf) {
       const changed = await guard.afterReadError(index)
       if (changed !== undefined) return fail('source-changed', changed)
@@ -185,8 +193,11 @@ export class FileStore implements ChunkStore {
     return bad === undefined ? ok(read.buf) : fail('source-changed', bad)
   }
 
-  /** `withSha1`: a batch read also hashes the bytes on the disk thread (the guard's check). */
-  private readRange (start: number, length: number, cb: (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer) => void, withSha1 = false): void {
+  /**
+   * `withSha1`: a batch read also hashes the bytes on the disk thread (the guard's check).
+   * `into`: where a read within one or a few files goes (a batch comes back in a buffer of its own).
+   */
+  private readRange (start: number, length: number, cb: (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer) => void, withSha1 = false, into?: Buffer): void {
     const onDone = (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer): void => {
       if (err) {
         if (err.code !== 'ENOENT') this.onIoError?.(err, 'read')
@@ -201,7 +212,7 @@ export class FileStore implements ChunkStore {
       const batch = segments.map(([t, fileOffset, bufOffset, segLength]) => ({ path: t.path, fileOffset, bufOffset, length: segLength, presizeTo: 0 }))
       return diskThread().read(batch, length, onDone, withSha1)
     }
-    const out = Buffer.allocUnsafe(length)
+    const out = into !== undefined && into.byteLength === length ? into : Buffer.allocUnsafe(length)
     this.eachSegment(segments, (target, fileOffset, bufOffset, segLength, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
@@ -228,6 +239,7 @@ export class FileStore implements ChunkStore {
   /** Guards the files from now on (a recipient's copy, once verified and renamed); replaces a guard. */
   watchSource (guard: SourceGuardSpec): void {
     this.guard?.stop()
+    this.served.clear()
     this.guard = this.closed ? undefined : new SourceGuard(guard)
     this.guard?.start()
   }
@@ -236,6 +248,7 @@ export class FileStore implements ChunkStore {
     if (this.closed) return queueMicrotask(() => cb(null))
     this.closed = true
     this.guard?.stop()
+    this.served.close()
     const all = [...this.open.values()]
     this.open.clear()
     for (const f of all) this.retire(f)

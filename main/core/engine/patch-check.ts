@@ -49,6 +49,7 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'member requests', part: 'torrent', marker: 'agreedBlockLength', role: 'requests of the size agreed with a member (sd_member bs)' },
   { name: 'member requests', part: 'piece', marker: 'reserveRun', role: 'a run of blocks reserved as one request' },
   { name: 'member requests', part: 'wire', marker: 'agreedBlockLength', role: 'large piece messages assembled in the reused buffer' },
+  { name: 'lent blocks', part: 'wire', marker: '_batchReleases', role: 'blocks a seeder lends from its reused piece buffers, released once copied or written' },
   { name: 'kept torrent bytes', part: 'torrent', marker: 'parsedTorrent.torrentFile', role: 'the .torrent bytes kept as the engine parsed them (re-encoded from its parsed form, the metadata served to peers would lack the file list)' },
   { name: 'borrowed reads', part: 'wire', marker: '_writeBorrowed', role: 'socket reads parsed in one reused buffer, without a buffer per read' }
 ]

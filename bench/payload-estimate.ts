@@ -16,15 +16,18 @@ export function tcpPayload (bytes: number, packets: number): number {
   return bytes - packets * FRAME_HEADER_BYTES
 }
 
-/** Piece-message headers needed to move `fileBytes` once. */
-export function pieceFraming (fileBytes: number): number {
-  return Math.ceil(fileBytes / BLOCK_BYTES) * PIECE_MESSAGE_HEADER_BYTES
+/**
+ * Piece-message headers needed to move `fileBytes` once in requests of `requestBytes`: 16 KiB
+ * blocks for standard peers, the larger size two Swarmdrop members agree on (one header per request).
+ */
+export function pieceFraming (fileBytes: number, requestBytes = BLOCK_BYTES): number {
+  return Math.ceil(fileBytes / requestBytes) * PIECE_MESSAGE_HEADER_BYTES
 }
 
 /**
  * Bytes received beyond one copy of the file: (rx payload) − file − framing. Negative by a few KB
  * at most (the headers of control packets without timestamps, UDP).
  */
-export function excessBytes (rxBytes: number, rxPackets: number, fileBytes: number): number {
-  return tcpPayload(rxBytes, rxPackets) - fileBytes - pieceFraming(fileBytes)
+export function excessBytes (rxBytes: number, rxPackets: number, fileBytes: number, requestBytes = BLOCK_BYTES): number {
+  return tcpPayload(rxBytes, rxPackets) - fileBytes - pieceFraming(fileBytes, requestBytes)
 }

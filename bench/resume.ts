@@ -7,6 +7,7 @@
 
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { MAX_MEMBER_BLOCK_BYTES } from '../main/core/engine/member-proof.js'
 import { choosePieceLength } from '../main/core/hashing/piece-length.js'
 import { Lab, type LabHost } from '../test/lab/netns-lab.js'
 import { isProgress, isVerified } from '../test/multi/agent-events.js'
@@ -127,8 +128,9 @@ async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeR
     // Let the last frames reach the counters before the final reading.
     await new Promise((resolve) => setTimeout(resolve, 500))
     const end = wire.read()
-    const twice = excessBytes(end.rxBytes - base.rxBytes, end.rxPackets - base.rxPackets, ctx.bytes)
     const pieceLength = pieceLengthOf(agent, ctx.bytes)
+    // Two members ask for min(1 MiB, piece) at a time (sd_member bs): one 13-byte header per request.
+    const twice = excessBytes(end.rxBytes - base.rxBytes, end.rxPackets - base.rxPackets, ctx.bytes, Math.min(MAX_MEMBER_BLOCK_BYTES, pieceLength))
     const copySha256Ok = (await sha256File(verified.path).catch(() => 'missing')) === ctx.sha256
     await rm(verified.path, { force: true })
     return {
@@ -219,7 +221,7 @@ export async function resume (root: string, cli: string, sizeMiB: number, stops:
     ...results.map((r) => `| ${r.stop} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorPieces, 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
     '',
     '- Restart = spawning the agent again (Node start-up included); bytes flow = 1 MiB of payload on the recipient\'s cable since the restart (counters sampled every 0.1 s).',
-    '- Fetched twice = payload the recipient received over both runs (cable counters minus frame headers and 13-byte piece-message headers) minus the file size; the row "none" is an uninterrupted download measured the same way: its figure is the estimate\'s noise floor (control traffic, end-game duplicates).',
+    '- Fetched twice = payload the recipient received over both runs (cable counters minus frame headers and a 13-byte piece-message header per request of min(1 MiB, piece), the size members agree on) minus the file size; the row "none" is an uninterrupted download measured the same way: its figure is the estimate\'s noise floor (control traffic, end-game duplicates).',
     '- "verified before stop" is the last progress line before the stop (one a second, so up to a second old); the targets are judged on the raw figure, not on the figure beyond "none".',
     '- Other work ran on this 2-core machine at the same time: times are noisy.',
     `- Run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,

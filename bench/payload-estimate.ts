@@ -1,6 +1,7 @@
 // BitTorrent payload out of a cable's byte and packet counters. The veth counts every frame whole;
 // each one carries one Ethernet + IPv4 + TCP header (a TSO/GRO frame too: one header for many
-// segments), and every 16 KiB block travels in a piece message with a 13-byte header. What is
+// segments), and every request's block (16 KiB, or the larger size two members agree on) travels
+// in a piece message with a 13-byte header. What is
 // left after taking both off is the file's bytes, plus whatever was fetched more than once, plus
 // a little control traffic (mDNS, the TLS control channel, HAVE/keep-alive messages: some KB).
 

@@ -27,6 +27,10 @@ export interface BenchOptions {
   readonly resumeSizeMiB: number
   /** --only resume: how the download is interrupted; 'none' = an uninterrupted download for comparison. */
   readonly resumeStops: readonly StopKind[]
+  /** --only resume: another tree's built CLI; each stop then runs on a baseline and a built recipient, interleaved. */
+  readonly resumeBaselineCli: string | undefined
+  /** --only resume: rounds of every stop (with a baseline: each round one baseline and one built recipient per stop). */
+  readonly resumeRounds: number
   /** Part `slow`: the file, MiB. */
   readonly slowSizeMiB: number
   /** --only many: the many-small-files case. */
@@ -60,7 +64,7 @@ export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,
   hash:      [--hash-size 4096] [--hash-rounds 3] [--hash-baseline OTHER_TREE/dist/main/agent/cli/swarmdrop.js]
   link:      [--link-size 1024] [--link-rounds 3]
   footprint: [--footprint-size 4096]
-  resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL]
+  resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL] [--resume-rounds 1] [--resume-baseline OTHER_TREE/dist/main/agent/cli/swarmdrop.js]
   slow:      [--slow-size 256] [--rate 200]   (three machines at --rate, one at 20 Mbit/s)
   many:      [--many-files 50000] [--many-kib 8] [--many-rate 1000] [--many-rounds 2]`
 
@@ -104,6 +108,8 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   let footprintSizeMiB = 4096
   let resumeSizeMiB = 4096
   let resumeStops: StopKind[] = [...STOP_KINDS]
+  let resumeBaselineCli: string | undefined
+  let resumeRounds = 1
   let slowSizeMiB = 256
   let many: ManyOptions = { files: 50_000, kib: 8, rateMbit: 1000, rounds: 2 }
   for (let i = 0; i < argv.length; i++) {
@@ -131,6 +137,12 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
       case '--many-kib': many = { ...many, kib: positiveInt(flag, value) }; i++; break
       case '--many-rate': many = { ...many, rateMbit: positiveInt(flag, value) }; i++; break
       case '--many-rounds': many = { ...many, rounds: positiveInt(flag, value) }; i++; break
+      case '--resume-baseline':
+        if (value === undefined || value === '') throw new Error(`--resume-baseline needs the path of a built swarmdrop.js\n${USAGE}`)
+        resumeBaselineCli = value
+        i++
+        break
+      case '--resume-rounds': resumeRounds = positiveInt(flag, value); i++; break
       case '--resume-stops': resumeStops = nameList(flag, value, isStopKind); i++; break
       case '--slow-size': slowSizeMiB = positiveInt(flag, value); i++; break
       case '--only':
@@ -152,6 +164,7 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   }
   if (ns.some((n) => n > 20)) throw new Error('--n: at most 20 recipients (the lab has room for 21 hosts... and this box has 2 cores)')
   if (linkRounds > 10) throw new Error('--link-rounds: at most 10')
+  if (resumeRounds > 4) throw new Error('--resume-rounds: at most 4 (each round is a recipient host per stop, two with a baseline)')
   if (hashRounds > 20) throw new Error('--hash-rounds: at most 20')
-  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, hashBaselineCli, hashRounds, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, slowSizeMiB, many }
+  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, hashBaselineCli, hashRounds, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, resumeBaselineCli, resumeRounds, slowSizeMiB, many }
 }

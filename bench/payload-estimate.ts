@@ -1,6 +1,7 @@
 // BitTorrent payload out of a cable's byte and packet counters. The veth counts every frame whole;
 // each one carries one Ethernet + IPv4 + TCP header (a TSO/GRO frame too: one header for many
-// segments), and every 16 KiB block travels in a piece message with a 13-byte header. What is
+// segments), and every request's block (16 KiB, or the larger size two members agree on) travels
+// in a piece message with a 13-byte header. What is
 // left after taking both off is the file's bytes, plus whatever was fetched more than once, plus
 // a little control traffic (mDNS, the TLS control channel, HAVE/keep-alive messages: some KB).
 
@@ -16,15 +17,18 @@ export function tcpPayload (bytes: number, packets: number): number {
   return bytes - packets * FRAME_HEADER_BYTES
 }
 
-/** Piece-message headers needed to move `fileBytes` once. */
-export function pieceFraming (fileBytes: number): number {
-  return Math.ceil(fileBytes / BLOCK_BYTES) * PIECE_MESSAGE_HEADER_BYTES
+/**
+ * Piece-message headers needed to move `fileBytes` once in requests of `requestBytes`: 16 KiB
+ * blocks for standard peers, the larger size two Swarmdrop members agree on (one header per request).
+ */
+export function pieceFraming (fileBytes: number, requestBytes = BLOCK_BYTES): number {
+  return Math.ceil(fileBytes / requestBytes) * PIECE_MESSAGE_HEADER_BYTES
 }
 
 /**
  * Bytes received beyond one copy of the file: (rx payload) − file − framing. Negative by a few KB
  * at most (the headers of control packets without timestamps, UDP).
  */
-export function excessBytes (rxBytes: number, rxPackets: number, fileBytes: number): number {
-  return tcpPayload(rxBytes, rxPackets) - fileBytes - pieceFraming(fileBytes)
+export function excessBytes (rxBytes: number, rxPackets: number, fileBytes: number, requestBytes = BLOCK_BYTES): number {
+  return tcpPayload(rxBytes, rxPackets) - fileBytes - pieceFraming(fileBytes, requestBytes)
 }

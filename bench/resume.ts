@@ -5,9 +5,12 @@
 // a stop: the noise floor of the estimate. One lab (family `br`): the origin agent and one
 // recipient host per kind of stop, each used once.
 
-import { rm } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { MAX_MEMBER_BLOCK_BYTES } from '../main/core/engine/member-proof.js'
 import { choosePieceLength } from '../main/core/hashing/piece-length.js'
+import { dataPaths } from '../main/core/settings/data-dir.js'
+import { PieceJournal } from '../main/core/store/piece-journal.js'
 import { Lab, type LabHost } from '../test/lab/netns-lab.js'
 import { isProgress, isVerified } from '../test/multi/agent-events.js'
 import type { LabAgent } from '../test/multi/lab-agent.js'
@@ -29,8 +32,12 @@ const TWICE_TARGET_PIECES = 2
 /** After a restart, bytes must flow within this, or the resume counts as failed. */
 const FLOW_WAIT_MS = 120_000
 
+/** Which tree the recipient ran: the built one, or the --resume-baseline one (A/B). */
+export type Build = 'built' | 'baseline'
+
 export interface ResumeResult {
   readonly stop: StopKind
+  readonly build: Build
   readonly status: 'ok' | 'failed'
   readonly error?: string
   /** Payload bytes received when the stop was sent, and how long the agent took to exit. */
@@ -51,6 +58,32 @@ export interface ResumeResult {
   /** From the offer to the verified copy, both runs and the gap between them. */
   readonly totalSeconds: number
   readonly copySha256Ok: boolean
+  /** Where the loss is, read at the stop: bytes in the recipient's TCP receive queues just before it, */
+  readonly socketQueuedAtStopBytes: number
+  /** the pieces its journal holds once it has exited (what a restart keeps without fetching), */
+  readonly journaledAtStopPieces: number
+  /** and the payload on its cable by then minus those pieces: what the stop lost. */
+  readonly lostAtStopBytes: number
+}
+
+/** Recv-Q summed over the host's TCP connections (`ss -tn`), or NaN when ss fails. */
+async function socketQueued (lab: Lab, host: LabHost): Promise<number> {
+  const out = await lab.run(host, 'ss', ['-tnH'], { timeoutMs: 3000 })
+  if (out.code !== 0) return NaN
+  return out.stdout.split('\n').reduce((sum, line) => {
+    const recvQ = Number(line.trim().split(/\s+/)[1])
+    return Number.isFinite(recvQ) ? sum + recvQ : sum
+  }, 0)
+}
+
+/** Pieces the stopped agent's journals hold (one download per recipient here), as a restart reads them. */
+async function journaledPieces (dataDir: string, pieceCount: number): Promise<number> {
+  const dir = dataPaths(dataDir).distributionDir
+  const ends = /\.(bitfield|journal)$/
+  const bases = new Set((await readdir(dir).catch(() => [])).filter((f) => ends.test(f)).map((f) => f.replace(ends, '')))
+  let n = 0
+  for (const b of bases) n += PieceJournal.open(join(dir, b), pieceCount).count
+  return n
 }
 
 function payloadSince (base: WireSample, s: WireSample): number {
@@ -85,12 +118,12 @@ async function stopAgent (agent: LabAgent, stop: StopKind): Promise<void> {
   else await agent.stop()
 }
 
-async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeResult> {
+async function runVariant (stop: StopKind, build: Build, ctx: VariantContext): Promise<ResumeResult> {
   const wire = new WireWatch(ctx.host)
   const base = wire.read()
   wire.start()
   const agent = ctx.agent
-  const nan = { termEscalatedToKill: false, receivedAtStopBytes: NaN, exitSeconds: NaN, listeningSeconds: NaN, resumeSeconds: NaN, lastVerifiedBeforeStopBytes: NaN, firstVerifiedAfterRestartBytes: NaN }
+  const nan = { socketQueuedAtStopBytes: NaN, journaledAtStopPieces: NaN, lostAtStopBytes: NaN, termEscalatedToKill: false, receivedAtStopBytes: NaN, exitSeconds: NaN, listeningSeconds: NaN, resumeSeconds: NaN, lastVerifiedBeforeStopBytes: NaN, firstVerifiedAfterRestartBytes: NaN }
   let partial: Partial<ResumeResult> = {}
   try {
     const offeredAt = Date.now()
@@ -102,11 +135,14 @@ async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeR
       const atStop = wire.read()
       const lastVerified = agent.events.filter(isProgress).pop()?.verifiedBytes ?? NaN
       const linesBefore = agent.lines.length
+      const queued = await socketQueued(ctx.lab, ctx.host)
       await stopAgent(agent, stop)
       const exitSeconds = (Date.now() - stopAt) / 1000
       const termEscalatedToKill = agent.lines.slice(linesBefore).some((l) => l.includes('did not end on SIGTERM'))
       const restartAt = Date.now()
       const atRestart = wire.read()
+      const expectedPieceLength = choosePieceLength(ctx.bytes)
+      const journaled = await journaledPieces(agent.spec.dataDir, Math.ceil(ctx.bytes / expectedPieceLength))
       await agent.start()
       const listeningSeconds = (Date.now() - restartAt) / 1000
       const flowing = await wire.waitFor((s) => payloadSince(atRestart, s) >= FLOW_BYTES, FLOW_WAIT_MS, restartAt)
@@ -117,7 +153,10 @@ async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeR
         termEscalatedToKill,
         listeningSeconds,
         resumeSeconds: (flowing.t - restartAt) / 1000,
-        lastVerifiedBeforeStopBytes: lastVerified
+        lastVerifiedBeforeStopBytes: lastVerified,
+        socketQueuedAtStopBytes: queued,
+        journaledAtStopPieces: journaled,
+        lostAtStopBytes: payloadSince(base, atRestart) - Math.min(ctx.bytes, journaled * expectedPieceLength)
       }
     }
     const verified = await agent.waitFor(isVerified, ctx.timeoutMs, 'its "verified" line', 0)
@@ -127,12 +166,14 @@ async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeR
     // Let the last frames reach the counters before the final reading.
     await new Promise((resolve) => setTimeout(resolve, 500))
     const end = wire.read()
-    const twice = excessBytes(end.rxBytes - base.rxBytes, end.rxPackets - base.rxPackets, ctx.bytes)
     const pieceLength = pieceLengthOf(agent, ctx.bytes)
+    // Two members ask for min(1 MiB, piece) at a time (sd_member bs): one 13-byte header per request.
+    const twice = excessBytes(end.rxBytes - base.rxBytes, end.rxPackets - base.rxPackets, ctx.bytes, Math.min(MAX_MEMBER_BLOCK_BYTES, pieceLength))
     const copySha256Ok = (await sha256File(verified.path).catch(() => 'missing')) === ctx.sha256
     await rm(verified.path, { force: true })
     return {
       stop,
+      build,
       status: copySha256Ok ? 'ok' : 'failed',
       ...(copySha256Ok ? {} : { error: `the copy ${verified.path} is not the file (SHA-256)` }),
       ...nan,
@@ -145,7 +186,7 @@ async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeR
       copySha256Ok
     }
   } catch (err) {
-    return { stop, status: 'failed', error: err instanceof Error ? err.message : String(err), ...nan, ...partial, fetchedTwiceBytes: NaN, fetchedTwicePieces: NaN, pieceLength: NaN, totalSeconds: NaN, copySha256Ok: false }
+    return { stop, build, status: 'failed', error: err instanceof Error ? err.message : String(err), ...nan, ...partial, fetchedTwiceBytes: NaN, fetchedTwicePieces: NaN, pieceLength: NaN, totalSeconds: NaN, copySha256Ok: false }
   } finally {
     wire.stop()
     // Done with this recipient: it must not serve the next one.
@@ -154,7 +195,7 @@ async function runVariant (stop: StopKind, ctx: VariantContext): Promise<ResumeR
 }
 
 function checks (results: readonly ResumeResult[]): TargetCheck[] {
-  return results.filter((r) => r.stop !== 'none').flatMap((r): TargetCheck[] => [
+  return results.filter((r) => r.stop !== 'none' && r.build === 'built').flatMap((r): TargetCheck[] => [
     {
       part: 'resume',
       what: `${r.stop}, seconds from restart until bytes flow again`,
@@ -172,7 +213,7 @@ function checks (results: readonly ResumeResult[]): TargetCheck[] {
   ])
 }
 
-export async function resume (root: string, cli: string, sizeMiB: number, stops: readonly StopKind[]): Promise<PartReport> {
+export async function resume (root: string, cli: string, sizeMiB: number, stops: readonly StopKind[], rounds = 1, baselineCli?: string): Promise<PartReport> {
   const bytes = sizeMiB * MiB
   const dir = join(root, 'resume')
   const source = join(dir, 'origin-files', `resume-${sizeMiB}m.bin`)
@@ -180,26 +221,35 @@ export async function resume (root: string, cli: string, sizeMiB: number, stops:
   await writeRandomFile(source, bytes)
   const sha256 = await sha256File(source)
   const timeoutMs = Math.ceil(300_000 + bytes / 20e6 * 1000)
-  const names = stops.map((s) => ({ none: 'rnone', SIGTERM: 'rterm', SIGKILL: 'rkill' })[s])
-  const made = await Lab.create({ prefix: LAB_FAMILY, hosts: [{ name: 'origin' }, ...names.map((name) => ({ name }))] })
+  // With a baseline, every stop runs on a baseline and a built recipient in turn (the order
+  // alternating by round), so both see the same load.
+  const builds: readonly Build[] = baselineCli === undefined ? ['built'] : ['baseline', 'built']
+  const letter = { none: 'n', SIGTERM: 't', SIGKILL: 'k' } as const
+  const variants = Array.from({ length: rounds }, (_, round) => stops.flatMap((stop) =>
+    (round % 2 === 0 ? builds : [...builds].reverse()).map((build) => ({ stop, build, name: `r${round}${letter[stop]}${build === 'built' ? 'b' : 'a'}` })))).flat()
+  const made = await Lab.create({ prefix: LAB_FAMILY, hosts: [{ name: 'origin' }, ...variants.map(({ name }) => ({ name }))] })
   if (!made.ok) throw new Error(`Lab.create: ${made.error.message}`)
   const lab = made.value
   const warnings = [...lab.warnings]
   const results: ResumeResult[] = []
   const started = Date.now()
   try {
-    const agents = await startAgents(lab, cli, join(dir, 'agents'), lab.hosts.map((h) => ({ host: h, name: h.name })))
+    const agents = await startAgents(lab, cli, join(dir, 'agents'), lab.hosts.map((h, i) => ({
+      host: h,
+      name: h.name,
+      ...(variants[i - 1]?.build === 'baseline' && baselineCli !== undefined ? { cli: baselineCli } : {})
+    })))
     try {
       const [origin, ...recipients] = agents
       if (origin === undefined) throw new Error('no origin agent')
-      for (const [i, stop] of stops.entries()) {
+      for (const [i, { stop, build }] of variants.entries()) {
         const agent = recipients[i]
         const host = lab.hosts[i + 1]
         if (agent === undefined || host === undefined) continue
-        console.log(`resume ${stop}: sending ${sizeMiB} MiB to ${agent.name}${stop === 'none' ? ' (no interruption)' : `, ${stop} halfway, then restart`} (timeout ${(timeoutMs / 1000).toFixed(0)} s) ...`)
-        const r = await runVariant(stop, { lab, cli, source, bytes, sha256, originDataDir: origin.spec.dataDir, origin: lab.host('origin'), host, agent, timeoutMs })
+        console.log(`resume ${stop} (${build}): sending ${sizeMiB} MiB to ${agent.name}${stop === 'none' ? ' (no interruption)' : `, ${stop} halfway, then restart`} (timeout ${(timeoutMs / 1000).toFixed(0)} s) ...`)
+        const r = await runVariant(stop, build, { lab, cli, source, bytes, sha256, originDataDir: origin.spec.dataDir, origin: lab.host('origin'), host, agent, timeoutMs })
         results.push(r)
-        console.log(`resume ${stop}: ${r.status}, flowing again after ${fmt(r.resumeSeconds, 2)} s, fetched twice ${fmt(r.fetchedTwiceBytes / MiB, 2)} MiB (${fmt(r.fetchedTwicePieces, 2)} pieces)${r.error === undefined ? '' : `\n  ${r.error.split('\n').slice(0, 8).join('\n  ')}`}`)
+        console.log(`resume ${stop} (${build}): ${r.status}, flowing again after ${fmt(r.resumeSeconds, 2)} s, fetched twice ${fmt(r.fetchedTwiceBytes / MiB, 2)} MiB (${fmt(r.fetchedTwicePieces, 2)} pieces)${r.error === undefined ? '' : `\n  ${r.error.split('\n').slice(0, 8).join('\n  ')}`}`)
       }
     } finally {
       await stopAgents(agents)
@@ -210,22 +260,28 @@ export async function resume (root: string, cli: string, sizeMiB: number, stops:
     await rm(dir, { recursive: true, force: true })
   }
   // The uninterrupted download's own excess (end-game duplicates, control traffic), if it ran.
-  const floorPieces = results.find((r) => r.stop === 'none')?.fetchedTwicePieces ?? NaN
+  const floors = results.filter((f) => f.stop === 'none' && f.status === 'ok')
+  const floorOf = (r: ResumeResult): number => {
+    const same = floors.filter((f) => f.build === r.build)
+    return same.reduce((sum, f) => sum + f.fetchedTwicePieces, 0) / same.length
+  }
   const markdown = [
     `Resume: an agent downloading a ${sizeMiB} MiB random file from the origin agent (\`send --to NAME\`, one lab, veth, no tc cap) is stopped once half the file has arrived and started again with the same data directory.`,
     '',
-    '| stop | status | exit took (s) | received at stop (MiB) | verified before stop / at first report after restart (MiB) | restart → listening (s) | restart → bytes flow (s) | fetched twice (MiB) | = pieces | pieces beyond "none" | piece (KiB) | offer → verified (s) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.stop} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorPieces, 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
+    '| stop | build | status | exit took (s) | received at stop (MiB) | TCP receive queues just before the stop (MiB) | journaled after the exit (pieces) | lost at the stop: cable after the exit − journaled (MiB) | verified before stop / at first report after restart (MiB) | restart → listening (s) | restart → bytes flow (s) | fetched twice (MiB) | = pieces | pieces beyond "none" | piece (KiB) | offer → verified (s) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.stop} | ${r.build} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.socketQueuedAtStopBytes / MiB, 2)} | ${fmt(r.journaledAtStopPieces, 0)} | ${fmt(r.lostAtStopBytes / MiB, 2)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorOf(r), 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
     '',
     '- Restart = spawning the agent again (Node start-up included); bytes flow = 1 MiB of payload on the recipient\'s cable since the restart (counters sampled every 0.1 s).',
-    '- Fetched twice = payload the recipient received over both runs (cable counters minus frame headers and 13-byte piece-message headers) minus the file size; the row "none" is an uninterrupted download measured the same way: its figure is the estimate\'s noise floor (control traffic, end-game duplicates).',
+    '- Fetched twice = payload the recipient received over both runs (cable counters minus frame headers and a 13-byte piece-message header per request of min(1 MiB, piece), the size members agree on) minus the file size; the row "none" is an uninterrupted download measured the same way: its figure is the estimate\'s noise floor (control traffic, end-game duplicates).',
     '- "verified before stop" is the last progress line before the stop (one a second, so up to a second old); the targets are judged on the raw figure, not on the figure beyond "none".',
+    '- build: "built" = this tree; "baseline" = the --resume-baseline tree, run in turn with the built one (the order alternating by round). "Beyond none" subtracts the mean of the same build\'s "none" rows.',
+    '- TCP receive queues = Recv-Q summed over the recipient\'s connections (`ss -tn`) just before the stop; journaled after the exit = pieces a restart keeps without fetching them; lost = payload on the cable by the restart minus those pieces.',
     '- Other work ran on this 2-core machine at the same time: times are noisy.',
     `- Run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     ...warnings.map((w) => `- Warning: ${w}`),
     ...results.filter((r) => r.error !== undefined).map((r) => `- Error (${r.stop}): ${(r.error ?? '').split('\n')[0] ?? ''}`),
     ''
   ].join('\n')
-  return { part: 'resume', markdown, json: { sizeMiB, results, warnings }, targets: checks(results) }
+  return { part: 'resume', markdown, json: { sizeMiB, rounds, baselineCli: baselineCli ?? null, results, warnings }, targets: checks(results) }
 }

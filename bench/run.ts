@@ -28,7 +28,7 @@ async function runPart (part: PartName, root: string, opts: BenchOptions, starte
     }
     case 'link': return await singleLink(root, requireBuiltCli(), opts.linkSizeMiB, opts.linkRounds)
     case 'footprint': return await footprint(root, requireBuiltCli(), opts.footprintSizeMiB)
-    case 'resume': return await resume(root, requireBuiltCli(), opts.resumeSizeMiB, opts.resumeStops)
+    case 'resume': return await resume(root, requireBuiltCli(), opts.resumeSizeMiB, opts.resumeStops, opts.resumeRounds, opts.resumeBaselineCli)
     case 'slow': return await slowMachine(root, requireBuiltCli(), opts.slowSizeMiB, opts.rateMbit)
     case 'many': return await manyFiles(root, requireBuiltCli(), opts.many)
   }

@@ -13,6 +13,8 @@ export interface AgentHost {
   readonly name: string
   /** Extra environment, e.g. the loop-delay probe. */
   readonly env?: Readonly<Record<string, string>>
+  /** Another tree's built CLI for this agent (an A/B baseline); the caller's otherwise. */
+  readonly cli?: string
 }
 
 const START_TIMEOUT_MS = 30_000
@@ -27,7 +29,7 @@ export function peersSeen (agent: LabAgent): number {
 export async function labAgent (lab: Lab, cli: string, dir: string, spec: AgentHost): Promise<LabAgent> {
   const downloadsDir = join(dir, spec.name, 'downloads')
   await mkdir(downloadsDir, { recursive: true })
-  return new LabAgent({ lab, host: spec.host, cli, name: spec.name, dataDir: join(dir, spec.name, 'data'), downloadsDir, accept: 'all', ...(spec.env === undefined ? {} : { env: spec.env }) })
+  return new LabAgent({ lab, host: spec.host, cli: spec.cli ?? cli, name: spec.name, dataDir: join(dir, spec.name, 'data'), downloadsDir, accept: 'all', ...(spec.env === undefined ? {} : { env: spec.env }) })
 }
 
 /**

@@ -16,7 +16,10 @@ import { LabAgent } from './lab-agent.js'
 import { CLI, labFixture, lastJson } from './lab-fixture.js'
 import { parseSendSummary } from './send-summary.js'
 
-const fx = labFixture([{ name: 'origin' }, { name: 'a1' }, { name: 'b1', subnet: 1 }, { name: 'b2', subnet: 1 }], 'subnets')
+// Subnet A's uploads are capped (as a site's uplink would be): uncapped, 24 MiB crossed the veths
+// in under a second, before B1 and B2 had finished dialling each other, and then all of B's copies
+// came through the router (seen once in CI).
+const fx = labFixture([{ name: 'origin', upMbit: 50 }, { name: 'a1', upMbit: 50 }, { name: 'b1', subnet: 1 }, { name: 'b2', subnet: 1 }], 'subnets')
 const agents: LabAgent[] = []
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 const MiB = 1024 * 1024

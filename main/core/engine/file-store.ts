@@ -34,7 +34,7 @@ export interface FileStoreOptions {
 }
 
 const MAX_OPEN = 128
-/** Whole pieces a store keeps for serving (the engine turns WebTorrent's own cache off). */
+/** Whole pieces a guarded store keeps for serving (the engine turns WebTorrent's cache off for it). */
 const SERVED_SLOTS = 8
 /**
  * A range across this many files or more goes to the disk thread as one batch. One file's pieces
@@ -72,7 +72,7 @@ export class FileStore implements ChunkStore {
   private readonly written = new Set<string>()
   private closed = false
   private refused: string | undefined
-  /** The pieces this store serves, in reused buffers (served-pieces.ts). */
+  /** The pieces a guarded store serves, in reused buffers (served-pieces.ts). */
   private readonly served = new ServedPieces(SERVED_SLOTS)
 
   constructor (chunkLength: number, opts: ChunkStoreOptions) {
@@ -108,7 +108,6 @@ export class FileStore implements ChunkStore {
     if (this.closed) return queueMicrotask(() => cb(new Error('Storage is closed')))
     if (this.refused !== undefined) { const why = this.refused; return queueMicrotask(() => cb(new Error(why))) }
     if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
-    this.served.forget(index)
     const start = index * this.chunkLength
     const segments = this.segmentsOf(start, buf.length)
     const onDone = (err: NodeJS.ErrnoException | null): void => {
@@ -167,21 +166,14 @@ export class FileStore implements ChunkStore {
       return queueMicrotask(() => cb(new Error(`read outside piece ${index}`)))
     }
     const guard = this.guard
-    // A piece already read (and checked) is served from memory only while the source still matches.
-    const changed = guard?.changed
+    if (guard === undefined) return this.readRange(pieceStart + offset, length, cb)
+    // A piece already read and checked is served from memory only while the source still matches.
+    const changed = guard.changed
     if (changed !== undefined) return queueMicrotask(() => cb(Object.assign(new Error(changed), { code: 'source-changed' })))
-    const load = guard === undefined ? (into: Buffer) => this.plainRead(pieceStart, pieceLength, into) : (into: Buffer) => this.guardedRead(guard, index, pieceStart, pieceLength, into)
-    this.served.get(index, pieceLength, offset, length, load, block => {
+    this.served.get(index, pieceLength, offset, length, into => this.guardedRead(guard, index, pieceStart, pieceLength, into), block => {
       if (!block.ok) return cb(Object.assign(new Error(block.error.message), { code: block.error.code }))
       cb(null, block.value)
     })
-  }
-
-  /** The whole piece as it is on disk. */
-  private async plainRead (pieceStart: number, pieceLength: number, into: Buffer): Promise<Result<Buffer>> {
-    return await new Promise(resolve => this.readRange(pieceStart, pieceLength, (err, buf) => {
-      resolve(err || !buf ? fail(err?.code ?? 'EIO', err?.message ?? 'cannot read the piece') : ok(buf))
-    }, false, into))
   }
 
   /**

@@ -1,6 +1,6 @@
-// The few whole pieces a store is serving to peers, in buffers it reuses. A piece is read whole
-// (from a person's own files, also checked against its SHA-1: source-guard.ts), then peers ask for
-// blocks of it. WebTorrent's cache kept the last pieces read in fresh buffers: a 2 MiB piece stayed cached
+// The few whole pieces a seeder is serving from a person's files, in buffers it reuses. Each such
+// piece is read whole and checked against its SHA-1 (source-guard.ts), then peers ask for blocks
+// of it. WebTorrent's cache kept the last pieces read in fresh buffers: a 2 MiB piece stayed cached
 // past a few scavenges, so its buffer died in the old generation, and the external memory of those
 // dead buffers made V8 start a mark-compact every ~25 MB served (4–6 a second, ~100 ms of the main
 // thread a second). Here a block is handed out as a view of the cached piece, and the piece's
@@ -65,14 +65,6 @@ export class ServedPieces {
       for (const w of waiters) w(r)
     }
     load(into).then(settle, (err: unknown) => settle(fail('EIO', errorMessage(err))))
-  }
-
-  /** Forgets one cached piece (it is being written anew): its buffer goes back once released. */
-  forget (index: number): void {
-    const slot = this.cache.get(index)
-    if (slot === undefined) return
-    this.cache.delete(index)
-    this.uncache(slot)
   }
 
   /** Forgets every cached piece (the source changed): buffers still lent go back when released. */

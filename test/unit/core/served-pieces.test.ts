@@ -2,12 +2,8 @@
 // (served-pieces.ts): a block is a view of a cached piece, and a piece's buffer is read into again
 // only once it left the cache and every view of it was released. A view still queued on a socket
 // must never see its bytes change.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ok, type Result } from '../../../common/result.js'
-import { FileStore } from '../../../main/core/engine/file-store.js'
 import { ServedPieces, type LentBlock } from '../../../main/core/engine/served-pieces.js'
 
 const PIECE = 4096
@@ -66,25 +62,5 @@ describe('served pieces', () => {
     for (let i = 6; i < 12; i++) (await block(served, i, l.load(i))).release?.()
     expect(b.every(x => x === 5)).toBe(true)
     b.release?.()
-  })
-})
-
-describe('a file store serving its pieces', () => {
-  it('serves a piece written anew with its new bytes, not the copy it kept', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sd-served-'))
-    try {
-      const store = new FileStore(PIECE, { path: dir, files: [], length: 2 * PIECE, name: 'x', fileStore: { targets: [{ path: join(dir, 'one.bin'), length: 2 * PIECE, offset: 0 }], readOnly: false } })
-      const put = async (index: number, fill: number): Promise<void> => { await new Promise<void>((resolve, reject) => store.put(index, new Uint8Array(PIECE).fill(fill), e => e ? reject(e) : resolve())) }
-      const get = async (index: number): Promise<LentBlock> => await new Promise((resolve, reject) => store.get(index, { offset: 0, length: 16 }, (e, v) => e || !v ? reject(e ?? new Error('none')) : resolve(v as LentBlock)))
-      await put(0, 1)
-      const first = await get(0)
-      expect(first.every(b => b === 1)).toBe(true)
-      first.release?.()
-      await put(0, 2)
-      expect((await get(0)).every(b => b === 2)).toBe(true)
-      await new Promise<void>(resolve => store.close(() => resolve()))
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
   })
 })

@@ -9,7 +9,7 @@
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
-import { fail, ok, type Result } from '../../../common/result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread } from './disk-thread.js'
 import { ServedPieces } from './served-pieces.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
@@ -34,7 +34,7 @@ export interface FileStoreOptions {
 }
 
 const MAX_OPEN = 128
-/** Whole pieces a guarded store keeps for serving (the engine turns WebTorrent's cache off for it). */
+/** Whole pieces a store guarded from the start keeps for serving. */
 const SERVED_SLOTS = 8
 /**
  * A range across this many files or more goes to the disk thread as one batch. One file's pieces
@@ -72,8 +72,11 @@ export class FileStore implements ChunkStore {
   private readonly written = new Set<string>()
   private closed = false
   private refused: string | undefined
-  /** The pieces a guarded store serves, in reused buffers (served-pieces.ts). */
-  private readonly served = new ServedPieces(SERVED_SLOTS)
+  /**
+   * The pieces a store guarded from the start (the origin) serves, in reused buffers
+   * (served-pieces.ts); the engine turns WebTorrent's own cache off for exactly those stores.
+   */
+  private readonly served: ServedPieces | undefined
 
   constructor (chunkLength: number, opts: ChunkStoreOptions) {
     const own = opts.fileStore
@@ -101,6 +104,7 @@ export class FileStore implements ChunkStore {
       for (const d of dirs) if (!existsSync(d)) this.absentDirs.add(d)
     }
     this.guard = own.guard ? new SourceGuard(own.guard) : undefined
+    this.served = own.guard ? new ServedPieces(SERVED_SLOTS) : undefined
     this.guard?.start()
   }
 
@@ -170,10 +174,15 @@ export class FileStore implements ChunkStore {
     // A piece already read and checked is served from memory only while the source still matches.
     const changed = guard.changed
     if (changed !== undefined) return queueMicrotask(() => cb(Object.assign(new Error(changed), { code: 'source-changed' })))
-    this.served.get(index, pieceLength, offset, length, into => this.guardedRead(guard, index, pieceStart, pieceLength, into), block => {
+    const answer = (block: Result<Buffer>): void => {
       if (!block.ok) return cb(Object.assign(new Error(block.error.message), { code: block.error.code }))
       cb(null, block.value)
-    })
+    }
+    const served = this.served
+    if (served !== undefined) return served.get(index, pieceLength, offset, length, into => this.guardedRead(guard, index, pieceStart, pieceLength, into), answer)
+    // Guarded later (a verified copy): WebTorrent's cache above keeps the pieces; each read is its own.
+    this.guardedRead(guard, index, pieceStart, pieceLength, Buffer.allocUnsafe(pieceLength))
+      .then(whole => answer(whole.ok ? ok(offset === 0 && length === pieceLength ? whole.value : whole.value.subarray(offset, offset + length)) : whole), (err: unknown) => answer(fail('EIO', errorMessage(err))))
   }
 
   /**
@@ -239,7 +248,7 @@ export class FileStore implements ChunkStore {
   /** Guards the files from now on (a recipient's copy, once verified and renamed); replaces a guard. */
   watchSource (guard: SourceGuardSpec): void {
     this.guard?.stop()
-    this.served.clear()
+    this.served?.clear()
     this.guard = this.closed ? undefined : new SourceGuard(guard)
     this.guard?.start()
   }
@@ -248,7 +257,7 @@ export class FileStore implements ChunkStore {
     if (this.closed) return queueMicrotask(() => cb(null))
     this.closed = true
     this.guard?.stop()
-    this.served.close()
+    this.served?.close()
     const all = [...this.open.values()]
     this.open.clear()
     for (const f of all) this.retire(f)

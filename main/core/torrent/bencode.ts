@@ -3,6 +3,7 @@
 // tokens) and never throws past its own Result. It also reports the byte span of the top-level
 // `info` value, because the infohash is the SHA-1 of exactly those bytes.
 import { fail, ok, type Result } from '../../../common/result.js'
+import { sortedByBytes } from './byte-order.js'
 
 export type BValue = number | Buffer | BValue[] | BDict
 export interface BDict { [key: string]: BValue }
@@ -116,13 +117,9 @@ export function bencode (value: EncodableValue): Buffer {
   return bencodeWithSpan(value).bytes
 }
 
-const ASCII = /^[\x00-\x7f]*$/
-const byRawBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
-
-/** Keys sort as raw byte strings (BEP 3); for ASCII keys that is plain string order. */
+/** Keys sort as raw byte strings (BEP 3). */
 function sortedKeys (d: EncodableDict): string[] {
-  const keys = Object.keys(d)
-  return keys.every(k => ASCII.test(k)) ? keys.sort() : keys.sort(byRawBytes)
+  return sortedByBytes(Object.keys(d))
 }
 
 /**

@@ -5,8 +5,9 @@ import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { fail, ok, type Result } from '../../../common/result.js'
 import { bdecode, bencodeWithSpan, type BDict, type BValue, type EncodableDict } from './bencode.js'
+import { isAscii } from './byte-order.js'
 import { collisionKey, unsafePathReason } from './safe-path.js'
-import { readLayoutFast, type Layout, type LayoutEntry, type ReadLayout } from './torrent-layout.js'
+import { isLowerHex, readLayoutFast, type Layout, type LayoutEntry, type ReadLayout } from './torrent-layout.js'
 
 export interface TorrentFileEntry {
   /** Path inside the distribution; for a single-file torrent, [name]. */
@@ -50,7 +51,7 @@ export interface NewTorrent {
 
 export function buildTorrent (t: NewTorrent): Result<Metainfo> {
   if (!t.isFolder && t.files.length !== 1) return fail('invalid', 'a single-file torrent needs exactly one file')
-  // The same checks a recipient makes of the bytes (checkLayout), made here on what they encode,
+  // The same checks a recipient makes of the bytes (metainfoOf), made here on what they encode,
   // so the sender refuses what its recipients would. Names that are not well-formed UTF-16 are
   // taken as their UTF-8 encoding reads back (a lone surrogate becomes U+FFFD), as parsing would.
   const layout: Layout = {
@@ -84,7 +85,6 @@ export function buildTorrent (t: NewTorrent): Result<Metainfo> {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/
-const ASCII = /^[\x00-\x7f]*$/
 const LONE_SURROGATE = /[\uD800-\uDFFF]/
 const asWritten = (text: string): string => LONE_SURROGATE.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text
 
@@ -93,14 +93,6 @@ const asBuf = (v: BValue | undefined): Buffer | undefined => Buffer.isBuffer(v) 
 const asDict = (v: BValue | undefined): BDict | undefined =>
   v !== undefined && typeof v === 'object' && !Buffer.isBuffer(v) && !Array.isArray(v) ? v : undefined
 const utf8 = (b: Buffer): string | undefined => isUtf8(b) ? b.toString('utf8') : undefined
-/** Lower-case hex digits only (checked on the bytes: one per file of the torrent). */
-function isLowerHex (b: Buffer): boolean {
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i] as number
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
-  }
-  return true
-}
 
 function parseSha256 (v: BValue | undefined): Result<string | undefined> {
   if (v === undefined) return ok(undefined)
@@ -205,7 +197,7 @@ function metainfoOf (l: Layout, torrentFile: Buffer, span: { readonly start: num
     const dirs = new Set<string>()
     for (const [i, key] of keys.entries()) {
       const path = files[i]?.path ?? []
-      if (ASCII.test(key)) {
+      if (isAscii(key)) {
         for (let at = key.indexOf('/'); at !== -1; at = key.indexOf('/', at + 1)) dirs.add(key.slice(0, at))
       } else {
         for (let depth = 1; depth < path.length; depth++) dirs.add(collisionKey(path.slice(0, depth)))

@@ -2,6 +2,7 @@
 // libtorrent, Transmission and aria2, so every component is checked here, for every platform we
 // ship on (a name that is harmless on Linux may be a device or a stream on Windows).
 import { resolve, sep } from 'node:path'
+import { isAscii } from './byte-order.js'
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
 /** A download is written as NAME.part and renamed at the end (distributions/finish.ts). */
@@ -73,7 +74,6 @@ export function collisionKey (components: readonly string[]): string {
   // joins compatibility forms (ﬀ/ff): names Windows and macOS would put in the same file.
   const joined = components.join('/')
   // For ASCII, NFKC changes nothing and upper- then lower-casing is lower-casing.
-  return ASCII.test(joined) ? joined.toLowerCase() : joined.normalize('NFKC').toUpperCase().toLowerCase()
+  return isAscii(joined) ? joined.toLowerCase() : joined.normalize('NFKC').toUpperCase().toLowerCase()
 }
 
-const ASCII = /^[\x00-\x7f]*$/

@@ -36,6 +36,15 @@ const I = 0x69
 const E = 0x65
 const COLON = 0x3a
 
+/** Whether bytes [start, end) of `buf` are lower-case hex digits (a file's SHA-256 in a torrent). */
+export function isLowerHex (buf: Uint8Array, start = 0, end = buf.length): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i] as number
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
+  }
+  return true
+}
+
 /** Thrown inside the reader only: these bytes are for the generic decoder. */
 const UNUSUAL = new Error('not a plain torrent')
 
@@ -116,11 +125,7 @@ export function readLayoutFast (buf: Buffer, maxFiles: number): ReadLayout | und
   }
   const sha256 = (): string => {
     const start = string()
-    if (pos - start !== 64) throw UNUSUAL
-    for (let i = start; i < pos; i++) {
-      const c = buf[i] as number
-      if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) throw UNUSUAL
-    }
+    if (pos - start !== 64 || !isLowerHex(buf, start, pos)) throw UNUSUAL
     return buf.toString('latin1', start, pos)
   }
   const pathOf = (depth: number): string[] => {

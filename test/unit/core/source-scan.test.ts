@@ -5,20 +5,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { scanSource, sortByBytes } from '../../../main/core/torrent/source.js'
+import { sortedByBytes } from '../../../main/core/torrent/byte-order.js'
+import { scanSource } from '../../../main/core/torrent/source.js'
 
 const work = mkdtempSync(join(tmpdir(), 'sd-scan-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('scanning a folder', () => {
   it('sorts names by their UTF-8 bytes, ASCII or not', () => {
-    const ascii = ['b', 'B', 'a.txt', 'a', '_', 'Z9', 'z']
-    sortByBytes(ascii)
-    expect(ascii).toEqual(['B', 'Z9', '_', 'a', 'a.txt', 'b', 'z'])
+    expect(sortedByBytes(['b', 'B', 'a.txt', 'a', '_', 'Z9', 'z'])).toEqual(['B', 'Z9', '_', 'a', 'a.txt', 'b', 'z'])
     // U+FF21 (EF BC A1) comes before U+1F600 (F0 9F 98 80) in bytes, after it in UTF-16 units.
-    const wide = ['\u{1F600}', 'é', '\uFF21', 'z', 'e']
-    sortByBytes(wide)
-    expect(wide).toEqual(['e', 'z', 'é', '\uFF21', '\u{1F600}'])
+    expect(sortedByBytes(['\u{1F600}', 'é', '\uFF21', 'z', 'e'])).toEqual(['e', 'z', 'é', '\uFF21', '\u{1F600}'])
   })
 
   it('lists a folder\'s files depth first, each folder in byte order', async () => {

@@ -3,7 +3,7 @@
 // follow every recipient until it has verified the file.
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { AppState, Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
+import type { ApiResult, AppState, CommandReplies, Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
 import type { SendFinished, SendOffered } from '../../../../common/cli-json.js'
 import { parseSettingsPatch } from '../../../../common/commands.js'
 import type { LocalClient } from '../../../core/app/local-client.js'
@@ -13,6 +13,7 @@ import { formatBytes, formatRate } from '../../../../common/units.js'
 import { bar, formatDuration, pad } from '../format.js'
 import { memberLine, memberName, stateLabel } from '../member-line.js'
 import { outcomeOf, outcomeText, summaryLine, type Outcome } from '../send-outcome.js'
+import { sendToAll } from '../send-to-all.js'
 import { dataDirOf, openSession } from '../session.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit-codes.js'
@@ -24,6 +25,8 @@ export const sendUsage: CommandUsage = {
   summary: 'Offers a file or folder to machines on the LAN, by device name (case-insensitive), id prefix or @group.',
   details: `@GROUP names a group (swarmdrop group): its machines by id; one that is not on the network
 now is offered the file as soon as it comes back (state "waiting"), with no second send.
+--all listens a few seconds (--listen) for the machines on the LAN and offers the file to each one
+as soon as it is found and the file is hashed, so the first machines do not wait for the others.
 Without --wait it returns once the offers are delivered (each accepted, pending or declined).
 With --wait it shows a progress bar per machine and ends when every one has verified the file
 (exit 0) or one declined, failed or did not finish in time (exit 1). Without an agent running for
@@ -31,6 +34,7 @@ the data folder, send runs one itself and waits, since it must stay to seed.`,
   flags: [
     { name: 'to', type: 'string', value: 'NAME|@GROUP[,...]', meaning: 'the machines to send to, by name, id prefix or @group' },
     { name: 'all', type: 'boolean', meaning: 'send to every machine found on the LAN' },
+    { name: 'listen', type: 'string', value: 'SEC', meaning: 'with --all: listen SEC seconds for machines (default 3); each gets the file as soon as it is found' },
     { name: 'wait', type: 'boolean', meaning: 'follow every machine until it has verified the file' },
     { name: 'timeout', type: 'string', value: 'SEC', meaning: 'with --wait: give up after SEC seconds (a machine not done is reported as timeout, or lost)' },
     DATA_DIR_FLAG,
@@ -51,6 +55,8 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
   const all = flag(p, 'all')
   if ((to === undefined) === !all) throw new UsageError('send: say who gets it: --to NAME[,NAME...] or --all')
   const timeout = intFlag(p, 'timeout', 1, 30 * 24 * 3600)
+  const listen = intFlag(p, 'listen', 1, 3600)
+  if (listen !== undefined && !all) throw new UsageError('send: --listen goes with --all (how long to listen for machines)')
   const json = flag(p, 'json')
   // Bad paths fail fast, before any network activity.
   const st = await stat(path).catch(() => undefined)
@@ -66,15 +72,30 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     const client = session.client
     const wait = flag(p, 'wait') || session.inProcess !== undefined
     if (session.inProcess && !flag(p, 'wait') && !json) process.stderr.write('No agent runs for this data directory: sending from this process, which stays until every recipient has the file.\n')
-    // --all listens a few seconds for machines; hashing needs no recipient, so it starts now and
-    // the send below joins it (a path being hashed is not hashed twice; see Origin.create).
-    const hashing = all ? client.run({ type: 'create', path: resolve(path) }).catch(() => undefined) : undefined
-    const ids = await chooseTargets(client, to, all, session.inProcess !== undefined)
-    await hashing
-    const started = performance.now()
-    // The device may run elsewhere (an agent): it gets an absolute path.
-    const sending = client.run({ type: 'send', path: resolve(path), to: ids })
-    const sent = !json && process.stderr.isTTY === true ? await withHashingProgress(client, sending) : await sending
+    const tty = !json && process.stderr.isTTY === true
+    let sent: ApiResult<CommandReplies['send']>
+    let ids: readonly string[]
+    let started: number
+    if (all) {
+      // Hashing needs no recipient, so it starts now, while the device listens for machines; the
+      // first send joins it (a path being hashed is not hashed twice; see Origin.create).
+      const hashing = client.run({ type: 'create', path: resolve(path) }).catch(() => undefined)
+      const first = async (to: readonly string[]): Promise<ApiResult<CommandReplies['send']>> => {
+        await hashing
+        const sending = client.run({ type: 'send', path: resolve(path), to })
+        return tty ? await withHashingProgress(client, sending) : await sending
+      }
+      const out = await sendToAll(client, first, { settleMs: listen === undefined ? ALL_SETTLE_MS : listen * 1000, discoveryMs: Math.max(DISCOVERY_WAIT_MS, (listen ?? 0) * 1000), pollMs: 300 })
+      sent = out.sent
+      ids = out.ids
+      started = out.startedAt
+    } else {
+      ids = await chooseTargets(client, to, session.inProcess !== undefined)
+      started = performance.now()
+      // The device may run elsewhere (an agent): it gets an absolute path.
+      const sending = client.run({ type: 'send', path: resolve(path), to: ids })
+      sent = tty ? await withHashingProgress(client, sending) : await sending
+    }
     if (!sent.ok) {
       // Hashed, but no machine took the offer: the reasons are in the message.
       if (sent.error.code === 'unreachable') {
@@ -138,34 +159,27 @@ async function distributionOf (client: LocalClient, infoHash: string): Promise<D
  * @group gives all its members, on the network or not (one that is away gets the file when back).
  * A device that just started (`cold`) listens a few seconds for the group's machines too.
  */
-async function chooseTargets (client: LocalClient, to: string | undefined, all: boolean, cold: boolean): Promise<string[]> {
+async function chooseTargets (client: LocalClient, to: string | undefined, cold: boolean): Promise<string[]> {
   const entries = to === undefined ? [] : to.split(',').map(s => s.trim()).filter(s => s.length > 0)
   const groupNames = entries.filter(e => e.startsWith('@')).map(e => e.slice(1))
   const wanted = entries.filter(e => !e.startsWith('@'))
-  if (!all && entries.length === 0) throw new UsageError('send: --to needs at least one machine name or @group')
+  if (entries.length === 0) throw new UsageError('send: --to needs at least one machine name or @group')
   const started = Date.now()
   let peers: Machine[] = []
   let groupIds: string[] = []
-  let lastChange = Date.now()
   for (;;) {
     const r = await client.state()
     if (!r.ok) throw new UsageError(r.error.message)
     const online = r.value.machines.filter(m => m.online)
-    if (online.length !== peers.length) lastChange = Date.now()
     peers = online
     groupIds = groupMembers(r.value, groupNames)
     const elapsed = Date.now() - started
-    if (all && peers.length > 0 && Date.now() - lastChange >= ALL_SETTLE_MS / 2 && elapsed >= ALL_SETTLE_MS) return peers.map(p => p.id)
     const groupsSeen = !cold || groupIds.every(id => peers.some(p => p.id === id))
-    if (!all && groupsSeen && wanted.every(w => match(peers, w).length === 1)) break
+    if (groupsSeen && wanted.every(w => match(peers, w).length === 1)) break
     if (elapsed >= DISCOVERY_WAIT_MS) break
     await new Promise(resolve => setTimeout(resolve, 300))
   }
   const found = peers.map(p => terminalText(p.name)).join(', ') || 'none'
-  if (all) {
-    if (peers.length === 0) throw new UsageError('send: no machines found on the network (is `swarmdrop agent` running on them?)')
-    return peers.map(p => p.id)
-  }
   const chosen: string[] = [...groupIds]
   for (const w of wanted) {
     const m = match(peers, w)
@@ -201,14 +215,18 @@ async function withHashingProgress<T> (client: LocalClient, work: Promise<T>): P
     await Promise.race([work, new Promise(resolve => setTimeout(resolve, 250))])
     if (settled) break
     const s = await client.state()
-    const job = s.ok ? s.value.hashing[0] : undefined
-    if (job && job.bytesTotal > 0) {
-      const seconds = (performance.now() - started) / 1000
-      process.stderr.write(`\r\x1b[2Khashing ${bar(job.bytesDone / job.bytesTotal)} ${((job.bytesDone / job.bytesTotal) * 100).toFixed(0)}%  ${formatRate(job.bytesDone / Math.max(seconds, 0.001))}`)
-    }
+    if (s.ok) drawHashing(s.value, started)
   }
   process.stderr.write('\r\x1b[2K')
   return work
+}
+
+/** One line on the terminal: the first hashing job's bar and rate since `started`. */
+function drawHashing (state: AppState, started: number): void {
+  const job = state.hashing[0]
+  if (job === undefined || job.bytesTotal <= 0) return
+  const seconds = (performance.now() - started) / 1000
+  process.stderr.write(`\r\x1b[2Khashing ${bar(job.bytesDone / job.bytesTotal)} ${((job.bytesDone / job.bytesTotal) * 100).toFixed(0)}%  ${formatRate(job.bytesDone / Math.max(seconds, 0.001))}`)
 }
 
 function match (peers: readonly Machine[], wanted: string): Machine[] {

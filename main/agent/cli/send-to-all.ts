@@ -1,0 +1,74 @@
+// `send --all`: offer a path to every machine on the LAN. The file goes out as soon as a machine is
+// found (once hashed: the caller started hashing already), and to each one found later while the
+// listening window lasts. A device that just started needs that window to hear everyone, but the
+// first machines should not wait for it.
+import type { ApiResult, CommandReplies } from '../../../common/api.js'
+import { fail } from '../../../common/result.js'
+import type { LocalClient } from '../../core/app/local-client.js'
+
+/** How long `--all` listens for machines in all, and how long the list must stay the same. */
+export interface AllWindow {
+  /** Listen at least this long (from the start of send) before the list is taken as complete. */
+  readonly settleMs: number
+  /** With nobody found after this long, give up. */
+  readonly discoveryMs: number
+  /** Between two looks at the device's state. */
+  readonly pollMs: number
+}
+
+export interface SentToAll {
+  /** The first send's answer (hashing and the first offers), or why nothing was sent. */
+  readonly sent: ApiResult<CommandReplies['send']>
+  /** Every machine offered the file, in the order found. */
+  readonly ids: readonly string[]
+  /** performance.now() when the first offer went out. */
+  readonly startedAt: number
+}
+
+/** The first send: hash (or join the hashing of) the path and offer it to `to`. */
+export type FirstSend = (to: readonly string[]) => Promise<ApiResult<CommandReplies['send']>>
+
+/**
+ * Offers the file to every machine online, as each is found: the first ones through `send`, later
+ * ones by `offer`, until `window.settleMs` has passed since the start and the list has not changed
+ * for half of it.
+ */
+export async function sendToAll (client: LocalClient, send: FirstSend, window: AllWindow): Promise<SentToAll> {
+  const started = Date.now()
+  let lastChange = started
+  let online: readonly string[] = []
+  const offered: string[] = []
+  let infoHash: string | undefined
+  let first: ApiResult<CommandReplies['send']> | undefined
+  let startedAt = 0
+  for (;;) {
+    const r = await client.state()
+    if (!r.ok) return { sent: r, ids: offered, startedAt }
+    const now = r.value.machines.filter(m => m.online).map(m => m.id)
+    if (now.length !== online.length || now.some(id => !online.includes(id))) lastChange = Date.now()
+    online = now
+    if (online.length > 0) {
+      const fresh = online.filter(id => !offered.includes(id))
+      if (infoHash === undefined) {
+        startedAt = performance.now()
+        first = await send(fresh)
+        offered.push(...fresh)
+        // Hashing failed, or no machine took it: the reasons are in the answer.
+        if (!first.ok) return { sent: first, ids: offered, startedAt }
+        infoHash = first.value.infoHash
+      } else if (fresh.length > 0) {
+        // A machine found later gets its own offer; one that cannot be reached shows as such in
+        // its row, as for the first ones.
+        await client.run({ type: 'offer', infoHash, to: fresh })
+        offered.push(...fresh)
+      }
+    }
+    const elapsed = Date.now() - started
+    const settled = elapsed >= window.settleMs && Date.now() - lastChange >= window.settleMs / 2
+    if (first !== undefined && settled) return { sent: first, ids: offered, startedAt }
+    if (first === undefined && online.length === 0 && elapsed >= window.discoveryMs) {
+      return { sent: fail('not-found', 'no machines found on the network (is `swarmdrop agent` running on them?)'), ids: offered, startedAt }
+    }
+    await new Promise(resolve => setTimeout(resolve, window.pollMs))
+  }
+}

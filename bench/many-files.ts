@@ -194,7 +194,7 @@ async function runSwarmdrop (dir: string, cli: string, lab: Lab, source: string,
       const perf = startPerf(perfOut)
       sampler.begin()
       const sendStart = Date.now()
-      const run = await runSend({ lab, host: origin, path: source, targets: ['--all'], dataDir: join(dir, 'origin-data'), name: origin.name, timeoutSeconds: TIMEOUT_S })
+      const run = await runSend({ lab, host: origin, path: source, targets: ['--all'], dataDir: join(dir, 'origin-data'), name: origin.name, timeoutSeconds: TIMEOUT_S, cli })
       const cpuSeconds = cpuOf(sampler, [origin, ...recipients])
       await perf?.stop()
       const summary = run.summary

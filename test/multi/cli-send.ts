@@ -24,6 +24,8 @@ export interface SendOptions {
   readonly name: string
   /** send's own --timeout, in seconds; the process gets a hard deadline a little later. */
   readonly timeoutSeconds: number
+  /** Another build's CLI (a benchmark's A/B); the suite's own build when absent. */
+  readonly cli?: string
 }
 
 export interface SendRun {
@@ -45,7 +47,7 @@ export async function runSend (o: SendOptions): Promise<SendRun> {
   const before = await counters(o.lab, o.host)
   const started = performance.now()
   const outcome = await o.lab.run(o.host, process.execPath, [
-    requireBuiltCli(), 'send', o.path, ...o.targets, '--wait', '--json',
+    o.cli ?? requireBuiltCli(), 'send', o.path, ...o.targets, '--wait', '--json',
     '--data-dir', o.dataDir, '--name', o.name, '--timeout', String(o.timeoutSeconds)
   ], { timeoutMs: (o.timeoutSeconds + 20) * 1000 })
   const wallSeconds = (performance.now() - started) / 1000

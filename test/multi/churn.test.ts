@@ -1,12 +1,12 @@
 // The truth when a machine dies and comes back: a recipient killed (SIGKILL) mid-transfer is shown
-// lost within 10 s on the origin and on the other recipient; restarted on the same data directory
+// lost on the origin within 3 s (its connections close) and on the other recipient within 10 s; restarted on the same data directory
 // after discovery dropped it, it is listed again within 10 s, resumes and verifies; every member
 // row on every machine then reads verified, and a re-send of the held file completes at once.
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { isProgress, isVerified } from './agent-events.js'
+import { isProgress, isRecipientUpdate, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
 import { statusOn } from './status-json.js'
@@ -57,8 +57,15 @@ describe('a machine that dies and comes back', () => {
     const id2 = (await r2.waitFor(e => e.event === 'listening', 1_000, 'listening', 0) as { id: string }).id
 
     await r2.waitFor(e => isProgress(e) && e.name === 'image.bin' && e.verifiedBytes > 8 * MiB, 30_000, 'lab-02 past 8 MiB', 0)
+    const [origin] = agents as [LabAgent]
+    const fromEvents = origin.events.length
     await r2.kill()
     const killedAt = Date.now()
+    // The origin asks as soon as lab-02's connections close (the kernel closes a killed process's
+    // sockets), not after 4 s without reports.
+    const lostEvent = await origin.waitFor(e => isRecipientUpdate(e) && e.recipient.id === id2 && e.recipient.state === 'lost', 10_000, 'lab-02 lost on the origin', fromEvents)
+    console.log(`lab-02 lost on the origin ${((lostEvent.time - killedAt) / 1000).toFixed(2)} s after the kill`)
+    expect(lostEvent.time - killedAt).toBeLessThan(3_000)
 
     // Lost on the origin and on the other recipient, with no rate and no ETA, within 10 s.
     const lostOn = async (i: number): Promise<boolean> => {

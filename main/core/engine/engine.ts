@@ -99,6 +99,11 @@ export interface EngineEvents {
   'no-space': [infoHash: string, message: string]
   /** A guarded source changed while served: the torrent was removed; the reason is for people. */
   'source-changed': [infoHash: string, reason: string]
+  /**
+   * The last connection of a proven member closed (its process may have died: the kernel closes a
+   * killed process's sockets at once). A sign to ask, not proof: a member may redial.
+   */
+  'member-disconnected': [infoHash: string, id: string]
 }
 
 export interface AddSpec {
@@ -419,6 +424,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       const settle = (outcome: ProofOutcome): void => {
         if (outcome.proven) {
           entry.proven.set(wire, outcome.id)
+          const id = outcome.id
+          wire.once('close', () => {
+            if (!entry.torrent.wires.some(w => w !== wire && !w.destroyed && entry.proven.get(w) === id)) this.emit('member-disconnected', ih, id)
+          })
           // Both sides agreed on this size before either asks for a block (patch hook: requests
           // of that many bytes are made and served on this wire only).
           ;(wire as WireLike & { agreedBlockLength?: number }).agreedBlockLength = outcome.blockSize

@@ -1,7 +1,9 @@
 // Who is still there, on the origin. A recipient that takes part reports about once a second; when
 // its reports stop for a few seconds its control port is asked once (a TLS handshake pinned to its
 // key), and if that fails too it is lost: a state of its own, not "downloading 33 %" frozen for
-// minutes. An mDNS goodbye loses it at once. Its next report brings back its real state.
+// minutes. An mDNS goodbye loses it at once, and when its last BitTorrent connection closes it is
+// asked at once (a killed process's connections close with it). Its next report brings back its
+// real state.
 // A member whose copy is verified is watched too (it reports rarely then, so the question comes
 // after a longer silence): when it goes away it stays verified and is marked offline.
 import type { RecipientState } from '../distributions/records.js'
@@ -53,6 +55,18 @@ export class MemberLiveness {
 
   stop (): void { clearInterval(this.timer) }
 
+  /**
+   * A sign the member may be gone (its last connection closed): ask it now rather than after the
+   * silence. A member not watched, or being asked already, is left alone.
+   */
+  askNow (infoHash: string, id: string): void {
+    const m = this.hooks.members().find(x => x.infoHash === infoHash && x.id === id)
+    if (m === undefined) return
+    const k = key(infoHash, id)
+    if (this.probing.has(k)) return
+    this.ask(m, k, this.heard.get(k) ?? Date.now())
+  }
+
   private check (): void {
     const now = Date.now()
     const watched = this.hooks.members()
@@ -65,19 +79,24 @@ export class MemberLiveness {
       // First seen in a watched state (an offer just went out, or this device just started): the clock starts now.
       if (last === undefined) { this.heard.set(k, now); continue }
       if (now - last < (m.state === 'verified' ? VERIFIED_SILENCE_MS : SILENCE_MS) || this.probing.has(k)) continue
-      this.probing.add(k)
-      this.hooks.probe(m).then(alive => {
-        this.probing.delete(k)
-        // A report that came while the question was out wins over the question's answer.
-        const latest = this.heard.get(k) ?? last
-        if (alive) this.heard.set(k, Math.max(latest, Date.now()))
-        else if (latest === last) {
-          // Asked again only after another silence, should the member still be expected then.
-          this.heard.set(k, Date.now())
-          this.hooks.lost(m, last)
-        }
-      }, () => { this.probing.delete(k) })
+      this.ask(m, k, last)
     }
+  }
+
+  /** Asks the member's control port; `last` is when it was last heard. */
+  private ask (m: WatchedMember, k: string, last: number): void {
+    this.probing.add(k)
+    this.hooks.probe(m).then(alive => {
+      this.probing.delete(k)
+      // A report that came while the question was out wins over the question's answer.
+      const latest = this.heard.get(k) ?? last
+      if (alive) this.heard.set(k, Math.max(latest, Date.now()))
+      else if (latest === last) {
+        // Asked again only after another silence, should the member still be expected then.
+        this.heard.set(k, Date.now())
+        this.hooks.lost(m, last)
+      }
+    }, () => { this.probing.delete(k) })
   }
 }
 

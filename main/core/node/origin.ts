@@ -49,6 +49,11 @@ export class Origin {
     ctx.engine.on('source-changed', (ih, reason) => {
       this.markStale(ih, reason).catch((err: unknown) => ctx.events.emit('warning', errorMessage(err)))
     })
+    // Its connections closed: asked now, so a killed recipient is shown lost in about a second
+    // instead of after SILENCE_MS.
+    ctx.engine.on('member-disconnected', (ih, id) => {
+      if (this.ctx.registry.get(ih)?.role === 'origin') this.liveness.askNow(ih, id)
+    })
   }
 
   /** The engine stopped serving a source that changed: the record says so, for good. */

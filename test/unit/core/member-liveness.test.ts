@@ -57,6 +57,35 @@ describe('member liveness', () => {
     l.stop()
   })
 
+  it('asks at once when told the member\'s connections closed, and loses it if it does not answer', async () => {
+    vi.useFakeTimers()
+    const asked: string[] = []
+    const lost: Array<[string, number]> = []
+    let alive = true
+    const l = new MemberLiveness({ members: () => [member], probe: async m => { asked.push(m.id); return alive }, lost: (m, since) => lost.push([m.id, since]) })
+    l.heardFrom(IH, member.id)
+    const heardAt = Date.now()
+    await vi.advanceTimersByTimeAsync(200)
+    // Still answering (a connection closed for another reason): nothing changes.
+    l.askNow(IH, member.id)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(asked).toEqual([member.id])
+    expect(lost).toEqual([])
+    // Killed: its connection closed and its control port is gone; lost long before the silence ends.
+    alive = false
+    l.askNow(IH, member.id)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(lost).toHaveLength(1)
+    expect(lost[0]?.[0]).toBe(member.id)
+    expect(lost[0]?.[1]).toBeGreaterThanOrEqual(heardAt)
+    expect(Date.now() - heardAt).toBeLessThan(SILENCE_MS)
+    // Not watched (another swarm): not asked.
+    l.askNow('d'.repeat(40), member.id)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(asked).toHaveLength(2)
+    l.stop()
+  })
+
   it('does not ask about members it no longer watches', async () => {
     vi.useFakeTimers()
     let asked = 0

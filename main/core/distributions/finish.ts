@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 import type { FileStoreTarget } from '../engine/file-store.js'
-import { takeWritten } from '../engine/written-digests.js'
+import { completeRunning, takeWritten } from '../engine/written-digests.js'
 import { sha256OfFiles } from '../hashing/hash-files.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { contentSha256 } from '../torrent/content-hash.js'
@@ -30,6 +30,12 @@ export function targetsFor (m: Metainfo, p: Placement, part: boolean): FileStore
   return m.files.map(f => ({ path: m.isFolder ? top + sep + f.path.join(sep) : top, length: f.length, offset: f.offset }))
 }
 
+/**
+ * At most this much of a file is read on the main thread to complete its running digest; a file
+ * further behind (pieces came in random order) is read whole on the hashing thread.
+ */
+const MAX_COMPLETE_READ = 256 * 1024 * 1024
+
 export interface Finished { readonly finalName: string; readonly sha256: string; readonly path: string }
 
 /** `expectedSha256` is the content hash the sender announced; metadata without SHA-256s is checked by pieces only. */
@@ -41,9 +47,13 @@ export async function verifyAndPlace (m: Metainfo, p: Placement, expectedSha256:
       await writeFile(t.path, '')
     }
   }
-  // Small files the store wrote whole have their SHA-256 from the bytes written (see
+  // Files the store wrote in this run have their SHA-256 from the bytes written (see
   // written-digests.ts); every other file is read back and hashed.
   const digests: (string | undefined)[] = parts.map(t => t.length > 0 ? takeWritten(t.path, t.length) : undefined)
+  // A big file hashed as it was written, in order: completed from where its digest is.
+  for (const [i, t] of parts.entries()) {
+    if (digests[i] === undefined && t.length > 0) digests[i] = await completeRunning(t.path, t.length, MAX_COMPLETE_READ)
+  }
   const unread = parts.flatMap((t, i) => digests[i] === undefined ? [i] : [])
   const hashed = await sha256OfFiles(unread.map(i => ({ path: parts[i]?.path ?? '', length: parts[i]?.length ?? 0 })))
   if (!hashed.ok) return fail('verify', `final check could not read the data: ${hashed.error.message}`)

@@ -11,9 +11,10 @@ import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm, 
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread } from './disk-thread.js'
+import { RunningDigest } from './running-digest.js'
 import { ServedPieces } from './served-pieces.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
-import { forgetWritten, recordWritten } from './written-digests.js'
+import { forgetWritten, recordWritten, trackRunning, untrackRunning } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 
 export interface FileStoreTarget { readonly path: string; readonly length: number; readonly offset: number }
@@ -77,6 +78,11 @@ export class FileStore implements ChunkStore {
    * (served-pieces.ts); the engine turns WebTorrent's own cache off for exactly those stores.
    */
   private readonly served: ServedPieces | undefined
+  /**
+   * SHA-256s of the files longer than a piece this store is writing, taken as they are written
+   * (running-digest.ts), by path; a file's entry goes once its digest is recorded.
+   */
+  private readonly digests = new Map<string, RunningDigest>()
 
   constructor (chunkLength: number, opts: ChunkStoreOptions) {
     const own = opts.fileStore
@@ -138,6 +144,7 @@ export class FileStore implements ChunkStore {
             if (b.presizeTo > 0) this.sized.add(b.path)
             const sha256 = digests?.[k]
             if (typeof sha256 === 'string' && !this.closed) recordWritten(b.path, b.length, sha256)
+            else if (!b.digest) this.digestOf(segments[k]?.[0])?.wroteRange(b.fileOffset, b.length)
           }
         }
         onDone(err)
@@ -146,7 +153,12 @@ export class FileStore implements ChunkStore {
     this.eachSegment(segments, (target, fileOffset, bufOffset, length, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
-        const write = (): void => writeFully(fd, buf, bufOffset, length, fileOffset, e => { release(); done(e) })
+        const write = (): void => writeFully(fd, buf, bufOffset, length, fileOffset, e => {
+          release()
+          // Hashed now, while the bytes are at hand (WebTorrent drops the piece after this).
+          if (e === null) this.digestOf(target)?.wrote(fileOffset, buf.subarray(bufOffset, bufOffset + length))
+          done(e)
+        })
         if (this.sized.has(target.path)) return write()
         // At the first write only: sized at open, a new file would have been read back whole
         // (zeros) and hashed by WebTorrent's start-up check instead of failing at once.
@@ -238,6 +250,7 @@ export class FileStore implements ChunkStore {
   retarget (targets: readonly FileStoreTarget[]): void {
     this.targets = targets.filter(t => t.length > 0)
     this.readOnly = true
+    this.abandonDigests()
     this.absentDirs = new Set()
     this.written.clear()
     const all = [...this.open.values()]
@@ -256,6 +269,7 @@ export class FileStore implements ChunkStore {
   close (cb: Callback = noop): void {
     if (this.closed) return queueMicrotask(() => cb(null))
     this.closed = true
+    this.abandonDigests()
     this.guard?.stop()
     this.served?.close()
     const all = [...this.open.values()]
@@ -271,6 +285,34 @@ export class FileStore implements ChunkStore {
       Promise.allSettled(this.targets.map(t => new Promise<void>(resolve => rm(t.path, { force: true }, () => resolve()))))
         .then(() => cb(null), () => cb(null))
     })
+  }
+
+  /** The running SHA-256 of a file longer than a piece that this store writes; made at its first write. */
+  private digestOf (t: FileStoreTarget | undefined): RunningDigest | undefined {
+    if (t === undefined || this.readOnly || this.closed || t.length <= this.chunkLength) return undefined
+    const known = this.digests.get(t.path)
+    if (known !== undefined) return known
+    const made = new RunningDigest(t.length, (position, length, into, done) => {
+      this.withFd(t.path, (err, fd, release) => {
+        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
+        readFully(fd, into, 0, length, position, e => { release(); done(e) })
+      })
+    }, sha256 => {
+      this.digests.delete(t.path)
+      untrackRunning(t.path, made)
+      if (!this.closed) recordWritten(t.path, t.length, sha256)
+    })
+    this.digests.set(t.path, made)
+    trackRunning(t.path, made)
+    return made
+  }
+
+  private abandonDigests (): void {
+    for (const [path, d] of this.digests) {
+      d.abandon()
+      untrackRunning(path, d)
+    }
+    this.digests.clear()
   }
 
   /** The file segments of a byte range: [target, offset in the file, offset in the range, length]. */

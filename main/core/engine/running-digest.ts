@@ -32,7 +32,7 @@ export class RunningDigest {
   private digest: string | undefined
   /** The final check waits: read everything from the position on, written here or not. */
   private completing: ((sha256: string | undefined) => void) | undefined
-  /** Reused for every read-back: one is in flight at a time, and hashing copies nothing. */
+  /** Reused while read-backs follow each other: one is in flight at a time, and hashing copies nothing. */
   private scratch: Buffer | undefined
 
   constructor (
@@ -112,7 +112,9 @@ export class RunningDigest {
         this.ahead.delete(this.position + length)
         length += run
       }
-      if (length === 0) return
+      // Nothing to read now: the buffer goes, so files of a folder waiting for their next piece
+      // hold none (one was kept per file while its reads followed each other).
+      if (length === 0) { this.scratch = undefined; return }
     }
     if (this.scratch === undefined || this.scratch.length < length) this.scratch = Buffer.allocUnsafe(length)
     const into = this.scratch

@@ -53,6 +53,8 @@ describe('engine drain', () => {
     r.connect(m.infoHash, [`127.0.0.1:${origin.port}`])
 
     await until('some pieces', () => statsOf(r, m.infoHash).verifiedPieces >= 4, 20_000)
+    // From one peer pieces come in order, one begun at a time: wait for a moment inside one.
+    await until('a begun piece', () => { const s = statsOf(r, m.infoHash); return s.receivedBytes - s.verifiedBytes > BLOCK }, 10_000)
     const before = statsOf(r, m.infoHash)
     // Blocks of pieces not yet complete have arrived: without a drain they would be lost.
     expect(before.receivedBytes - before.verifiedBytes).toBeGreaterThan(BLOCK)

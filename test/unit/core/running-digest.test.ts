@@ -69,6 +69,13 @@ describe('running digest', () => {
   const pieces = Math.ceil(data.length / piece)
   const slice = (i: number): Buffer => data.subarray(i * piece, Math.min(data.length, (i + 1) * piece))
 
+  /** Every piece but the first written (all ahead of the digest), then the first. */
+  function tailThenHead (disk: ReturnType<typeof onDisk>, d: RunningDigest): void {
+    for (let i = 1; i < pieces; i++) { disk.write(i * piece, slice(i)); d.wrote(i * piece, slice(i)) }
+    disk.write(0, slice(0))
+    d.wrote(0, slice(0))
+  }
+
   it('in order: hashes each piece as written and reads nothing back', async () => {
     const disk = onDisk()
     let got: string | undefined
@@ -135,9 +142,7 @@ describe('running digest', () => {
     const disk = onDisk()
     let got: string | undefined
     const d = new RunningDigest(data.length, disk.readBack, s => { got = s })
-    for (let i = 1; i < pieces; i++) { disk.write(i * piece, slice(i)); d.wrote(i * piece, slice(i)) }
-    disk.write(0, slice(0))
-    d.wrote(0, slice(0))
+    tailThenHead(disk, d)
     await settle()
     expect(got).toBe(sha256(data))
     expect(disk.reads()).toBe(1)
@@ -161,9 +166,7 @@ describe('running digest', () => {
     const disk = onDisk()
     let got: string | undefined
     const d = new RunningDigest(data.length, disk.readBack, s => { got = s })
-    for (let i = 1; i < pieces; i++) { disk.write(i * piece, slice(i)); d.wrote(i * piece, slice(i)) }
-    disk.write(0, slice(0))
-    d.wrote(0, slice(0))
+    tailThenHead(disk, d)
     // Piece 1 is being read back now (asynchronously); a second write of it must spoil the digest.
     d.wrote(piece, slice(1))
     await settle()

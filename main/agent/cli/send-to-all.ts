@@ -38,8 +38,8 @@ export async function sendToAll (client: LocalClient, send: FirstSend, window: A
   let lastChange = started
   let online: readonly string[] = []
   const offered: string[] = []
-  let infoHash: string | undefined
   let first: ApiResult<CommandReplies['send']> | undefined
+  let infoHash = ''
   let startedAt = 0
   for (;;) {
     const r = await client.state()
@@ -47,21 +47,24 @@ export async function sendToAll (client: LocalClient, send: FirstSend, window: A
     const now = r.value.machines.filter(m => m.online).map(m => m.id)
     if (now.length !== online.length || now.some(id => !online.includes(id))) lastChange = Date.now()
     online = now
-    if (online.length > 0) {
-      const fresh = online.filter(id => !offered.includes(id))
-      if (infoHash === undefined) {
+    const fresh = online.filter(id => !offered.includes(id))
+    if (fresh.length > 0) {
+      if (first === undefined) {
         startedAt = performance.now()
         first = await send(fresh)
         offered.push(...fresh)
         // Hashing failed, or no machine took it: the reasons are in the answer.
         if (!first.ok) return { sent: first, ids: offered, startedAt }
         infoHash = first.value.infoHash
-      } else if (fresh.length > 0) {
+      } else {
         // A machine found later gets its own offer; one that cannot be reached shows as such in
         // its row, as for the first ones.
         await client.run({ type: 'offer', infoHash, to: fresh })
         offered.push(...fresh)
       }
+      // The send may have taken minutes (hashing a big file): look again before deciding that
+      // the list is complete, so a machine that came meanwhile is not left out.
+      continue
     }
     const elapsed = Date.now() - started
     const settled = elapsed >= window.settleMs && Date.now() - lastChange >= window.settleMs / 2

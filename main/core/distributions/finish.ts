@@ -52,7 +52,8 @@ export async function verifyAndPlace (m: Metainfo, p: Placement, expectedSha256:
   const digests: (string | undefined)[] = parts.map(t => t.length > 0 ? takeWritten(t.path, t.length) : undefined)
   // A big file hashed as it was written, in order: completed from where its digest is.
   for (const [i, t] of parts.entries()) {
-    if (digests[i] === undefined && t.length > 0) digests[i] = await completeRunning(t.path, t.length, MAX_COMPLETE_READ)
+    const running = digests[i] === undefined && t.length > 0 ? completeRunning(t.path, t.length, MAX_COMPLETE_READ) : undefined
+    if (running !== undefined) digests[i] = await running
   }
   const unread = parts.flatMap((t, i) => digests[i] === undefined ? [i] : [])
   const hashed = await sha256OfFiles(unread.map(i => ({ path: parts[i]?.path ?? '', length: parts[i]?.length ?? 0 })))

@@ -41,11 +41,12 @@ export function untrackRunning (path: string, digest: RunningDigest): void {
 
 /**
  * The final check of `path`: completes a digest being taken as it was written, reading at most
- * `maxRead` bytes; undefined when there is none, or more is left (the caller reads the file).
+ * `maxRead` bytes, and resolves to it (undefined when more is left: the caller reads the file).
+ * Undefined at once when no digest is being taken, so a folder's small files cost no await.
  */
-export async function completeRunning (path: string, length: number, maxRead: number): Promise<string | undefined> {
+export function completeRunning (path: string, length: number, maxRead: number): Promise<string | undefined> | undefined {
   const d = running.get(path)
   if (d === undefined || d.length !== length) return undefined
   running.delete(path)
-  return await d.complete(maxRead)
+  return d.complete(maxRead)
 }

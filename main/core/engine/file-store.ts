@@ -153,12 +153,27 @@ export class FileStore implements ChunkStore {
     this.eachSegment(segments, (target, fileOffset, bufOffset, length, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
-        const write = (): void => writeFully(fd, buf, bufOffset, length, fileOffset, e => {
-          release()
-          // Hashed now, while the bytes are at hand (WebTorrent drops the piece after this).
-          if (e === null) this.digestOf(target)?.wrote(fileOffset, buf.subarray(bufOffset, bufOffset + length))
-          done(e)
-        })
+        const write = (): void => {
+          // A piece where the file's digest stands is hashed in place on the digest thread while
+          // it is written (WebTorrent reuses its buffer once `done`, so both must have finished);
+          // any other is read back by that thread once the bytes before it are hashed.
+          const digest = this.digestOf(target)
+          let pending = 1
+          let error: NodeJS.ErrnoException | null = null
+          const settle = (e: NodeJS.ErrnoException | null): void => {
+            error ??= e
+            if (--pending === 0) done(error)
+          }
+          const hashing = digest?.writing(fileOffset, buf.subarray(bufOffset, bufOffset + length), () => settle(null)) === true
+          if (hashing) pending++
+          writeFully(fd, buf, bufOffset, length, fileOffset, e => {
+            release()
+            // Hashed bytes that did not reach the file void the digest; an unhashed failed write
+            // leaves it as it was (the piece is fetched and written again).
+            if (e !== null) { if (hashing) digest?.abandon() } else if (!hashing) digest?.wroteRange(fileOffset, length)
+            settle(e)
+          })
+        }
         if (this.sized.has(target.path)) return write()
         // At the first write only: sized at open, a new file would have been read back whole
         // (zeros) and hashed by WebTorrent's start-up check instead of failing at once.
@@ -292,12 +307,7 @@ export class FileStore implements ChunkStore {
     if (t === undefined || this.readOnly || this.closed || t.length <= this.chunkLength) return undefined
     const known = this.digests.get(t.path)
     if (known !== undefined) return known
-    const made = new RunningDigest(t.length, (position, length, into, done) => {
-      this.withFd(t.path, (err, fd, release) => {
-        if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
-        readFully(fd, into, 0, length, position, e => { release(); done(e) })
-      })
-    }, sha256 => {
+    const made = new RunningDigest(t.length, t.path, sha256 => {
       this.digests.delete(t.path)
       untrackRunning(t.path, made)
       if (!this.closed) recordWritten(t.path, t.length, sha256)

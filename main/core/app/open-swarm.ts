@@ -9,6 +9,7 @@ import type { GetDone, GetEvent, SeedEvent, TorrentCreated } from '../../../comm
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { createDistribution } from '../distributions/create.js'
 import { targetsFor, unusedName, verifyAndPlace, type Placement } from '../distributions/finish.js'
+import { freshBitfield } from '../distributions/fresh-start.js'
 import type { Engine } from '../engine/engine.js'
 import { hashForTorrent } from '../hashing/hash-files.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
@@ -141,7 +142,8 @@ export async function getOpen (source: string, opts: GetOptions, report: (e: Get
   } else {
     const metainfo = metainfoOfFile.value
     placement = { downloadsDir, finalName: await unusedName(downloadsDir, metainfo.name) }
-    const added = e.download({ metainfo, targets: targetsFor(metainfo, placement, true) })
+    const bitfield = await freshBitfield(metainfo, placement)
+    const added = e.download({ metainfo, targets: targetsFor(metainfo, placement, true), ...(bitfield ? { bitfield } : {}) })
     if (!added.ok) {
       await e.stop()
       return added

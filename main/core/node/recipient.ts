@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { PeerEndpoint } from '../control/peer-client.js'
 import { deliverWithRetry, FINAL_REPORT_BACKOFF_MS, FINAL_REPORT_STATES } from './report-delivery.js'
 import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.js'
+import { freshBitfield } from '../distributions/fresh-start.js'
 import { describedBy, type RecipientRecord } from '../distributions/records.js'
 import type { FileStoreTarget } from '../engine/file-store.js'
 import { copyChangedMessage } from '../engine/source-stamp.js'
@@ -326,7 +327,7 @@ export class Recipient {
 
   private async run (record: RecipientRecord, metainfo: Metainfo): Promise<Result<void>> {
     const journal = this.ctx.registry.journal(record.infoHash, metainfo.pieceCount)
-    const bitfield = journal.count > 0 ? journal.bitfield : undefined
+    const bitfield = journal.count > 0 ? journal.bitfield : await freshBitfield(metainfo, record)
     const added = this.ctx.engine.download({
       metainfo,
       targets: this.targets(record, metainfo, true),

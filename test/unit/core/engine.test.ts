@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor, verifyAndPlace } from '../../../main/core/distributions/finish.js'
+import { freshBitfield } from '../../../main/core/distributions/fresh-start.js'
 import { Engine } from '../../../main/core/engine/engine.js'
 import { FileStore } from '../../../main/core/engine/file-store.js'
 import { completeRunning } from '../../../main/core/engine/written-digests.js'
@@ -165,5 +166,43 @@ describe('file store', () => {
     expect(Buffer.concat([readFileSync(join(dir, 'a')), readFileSync(join(dir, 'c', 'd'))]).equals(data)).toBe(true)
     const got = await new Promise<Uint8Array | undefined>(resolve => store.get(0, (_e, v) => resolve(v)))
     expect(Buffer.from(got ?? []).equals(data.subarray(0, 16_384))).toBe(true)
+  })
+})
+
+describe('a fresh download', () => {
+  function waitReady (e: Engine, ih: string, ms = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no start-up check in time')), ms)
+      e.on('ready', x => { if (x === ih) { clearTimeout(t); resolve() } })
+    })
+  }
+
+  it('skips the start-up check when NAME.part does not exist yet (nothing is asked of the disk), and keeps it when it does', async () => {
+    const src = join(tmp(), 'image.iso')
+    writeFileSync(src, randomBytes(3 * 1024 * 1024))
+    const created = await createDistribution(src, { createdBy: 'test' })
+    if (!created.ok) throw new Error(created.error.message)
+    const m = created.value.metainfo
+    const dl = tmp()
+    const placement = { downloadsDir: dl, finalName: 'image.iso' }
+
+    const fresh = await freshBitfield(m, placement)
+    expect(fresh).toEqual(new Uint8Array(Math.ceil(m.pieceCount / 8)))
+    const r = await engine()
+    const ready = waitReady(r, m.infoHash)
+    expect(r.download({ metainfo: m, targets: targetsFor(m, placement, true), ...(fresh ? { bitfield: fresh } : {}) }).ok).toBe(true)
+    await ready
+    // WebTorrent's check reads every piece through the store, which creates the file to read it.
+    expect(existsSync(join(dl, 'image.iso.part'))).toBe(false)
+    await r.remove(m.infoHash)
+
+    // A NAME.part left by an earlier run (its journal lost) is checked: what is there is kept.
+    writeFileSync(join(dl, 'image.iso.part'), readFileSync(src))
+    expect(await freshBitfield(m, placement)).toBeUndefined()
+    const again = await engine()
+    const checked = waitReady(again, m.infoHash)
+    expect(again.download({ metainfo: m, targets: targetsFor(m, placement, true) }).ok).toBe(true)
+    await checked
+    expect(again.stats(m.infoHash)?.verifiedPieces).toBe(m.pieceCount)
   })
 })

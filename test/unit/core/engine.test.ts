@@ -97,6 +97,30 @@ describe('engine on loopback', () => {
     expect(sha256).toBe(createHash('sha256').update(data).digest('hex'))
   }, 90_000)
 
+  it('pieces of 1 MiB or more (shared memory): each write settles once the digest thread has it, and nothing is left to read at the end', async () => {
+    const src = join(tmp(), 'big.img')
+    const data = randomBytes(24 * 1024 * 1024)
+    writeFileSync(src, data)
+    const created = await createDistribution(src, { createdBy: 'test', pieceLength: 1024 * 1024 })
+    if (!created.ok) throw new Error(created.error.message)
+    const m = created.value.metainfo
+    const o = await engine()
+    expect(o.seed({ metainfo: m, targets: [{ path: src, length: data.length, offset: 0 }] }).ok).toBe(true)
+    const dl = tmp()
+    const r = await engine()
+    const placement = { downloadsDir: dl, finalName: 'big.img' }
+    const [part] = targetsFor(m, placement, true)
+    expect(r.download({ metainfo: m, targets: targetsFor(m, placement, true) }).ok).toBe(true)
+    const done = waitDone(r, m.infoHash, 60_000)
+    r.connect(m.infoHash, [`127.0.0.1:${o.port}`])
+    // Each piece's write waits for the thread to have hashed it (its buffer is then reused): a
+    // write that never settled would leave the download unfinished.
+    await done
+    // Everything was hashed as it was written: nothing is left to read.
+    const sha256 = await completeRunning(part?.path ?? '', data.length, 0)
+    expect(sha256).toBe(createHash('sha256').update(data).digest('hex'))
+  }, 90_000)
+
   it('resumes from a bitfield without fetching those pieces again', async () => {
     const src = join(tmp(), 'big.bin')
     writeFileSync(src, randomBytes(3_000_000))

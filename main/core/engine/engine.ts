@@ -20,6 +20,7 @@ import { PieceAudit } from './piece-audit.js'
 import { PieceBuffers } from './piece-buffers.js'
 import { parsedTorrentOf, type ParsedTorrent } from './parsed-torrent.js'
 import { MIN_THREAD_BYTES, PieceChecker } from '../hashing/piece-checker.js'
+import { keepHeapFloor } from './heap-floor.js'
 import { guardOf } from './source-guard.js'
 import { MemberRates } from './member-rates.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
@@ -205,6 +206,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Without its hooks the engine would run, but unguarded: no policy, audit or gate (patch-check.ts).
     const patched = checkPatches({ torrent: Torrent, wire: Wire, piece: Piece })
     if (!patched.ok) return patched
+    keepHeapFloor()
     const client = new WebTorrent({
       torrentPort: opts.btPort,
       dht: false,

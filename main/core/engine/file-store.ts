@@ -158,14 +158,15 @@ export class FileStore implements ChunkStore {
           // it is written (WebTorrent reuses its buffer once `done`, so both must have finished);
           // any other is read back by that thread once the bytes before it are hashed.
           const digest = this.digestOf(target)
-          let pending = 1
+          // Counted before asking, so a hash that settled at once could not end the write early.
+          let pending = 2
           let error: NodeJS.ErrnoException | null = null
           const settle = (e: NodeJS.ErrnoException | null): void => {
             error ??= e
             if (--pending === 0) done(error)
           }
           const hashing = digest?.writing(fileOffset, buf.subarray(bufOffset, bufOffset + length), () => settle(null)) === true
-          if (hashing) pending++
+          if (!hashing) pending--
           writeFully(fd, buf, bufOffset, length, fileOffset, e => {
             release()
             // Hashed bytes that did not reach the file void the digest; an unhashed failed write

@@ -13,9 +13,9 @@ export interface DiskSegment {
 }
 
 export type DiskRequest =
-  | { readonly id: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
-  | { readonly id: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean }
-  | { readonly id: number; readonly op: 'stat'; readonly paths: readonly string[] }
+  | { readonly ticket: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
+  | { readonly ticket: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean }
+  | { readonly ticket: number; readonly op: 'stat'; readonly paths: readonly string[] }
 
 /** A file's size and modification time; null where it cannot be stat'ed (gone, unreadable). */
 export type DiskStamp = { readonly size: number; readonly mtimeMs: number } | null
@@ -29,7 +29,7 @@ export interface DiskError {
 }
 
 export interface DiskReply {
-  readonly id: number
+  readonly ticket: number
   readonly error?: DiskError
   /** Reads: the bytes, transferred. */
   readonly data?: ArrayBuffer

@@ -70,12 +70,12 @@ function run (req: DiskRequest): DiskReply {
       for (const s of req.segments) writeSegment(s, buf)
       // The receiver's final SHA-256 of a small file, from the bytes just written (see
       // written-digests.ts), so the final check need not read it back.
-      if (!req.segments.some(s => s.digest === true)) return { id: req.id }
-      return { id: req.id, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
+      if (!req.segments.some(s => s.digest === true)) return { ticket: req.ticket }
+      return { ticket: req.ticket, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
     }
     if (req.op === 'stat') {
       return {
-        id: req.id,
+        ticket: req.ticket,
         stamps: req.paths.map((path): DiskStamp => {
           const st = statSync(path, { throwIfNoEntry: false })
           return st ? { size: st.size, mtimeMs: st.mtimeMs } : null
@@ -84,12 +84,12 @@ function run (req: DiskRequest): DiskReply {
     }
     const out = new Uint8Array(req.length)
     for (const s of req.segments) readSegment(s, out)
-    if (req.sha1 !== true) return { id: req.id, data: out.buffer }
+    if (req.sha1 !== true) return { ticket: req.ticket, data: out.buffer }
     // An origin's guard checks every piece it serves against its SHA-1: hashed here, off the main thread.
     const sha1 = createHash('sha1').update(out).digest()
-    return { id: req.id, data: out.buffer, sha1: sha1.buffer.slice(sha1.byteOffset, sha1.byteOffset + sha1.byteLength) }
+    return { ticket: req.ticket, data: out.buffer, sha1: sha1.buffer.slice(sha1.byteOffset, sha1.byteOffset + sha1.byteLength) }
   } catch (err) {
-    return { id: req.id, error: toError(err) }
+    return { ticket: req.ticket, error: toError(err) }
   }
 }
 

@@ -5,9 +5,8 @@
 // first use; it keeps the process alive only while a message is in flight. A digest belongs to
 // the thread that began it: if that thread dies, its digests fail (their files are read whole
 // by the final check instead) and the next digest starts a new thread.
-import type { Worker } from 'node:worker_threads'
 import type { DigestReply, DigestRequest } from './digest-protocol.js'
-import { startSiblingWorker } from './sibling-worker.js'
+import { RequestThread } from './request-thread.js'
 
 /** `error`: why the step failed, in one sentence; `hex`: the SHA-256, for finish. */
 export type DigestDone = (error: string | undefined, hex?: string) => void
@@ -15,16 +14,20 @@ export type DigestDone = (error: string | undefined, hex?: string) => void
 type Step = { readonly op: 'update', readonly data: Uint8Array } | { readonly op: 'read', readonly path: string, readonly position: number, readonly length: number } | { readonly op: 'finish' }
 
 export class DigestThread {
-  private worker: Worker | undefined
-  private readonly pending = new Map<number, DigestDone>()
+  private readonly thread = new RequestThread<Extract<DigestRequest, { readonly ticket: number }>, DigestReply, DigestDone>(import.meta.url, 'digest-worker', {
+    answered: (done, reply) => done(reply.error, reply.hex),
+    lost: (done, why) => done(`the digest thread stopped: ${why}`),
+    // A digest's state lives in the thread that began it.
+    ended: () => this.live.clear()
+  })
+
   /** Digests begun on the current thread. */
   private readonly live = new Set<number>()
-  private nextTicket = 1
   private nextDigest = 1
 
   /** A new digest, or undefined when no thread can be started. */
   begin (): number | undefined {
-    if (this.start() === undefined) return undefined
+    if (this.thread.ensure() !== undefined) return undefined
     const id = this.nextDigest++
     this.live.add(id)
     return id
@@ -48,59 +51,18 @@ export class DigestThread {
   drop (digest: number): void {
     if (!this.live.delete(digest)) return
     const req: DigestRequest = { op: 'drop', digest }
-    this.worker?.postMessage(req)
+    this.thread.tell(req)
   }
 
   /** Ends the thread: its digests fail, and the next one begun starts a new thread. */
-  async stop (): Promise<void> {
-    const w = this.worker
-    if (w === undefined) return
-    this.failed(w, 'stopped')
-    await w.terminate()
-  }
-
-  private failed (w: Worker, why: string): void {
-    if (this.worker !== w) return
-    this.worker = undefined
-    this.live.clear()
-    const all = [...this.pending.values()]
-    this.pending.clear()
-    for (const done of all) done(`the digest thread stopped: ${why}`)
-  }
+  async stop (): Promise<void> { await this.thread.stop() }
 
   private send (digest: number, step: Step, done: DigestDone): void {
-    const w = this.worker
-    if (w === undefined || !this.live.has(digest)) {
-      queueMicrotask(() => done('the digest thread stopped'))
-      return
-    }
-    const ticket = this.nextTicket++
-    this.pending.set(ticket, done)
-    if (this.pending.size === 1) w.ref()
-    const req: DigestRequest = { ...step, ticket, digest }
-    w.postMessage(req)
-  }
-
-  private start (): Worker | undefined {
-    if (this.worker !== undefined) return this.worker
-    let w: Worker
-    try {
-      w = startSiblingWorker(import.meta.url, 'digest-worker', { execArgv: [] })
-    } catch {
-      return undefined
-    }
-    w.unref()
-    w.on('message', (reply: DigestReply) => {
-      const done = this.pending.get(reply.ticket)
-      if (done === undefined) return
-      this.pending.delete(reply.ticket)
-      if (this.pending.size === 0) w.unref()
-      done(reply.error, reply.hex)
-    })
-    w.on('error', err => this.failed(w, err.message))
-    w.on('exit', code => this.failed(w, `exit code ${code}`))
-    this.worker = w
-    return w
+    // A digest the thread does not hold (it died, or it was dropped) cannot take another step.
+    const sent = this.live.has(digest) && this.thread.running
+      ? this.thread.ask(ticket => ({ ...step, ticket, digest }), done)
+      : 'no thread'
+    if (sent !== undefined) queueMicrotask(() => done('the digest thread stopped'))
   }
 }
 

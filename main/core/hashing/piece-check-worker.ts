@@ -5,6 +5,6 @@ import { parentPort } from 'node:worker_threads'
 import type { PieceCheckReply, PieceCheckRequest } from './piece-check-protocol.js'
 
 parentPort?.on('message', (req: PieceCheckRequest) => {
-  const reply: PieceCheckReply = { id: req.id, hex: createHash('sha1').update(req.data).digest('hex') }
+  const reply: PieceCheckReply = { ticket: req.ticket, hex: createHash('sha1').update(req.data).digest('hex') }
   parentPort?.postMessage(reply)
 })

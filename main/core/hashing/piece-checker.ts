@@ -7,9 +7,8 @@
 // the loop for well under a millisecond. Every piece while the thread cannot be started is hashed
 // here as before. The thread keeps the process alive only while a piece is in flight.
 import { createHash } from 'node:crypto'
-import type { Worker } from 'node:worker_threads'
-import { startSiblingWorker } from './sibling-worker.js'
 import type { PieceCheckReply, PieceCheckRequest } from './piece-check-protocol.js'
+import { RequestThread } from './request-thread.js'
 
 interface Pending {
   readonly data: Uint8Array
@@ -22,9 +21,13 @@ const sha1Here = (data: Uint8Array): string => createHash('sha1').update(data).d
 export const MIN_THREAD_BYTES = 1024 * 1024
 
 export class PieceChecker {
-  private worker: Worker | undefined
-  private readonly pending = new Map<number, Pending>()
-  private nextId = 1
+  // A piece the thread did not answer (it failed, or was stopped) is hashed here; the next piece
+  // starts a new thread.
+  private readonly thread = new RequestThread<PieceCheckRequest, PieceCheckReply, Pending>(import.meta.url, 'piece-check-worker', {
+    answered: (p, reply) => p.resolve(reply.hex),
+    lost: p => p.resolve(sha1Here(p.data))
+  })
+
   private stopped = false
 
   constructor (private readonly minThreadBytes = MIN_THREAD_BYTES) {}
@@ -32,57 +35,15 @@ export class PieceChecker {
   /** The piece's SHA-1 as hex: on the thread for a large piece in shared memory, else on the calling thread. */
   sha1Hex (data: Uint8Array): Promise<string> {
     if (this.stopped || data.byteLength < this.minThreadBytes || !(data.buffer instanceof SharedArrayBuffer)) return Promise.resolve(sha1Here(data))
-    const w = this.start()
-    if (!w) return Promise.resolve(sha1Here(data))
     return new Promise(resolve => {
-      const id = this.nextId++
-      this.pending.set(id, { data, resolve })
-      if (this.pending.size === 1) w.ref()
-      const req: PieceCheckRequest = { id, data }
-      w.postMessage(req)
+      const pending: Pending = { data, resolve }
+      if (this.thread.ask(ticket => ({ ticket, data }), pending) !== undefined) resolve(sha1Here(data))
     })
   }
 
   /** Ends the thread; pieces still in flight are hashed here. */
   async stop (): Promise<void> {
     this.stopped = true
-    const w = this.worker
-    this.worker = undefined
-    this.settleHere()
-    if (w) await w.terminate()
-  }
-
-  private start (): Worker | undefined {
-    if (this.worker) return this.worker
-    let w: Worker
-    try {
-      w = startSiblingWorker(import.meta.url, 'piece-check-worker', { execArgv: [] })
-    } catch {
-      return undefined
-    }
-    w.unref()
-    w.on('message', (reply: PieceCheckReply) => {
-      const p = this.pending.get(reply.id)
-      if (!p) return
-      this.pending.delete(reply.id)
-      if (this.pending.size === 0) w.unref()
-      p.resolve(reply.hex)
-    })
-    // A thread that failed leaves its pieces to this one; the next piece starts a new thread.
-    const failed = (): void => {
-      if (this.worker !== w) return
-      this.worker = undefined
-      this.settleHere()
-    }
-    w.on('error', failed)
-    w.on('exit', failed)
-    this.worker = w
-    return w
-  }
-
-  private settleHere (): void {
-    const all = [...this.pending.values()]
-    this.pending.clear()
-    for (const p of all) p.resolve(sha1Here(p.data))
+    await this.thread.stop()
   }
 }

@@ -7,6 +7,9 @@ import type { NodeOptions } from '../../core/node/swarm-node.js'
 import { runAgent, type RunningAgent } from '../run-agent.js'
 import { UsageError } from './exit-codes.js'
 
+/** How long a command's own device asks the LAN each second (longer than send's discovery wait). */
+const EAGER_DISCOVERY_MS = 15_000
+
 export interface Session {
   readonly client: LocalClient
   /** Present when this process runs the device itself (none was running). */
@@ -34,8 +37,10 @@ export async function runningAgent (dataDir: string): Promise<LocalClient | unde
 export async function openSession (dataDir: string, overrides: NonNullable<NodeOptions['overrides']>): Promise<Session> {
   const client = await runningAgent(dataDir)
   if (client) return { client, close: async () => {} }
-  // Ephemeral ports: a fixed default may belong to another agent on this machine.
-  const started = await runAgent({ dataDir, overrides: { controlPort: 0, btPort: 0, ...overrides }, discoveryQueryIntervalMs: 1_000 })
+  // Ephemeral ports: a fixed default may belong to another agent on this machine. The command
+  // looks for the others as it starts, so its device asks the LAN each second at first; after that
+  // as often as an agent, so a long `send --wait` does not add to every machine's mDNS traffic.
+  const started = await runAgent({ dataDir, overrides: { controlPort: 0, btPort: 0, ...overrides }, discoveryEagerForMs: EAGER_DISCOVERY_MS })
   if (!started.ok) {
     // Another command started this data directory's device a moment ago: use that one.
     if (started.error.code === 'device-running') {

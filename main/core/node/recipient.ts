@@ -36,6 +36,12 @@ interface Active {
   readonly journal: PieceJournal
   readonly timer: NodeJS.Timeout
   lastReport: number
+  /**
+   * A periodic report is on its way: the next waits for it. Under load (20 members on two cores)
+   * an answer can take longer than the interval, and a second report meanwhile would open a second
+   * TLS connection to the sender, costing both sides a handshake each second.
+   */
+  reporting: boolean
   ticks: number
 }
 
@@ -345,6 +351,7 @@ export class Recipient {
       journal,
       timer,
       lastReport: 0,
+      reporting: false,
       ticks: 0
     })
     if (record.state === 'paused') this.ctx.engine.pause(ih)
@@ -361,10 +368,11 @@ export class Recipient {
     const a = this.active.get(ih)
     if (!a) return
     const now = Date.now()
-    if (now - a.lastReport >= REPORT_INTERVAL_MS - 50) {
+    if (!a.reporting && now - a.lastReport >= REPORT_INTERVAL_MS - 50) {
       const { state, reason } = a.record()
-      if (state === 'no-space') this.background(this.report(ih, state, reason))
-      else this.background(this.report(ih, reportable(state)))
+      a.reporting = true
+      const sent = state === 'no-space' ? this.report(ih, state, reason) : this.report(ih, reportable(state))
+      this.background(sent.finally(() => { a.reporting = false }))
     }
     if (++a.ticks % Math.round(MESH_INTERVAL_MS / REPORT_INTERVAL_MS) === 0) this.dialMembers(ih)
     this.background(a.journal.compact())

@@ -40,7 +40,8 @@ export interface NodeOptions {
   readonly dataDir: string
   /** Settings for this run only (CLI flags), over settings.json. */
   readonly overrides?: Partial<Settings>
-  readonly discoveryQueryIntervalMs?: number
+  /** Ask the LAN who is there every second for this long after the start (a one-shot command's device) (ms). */
+  readonly discoveryEagerForMs?: number
   /**
    * When the configured BitTorrent or control port is taken (an agent already runs on this
    * machine), listen on any free port instead of failing: peers learn ports from mDNS anyway.
@@ -178,7 +179,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     }
     const discovery = new Discovery({
       advert: { id: identity.value.id, name: s.name, platform: platform(), version: APP_VERSION, controlPort: control.value.port, btPort: engine.value.port },
-      ...(opts.discoveryQueryIntervalMs ? { queryIntervalMs: opts.discoveryQueryIntervalMs } : {})
+      ...(opts.discoveryEagerForMs ? { eagerForMs: opts.discoveryEagerForMs } : {})
     })
     const pairings = new Pairings({ store: paired.value, credentials: deviceCredentials(identity.value), known: known.value, discovery, controlPort: control.value.port, announce: s.controlPort !== 0 && control.value.port === s.controlPort })
     const node = new SwarmNode(opts.dataDir, identity.value, s, engine.value, discovery, registry.value, trust.value, control.value, known.value, groups.value, history.value, pairings)

@@ -7,7 +7,7 @@
 // Every agent hears every answer (they are multicast), so one query on the LAN refreshes every
 // agent's view. An agent therefore asks only when nobody has asked for a while (RFC 6762 7.3,
 // duplicate question suppression): when each of N agents asked on its own timer, every query drew
-// N answers, each decoded by N agents, and at N=20 mDNS took about a tenth of every agent's time
+// N answers, each decoded by N agents, and at N=20 mDNS was about a tenth of every agent's profile
 // during a transfer.
 import { EventEmitter } from 'node:events'
 import { Bonjour, type Browser, type Service } from 'bonjour-service'

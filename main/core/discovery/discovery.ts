@@ -231,6 +231,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.jitterMs = Math.floor(Math.random() * Math.min(TICK_MS, this.queryIntervalMs / 4))
   }
 
+  /** bonjour-service's multicast-dns socket, for the raw packets its API does not pass on (absent in newer versions). */
+  private rawMdns (): NodeJS.EventEmitter | undefined {
+    return (this.bonjour as unknown as { server?: { mdns?: NodeJS.EventEmitter } }).server?.mdns
+  }
+
   /**
    * Queries for our service from anyone on the LAN (other agents, the one-shot commands): their
    * multicast answers refresh this agent as well as its own query would. Only a plain question
@@ -238,7 +243,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * the answers this agent needs to hear.
    */
   private listenForQueries (): void {
-    const mdns = (this.bonjour as unknown as { server?: { mdns?: NodeJS.EventEmitter } }).server?.mdns
+    const mdns = this.rawMdns()
     if (!mdns) return
     const ours = `_${SERVICE_TYPE}._tcp.local`
     mdns.on('query', (packet: { questions?: Array<{ name?: unknown, type?: unknown, class?: unknown }>, answers?: unknown[] }) => {
@@ -315,7 +320,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * from the raw responses: any SRV record of a known instance counts as "still there".
    */
   private listenForRefreshes (): void {
-    const mdns = (this.bonjour as unknown as { server?: { mdns?: NodeJS.EventEmitter } }).server?.mdns
+    const mdns = this.rawMdns()
     if (!mdns) return // newer bonjour-service: liveness falls back to the record TTL
     mdns.on('response', (packet: { answers?: unknown[]; additionals?: unknown[] }) => {
       const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])]

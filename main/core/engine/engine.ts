@@ -77,6 +77,11 @@ export interface TransferStats {
 export interface EngineEvents {
   /** A piece passed its hash during transfer (not at start-up). */
   verified: [infoHash: string, index: number]
+  /**
+   * A piece that passed its hash is being written (synchronously, before its writes are issued);
+   * 'verified' follows once they return.
+   */
+  writing: [infoHash: string, index: number]
   /** Start-up check finished; `bitfield` holds what is already present. */
   ready: [infoHash: string]
   done: [infoHash: string]
@@ -325,6 +330,7 @@ export class Engine extends EventEmitter<EngineEvents> {
               void this.remove(ih)
               this.emit('torrent-error', ih, message)
             },
+            onWriting: (index: number) => { this.emit('writing', ih, index) },
             ...(guarded && spec.guard && spec.metainfo
               ? {
                   guard: guardOf(spec.metainfo, spec.targets as readonly FileStoreTarget[], spec.guard.mtimesMs, reason => this.sourceChanged(ih, reason), spec.guard.describe)

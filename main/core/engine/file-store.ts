@@ -32,6 +32,11 @@ export interface FileStoreOptions {
   readonly onIoError?: (err: NodeJS.ErrnoException, op: 'read' | 'write') => void
   /** Serving a person's own files (the origin): watch them for changes while they are served. */
   readonly guard?: SourceGuardSpec
+  /**
+   * Called synchronously as a piece's writes are about to be issued, so the owner can note it
+   * (a crash may then leave the piece whole on disk before anyone hears back: piece-journal.ts).
+   */
+  readonly onWriting?: (index: number) => void
 }
 
 const MAX_OPEN = 128
@@ -58,6 +63,7 @@ export class FileStore implements ChunkStore {
   private targets: readonly FileStoreTarget[]
   private readOnly: boolean
   private readonly onIoError: FileStoreOptions['onIoError']
+  private readonly onWriting: FileStoreOptions['onWriting']
   private guard: SourceGuard | undefined
   private readonly totalLength: number
   private readonly open = new Map<string, OpenFile>()
@@ -90,6 +96,7 @@ export class FileStore implements ChunkStore {
     this.chunkLength = chunkLength
     this.readOnly = own.readOnly
     this.onIoError = own.onIoError
+    this.onWriting = own.onWriting
     let targets: readonly FileStoreTarget[] = []
     if (typeof own.targets === 'function') {
       const torrentFile = (opts.torrent as { torrentFile?: unknown } | undefined)?.torrentFile
@@ -120,6 +127,7 @@ export class FileStore implements ChunkStore {
     if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
     const start = index * this.chunkLength
     const segments = this.segmentsOf(start, buf.length)
+    if (segments.length > 0) this.onWriting?.(index)
     const onDone = (err: NodeJS.ErrnoException | null): void => {
       if (err) this.onIoError?.(err, 'write')
       else if (this.absentDirs.size > 0) for (const [t] of segments) this.written.add(t.path)

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { PeerEndpoint } from '../control/peer-client.js'
 import { deliverWithRetry, FINAL_REPORT_BACKOFF_MS, FINAL_REPORT_STATES } from './report-delivery.js'
 import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.js'
+import { wholePieces } from '../distributions/written-pieces.js'
 import { freshBitfield } from '../distributions/fresh-start.js'
 import { describedBy, type RecipientRecord } from '../distributions/records.js'
 import type { FileStoreTarget } from '../engine/file-store.js'
@@ -96,6 +97,9 @@ export class Recipient {
       // A journal write can fail (its disk may be full too); that costs a refetch after a restart,
       // and must not throw into WebTorrent.
       try { this.active.get(ih)?.journal.record(index) } catch (err) { ctx.events.emit('warning', `piece journal: ${errorMessage(err)}`) }
+    })
+    ctx.engine.on('writing', (ih, index) => {
+      try { this.active.get(ih)?.journal.begin(index) } catch (err) { ctx.events.emit('warning', `piece journal: ${errorMessage(err)}`) }
     })
     ctx.engine.on('ready', ih => { this.background(this.onReady(ih)) })
     ctx.engine.on('done', ih => { this.background(this.onDone(ih)) })
@@ -333,6 +337,11 @@ export class Recipient {
 
   private async run (record: RecipientRecord, metainfo: Metainfo): Promise<Result<void>> {
     const journal = this.ctx.registry.journal(record.infoHash, metainfo.pieceCount)
+    // Pieces whose writes were issued before a crash, never journaled: kept if whole on disk.
+    const unconfirmed = journal.unconfirmed()
+    if (unconfirmed.length > 0) {
+      for (const index of await wholePieces(metainfo, this.targets(record, metainfo, true), unconfirmed)) journal.record(index)
+    }
     const bitfield = journal.count > 0 ? journal.bitfield : await freshBitfield(metainfo, record)
     const added = this.ctx.engine.download({
       metainfo,

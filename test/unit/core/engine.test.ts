@@ -41,6 +41,23 @@ async function origin (path: string): Promise<{ e: Engine; m: Metainfo; sha256: 
   return { e, m, sha256: created.value.sha256 }
 }
 
+/**
+ * Each piece's 'writing' precedes its 'verified' (a crash in between leaves it in the begun list,
+ * piece-journal.ts); returns the check to call once the download is done.
+ */
+function watchWrites (e: Engine, ih: string): () => void {
+  const writing = new Set<number>()
+  const early: number[] = []
+  let verified = 0
+  e.on('writing', (x, i) => { if (x === ih) writing.add(i) })
+  e.on('verified', (x, i) => { if (x !== ih) return; verified++; if (!writing.has(i)) early.push(i) })
+  return () => {
+    expect(early).toEqual([])
+    expect(verified).toBeGreaterThan(0)
+    expect(writing.size).toBe(verified)
+  }
+}
+
 describe('engine on loopback', () => {
   it('moves a folder (with an empty file) into NAME.part, then verifies and renames it', async () => {
     const src = join(tmp(), 'hls')
@@ -52,9 +69,11 @@ describe('engine on loopback', () => {
     const r = await engine()
     const placement = { downloadsDir: dl, finalName: 'hls' }
     expect(r.download({ metainfo: o.m, targets: targetsFor(o.m, placement, true) }).ok).toBe(true)
+    const writesChecked = watchWrites(r, o.m.infoHash)
     const done = waitDone(r, o.m.infoHash)
     r.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
     await done
+    writesChecked()
     expect(existsSync(join(dl, 'hls.part', 'seg', '0.ts'))).toBe(true)
     const placed = await verifyAndPlace(o.m, placement, o.sha256)
     expect(placed.ok).toBe(true)
@@ -88,9 +107,11 @@ describe('engine on loopback', () => {
     const placement = { downloadsDir: dl, finalName: 'image.iso' }
     const [part] = targetsFor(o.m, placement, true)
     expect(r.download({ metainfo: o.m, targets: targetsFor(o.m, placement, true) }).ok).toBe(true)
+    const writesChecked = watchWrites(r, o.m.infoHash)
     const done = waitDone(r, o.m.infoHash, 60_000)
     r.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])
     await done
+    writesChecked()
     // With one peer the pieces come front to back (the rarity map's order), so at most the few
     // pieces still being caught up are left to read; in random order nearly the whole file would be.
     const sha256 = await completeRunning(part?.path ?? '', data.length, 16 * 1024 * 1024)

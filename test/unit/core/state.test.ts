@@ -110,6 +110,33 @@ describe('piece journal (resume state)', () => {
     expect(again.count).toBe(3)
   })
 
+  it('lists the pieces whose writes began but that were never journaled, across a reopen (as after SIGKILL)', () => {
+    const base = join(tmp(), 'ih')
+    const j = PieceJournal.open(base, 20)
+    for (const i of [4, 2, 9]) j.begin(i)
+    j.record(2)
+    j.begin(2) // already journaled: no record
+    const again = PieceJournal.open(base, 20)
+    expect(again.unconfirmed()).toEqual([4, 9])
+    expect(again.count).toBe(1)
+    again.record(9)
+    expect(again.unconfirmed()).toEqual([4])
+    expect(PieceJournal.open(base, 20).unconfirmed()).toEqual([4])
+  })
+
+  it('a fold keeps only the begun pieces still in flight, and remove() deletes their list', async () => {
+    const base = join(tmp(), 'ih')
+    const j = PieceJournal.open(base, 32)
+    for (let i = 0; i < 30; i++) j.begin(i)
+    for (let i = 0; i < 28; i++) j.record(i)
+    await j.compact()
+    expect(statSync(`${base}.begun`).size).toBe(8)
+    j.begin(31)
+    expect(PieceJournal.open(base, 32).unconfirmed()).toEqual([28, 29, 31])
+    await j.remove()
+    expect(() => statSync(`${base}.begun`)).toThrow()
+  })
+
   it('replace() adopts the engine view (a spot check dropped a piece)', async () => {
     const base = join(tmp(), 'ih')
     const j = PieceJournal.open(base, 8)

@@ -1,7 +1,8 @@
 // Finding the peer that sends bad data. WebTorrent only says "piece N failed verification"; this
-// remembers which wire sent each block of a piece in progress. A failed piece with one sender is
-// that sender's fault. With several senders, each block's digest is kept, and when the piece later
-// passes, the senders whose blocks differ from the good ones are the liars (libtorrent's
+// remembers which wire sent each run of blocks of a piece in progress (where, not the bytes: those
+// are in the piece, read only if it fails). A failed piece with one sender is that sender's fault.
+// With several senders, each block's digest is taken from the failed piece, and when the piece
+// later passes, the senders whose blocks differ from the good ones are the liars (libtorrent's
 // "smart ban"). A peer found sending bad data in BAN_AFTER pieces is banned from the torrent.
 import { createHash } from 'node:crypto'
 import { peerAddress } from './peer-address.js'
@@ -11,36 +12,46 @@ const BAN_AFTER = 2
 /** WebTorrent's block size (16 KiB); a suspect's block is compared over this span. */
 const BLOCK = 16 * 1024
 
-interface Block { readonly offset: number; readonly wire: WireLike; readonly data: Uint8Array }
+/** Consecutive bytes of a piece kept from one wire (one record per received run, not per block). */
+interface Run { readonly offset: number; readonly length: number; readonly wire: WireLike }
 interface Suspect { readonly offset: number; readonly address: string; readonly digest: string }
 
 const digest = (data: Uint8Array): string => createHash('sha1').update(data).digest('hex')
 
 export class PieceAudit {
-  private readonly inProgress = new Map<number, Block[]>()
+  private readonly inProgress = new Map<number, Run[]>()
   private readonly failed = new Map<number, Suspect[]>()
   private readonly strikes = new Map<string, number>()
   readonly banned = new Set<string>()
 
   constructor (private readonly onBan: (address: string, badPieces: number) => void) {}
 
-  onBlock (index: number, offset: number, data: Uint8Array, wire: WireLike): void {
-    let blocks = this.inProgress.get(index)
-    if (!blocks) { blocks = []; this.inProgress.set(index, blocks) }
-    blocks.push({ offset, wire, data })
+  /** `length` bytes from `offset` of piece `index`, newly kept by the piece, came from `wire`. */
+  onRun (index: number, offset: number, length: number, wire: WireLike): void {
+    let runs = this.inProgress.get(index)
+    if (!runs) { runs = []; this.inProgress.set(index, runs) }
+    runs.push({ offset, length, wire })
   }
 
-  onFailed (index: number): void {
-    const blocks = this.inProgress.get(index) ?? []
+  /** Piece `index` failed its check; `piece` is its bytes as received (read now, not kept). */
+  onFailed (index: number, piece: Uint8Array): void {
+    const runs = this.inProgress.get(index) ?? []
     this.inProgress.delete(index)
-    const senders = new Set(blocks.map(b => peerAddress(b.wire)))
+    const senders = new Set(runs.map(r => peerAddress(r.wire)))
     if (senders.size === 1) {
       const [only] = senders
       if (only !== undefined) this.strike(only)
       return
     }
-    const previous = this.failed.get(index) ?? []
-    this.failed.set(index, [...previous, ...blocks.map(b => ({ offset: b.offset, address: peerAddress(b.wire), digest: digest(b.data) }))])
+    const suspects = this.failed.get(index) ?? []
+    for (const run of runs) {
+      const address = peerAddress(run.wire)
+      const end = Math.min(run.offset + run.length, piece.length)
+      for (let offset = run.offset; offset < end; offset += BLOCK) {
+        suspects.push({ offset, address, digest: digest(piece.subarray(offset, Math.min(offset + BLOCK, end))) })
+      }
+    }
+    this.failed.set(index, suspects)
   }
 
   onPassed (index: number, piece: Uint8Array): void {

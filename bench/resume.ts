@@ -5,8 +5,8 @@
 // a stop: the noise floor of the estimate. One lab (family `br`): the origin agent and one
 // recipient host per kind of stop, each used once.
 
-import { readdir, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { open, readdir, rm } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { MAX_MEMBER_BLOCK_BYTES } from '../main/core/engine/member-proof.js'
 import { choosePieceLength } from '../main/core/hashing/piece-length.js'
 import { dataPaths } from '../main/core/settings/data-dir.js'
@@ -62,6 +62,12 @@ export interface ResumeResult {
   readonly socketQueuedAtStopBytes: number
   /** the pieces its journal holds once it has exited (what a restart keeps without fetching), */
   readonly journaledAtStopPieces: number
+  /**
+   * the pieces whose writes had been issued but were not journaled (NAME.begun), and of those the
+   * ones whole on disk after the exit: a restart checks them and keeps those,
+   */
+  readonly begunAtStopPieces: number
+  readonly begunWholeAtStopPieces: number
   /** and the payload on its cable by then minus those pieces: what the stop lost. */
   readonly lostAtStopBytes: number
 }
@@ -76,14 +82,40 @@ async function socketQueued (lab: Lab, host: LabHost): Promise<number> {
   }, 0)
 }
 
-/** Pieces the stopped agent's journals hold (one download per recipient here), as a restart reads them. */
-async function journaledPieces (dataDir: string, pieceCount: number): Promise<number> {
+/**
+ * Pieces the stopped agent's journals hold (one download per recipient here), as a restart reads
+ * them, and the pieces begun but not journaled (a tree without NAME.begun has none).
+ */
+async function journaledPieces (dataDir: string, pieceCount: number): Promise<{ journaled: number, begun: number[] }> {
   const dir = dataPaths(dataDir).distributionDir
-  const ends = /\.(bitfield|journal)$/
+  const ends = /\.(bitfield|journal|begun)$/
   const bases = new Set((await readdir(dir).catch(() => [])).filter((f) => ends.test(f)).map((f) => f.replace(ends, '')))
-  let n = 0
-  for (const b of bases) n += PieceJournal.open(join(dir, b), pieceCount).count
-  return n
+  let journaled = 0
+  const begun: number[] = []
+  for (const b of bases) {
+    const j = PieceJournal.open(join(dir, b), pieceCount)
+    journaled += j.count
+    begun.push(...j.unconfirmed())
+  }
+  return { journaled, begun }
+}
+
+/** How many of `pieces` are in `part` as in `source` (the restart's SHA-1 check, done by comparing). */
+async function wholeOnDisk (part: string, source: string, pieces: readonly number[], pieceLength: number): Promise<number> {
+  if (pieces.length === 0) return 0
+  const [p, s] = await Promise.all([open(part, 'r'), open(source, 'r')])
+  try {
+    let n = 0
+    const a = Buffer.alloc(pieceLength)
+    const b = Buffer.alloc(pieceLength)
+    for (const i of pieces) {
+      const [ra, rb] = await Promise.all([p.read(a, 0, pieceLength, i * pieceLength), s.read(b, 0, pieceLength, i * pieceLength)])
+      if (ra.bytesRead === rb.bytesRead && a.subarray(0, ra.bytesRead).equals(b.subarray(0, rb.bytesRead))) n++
+    }
+    return n
+  } finally {
+    await Promise.all([p.close(), s.close()])
+  }
 }
 
 function payloadSince (base: WireSample, s: WireSample): number {
@@ -123,7 +155,7 @@ async function runVariant (stop: StopKind, build: Build, ctx: VariantContext): P
   const base = wire.read()
   wire.start()
   const agent = ctx.agent
-  const nan = { socketQueuedAtStopBytes: NaN, journaledAtStopPieces: NaN, lostAtStopBytes: NaN, termEscalatedToKill: false, receivedAtStopBytes: NaN, exitSeconds: NaN, listeningSeconds: NaN, resumeSeconds: NaN, lastVerifiedBeforeStopBytes: NaN, firstVerifiedAfterRestartBytes: NaN }
+  const nan = { socketQueuedAtStopBytes: NaN, journaledAtStopPieces: NaN, begunAtStopPieces: NaN, begunWholeAtStopPieces: NaN, lostAtStopBytes: NaN, termEscalatedToKill: false, receivedAtStopBytes: NaN, exitSeconds: NaN, listeningSeconds: NaN, resumeSeconds: NaN, lastVerifiedBeforeStopBytes: NaN, firstVerifiedAfterRestartBytes: NaN }
   let partial: Partial<ResumeResult> = {}
   try {
     const offeredAt = Date.now()
@@ -142,7 +174,8 @@ async function runVariant (stop: StopKind, build: Build, ctx: VariantContext): P
       const restartAt = Date.now()
       const atRestart = wire.read()
       const expectedPieceLength = choosePieceLength(ctx.bytes)
-      const journaled = await journaledPieces(agent.spec.dataDir, Math.ceil(ctx.bytes / expectedPieceLength))
+      const { journaled, begun } = await journaledPieces(agent.spec.dataDir, Math.ceil(ctx.bytes / expectedPieceLength))
+      const begunWhole = await wholeOnDisk(join(agent.spec.downloadsDir, `${basename(ctx.source)}.part`), ctx.source, begun, expectedPieceLength).catch(() => NaN)
       await agent.start()
       const listeningSeconds = (Date.now() - restartAt) / 1000
       const flowing = await wire.waitFor((s) => payloadSince(atRestart, s) >= FLOW_BYTES, FLOW_WAIT_MS, restartAt)
@@ -156,7 +189,9 @@ async function runVariant (stop: StopKind, build: Build, ctx: VariantContext): P
         lastVerifiedBeforeStopBytes: lastVerified,
         socketQueuedAtStopBytes: queued,
         journaledAtStopPieces: journaled,
-        lostAtStopBytes: payloadSince(base, atRestart) - Math.min(ctx.bytes, journaled * expectedPieceLength)
+        begunAtStopPieces: begun.length,
+        begunWholeAtStopPieces: begunWhole,
+        lostAtStopBytes: payloadSince(base, atRestart) - Math.min(ctx.bytes, (journaled + (Number.isNaN(begunWhole) ? 0 : begunWhole)) * expectedPieceLength)
       }
     }
     const verified = await agent.waitFor(isVerified, ctx.timeoutMs, 'its "verified" line', 0)
@@ -268,15 +303,15 @@ export async function resume (root: string, cli: string, sizeMiB: number, stops:
   const markdown = [
     `Resume: an agent downloading a ${sizeMiB} MiB random file from the origin agent (\`send --to NAME\`, one lab, veth, no tc cap) is stopped once half the file has arrived and started again with the same data directory.`,
     '',
-    '| stop | build | status | exit took (s) | received at stop (MiB) | TCP receive queues just before the stop (MiB) | journaled after the exit (pieces) | lost at the stop: cable after the exit − journaled (MiB) | verified before stop / at first report after restart (MiB) | restart → listening (s) | restart → bytes flow (s) | fetched twice (MiB) | = pieces | pieces beyond "none" | piece (KiB) | offer → verified (s) |',
+    '| stop | build | status | exit took (s) | received at stop (MiB) | TCP receive queues just before the stop (MiB) | journaled after the exit (pieces) | begun, not journaled: whole on disk / all (pieces) | lost at the stop: cable after the exit − kept (MiB) | verified before stop / at first report after restart (MiB) | restart → listening (s) | restart → bytes flow (s) | fetched twice (MiB) | = pieces | pieces beyond "none" | piece (KiB) | offer → verified (s) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.stop} | ${r.build} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.socketQueuedAtStopBytes / MiB, 2)} | ${fmt(r.journaledAtStopPieces, 0)} | ${fmt(r.lostAtStopBytes / MiB, 2)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorOf(r), 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
+    ...results.map((r) => `| ${r.stop} | ${r.build} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.socketQueuedAtStopBytes / MiB, 2)} | ${fmt(r.journaledAtStopPieces, 0)} | ${fmt(r.begunWholeAtStopPieces, 0)} / ${fmt(r.begunAtStopPieces, 0)} | ${fmt(r.lostAtStopBytes / MiB, 2)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorOf(r), 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
     '',
     '- Restart = spawning the agent again (Node start-up included); bytes flow = 1 MiB of payload on the recipient\'s cable since the restart (counters sampled every 0.1 s).',
     '- Fetched twice = payload the recipient received over both runs (cable counters minus frame headers and a 13-byte piece-message header per request of min(1 MiB, piece), the size members agree on) minus the file size; the row "none" is an uninterrupted download measured the same way: its figure is the estimate\'s noise floor (control traffic, end-game duplicates).',
     '- "verified before stop" is the last progress line before the stop (one a second, so up to a second old); the targets are judged on the raw figure, not on the figure beyond "none".',
     '- build: "built" = this tree; "baseline" = the --resume-baseline tree, run in turn with the built one (the order alternating by round). "Beyond none" subtracts the mean of the same build\'s "none" rows.',
-    '- TCP receive queues = Recv-Q summed over the recipient\'s connections (`ss -tn`) just before the stop; journaled after the exit = pieces a restart keeps without fetching them; lost = payload on the cable by the restart minus those pieces.',
+    '- TCP receive queues = Recv-Q summed over the recipient\'s connections (`ss -tn`) just before the stop; journaled after the exit = pieces a restart keeps without fetching them; begun, not journaled = pieces whose writes had been issued (NAME.begun), and of them those whole on disk after the exit, which the restart\'s check keeps; lost = payload on the cable by the restart minus the pieces kept.',
     '- Other work ran on this 2-core machine at the same time: times are noisy.',
     `- Run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     ...warnings.map((w) => `- Warning: ${w}`),

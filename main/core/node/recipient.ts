@@ -384,7 +384,7 @@ export class Recipient {
       this.background(sent.finally(() => { a.reporting = false }))
     }
     if (++a.ticks % Math.round(MESH_INTERVAL_MS / REPORT_INTERVAL_MS) === 0) this.dialMembers(ih)
-    this.background(a.journal.compact())
+    this.background(a.journal.tidy())
   }
 
   /**

@@ -12,6 +12,11 @@ import { rm } from 'node:fs/promises'
 import { writeFileAtomic } from './json-file.js'
 import { PRIVATE_FILE_MODE } from './private-files.js'
 
+/** tidy() folds the journal once it has this many records (16 KiB). */
+const FOLD_AFTER_RECORDS = 4096
+/** NAME.begun is cut down to the pieces in flight once it has this many records (16 KiB). */
+const BEGUN_REWRITE_RECORDS = 4096
+
 export class PieceJournal {
   private readonly bits: Uint8Array
   private fd: number | undefined
@@ -19,6 +24,8 @@ export class PieceJournal {
   /** Pieces whose write was issued (NAME.begun) and that are not journaled yet. */
   private readonly begun = new Set<number>()
   private begunFd: number | undefined
+  /** Records in NAME.begun now (a fold rewrites it once there are many: see rewriteBegun). */
+  private begunRecords = 0
   private folding = Promise.resolve()
 
   private constructor (private readonly bitfieldPath: string, private readonly journalPath: string, private readonly begunPath: string, readonly pieceCount: number) {
@@ -53,6 +60,7 @@ export class PieceJournal {
     this.begun.add(index)
     if (this.begunFd === undefined) this.begunFd = openSync(this.begunPath, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, PRIVATE_FILE_MODE)
     writeSync(this.begunFd, record(index))
+    this.begunRecords++
   }
 
   /**
@@ -70,6 +78,14 @@ export class PieceJournal {
     if (this.fd === undefined) this.fd = openSync(this.journalPath, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, PRIVATE_FILE_MODE)
     writeSync(this.fd, record(index))
     this.entries++
+  }
+
+  /**
+   * Folds the journal once it is long (FOLD_AFTER_RECORDS): for a caller that asks often (each
+   * second), since a fold renames synchronously and a busy disk made that cost milliseconds.
+   */
+  tidy (): Promise<void> {
+    return this.entries >= FOLD_AFTER_RECORDS ? this.compact() : this.folding
   }
 
   /** Folds the journal into the bitfield file; calls are serialised, so overlapping ones are safe. */
@@ -106,11 +122,13 @@ export class PieceJournal {
   async close (): Promise<void> {
     await this.compact()
     this.closeJournal()
+    this.closeBegun()
   }
 
   async remove (): Promise<void> {
     await this.folding.catch(() => {})
     this.closeJournal()
+    this.closeBegun()
     await rm(this.journalPath, { force: true })
     await rm(this.foldingPath, { force: true })
     await rm(this.bitfieldPath, { force: true })
@@ -119,10 +137,14 @@ export class PieceJournal {
   }
 
   /**
-   * NAME.begun keeps only the pieces still in flight (it would otherwise grow by a record per
-   * piece); replaced whole by a rename, so a crash leaves the old list or the new one.
+   * NAME.begun keeps only the pieces still in flight once it holds BEGUN_REWRITE_RECORDS (it would
+   * otherwise grow by a record per piece); replaced whole by a rename, so a crash leaves the old
+   * list or the new one. Not at every fold (each second): a synchronous rename under a busy disk
+   * cost the main loop milliseconds.
    */
   private rewriteBegun (): void {
+    if (this.begunRecords < BEGUN_REWRITE_RECORDS) return
+    this.closeBegun() // appends after the rename must go to the new file
     const pending = this.unconfirmed()
     const bytes = Buffer.alloc(pending.length * 4)
     for (const [k, i] of pending.entries()) bytes.writeUInt32BE(i, k * 4)
@@ -130,6 +152,7 @@ export class PieceJournal {
     try {
       writeFileSync(`${this.begunPath}.new`, bytes, { mode: PRIVATE_FILE_MODE })
       renameSync(`${this.begunPath}.new`, this.begunPath)
+      this.begunRecords = pending.length
     } catch { /* the old list stays: a restart checks a few more pieces */ }
   }
 
@@ -162,6 +185,7 @@ export class PieceJournal {
       const index = list.readUInt32BE(off)
       if (index < this.pieceCount) this.begun.add(index)
     }
+    this.begunRecords = list.length >> 2
   }
 
   private set (index: number): void {
@@ -172,6 +196,9 @@ export class PieceJournal {
   private closeJournal (): void {
     if (this.fd !== undefined) closeSync(this.fd)
     this.fd = undefined
+  }
+
+  private closeBegun (): void {
     if (this.begunFd !== undefined) closeSync(this.begunFd)
     this.begunFd = undefined
   }

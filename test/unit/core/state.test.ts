@@ -124,17 +124,35 @@ describe('piece journal (resume state)', () => {
     expect(PieceJournal.open(base, 20).unconfirmed()).toEqual([4])
   })
 
-  it('a fold keeps only the begun pieces still in flight, and remove() deletes their list', async () => {
+  it('a fold cuts the begun list down to the pieces in flight once it is long, and remove() deletes it', async () => {
     const base = join(tmp(), 'ih')
-    const j = PieceJournal.open(base, 32)
+    const j = PieceJournal.open(base, 5000)
     for (let i = 0; i < 30; i++) j.begin(i)
     for (let i = 0; i < 28; i++) j.record(i)
     await j.compact()
-    expect(statSync(`${base}.begun`).size).toBe(8)
-    j.begin(31)
-    expect(PieceJournal.open(base, 32).unconfirmed()).toEqual([28, 29, 31])
+    expect(statSync(`${base}.begun`).size).toBe(30 * 4) // short: left as it is
+    for (let i = 30; i < 4100; i++) { j.begin(i); j.record(i) }
+    j.record(28)
+    await j.compact()
+    expect(statSync(`${base}.begun`).size).toBe(4) // only piece 29 is still in flight
+    j.begin(4999)
+    expect(PieceJournal.open(base, 5000).unconfirmed()).toEqual([29, 4999])
     await j.remove()
     expect(() => statSync(`${base}.begun`)).toThrow()
+  })
+
+  it('tidy() folds only a long journal; what it leaves is replayed all the same', async () => {
+    const base = join(tmp(), 'ih')
+    const j = PieceJournal.open(base, 5000)
+    j.record(1)
+    await j.tidy()
+    expect(() => statSync(`${base}.bitfield`)).toThrow()
+    expect(PieceJournal.open(base, 5000).count).toBe(1)
+    for (let i = 2; i < 4100; i++) j.record(i)
+    await j.tidy()
+    expect(statSync(`${base}.bitfield`).size).toBe(625)
+    expect(() => statSync(`${base}.journal`)).toThrow()
+    expect(PieceJournal.open(base, 5000).count).toBe(4099)
   })
 
   it('replace() adopts the engine view (a spot check dropped a piece)', async () => {

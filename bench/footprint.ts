@@ -156,7 +156,7 @@ export async function footprint (root: string, cli: string, sizeMiB: number): Pr
         ...warnings.map((w) => `- Warning: ${w}`),
         ''
       ].join('\n')
-      return { part: 'footprint', markdown, json: { sizeMiB, hwmMiB: hwm, phases: { hashing, transfer, verify, idle }, rows, rxExcessBytes: rxExcess, copySha256Ok: copySha === sha256, sendSeconds: summary.seconds, warnings }, targets: checks }
+      return { part: 'footprint', markdown, json: { sizeMiB, hwmMiB: hwm, phases: { hashing, transfer, verify, idle }, rows, loopSeconds: samples, rxExcessBytes: rxExcess, copySha256Ok: copySha === sha256, sendSeconds: summary.seconds, warnings }, targets: checks }
     } finally {
       await stopAgents(agents)
     }

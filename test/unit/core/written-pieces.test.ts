@@ -15,11 +15,11 @@ afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, f
 
 const PIECE = 16 * 1024
 
-function metaOf (content: Buffer): { pieceLength: number, pieceCount: number, pieceHashes: Buffer, totalLength: number } {
+function metaOf (content: Buffer): { name: string, pieceLength: number, pieceCount: number, pieceHashes: Buffer, totalLength: number } {
   const pieceCount = Math.ceil(content.length / PIECE)
   const hashes = []
   for (let i = 0; i < pieceCount; i++) hashes.push(createHash('sha1').update(content.subarray(i * PIECE, (i + 1) * PIECE)).digest())
-  return { pieceLength: PIECE, pieceCount, pieceHashes: Buffer.concat(hashes), totalLength: content.length }
+  return { name: 'f', pieceLength: PIECE, pieceCount, pieceHashes: Buffer.concat(hashes), totalLength: content.length }
 }
 
 describe('wholePieces (pieces begun before a crash)', () => {

@@ -21,7 +21,9 @@ beforeAll(async () => {
   if (!support.ok) throw new Error(`cannot run multi-machine tests here: ${support.error.message}`)
   const lt = await libtorrentAvailable()
   if (!lt.ok) throw new Error(lt.error.message)
-  const created = await Lab.create({ hosts: 3 })
+  // The honest seed uploads at 16 Mbit/s (6 MiB in about 3 s): unshaped, it could hand over the
+  // whole file before the liar's first piece, and the test would see no bad data at all (seen once in CI).
+  const created = await Lab.create({ hosts: [{}, {}, { upMbit: 16 }] })
   if (!created.ok) throw new Error(created.error.message)
   lab = created.value
   work = mkdtempSync(join(tmpdir(), 'sd-badpeer-'))

@@ -12,8 +12,8 @@ export interface AllWindow {
   readonly settleMs: number
   /** With nobody found after this long, give up. */
   readonly discoveryMs: number
-  /** Between two looks at the device's state. */
-  readonly pollMs: number
+  /** At most this long between two looks at the device's state (a change answers sooner). */
+  readonly waitMs: number
 }
 
 export interface SentToAll {
@@ -41,8 +41,8 @@ export async function sendToAll (client: LocalClient, send: FirstSend, window: A
   let first: ApiResult<CommandReplies['send']> | undefined
   let infoHash = ''
   let startedAt = 0
+  let r = await client.state()
   for (;;) {
-    const r = await client.state()
     if (!r.ok) return { sent: r, ids: offered, startedAt }
     const now = r.value.machines.filter(m => m.online).map(m => m.id)
     if (now.length !== online.length || now.some(id => !online.includes(id))) lastChange = Date.now()
@@ -64,6 +64,7 @@ export async function sendToAll (client: LocalClient, send: FirstSend, window: A
       }
       // The send may have taken minutes (hashing a big file): look again before deciding that
       // the list is complete, so a machine that came meanwhile is not left out.
+      r = await client.state()
       continue
     }
     const elapsed = Date.now() - started
@@ -72,6 +73,8 @@ export async function sendToAll (client: LocalClient, send: FirstSend, window: A
     if (first === undefined && online.length === 0 && elapsed >= window.discoveryMs) {
       return { sent: fail('not-found', 'no machines found on the network (is `swarmdrop agent` running on them?)'), ids: offered, startedAt }
     }
-    await new Promise(resolve => setTimeout(resolve, window.pollMs))
+    // Until the next decision is due: the list settled, or discovery given up.
+    const due = first === undefined ? started + window.discoveryMs : Math.max(started + window.settleMs, lastChange + window.settleMs / 2)
+    r = await client.nextState(Math.max(0, Math.min(window.waitMs, due - Date.now())))
   }
 }

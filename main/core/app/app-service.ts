@@ -33,9 +33,15 @@ const CHANGES: ReadonlyArray<keyof NodeEvents> = [
 const TIMER_SLACK_MS = 5
 
 interface Subscriber { last: number; stale: boolean }
+/** A wait for the next state (nextState): answered once, at the first wait tick after a change. */
+interface Waiter { stale: boolean; readonly answer: (s: AppState) => void }
+/** How soon a change reaches a waiter; also how often a busy device answers one caller. */
+const WAIT_TICK_MS = 250
 
 export class AppService {
   private readonly listeners = new Map<Listener, Subscriber>()
+  private readonly waiters = new Set<Waiter>()
+  private waitTimer: NodeJS.Timeout | undefined
   private readonly history: PieceHistory
   private readonly freeSpace = new FreeSpace()
   private readonly gone = new Map<string, Peer>()
@@ -79,6 +85,38 @@ export class AppService {
     }
   }
 
+  /**
+   * The state once something changed (an event of the node, or a command), at most WAIT_TICK_MS
+   * after the change; or the current one once `withinMs` passed with no change, or at once when
+   * `signal` aborts. What a caller without a socket (the CLI, over the local API) waits on instead
+   * of asking again and again.
+   */
+  async nextState (withinMs: number, signal?: AbortSignal): Promise<AppState> {
+    return await new Promise(resolve => {
+      let done = false
+      const finish = (state: () => AppState): void => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.waiters.delete(waiter)
+        resolve(state())
+      }
+      const waiter: Waiter = { stale: false, answer: s => finish(() => s) }
+      const onAbort = (): void => finish(() => this.state())
+      const timer = setTimeout(() => finish(() => this.state()), Math.max(0, withinMs))
+      timer.unref()
+      if (signal?.aborted === true) return onAbort()
+      signal?.addEventListener('abort', onAbort)
+      this.waiters.add(waiter)
+      if (this.waitTimer === undefined) {
+        // Only while someone waits: an agent nobody asks keeps no fast timer.
+        this.waitTimer = setInterval(() => this.tickWaiters(), WAIT_TICK_MS)
+        this.waitTimer.unref()
+      }
+    })
+  }
+
   async handle (raw: unknown): Promise<ApiResult<unknown>> {
     const command = parseCommand(raw)
     if (!command.ok) return command
@@ -105,6 +143,8 @@ export class AppService {
   close (): void {
     this.closed = true
     clearInterval(this.timer)
+    clearInterval(this.waitTimer)
+    this.waitTimer = undefined
     this.detach()
     this.history.close()
     this.listeners.clear()
@@ -112,6 +152,26 @@ export class AppService {
 
   private changed (): void {
     for (const s of this.listeners.values()) s.stale = true
+    for (const w of this.waiters) w.stale = true
+  }
+
+  /** One state for every waiter that saw a change since it came; the timer ends with the last waiter. */
+  private tickWaiters (): void {
+    if (this.waiters.size === 0) {
+      clearInterval(this.waitTimer)
+      this.waitTimer = undefined
+      return
+    }
+    const due = [...this.waiters].filter(w => w.stale)
+    if (due.length === 0) return
+    let state: AppState
+    try {
+      state = this.state()
+    } catch (err) {
+      this.node.emit('warning', `app state: ${errorMessage(err)}`)
+      return
+    }
+    for (const w of due) w.answer(state)
   }
 
   private tick (): void {

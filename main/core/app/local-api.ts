@@ -12,6 +12,7 @@ import { encodeState } from '../../../common/wire.js'
 import { ControlServer } from '../control/control-server.js'
 import { readJsonBody, sendJson, statusForCode, type Route, type RouteContext } from '../control/http-json.js'
 import type { AppService } from './app-service.js'
+import { NEXT_STATE_DEFAULT_MS, NEXT_STATE_MAX_MS } from './local-api-limits.js'
 
 /** A command is small: paths and ids, at most a settings patch or a list of recipients. */
 const MAX_COMMAND_BYTES = 1024 * 1024
@@ -29,6 +30,14 @@ function answer (ctx: RouteContext, r: ApiResult<unknown>): void {
   sendJson(ctx.res, r.ok ? 200 : statusForCode(r.error.code), r)
 }
 
+function withinOf (url: URL): Result<number> {
+  const raw = url.searchParams.get('within')
+  if (raw === null) return ok(NEXT_STATE_DEFAULT_MS)
+  const ms = Number(raw)
+  if (!/^\d+$/.test(raw) || ms > NEXT_STATE_MAX_MS) return fail('bad-request', `within must be a whole number of milliseconds from 0 to ${NEXT_STATE_MAX_MS}`)
+  return ok(ms)
+}
+
 function localRoutes (app: AppService, token: string): Route[] {
   const guard = (handle: Route['handle']): Route['handle'] => ctx => {
     if (!authorized(ctx.req, token)) return answer(ctx, fail('unauthorized', 'the local API needs the token from agent.json, from loopback'))
@@ -36,6 +45,18 @@ function localRoutes (app: AppService, token: string): Route[] {
   }
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/v1\/local\/state$/, handle: ctx => sendJson(ctx.res, 200, encodeState(app.state())) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/local\/state\/next$/,
+      handle: async ctx => {
+        const within = withinOf(ctx.url)
+        if (!within.ok) return answer(ctx, within)
+        // A caller that hangs up stops waiting; its answer goes nowhere.
+        const gone = new AbortController()
+        ctx.res.once('close', () => gone.abort())
+        sendJson(ctx.res, 200, encodeState(await app.nextState(within.value, gone.signal)))
+      }
+    },
     {
       method: 'POST',
       pattern: /^\/v1\/local\/commands$/,

@@ -4,6 +4,7 @@ import type { ApiResult, AppState, Command, CommandReplies, CommandType } from '
 import { fail, ok } from '../../../common/result.js'
 import { decodeState } from '../../../common/wire.js'
 import { requestJson } from '../control/http-client.js'
+import { NEXT_STATE_MAX_MS } from './local-api-limits.js'
 
 /** The command of type T. */
 export type CommandOf<T extends CommandType> = Extract<Command, { readonly type: T }>
@@ -22,7 +23,20 @@ export class LocalClient {
   constructor (private readonly port: number, private readonly token: string) {}
 
   async state (): Promise<ApiResult<AppState>> {
-    const r = await this.call('GET', '/v1/local/state', undefined, 30_000)
+    return this.stateAt('/v1/local/state', 30_000)
+  }
+
+  /**
+   * The next state the device's window would be sent (a change, or the refresh while rates move),
+   * or the current one after `withinMs`: a wait that answers as soon as something happened.
+   */
+  async nextState (withinMs: number): Promise<ApiResult<AppState>> {
+    const within = Math.max(0, Math.min(NEXT_STATE_MAX_MS, Math.round(withinMs)))
+    return this.stateAt(`/v1/local/state/next?within=${within}`, within + 30_000)
+  }
+
+  private async stateAt (path: string, timeoutMs: number): Promise<ApiResult<AppState>> {
+    const r = await this.call('GET', path, undefined, timeoutMs)
     if (!r.ok) return r
     // A refusal (a wrong token) is an ApiResult too; a state is not.
     if (isApiResult(r.value) && !r.value.ok) return r.value

@@ -65,6 +65,52 @@ describe('local API: one command route', () => {
     expect(r).toMatchObject({ status: 401, body: { ok: false, error: { code: 'unauthorized' } } })
   })
 
+  it('holds GET /v1/local/state/next until the state moves, instead of being asked again and again', async () => {
+    // The CLI's send --wait and send --all wait here: a change (a trust) answers the wait within
+    // a tick of the app (250 ms), long before `within`. (Other agents of a parallel test run may
+    // move this state too: the waits go on until the trust shows.)
+    const id = 'c'.repeat(32)
+    const waitForTrust = async (): Promise<number> => {
+      for (let i = 0; i < 20; i++) {
+        const r = await fetch(`${base}/v1/local/state/next?within=20000`, { headers: { authorization: `Bearer ${token}` } })
+        expect(r.status).toBe(200)
+        const body = await r.json() as { machines?: Array<{ id: string, trusted: boolean }> }
+        if (body.machines?.find(m => m.id === id)?.trusted === true) return Date.now()
+      }
+      throw new Error('the trust never showed')
+    }
+    const seen = waitForTrust()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const trustedAt = Date.now()
+    expect((await post({ type: 'trust', id })).status).toBe(200)
+    expect(await seen - trustedAt).toBeLessThan(3_000)
+  })
+
+  it('answers GET /v1/local/state/next at `within` when nothing moves, and refuses a bad `within`', async () => {
+    const r = await fetch(`${base}/v1/local/state/next?within=0`, { headers: { authorization: `Bearer ${token}` } })
+    expect(r.status).toBe(200)
+    expect(await r.json()).toMatchObject({ self: { name: 'unit' } })
+    const next = await agent.client.nextState(0)
+    expect(next.ok && next.value.self.name).toBe('unit')
+    for (const bad of ['-1', '1.5', 'soon', '60001']) {
+      const refused = await fetch(`${base}/v1/local/state/next?within=${bad}`, { headers: { authorization: `Bearer ${token}` } })
+      expect(refused.status).toBe(400)
+      expect(await refused.json()).toEqual({ ok: false, error: { code: 'bad-request', message: 'within must be a whole number of milliseconds from 0 to 60000' } })
+    }
+    const anonymous = await fetch(`${base}/v1/local/state/next?within=0`)
+    expect(anonymous.status).toBe(401)
+  })
+
+  it('ends a wait for the next state at once when its caller goes away', async () => {
+    const gone = new AbortController()
+    const started = Date.now()
+    const waiting = agent.app.nextState(60_000, gone.signal)
+    setTimeout(() => gone.abort(), 50)
+    const state = await waiting
+    expect(state.self.name).toBe('unit')
+    expect(Date.now() - started).toBeLessThan(2_000)
+  })
+
   it('refuses a second device for the same data directory while the first runs', async () => {
     const second = await runAgent({ dataDir, overrides: { btPort: 0, controlPort: 0 } })
     expect(second.ok).toBe(false)

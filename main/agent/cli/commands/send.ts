@@ -46,6 +46,8 @@ the data folder, send runs one itself and waits, since it must stay to seed.`,
 
 const DISCOVERY_WAIT_MS = 6_000
 const ALL_SETTLE_MS = 3_000
+/** `--wait` looks at its deadline at least this often while no row moves. */
+const FOLLOW_WAIT_MS = 1_000
 
 export async function sendCommand (args: readonly string[]): Promise<number> {
   const p = parse(sendUsage, args)
@@ -85,7 +87,7 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
         const sending = client.run({ type: 'send', path: resolve(path), to })
         return tty ? await withHashingProgress(client, sending) : await sending
       }
-      const out = await sendToAll(client, first, { settleMs: listen === undefined ? ALL_SETTLE_MS : listen * 1000, discoveryMs: Math.max(DISCOVERY_WAIT_MS, (listen ?? 0) * 1000), pollMs: 300 })
+      const out = await sendToAll(client, first, { settleMs: listen === undefined ? ALL_SETTLE_MS : listen * 1000, discoveryMs: Math.max(DISCOVERY_WAIT_MS, (listen ?? 0) * 1000), waitMs: FOLLOW_WAIT_MS })
       sent = out.sent
       ids = out.ids
       started = out.startedAt
@@ -167,8 +169,8 @@ async function chooseTargets (client: LocalClient, to: string | undefined, cold:
   const started = Date.now()
   let peers: Machine[] = []
   let groupIds: string[] = []
+  let r = await client.state()
   for (;;) {
-    const r = await client.state()
     if (!r.ok) throw new UsageError(r.error.message)
     const online = r.value.machines.filter(m => m.online)
     peers = online
@@ -177,7 +179,8 @@ async function chooseTargets (client: LocalClient, to: string | undefined, cold:
     const groupsSeen = !cold || groupIds.every(id => peers.some(p => p.id === id))
     if (groupsSeen && wanted.every(w => match(peers, w).length === 1)) break
     if (elapsed >= DISCOVERY_WAIT_MS) break
-    await new Promise(resolve => setTimeout(resolve, 300))
+    // Answered as soon as a machine comes or goes, at the latest when the wait is over.
+    r = await client.nextState(DISCOVERY_WAIT_MS - elapsed)
   }
   const found = peers.map(p => terminalText(p.name)).join(', ') || 'none'
   const chosen: string[] = [...groupIds]
@@ -248,8 +251,8 @@ async function follow (client: LocalClient, sent: Distribution, ids: readonly st
   let rows: readonly MemberRow[] = []
   // The source changed while being sent: nobody unfinished will get it now, so stop waiting.
   let stale: string | undefined
+  let s = await client.state()
   for (;;) {
-    const s = await client.state()
     if (s.ok) {
       const d = s.value.distributions.find(x => x.infoHash === sent.infoHash)
       if (d?.role === 'origin') {
@@ -261,7 +264,9 @@ async function follow (client: LocalClient, sent: Distribution, ids: readonly st
     // A lost machine is not done: it resumes when it returns, so the wait goes on until the deadline.
     const done = ids.every(id => settled(rows.find(r => r.id === id)))
     if (done || stale !== undefined || over()) break
-    await new Promise(resolve => setTimeout(resolve, 500))
+    // The next state as soon as a row moves (the device refreshes rates each second); the deadline
+    // is looked at again at least that often.
+    s = await client.nextState(FOLLOW_WAIT_MS)
   }
   return ids.map(id => outcomeOf({ id, row: rows.find(r => r.id === id), sha256: sent.sha256 }, stale))
 }

@@ -1,0 +1,7 @@
+// How long the local API may hold `GET /v1/local/state/next` (local-api.ts) before answering with
+// the current state: shared by the server and its client (local-client.ts).
+
+/** Without `?within=MS`. */
+export const NEXT_STATE_DEFAULT_MS = 25_000
+/** The most `within` may ask; the listener's request timeout (120 s) stays well above it. */
+export const NEXT_STATE_MAX_MS = 60_000

@@ -4,7 +4,7 @@
 // by the kill, or never begun by the kernel, fails and is fetched again.
 import { createHash } from 'node:crypto'
 import { FileStore, type FileStoreTarget } from '../engine/file-store.js'
-import { SHA1_LENGTH } from '../hashing/piece-sha1.js'
+import { SHA1_LENGTH } from '../hashing/piece-count.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 
 /** The pieces of `candidates` whose bytes in `targets` match their hash; unreadable ones are not. */

@@ -16,8 +16,9 @@ import { ServedPieces } from './served-pieces.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import { forgetWritten, recordWritten, trackRunning, untrackRunning } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
+import type { FileStoreTarget } from './file-store-target.js'
 
-export interface FileStoreTarget { readonly path: string; readonly length: number; readonly offset: number }
+export type { FileStoreTarget } from './file-store-target.js'
 
 export interface FileStoreOptions {
   /**

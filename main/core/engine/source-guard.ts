@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import type { Metainfo } from '../torrent/metainfo.js'
 import { diskThread } from './disk-thread.js'
-import type { FileStoreTarget } from './file-store.js'
+import type { FileStoreTarget } from './file-store-target.js'
 import { pieceMismatch, stampChange, staleMessage, type ActualStamp } from './source-stamp.js'
 
 export interface GuardedFile {

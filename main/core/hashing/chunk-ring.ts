@@ -6,7 +6,7 @@
 // ROOM (a slot was freed: work for the reader). Each wakes only the threads it concerns, since a
 // thread woken for nothing costs two context switches and may push a hashing thread off its core.
 import type { StreamLayout, StreamStart } from './hash-protocol.js'
-import { pieceCount, SHA1_LENGTH } from './piece-sha1.js'
+import { pieceCount, SHA1_LENGTH } from './piece-count.js'
 
 const DATA = 0 // sequence: bumped when a chunk is published (and on abort)
 const ROOM = 1 // sequence: bumped when a slot is freed (and on abort)

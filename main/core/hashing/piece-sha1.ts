@@ -3,12 +3,6 @@
 import { createHash } from 'node:crypto'
 import type { ChunkRing } from './chunk-ring.js'
 
-export const SHA1_LENGTH = 20
-
-export function pieceCount (bytes: number, pieceLength: number): number {
-  return Math.ceil(bytes / pieceLength)
-}
-
 /** Claims a piece that has been read, if any, and stores its SHA-1; false when none is ready. */
 export function hashNextPiece (ring: ChunkRing): boolean {
   const p = ring.claimPiece()

@@ -3,7 +3,6 @@
 import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
-import type { SwarmNode } from '../node/swarm-node.js'
 import { unsafeComponentReason } from '../torrent/safe-path.js'
 import { Channel, type ChannelHost, type ChannelSnapshot } from './channel.js'
 import { ChannelStore, newChannelId, type ChannelConfig } from './channel-store.js'
@@ -16,22 +15,6 @@ export interface WatchRequest {
   readonly ids: readonly string[]
   readonly settleMs?: number
   readonly mirrorDeletes?: boolean
-}
-
-/** A SwarmNode as a channel's host. */
-export function nodeHost (node: SwarmNode): ChannelHost {
-  return {
-    createBatch: async (source, channel) => await node.createBatch(source, channel),
-    offer: async (infoHash, ids) => await node.offer(infoHash, ids),
-    record: infoHash => node.registry.get(infoHash),
-    loadTorrent: async infoHash => await node.registry.loadTorrent(infoHash),
-    groupMembers: name => node.groups.get(name)?.members,
-    knows: id => node.knows(id),
-    selfId: node.identity.id,
-    warn: message => { node.emit('warning', message) },
-    sendRemovals: async (id, msg) => await node.sendRemovals(id, msg),
-    online: id => node.discovery.get(id) !== undefined
-  }
 }
 
 export class Channels {

@@ -9,13 +9,28 @@ import { nameClashWarning } from '../identity/known-devices.js'
 import { parseOffer, parseReport, type Offer } from '../protocol/messages.js'
 import { verifyOffer } from '../protocol/offer-signature.js'
 import { reportFits } from '../protocol/report-bounds.js'
-import type { SwarmNode } from './swarm-node.js'
+import type { DistributionRegistry } from '../distributions/registry.js'
+import type { KnownDevices } from '../identity/known-devices.js'
+import type { DeviceInfo } from '../protocol/messages.js'
+import type { EventEmitter } from 'node:events'
+import type { NodeEvents } from './events.js'
+import type { Origin } from './origin.js'
+import type { Recipient } from './recipient.js'
 import { applyRemovals } from '../channels/apply-removals.js'
 import { parseChannelRemovals } from '../protocol/channel-removals.js'
 
 const MAX_OFFER_BYTES = 150 * 1024 * 1024
 const MAX_REPORT_BYTES = 8 * 1024 * 1024
 const MAX_REMOVALS_BYTES = 2 * 1024 * 1024
+
+/** What the routes ask of the device they serve (the swarm node, which owns them and so is not imported here). */
+export interface PeerRouteHost extends Pick<EventEmitter<NodeEvents>, 'emit'> {
+  readonly registry: DistributionRegistry
+  readonly known: KnownDevices
+  info (): DeviceInfo
+  receiveOffer (...args: Parameters<Recipient['receive']>): ReturnType<Recipient['receive']>
+  receiveReport (...args: Parameters<Origin['report']>): ReturnType<Origin['report']>
+}
 
 export function remoteIPv4 (req: IncomingMessage): string {
   const a = req.socket.remoteAddress ?? ''
@@ -25,7 +40,7 @@ export function remoteIPv4 (req: IncomingMessage): string {
 /** Answers a refusal with its status and code, and logs it (once per cause and address a minute). */
 type Refuse = (req: IncomingMessage, res: ServerResponse, code: string, message: string, status?: number) => void
 
-export function peerRoutes (node: SwarmNode): Route[] {
+export function peerRoutes (node: PeerRouteHost): Route[] {
   const log = new RefusalLog(m => node.emit('warning', m))
   const refuse = (what: string): Refuse => (req, res, code, message, status = statusForCode(code)) => {
     const address = remoteIPv4(req)
@@ -87,7 +102,7 @@ export function peerRoutes (node: SwarmNode): Route[] {
 }
 
 /** Keeps the proven sender in known-devices.json, warning first if its name was known under another id. */
-async function rememberSender (node: SwarmNode, sender: Offer['sender']): Promise<void> {
+async function rememberSender (node: PeerRouteHost, sender: Offer['sender']): Promise<void> {
   const clash = node.known.nameClash(sender.id, sender.name)
   if (clash) node.emit('warning', nameClashWarning(clash, sender.id))
   const remembered = await node.known.remember(rawPublicKey(createPublicKey(sender.publicKey)), sender.name)

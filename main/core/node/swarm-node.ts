@@ -22,7 +22,8 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { loadSettings, mergeSettings, saveSettings, type Settings } from '../settings/settings.js'
 import { TrustStore } from '../settings/trust-store.js'
 import { GroupsStore } from '../settings/groups-store.js'
-import { Channels, nodeHost } from '../channels/channels.js'
+import { Channels } from '../channels/channels.js'
+import type { ChannelHost } from '../channels/channel.js'
 import type { ChannelRemovals } from '../protocol/channel-removals.js'
 import { errorBodyMessage } from '../control/http-client.js'
 import type { AbsentTarget } from '../distributions/waiting.js'
@@ -192,7 +193,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     node.origin.offerWaiting()
     pairings.start()
     // Watched folders start last: their batches are made and offered by the device as it is now.
-    const channels = await Channels.start(opts.dataDir, nodeHost(node))
+    const channels = await Channels.start(opts.dataDir, channelHostOf(node))
     if (!channels.ok) {
       await node.stop()
       return channels
@@ -414,5 +415,21 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
         peers: t.peers.length
       })
     }
+  }
+}
+
+/** The node as its watched folders' host (channels.ts). */
+function channelHostOf (node: SwarmNode): ChannelHost {
+  return {
+    createBatch: async (source, channel) => await node.createBatch(source, channel),
+    offer: async (infoHash, ids) => await node.offer(infoHash, ids),
+    record: infoHash => node.registry.get(infoHash),
+    loadTorrent: async infoHash => await node.registry.loadTorrent(infoHash),
+    groupMembers: name => node.groups.get(name)?.members,
+    knows: id => node.knows(id),
+    selfId: node.identity.id,
+    warn: message => { node.emit('warning', message) },
+    sendRemovals: async (id, msg) => await node.sendRemovals(id, msg),
+    online: id => node.discovery.get(id) !== undefined
   }
 }

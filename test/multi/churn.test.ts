@@ -107,4 +107,24 @@ describe('a machine that dies and comes back', () => {
     const after = await rows(0, infoHash)
     expect(after.filter(r => r.alreadyHad === true).map(r => r.name).sort()).toEqual(['lab-01', 'lab-02'])
   }, 240_000)
+
+  it('send --wait says at once that its device died (kill -9), and the copies finish when it runs again', async () => {
+    const [origin, r1, r2] = agents as [LabAgent, LabAgent, LabAgent]
+    const file = join(fx.work, 'second.bin')
+    const data = randomBytes(40 * MiB)
+    writeFileSync(file, data)
+    const from1 = r1.events.length
+    const waiting = fx.cli(0, ['send', file, '--to', 'lab-01,lab-02', '--wait'], 120_000)
+    await r1.waitFor(e => isProgress(e) && e.name === 'second.bin' && e.verifiedBytes > 8 * MiB, 60_000, 'lab-01 past 8 MiB', from1)
+    await origin.kill()
+    const killedAt = Date.now()
+    const ended = await waiting
+    // Not at its --timeout (none here: it would have waited for good), but a few seconds after.
+    expect(Date.now() - killedAt).toBeLessThan(15_000)
+    expect(ended.code).toBe(1)
+    expect(ended.stderr).toContain('the device sending second.bin stopped answering')
+    await origin.start()
+    for (const r of [r1, r2]) await r.waitFor(e => isVerified(e) && e.name === 'second.bin', 90_000, `${r === r1 ? 'lab-01' : 'lab-02'} to verify after the origin's restart`, 0)
+    for (const i of [1, 2]) expect(sha(readFileSync(join(fx.work, `dl${i}`, 'second.bin')))).toBe(sha(data))
+  }, 240_000)
 })

@@ -92,19 +92,22 @@ export class AppService {
    * of asking again and again.
    */
   async nextState (withinMs: number, signal?: AbortSignal): Promise<AppState> {
-    return await new Promise(resolve => {
+    return await new Promise((resolve, reject) => {
       let done = false
-      const finish = (state: () => AppState): void => {
+      const finish = (state: () => AppState | undefined): void => {
         if (done) return
         done = true
         clearTimeout(timer)
         signal?.removeEventListener('abort', onAbort)
         this.waiters.delete(waiter)
-        resolve(state())
+        // Called from a timer or an abort: a state that cannot be built fails the wait, not the process.
+        const s = state()
+        if (s !== undefined) resolve(s)
+        else reject(new Error('the app state could not be built'))
       }
       const waiter: Waiter = { stale: false, answer: s => finish(() => s) }
-      const onAbort = (): void => finish(() => this.state())
-      const timer = setTimeout(() => finish(() => this.state()), Math.max(0, withinMs))
+      const onAbort = (): void => finish(() => this.snapshot())
+      const timer = setTimeout(() => finish(() => this.snapshot()), Math.max(0, withinMs))
       timer.unref()
       if (signal?.aborted === true) return onAbort()
       signal?.addEventListener('abort', onAbort)
@@ -164,14 +167,18 @@ export class AppService {
     }
     const due = [...this.waiters].filter(w => w.stale)
     if (due.length === 0) return
-    let state: AppState
+    const state = this.snapshot()
+    if (state !== undefined) for (const w of due) w.answer(state)
+  }
+
+  /** The current state, or undefined (with a warning) when it cannot be built. */
+  private snapshot (): AppState | undefined {
     try {
-      state = this.state()
+      return this.state()
     } catch (err) {
       this.node.emit('warning', `app state: ${errorMessage(err)}`)
-      return
+      return undefined
     }
-    for (const w of due) w.answer(state)
   }
 
   private tick (): void {
@@ -189,13 +196,8 @@ export class AppService {
   private deliver (to: readonly Listener[], now: number): void {
     const live = to.filter(l => this.listeners.has(l))
     if (live.length === 0) return
-    let state: AppState
-    try {
-      state = this.state()
-    } catch (err) {
-      this.node.emit('warning', `app state: ${errorMessage(err)}`)
-      return
-    }
+    const state = this.snapshot()
+    if (state === undefined) return
     for (const l of live) {
       const s = this.listeners.get(l)
       if (s) { s.last = now; s.stale = false }

@@ -27,8 +27,8 @@ export class LocalClient {
   }
 
   /**
-   * The next state the device's window would be sent (a change, or the refresh while rates move),
-   * or the current one after `withinMs`: a wait that answers as soon as something happened.
+   * The device's state once something changed (an event or a command), or the current one after
+   * `withinMs`: a wait that answers as soon as something happened.
    */
   async nextState (withinMs: number): Promise<ApiResult<AppState>> {
     const within = Math.max(0, Math.min(NEXT_STATE_MAX_MS, Math.round(withinMs)))

@@ -48,6 +48,8 @@ const DISCOVERY_WAIT_MS = 6_000
 const ALL_SETTLE_MS = 3_000
 /** `--wait` looks at its deadline at least this often while no row moves. */
 const FOLLOW_WAIT_MS = 1_000
+/** `--wait` gives up on a device that has not answered for this long (its agent was stopped or killed). */
+const DEVICE_GONE_MS = 3_000
 
 export async function sendCommand (args: readonly string[]): Promise<number> {
   const p = parse(sendUsage, args)
@@ -122,7 +124,13 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     // A device this process runs ends the wait when `swarmdrop stop` asks it to.
     let stopped = false
     void session.inProcess?.stopRequested.then(() => { stopped = true })
-    const outcomes = await follow(client, first, ids, () => stopped || Date.now() > deadline, !json && process.stderr.isTTY === true)
+    const followed = await follow(client, first, ids, () => stopped || Date.now() > deadline, !json && process.stderr.isTTY === true)
+    if (followed.gone !== undefined) {
+      // Its agent was stopped or killed: nothing moves until it runs again, so waiting is pointless.
+      process.stderr.write(`send: the device sending ${terminalText(first.name)} stopped answering (${terminalText(followed.gone)}); what the machines verified stays, and sending goes on when its agent runs again\n`)
+      return EXIT_FAILED
+    }
+    const outcomes = followed.outcomes
     const uploaded = (await distributionOf(client, first.infoHash)).uploadedBytes
     const seconds = (performance.now() - started) / 1000
     const okAll = outcomes.every(o => o.status === 'verified')
@@ -245,15 +253,24 @@ function settled (row: MemberRow | undefined): boolean {
   return row !== undefined && SETTLED.includes(row.state)
 }
 
-/** Follows the rows of `ids` until each is settled, the source went stale, or `over()`. */
-async function follow (client: LocalClient, sent: Distribution, ids: readonly string[], over: () => boolean, tty: boolean): Promise<Outcome[]> {
+/** What `--wait` saw: each recipient's outcome, or that the device sending it stopped answering. */
+interface FollowResult { readonly outcomes: Outcome[]; readonly gone: string | undefined }
+
+/** Follows the rows of `ids` until each is settled, the source went stale, the device is gone, or `over()`. */
+async function follow (client: LocalClient, sent: Distribution, ids: readonly string[], over: () => boolean, tty: boolean): Promise<FollowResult> {
   let lines = 0
   let rows: readonly MemberRow[] = []
   // The source changed while being sent: nobody unfinished will get it now, so stop waiting.
   let stale: string | undefined
+  // Since when the device has not answered; a few seconds of that and it is gone (stopped or killed).
+  let silentSince: number | undefined
   let s = await client.state()
   for (;;) {
-    if (s.ok) {
+    if (!s.ok) {
+      silentSince ??= Date.now()
+      if (Date.now() - silentSince >= DEVICE_GONE_MS) return { outcomes: [], gone: s.error.message }
+    } else {
+      silentSince = undefined
       const d = s.value.distributions.find(x => x.infoHash === sent.infoHash)
       if (d?.role === 'origin') {
         rows = d.members.filter(m => ids.includes(m.id))
@@ -264,11 +281,12 @@ async function follow (client: LocalClient, sent: Distribution, ids: readonly st
     // A lost machine is not done: it resumes when it returns, so the wait goes on until the deadline.
     const done = ids.every(id => settled(rows.find(r => r.id === id)))
     if (done || stale !== undefined || over()) break
-    // The next state as soon as a row moves (the device refreshes rates each second); the deadline
-    // is looked at again at least that often.
+    // The next state as soon as a row moves; the deadline is looked at again at least this often.
+    // A device that does not answer (it died) answers at once: wait before asking again.
+    if (!s.ok) await new Promise(resolve => setTimeout(resolve, FOLLOW_WAIT_MS))
     s = await client.nextState(FOLLOW_WAIT_MS)
   }
-  return ids.map(id => outcomeOf({ id, row: rows.find(r => r.id === id), sha256: sent.sha256 }, stale))
+  return { outcomes: ids.map(id => outcomeOf({ id, row: rows.find(r => r.id === id), sha256: sent.sha256 }, stale)), gone: undefined }
 }
 
 function nameWidth (names: readonly string[]): number {

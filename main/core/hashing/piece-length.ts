@@ -1,27 +1,36 @@
 // The BitTorrent piece length for a distribution of a given size.
 //
-// Peers re-share only whole, verified pieces, and WebTorrent keeps every piece it is downloading
-// whole in memory. Smaller pieces therefore let a one-to-many swarm fan out sooner (a receiver
-// starts serving others after its first piece) and keep memory per in-flight piece low. Each piece
-// also costs something: 20 bytes of metadata every peer must fetch before any data moves, a
-// bitfield bit, a HAVE message to every peer, a hash check and request bookkeeping. Aiming at
-// 1500–3000 pieces (the smallest power of two that stays under 3000) keeps that overhead small and
-// fixed while pieces stay as small as the size allows.
+// Every piece costs each member a fixed amount of work besides its bytes: a request and its reply
+// (one message between members, see member-extension.ts), a HAVE to every other member and one from
+// each of them, a SHA-1 call, bitfield and rarity bookkeeping, a write. In a swarm of N members that
+// is O(N) messages per piece per member, so per byte it falls as pieces grow. Measured on 2 cores,
+// 256 MiB to 10 members at 200 Mbit/s (bench table, five rotations, README "round ten"): median
+// time to all 28.3 s with 128 KiB pieces, 21.7 s with 256 KiB, 19.0 s with 512 KiB and 21.7 s
+// with 1 MiB; a recipient's CPU 5.0 / 3.8 / 3.3 / 3.7 s. (From 1 MiB on a piece is assembled in
+// shared memory and hashed on a thread, dearer per byte on two cores; see piece-buffers.ts.)
 //
-// Bounds: at least 64 KiB, because below that the per-piece costs dominate and a small
-// distribution gains nothing from finer pieces; at most 4 MiB, because larger pieces delay the
-// first re-share and multiply WebTorrent's memory per in-flight piece, and 4 MiB is the largest
-// size common v1 clients create by default. Past ~12 GiB the cap wins and the piece count grows
-// (20 GiB → 5120 pieces, 100 KiB of hashes), which is still cheap.
+// Smaller pieces only help a one-to-many swarm fan out sooner (a receiver serves others from its
+// first whole piece), which matters when the distribution is small compared with the swarm, so:
+// - a distribution of at least 32 MiB gets pieces of at least PREFERRED_PIECE_LENGTH (512 KiB: at
+//   200 Mbit/s a piece arrives in 21 ms, and 32 MiB is still 64 of them);
+// - a smaller one gets about MIN_PIECES pieces, down to 64 KiB (below that the per-piece costs
+//   dominate and nothing is gained);
+// - a big one gets the smallest power of two that keeps it under MAX_PIECES pieces, at most 4 MiB
+//   (larger pieces delay the first re-share and multiply the memory per piece in flight, and 4 MiB
+//   is the largest size common v1 clients create by default). Past ~12 GiB the cap wins and the
+//   piece count grows (20 GiB → 5120 pieces, 100 KiB of hashes), which is still cheap.
 
 export const MIN_PIECE_LENGTH = 64 * 1024
+export const PREFERRED_PIECE_LENGTH = 512 * 1024
 export const MAX_PIECE_LENGTH = 4 * 1024 * 1024
+const MIN_PIECES = 64
 const MAX_PIECES = 3000
 
 /** A power of two between MIN_PIECE_LENGTH and MAX_PIECE_LENGTH. */
 export function choosePieceLength (totalBytes: number): number {
-  let length = MIN_PIECE_LENGTH
   // NaN and negative sizes compare false and get the minimum.
+  let length = MIN_PIECE_LENGTH
+  while (length < PREFERRED_PIECE_LENGTH && totalBytes / (length * 2) >= MIN_PIECES) length *= 2
   while (length < MAX_PIECE_LENGTH && totalBytes / length > MAX_PIECES) length *= 2
   return length
 }

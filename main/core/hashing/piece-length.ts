@@ -4,10 +4,11 @@
 // (one message between members, see member-extension.ts), a HAVE to every other member and one from
 // each of them, a SHA-1 call, bitfield and rarity bookkeeping, a write. In a swarm of N members that
 // is O(N) messages per piece per member, so per byte it falls as pieces grow. Measured on 2 cores,
-// 256 MiB to 10 members at 200 Mbit/s (bench table, five rotations, README "round ten"): median
-// time to all 28.3 s with 128 KiB pieces, 21.7 s with 256 KiB, 19.0 s with 512 KiB and 21.7 s
-// with 1 MiB; a recipient's CPU 5.0 / 3.8 / 3.3 / 3.7 s. (From 1 MiB on a piece is assembled in
-// shared memory and hashed on a thread, dearer per byte on two cores; see piece-buffers.ts.)
+// 256 MiB at 200 Mbit/s (README "round ten"): a recipient's CPU with 512 KiB pieces against 128 KiB
+// was 2.4–2.6 against 3.2–3.3 s at N=4 and 3.6 against 4.5 s at N=20, where the swarm, short of
+// CPU, finished 14–17 % sooner; at N=10 from equal to a third less; 1 MiB pieces did worse (from
+// 1 MiB on a piece is assembled in shared memory and hashed on a thread, dearer per byte on two
+// cores; see piece-buffers.ts). The price: at N=4 the last copy came 0.2–1.4 s later.
 //
 // Smaller pieces only help a one-to-many swarm fan out sooner (a receiver serves others from its
 // first whole piece), which matters when the distribution is small compared with the swarm, so:

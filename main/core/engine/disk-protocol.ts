@@ -14,7 +14,7 @@ export interface DiskSegment {
 
 export type DiskRequest =
   | { readonly ticket: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
-  | { readonly ticket: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean }
+  | { readonly ticket: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean; readonly into?: ArrayBuffer }
   | { readonly ticket: number; readonly op: 'stat'; readonly paths: readonly string[] }
 
 /** A file's size and modification time; null where it cannot be stat'ed (gone, unreadable). */
@@ -31,8 +31,10 @@ export interface DiskError {
 export interface DiskReply {
   readonly ticket: number
   readonly error?: DiskError
-  /** Reads: the bytes, transferred. */
+  /** Reads: the bytes, transferred (in the request's `into` when it had one of the right length). */
   readonly data?: ArrayBuffer
+  /** Writes: the request's buffer, transferred back for the next write. */
+  readonly returned?: ArrayBuffer
   /** Reads asked for it: the SHA-1 of all the bytes read. */
   readonly sha1?: ArrayBuffer
   /** Writes: per segment, the SHA-256 (hex) of its bytes where asked, else null. */

@@ -70,8 +70,8 @@ function run (req: DiskRequest): DiskReply {
       for (const s of req.segments) writeSegment(s, buf)
       // The receiver's final SHA-256 of a small file, from the bytes just written (see
       // written-digests.ts), so the final check need not read it back.
-      if (!req.segments.some(s => s.digest === true)) return { ticket: req.ticket }
-      return { ticket: req.ticket, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
+      if (!req.segments.some(s => s.digest === true)) return { ticket: req.ticket, returned: req.data }
+      return { ticket: req.ticket, returned: req.data, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
     }
     if (req.op === 'stat') {
       return {
@@ -82,7 +82,7 @@ function run (req: DiskRequest): DiskReply {
         })
       }
     }
-    const out = new Uint8Array(req.length)
+    const out = req.into !== undefined && req.into.byteLength === req.length ? new Uint8Array(req.into) : new Uint8Array(req.length)
     for (const s of req.segments) readSegment(s, out)
     if (req.sha1 !== true) return { ticket: req.ticket, data: out.buffer }
     // An origin's guard checks every piece it serves against its SHA-1: hashed here, off the main thread.
@@ -95,5 +95,8 @@ function run (req: DiskRequest): DiskReply {
 
 parentPort?.on('message', (req: DiskRequest) => {
   const reply = run(req)
-  parentPort?.postMessage(reply, reply.data ? [reply.data] : [])
+  const transfer: ArrayBuffer[] = []
+  if (reply.data) transfer.push(reply.data)
+  if (reply.returned) transfer.push(reply.returned)
+  parentPort?.postMessage(reply, transfer)
 })

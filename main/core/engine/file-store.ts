@@ -241,7 +241,8 @@ export class FileStore implements ChunkStore {
 
   /**
    * `withSha1`: a batch read also hashes the bytes on the disk thread (the guard's check).
-   * `into`: where a read within one or a few files goes (a batch comes back in a buffer of its own).
+   * `into`: where the read goes (a batch's into is transferred to the disk thread and comes back
+   * as the result, leaving the caller's `into` empty).
    */
   private readRange (start: number, length: number, cb: (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer) => void, withSha1 = false, into?: Buffer): void {
     const onDone = (err: NodeJS.ErrnoException | null, out?: Buffer, sha1?: Buffer): void => {
@@ -256,7 +257,7 @@ export class FileStore implements ChunkStore {
       const missing = this.absentDirs.size > 0 ? segments.find(([t]) => this.absentDirs.has(dirname(t.path)) && !this.written.has(t.path)) : undefined
       if (missing !== undefined) return queueMicrotask(() => cb(Object.assign(new Error(`${missing[0].path} is not written yet`), { code: 'ENOENT' })))
       const batch = segments.map(([t, fileOffset, bufOffset, segLength]) => ({ path: t.path, fileOffset, bufOffset, length: segLength, presizeTo: 0 }))
-      return diskThread().read(batch, length, onDone, withSha1)
+      return diskThread().read(batch, length, onDone, withSha1, into)
     }
     const out = into !== undefined && into.byteLength === length ? into : Buffer.allocUnsafe(length)
     this.eachSegment(segments, (target, fileOffset, bufOffset, segLength, done) => {

@@ -122,7 +122,8 @@ export class ServedPieces {
 
   /** Keeps a buffer nothing reads any more for the next load (at most `slots` of them). */
   private giveBack (buf: Buffer): void {
-    if (this.closed || this.free.length >= this.slots) return
+    // Empty: its memory went to the disk thread, which read the piece into it (file-store.ts).
+    if (this.closed || this.free.length >= this.slots || buf.byteLength === 0) return
     this.free.push(buf)
   }
 }

@@ -184,3 +184,56 @@ describe('guarded reads across many files', () => {
     store.close()
   })
 })
+
+describe('the disk thread\'s buffers', () => {
+  function segmentsOf (targets: readonly FileStoreTarget[]): Array<{ path: string, fileOffset: number, bufOffset: number, length: number, presizeTo: number }> {
+    return targets.map(t => ({ path: t.path, fileOffset: 0, bufOffset: t.offset, length: t.length, presizeTo: 0 }))
+  }
+  function write (disk: DiskThread, targets: readonly FileStoreTarget[], data: Uint8Array): Promise<Error | null> {
+    return new Promise(resolve => disk.write(segmentsOf(targets), data, e => resolve(e)))
+  }
+  function read (disk: DiskThread, targets: readonly FileStoreTarget[], length: number, into?: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => disk.read(segmentsOf(targets), length, (e, d) => e || !d ? reject(e ?? new Error('none')) : resolve(d), false, into))
+  }
+
+  it('reuses a write\'s buffer for the next write, and every write still lands its own bytes', async () => {
+    const dir = tmp()
+    const targets = layout(dir, Array.from({ length: 8 }, () => 4096))
+    for (const t of targets) mkdirSync(dirname(t.path), { recursive: true })
+    const disk = new DiskThread()
+    expect(disk.spareBuffers).toBe(0)
+    const first = randomBytes(8 * 4096)
+    const writing = write(disk, targets, first)
+    first.fill(0) // the caller may reuse its buffer at once: the thread writes a copy
+    expect(await writing).toBeNull()
+    expect(disk.spareBuffers).toBe(1)
+    for (let round = 0; round < 5; round++) {
+      const data = randomBytes(8 * 4096)
+      const w = write(disk, targets, data)
+      expect(disk.spareBuffers).toBe(0) // taken for this write, not a fresh one
+      expect(await w).toBeNull()
+      expect(disk.spareBuffers).toBe(1)
+      for (const t of targets) expect(readFileSync(t.path).equals(data.subarray(t.offset, t.offset + t.length))).toBe(true)
+    }
+  })
+
+  it('reads into the buffer it is lent, which comes back as the result; a buffer of another length is left alone', async () => {
+    const dir = tmp()
+    const targets = layout(dir, Array.from({ length: 6 }, () => 1000))
+    const data = randomBytes(6000)
+    for (const t of targets) { mkdirSync(dirname(t.path), { recursive: true }); writeFileSync(t.path, data.subarray(t.offset, t.offset + t.length)) }
+    const disk = new DiskThread()
+    const into = Buffer.allocUnsafeSlow(6000)
+    const memory = into.buffer
+    const got = await read(disk, targets, 6000, into)
+    expect(got.equals(data)).toBe(true)
+    expect(into.byteLength).toBe(0) // its memory went to the thread
+    expect(memory.byteLength).toBe(0)
+    const other = Buffer.alloc(5000, 7)
+    const again = await read(disk, targets, 6000, other)
+    expect(again.equals(data)).toBe(true)
+    expect(other.byteLength).toBe(5000)
+    expect(other.every(b => b === 7)).toBe(true)
+  })
+})
+

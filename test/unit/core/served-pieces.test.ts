@@ -51,6 +51,38 @@ describe('served pieces', () => {
     expect(l.buffers.size).toBeLessThanOrEqual(6)
   })
 
+  it('keeps no emptied buffer: a load whose buffer went elsewhere (the disk thread) answers in another', async () => {
+    const served = new ServedPieces(4)
+    const fresh = new Set<ArrayBufferLike>()
+    // As a batch read does: `into`'s memory is transferred away and the bytes come back in it.
+    const load = (index: number) => async (into: Buffer): Promise<Result<Buffer>> => {
+      const { port1, port2 } = new MessageChannel()
+      const memory = into.buffer as ArrayBuffer
+      port1.postMessage(memory, [memory])
+      port1.close(); port2.close()
+      expect(into.byteLength).toBe(0)
+      const out = Buffer.allocUnsafeSlow(PIECE).fill(index & 0xff)
+      fresh.add(out.buffer)
+      return ok(out)
+    }
+    for (let i = 0; i < 50; i++) {
+      const b = await block(served, i, load(i), 0, 16)
+      expect(b.length).toBe(16)
+      expect(b.every(x => x === (i & 0xff))).toBe(true)
+      b.release?.()
+    }
+    // Pieces left the cache and their buffers are handed to later loads, never an empty one.
+    expect(served.freeBuffers).toBeLessThanOrEqual(4)
+    // Loads that answer in their own buffer then need only a few: the free list holds usable ones.
+    const l = loader()
+    for (let i = 100; i < 140; i++) {
+      const b = await block(served, i, l.load(i))
+      expect(b.every(x => x === (i & 0xff))).toBe(true)
+      b.release?.()
+    }
+    expect(l.buffers.size).toBeLessThanOrEqual(6)
+  })
+
   it('a cached piece serves views of one buffer; releasing twice counts once', async () => {
     const served = new ServedPieces(2)
     const l = loader()

@@ -1,11 +1,14 @@
-// Two engines on loopback, and the two faults the engine must survive without spreading or
-// losing data: a disk that is full when a piece is written (/dev/full answers every write with
-// ENOSPC), and an origin's source changed while it is served.
+// Two engines on loopback, and the faults the engine must survive without spreading or losing
+// data: a disk that is full when a piece is written (/dev/full answers every write with ENOSPC),
+// an origin's source changed while it is served, and a peer that stops answering (a frozen machine)
+// while it holds the last requests.
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Wire from 'bittorrent-protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
@@ -140,3 +143,82 @@ describe('a source changed while it is served', () => {
     await until('the origin to drop the torrent', () => !o.e.has(o.m.infoHash), 5_000)
   })
 })
+
+const FROZEN_HOST = '127.0.0.2'
+
+interface FrozenWire {
+  on (event: 'handshake', f: () => void): void
+  on (event: 'interested', f: () => void): void
+  on (event: 'request', f: () => void): void
+  on (event: 'cancel', f: () => void): void
+  on (event: 'error', f: () => void): void
+  handshake (infoHash: string, peerId: string): void
+  bitfield (bits: Uint8Array): void
+  unchoke (): void
+  destroy (): void
+}
+
+/**
+ * A BitTorrent peer that has every piece, unchokes whoever is interested, takes requests and
+ * never answers them: a machine frozen mid-transfer, its sockets still open.
+ */
+async function frozenPeer (m: Metainfo): Promise<{ port: number, asked: () => number, cancelled: () => number }> {
+  let asked = 0
+  let cancelled = 0
+  const sockets = new Set<Socket>()
+  const wires: FrozenWire[] = []
+  const server = createServer(socket => {
+    sockets.add(socket)
+    const wire = new (Wire as unknown as new () => FrozenWire)()
+    wires.push(wire)
+    socket.on('error', () => undefined)
+    wire.on('error', () => undefined)
+    ;(socket.pipe(wire as unknown as NodeJS.WritableStream) as unknown as NodeJS.ReadableStream).pipe(socket)
+    wire.on('handshake', () => {
+      wire.handshake(m.infoHash, randomBytes(20).toString('hex'))
+      const bits = new Uint8Array(Math.ceil(m.pieceCount / 8))
+      for (let i = 0; i < m.pieceCount; i++) bits[i >> 3] = (bits[i >> 3] ?? 0) | (0x80 >> (i & 7))
+      wire.bitfield(bits)
+    })
+    wire.on('interested', () => wire.unchoke())
+    wire.on('request', () => { asked++ })
+    wire.on('cancel', () => { cancelled++ })
+  })
+  // Another loopback address: the engine keeps one connection per host.
+  await new Promise<void>(resolve => server.listen(0, FROZEN_HOST, resolve))
+  cleanups.push(() => new Promise<void>(resolve => {
+    for (const w of wires) w.destroy()
+    for (const s of sockets) s.destroy()
+    server.close(() => resolve())
+  }))
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return { port: address.port, asked: () => asked, cancelled: () => cancelled }
+}
+
+describe('a peer that stops answering', () => {
+  it('does not hold the last pieces: their requests are asked of another peer too (the end game), and its copies cancelled', async () => {
+    const src = join(tmp(), 'a.bin')
+    const data = randomBytes(2 * 1024 * 1024)
+    writeFileSync(src, data)
+    const o = await origin(src, false)
+    const frozen = await frozenPeer(o.m)
+    const r = await engine()
+    const ih = o.m.infoHash
+    const dest = join(tmp(), 'a.bin')
+    expect(r.download({ metainfo: o.m, targets: [{ path: dest, length: o.m.totalLength, offset: 0 }] }).ok).toBe(true)
+    // The frozen peer first, so that it holds requests when the good one comes.
+    r.connect(ih, [`${FROZEN_HOST}:${frozen.port}`])
+    await until('a request to the frozen peer', () => frozen.asked() > 0)
+    const done = new Promise<number>(resolve => r.on('done', x => { if (x === ih) resolve(Date.now()) }))
+    const from = Date.now()
+    r.connect(ih, [`127.0.0.1:${o.e.port}`])
+    // Without the end game the blocks it was asked for wait for WebTorrent's 30 s piece timeout.
+    const finished = await Promise.race([done, new Promise<number>(resolve => setTimeout(() => resolve(Number.NaN), 15_000))])
+    expect(finished - from).toBeLessThan(15_000)
+    const { readFileSync } = await import('node:fs')
+    expect(readFileSync(dest).equals(data)).toBe(true)
+    await until('the frozen peer\'s requests cancelled', () => frozen.cancelled() > 0, 5_000)
+  })
+})
+

@@ -338,8 +338,8 @@ export class Engine extends EventEmitter<EngineEvents> {
               : {})
           } satisfies FileStoreOptions
         },
-        // The store keeps the pieces it serves itself, in reused buffers (served-pieces.ts).
-        storeCacheSlots: 0,
+        // A guarded store keeps the pieces it serves itself, in reused buffers (served-pieces.ts).
+        storeCacheSlots: guarded ? 0 : 8,
         skipVerify: complete,
         ...(spec.bitfield && !complete ? { bitfield: spec.bitfield } : {}),
         strategy: 'rarest',

@@ -9,7 +9,7 @@
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
 import { dirname } from 'node:path'
-import { fail, ok, type Result } from '../../../common/result.js'
+import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread } from './disk-thread.js'
 import { RunningDigest } from './running-digest.js'
 import { ServedPieces } from './served-pieces.js'
@@ -81,12 +81,10 @@ export class FileStore implements ChunkStore {
   private closed = false
   private refused: string | undefined
   /**
-   * The pieces this store serves, read whole into buffers it reuses (served-pieces.ts; the engine
-   * turns WebTorrent's own cache off). WebTorrent's cache read each piece into fresh memory, which
-   * this VM charges for at every page: 0.8 CPU-s of a recipient's disk thread per 200 MB it
-   * served to the other recipient of a folder of 50,000 files.
+   * The pieces a store guarded from the start (the origin) serves, in reused buffers
+   * (served-pieces.ts); the engine turns WebTorrent's own cache off for exactly those stores.
    */
-  private readonly served: ServedPieces
+  private readonly served: ServedPieces | undefined
   /**
    * SHA-256s of the files longer than a piece this store is writing, taken as they are written
    * (running-digest.ts), by path; a file's entry goes once its digest is recorded.
@@ -120,7 +118,7 @@ export class FileStore implements ChunkStore {
       for (const d of dirs) if (!existsSync(d)) this.absentDirs.add(d)
     }
     this.guard = own.guard ? new SourceGuard(own.guard) : undefined
-    this.served = new ServedPieces(SERVED_SLOTS)
+    this.served = own.guard ? new ServedPieces(SERVED_SLOTS) : undefined
     this.guard?.start()
   }
 
@@ -130,8 +128,6 @@ export class FileStore implements ChunkStore {
     if (this.readOnly) return queueMicrotask(() => cb(new Error('this distribution is served read-only')))
     const start = index * this.chunkLength
     const segments = this.segmentsOf(start, buf.length)
-    // Written again (fetched anew after a failed check): what was read of it before is stale.
-    this.served.forget(index)
     if (segments.length > 0) this.onWriting?.(index)
     const onDone = (err: NodeJS.ErrnoException | null): void => {
       if (err) this.onIoError?.(err, 'write')
@@ -210,23 +206,20 @@ export class FileStore implements ChunkStore {
     if (pieceLength <= 0 || offset < 0 || length < 0 || offset + length > pieceLength) {
       return queueMicrotask(() => cb(new Error(`read outside piece ${index}`)))
     }
+    const guard = this.guard
+    if (guard === undefined) return this.readRange(pieceStart + offset, length, cb)
+    // A piece already read and checked is served from memory only while the source still matches.
+    const changed = guard.changed
+    if (changed !== undefined) return queueMicrotask(() => cb(Object.assign(new Error(changed), { code: 'source-changed' })))
     const answer = (block: Result<Buffer>): void => {
       if (!block.ok) return cb(Object.assign(new Error(block.error.message), { code: block.error.code }))
       cb(null, block.value)
     }
-    const guard = this.guard
-    if (guard === undefined) return this.served.get(index, pieceLength, offset, length, into => this.plainRead(pieceStart, pieceLength, into), answer)
-    // A piece already read and checked is served from memory only while the source still matches.
-    const changed = guard.changed
-    if (changed !== undefined) return queueMicrotask(() => cb(Object.assign(new Error(changed), { code: 'source-changed' })))
-    this.served.get(index, pieceLength, offset, length, into => this.guardedRead(guard, index, pieceStart, pieceLength, into), answer)
-  }
-
-  /** The whole piece as it is on disk (a download's own pieces, verified before they were written). */
-  private plainRead (pieceStart: number, pieceLength: number, into: Buffer): Promise<Result<Buffer>> {
-    return new Promise(resolve => this.readRange(pieceStart, pieceLength, (err, buf) => {
-      resolve(err || !buf ? fail(err?.code ?? 'EIO', err?.message ?? `cannot read ${pieceLength} bytes at ${pieceStart}`) : ok(buf))
-    }, false, into))
+    const served = this.served
+    if (served !== undefined) return served.get(index, pieceLength, offset, length, into => this.guardedRead(guard, index, pieceStart, pieceLength, into), answer)
+    // Guarded later (a verified copy): WebTorrent's cache above keeps the pieces; each read is its own.
+    this.guardedRead(guard, index, pieceStart, pieceLength, Buffer.allocUnsafe(pieceLength))
+      .then(whole => answer(whole.ok ? ok(offset === 0 && length === pieceLength ? whole.value : whole.value.subarray(offset, offset + length)) : whole), (err: unknown) => answer(fail('EIO', errorMessage(err))))
   }
 
   /**
@@ -294,7 +287,7 @@ export class FileStore implements ChunkStore {
   /** Guards the files from now on (a recipient's copy, once verified and renamed); replaces a guard. */
   watchSource (guard: SourceGuardSpec): void {
     this.guard?.stop()
-    this.served.clear()
+    this.served?.clear()
     this.guard = this.closed ? undefined : new SourceGuard(guard)
     this.guard?.start()
   }
@@ -304,7 +297,7 @@ export class FileStore implements ChunkStore {
     this.closed = true
     this.abandonDigests()
     this.guard?.stop()
-    this.served.close()
+    this.served?.close()
     const all = [...this.open.values()]
     this.open.clear()
     for (const f of all) this.retire(f)

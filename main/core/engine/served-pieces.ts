@@ -30,8 +30,6 @@ export class ServedPieces {
   private readonly cache = new Map<number, Slot>()
   private readonly loading = new Map<number, Waiter[]>()
   private readonly free: Buffer[] = []
-  /** Pieces forgotten while being loaded: the load answers its callers but is not kept. */
-  private readonly stale = new Set<number>()
   private closed = false
 
   /** `slots`: pieces kept (each one piece long). */
@@ -61,25 +59,12 @@ export class ServedPieces {
     const into = this.take(pieceLength)
     const settle = (r: Result<Buffer>): void => {
       this.loading.delete(index)
-      if (r.ok && !this.stale.delete(index)) this.keep(index, r.value)
+      if (r.ok) this.keep(index, r.value)
       // After a failure the buffer is dropped, not reused: a read may still be landing in it.
       if (r.ok && r.value !== into) this.giveBack(into)
       for (const w of waiters) w(r)
     }
     load(into).then(settle, (err: unknown) => settle(fail('EIO', errorMessage(err))))
-  }
-
-  /**
-   * Forgets piece `index`, whose bytes on disk are being written again (a download's piece fetched
-   * anew after a failed check): neither the cached copy nor a load in flight is served again.
-   */
-  forget (index: number): void {
-    const slot = this.cache.get(index)
-    if (slot !== undefined) {
-      this.cache.delete(index)
-      this.uncache(slot)
-    }
-    if (this.loading.has(index)) this.stale.add(index)
   }
 
   /** Forgets every cached piece (the source changed): buffers still lent go back when released. */

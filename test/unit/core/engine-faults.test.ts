@@ -3,7 +3,7 @@
 // an origin's source changed while it is served, and a peer that stops answering (a frozen machine)
 // while it holds the last requests.
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -216,9 +216,7 @@ describe('a peer that stops answering', () => {
     // Without the end game the blocks it was asked for wait for WebTorrent's 30 s piece timeout.
     const finished = await Promise.race([done, new Promise<number>(resolve => setTimeout(() => resolve(Number.NaN), 15_000))])
     expect(finished - from).toBeLessThan(15_000)
-    const { readFileSync } = await import('node:fs')
     expect(readFileSync(dest).equals(data)).toBe(true)
     await until('the frozen peer\'s requests cancelled', () => frozen.cancelled() > 0, 5_000)
   })
 })
-

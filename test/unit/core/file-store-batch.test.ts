@@ -236,4 +236,3 @@ describe('the disk thread\'s buffers', () => {
     expect(other.every(b => b === 7)).toBe(true)
   })
 })
-

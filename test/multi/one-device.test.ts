@@ -46,9 +46,13 @@ describe('one device per data directory', () => {
     const sending = fx.cli(0, ['send', file, '--to', 'asker', '--name', 'origin', '--json'], 120_000)
     const claim = await until('the send registers its device', 20_000, async () => published())
 
-    const status = await until('status sees the send\'s distribution', 20_000, async () => {
+    // The distribution shows as soon as it exists, its member 'offering' until the offer has
+    // reached the asking agent: wait for that answer, not the first sight (a loaded machine caught
+    // 'offering' once).
+    const status = await until('status sees the asker asked', 20_000, async () => {
       const s = await statusOn(fx, 0)
-      return s.distributions.some(d => d.name === 'one.bin') ? s : undefined
+      const member = s.distributions.find(d => d.name === 'one.bin')?.members.find(m => m.name === 'asker')
+      return member !== undefined && member.state !== 'offering' ? s : undefined
     })
     expect(status.agentRunning).toBe(true)
     expect(status.distributions.find(d => d.name === 'one.bin')?.members.find(m => m.name === 'asker')?.state).toBe('pending')

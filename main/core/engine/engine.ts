@@ -410,12 +410,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     return ok(undefined)
   }
 
-  /** Replaces a swarm's members (a later offer may add recipients). */
   /** The member at `address` receives `bytesPerSecond` now (from its reports): the schedule spares slow members. */
   setMemberRate (infoHash: string, address: string, bytesPerSecond: number): void {
     this.entries.get(infoHash)?.rates?.set(address, bytesPerSecond)
   }
 
+  /**
+   * The member at `address` stopped answering (the origin's liveness check says it is lost): its
+   * connections are closed. A frozen machine keeps its sockets open, and while they are open the
+   * schedule counts the pieces it holds as held, and the blocks asked of it stay asked, so the
+   * others would wait for it (WebTorrent drops a silent peer only after 30 s). It dials again when
+   * it wakes.
+   */
+  dropMember (infoHash: string, address: string): void {
+    const entry = this.entries.get(infoHash)
+    if (!entry) return
+    for (const w of [...entry.torrent.wires]) if (peerAddress(w) === address) w.destroy()
+  }
+
+  /** Replaces a swarm's members (a later offer may add recipients). */
   setMembers (infoHash: string, members: readonly MemberEndpoint[]): void {
     const entry = this.entries.get(infoHash)
     if (entry?.members) entry.members = members

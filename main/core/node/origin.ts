@@ -440,6 +440,8 @@ export class Origin {
     const current = record?.role === 'origin' ? record.recipients.find(r => r.id === id) : undefined
     if (!current || !WATCHED_STATES.includes(current.state)) return
     const lost: RecipientStatus = { ...current, state: 'lost', downloadSpeed: 0, lostSince: new Date(since).toISOString(), updatedAt: new Date().toISOString() }
+    // Its pieces and the blocks asked of it go to the others now (the members learn it from the swarm view).
+    this.ctx.engine.dropMember(infoHash, current.address)
     await this.setRecipient(infoHash, lost, true)
   }
 

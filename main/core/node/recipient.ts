@@ -583,6 +583,22 @@ export class Recipient {
   }
 
   /**
+   * A member the sender has just found lost (silent, and its control port did not answer): its
+   * connections here are closed too, so what it holds and what was asked of it is fetched from the
+   * others at once (a frozen machine keeps its sockets open). Only on the change to lost: once it
+   * wakes it dials again, before the sender has heard from it.
+   */
+  private dropLost (ih: string, before: SwarmView | undefined, view: SwarmView): void {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient') return
+    for (const m of view.members) {
+      if (m.state !== 'lost' || m.id === this.ctx.identity.id || before?.members.find(x => x.id === m.id)?.state === 'lost') continue
+      const address = record.members.find(x => x.id === m.id)?.address
+      if (address) this.ctx.engine.dropMember(ih, address)
+    }
+  }
+
+  /**
    * Members the sender added after this device was offered the file (a machine that was away when
    * it was sent, offered it on its return): admitted at the address the sender gives, so they can
    * fetch from this device too. Only the sender's answer (a key-pinned channel) says so.
@@ -610,8 +626,10 @@ export class Recipient {
       // The answer (a current sender) is its view of every member: keep it for this device's rows.
       const view = r.ok && r.value.status === 200 ? parseSwarmView(r.value.body) : undefined
       if (view?.ok && view.value.infoHash === body.infoHash) {
+        const before = this.views.get(body.infoHash)?.view
         this.views.heard(body.infoHash, view.value)
         this.learnRates(body.infoHash, view.value)
+        this.dropLost(body.infoHash, before, view.value)
         await this.learnMembers(body.infoHash, view.value)
       }
       else if (answered) this.views.answered(body.infoHash)

@@ -21,6 +21,7 @@ import { memberAddresses } from './members.js'
 import type { HashingEvent } from './events.js'
 import { MemberLiveness, PROBE_TIMEOUT_MS, WATCHED_STATES, type WatchedMember } from './member-liveness.js'
 import { isNewerReport } from './report-order.js'
+import { SETTLED_STATES } from './swarm-views.js'
 import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
 
 /** How long a path just hashed is taken as it is when created again with no file changed. */
@@ -427,8 +428,12 @@ export class Origin {
     const x = record?.role === 'origin' ? record.recipients.find(r => r.id === m.id) : undefined
     if (!x) return true
     // A verified copy with a proven BitTorrent connection is there (a killed process's connection
-    // closes at once): no control-port question then.
-    if (m.state === 'verified' && this.ctx.engine.stats(m.infoHash)?.peers.some(p => p.member === m.id) === true) return true
+    // closes at once): no control-port question then, once every member is done. While another is
+    // still on its way the verified copy reports every 2 s, so its silence says more, and a frozen
+    // machine (a laptop whose lid was shut) keeps its connection open while the others wait on it.
+    // (A machine waiting to be offered the file is no member yet: the copies do not report faster for it.)
+    const othersDone = record?.role === 'origin' && record.recipients.every(r => r.id === m.id || r.state === 'waiting' || SETTLED_STATES.includes(r.state))
+    if (m.state === 'verified' && othersDone && this.ctx.engine.stats(m.infoHash)?.peers.some(p => p.member === m.id) === true) return true
     const controlPort = x.controlPort ?? this.ctx.discovery.get(m.id)?.controlPort
     if (controlPort === undefined) return false
     const r = await this.ctx.channel.verify({ id: x.id, name: x.name, address: x.address, controlPort }, PROBE_TIMEOUT_MS)
@@ -450,6 +455,8 @@ export class Origin {
     const record = this.ctx.registry.get(infoHash)
     const current = record?.role === 'origin' ? record.recipients.find(r => r.id === id) : undefined
     if (current?.state !== 'verified' || current.offlineSince !== undefined) return
+    // Whoever still needs a piece gets it from the others (see markLost).
+    this.ctx.engine.dropMember(infoHash, current.address)
     await this.setRecipient(infoHash, { ...current, offlineSince: new Date(since).toISOString(), updatedAt: new Date().toISOString() }, true)
   }
 

@@ -583,16 +583,17 @@ export class Recipient {
   }
 
   /**
-   * A member the sender has just found lost (silent, and its control port did not answer): its
-   * connections here are closed too, so what it holds and what was asked of it is fetched from the
-   * others at once (a frozen machine keeps its sockets open). Only on the change to lost: once it
-   * wakes it dials again, before the sender has heard from it.
+   * A member the sender has just found gone (silent, and its control port did not answer: lost, or
+   * offline with a verified copy): its connections here are closed too, so what it holds and what
+   * was asked of it is fetched from the others at once (a frozen machine keeps its sockets open).
+   * Only on the change: once it wakes it dials again, before the sender has heard from it.
    */
   private dropLost (ih: string, before: SwarmView | undefined, view: SwarmView): void {
     const record = this.ctx.registry.get(ih)
     if (record?.role !== 'recipient') return
+    const gone = (m: SwarmView['members'][number] | undefined): boolean => m !== undefined && (m.state === 'lost' || m.offlineSince !== undefined)
     for (const m of view.members) {
-      if (m.state !== 'lost' || m.id === this.ctx.identity.id || before?.members.find(x => x.id === m.id)?.state === 'lost') continue
+      if (!gone(m) || m.id === this.ctx.identity.id || gone(before?.members.find(x => x.id === m.id))) continue
       const address = record.members.find(x => x.id === m.id)?.address
       if (address) this.ctx.engine.dropMember(ih, address)
     }

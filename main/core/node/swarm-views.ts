@@ -12,8 +12,11 @@ export interface HeardSwarm {
   readonly senderSilentSince?: number
 }
 
-/** Final for this offer: nothing changes until the sender offers again. */
-const FINAL: readonly string[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
+/**
+ * Final for this offer: nothing changes until the sender offers again. While any member is in
+ * another state, a verified copy reports every HEARTBEAT_MS.changing (the origin relies on it).
+ */
+export const SETTLED_STATES: readonly string[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
 
 /**
  * How often a verified copy asks while some member is still on its way, when all are done, and
@@ -84,7 +87,7 @@ export class SwarmViews {
     const now = Date.now()
     for (const [ih, e] of this.entries) {
       if (!e.watched || this.busy.has(ih)) continue
-      const settled = e.view !== undefined && e.view.members.every(m => FINAL.includes(m.state))
+      const settled = e.view !== undefined && e.view.members.every(m => SETTLED_STATES.includes(m.state))
       const away = e.view?.members.some(m => m.offlineSince !== undefined) === true
       const every = e.silentSince !== undefined ? HEARTBEAT_MS.silent : !settled ? HEARTBEAT_MS.changing : away ? HEARTBEAT_MS.away : HEARTBEAT_MS.settled
       if (now - e.lastAsked < every) continue

@@ -144,6 +144,10 @@ describe('a forged device', () => {
       const members = status.distributions.find(d => d.name === 'payload.bin')?.members ?? []
       expect(members.map(m => m.address)).toContain(fx.host(1).ip)
       expect(members.map(m => m.address)).not.toContain(fx.host(2).ip)
+      // The forged advert, heard after the first file went out, did not move the victim in that
+      // record either (device-moves.ts: a new place is taken only once its key is proven there).
+      const earlier = status.distributions.find(d => d.name === 'first.bin')?.members ?? []
+      expect(earlier.filter(m => m.id === victimId).map(m => m.address)).toEqual([fx.host(1).ip])
     } finally {
       await stopSpawned()
     }

@@ -391,7 +391,7 @@ export class Recipient {
    * Each pair of members connects once: a member dials the sender and every member listed before
    * it, and waits for those listed after it to dial in. Safe to repeat (already connected = no-op).
    */
-  private dialMembers (ih: string): void {
+  dialMembers (ih: string): void {
     const record = this.ctx.registry.get(ih)
     if (record?.role !== 'recipient') return
     const me = record.members.findIndex(m => m.id === this.ctx.identity.id)

@@ -33,6 +33,7 @@ import { deviceCredentials } from '../tls/device-certificate.js'
 import { APP_VERSION } from '../version.js'
 import type { NodeContext } from './context.js'
 import type { HashingEvent, NodeEvents, OfferSummary } from './events.js'
+import { DeviceMoves } from './device-moves.js'
 import { Origin } from './origin.js'
 import { peerRoutes } from './peer-routes.js'
 import { Recipient } from './recipient.js'
@@ -76,6 +77,7 @@ export interface NodeStatus {
 export class SwarmNode extends EventEmitter<NodeEvents> {
   private readonly origin: Origin
   private readonly recipient: Recipient
+  private readonly moves: DeviceMoves
   private readonly progressTimer: NodeJS.Timeout
   private stopped = false
   /** Distributions a person paused: they serve nothing and fetch nothing until resumed. */
@@ -119,6 +121,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     }
     this.origin = new Origin(ctx)
     this.recipient = new Recipient(ctx)
+    this.moves = new DeviceMoves(ctx, ih => { this.recipient.dialMembers(ih) })
     this.history = new HistoryRecorder(history.log, { identity, name: () => this.settingsNow.name, record: ih => registry.get(ih), records: () => registry.list(), stats: ih => engine.stats(ih), events: this }, history.fresh)
     discovery.on('up', p => {
       // Adverts are unauthenticated: a familiar name under a new id is worth a warning.
@@ -129,7 +132,10 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
       this.origin.offerWaiting(p.id)
       // One whose verified copy was marked offline is back.
       this.origin.deviceBack(p.id)
+      this.moves.seen(p).catch((err: unknown) => { this.emit('warning', errorMessage(err)) })
     })
+    // Back at another place (other ports, a new address): the records follow it.
+    discovery.on('update', p => { this.moves.seen(p).catch((err: unknown) => { this.emit('warning', errorMessage(err)) }) })
     discovery.on('down', p => {
       this.origin.deviceGone(p.id)
       this.emit('peer-down', p)

@@ -1,0 +1,65 @@
+// A device restarted on other ports (`--bt-port 0 --control-port 0`, or a port changed in its
+// settings) mid-transfer: the others learn its new ports from its advert and reach it there, and
+// every copy finishes. Before, they kept dialling the ports of its last run: a recipient waited at
+// 0 B/s for an origin that was back, and the origin's row still showed it receiving.
+import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { isListening, isProgress, isVerified } from './agent-events.js'
+import type { LabAgent } from './lab-agent.js'
+import { labFixture } from './lab-fixture.js'
+
+const MiB = 1024 * 1024
+const ANY_PORT = ['--bt-port', '0', '--control-port', '0']
+// 40 MiB at 40 Mbit/s take about 9 s: long enough to act in the middle.
+const fx = labFixture([{ name: 'origin' }, { downMbit: 40 }, { downMbit: 40 }], 'newports')
+const agents: LabAgent[] = []
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
+
+beforeAll(async () => {
+  agents.push(fx.agent(0, 'origin', 'all', ANY_PORT), fx.agent(1, 'lab-01', 'all', ANY_PORT), fx.agent(2, 'lab-02', 'all', ANY_PORT))
+  for (const a of agents) await a.start()
+}, 60_000)
+
+/** Kills `a` (SIGKILL) and starts it again; its ports differ from the last run's. */
+async function restartElsewhere (a: LabAgent): Promise<void> {
+  const before = await a.waitFor(isListening, 1_000, 'its listening line', 0)
+  await a.kill()
+  const after = await a.start()
+  expect(after.btPort).not.toBe(before.btPort)
+  expect(after.controlPort).not.toBe(before.controlPort)
+}
+
+describe('a device restarted on other ports', () => {
+  it('the origin: the recipients find it again and finish', async () => {
+    const [origin, r1, r2] = agents as [LabAgent, LabAgent, LabAgent]
+    const file = join(fx.work, 'first.bin')
+    const data = randomBytes(40 * MiB)
+    writeFileSync(file, data)
+    const sent = await fx.cli(0, ['send', file, '--to', 'lab-01,lab-02', '--json'], 60_000)
+    expect(sent.code, sent.stderr).toBe(0)
+    await r1.waitFor(e => isProgress(e) && e.name === 'first.bin' && e.verifiedBytes > 8 * MiB, 30_000, 'lab-01 past 8 MiB', 0)
+    await restartElsewhere(origin)
+    for (const r of [r1, r2]) {
+      const done = await r.waitFor(e => isVerified(e) && e.name === 'first.bin', 45_000, 'verified after the origin came back on other ports', 0)
+      expect(isVerified(done) ? done.sha256 : '').toBe(sha(data))
+    }
+    for (const i of [1, 2]) expect(sha(readFileSync(join(fx.work, `dl${i}`, 'first.bin')))).toBe(sha(data))
+  }, 150_000)
+
+  it('a recipient: the others reach it again and it finishes', async () => {
+    const [, r1, r2] = agents as [LabAgent, LabAgent, LabAgent]
+    const file = join(fx.work, 'second.bin')
+    const data = randomBytes(40 * MiB)
+    writeFileSync(file, data)
+    const sent = await fx.cli(0, ['send', file, '--to', 'lab-01,lab-02', '--json'], 60_000)
+    expect(sent.code, sent.stderr).toBe(0)
+    await r1.waitFor(e => isProgress(e) && e.name === 'second.bin' && e.verifiedBytes > 8 * MiB, 30_000, 'lab-01 past 8 MiB', 0)
+    await restartElsewhere(r1)
+    for (const r of [r1, r2]) {
+      const done = await r.waitFor(e => isVerified(e) && e.name === 'second.bin', 45_000, 'verified after lab-01 came back on other ports', 0)
+      expect(isVerified(done) ? done.sha256 : '').toBe(sha(data))
+    }
+  }, 150_000)
+})

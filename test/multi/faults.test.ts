@@ -53,7 +53,8 @@ function swarmHoldsAll (view: StatusJson, infoHash: string): boolean {
 describe('faults lose nothing', () => {
   it('the origin may leave once the swarm holds every piece; the others still finish', async () => {
     const file = join(fx.work, 'early.bin')
-    const data = randomBytes(24 * MiB)
+    // About 10 s a copy: the swarm holds every piece long before, even when the status polls are slow.
+    const data = randomBytes(48 * MiB)
     writeFileSync(file, data)
     const infoHash = await send(file, 'r1,r2,r3')
     const started = Date.now()

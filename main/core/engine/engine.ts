@@ -176,6 +176,8 @@ const MAGNET_BTIH = /[?&]xt=urn:btih:([0-9a-fA-F]{40})(?:&|$)/
 const PIECE_FAILED = /^Piece (\d+) failed verification/
 
 const DRAIN_POLL_MS = 25
+/** How long a member found lost must stay silent on a connection before dropMember closes it. */
+const SILENT_DROP_MS = 2_000
 /** Share of the file the origin may send a second time because only slow members held it (issue 12: origin ≤ 1.15 × F). */
 const EXTRA_COPY_SHARE = 0.1
 
@@ -188,6 +190,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Torrents paused because their disk is full (until resume()). */
   private readonly outOfSpace = new Set<string>()
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
+  /** Messages other than blocks received on each wire (see signsOf). */
+  private readonly messagesHeard = new WeakMap<WireLike, number>()
   /** SHA-1 of large received pieces on a thread of its own (patch hook pieceHasher). */
   private readonly pieceChecker = new PieceChecker()
   private readonly memberBlockBytes: number
@@ -387,6 +391,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     // a banned peer or a non-member is dropped here, before any piece is exchanged.
     torrent.on('wire', (wire: WireLike) => {
       if (audit.isBanned(wire)) return wire.destroy()
+      // What a live peer sends besides blocks, counted for dropMember.
+      const heard = (): void => { this.messagesHeard.set(wire, (this.messagesHeard.get(wire) ?? 0) + 1) }
+      for (const name of ['have', 'bitfield', 'request', 'cancel', 'interested', 'uninterested', 'keep-alive', 'extended']) wire.on(name, heard)
       if (entry.members && !isMemberAddress(entry.members, peerAddress(wire))) {
         this.emit('non-member', ih, peerAddress(wire))
         wire.destroy()
@@ -416,16 +423,28 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * The member at `address` stopped answering (the origin's liveness check says it is lost): its
-   * connections are closed. A frozen machine keeps its sockets open, and while they are open the
-   * schedule counts the pieces it holds as held, and the blocks asked of it stay asked, so the
-   * others would wait for it (WebTorrent drops a silent peer only after 30 s). It dials again when
+   * The member at `address` stopped answering its sender (the origin's liveness check says it is
+   * lost): its connections that stay silent for SILENT_DROP_MS more are closed. A frozen machine
+   * keeps its sockets open, and while they are open the schedule counts the pieces it holds as
+   * held and the blocks asked of it stay asked, so the others would wait for it (WebTorrent drops
+   * a silent peer only after 30 s). A machine merely too busy to report in time (20 agents on two
+   * cores) still sends HAVEs, requests or blocks on them, and is left alone. It dials again when
    * it wakes.
    */
   dropMember (infoHash: string, address: string): void {
     const entry = this.entries.get(infoHash)
     if (!entry) return
-    for (const w of [...entry.torrent.wires]) if (peerAddress(w) === address) w.destroy()
+    const before = entry.torrent.wires.filter(w => !w.destroyed && peerAddress(w) === address).map(w => ({ w, signs: this.signsOf(w) }))
+    if (before.length === 0) return
+    const timer = setTimeout(() => {
+      for (const { w, signs } of before) if (!w.destroyed && this.signsOf(w) === signs) w.destroy()
+    }, SILENT_DROP_MS)
+    timer.unref()
+  }
+
+  /** Messages and block bytes received on `wire` so far: a sign of life when it grows. */
+  private signsOf (wire: WireLike): number {
+    return wire.downloaded + (this.messagesHeard.get(wire) ?? 0)
   }
 
   /** Replaces a swarm's members (a later offer may add recipients). */

@@ -145,6 +145,7 @@ describe('a source changed while it is served', () => {
 })
 
 const FROZEN_HOST = '127.0.0.2'
+const TALKING_HOST = '127.0.0.3'
 
 interface FrozenWire {
   on (event: 'handshake', f: () => void): void
@@ -154,21 +155,28 @@ interface FrozenWire {
   on (event: 'error', f: () => void): void
   handshake (infoHash: string, peerId: string): void
   bitfield (bits: Uint8Array): void
+  have (index: number): void
   unchoke (): void
   destroy (): void
 }
 
+interface RawPeer { port: number, asked: () => number, cancelled: () => number, closed: () => boolean }
+
 /**
- * A BitTorrent peer that has every piece, unchokes whoever is interested, takes requests and
- * never answers them: a machine frozen mid-transfer, its sockets still open.
+ * A BitTorrent peer on `host`. 'frozen': it has every piece, unchokes whoever is interested, takes
+ * requests and never answers them: a machine frozen mid-transfer, its sockets still open.
+ * 'talking': it has no piece yet and announces one every 200 ms: a live machine, busy downloading.
  */
-async function frozenPeer (m: Metainfo): Promise<{ port: number, asked: () => number, cancelled: () => number }> {
+async function rawPeer (m: Metainfo, host: string, mode: 'frozen' | 'talking'): Promise<RawPeer> {
   let asked = 0
   let cancelled = 0
+  let closed = false
   const sockets = new Set<Socket>()
   const wires: FrozenWire[] = []
+  const timers: NodeJS.Timeout[] = []
   const server = createServer(socket => {
     sockets.add(socket)
+    socket.on('close', () => { closed = true })
     const wire = new (Wire as unknown as new () => FrozenWire)()
     wires.push(wire)
     socket.on('error', () => undefined)
@@ -177,24 +185,29 @@ async function frozenPeer (m: Metainfo): Promise<{ port: number, asked: () => nu
     wire.on('handshake', () => {
       wire.handshake(m.infoHash, randomBytes(20).toString('hex'))
       const bits = new Uint8Array(Math.ceil(m.pieceCount / 8))
-      for (let i = 0; i < m.pieceCount; i++) bits[i >> 3] = (bits[i >> 3] ?? 0) | (0x80 >> (i & 7))
+      if (mode === 'frozen') for (let i = 0; i < m.pieceCount; i++) bits[i >> 3] = (bits[i >> 3] ?? 0) | (0x80 >> (i & 7))
       wire.bitfield(bits)
+      let next = 0
+      if (mode === 'talking') timers.push(setInterval(() => { if (next < m.pieceCount) wire.have(next++) }, 200))
     })
     wire.on('interested', () => wire.unchoke())
     wire.on('request', () => { asked++ })
     wire.on('cancel', () => { cancelled++ })
   })
   // Another loopback address: the engine keeps one connection per host.
-  await new Promise<void>(resolve => server.listen(0, FROZEN_HOST, resolve))
+  await new Promise<void>(resolve => server.listen(0, host, resolve))
   cleanups.push(() => new Promise<void>(resolve => {
+    for (const t of timers) clearInterval(t)
     for (const w of wires) w.destroy()
     for (const s of sockets) s.destroy()
     server.close(() => resolve())
   }))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
-  return { port: address.port, asked: () => asked, cancelled: () => cancelled }
+  return { port: address.port, asked: () => asked, cancelled: () => cancelled, closed: () => closed }
 }
+
+async function frozenPeer (m: Metainfo): Promise<RawPeer> { return await rawPeer(m, FROZEN_HOST, 'frozen') }
 
 describe('a peer that stops answering', () => {
   it('does not hold the last pieces: their requests are asked of another peer too (the end game), and its copies cancelled', async () => {
@@ -218,5 +231,28 @@ describe('a peer that stops answering', () => {
     expect(finished - from).toBeLessThan(15_000)
     expect(readFileSync(dest).equals(data)).toBe(true)
     await until('the frozen peer\'s requests cancelled', () => frozen.cancelled() > 0, 5_000)
+  })
+})
+
+describe('a member found lost', () => {
+  it('loses its connections that stay silent, not one that still talks (a busy machine late with its reports)', async () => {
+    const src = join(tmp(), 'a.bin')
+    writeFileSync(src, randomBytes(4 * 1024 * 1024))
+    const o = await origin(src, false)
+    const frozen = await rawPeer(o.m, FROZEN_HOST, 'frozen')
+    const talking = await rawPeer(o.m, TALKING_HOST, 'talking')
+    const r = await engine()
+    const ih = o.m.infoHash
+    expect(r.download({ metainfo: o.m, targets: [{ path: join(tmp(), 'a.bin'), length: o.m.totalLength, offset: 0 }] }).ok).toBe(true)
+    r.connect(ih, [`${FROZEN_HOST}:${frozen.port}`, `${TALKING_HOST}:${talking.port}`])
+    await until('a request to the frozen peer', () => frozen.asked() > 0)
+    await until('both connected', () => r.stats(ih)?.peers.length === 2)
+    r.dropMember(ih, FROZEN_HOST)
+    r.dropMember(ih, TALKING_HOST)
+    await until('the frozen peer\'s connection closed', () => frozen.closed(), 5_000)
+    // Well past the silence allowed: the talking one is still connected.
+    await new Promise(resolve => setTimeout(resolve, 1_500))
+    expect(talking.closed()).toBe(false)
+    expect(r.stats(ih)?.peers.map(p => p.address.split(':')[0])).toContain(TALKING_HOST)
   })
 })

@@ -192,6 +192,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
   /** Messages other than blocks received on each wire (see signsOf). */
   private readonly messagesHeard = new WeakMap<WireLike, number>()
+  /** When each wire last brought a message other than a block (see heardFrom). */
+  private readonly lastHeard = new WeakMap<WireLike, number>()
   /** SHA-1 of large received pieces on a thread of its own (patch hook pieceHasher). */
   private readonly pieceChecker = new PieceChecker()
   private readonly memberBlockBytes: number
@@ -392,7 +394,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     torrent.on('wire', (wire: WireLike) => {
       if (audit.isBanned(wire)) return wire.destroy()
       // What a live peer sends besides blocks, counted for dropMember.
-      const heard = (): void => { this.messagesHeard.set(wire, (this.messagesHeard.get(wire) ?? 0) + 1) }
+      const heard = (): void => {
+        this.messagesHeard.set(wire, (this.messagesHeard.get(wire) ?? 0) + 1)
+        this.lastHeard.set(wire, Date.now())
+      }
       for (const name of ['have', 'bitfield', 'request', 'cancel', 'interested', 'uninterested', 'keep-alive', 'extended']) wire.on(name, heard)
       if (entry.members && !isMemberAddress(entry.members, peerAddress(wire))) {
         this.emit('non-member', ih, peerAddress(wire))
@@ -440,6 +445,18 @@ export class Engine extends EventEmitter<EngineEvents> {
       for (const { w, signs } of before) if (!w.destroyed && this.signsOf(w) === signs) w.destroy()
     }, SILENT_DROP_MS)
     timer.unref()
+  }
+
+  /**
+   * Whether the peer at `address` sent a message (a HAVE, a request, a keep-alive…) on one of its
+   * connections within the last `withinMs`: a machine too busy to report to its sender in time
+   * still does, a frozen one does not.
+   */
+  heardFrom (infoHash: string, address: string, withinMs: number): boolean {
+    const entry = this.entries.get(infoHash)
+    if (!entry) return false
+    const since = Date.now() - withinMs
+    return entry.torrent.wires.some(w => !w.destroyed && peerAddress(w) === address && (this.lastHeard.get(w) ?? 0) >= since)
   }
 
   /** Messages and block bytes received on `wire` so far: a sign of life when it grows. */

@@ -19,7 +19,7 @@ import { CREATED_BY } from '../version.js'
 import type { NodeContext } from './context.js'
 import { memberAddresses } from './members.js'
 import type { HashingEvent } from './events.js'
-import { MemberLiveness, PROBE_TIMEOUT_MS, WATCHED_STATES, type WatchedMember } from './member-liveness.js'
+import { MemberLiveness, PROBE_TIMEOUT_MS, SILENCE_MS, WATCHED_STATES, type WatchedMember } from './member-liveness.js'
 import { isNewerReport } from './report-order.js'
 import { SETTLED_STATES } from './swarm-views.js'
 import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
@@ -434,6 +434,9 @@ export class Origin {
     // (A machine waiting to be offered the file is no member yet: the copies do not report faster for it.)
     const othersDone = record?.role === 'origin' && record.recipients.every(r => r.id === m.id || r.state === 'waiting' || SETTLED_STATES.includes(r.state))
     if (m.state === 'verified' && othersDone && this.ctx.engine.stats(m.infoHash)?.peers.some(p => p.member === m.id) === true) return true
+    // A machine too busy to report in time (20 agents on two cores) still sends HAVEs and requests:
+    // it is there, and a lost row now would be untrue (and would close its silent connections).
+    if (m.state !== 'verified' && this.ctx.engine.heardFrom(m.infoHash, x.address, SILENCE_MS)) return true
     const controlPort = x.controlPort ?? this.ctx.discovery.get(m.id)?.controlPort
     if (controlPort === undefined) return false
     const r = await this.ctx.channel.verify({ id: x.id, name: x.name, address: x.address, controlPort }, PROBE_TIMEOUT_MS)

@@ -247,6 +247,10 @@ describe('a member found lost', () => {
     r.connect(ih, [`${FROZEN_HOST}:${frozen.port}`, `${TALKING_HOST}:${talking.port}`])
     await until('a request to the frozen peer', () => frozen.asked() > 0)
     await until('both connected', () => r.stats(ih)?.peers.length === 2)
+    // What the origin's liveness check asks before it calls a silent member lost.
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+    expect(r.heardFrom(ih, TALKING_HOST, 500)).toBe(true)
+    expect(r.heardFrom(ih, FROZEN_HOST, 500)).toBe(false)
     r.dropMember(ih, FROZEN_HOST)
     r.dropMember(ih, TALKING_HOST)
     await until('the frozen peer\'s connection closed', () => frozen.closed(), 5_000)

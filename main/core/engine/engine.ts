@@ -464,6 +464,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     return wire.downloaded + (this.messagesHeard.get(wire) ?? 0)
   }
 
+  /** The swarm's origin is now at `address` (device-moves.ts): the schedule spares it there. */
+  moveOrigin (infoHash: string, address: string): void {
+    const policy = (this.entries.get(infoHash)?.torrent as (TorrentLike & { swarmPolicy?: SwarmPolicy }) | undefined)?.swarmPolicy
+    if (policy instanceof RecipientPolicy) policy.moveOrigin(address)
+  }
+
   /** Replaces a swarm's members (a later offer may add recipients). */
   setMembers (infoHash: string, members: readonly MemberEndpoint[]): void {
     const entry = this.entries.get(infoHash)

@@ -113,11 +113,18 @@ export class RecipientPolicy implements SwarmPolicy {
   private readonly addresses = new Addresses()
 
   constructor (
-    private readonly originAddress: string,
+    private originAddress: string,
     private readonly wires: () => readonly WireLike[],
     private readonly now: () => number = Date.now,
     readonly rates: MemberRates = new MemberRates(now)
   ) {}
+
+  /** The origin came back at another address (a new DHCP lease): its wires there are the origin's. */
+  moveOrigin (address: string): void {
+    if (address === this.originAddress) return
+    this.originAddress = address
+    this.refusedUntil.clear()
+  }
 
   private isOrigin (wire: WireLike): boolean { return this.addresses.of(wire) === this.originAddress }
 

@@ -68,7 +68,9 @@ export class DeviceMoves {
       const updated = await this.ctx.registry.update<DistributionRecord>(r.infoHash, current => movedRecord(current, peer) ?? current)
       if (!updated) continue
       this.ctx.engine.setMembers(updated.infoHash, memberAddresses(updated.members))
-      if (updated.role === 'recipient') this.redial(updated.infoHash)
+      if (updated.role !== 'recipient') continue
+      if (updated.sender.id === peer.id) this.ctx.engine.moveOrigin(updated.infoHash, peer.address)
+      this.redial(updated.infoHash)
     }
   }
 }

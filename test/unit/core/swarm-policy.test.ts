@@ -58,6 +58,16 @@ describe('recipient policy: spare the origin', () => {
     now = 1_000
     expect(p.mayRequest(origin, 0)).toBe(true)
   })
+
+  it('follows the origin to a new address', () => {
+    const moved = wire('10.0.0.7', [0, 1, 2]); const peer = wire('10.0.0.3', [1])
+    const p = new RecipientPolicy('10.0.0.1', () => [moved, peer], () => 0)
+    // Not yet known as the origin: asked like any member.
+    expect(p.mayRequest(moved, 1)).toBe(true)
+    p.moveOrigin('10.0.0.7')
+    expect(p.mayRequest(moved, 1)).toBe(false)
+    expect(p.mayRequest(moved, 0)).toBe(true)
+  })
 })
 
 describe('one slow machine among fast ones', () => {

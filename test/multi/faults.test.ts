@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { isProgress, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
-import { recipientRows, statusOn, type StatusJson } from './status-json.js'
+import { memberRowOn, recipientRows, statusOn, type StatusJson } from './status-json.js'
 
 const MiB = 1024 * 1024
 // Recipients download at 40 Mbit/s: slow enough to act in the middle of a transfer.
@@ -23,13 +23,6 @@ beforeAll(async () => {
   for (const i of [0, 1, 2, 3]) agents.push(fx.agent(i, i === 0 ? 'origin' : `r${i}`))
   for (const a of agents) await a.start()
 }, 60_000)
-
-/** The origin's view of cable.bin, as `status --json` gives it. */
-async function cableDistribution (): Promise<StatusJson['distributions'][number]> {
-  const d = (await statusOn(fx, 0, 10_000)).distributions.find(x => x.name === 'cable.bin')
-  if (d === undefined) throw new Error("the origin's status has no cable.bin")
-  return d
-}
 
 async function send (file: string, to: string): Promise<string> {
   const r = await fx.cli(0, ['send', file, '--to', to, '--json'])
@@ -94,12 +87,12 @@ describe('faults lose nothing', () => {
       console.log(`r1 and r2 verified ${((Date.now() - cutAt) / 1000).toFixed(1)} s after r3's cable was pulled`)
       // The origin tells the truth about r3: lost, not receiving at a frozen figure.
       const deadline = Date.now() + 15_000
-      let row = recipientRows(await cableDistribution()).find(m => m.name === 'r3')
-      while (row?.state !== 'lost' && Date.now() < deadline) {
+      let row = await memberRowOn(fx, 0, 'cable.bin', 'r3')
+      while (row.state !== 'lost' && Date.now() < deadline) {
         await new Promise(r => setTimeout(r, 300))
-        row = recipientRows(await cableDistribution()).find(m => m.name === 'r3')
+        row = await memberRowOn(fx, 0, 'cable.bin', 'r3')
       }
-      expect(row?.state).toBe('lost')
+      expect(row.state).toBe('lost')
       expect(victim.events.slice(from[2]).some(e => isVerified(e) && e.name === 'cable.bin')).toBe(false)
     } finally {
       expect((await fx.lab.setLink(fx.host(3), true)).ok).toBe(true)

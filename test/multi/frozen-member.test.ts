@@ -11,24 +11,13 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { isProgress, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture } from './lab-fixture.js'
+import { memberRowOn } from './status-json.js'
 
 const MiB = 1024 * 1024
 // 48 MiB at 40 Mbit/s take about 10 s: the freeze falls in the middle.
 const fx = labFixture([{ name: 'origin' }, { downMbit: 40 }, { downMbit: 40 }, { downMbit: 40 }], 'frozen')
 const agents: LabAgent[] = []
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
-
-interface MemberRow { readonly name: string; readonly state: string; readonly lostSince?: string }
-
-/** The origin's row for `name` in `status --json`: what its dashboard shows. */
-async function memberRow (name: string): Promise<MemberRow> {
-  const status = await fx.cli(0, ['status', '--json'], 10_000)
-  expect(status.code, status.stderr).toBe(0)
-  const parsed = JSON.parse(status.stdout) as { distributions: Array<{ name: string; members: MemberRow[] }> }
-  const row = parsed.distributions.find(d => d.name === 'image.bin')?.members.find(m => m.name === name)
-  if (row === undefined) throw new Error(`the origin's status has no row for ${name}`)
-  return row
-}
 
 beforeAll(async () => {
   agents.push(fx.agent(0, 'origin'), fx.agent(1, 'lab-01'), fx.agent(2, 'lab-02'), fx.agent(3, 'lab-03'))
@@ -56,7 +45,7 @@ describe('a recipient that freezes mid-transfer', () => {
       }
       console.log(`lab-01 and lab-02 verified ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after lab-03 froze`)
       // The dashboard tells the truth: the frozen machine is lost, not "downloading" at a frozen figure.
-      const frozen = await memberRow('lab-03')
+      const frozen = await memberRowOn(fx, 0, 'image.bin', 'lab-03')
       expect(frozen.state).toBe('lost')
       expect(frozen.lostSince).toBeDefined()
     } finally {
@@ -67,10 +56,10 @@ describe('a recipient that freezes mid-transfer', () => {
     expect(sha(readFileSync(join(r3.spec.downloadsDir, 'image.bin')))).toBe(sha(data))
     // Its verified report reaches the origin, which shows it verified again.
     const deadline = Date.now() + 15_000
-    let row = await memberRow('lab-03')
+    let row = await memberRowOn(fx, 0, 'image.bin', 'lab-03')
     while (row.state !== 'verified' && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 250))
-      row = await memberRow('lab-03')
+      row = await memberRowOn(fx, 0, 'image.bin', 'lab-03')
     }
     expect(row.state).toBe('verified')
   }, 150_000)

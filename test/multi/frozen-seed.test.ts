@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { isProgress, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture } from './lab-fixture.js'
+import { memberRowOn } from './status-json.js'
 
 const MiB = 1024 * 1024
 // 24 MiB at 8 Mbit/s take about 25 s: lab-01 (unshaped) is verified long before lab-02, even on a
@@ -17,18 +18,6 @@ const MiB = 1024 * 1024
 const fx = labFixture([{ name: 'origin' }, {}, { downMbit: 8 }], 'frozenseed')
 const agents: LabAgent[] = []
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
-
-interface MemberRow { readonly name: string; readonly state: string; readonly offlineSince?: string }
-
-/** The origin's row for `name` in `status --json`: what its dashboard shows. */
-async function memberRow (name: string): Promise<MemberRow> {
-  const status = await fx.cli(0, ['status', '--json'], 10_000)
-  expect(status.code, status.stderr).toBe(0)
-  const parsed = JSON.parse(status.stdout) as { distributions: Array<{ name: string; members: MemberRow[] }> }
-  const row = parsed.distributions.find(d => d.name === 'image.bin')?.members.find(m => m.name === name)
-  if (row === undefined) throw new Error(`the origin's status has no row for ${name}`)
-  return row
-}
 
 beforeAll(async () => {
   agents.push(fx.agent(0, 'origin'), fx.agent(1, 'lab-01'), fx.agent(2, 'lab-02'))
@@ -57,7 +46,7 @@ describe('a verified copy that freezes while another is still on its way', () =>
       expect(isVerified(done) ? done.sha256 : '').toBe(sha(data))
       console.log(`lab-02 verified ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after lab-01 froze`)
       // Still verified (its copy was checked), and shown as away.
-      const frozen = await memberRow('lab-01')
+      const frozen = await memberRowOn(fx, 0, 'image.bin', 'lab-01')
       expect(frozen.state).toBe('verified')
       expect(frozen.offlineSince).toBeDefined()
     } finally {
@@ -65,10 +54,10 @@ describe('a verified copy that freezes while another is still on its way', () =>
     }
     // Woken, its next report shows it there again.
     const deadline = Date.now() + 40_000
-    let row = await memberRow('lab-01')
+    let row = await memberRowOn(fx, 0, 'image.bin', 'lab-01')
     while (row.offlineSince !== undefined && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 500))
-      row = await memberRow('lab-01')
+      row = await memberRowOn(fx, 0, 'image.bin', 'lab-01')
     }
     expect(row.offlineSince).toBeUndefined()
   }, 150_000)

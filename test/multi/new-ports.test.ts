@@ -31,35 +31,34 @@ async function restartElsewhere (a: LabAgent): Promise<void> {
   expect(after.controlPort).not.toBe(before.controlPort)
 }
 
+/**
+ * Sends a fresh 40 MiB `file` to both recipients, restarts `moved` on other ports once lab-01 is
+ * past 8 MiB, and requires both copies verified and intact.
+ */
+async function restartMidTransfer (file: string, moved: LabAgent): Promise<void> {
+  const [, r1, r2] = agents as [LabAgent, LabAgent, LabAgent]
+  const path = join(fx.work, file)
+  const data = randomBytes(40 * MiB)
+  writeFileSync(path, data)
+  const from = [r1.events.length, r2.events.length]
+  const sent = await fx.cli(0, ['send', path, '--to', 'lab-01,lab-02', '--json'], 60_000)
+  expect(sent.code, sent.stderr).toBe(0)
+  await r1.waitFor(e => isProgress(e) && e.name === file && e.verifiedBytes > 8 * MiB, 30_000, 'lab-01 past 8 MiB', from[0])
+  await restartElsewhere(moved)
+  for (const r of [r1, r2]) {
+    // A restarted agent's events start again at 0.
+    const done = await r.waitFor(e => isVerified(e) && e.name === file, 45_000, `verified after ${moved.name} came back on other ports`, 0)
+    expect(isVerified(done) ? done.sha256 : '').toBe(sha(data))
+  }
+  for (const i of [1, 2]) expect(sha(readFileSync(join(fx.work, `dl${i}`, file)))).toBe(sha(data))
+}
+
 describe('a device restarted on other ports', () => {
   it('the origin: the recipients find it again and finish', async () => {
-    const [origin, r1, r2] = agents as [LabAgent, LabAgent, LabAgent]
-    const file = join(fx.work, 'first.bin')
-    const data = randomBytes(40 * MiB)
-    writeFileSync(file, data)
-    const sent = await fx.cli(0, ['send', file, '--to', 'lab-01,lab-02', '--json'], 60_000)
-    expect(sent.code, sent.stderr).toBe(0)
-    await r1.waitFor(e => isProgress(e) && e.name === 'first.bin' && e.verifiedBytes > 8 * MiB, 30_000, 'lab-01 past 8 MiB', 0)
-    await restartElsewhere(origin)
-    for (const r of [r1, r2]) {
-      const done = await r.waitFor(e => isVerified(e) && e.name === 'first.bin', 45_000, 'verified after the origin came back on other ports', 0)
-      expect(isVerified(done) ? done.sha256 : '').toBe(sha(data))
-    }
-    for (const i of [1, 2]) expect(sha(readFileSync(join(fx.work, `dl${i}`, 'first.bin')))).toBe(sha(data))
+    await restartMidTransfer('first.bin', agents[0] as LabAgent)
   }, 150_000)
 
   it('a recipient: the others reach it again and it finishes', async () => {
-    const [, r1, r2] = agents as [LabAgent, LabAgent, LabAgent]
-    const file = join(fx.work, 'second.bin')
-    const data = randomBytes(40 * MiB)
-    writeFileSync(file, data)
-    const sent = await fx.cli(0, ['send', file, '--to', 'lab-01,lab-02', '--json'], 60_000)
-    expect(sent.code, sent.stderr).toBe(0)
-    await r1.waitFor(e => isProgress(e) && e.name === 'second.bin' && e.verifiedBytes > 8 * MiB, 30_000, 'lab-01 past 8 MiB', 0)
-    await restartElsewhere(r1)
-    for (const r of [r1, r2]) {
-      const done = await r.waitFor(e => isVerified(e) && e.name === 'second.bin', 45_000, 'verified after lab-01 came back on other ports', 0)
-      expect(isVerified(done) ? done.sha256 : '').toBe(sha(data))
-    }
+    await restartMidTransfer('second.bin', agents[1] as LabAgent)
   }, 150_000)
 })

@@ -29,3 +29,10 @@ export async function peersOn (fx: LabFixture, i: number, timeoutMs?: number): P
 export function recipientRows (d: WireDistribution): WireDistribution['members'] {
   return d.members.filter(m => !m.self)
 }
+
+/** Machine `name`'s row in distribution `dist` as host `i`'s `status --json` shows it (its dashboard). */
+export async function memberRowOn (fx: LabFixture, i: number, dist: string, name: string): Promise<WireDistribution['members'][number]> {
+  const row = (await statusOn(fx, i, 10_000)).distributions.find(d => d.name === dist)?.members.find(m => m.name === name)
+  if (row === undefined) throw new Error(`host ${i}'s status has no row for ${name} in ${dist}`)
+  return row
+}

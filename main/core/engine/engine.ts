@@ -190,9 +190,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Torrents paused because their disk is full (until resume()). */
   private readonly outOfSpace = new Set<string>()
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
-  /** Messages other than blocks received on each wire (see signsOf). */
-  private readonly messagesHeard = new WeakMap<WireLike, number>()
-  /** When each wire last brought a message other than a block (see heardFrom). */
+  /** When each wire last brought a message other than a block (see heardFrom, dropMember). */
   private readonly lastHeard = new WeakMap<WireLike, number>()
   /** SHA-1 of large received pieces on a thread of its own (patch hook pieceHasher). */
   private readonly pieceChecker = new PieceChecker()
@@ -393,16 +391,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     // a banned peer or a non-member is dropped here, before any piece is exchanged.
     torrent.on('wire', (wire: WireLike) => {
       if (audit.isBanned(wire)) return wire.destroy()
-      // What a live peer sends besides blocks, counted for dropMember.
-      const heard = (): void => {
-        this.messagesHeard.set(wire, (this.messagesHeard.get(wire) ?? 0) + 1)
-        this.lastHeard.set(wire, Date.now())
-      }
-      for (const name of ['have', 'bitfield', 'request', 'cancel', 'interested', 'uninterested', 'keep-alive', 'extended']) wire.on(name, heard)
       if (entry.members && !isMemberAddress(entry.members, peerAddress(wire))) {
         this.emit('non-member', ih, peerAddress(wire))
-        wire.destroy()
+        return wire.destroy()
       }
+      // What a live peer sends besides blocks: a sign of life for heardFrom and dropMember.
+      const heard = (): void => { this.lastHeard.set(wire, Date.now()) }
+      for (const name of ['have', 'bitfield', 'request', 'cancel', 'interested', 'uninterested', 'keep-alive', 'extended']) wire.on(name, heard)
     })
     this.entries.set(ih, entry)
     torrent.on('ready', () => { entry.ready = true; this.emit('ready', ih) })
@@ -439,10 +434,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   dropMember (infoHash: string, address: string): void {
     const entry = this.entries.get(infoHash)
     if (!entry) return
-    const before = entry.torrent.wires.filter(w => !w.destroyed && peerAddress(w) === address).map(w => ({ w, signs: this.signsOf(w) }))
+    const asked = Date.now()
+    const before = entry.torrent.wires.filter(w => !w.destroyed && peerAddress(w) === address).map(w => ({ w, downloaded: w.downloaded }))
     if (before.length === 0) return
     const timer = setTimeout(() => {
-      for (const { w, signs } of before) if (!w.destroyed && this.signsOf(w) === signs) w.destroy()
+      for (const { w, downloaded } of before) if (!w.destroyed && w.downloaded === downloaded && (this.lastHeard.get(w) ?? 0) < asked) w.destroy()
     }, SILENT_DROP_MS)
     timer.unref()
   }
@@ -457,11 +453,6 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!entry) return false
     const since = Date.now() - withinMs
     return entry.torrent.wires.some(w => !w.destroyed && peerAddress(w) === address && (this.lastHeard.get(w) ?? 0) >= since)
-  }
-
-  /** Messages and block bytes received on `wire` so far: a sign of life when it grows. */
-  private signsOf (wire: WireLike): number {
-    return wire.downloaded + (this.messagesHeard.get(wire) ?? 0)
   }
 
   /** The swarm's origin is now at `address` (device-moves.ts): the schedule spares it there. */

@@ -382,6 +382,11 @@ export type Command =
   | { readonly type: 'send'; readonly path: string; readonly to: readonly string[] }
   /** Stops the device: it leaves the network cleanly. Only a shell that may stop its engine does it. */
   | { readonly type: 'stop' }
+  /**
+   * Starts the desktop app's engine process again after the shell gave up restarting it
+   * (`engine.status` `failed`): the person fixed what made it crash, say. Answered by the shell.
+   */
+  | { readonly type: 'restart-engine' }
   /** Adds machines (by device id) to a group, creating the group if it does not exist. */
   | { readonly type: 'group-add'; readonly name: string; readonly ids: readonly string[] }
   /** Removes machines from a group; without ids, deletes the group. */
@@ -422,6 +427,7 @@ export interface CommandReplies {
   browse: FolderListing
   send: { readonly infoHash: string; readonly offered: number; readonly waiting?: number }
   stop: Record<string, never>
+  'restart-engine': Record<string, never>
   'group-add': MachineGroup
   /** The group as it is now; null when it was deleted. */
   'group-remove': { readonly group: MachineGroup | null }
@@ -580,4 +586,6 @@ export interface SwarmdropApi {
   /** Watches a folder on the engine's machine, sending to a group (and/or machines). */
   watchFolder (path: string, to: { readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }): Promise<ApiResult<CommandReplies['watch-add']>>
   unwatchFolder (channel: string): Promise<ApiResult<CommandReplies['watch-remove']>>
+  /** After the desktop app gave up restarting its engine: start it again (the banner's "Try again"). */
+  restartEngine (): Promise<ApiResult<CommandReplies['restart-engine']>>
 }

@@ -269,7 +269,8 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       return ih.ok ? good({ type, infoHash: ih.value }) : ih
     }
     case 'choose-folder':
-    case 'stop': {
+    case 'stop':
+    case 'restart-engine': {
       const o = only(raw, [])
       return o.ok ? good({ type }) : o
     }

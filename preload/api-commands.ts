@@ -38,7 +38,8 @@ export const API_COMMANDS: CommandMapping = {
   pair: (host, port) => port === undefined ? { type: 'pair', host } : { type: 'pair', host, port },
   unpair: id => ({ type: 'unpair', id }),
   watchFolder: (path, to) => ({ type: 'watch-add', path, ...to, ...(to.ids !== undefined ? { ids: [...to.ids] } : {}) }),
-  unwatchFolder: channel => ({ type: 'watch-remove', channel })
+  unwatchFolder: channel => ({ type: 'watch-remove', channel }),
+  restartEngine: () => ({ type: 'restart-engine' })
 }
 
 /** What a bridge supplies: how commands, state and dropped files travel to the engine. */

@@ -14,6 +14,8 @@ export type TrayMenuItem =
   | { readonly kind: 'note'; readonly label: string }
   | { readonly kind: 'pause-all'; readonly label: string }
   | { readonly kind: 'resume-all'; readonly label: string }
+  /** After the shell gave up restarting the engine: start it again (as the window's "Try again"). */
+  | { readonly kind: 'restart-engine'; readonly label: string }
   | { readonly kind: 'quit'; readonly label: string }
   | { readonly kind: 'separator' }
 
@@ -107,7 +109,7 @@ export function distributionLine (d: Distribution): string {
 export function trayMenu (state: AppState): TrayMenuItem[] {
   const items: TrayMenuItem[] = [{ kind: 'open', label: 'Open Swarmdrop' }, { kind: 'separator' }]
   if (state.engine?.status === 'restarting') items.push({ kind: 'note', label: 'The engine is restarting…' }, { kind: 'separator' })
-  if (state.engine?.status === 'failed') items.push({ kind: 'note', label: 'The engine stopped: quit and open Swarmdrop again' }, { kind: 'separator' })
+  if (state.engine?.status === 'failed') items.push({ kind: 'note', label: 'The engine stopped' }, { kind: 'restart-engine', label: 'Start the engine again' }, { kind: 'separator' })
   const active = state.distributions.filter(d => ACTIVE.has(d.state))
   if (active.length === 0) items.push({ kind: 'note', label: 'No active distributions' })
   for (const d of active.slice(0, MAX_MENU_DISTRIBUTIONS)) {

@@ -14,6 +14,7 @@ export interface TrayActions {
   openDistribution (infoHash: string): void
   pauseAll (): void
   resumeAll (): void
+  restartEngine (): void
   quit (): void
 }
 
@@ -98,6 +99,7 @@ export class AppTray {
       case 'note': return { label: item.label, enabled: false }
       case 'pause-all': return { label: item.label, click: () => actions.pauseAll() }
       case 'resume-all': return { label: item.label, click: () => actions.resumeAll() }
+      case 'restart-engine': return { label: item.label, click: () => actions.restartEngine() }
       case 'quit': return { label: item.label, click: () => actions.quit() }
     }
   }

@@ -303,6 +303,7 @@ describe('agent --ui: the web bridge', () => {
     expect(step('connected')).toEqual({ step: 'connected', ok: true, selfId, shell: 'web' })
     expect(step('two-files')).toMatchObject({ ok: false, code: 'one-file' })
     expect(step('choose-folder')).toMatchObject({ ok: false, code: 'unsupported' })
+    expect(step('restart-engine')).toMatchObject({ ok: false, code: 'unsupported' })
     expect(step('created')).toMatchObject({ ok: true })
     expect(step('distribution')).toMatchObject({ sha256: createHash('sha256').update(bytes).digest('hex') })
     expect(step('after-restart')).toMatchObject({ ok: true, name: 'after-restart' })

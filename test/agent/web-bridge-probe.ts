@@ -36,6 +36,9 @@ const two = await api.createFromFiles([file, file])
 print({ step: 'two-files', ok: two.ok, code: two.ok ? undefined : two.error.code, message: two.ok ? undefined : two.error.message })
 const chosen = await api.chooseFolder()
 print({ step: 'choose-folder', ok: chosen.ok, code: chosen.ok ? undefined : chosen.error.code })
+// The agent's engine runs in the agent itself: there is no engine process to start again.
+const restarted = await api.restartEngine()
+print({ step: 'restart-engine', ok: restarted.ok, code: restarted.ok ? undefined : restarted.error.code })
 
 const created = await api.createFromFiles([file])
 print({ step: 'created', ok: created.ok, jobId: created.ok ? created.value.jobId : undefined, error: created.ok ? undefined : created.error })

@@ -128,6 +128,9 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
       host.stop()
       return ok(NOTHING)
     }
+    // The shell supervising an engine process answers it (engine-supervisor.ts); a command that
+    // reaches the engine found it running.
+    case 'restart-engine': return fail('unsupported', 'the engine is running here: there is nothing to start again')
     case 'pair': return pairCommand(node, c.host, c.port)
     case 'unpair': return unpairCommand(node, c.id)
   }

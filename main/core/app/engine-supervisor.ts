@@ -63,8 +63,11 @@ export function restartingMessage (why: string): string {
 }
 
 export function gaveUpMessage (crashes: number, why: string): string {
-  return `The engine stopped ${crashes} times in a row soon after starting (last: ${why}), so Swarmdrop stopped restarting it: quit and open Swarmdrop again.`
+  return `The engine stopped ${crashes} times in a row soon after starting (last: ${why}), so Swarmdrop stopped restarting it: try again once that is mended, or quit and open Swarmdrop again.`
 }
+
+/** While an engine given up on starts again because the person asked. */
+export const RETRY_MESSAGE = 'Starting the engine again, as asked.'
 
 interface Live {
   readonly handle: EngineProcessHandle
@@ -134,6 +137,7 @@ export class EngineSupervisor {
 
   /** Sends the command to the engine; while there is none, answers at once with why. */
   execute (command: Command): Promise<ApiResult<unknown>> {
+    if (command.type === 'restart-engine') return Promise.resolve(this.restart())
     const unavailable = this.unavailable()
     if (unavailable !== null || this.live === null) return Promise.resolve(unavailable ?? fail('starting', 'the engine is still starting: try again in a moment.'))
     const id = this.nextId++
@@ -146,6 +150,27 @@ export class EngineSupervisor {
         // The channel closed under us: the exit follows and answers this command.
       }
     })
+  }
+
+  /**
+   * After giving up (status `failed`): starts the engine again with a fresh count of crashes, since
+   * the person asked (having freed a disk, say). While the engine runs or restarts there is nothing
+   * to do, and that is an answer, not an error: a second click must not alarm anyone.
+   */
+  restart (): ApiResult<Record<string, never>> {
+    switch (this.statusNow) {
+      case 'failed':
+        this.crashes = 0
+        this.statusNow = 'restarting'
+        this.message = RETRY_MESSAGE
+        this.warn('starting the engine again, as asked')
+        this.emit()
+        this.launch()
+        return ok({})
+      case 'stopping':
+      case 'stopped': return fail('closed', 'the app is shutting down')
+      default: return ok({})
+    }
   }
 
   /** Asks the engine to leave the network cleanly; kills it after the timeout. Once. */

@@ -68,7 +68,9 @@ type ApiCommands = Pick<SwarmdropApi,
   // setGroup, deleteGroup: errors are left to the caller, the groups editor shows them in place.
   'setGroup' | 'deleteGroup' |
   // pair: errors are left to the caller, the "Add by address" form shows them in place.
-  'pair' | 'unpair'>
+  'pair' | 'unpair' |
+  // restartEngine: errors are left to the caller, the engine banner shows them in place.
+  'restartEngine'>
 
 export interface UiActions extends ApiCommands {
   /** Loads the state, subscribes to updates and checks the link every few seconds; returns stop. */
@@ -305,7 +307,8 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         if (result.ok) showNotice(`${result.value.added ? 'Added' : 'Already added:'} ${result.value.name} (${result.value.fingerprint}) at ${result.value.pairedAddress}; its key is pinned.`, { ttlMs: NOTICE_MS })
         return result
       },
-      unpair (id) { return run(() => get().api.unpair(id)) }
+      unpair (id) { return run(() => get().api.unpair(id)) },
+      restartEngine () { return settle(() => get().api.restartEngine()) }
     }
   })
 }

@@ -115,4 +115,5 @@ export class RecordingApi implements SwarmdropApi {
   }
 
   unwatchFolder (channel: string) { return this.answer('unwatchFolder', [channel], { id: channel, dir: channel }) }
+  restartEngine () { return this.answer<Record<string, never>>('restartEngine', [], {}) }
 }

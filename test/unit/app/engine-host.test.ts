@@ -142,7 +142,7 @@ describe('engine host in a forked child', () => {
     const failed = nextState(s, 'the engine given up', engineIs('failed'), 45_000)
     process.kill(children[0]?.pid ?? 0, 'SIGKILL')
     const last = await failed
-    expect(last.engine?.message).toBe('The engine stopped 4 times in a row soon after starting (last: command line: accept must be one of ask, trusted, all), so Swarmdrop stopped restarting it: quit and open Swarmdrop again.')
+    expect(last.engine?.message).toBe('The engine stopped 4 times in a row soon after starting (last: command line: accept must be one of ask, trusted, all), so Swarmdrop stopped restarting it: try again once that is mended, or quit and open Swarmdrop again.')
     expect(s.status()).toBe('failed')
     expect(children).toHaveLength(4)
     for (const c of children.slice(1)) expect(c.exit).toEqual({ code: 1, signal: null })
@@ -155,6 +155,37 @@ describe('engine host in a forked child', () => {
     // Given up means given up: nothing is started later.
     await new Promise(r => setTimeout(r, 2_500))
     expect(children).toHaveLength(4)
+  }, 60_000)
+
+  it('starts a given-up engine again when asked (the banner\'s "Try again"), with a fresh count of crashes', async () => {
+    // Host 1 (the first restart) exits at once, a cause the person then mends; later ones start.
+    const dataDir = tmp()
+    const { spawn, children } = forking(n => n !== 1
+      ? { dataDir, settings: SETTINGS }
+      : { dataDir, settings: { ...SETTINGS, accept: 'nobody' } })
+    const s = supervise(spawn, { backoffMs: [200], maxCrashes: 2 })
+    await started(s)
+    // While it runs, asking is answered and starts nothing.
+    expect(await s.execute({ type: 'restart-engine' })).toEqual({ ok: true, value: {} })
+    expect(children).toHaveLength(1)
+    const failed = nextState(s, 'the engine given up', engineIs('failed'), 30_000)
+    process.kill(children[0]?.pid ?? 0, 'SIGKILL')
+    await failed
+    expect(children).toHaveLength(2)
+
+    const starting = nextState(s, 'the engine starting again', st => st.engine?.status === 'restarting' && st.engine.message === 'Starting the engine again, as asked.', 5_000)
+    const running = nextState(s, 'the engine running again', engineIs('running'), 30_000)
+    expect(await s.handle({ type: 'restart-engine' })).toEqual({ ok: true, value: {} })
+    await starting
+    await running
+    expect(children).toHaveLength(3)
+    expect(s.status()).toBe('running')
+    // The engine answers commands again.
+    const id = 'ef'.repeat(16)
+    expect(await s.execute({ type: 'trust', id })).toEqual({ ok: true, value: {} })
+    // A second ask while it runs starts nothing more.
+    expect(await s.execute({ type: 'restart-engine' })).toEqual({ ok: true, value: {} })
+    expect(children).toHaveLength(3)
   }, 60_000)
 
   it('does not restart a host that could not start the first time: the shell is told why', async () => {

@@ -128,6 +128,8 @@ describe('offer and send: one shape, each its own fields', () => {
     expect(refused({ type: 'send', path: '/a', to: ['lab-07'] })).toMatch(/to\[0\]/)
     expect(refused({ type: 'stop', now: true })).toMatch(/stop takes no field "now"/)
     expect(parseCommand({ type: 'stop' })).toEqual({ ok: true, value: { type: 'stop' } })
+    expect(parseCommand({ type: 'restart-engine' })).toEqual({ ok: true, value: { type: 'restart-engine' } })
+    expect(refused({ type: 'restart-engine', force: true })).toMatch(/restart-engine takes no field "force"/)
   })
 })
 
@@ -153,7 +155,7 @@ describe('parseCommand checks group commands', () => {
 describe('parseCommand on arbitrary input', () => {
   it('never throws and answers only with an ApiResult', () => {
     const types = fc.constantFrom('create', 'offer', 'send', 'stop', 'accept', 'decline', 'pause', 'resume', 'open-folder', 'choose-folder', 'update-settings', 'trust', 'untrust', 'browse',
-      'group-add', 'group-remove', 'group-set', 'pair', 'unpair', 'report', 'prune-history', 'watch-add', 'watch-remove')
+      'group-add', 'group-remove', 'group-set', 'pair', 'unpair', 'report', 'prune-history', 'watch-add', 'watch-remove', 'restart-engine')
     const shaped = fc.record({ type: types }, { requiredKeys: [] }).chain(base => fc.dictionary(fc.string({ maxLength: 12, unit: "binary" }), fc.anything()).map(extra => ({ ...extra, ...base })))
     // The fields the commands do take, with hostile or near-miss values: what a page holding the socket would try.
     const value = fc.oneof(fc.anything(), fc.string({ unit: 'binary' }), fc.constantFrom(ID, ID.toUpperCase(), 'lab', 'lab\u202e', '../x', '/srv/x', '10.1.2.3', 'host:1', -1, 0, 65536, 1e309, '2026-12-01', 'x'.repeat(5000)), fc.array(fc.constantFrom(ID, 'lab', 7, null)))

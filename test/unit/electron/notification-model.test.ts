@@ -55,7 +55,7 @@ describe('notification model', () => {
 describe('notification when the engine process is given up on (issue 13)', () => {
   it('notifies once, with the sentence the window shows, and not while it only restarts', () => {
     const t = new NotificationTracker()
-    const message = 'The engine stopped 5 times in a row soon after starting (last: exit code 1), so Swarmdrop stopped restarting it: quit and open Swarmdrop again.'
+    const message = 'The engine stopped 5 times in a row soon after starting (last: exit code 1), so Swarmdrop stopped restarting it: try again once that is mended, or quit and open Swarmdrop again.'
     expect(t.next(appState({ engine: { status: 'running', message: 'The engine runs.' } }))).toEqual([])
     expect(t.next(appState({ engine: { status: 'restarting', message: 'The engine stopped unexpectedly (exit code 1); restarting it, and transfers resume once it is back.' } }))).toEqual([])
     expect(t.next(appState({ engine: { status: 'failed', message } }))).toEqual([{ key: 'engine-failed', title: 'Swarmdrop’s engine stopped', body: message }])

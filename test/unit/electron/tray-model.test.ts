@@ -124,7 +124,7 @@ describe('tray menu', () => {
 
 describe('tray while the engine process is down (issue 13)', () => {
   const restarting = { status: 'restarting', message: 'The engine stopped unexpectedly (ended by SIGKILL); restarting it, and transfers resume once it is back.' } as const
-  const failed = { status: 'failed', message: 'The engine stopped 5 times in a row soon after starting (last: exit code 1), so Swarmdrop stopped restarting it: quit and open Swarmdrop again.' } as const
+  const failed = { status: 'failed', message: 'The engine stopped 5 times in a row soon after starting (last: exit code 1), so Swarmdrop stopped restarting it: try again once that is mended, or quit and open Swarmdrop again.' } as const
 
   it('says so in the tooltip, with the sentence the window shows, instead of rates that are old', () => {
     const s = appState({ engine: restarting, rates: { upload: 5_000_000, download: 0 } })
@@ -137,7 +137,12 @@ describe('tray while the engine process is down (issue 13)', () => {
     expect(trayIconState(appState({ engine: restarting, offers: [offer({ offerId: 'o1', name: 'b.iso' })] }), none)).toBe('error')
     expect(trayIconState(appState({ engine: failed }), none)).toBe('error')
     expect(trayMenu(appState({ engine: restarting }))).toContainEqual({ kind: 'note', label: 'The engine is restarting…' })
-    expect(trayMenu(appState({ engine: failed }))).toContainEqual({ kind: 'note', label: 'The engine stopped: quit and open Swarmdrop again' })
+    const menu = trayMenu(appState({ engine: failed }))
+    const at = menu.findIndex(i => i.kind === 'note' && i.label === 'The engine stopped')
+    expect(at).toBeGreaterThan(0)
+    expect(menu[at + 1]).toEqual({ kind: 'restart-engine', label: 'Start the engine again' })
+    // Only once it is given up on: while the shell restarts it by itself there is nothing to ask.
+    expect(trayMenu(appState({ engine: { status: 'restarting', message: 'The engine stopped unexpectedly (ended by SIGKILL); restarting it, and transfers resume once it is back.' } })).some(i => i.kind === 'restart-engine')).toBe(false)
     expect(trayMenu(appState({ engine: { status: 'running', message: 'The engine runs.' } })).filter(i => i.kind === 'note')).toEqual([{ kind: 'note', label: 'No active distributions' }])
   })
 })

@@ -36,7 +36,8 @@ const CASES: { readonly [M in CommandMethod]: ReadonlyArray<Parameters<Swarmdrop
   pair: [['10.1.2.30'], ['build-07.example', 47700]],
   unpair: [[ID]],
   watchFolder: [['/srv/segments', { group: 'lab' }], ['/srv/out', { ids: [ID], settleSeconds: 5, mirrorDeletes: true }]],
-  unwatchFolder: [['/srv/segments']]
+  unwatchFolder: [['/srv/segments']],
+  restartEngine: [[]]
 }
 
 type Call = (api: SwarmdropApi) => Promise<unknown>

@@ -41,7 +41,7 @@ describe('engine banner', () => {
     renderWithStore(<EngineBanner />, appState({ engine: { status: 'failed', message: GAVE_UP } }))
     const banner = screen.getByTestId('engine-status')
     expect(banner.className).toBe('banner banner-danger')
-    expect(banner.textContent).toBe(`The engine stopped. ${GAVE_UP}Try again`)
+    expect(banner.textContent).toBe(`The engine is not running. ${GAVE_UP}Try again`)
   })
 
   it('offers "Try again" once the engine is given up on: it asks the shell to start it again, and the banner follows the state', async () => {

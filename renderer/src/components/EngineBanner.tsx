@@ -23,7 +23,7 @@ export function EngineBanner () {
   return (
     <div className={`banner ${restarting ? 'banner-warn' : 'banner-danger'}`} role="alert" data-testid="engine-status" data-status={engine.status}>
       <span>
-        <strong>{restarting ? 'The engine is restarting.' : 'The engine stopped.'}</strong>{' '}
+        <strong>{restarting ? 'The engine is restarting.' : 'The engine is not running.'}</strong>{' '}
         {sentence(engine.message)}{restarting ? ' Showing the last known state until it is back.' : ''}
         {!restarting && refused !== null ? <> <span data-testid="engine-retry-error">{sentence(refused.message)}</span></> : null}
       </span>

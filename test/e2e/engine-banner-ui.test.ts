@@ -1,0 +1,142 @@
+// The desktop window once its engine process was given up on, end to end but for Electron itself:
+// the real supervisor drives real engine host processes (forked from source, as engine-host.test.ts
+// does), and its states reach the real renderer build in Chromium at 800 px through a stand-in for
+// the preload (page.exposeFunction carries the window's commands to the supervisor, page.evaluate
+// its states to the window). Two quick crashes make the supervisor give up: the window says so,
+// with "Try again" in reach; pressed, it starts a host that now starts, and the banner goes.
+// Screenshots in docs/screenshots.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { extname, join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { AppState } from '../../common/api.js'
+import type { EngineLaunch } from '../../common/engine-host-messages.js'
+import { EngineSupervisor } from '../../main/core/app/engine-supervisor.js'
+import { forkEngineHost } from '../../main/core/app/forked-engine.js'
+import { writeChromiumWrapper, type NsWrapper } from '../lab/chromium-in-ns.js'
+import { labFixture } from '../multi/lab-fixture.js'
+import { chromiumMissing, screenshot } from './ui-lab.js'
+
+const DIST = resolve('renderer/dist')
+const ENTRY = resolve('main/core/app/engine-host-main.ts')
+const SHOTS = resolve('docs/screenshots')
+const ORIGIN = 'http://swarmdrop.test'
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2'
+}
+
+/** The state as JSON, piece maps as plain arrays (the page turns them back into bytes). */
+const stateJson = (s: AppState): string => JSON.stringify(s, (_k, v: unknown) => v instanceof Uint8Array ? [...v] : v)
+
+// Runs in the page before its scripts: the API the preload would expose. The state comes from the
+// test (window.__push); restartEngine goes to the supervisor (window.sdRestartEngine); every other
+// command answers ok, as nothing else is asked of the window here.
+const INIT = `
+(() => {
+  const revive = (json) => {
+    const s = JSON.parse(json);
+    for (const d of s.distributions) {
+      d.pieces.holders = new Uint8Array(d.pieces.holders);
+      d.pieces.local = new Uint8Array(d.pieces.local);
+    }
+    return s;
+  };
+  let state = null;
+  const listeners = new Set();
+  window.__push = (json) => { state = revive(json); for (const l of listeners) l(state); };
+  const ok = (value) => Promise.resolve({ ok: true, value });
+  const api = new Proxy({}, {
+    get: (_t, name) => {
+      if (name === 'shell') return 'electron';
+      if (name === 'getState') return () => state ? ok(state) : Promise.resolve({ ok: false, error: { code: 'starting', message: 'not yet' } });
+      if (name === 'subscribe') return (l) => { listeners.add(l); return () => listeners.delete(l); };
+      if (name === 'restartEngine') return () => window.sdRestartEngine();
+      if (name === 'then') return undefined;
+      return () => ok({});
+    }
+  });
+  Object.defineProperty(window, 'swarmdrop', { value: api });
+})();
+`
+
+const banner = (page: Page) => page.locator('[data-testid="engine-status"]')
+
+describe.skipIf(chromiumMissing() !== undefined)('the desktop window when its engine was given up on', () => {
+  const fx = labFixture(1, 'ebanner')
+  const dataDir = mkdtempSync(join(tmpdir(), 'sd-banner-'))
+  let browser: Browser | undefined
+  let wrapper: NsWrapper | undefined
+  let supervisor: EngineSupervisor | undefined
+  afterAll(async () => {
+    await supervisor?.stop()
+    await browser?.close().catch(() => {})
+    await wrapper?.remove()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('says so at 800 px with Try again in reach, and Try again brings the engine back', async () => {
+    if (!existsSync(join(DIST, 'index.html'))) throw new Error('renderer/dist is missing: run npm run build:ui first')
+    // Host 0 runs; host 1 (the first restart) refuses its settings and exits, a cause then mended.
+    let spawned = 0
+    const launch = (n: number): EngineLaunch => n === 1
+      ? { dataDir, settings: { btPort: 0, controlPort: 0, name: 'desk-01', accept: 'nobody' } }
+      : { dataDir, settings: { btPort: 0, controlPort: 0, name: 'desk-01' } }
+    const pids: number[] = []
+    const s = new EngineSupervisor(() => forkEngineHost(launch(spawned++), { entry: ENTRY, execArgv: ['--import', 'tsx'], onPid: pid => pids.push(pid) }),
+      { backoffMs: [200], maxCrashes: 2, onWarning: () => {} })
+    supervisor = s
+    const first = await s.start()
+    if (!first.ok) throw new Error(first.error.message)
+
+    const w = await writeChromiumWrapper(fx.host(0).ns)
+    if (!w.ok) throw new Error(w.error.message)
+    wrapper = w.value
+    browser = await chromium.launch({ executablePath: wrapper.path, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], timeout: 30_000 })
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
+    await page.route('**/*', route => {
+      const url = new URL(route.request().url())
+      const file = join(DIST, url.pathname === '/' ? 'index.html' : url.pathname)
+      if (url.origin !== ORIGIN || !file.startsWith(DIST) || !existsSync(file)) return route.fulfill({ status: 404, body: '' })
+      return route.fulfill({ status: 200, headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }, body: readFileSync(file) })
+    })
+    const asked: unknown[] = []
+    await page.exposeFunction('sdRestartEngine', async () => {
+      const answer = await s.execute({ type: 'restart-engine' })
+      asked.push(answer)
+      return answer
+    })
+    await page.addInitScript({ content: INIT })
+    // Every state the supervisor has, in order, as the preload would deliver it.
+    let chain = Promise.resolve()
+    const deliver = (st: AppState): void => { chain = chain.then(() => page.evaluate(json => { (window as unknown as { __push: (j: string) => void }).__push(json) }, stateJson(st))).catch(() => {}) }
+    await page.goto(`${ORIGIN}/index.html`, { timeout: 20_000 })
+    s.subscribe(deliver)
+    deliver(s.state())
+    await page.getByText('desk-01').first().waitFor({ timeout: 15_000 })
+    expect(await banner(page).count()).toBe(0)
+
+    // The engine dies; its restart exits at once: given up.
+    process.kill(pids[0] ?? 0, 'SIGKILL')
+    await page.locator('[data-testid="engine-status"][data-status="failed"]').waitFor({ timeout: 30_000 })
+    const text = await banner(page).textContent()
+    expect(text).toContain('The engine is not running. The engine stopped 2 times in a row soon after starting')
+    expect(text).toContain('try again once that is mended, or quit and open Swarmdrop again.')
+    const retry = page.locator('[data-testid="engine-retry"]')
+    expect(await retry.textContent()).toBe('Try again')
+    // In reach at 800 px: the button inside the window, nothing pushed sideways.
+    const box = await retry.boundingBox()
+    expect(box).not.toBeNull()
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(800)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800)
+    await screenshot(page, SHOTS, 'engine-given-up-800-light')
+
+    await retry.click()
+    await page.locator('[data-testid="engine-status"][data-status="restarting"]').waitFor({ timeout: 10_000 })
+    expect(await banner(page).textContent()).toContain('Starting the engine again, as asked.')
+    await banner(page).waitFor({ state: 'detached', timeout: 30_000 })
+    expect(asked).toEqual([{ ok: true, value: {} }])
+    expect(s.status()).toBe('running')
+    expect(pids).toHaveLength(3)
+  }, 90_000)
+})

@@ -88,7 +88,7 @@ export class DesktopApp {
         openDistribution: infoHash => self?.show({ view: 'distribution', infoHash }),
         pauseAll: () => { void engine.execute({ type: 'pause' }) },
         resumeAll: () => { void engine.execute({ type: 'resume' }) },
-        restartEngine: () => { engine.restart() },
+        restartEngine: () => { void engine.execute({ type: 'restart-engine' }) },
         quit: opts.quit
       })
       const notifications = new DesktopNotifications(opts.paths.appIcon, target => self?.show(target))

@@ -108,3 +108,34 @@ describe('torrent-piece without piece buffers', () => {
     expect([buf?.[0], buf?.[BLOCK], buf?.[2 * BLOCK]]).toEqual([1, 2, 8])
   })
 })
+
+interface RunPiece {
+  reserveRun (maxBlocks: number): [number, number] | null
+  cancel (i: number): void
+}
+const runPiece = (length: number): RunPiece => new (Piece as unknown as new (length: number) => RunPiece)(length)
+
+describe('torrent-piece runs of blocks (a member\'s larger requests)', () => {
+  it('asks a refused run again as one run, not block by block', () => {
+    const piece = runPiece(32 * BLOCK)
+    expect(piece.reserveRun(32)).toEqual([0, 32])
+    expect(piece.reserveRun(32)).toBeNull()
+    // The member asked refuses it (or its wire closes): every block is cancelled.
+    for (let k = 0; k < 32; k++) piece.cancel(k)
+    expect(piece.reserveRun(32)).toEqual([0, 32])
+    expect(piece.reserveRun(32)).toBeNull()
+  })
+
+  it('joins only consecutive cancelled blocks, at most maxBlocks of them, lowest first', () => {
+    const piece = runPiece(32 * BLOCK)
+    expect(piece.reserveRun(16)).toEqual([0, 16])
+    for (const k of [9, 3, 5, 4, 12, 13, 14, 15]) piece.cancel(k)
+    expect(piece.reserveRun(2)).toEqual([3, 2])
+    expect(piece.reserveRun(8)).toEqual([5, 1])
+    expect(piece.reserveRun(8)).toEqual([9, 1])
+    expect(piece.reserveRun(8)).toEqual([12, 4])
+    // Then the blocks never reserved.
+    expect(piece.reserveRun(32)).toEqual([16, 16])
+    expect(piece.reserveRun(32)).toBeNull()
+  })
+})

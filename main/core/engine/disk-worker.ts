@@ -8,6 +8,7 @@ import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, re
 import { dirname } from 'node:path'
 import { parentPort } from 'node:worker_threads'
 import type { DiskError, DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
+import { sliceLength } from './write-slice.js'
 
 function toError (err: unknown): DiskError {
   const e = err as NodeJS.ErrnoException
@@ -43,7 +44,8 @@ function writeSegment (s: DiskSegment, buf: Uint8Array): void {
       } catch { /* see above */ }
     }
     let done = 0
-    while (done < s.length) done += writeSync(fd, buf, s.bufOffset + done, s.length - done, s.fileOffset + done)
+    // In slices, for the page cache's sake (write-slice.ts).
+    while (done < s.length) done += writeSync(fd, buf, s.bufOffset + done, sliceLength(s.length - done), s.fileOffset + done)
   } finally {
     closeSync(fd)
   }

@@ -17,6 +17,7 @@ import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import { forgetWritten, recordWritten, trackRunning, untrackRunning } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 import type { FileStoreTarget } from './file-store-target.js'
+import { sliceLength } from './write-slice.js'
 
 export type { FileStoreTarget } from './file-store-target.js'
 
@@ -438,7 +439,7 @@ export class FileStore implements ChunkStore {
 }
 
 function writeFully (fd: number, buf: Uint8Array, bufOffset: number, length: number, position: number, done: (err: NodeJS.ErrnoException | null) => void): void {
-  write(fd, buf, bufOffset, length, position, (err, written) => {
+  write(fd, buf, bufOffset, sliceLength(length), position, (err, written) => {
     if (err) return done(err)
     if (written < length) return writeFully(fd, buf, bufOffset + written, length - written, position + written, done)
     done(null)

@@ -82,6 +82,14 @@ function block (fill: number): { data: Lent, released: () => boolean } {
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
+/** PIECES lent blocks handed to the wire, then a moment for the socket to fill. */
+async function queueLent (wire: TestWire): Promise<Array<ReturnType<typeof block>>> {
+  const lent = Array.from({ length: PIECES }, (_, i) => block(i))
+  for (const [i, l] of lent.entries()) wire.piece(i, 0, l.data)
+  await sleep(50)
+  return lent
+}
+
 describe('piece data waits while the socket is backed up', () => {
   it('a HAVE sent after 32 MiB of queued pieces overtakes most of them, and every piece still arrives intact and in order', async () => {
     const { wire, far } = await backedUpPair()
@@ -104,9 +112,7 @@ describe('piece data waits while the socket is backed up', () => {
 
   it('a cancelled block still waiting is never sent, and its lent buffer is released', async () => {
     const { wire, far } = await backedUpPair()
-    const lent = Array.from({ length: PIECES }, (_, i) => block(i))
-    for (let i = 0; i < PIECES; i++) wire.piece(i, 0, lent[i]?.data ?? new Uint8Array(0))
-    await sleep(50)
+    const lent = await queueLent(wire)
     // The far end introduces itself, then cancels the last block: <len=13><id=8><index><begin><length>.
     far.write(Buffer.concat([Buffer.from([19]), Buffer.from('BitTorrent protocol'), Buffer.alloc(8), Buffer.alloc(20, 0xaa), Buffer.alloc(20, 0xbb)]))
     const cancel = Buffer.alloc(17)
@@ -123,9 +129,7 @@ describe('piece data waits while the socket is backed up', () => {
 
   it('blocks still waiting when the connection ends are released', async () => {
     const { peer, wire } = await backedUpPair()
-    const lent = Array.from({ length: PIECES }, (_, i) => block(i))
-    for (let i = 0; i < PIECES; i++) wire.piece(i, 0, lent[i]?.data ?? new Uint8Array(0))
-    await sleep(50)
+    const lent = await queueLent(wire)
     const waiting = lent.filter(l => !l.released()).length
     expect(waiting).toBeGreaterThan(0)
     peer.destroy()

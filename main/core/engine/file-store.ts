@@ -7,7 +7,7 @@
 // keeps no descriptor between batches; pieces of one file keep the async path. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
-import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm, write } from 'node:fs'
+import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread } from './disk-thread.js'
@@ -17,7 +17,7 @@ import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import { forgetWritten, recordWritten, trackRunning, untrackRunning } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 import type { FileStoreTarget } from './file-store-target.js'
-import { sliceLength } from './write-slice.js'
+import { writeInTurn } from './write-in-turn.js'
 
 export type { FileStoreTarget } from './file-store-target.js'
 
@@ -46,7 +46,8 @@ const MAX_OPEN = 128
 const SERVED_SLOTS = 8
 /**
  * A range across this many files or more goes to the disk thread as one batch. One file's pieces
- * (the one-big-file case) keep the async path, whose reads and writes overlap on libuv's pool.
+ * (the one-big-file case) keep the async path: reads overlap on libuv's pool, writes to one file
+ * go one at a time (write-in-turn.ts).
  */
 const BATCH_MIN_SEGMENTS = 2
 
@@ -177,7 +178,7 @@ export class FileStore implements ChunkStore {
           }
           const hashing = digest?.writing(fileOffset, buf.subarray(bufOffset, bufOffset + length), () => settle(null)) === true
           if (!hashing) pending--
-          writeFully(fd, buf, bufOffset, length, fileOffset, e => {
+          writeInTurn(fd, buf, bufOffset, length, fileOffset, e => {
             release()
             // Hashed bytes that did not reach the file void the digest; an unhashed failed write
             // leaves it as it was (the piece is fetched and written again).
@@ -436,14 +437,6 @@ export class FileStore implements ChunkStore {
     this.open.delete(oldest[0])
     this.retire(oldest[1])
   }
-}
-
-function writeFully (fd: number, buf: Uint8Array, bufOffset: number, length: number, position: number, done: (err: NodeJS.ErrnoException | null) => void): void {
-  write(fd, buf, bufOffset, sliceLength(length), position, (err, written) => {
-    if (err) return done(err)
-    if (written < length) return writeFully(fd, buf, bufOffset + written, length - written, position + written, done)
-    done(null)
-  })
 }
 
 function readFully (fd: number, buf: Buffer, bufOffset: number, length: number, position: number, done: (err: NodeJS.ErrnoException | null) => void): void {

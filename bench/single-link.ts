@@ -18,6 +18,7 @@ import { ProcSampler } from './proc-sampler.js'
 import { createTorrent } from './sd-create.js'
 import { cpuPerGiB, max, median, min } from './stats.js'
 import { fmt, type TargetCheck } from './targets.js'
+import { settleFreedMemory } from './freed-memory.js'
 import { WireWatch } from './wire-watch.js'
 
 const MiB = 1024 * 1024
@@ -90,6 +91,7 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
   const lab = made.value
   const warnings = [...lab.warnings]
   const results: LinkResult[] = []
+  const settleWaits: number[] = []
   const started = Date.now()
   const wire = new WireWatch(lab.host('r1'))
   try {
@@ -102,7 +104,9 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
       for (const tool of order) {
         const runDir = join(dir, `${tool}-${round}`)
         await mkdir(runDir, { recursive: true })
-        console.log(`link round ${round}/${rounds} ${tool}: running (timeout ${(timeoutMs / 1000).toFixed(0)} s) ...`)
+        const settled = await settleFreedMemory()
+        if (settled.reporting) settleWaits.push(settled.waitedMs / 1000)
+        console.log(`link round ${round}/${rounds} ${tool}: running (timeout ${(timeoutMs / 1000).toFixed(0)} s${settled.reporting ? `; waited ${fmt(settled.waitedMs / 1000, 1)} s for freed memory to reach the host, ${fmt(settled.reportedKiB / 1024, 0)} MiB` : ''}) ...`)
         const r = await measureLink(tool, round, TOOL_FNS[tool], {
           lab, origin: lab.host('origin'), recipient: lab.host('r1'), source, fileName, bytes, sha256, torrent: created.torrent, cli, dir: runDir, timeoutMs
         }, sampler, wire)
@@ -136,6 +140,9 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
     '- wire: the recipient\'s cable counters, from the first MiB of payload to the whole file (headers taken off); CPU: user+system seconds of every process in the host\'s namespace inside the timed part; CPU s per GiB: origin + recipient CPU seconds ÷ the file\'s GiB.',
     '- Peak RSS: largest VmHWM of one process in the host\'s namespace in the window (Swarmdrop seed and send include their hashing). libtorrent 2 does its disk I/O through mmap, so its RSS counts the file\'s pages in the page cache: not comparable with Node\'s heap and buffers.',
     `- Other work ran on this 2-core machine at the same time: compare tools within this run. Run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    settleWaits.length > 0
+      ? `- Before each tool the bench waited until the memory freed by the previous copy's deletion had been reported to the VM's host (free page reporting; ${fmt(min(settleWaits), 1)}–${fmt(max(settleWaits), 1)} s), so no tool writes into pages another just freed (bench/freed-memory.ts).`
+      : '- This kernel reports no free pages to a host: no wait between tools.',
     ...warnings.map((w) => `- Warning: ${w}`),
     ...results.filter((r) => r.error !== undefined).map((r) => `- Error ${r.tool} round ${r.round}: ${(r.error ?? '').split('\n')[0] ?? ''}`),
     ''

@@ -14,6 +14,13 @@ export interface DiskSegment {
 
 export type DiskRequest =
   | { readonly ticket: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
+  /**
+   * Bytes [bufOffset, bufOffset + length) of `data` at `position` of `fd`, a descriptor the main
+   * thread keeps open until the answer (threads share the process's descriptors). `data` is shared
+   * memory (the piece's own buffer, which the caller keeps unchanged until then) or a copy
+   * transferred to the thread and transferred back.
+   */
+  | { readonly ticket: number; readonly op: 'write-at'; readonly fd: number; readonly position: number; readonly data: ArrayBuffer | SharedArrayBuffer; readonly bufOffset: number; readonly length: number }
   | { readonly ticket: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean; readonly into?: ArrayBuffer }
   | { readonly ticket: number; readonly op: 'stat'; readonly paths: readonly string[] }
 

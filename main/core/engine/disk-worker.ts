@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, re
 import { dirname } from 'node:path'
 import { parentPort } from 'node:worker_threads'
 import type { DiskError, DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
-import { sliceLength } from './write-slice.js'
+import { writeInSlices } from './write-slice.js'
 
 function toError (err: unknown): DiskError {
   const e = err as NodeJS.ErrnoException
@@ -43,9 +43,7 @@ function writeSegment (s: DiskSegment, buf: Uint8Array): void {
         if (fstatSync(fd).size < s.presizeTo) ftruncateSync(fd, s.presizeTo)
       } catch { /* see above */ }
     }
-    let done = 0
-    // In slices, for the page cache's sake (write-slice.ts).
-    while (done < s.length) done += writeSync(fd, buf, s.bufOffset + done, sliceLength(s.length - done), s.fileOffset + done)
+    writeInSlices(fd, buf, s.bufOffset, s.length, s.fileOffset, writeSync)
   } finally {
     closeSync(fd)
   }
@@ -74,6 +72,10 @@ function run (req: DiskRequest): DiskReply {
       // written-digests.ts), so the final check need not read it back.
       if (!req.segments.some(s => s.digest === true)) return { ticket: req.ticket, returned: req.data }
       return { ticket: req.ticket, returned: req.data, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
+    }
+    if (req.op === 'write-at') {
+      writeInSlices(req.fd, new Uint8Array(req.data), req.bufOffset, req.length, req.position, writeSync)
+      return req.data instanceof ArrayBuffer ? { ticket: req.ticket, returned: req.data } : { ticket: req.ticket }
     }
     if (req.op === 'stat') {
       return {

@@ -4,20 +4,20 @@
 // MAX_OPEN descriptors open so a folder of thousands of files cannot exhaust them. A piece across
 // several files (a folder of small files) is read or written as one batch on a disk thread
 // (disk-thread.ts), which opens, writes or reads and closes each file with blocking calls and
-// keeps no descriptor between batches; pieces of one file keep the async path. An origin's
+// keeps no descriptor between batches. Pieces of one file are read through libuv's pool and
+// written by that file's disk thread in small calls, on a descriptor the store keeps. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
-import { diskThread } from './disk-thread.js'
+import { diskThread, diskThreadFor } from './disk-thread.js'
 import { RunningDigest } from './running-digest.js'
 import { ServedPieces } from './served-pieces.js'
 import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
 import { forgetWritten, recordWritten, trackRunning, untrackRunning } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 import type { FileStoreTarget } from './file-store-target.js'
-import { writeInTurn } from './write-in-turn.js'
 
 export type { FileStoreTarget } from './file-store-target.js'
 
@@ -46,8 +46,8 @@ const MAX_OPEN = 128
 const SERVED_SLOTS = 8
 /**
  * A range across this many files or more goes to the disk thread as one batch. One file's pieces
- * (the one-big-file case) keep the async path: reads overlap on libuv's pool, writes to one file
- * go one at a time (write-in-turn.ts).
+ * (the one-big-file case) keep the async path for reads, which overlap on libuv's pool; their
+ * writes go to the file's disk thread (diskThreadFor), one at a time in small calls (write-slice.ts).
  */
 const BATCH_MIN_SEGMENTS = 2
 
@@ -178,7 +178,7 @@ export class FileStore implements ChunkStore {
           }
           const hashing = digest?.writing(fileOffset, buf.subarray(bufOffset, bufOffset + length), () => settle(null)) === true
           if (!hashing) pending--
-          writeInTurn(fd, buf, bufOffset, length, fileOffset, e => {
+          diskThreadFor(fd).writeAt(fd, fileOffset, buf.subarray(bufOffset, bufOffset + length), e => {
             release()
             // Hashed bytes that did not reach the file void the digest; an unhashed failed write
             // leaves it as it was (the piece is fetched and written again).

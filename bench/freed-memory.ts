@@ -9,12 +9,21 @@
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** The kernel's running count of KiB reported to the host (present only where reporting runs). */
-const REPORTED_KIB = '/sys/module/page_reporting/parameters/reported_kib'
-/** Reporting runs in passes two seconds apart: no change for longer than that means it is done. */
-const QUIET_MS = 3_000
-const POLL_MS = 500
-const MAX_WAIT_MS = 40_000
+export interface SettleOptions {
+  /** The kernel's running count of KiB reported to the host (present only where reporting runs). */
+  readonly counter: string
+  /** Reporting runs in passes two seconds apart: no change for longer than that means it is done. */
+  readonly quietMs: number
+  readonly pollMs: number
+  readonly maxWaitMs: number
+}
+
+export const SETTLE_DEFAULTS: SettleOptions = {
+  counter: '/sys/module/page_reporting/parameters/reported_kib',
+  quietMs: 3_000,
+  pollMs: 500,
+  maxWaitMs: 40_000
+}
 
 export interface SettleOutcome {
   /** False where the kernel does not report free pages: nothing was waited for. */
@@ -24,9 +33,9 @@ export interface SettleOutcome {
   readonly reportedKiB: number
 }
 
-async function reportedKiB (): Promise<number | undefined> {
+async function reportedKiB (counter: string): Promise<number | undefined> {
   try {
-    const n = Number((await readFile(REPORTED_KIB, 'utf8')).trim())
+    const n = Number((await readFile(counter, 'utf8')).trim())
     return Number.isFinite(n) ? n : undefined
   } catch {
     return undefined
@@ -35,17 +44,17 @@ async function reportedKiB (): Promise<number | undefined> {
 
 /**
  * Returns once the host has been given back what was freed (the count has not moved for
- * QUIET_MS), or after MAX_WAIT_MS at most.
+ * `quietMs`), or after `maxWaitMs` at most.
  */
-export async function settleFreedMemory (): Promise<SettleOutcome> {
-  const first = await reportedKiB()
+export async function settleFreedMemory (opts: SettleOptions = SETTLE_DEFAULTS): Promise<SettleOutcome> {
+  const first = await reportedKiB(opts.counter)
   if (first === undefined) return { reporting: false, waitedMs: 0, reportedKiB: 0 }
   const started = Date.now()
   let last = first
   let lastChange = started
-  while (Date.now() - lastChange < QUIET_MS && Date.now() - started < MAX_WAIT_MS) {
-    await sleep(POLL_MS)
-    const now = await reportedKiB()
+  while (Date.now() - lastChange < opts.quietMs && Date.now() - started < opts.maxWaitMs) {
+    await sleep(opts.pollMs)
+    const now = await reportedKiB(opts.counter)
     if (now !== undefined && now !== last) { last = now; lastChange = Date.now() }
   }
   return { reporting: true, waitedMs: Date.now() - started, reportedKiB: last - first }

@@ -26,6 +26,7 @@ import { ProcSampler } from './proc-sampler.js'
 import { startAgents, stopAgents } from './sd-agents.js'
 import { median } from './stats.js'
 import { fmt, type TargetCheck } from './targets.js'
+import { settleFreedMemory } from './freed-memory.js'
 
 const LAB_FAMILY = 'bm'
 const LT_PORT = 6881
@@ -99,6 +100,8 @@ function compareTree (expected: ReadonlyMap<string, string>, copy: string): stri
 async function settled<T> (method: () => Promise<T>): Promise<T> {
   spawnSync('sync')
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+  // And once the memory those files held has reached the VM's host (bench/freed-memory.ts).
+  await settleFreedMemory()
   return await method()
 }
 

@@ -11,6 +11,7 @@ import { sha256File } from '../test/multi/tree-digest.js'
 import { libtorrentSwarm } from './libtorrent-swarm.js'
 import { measureMethod, type MethodFn, type MethodResult } from './method.js'
 import type { BenchOptions, MethodName } from './options.js'
+import { settleFreedMemory } from './freed-memory.js'
 import { RESULTS_DIR, resultStem, type PartReport } from './part-output.js'
 import { plainParallel, plainSequential } from './plain-copy.js'
 import { ProcSampler } from './proc-sampler.js'
@@ -50,6 +51,7 @@ export async function oneToMany (root: string, cli: string, opts: BenchOptions, 
     node: process.version,
     timeToOneSource: 'the first plain sequential copy of the same N, same lab, same file (curl over HTTP, file on disk)',
     cpuSource: 'user+system CPU seconds inside the timed window of every process in the host\'s network namespace (/proc scanned every 0.2 s, /proc/PID/stat), peak RSS = largest VmHWM of one such process; Swarmdrop agents\' start-up and discovery are outside the window',
+    settleWaits: [] as number[],
     warnings: [] as string[]
   }
   console.log(`lab: ${opts.rateMbit} Mbit/s up and down per host, ${opts.sizeMiB} MiB file (one copy at line rate ≈ ${oneCopyS.toFixed(1)} s of payload), delay: ${facts.delay}`)
@@ -78,7 +80,9 @@ export async function oneToMany (root: string, cli: string, opts: BenchOptions, 
       const origin = lab.host('origin')
       for (const method of opts.methods) {
         const timeoutMs = methodTimeoutMs(method, n, oneCopyS)
-        console.log(`N=${n} ${method}: running (timeout ${(timeoutMs / 1000).toFixed(0)} s) ...`)
+        const settled = await settleFreedMemory()
+        if (settled.reporting) facts.settleWaits.push(settled.waitedMs / 1000)
+        console.log(`N=${n} ${method}: running (timeout ${(timeoutMs / 1000).toFixed(0)} s${settled.reporting ? `; waited ${(settled.waitedMs / 1000).toFixed(1)} s for freed memory to reach the host` : ''}) ...`)
         const r = await measureMethod(method, METHOD_FNS[method], { lab, origin, recipients, source, fileName, bytes, sha256, root: join(nRoot, method), cli, timeoutMs }, sampler)
         results.push(r)
         if (method === 'plain-sequential') {

@@ -13,6 +13,8 @@ export interface LabFacts {
   readonly node: string
   readonly timeToOneSource: string
   readonly cpuSource: string
+  /** Seconds waited before each method for freed memory to reach the VM's host (bench/freed-memory.ts); empty where nothing is reported. */
+  readonly settleWaits?: readonly number[]
   readonly warnings: readonly string[]
 }
 
@@ -61,6 +63,9 @@ export function markdownTable (rec: BenchRecord): string {
     `Time to one (${facts.timeToOneSource}): ${ones}.`,
     `CPU/RSS: ${facts.cpuSource}`,
     'CPU s per GiB delivered: the CPU seconds of every host (origin and recipients) ÷ the GiB of verified copies (N × the file): what moving a byte costs each method.',
+    (facts.settleWaits ?? []).length > 0
+      ? `Before each method the bench waited until the memory freed by the previous method's copies had been reported to the VM's host (${f(Math.min(...(facts.settleWaits ?? [])), 1)}–${f(Math.max(...(facts.settleWaits ?? [])), 1)} s), so no method writes into pages another just freed (bench/freed-memory.ts).`
+      : 'No free-page reporting to a host here: no wait between methods.',
     ...facts.warnings.map((w) => `Warning: ${w}`)
   ]
   const errors = rec.results.filter((r) => r.error !== undefined).map((r) => `- ${r.method} N=${r.n}: ${(r.error ?? '').split('\n')[0] ?? ''}`)

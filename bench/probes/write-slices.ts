@@ -1,19 +1,19 @@
 // What writing a big file costs the kernel, by the size of each write call: 1 GiB of 2 MiB pieces
-// (random order, eight in flight) through the file store as built, and the same bytes written
-// whole per piece (one call each, as before write-slice.ts), alternated. On a VM that hands freed
+// (random order, eight in flight) through the file store as built (its disk thread, in 16 KiB
+// calls), and the same bytes written whole per piece through libuv's pool, alternated. On a VM that hands freed
 // memory back to its host, large write calls take large page-cache folios from those blocks and
 // every page is faulted in again. Usage: npx tsx bench/probes/write-slices.ts [DIR] [rounds]
 import { randomFillSync } from 'node:crypto'
 import { mkdirSync, openSync, closeSync, rmSync, write } from 'node:fs'
 import { join } from 'node:path'
 import { FileStore } from '../../main/core/engine/file-store.js'
+import { settleFreedMemory } from '../freed-memory.js'
 
 const [dir = '/tmp/write-slices', roundsArg = '3'] = process.argv.slice(2)
 const PIECE = 2 * 1024 * 1024
 const PIECES = 512
 const IN_FLIGHT = 8
 
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 const buffers = Array.from({ length: IN_FLIGHT }, () => randomFillSync(Buffer.allocUnsafe(PIECE)))
 
 /** Writes every piece in random order with `put`, IN_FLIGHT at a time; wall and system seconds. */
@@ -46,10 +46,10 @@ async function wholePieces (path: string): Promise<{ wall: number, sys: number }
 
 async function main (): Promise<void> {
   for (let round = 1; round <= Number(roundsArg); round++) {
-    for (const [label, run] of [['whole pieces', wholePieces], ['file store (slices)', throughStore]] as const) {
+    for (const [label, run] of [['whole pieces', wholePieces], ['file store (disk thread, 16 KiB calls)', throughStore]] as const) {
       rmSync(dir, { recursive: true, force: true })
       mkdirSync(dir, { recursive: true })
-      await sleep(5_000) // freed pages go back to the host between runs, as between a bench's parts
+      await settleFreedMemory() // freed pages go back to the host between runs, as between a bench's tools
       const r = await run(join(dir, 'f.bin'))
       console.log(`round ${round}, ${label}: ${r.wall.toFixed(2)} s wall, ${r.sys.toFixed(2)} s system for 1 GiB`)
     }

@@ -43,7 +43,7 @@ export class DiskThread {
   }
 
   /**
-   * Writes `data` at `position` of `fd` (which the caller keeps open until `done`) in small calls
+   * Writes `data` at `position` of `fd` (which the caller keeps open until `done`) in slices
    * (write-slice.ts). Shared memory is written where it is, and the caller keeps it unchanged until
    * `done`; other bytes are copied first, as in write().
    */

@@ -5,7 +5,7 @@
 // several files (a folder of small files) is read or written as one batch on a disk thread
 // (disk-thread.ts), which opens, writes or reads and closes each file with blocking calls and
 // keeps no descriptor between batches. Pieces of one file are read through libuv's pool and
-// written by that file's disk thread in small calls, on a descriptor the store keeps. An origin's
+// written by that file's disk thread in slices, on a descriptor the store keeps. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm } from 'node:fs'
@@ -47,7 +47,7 @@ const SERVED_SLOTS = 8
 /**
  * A range across this many files or more goes to the disk thread as one batch. One file's pieces
  * (the one-big-file case) keep the async path for reads, which overlap on libuv's pool; their
- * writes go to the file's disk thread (diskThreadFor), one at a time in small calls (write-slice.ts).
+ * writes go to the file's disk thread (diskThreadFor), one at a time in slices (write-slice.ts).
  */
 const BATCH_MIN_SEGMENTS = 2
 

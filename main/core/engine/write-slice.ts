@@ -2,14 +2,12 @@
 // buffered write makes the page cache allocate folios as large as the call (up to the range): on a
 // VM that hands its free memory back to the host (free page reporting), large folios come from the
 // free blocks of 2 MiB and more that were handed back, and each of their pages is faulted in again
-// at the host at its first touch. Small folios come from fragments the host never took. Measured
-// here (2026-12-06, session 20), 1 GiB written after the host had taken back what was freed:
-// calls of 16 KiB cost 0.45–0.5 s of system time, of 64 KiB 0.5–0.9 s, of 256 KiB 3.8–5.4 s; on one
-// link `perf` put 5.1 of a recipient's 10.5 CPU-s in the copy into the page cache with 256 KiB
-// calls, 1.2–1.4 s with 16 KiB ones (libtorrent, which writes 16 KiB blocks: 0.5 s). Calls this
-// small are only cheap on a thread that makes them back to back with blocking calls (the disk
-// thread): through libuv's pool each one costs a wake-up and a callback on the main loop.
-export const WRITE_SLICE_BYTES = 16 * 1024
+// at the host at its first touch: 1 GiB of 2 MiB pieces cost 12–18 s of system time in whole-piece
+// calls, under 1 s in slices (session 18). Smaller slices than these were tried (session 20): 16 KiB
+// calls made one link's copy into the page cache cheaper, but a swarm of twenty recipients dearer
+// (8.7 against 7.2 CPU-s per GiB in that copy, `perf`), 64 KiB calls a swarm of four slower
+// (session 19). The disk thread makes these calls back to back (disk-worker.ts).
+export const WRITE_SLICE_BYTES = 256 * 1024
 
 /** The length of the next write call for `remaining` bytes. */
 export function sliceLength (remaining: number): number {

@@ -1,8 +1,8 @@
 // What writing a big file costs the kernel, by the size of each write call: 1 GiB of 2 MiB pieces
-// (random order, eight in flight) through the file store as built (its disk thread, in 16 KiB
-// calls), and the same bytes written whole per piece through libuv's pool, alternated. On a VM that hands freed
-// memory back to its host, large write calls take large page-cache folios from those blocks and
-// every page is faulted in again. Usage: npx tsx bench/probes/write-slices.ts [DIR] [rounds]
+// (random order, eight in flight) through the file store as built (its disk thread, in slices of
+// write-slice.ts), and the same bytes written whole per piece through libuv's pool, alternated. On
+// a VM that hands freed memory back to its host, large write calls take large page-cache folios
+// from those blocks and every page is faulted in again. Usage: npx tsx bench/probes/write-slices.ts [DIR] [rounds]
 import { randomFillSync } from 'node:crypto'
 import { mkdirSync, openSync, closeSync, rmSync, write } from 'node:fs'
 import { join } from 'node:path'
@@ -46,7 +46,7 @@ async function wholePieces (path: string): Promise<{ wall: number, sys: number }
 
 async function main (): Promise<void> {
   for (let round = 1; round <= Number(roundsArg); round++) {
-    for (const [label, run] of [['whole pieces', wholePieces], ['file store (disk thread, 16 KiB calls)', throughStore]] as const) {
+    for (const [label, run] of [['whole pieces', wholePieces], ['file store (disk thread, slices)', throughStore]] as const) {
       rmSync(dir, { recursive: true, force: true })
       mkdirSync(dir, { recursive: true })
       await settleFreedMemory() // freed pages go back to the host between runs, as between a bench's tools

@@ -34,12 +34,8 @@ export class DiskThread {
 
   /** Writes `data`'s bytes to the segments (bufOffset into `data`); the bytes are copied first. */
   write (segments: readonly DiskSegment[], data: Uint8Array, done: (err: NodeJS.ErrnoException | null, digests?: ReadonlyArray<string | null>) => void): void {
-    // A copy in a buffer of its own (a spare one the thread handed back, if any), transferred: the
-    // caller may reuse `data` at once. (Not data.slice(): on a Buffer that is a view of the same
-    // memory, and transferring it would detach the caller's buffer.)
-    const copy = new Uint8Array(this.takeSpare(data.byteLength) ?? new ArrayBuffer(data.byteLength))
-    copy.set(data)
-    this.send({ op: 'write', segments, data: copy.buffer }, [copy.buffer], (err, _data, _stamps, digests) => done(err, digests))
+    const copy = this.copyOf(data)
+    this.send({ op: 'write', segments, data: copy }, [copy], (err, _data, _stamps, digests) => done(err, digests))
   }
 
   /**
@@ -51,9 +47,19 @@ export class DiskThread {
     if (data.buffer instanceof SharedArrayBuffer) {
       return this.send({ op: 'write-at', fd, position, data: data.buffer, bufOffset: data.byteOffset, length: data.byteLength }, [], err => done(err))
     }
+    const copy = this.copyOf(data)
+    this.send({ op: 'write-at', fd, position, data: copy, bufOffset: 0, length: copy.byteLength }, [copy], err => done(err))
+  }
+
+  /**
+   * `data`'s bytes in a buffer of their own (a spare one the thread handed back, if any), to
+   * transfer: the caller may reuse `data` at once. (Not data.slice(): on a Buffer that is a view of
+   * the same memory, and transferring it would detach the caller's buffer.)
+   */
+  private copyOf (data: Uint8Array): ArrayBuffer {
     const copy = new Uint8Array(this.takeSpare(data.byteLength) ?? new ArrayBuffer(data.byteLength))
     copy.set(data)
-    this.send({ op: 'write-at', fd, position, data: copy.buffer, bufOffset: 0, length: copy.byteLength }, [copy.buffer], err => done(err))
+    return copy.buffer
   }
 
   /**

@@ -1,8 +1,9 @@
 // The disk thread's worker: runs one batch of file segments at a time with blocking calls, so a
 // piece that spans dozens of small files costs one message each way instead of an open, a write
 // (or read) and a close each going through libuv's pool and a callback on the main thread. From
-// the page cache each of those calls takes a few microseconds here. No descriptor outlives a
-// batch: the main thread may rename or remove the files at any moment between batches.
+// the page cache each of those calls takes a few microseconds here. No descriptor it opens outlives
+// a batch: the main thread may rename or remove the files at any moment between batches. It also
+// writes a big file's pieces on the descriptor the main thread's store keeps open for it (write-at).
 import { createHash } from 'node:crypto'
 import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'

@@ -18,9 +18,16 @@ export type DiskRequest =
    * Bytes [bufOffset, bufOffset + length) of `data` at `position` of `fd`, a descriptor the main
    * thread keeps open until the answer (threads share the process's descriptors). `data` is shared
    * memory (the piece's own buffer, which the caller keeps unchanged until then) or a copy
-   * transferred to the thread and transferred back.
+   * transferred to the thread and transferred back. `directFd`, where given, is the same file opened
+   * with O_DIRECT (direct-io.ts): the aligned part of the range is written through it.
    */
-  | { readonly ticket: number; readonly op: 'write-at'; readonly fd: number; readonly position: number; readonly data: ArrayBuffer | SharedArrayBuffer; readonly bufOffset: number; readonly length: number }
+  | { readonly ticket: number; readonly op: 'write-at'; readonly fd: number; readonly directFd?: number; readonly position: number; readonly data: ArrayBuffer | SharedArrayBuffer; readonly bufOffset: number; readonly length: number }
+  /**
+   * `length` bytes at `position` of `fd` (kept open by the main thread until the answer), read
+   * through `directFd` (O_DIRECT, direct-io.ts) where the file system takes it; into `into` when it
+   * has that length, as for 'read'.
+   */
+  | { readonly ticket: number; readonly op: 'read-at'; readonly fd: number; readonly directFd: number; readonly position: number; readonly length: number; readonly into?: ArrayBuffer }
   | { readonly ticket: number; readonly op: 'read'; readonly segments: readonly DiskSegment[]; readonly length: number; readonly sha1?: boolean; readonly into?: ArrayBuffer }
   | { readonly ticket: number; readonly op: 'stat'; readonly paths: readonly string[] }
 

@@ -40,15 +40,27 @@ export class DiskThread {
 
   /**
    * Writes `data` at `position` of `fd` (which the caller keeps open until `done`) in slices
-   * (write-slice.ts). Shared memory is written where it is, and the caller keeps it unchanged until
+   * (write-slice.ts), or through `directFd`, the same file opened with O_DIRECT, where aligned
+   * (direct-io.ts). Shared memory is written where it is, and the caller keeps it unchanged until
    * `done`; other bytes are copied first, as in write().
    */
-  writeAt (fd: number, position: number, data: Uint8Array, done: (err: NodeJS.ErrnoException | null) => void): void {
+  writeAt (fd: number, position: number, data: Uint8Array, done: (err: NodeJS.ErrnoException | null) => void, directFd?: number): void {
+    const direct = directFd === undefined ? {} : { directFd }
     if (data.buffer instanceof SharedArrayBuffer) {
-      return this.send({ op: 'write-at', fd, position, data: data.buffer, bufOffset: data.byteOffset, length: data.byteLength }, [], err => done(err))
+      return this.send({ op: 'write-at', fd, ...direct, position, data: data.buffer, bufOffset: data.byteOffset, length: data.byteLength }, [], err => done(err))
     }
     const copy = this.copyOf(data)
-    this.send({ op: 'write-at', fd, position, data: copy, bufOffset: 0, length: copy.byteLength }, [copy], err => done(err))
+    this.send({ op: 'write-at', fd, ...direct, position, data: copy, bufOffset: 0, length: copy.byteLength }, [copy], err => done(err))
+  }
+
+  /**
+   * Reads `length` bytes at `position` of `fd` through `directFd`, its O_DIRECT twin (both kept open
+   * by the caller until `done`), where the file system takes it (direct-io.ts). `into`, as in read(),
+   * is transferred and comes back as the result.
+   */
+  readAt (fd: number, directFd: number, position: number, length: number, done: (err: NodeJS.ErrnoException | null, data?: Buffer) => void, into?: Buffer): void {
+    const lend = into !== undefined && ownsMemory(into) && into.byteLength === length ? into.buffer as ArrayBuffer : undefined
+    this.send({ op: 'read-at', fd, directFd, position, length, ...(lend ? { into: lend } : {}) }, lend ? [lend] : [], (err, data) => done(err, data))
   }
 
   /**

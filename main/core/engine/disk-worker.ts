@@ -3,12 +3,14 @@
 // (or read) and a close each going through libuv's pool and a callback on the main thread. From
 // the page cache each of those calls takes a few microseconds here. No descriptor it opens outlives
 // a batch: the main thread may rename or remove the files at any moment between batches. It also
-// writes a big file's pieces on the descriptor the main thread's store keeps open for it (write-at).
+// writes a big file's pieces on the descriptor the main thread's store keeps open for it (write-at),
+// and a receiver's reads of them (read-at), direct where it can (direct-io.ts).
 import { createHash } from 'node:crypto'
 import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parentPort } from 'node:worker_threads'
 import type { DiskError, DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
+import { readDirect, writeDirect } from './direct-io.js'
 import { writeInSlices } from './write-slice.js'
 
 function toError (err: unknown): DiskError {
@@ -75,8 +77,15 @@ function run (req: DiskRequest): DiskReply {
       return { ticket: req.ticket, returned: req.data, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
     }
     if (req.op === 'write-at') {
-      writeInSlices(req.fd, new Uint8Array(req.data), req.bufOffset, req.length, req.position, writeSync)
+      const buf = new Uint8Array(req.data)
+      if (req.directFd !== undefined) writeDirect(req.fd, req.directFd, buf, req.bufOffset, req.length, req.position)
+      else writeInSlices(req.fd, buf, req.bufOffset, req.length, req.position, writeSync)
       return req.data instanceof ArrayBuffer ? { ticket: req.ticket, returned: req.data } : { ticket: req.ticket }
+    }
+    if (req.op === 'read-at') {
+      const out = req.into !== undefined && req.into.byteLength === req.length ? new Uint8Array(req.into) : new Uint8Array(req.length)
+      readDirect(req.fd, req.directFd, out, 0, req.length, req.position)
+      return { ticket: req.ticket, data: out.buffer }
     }
     if (req.op === 'stat') {
       return {

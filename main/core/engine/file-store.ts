@@ -5,7 +5,9 @@
 // several files (a folder of small files) is read or written as one batch on a disk thread
 // (disk-thread.ts), which opens, writes or reads and closes each file with blocking calls and
 // keeps no descriptor between batches. Pieces of one file are read through libuv's pool and
-// written by that file's disk thread in slices, on a descriptor the store keeps. An origin's
+// written by that file's disk thread in slices, on a descriptor the store keeps. A receiver's store
+// writes and reads those pieces with O_DIRECT where the file system takes it (direct-io.ts), so
+// they do not pass through the page cache. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
 import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm } from 'node:fs'
@@ -39,6 +41,19 @@ export interface FileStoreOptions {
    * (a crash may then leave the piece whole on disk before anyone hears back: piece-journal.ts).
    */
   readonly onWriting?: (index: number) => void
+  /**
+   * Write and read a big file's pieces with O_DIRECT where the file system takes it (direct-io.ts).
+   * Default: a store that writes (a receiver), which keeps it once its copy is served read-only.
+   */
+  readonly directIo?: boolean
+}
+
+/**
+ * Whether this process may use O_DIRECT: Linux only (elsewhere O_DIRECT is not defined);
+ * SWARMDROP_DIRECT_IO=0 turns it off (a file system that takes it badly, or a comparison).
+ */
+function directIoAllowed (): boolean {
+  return typeof constants.O_DIRECT === 'number' && process.env['SWARMDROP_DIRECT_IO'] !== '0'
 }
 
 const MAX_OPEN = 128
@@ -53,7 +68,10 @@ const BATCH_MIN_SEGMENTS = 2
 
 type Segment = [target: FileStoreTarget, fileOffset: number, bufOffset: number, length: number]
 
-interface OpenFile { fd: Promise<number>; users: number; lastUse: number; closeWhenIdle: boolean }
+/** A file's descriptor, and its O_DIRECT twin where the store uses one and the file system took it. */
+interface Descriptors { readonly fd: number; readonly direct: number | undefined }
+
+interface OpenFile { fds: Promise<Descriptors>; users: number; lastUse: number; closeWhenIdle: boolean }
 
 export function isFileStoreOptions (value: unknown): value is FileStoreOptions {
   if (typeof value !== 'object' || value === null) return false
@@ -67,6 +85,8 @@ export class FileStore implements ChunkStore {
   private readOnly: boolean
   private readonly onIoError: FileStoreOptions['onIoError']
   private readonly onWriting: FileStoreOptions['onWriting']
+  /** Big files' pieces go through O_DIRECT descriptors (direct-io.ts). */
+  private readonly direct: boolean
   private guard: SourceGuard | undefined
   private readonly totalLength: number
   private readonly open = new Map<string, OpenFile>()
@@ -100,6 +120,7 @@ export class FileStore implements ChunkStore {
     this.readOnly = own.readOnly
     this.onIoError = own.onIoError
     this.onWriting = own.onWriting
+    this.direct = (own.directIo ?? !own.readOnly) && directIoAllowed()
     let targets: readonly FileStoreTarget[] = []
     if (typeof own.targets === 'function') {
       const torrentFile = (opts.torrent as { torrentFile?: unknown } | undefined)?.torrentFile
@@ -162,7 +183,7 @@ export class FileStore implements ChunkStore {
       })
     }
     this.eachSegment(segments, (target, fileOffset, bufOffset, length, done) => {
-      this.withFd(target.path, (err, fd, release) => {
+      this.withFd(target.path, (err, fd, release, directFd) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
         const write = (): void => {
           // A piece where the file's digest stands is hashed in place on the digest thread while
@@ -184,7 +205,7 @@ export class FileStore implements ChunkStore {
             // leaves it as it was (the piece is fetched and written again).
             if (e !== null) { if (hashing) digest?.abandon() } else if (!hashing) digest?.wroteRange(fileOffset, length)
             settle(e)
-          })
+          }, directFd)
         }
         if (this.sized.has(target.path)) return write()
         // At the first write only: sized at open, a new file would have been read back whole
@@ -262,6 +283,16 @@ export class FileStore implements ChunkStore {
       return diskThread().read(batch, length, onDone, withSha1, into)
     }
     const out = into !== undefined && into.byteLength === length ? into : Buffer.allocUnsafe(length)
+    const only = segments.length === 1 ? segments[0] : undefined
+    if (only !== undefined && this.direct) {
+      // Through the file's disk thread, direct (direct-io.ts): behind the writes asked before it.
+      const [target, fileOffset] = only
+      return this.withFd(target.path, (err, fd, release, directFd) => {
+        if (err || fd === undefined) return onDone(err ?? new Error('no descriptor'))
+        if (directFd === undefined) return readFully(fd, out, 0, length, fileOffset, e => { release(); onDone(e, out) })
+        diskThreadFor(fd).readAt(fd, directFd, fileOffset, length, (e, data) => { release(); onDone(e, data) }, out)
+      })
+    }
     this.eachSegment(segments, (target, fileOffset, bufOffset, segLength, done) => {
       this.withFd(target.path, (err, fd, release) => {
         if (err || fd === undefined) return done(err ?? new Error('no descriptor'))
@@ -387,11 +418,11 @@ export class FileStore implements ChunkStore {
    * descriptor is closed only when nobody holds it (closing under an in-flight read could let the
    * number be reused by another file).
    */
-  private withFd (path: string, cb: (err: NodeJS.ErrnoException | null, fd: number | undefined, release: () => void) => void): void {
+  private withFd (path: string, cb: (err: NodeJS.ErrnoException | null, fd: number | undefined, release: () => void, directFd?: number) => void): void {
     let entry = this.open.get(path)
     if (!entry) {
       this.evictIdle()
-      entry = { fd: this.openFile(path), users: 0, lastUse: 0, closeWhenIdle: false }
+      entry = { fds: this.openFile(path), users: 0, lastUse: 0, closeWhenIdle: false }
       this.open.set(path, entry)
     }
     const e = entry
@@ -399,9 +430,9 @@ export class FileStore implements ChunkStore {
     e.lastUse = performance.now()
     const release = (): void => {
       e.users--
-      if (e.users === 0 && e.closeWhenIdle) e.fd.then(closeQuietly, noop)
+      if (e.users === 0 && e.closeWhenIdle) e.fds.then(closeQuietly, noop)
     }
-    e.fd.then(fd => cb(null, fd, release), (err: NodeJS.ErrnoException) => {
+    e.fds.then(fds => cb(null, fds.fd, release, fds.direct), (err: NodeJS.ErrnoException) => {
       if (this.open.get(path) === e) this.open.delete(path) // let a later call retry
       release()
       cb(err, undefined, noop)
@@ -410,21 +441,28 @@ export class FileStore implements ChunkStore {
 
   private retire (f: OpenFile): void {
     f.closeWhenIdle = true
-    if (f.users === 0) f.fd.then(closeQuietly, noop)
+    if (f.users === 0) f.fds.then(closeQuietly, noop)
   }
 
-  private openFile (path: string): Promise<number> {
-    return new Promise((resolve, reject) => {
+  private openFile (path: string): Promise<Descriptors> {
+    const mode = this.readOnly ? constants.O_RDONLY : constants.O_RDWR
+    const opened = new Promise<number>((resolve, reject) => {
       if (this.readOnly) {
-        open(path, constants.O_RDONLY, (err, fd) => err ? reject(err) : resolve(fd))
+        open(path, mode, (err, fd) => err ? reject(err) : resolve(fd))
         return
       }
       mkdir(dirname(path), { recursive: true }, mkErr => {
         if (mkErr) return reject(mkErr)
         // O_CREAT without O_TRUNC: resuming must keep what earlier runs wrote.
-        open(path, constants.O_RDWR | constants.O_CREAT, 0o644, (err, fd) => err ? reject(err) : resolve(fd))
+        open(path, mode | constants.O_CREAT, 0o644, (err, fd) => err ? reject(err) : resolve(fd))
       })
     })
+    if (!this.direct) return opened.then(fd => ({ fd, direct: undefined }))
+    // The twin is opened once the file exists; a file system that refuses O_DIRECT (EINVAL) keeps
+    // the page cache for this file.
+    return opened.then(fd => new Promise<Descriptors>(resolve => {
+      open(path, mode | constants.O_DIRECT, (err, direct) => resolve({ fd, direct: err ? undefined : direct }))
+    }))
   }
 
   private evictIdle (): void {
@@ -463,5 +501,8 @@ function presize (fd: number, length: number, done: () => void): void {
   })
 }
 
-function closeQuietly (fd: number): void { close(fd, noop) }
+function closeQuietly (fds: Descriptors): void {
+  close(fds.fd, noop)
+  if (fds.direct !== undefined) close(fds.direct, noop)
+}
 function noop (): void {}

@@ -7,7 +7,8 @@
 //   piece-buffers.ts), is hashed in place as it is written (from one peer pieces come in order:
 //   see the rarity map in patches/);
 // - any other piece is remembered, and once the bytes before it are hashed the thread reads it
-//   back from the page cache, with its written neighbours, in reads of up to READ_CHUNK.
+//   back (direct from the disk where it can: direct-io.ts), with its written neighbours, in reads
+//   of up to READ_CHUNK.
 // The final check completes the digest from its position if little is left, or reads the whole
 // file on the hashing thread as before (a file resumed from an earlier run, whose old pieces this
 // store never wrote).

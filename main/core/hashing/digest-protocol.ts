@@ -4,7 +4,7 @@
 export type DigestRequest =
   /** Hash bytes the engine assembled in shared memory (a view of a SharedArrayBuffer: no copy). */
   | { readonly op: 'update', readonly ticket: number, readonly digest: number, readonly data: Uint8Array }
-  /** Read `length` bytes of the file at `position` (from the page cache, written moments ago) and hash them. */
+  /** Read `length` bytes of the file at `position` (written moments ago; direct where it can) and hash them. */
   | { readonly op: 'read', readonly ticket: number, readonly digest: number, readonly path: string, readonly position: number, readonly length: number }
   /** The hex SHA-256 of all the digest's bytes; the digest is gone after it. */
   | { readonly op: 'finish', readonly ticket: number, readonly digest: number }

@@ -1,17 +1,18 @@
 // The digest thread: the SHA-256 state of each big file a receiver is writing, fed either the
 // bytes of a piece in shared memory (as the engine writes it) or a range of the file to read back
-// from the page cache (pieces that arrived ahead of the digest's position). Messages are handled
-// in the order they come, which is the order of each file's bytes.
+// (pieces that arrived ahead of the digest's position), direct from the disk where the file system
+// takes it: the receiver wrote them with O_DIRECT, so they are not in the page cache, and reading
+// them through it would allocate its pages and pay the VM's charge for them (direct-io.ts).
+// Messages are handled in the order they come, which is the order of each file's bytes.
 import { createHash, type Hash } from 'node:crypto'
 import { closeSync, constants, openSync, readSync } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
+import { readDirectEach } from '../engine/direct-io.js'
 import type { DigestReply, DigestRequest } from './digest-protocol.js'
 
 const hashes = new Map<number, Hash>()
 /** Digests whose read failed: every later message for them fails too, until dropped. */
 const failed = new Map<number, string>()
-/** Read-backs reuse one buffer; grown to the largest range asked (8 MiB from running-digest.ts). */
-let scratch = Buffer.allocUnsafe(0)
 
 function hashOf (digest: number): Hash {
   let h = hashes.get(digest)
@@ -19,34 +20,33 @@ function hashOf (digest: number): Hash {
   return h
 }
 
-function readInto (path: string, position: number, length: number): string | undefined {
-  if (scratch.length < length) scratch = Buffer.allocUnsafe(length)
+/** Hashes the file's bytes [position, position + length) into `hash`; an error in one sentence. */
+function readInto (hash: Hash, path: string, position: number, length: number): string | undefined {
   let fd: number
   try {
     fd = openSync(path, constants.O_RDONLY)
   } catch (err) {
     return `cannot open ${path}: ${(err as Error).message}`
   }
+  let direct: number | undefined
   try {
-    let done = 0
-    while (done < length) {
-      const got = readSync(fd, scratch, done, length - done, position + done)
-      if (got === 0) return `${path} is shorter than expected`
-      done += got
-    }
+    if (typeof constants.O_DIRECT === 'number') direct = openSync(path, constants.O_RDONLY | constants.O_DIRECT)
+  } catch { /* a file system without O_DIRECT: aligned reads through the page cache */ }
+  try {
+    readDirectEach(fd, direct ?? fd, position, length, bytes => { hash.update(bytes) })
     return undefined
   } catch (err) {
-    return `cannot read ${path}: ${(err as Error).message}`
+    const e = err as NodeJS.ErrnoException
+    return e.code === 'ENOENT' ? `${path} is shorter than expected` : `cannot read ${path}: ${e.message}`
   } finally {
     closeSync(fd)
+    if (direct !== undefined) closeSync(direct)
   }
 }
 
 function forget (digest: number): void {
   hashes.delete(digest)
   failed.delete(digest)
-  // No file being written: the read-back buffer goes too.
-  if (hashes.size === 0) scratch = Buffer.allocUnsafe(0)
 }
 
 function run (req: DigestRequest): DigestReply | undefined {
@@ -57,13 +57,12 @@ function run (req: DigestRequest): DigestReply | undefined {
       hashOf(req.digest).update(req.data)
       return { ticket: req.ticket }
     case 'read': {
-      const error = readInto(req.path, req.position, req.length)
+      const error = readInto(hashOf(req.digest), req.path, req.position, req.length)
       if (error !== undefined) {
         hashes.delete(req.digest)
         failed.set(req.digest, error)
         return { ticket: req.ticket, error }
       }
-      hashOf(req.digest).update(scratch.subarray(0, req.length))
       return { ticket: req.ticket }
     }
     case 'finish': {

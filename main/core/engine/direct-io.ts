@@ -1,0 +1,125 @@
+// Direct I/O (O_DIRECT) for a receiver's big files: the bytes go between the process and the disk
+// without the page cache. On these VMs every page-cache page the kernel allocates for a write may
+// first have to be faulted in again at the host (free page reporting, session 20): 1 GiB written
+// through the page cache cost 3–5 s of system time once the host had taken the memory back,
+// against 0.19 s direct from page-aligned memory. A receiver writes each byte once and reads it
+// back at most once or twice soon after (its running SHA-256, serving it to other members), so the
+// page cache buys it little and costs it most of its CPU.
+//
+// The kernel takes a direct transfer only from page-aligned memory, at a position and of a length
+// that are multiples of the device's block. Node's Buffers are not aligned, but a WebAssembly
+// memory is mapped in whole pages, so each thread stages its bytes through one (stageBuffer). The
+// unaligned head and tail of a range, and every range whose direct call the file system refuses
+// (EINVAL), go through the page cache as before.
+import { readSync, writeSync } from 'node:fs'
+import { writeInSlices, type WriteAt } from './write-slice.js'
+
+/** Position and length multiple for a direct transfer: the largest logical block in common use. */
+export const DIRECT_ALIGNMENT = 4096
+/** Bytes staged per direct call; a piece of up to 4 MiB is a few calls. */
+export const STAGE_BYTES = 1024 * 1024
+const WASM_PAGE = 64 * 1024
+
+/** A blocking positional read, as node:fs's readSync: the bytes read (0 at the end of the file). */
+export type ReadAt = (fd: number, buf: Uint8Array, bufOffset: number, length: number, position: number) => number
+
+/** The one part of the WebAssembly API used here (Node's types for the build do not declare it). */
+declare const WebAssembly: { readonly Memory: new (size: { initial: number, maximum: number }) => { readonly buffer: ArrayBuffer } }
+
+let stage: Uint8Array | undefined
+
+/** This thread's page-aligned staging memory (STAGE_BYTES), made at first use and kept. */
+export function stageBuffer (): Uint8Array {
+  stage ??= new Uint8Array(new WebAssembly.Memory({ initial: STAGE_BYTES / WASM_PAGE, maximum: STAGE_BYTES / WASM_PAGE }).buffer)
+  return stage
+}
+
+export function alignDown (n: number): number { return n - (n % DIRECT_ALIGNMENT) }
+export function alignUp (n: number): number { return alignDown(n + DIRECT_ALIGNMENT - 1) }
+
+function refused (err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EINVAL'
+}
+
+/**
+ * Writes `length` bytes of `buf` from `bufOffset` at `position`: the aligned middle through
+ * `directFd`, staged in aligned memory, in order; the unaligned head and tail, and whatever the
+ * file system refuses to take direct, through `fd` (write-slice.ts). Throws what the writes throw
+ * (ENOSPC, EIO), or EIO when the disk takes no bytes.
+ */
+export function writeDirect (fd: number, directFd: number, buf: Uint8Array, bufOffset: number, length: number, position: number, write: WriteAt = writeSync): void {
+  const end = position + length
+  const from = Math.min(end, alignUp(position))
+  const to = Math.max(from, alignDown(end))
+  if (from > position) writeInSlices(fd, buf, bufOffset, from - position, position, write)
+  let at = from
+  const staged = to > from ? stageBuffer() : undefined
+  while (staged !== undefined && at < to) {
+    const n = Math.min(STAGE_BYTES, to - at)
+    const src = bufOffset + (at - position)
+    staged.set(buf.subarray(src, src + n))
+    let wrote: number
+    try {
+      wrote = write(directFd, staged, 0, n, at)
+    } catch (err) {
+      if (!refused(err)) throw err
+      break
+    }
+    if (wrote <= 0) throw Object.assign(new Error('the disk took no bytes of a write'), { code: 'EIO' })
+    at += wrote
+    // A short direct write may end off a block: the rest goes through the page cache.
+    if (wrote % DIRECT_ALIGNMENT !== 0) break
+  }
+  if (end > at) writeInSlices(fd, buf, bufOffset + (at - position), end - at, at, write)
+}
+
+/**
+ * Calls `each` with the file's bytes [position, position + length), in order, in pieces of at most
+ * STAGE_BYTES that are valid only during the call: read through `directFd` in aligned blocks, or
+ * through `fd` (the page cache) where the file system refuses. Throws ENOENT when the file ends
+ * first, or what the reads throw.
+ */
+export function readDirectEach (fd: number, directFd: number, position: number, length: number, each: (bytes: Uint8Array) => void, read: ReadAt = readSync): void {
+  const end = position + length
+  const staged = stageBuffer()
+  let at = alignDown(position)
+  let next = position
+  while (next < end) {
+    const asked = Math.min(STAGE_BYTES, alignUp(end) - at)
+    let got: number
+    try {
+      got = read(directFd, staged, 0, asked, at)
+    } catch (err) {
+      if (!refused(err)) throw err
+      return readBufferedEach(fd, next, end - next, each, read)
+    }
+    const upTo = Math.min(end, at + got)
+    if (upTo > next) each(staged.subarray(next - at, upTo - at))
+    next = Math.max(next, upTo)
+    // A direct read comes back short only at the end of the file.
+    if (got < asked && next < end) throw shorter()
+    at += got
+  }
+}
+
+/** readDirectEach's fallback: the same pieces through the page cache. */
+function readBufferedEach (fd: number, position: number, length: number, each: (bytes: Uint8Array) => void, read: ReadAt): void {
+  const staged = stageBuffer()
+  let done = 0
+  while (done < length) {
+    const got = read(fd, staged, 0, Math.min(STAGE_BYTES, length - done), position + done)
+    if (got <= 0) throw shorter()
+    each(staged.subarray(0, got))
+    done += got
+  }
+}
+
+/** Reads [position, position + length) into `out` at `outOffset` (see readDirectEach). */
+export function readDirect (fd: number, directFd: number, out: Uint8Array, outOffset: number, length: number, position: number, read: ReadAt = readSync): void {
+  let put = outOffset
+  readDirectEach(fd, directFd, position, length, bytes => { out.set(bytes, put); put += bytes.byteLength }, read)
+}
+
+function shorter (): NodeJS.ErrnoException {
+  return Object.assign(new Error('file is shorter than expected'), { code: 'ENOENT' })
+}

@@ -5,7 +5,7 @@
 // them through it would allocate its pages and pay the VM's charge for them (direct-io.ts).
 // Messages are handled in the order they come, which is the order of each file's bytes.
 import { createHash, type Hash } from 'node:crypto'
-import { closeSync, constants, openSync, readSync } from 'node:fs'
+import { closeSync, constants, openSync } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import { readDirectEach } from '../engine/direct-io.js'
 import type { DigestReply, DigestRequest } from './digest-protocol.js'

@@ -26,12 +26,22 @@ export type ReadAt = (fd: number, buf: Uint8Array, bufOffset: number, length: nu
 /** The one part of the WebAssembly API used here (Node's types for the build do not declare it). */
 declare const WebAssembly: { readonly Memory: new (size: { initial: number, maximum: number }) => { readonly buffer: ArrayBuffer } }
 
-let stage: Uint8Array | undefined
+let stage: Uint8Array | null | undefined
 
-/** This thread's page-aligned staging memory (STAGE_BYTES), made at first use and kept. */
-export function stageBuffer (): Uint8Array {
-  stage ??= new Uint8Array(new WebAssembly.Memory({ initial: STAGE_BYTES / WASM_PAGE, maximum: STAGE_BYTES / WASM_PAGE }).buffer)
-  return stage
+/**
+ * This thread's page-aligned staging memory (STAGE_BYTES), made at first use and kept; undefined
+ * where it cannot be made (V8 reserves address space around a WebAssembly memory, which a limit
+ * on virtual memory may refuse): then everything goes through the page cache.
+ */
+export function stageBuffer (): Uint8Array | undefined {
+  if (stage === undefined) {
+    try {
+      stage = new Uint8Array(new WebAssembly.Memory({ initial: STAGE_BYTES / WASM_PAGE, maximum: STAGE_BYTES / WASM_PAGE }).buffer)
+    } catch {
+      stage = null
+    }
+  }
+  return stage ?? undefined
 }
 
 export function alignDown (n: number): number { return n - (n % DIRECT_ALIGNMENT) }
@@ -82,6 +92,7 @@ export function writeDirect (fd: number, directFd: number, buf: Uint8Array, bufO
 export function readDirectEach (fd: number, directFd: number, position: number, length: number, each: (bytes: Uint8Array) => void, read: ReadAt = readSync): void {
   const end = position + length
   const staged = stageBuffer()
+  if (staged === undefined) return readBufferedEach(fd, position, length, each, read)
   let at = alignDown(position)
   let next = position
   while (next < end) {
@@ -104,10 +115,10 @@ export function readDirectEach (fd: number, directFd: number, position: number, 
 
 /** readDirectEach's fallback: the same pieces through the page cache. */
 function readBufferedEach (fd: number, position: number, length: number, each: (bytes: Uint8Array) => void, read: ReadAt): void {
-  const staged = stageBuffer()
+  const staged = stageBuffer() ?? new Uint8Array(Math.min(STAGE_BYTES, length))
   let done = 0
   while (done < length) {
-    const got = read(fd, staged, 0, Math.min(STAGE_BYTES, length - done), position + done)
+    const got = read(fd, staged, 0, Math.min(staged.byteLength, length - done), position + done)
     if (got <= 0) throw shorter()
     each(staged.subarray(0, got))
     done += got

@@ -109,8 +109,8 @@ describe('wire parsing reads in a reused buffer', () => {
     // A header claiming a 4 GiB piece message, then 100 bytes of it.
     const header = new Uint8Array([0xff, 0xff, 0xff, 0xf0, 7, ...new Array(100).fill(1)])
     feed(b, header, [header.length], readBuffer)
-    const scratch = (b as unknown as { _pieceScratch?: Uint8Array })._pieceScratch
-    expect(scratch === undefined || scratch.length <= SCRATCH_LIMIT + 13).toBe(true)
+    const scratch = (b as unknown as { _pieceScratch: Uint8Array | null })._pieceScratch
+    expect(scratch === null || scratch.length <= SCRATCH_LIMIT + 13).toBe(true)
     expect((b as unknown as { _assembly?: unknown })._assembly ?? null).toBeNull()
     b.destroy()
   })

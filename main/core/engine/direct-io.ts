@@ -53,34 +53,67 @@ function refused (err: unknown): boolean {
 
 /**
  * Writes `length` bytes of `buf` from `bufOffset` at `position`: the aligned middle through
- * `directFd`, staged in aligned memory, in order; the unaligned head and tail, and whatever the
- * file system refuses to take direct, through `fd` (write-slice.ts). Throws what the writes throw
- * (ENOSPC, EIO), or EIO when the disk takes no bytes.
+ * `directFd`, in order, straight from `buf` when `bufAligned` says its memory starts on a page and
+ * those bytes lie on a page in it, else staged in aligned memory; the unaligned head and tail,
+ * and whatever the file system refuses to take direct, through `fd` (write-slice.ts). Throws what
+ * the writes throw (ENOSPC, EIO), or EIO when the disk takes no bytes.
  */
-export function writeDirect (fd: number, directFd: number, buf: Uint8Array, bufOffset: number, length: number, position: number, write: WriteAt = writeSync): void {
+export function writeDirect (fd: number, directFd: number, buf: Uint8Array, bufOffset: number, length: number, position: number, write: WriteAt = writeSync, bufAligned = false): void {
   const end = position + length
   const from = Math.min(end, alignUp(position))
   const to = Math.max(from, alignDown(end))
+  // Where the byte for file position p lies in buf: p + shift.
+  const shift = bufOffset - position
   if (from > position) writeInSlices(fd, buf, bufOffset, from - position, position, write)
   let at = from
-  const staged = to > from ? stageBuffer() : undefined
+  if (bufAligned && (buf.byteOffset + from + shift) % DIRECT_ALIGNMENT === 0) at = writeInPlace(directFd, buf, shift, at, to, write)
+  at = writeStaged(directFd, buf, shift, at, to, write)
+  if (end > at) writeInSlices(fd, buf, at + shift, end - at, at, write)
+}
+
+/**
+ * The aligned range [at, to) straight from buf's own page-aligned bytes; where the kernel refuses
+ * them (EINVAL) the rest is left to the staging memory. Returns how far it got.
+ */
+function writeInPlace (directFd: number, buf: Uint8Array, shift: number, at: number, to: number, write: WriteAt): number {
+  while (at < to) {
+    let wrote: number
+    try {
+      wrote = write(directFd, buf, at + shift, to - at, at)
+    } catch (err) {
+      if (!refused(err)) throw err
+      return at
+    }
+    if (wrote <= 0) throw Object.assign(new Error('the disk took no bytes of a write'), { code: 'EIO' })
+    at += wrote
+    if (wrote % DIRECT_ALIGNMENT !== 0) return at
+  }
+  return at
+}
+
+/**
+ * The aligned range [at, to) copied through this thread's staging memory, STAGE_BYTES at a time;
+ * stops where the file system refuses a direct write or a write ends off a block (the caller
+ * writes the rest through the page cache). Returns how far it got.
+ */
+function writeStaged (directFd: number, buf: Uint8Array, shift: number, at: number, to: number, write: WriteAt): number {
+  const staged = to > at && at % DIRECT_ALIGNMENT === 0 ? stageBuffer() : undefined
   while (staged !== undefined && at < to) {
     const n = Math.min(STAGE_BYTES, to - at)
-    const src = bufOffset + (at - position)
-    staged.set(buf.subarray(src, src + n))
+    staged.set(buf.subarray(at + shift, at + shift + n))
     let wrote: number
     try {
       wrote = write(directFd, staged, 0, n, at)
     } catch (err) {
       if (!refused(err)) throw err
-      break
+      return at
     }
     if (wrote <= 0) throw Object.assign(new Error('the disk took no bytes of a write'), { code: 'EIO' })
     at += wrote
     // A short direct write may end off a block: the rest goes through the page cache.
-    if (wrote % DIRECT_ALIGNMENT !== 0) break
+    if (wrote % DIRECT_ALIGNMENT !== 0) return at
   }
-  if (end > at) writeInSlices(fd, buf, bufOffset + (at - position), end - at, at, write)
+  return at
 }
 
 /**

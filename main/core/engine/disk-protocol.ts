@@ -19,9 +19,10 @@ export type DiskRequest =
    * thread keeps open until the answer (threads share the process's descriptors). `data` is shared
    * memory (the piece's own buffer, which the caller keeps unchanged until then) or a copy
    * transferred to the thread and transferred back. `directFd`, where given, is the same file opened
-   * with O_DIRECT (direct-io.ts): the aligned part of the range is written through it.
+   * with O_DIRECT (direct-io.ts): the aligned part of the range is written through it, straight
+   * from `data` when `pageAligned` says its memory starts on a page (aligned-memory.ts).
    */
-  | { readonly ticket: number; readonly op: 'write-at'; readonly fd: number; readonly directFd?: number; readonly position: number; readonly data: ArrayBuffer | SharedArrayBuffer; readonly bufOffset: number; readonly length: number }
+  | { readonly ticket: number; readonly op: 'write-at'; readonly fd: number; readonly directFd?: number; readonly pageAligned?: boolean; readonly position: number; readonly data: ArrayBuffer | SharedArrayBuffer; readonly bufOffset: number; readonly length: number }
   /**
    * `length` bytes at `position` of `fd` (kept open by the main thread until the answer), read
    * through `directFd` (O_DIRECT, direct-io.ts) where the file system takes it; into `into` when it

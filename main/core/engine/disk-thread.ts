@@ -2,6 +2,7 @@
 // like a BitTorrent client's disk thread. Started on first use; keeps the process alive only while
 // a batch is in flight; if it dies, the batches in flight fail and the next one starts a new thread.
 import { RequestThread } from '../hashing/request-thread.js'
+import { isPageAligned } from './aligned-memory.js'
 import type { DiskReply, DiskRequest, DiskSegment, DiskStamp } from './disk-protocol.js'
 
 type Done = (err: NodeJS.ErrnoException | null, data?: Buffer, stamps?: readonly DiskStamp[], digests?: ReadonlyArray<string | null>, sha1?: Buffer) => void
@@ -42,12 +43,14 @@ export class DiskThread {
    * Writes `data` at `position` of `fd` (which the caller keeps open until `done`) in slices
    * (write-slice.ts), or through `directFd`, the same file opened with O_DIRECT, where aligned
    * (direct-io.ts). Shared memory is written where it is, and the caller keeps it unchanged until
-   * `done`; other bytes are copied first, as in write().
+   * `done` (page-aligned shared memory, aligned-memory.ts, also direct without a copy into the
+   * thread's staging memory); other bytes are copied first, as in write().
    */
   writeAt (fd: number, position: number, data: Uint8Array, done: (err: NodeJS.ErrnoException | null) => void, directFd?: number): void {
     const direct = directFd === undefined ? {} : { directFd }
     if (data.buffer instanceof SharedArrayBuffer) {
-      return this.send({ op: 'write-at', fd, ...direct, position, data: data.buffer, bufOffset: data.byteOffset, length: data.byteLength }, [], err => done(err))
+      const aligned = directFd !== undefined && isPageAligned(data.buffer) ? { pageAligned: true } : {}
+      return this.send({ op: 'write-at', fd, ...direct, ...aligned, position, data: data.buffer, bufOffset: data.byteOffset, length: data.byteLength }, [], err => done(err))
     }
     const copy = this.copyOf(data)
     this.send({ op: 'write-at', fd, ...direct, position, data: copy, bufOffset: 0, length: copy.byteLength }, [copy], err => done(err))

@@ -78,7 +78,7 @@ function run (req: DiskRequest): DiskReply {
     }
     if (req.op === 'write-at') {
       const buf = new Uint8Array(req.data)
-      if (req.directFd !== undefined) writeDirect(req.fd, req.directFd, buf, req.bufOffset, req.length, req.position)
+      if (req.directFd !== undefined) writeDirect(req.fd, req.directFd, buf, req.bufOffset, req.length, req.position, writeSync, req.pageAligned === true)
       else writeInSlices(req.fd, buf, req.bufOffset, req.length, req.position, writeSync)
       return req.data instanceof ArrayBuffer ? { ticket: req.ticket, returned: req.data } : { ticket: req.ticket }
     }

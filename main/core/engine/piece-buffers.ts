@@ -14,6 +14,10 @@
 // A buffer must never be given back while anything may still read it: the torrent returns it only
 // after the store's write completed (not after a failed write, whose other segments may still be
 // in flight), and copies it before handing it to a peer (see isLent).
+//
+// Shared buffers are carved page-aligned from slabs (aligned-memory.ts), so the disk thread writes
+// those pieces with O_DIRECT from where they were assembled instead of copying them first.
+import { AlignedSlots } from './aligned-memory.js'
 
 /** Free buffers kept for reuse, at most this many bytes in all. */
 const MAX_FREE_BYTES = 32 * 1024 * 1024
@@ -23,21 +27,29 @@ const MAX_FREE_BYTES = 32 * 1024 * 1024
  * list, and each one over it was allocated afresh (garbage the collector had to chase).
  */
 const MAX_FREE = 256
+/**
+ * The most page-aligned memory for pieces of one length: what the torrent may have begun (16 MiB)
+ * and pieces waiting for their hash and write, with room to spare; beyond it, plain shared memory.
+ */
+const ALIGNED_BYTES = 64 * 1024 * 1024
 
 export class PieceBuffers {
   /** `sharedFrom`: the least length of a piece whose buffer is shared memory (default: none). */
   constructor (private readonly sharedFrom = Number.POSITIVE_INFINITY) {}
 
   private readonly free = new Map<number, Uint8Array[]>()
+  /** Page-aligned slots for shared pieces, by length. */
+  private readonly aligned = new Map<number, AlignedSlots>()
   /** Buffers taken and not given back: only those may be given back. */
   private readonly lent = new WeakSet<Uint8Array>()
   private freeBytes = 0
 
   /** A buffer of `length` bytes (contents undefined: every byte is overwritten by the piece). */
   take (length: number): Uint8Array {
-    const reused = this.free.get(length)?.pop()
+    const slot = length >= this.sharedFrom ? this.slotsOf(length).take() : undefined
+    const reused = slot === undefined ? this.free.get(length)?.pop() : undefined
     if (reused) this.freeBytes -= length
-    const buf = reused ?? new Uint8Array(length >= this.sharedFrom ? new SharedArrayBuffer(length) : new ArrayBuffer(length))
+    const buf = slot ?? reused ?? new Uint8Array(length >= this.sharedFrom ? new SharedArrayBuffer(length) : new ArrayBuffer(length))
     this.lent.add(buf)
     return buf
   }
@@ -46,6 +58,7 @@ export class PieceBuffers {
   release (buf: Uint8Array): void {
     if (!this.lent.has(buf)) return
     this.lent.delete(buf)
+    if (this.aligned.get(buf.byteLength)?.give(buf) === true) return
     const length = buf.byteLength
     let list = this.free.get(length)
     if (!list) { list = []; this.free.set(length, list) }
@@ -56,4 +69,13 @@ export class PieceBuffers {
 
   /** True for a buffer taken and not yet given back (it may be reused once given back). */
   isLent (buf: Uint8Array): boolean { return this.lent.has(buf) }
+
+  private slotsOf (length: number): AlignedSlots {
+    let slots = this.aligned.get(length)
+    if (slots === undefined) {
+      slots = new AlignedSlots(length, ALIGNED_BYTES)
+      this.aligned.set(length, slots)
+    }
+    return slots
+  }
 }

@@ -77,14 +77,8 @@ export function writeDirect (fd: number, directFd: number, buf: Uint8Array, bufO
  */
 function writeInPlace (directFd: number, buf: Uint8Array, shift: number, at: number, to: number, write: WriteAt): number {
   while (at < to) {
-    let wrote: number
-    try {
-      wrote = write(directFd, buf, at + shift, to - at, at)
-    } catch (err) {
-      if (!refused(err)) throw err
-      return at
-    }
-    if (wrote <= 0) throw Object.assign(new Error('the disk took no bytes of a write'), { code: 'EIO' })
+    const wrote = directOnce(directFd, buf, at + shift, to - at, at, write)
+    if (wrote === undefined) return at
     at += wrote
     if (wrote % DIRECT_ALIGNMENT !== 0) return at
   }
@@ -101,19 +95,26 @@ function writeStaged (directFd: number, buf: Uint8Array, shift: number, at: numb
   while (staged !== undefined && at < to) {
     const n = Math.min(STAGE_BYTES, to - at)
     staged.set(buf.subarray(at + shift, at + shift + n))
-    let wrote: number
-    try {
-      wrote = write(directFd, staged, 0, n, at)
-    } catch (err) {
-      if (!refused(err)) throw err
-      return at
-    }
-    if (wrote <= 0) throw Object.assign(new Error('the disk took no bytes of a write'), { code: 'EIO' })
+    const wrote = directOnce(directFd, staged, 0, n, at, write)
+    if (wrote === undefined) return at
     at += wrote
     // A short direct write may end off a block: the rest goes through the page cache.
     if (wrote % DIRECT_ALIGNMENT !== 0) return at
   }
   return at
+}
+
+/** One direct write: the bytes taken, undefined if the file system refuses it (EINVAL); EIO if it takes none. */
+function directOnce (directFd: number, src: Uint8Array, offset: number, length: number, position: number, write: WriteAt): number | undefined {
+  let wrote: number
+  try {
+    wrote = write(directFd, src, offset, length, position)
+  } catch (err) {
+    if (!refused(err)) throw err
+    return undefined
+  }
+  if (wrote <= 0) throw Object.assign(new Error('the disk took no bytes of a write'), { code: 'EIO' })
+  return wrote
 }
 
 /**

@@ -4,8 +4,8 @@
 // The hashing itself runs on the digest thread (hashing/digest-thread.ts); this class only decides
 // what the thread hashes next, in file order:
 // - a piece written where the digest stands, in shared memory (pieces of 1 MiB or more, see
-//   piece-buffers.ts), is hashed in place as it is written (from one peer pieces come in order:
-//   see the rarity map in patches/);
+//   piece-buffers.ts), is hashed in place as it is written (from one peer pieces come in order,
+//   and from many roughly in order, a few dozen pieces apart: see the rarity map in patches/);
 // - any other piece is remembered, and once the bytes before it are hashed the thread reads it
 //   back (direct from the disk where it can: direct-io.ts), with its written neighbours, in reads
 //   of up to READ_CHUNK.

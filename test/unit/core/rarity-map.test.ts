@@ -1,5 +1,6 @@
 // The patched rarity map's ranking: of the pieces in a range that a wire has and we lack, rarest
-// first, in random order among equally rare ones (in index order with a single wire). Its sort
+// first, in random order among the first few equally rare ones in index order (in index order
+// with a single wire), so members complete a file roughly front to back. Its sort
 // uses arrays the map lends to one ranking at a time; a ranking asked for while they are lent
 // gets its own, so two walked side by side do not disturb each other.
 import { EventEmitter } from 'node:events'
@@ -25,8 +26,8 @@ function bits (pieces: Iterable<number>): Bits {
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k)
 const wireWith = (peerPieces: Bits): FakeWire => Object.assign(new EventEmitter(), { peerPieces })
 
-function mapOf (wires: FakeWire[]): TestMap {
-  const torrent = Object.assign(new EventEmitter(), { pieces: new Array<null>(NUM).fill(null), wires })
+function mapOf (wires: FakeWire[], num = NUM): TestMap {
+  const torrent = Object.assign(new EventEmitter(), { pieces: new Array<null>(num).fill(null), wires })
   return new (RarityMap as new (torrent: object) => TestMap)(torrent)
 }
 
@@ -94,5 +95,30 @@ describe('rarity map ranking', () => {
     expect([...secondOut].sort((x, y) => x - y)).toEqual(range(0, 10).filter(i => !have.get(i)))
     expect([...thirdOut].sort((x, y) => x - y)).toEqual(range(0, 20).filter(i => !have.get(i)))
     expect(thirdOut.slice(9).map(availability)).toEqual(new Array(8).fill(3)) // 9 of availability 2 first
+  })
+
+  it('picks among equally rare pieces near the front, so the file completes roughly in order', () => {
+    // 2,000 pieces all on one of three wires (one bucket of equal rarity), none of them ours.
+    const num = 2000
+    const all = (): Bits => {
+      const buffer = new Uint8Array(num / 8).fill(0xff)
+      return { buffer, get: () => true, setAll: () => {} }
+    }
+    const wires = [wireWith(all()), wireWith(bits([])), wireWith(bits([]))]
+    const none: Bits = { buffer: new Uint8Array(num / 8), get: () => false, setAll: () => {} }
+    const map = mapOf(wires, num)
+    const order = drain(map.rankedPieces(wires[0] as FakeWire, 0, num - 1, none))
+    expect([...order].sort((x, y) => x - y)).toEqual(range(0, num))
+    // Each pick is one of the 64 lowest pieces not picked yet (the reach with three wires).
+    const left = new Set(range(0, num))
+    let worst = 0
+    for (const i of order) {
+      const below = [...left].filter(j => j < i).length
+      worst = Math.max(worst, below)
+      left.delete(i)
+    }
+    expect(worst).toBeLessThan(64)
+    // And still random within that reach: the first 64 picks are not simply 0..63 in order.
+    expect(order.slice(0, 64)).not.toEqual(range(0, 64))
   })
 })

@@ -577,8 +577,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       verifiedBytes,
       receivedBytes: t.received,
       uploadedBytes: t.uploaded,
-      downloadSpeed: t.downloadSpeed,
-      uploadSpeed: t.uploadSpeed,
+      downloadSpeed: liveRate(t.wires, w => w.downloadSpeed()),
+      uploadSpeed: liveRate(t.wires, w => w.uploadSpeed()),
       hashFailures: entry.hashFailures,
       bannedPeers: [...entry.audit.banned],
       peers: t.wires.map(w => peerStats(w, entry.proven.get(w)))
@@ -606,7 +606,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   get rates (): { upload: number; download: number } {
-    return { upload: this.client.uploadSpeed, download: this.client.downloadSpeed }
+    const wires = [...this.entries.values()].flatMap(e => e.torrent.wires)
+    return { upload: liveRate(wires, w => w.uploadSpeed()), download: liveRate(wires, w => w.downloadSpeed()) }
   }
 
   setLimits (uploadLimit: number | undefined, downloadLimit: number | undefined): void {
@@ -635,6 +636,17 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!this.client.destroyed) await new Promise<void>(resolve => this.client.destroy(() => resolve()))
     await this.pieceChecker.stop()
   }
+}
+
+/**
+ * A rate as the sum of the open connections' own: WebTorrent's torrent-wide rate averages the last
+ * five seconds of every connection, closed ones too, so a machine killed mid-transfer still showed
+ * most of its upload for seconds after its connection ended.
+ */
+function liveRate (wires: readonly WireLike[], rate: (w: WireLike) => number): number {
+  let sum = 0
+  for (const w of wires) if (!w.destroyed) sum += rate(w)
+  return sum
 }
 
 function peerStats (w: WireLike, member: string | undefined): PeerStats {

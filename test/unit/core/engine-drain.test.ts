@@ -1,28 +1,19 @@
 // A graceful stop drains: the download finishes the pieces it has begun and asks for no others, so
 // nothing it received is lost (a piece's blocks live only in memory until the piece is complete).
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { Engine, type TransferStats } from '../../../main/core/engine/engine.js'
+import { engineFixture } from './engine-fixture.js'
 
 const MiB = 1024 * 1024
 /** receivedBytes counts message headers too (13 bytes a block): less than one block is no data. */
 const BLOCK = 16 * 1024
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-drain-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
+const { tmp, engine } = engineFixture('sd-drain-')
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
-async function engine (uploadLimit?: number): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0, ...(uploadLimit ? { uploadLimit } : {}) })
-  if (!e.ok) throw new Error(e.error.message)
-  cleanups.push(() => e.value.stop())
-  return e.value
-}
 
 function statsOf (e: Engine, ih: string): TransferStats {
   const s = e.stats(ih)
@@ -46,7 +37,7 @@ describe('engine drain', () => {
     if (!created.ok) throw new Error(created.error.message)
     const m = created.value.metainfo
     // A slow sender keeps several pieces begun (requested, partly received) at any moment.
-    const origin = await engine(6 * MiB)
+    const origin = await engine({ uploadLimit: 6 * MiB })
     expect(origin.seed({ metainfo: m, targets: [{ path: src, length: m.totalLength, offset: 0 }] }).ok).toBe(true)
     const r = await engine()
     expect(r.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'slow.bin' }, true) }).ok).toBe(true)

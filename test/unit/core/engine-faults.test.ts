@@ -3,29 +3,20 @@
 // an origin's source changed while it is served, and a peer that stops answering (a frozen machine)
 // while it holds the last requests.
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Wire from 'bittorrent-protocol'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { Engine, type EngineEvents } from '../../../main/core/engine/engine.js'
 import { copyChangedMessage } from '../../../main/core/engine/source-stamp.js'
 import type { Metainfo } from '../../../main/core/torrent/metainfo.js'
+import { engineFixture } from './engine-fixture.js'
 
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-efault-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
-
-async function engine (): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0 })
-  if (!e.ok) throw new Error(e.error.message)
-  cleanups.push(() => e.value.stop())
-  return e.value
-}
+const { tmp, engine, defer } = engineFixture('sd-efault-')
 
 /** Every event of `e` by name, in order, as it happens. */
 function record (e: Engine): Array<[keyof EngineEvents, ...unknown[]]> {
@@ -196,7 +187,7 @@ async function rawPeer (m: Metainfo, host: string, mode: 'frozen' | 'talking'): 
   })
   // Another loopback address: the engine keeps one connection per host.
   await new Promise<void>(resolve => server.listen(0, host, resolve))
-  cleanups.push(() => new Promise<void>(resolve => {
+  defer(() => new Promise<void>(resolve => {
     for (const t of timers) clearInterval(t)
     for (const w of wires) w.destroy()
     for (const s of sockets) s.destroy()

@@ -2,26 +2,17 @@
 // move bytes without the throttle streams while no limit is set (webtorrent's patched peer.js,
 // leanPipes); from the first chunk after a limit is set they go through the throttle.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { Engine } from '../../../main/core/engine/engine.js'
+import { engineFixture } from './engine-fixture.js'
 
 const MiB = 1024 * 1024
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-live-limit-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
+const { tmp, engine } = engineFixture('sd-live-limit-')
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
-async function engine (): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0 })
-  if (!e.ok) throw new Error(e.error.message)
-  cleanups.push(() => e.value.stop())
-  return e.value
-}
 
 async function setUp (): Promise<{ origin: Engine, r: Engine, ih: string, total: number }> {
   const src = join(tmp(), 'live.bin')

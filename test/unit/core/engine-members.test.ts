@@ -3,35 +3,20 @@
 // BitTorrent client, or a device that is not the member listed there) is closed, gets nothing and
 // is reported as an impostor once, and until it proves itself nothing but handshakes reaches it;
 // an open swarm (seed/get) still serves anyone.
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { Engine, type EngineEvents } from '../../../main/core/engine/engine.js'
 import type { MemberEndpoint } from '../../../main/core/engine/member-proof.js'
-import { deviceIdFromPublicKey } from '../../../main/core/identity/device-id.js'
-import { rawPublicKey, type Identity } from '../../../main/core/identity/identity.js'
+import { type Identity } from '../../../main/core/identity/identity.js'
 import type { Metainfo } from '../../../main/core/torrent/metainfo.js'
+import { engineFixture, identity } from './engine-fixture.js'
 
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-members-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
-
-function identity (): Identity {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  return { id: deviceIdFromPublicKey(rawPublicKey(publicKey)), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey, publicKey }
-}
-
-async function engine (me?: Identity, memberBlockBytes?: number): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0, ...(me ? { identity: me } : {}), ...(memberBlockBytes ? { memberBlockBytes } : {}) })
-  if (!e.ok) throw new Error(e.error.message)
-  cleanups.push(() => e.value.stop())
-  return e.value
-}
+const { tmp, engine, defer } = engineFixture('sd-members-')
 
 function impostors (e: Engine): Array<EngineEvents['impostor']> {
   const seen: Array<EngineEvents['impostor']> = []
@@ -65,7 +50,7 @@ async function origin (me: Identity | undefined, members?: readonly MemberEndpoi
   writeFileSync(src, randomBytes(shape.bytes))
   const created = await createDistribution(src, { createdBy: 'test', ...(shape.pieceLength ? { pieceLength: shape.pieceLength } : {}) })
   if (!created.ok) throw new Error(created.error.message)
-  const e = await engine(me)
+  const e = await engine({ identity: me })
   const m = created.value.metainfo
   const seeded = e.seed({ metainfo: m, targets: created.value.source.entries.map((s, i) => ({ path: s.absolutePath, length: s.length, offset: m.files[i]?.offset ?? 0 })), ...(members ? { members, schedule: { role: 'origin' } } : {}) })
   if (!seeded.ok) throw new Error(seeded.error.message)
@@ -94,7 +79,7 @@ async function tap (port: number): Promise<{ port: number; sent: () => Buffer }>
     outbound.on('error', () => inbound.destroy())
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  cleanups.push(() => { for (const s of sockets) s.destroy(); server.close() })
+  defer(() => { for (const s of sockets) s.destroy(); server.close() })
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no relay port')
   return { port: address.port, sent: () => Buffer.concat(chunks) }
@@ -118,7 +103,7 @@ async function requestsOfMember (memberBlockBytes?: number, shape?: { bytes: num
   const members = [{ id: a.id, address: '127.0.0.1' }, { id: b.id, address: '127.0.0.1' }]
   const o = await origin(a, members, shape)
   const relay = await tap(o.e.port)
-  const r = await engine(b, memberBlockBytes)
+  const r = await engine({ identity: b, ...(memberBlockBytes !== undefined ? { memberBlockBytes } : {}) })
   download(r, o.m, members)
   const done = waitDone(r, o.m.infoHash)
   r.connect(o.m.infoHash, [`127.0.0.1:${relay.port}`])
@@ -158,7 +143,7 @@ describe('members proven by key on the wire', () => {
     const members = [{ id: a.id, address: '127.0.0.1' }, { id: b.id, address: '127.0.0.1' }]
     const o = await origin(a, members)
     const seenAtOrigin = impostors(o.e)
-    const r = await engine(b)
+    const r = await engine({ identity: b })
     const seenAtRecipient = impostors(r)
     download(r, o.m, members)
     const done = waitDone(r, o.m.infoHash)
@@ -235,7 +220,7 @@ describe('members proven by key on the wire', () => {
     const mallory = identity()
     const o = await origin(a, [{ id: b.id, address: '127.0.0.1' }])
     const seen = impostors(o.e)
-    const m = await engine(mallory)
+    const m = await engine({ identity: mallory })
     // Mallory lists itself and the origin, as a self-made offer would.
     download(m, o.m, [{ id: a.id, address: '127.0.0.1' }, { id: mallory.id, address: '127.0.0.1' }])
     m.connect(o.m.infoHash, [`127.0.0.1:${o.e.port}`])

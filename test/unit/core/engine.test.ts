@@ -1,10 +1,9 @@
 // Two engines on loopback: the origin serves its own files read-only, the recipient writes
 // NAME.part, verifies, renames; and a restart with a bitfield fetches nothing it already has.
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor, verifyAndPlace } from '../../../main/core/distributions/finish.js'
 import { freshBitfield } from '../../../main/core/distributions/fresh-start.js'
@@ -12,17 +11,9 @@ import { Engine } from '../../../main/core/engine/engine.js'
 import { FileStore } from '../../../main/core/engine/file-store.js'
 import { completeRunning, takeWritten } from '../../../main/core/engine/written-digests.js'
 import type { Metainfo } from '../../../main/core/torrent/metainfo.js'
+import { engineFixture } from './engine-fixture.js'
 
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-engine-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
-
-async function engine (): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0 })
-  if (!e.ok) throw new Error(e.error.message)
-  cleanups.push(() => e.value.stop())
-  return e.value
-}
+const { tmp, engine } = engineFixture('sd-engine-')
 
 function waitDone (e: Engine, ih: string, ms = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {

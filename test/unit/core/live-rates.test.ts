@@ -2,35 +2,15 @@
 // rate is a five-second average over every connection, closed ones too, so the origin of a machine
 // killed mid-transfer went on showing most of its upload rate for seconds (README, session 22).
 // The engine's rates are now the sum of the open connections' own.
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
-import { Engine } from '../../../main/core/engine/engine.js'
-import { deviceIdFromPublicKey } from '../../../main/core/identity/device-id.js'
-import { rawPublicKey, type Identity } from '../../../main/core/identity/identity.js'
+import { engineFixture, identity } from './engine-fixture.js'
 
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-rates-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
-
-function identity (): Identity {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  return { id: deviceIdFromPublicKey(rawPublicKey(publicKey)), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey, publicKey }
-}
-
-async function engine (me: Identity): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0, identity: me })
-  if (!e.ok) throw new Error(e.error.message)
-  let stopped = false
-  cleanups.push(async () => { if (!stopped) await e.value.stop() })
-  const stop = e.value.stop.bind(e.value)
-  e.value.stop = async () => { stopped = true; await stop() }
-  return e.value
-}
+const { tmp, engine } = engineFixture('sd-rates-')
 
 /** Waits for `cond`, checking every 20 ms, for at most `ms`. */
 async function until (cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -51,13 +31,13 @@ describe('transfer rates', () => {
     const created = await createDistribution(src, { createdBy: 'test', pieceLength: 256 * 1024 })
     if (!created.ok) throw new Error(created.error.message)
     const m = created.value.metainfo
-    const o = await engine(a)
+    const o = await engine({ identity: a })
     // Slow enough that the transfer is under way for seconds.
     o.setLimits(4 * 1024 * 1024, undefined)
     const seeded = o.seed({ metainfo: m, targets: created.value.source.entries.map((s, i) => ({ path: s.absolutePath, length: s.length, offset: m.files[i]?.offset ?? 0 })), members, schedule: { role: 'origin' } })
     if (!seeded.ok) throw new Error(seeded.error.message)
 
-    const r = await engine(b)
+    const r = await engine({ identity: b })
     const started = r.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'data.bin' }, true), members })
     if (!started.ok) throw new Error(started.error.message)
     r.connect(m.infoHash, [`127.0.0.1:${o.port}`])

@@ -6,32 +6,16 @@
 // agent and most of the optimising compiler's work (Benchmark, session 22). The patches declare
 // those fields in the constructors; this transfer between two member engines checks that no new
 // field appears on either side once the torrent is ready and a wire is connected.
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { Engine } from '../../../main/core/engine/engine.js'
-import { deviceIdFromPublicKey } from '../../../main/core/identity/device-id.js'
-import { rawPublicKey, type Identity } from '../../../main/core/identity/identity.js'
+import { engineFixture, identity } from './engine-fixture.js'
 
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-shapes-')); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d }
-
-function identity (): Identity {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  return { id: deviceIdFromPublicKey(rawPublicKey(publicKey)), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey, publicKey }
-}
-
-async function engine (me: Identity): Promise<Engine> {
-  const e = await Engine.start({ btPort: 0, identity: me })
-  if (!e.ok) throw new Error(e.error.message)
-  cleanups.push(() => e.value.stop())
-  return e.value
-}
+const { tmp, engine } = engineFixture('sd-shapes-')
 
 interface Watched { on (event: string, listener: (...args: unknown[]) => void): unknown; once (event: string, listener: () => void): unknown }
 
@@ -79,12 +63,12 @@ describe('hidden classes of a torrent and its wires', () => {
     const created = await createDistribution(src, { createdBy: 'test', pieceLength: 64 * 1024 })
     if (!created.ok) throw new Error(created.error.message)
     const m = created.value.metainfo
-    const o = await engine(a)
+    const o = await engine({ identity: a })
     const seeded = o.seed({ metainfo: m, targets: created.value.source.entries.map((s, i) => ({ path: s.absolutePath, length: s.length, offset: m.files[i]?.offset ?? 0 })), members, schedule: { role: 'origin' } })
     if (!seeded.ok) throw new Error(seeded.error.message)
     const originAdded = watchShapes(torrentOf(o, m.infoHash))
 
-    const r = await engine(b)
+    const r = await engine({ identity: b })
     const started = r.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'data.bin' }, true), members })
     if (!started.ok) throw new Error(started.error.message)
     const recipientAdded = watchShapes(torrentOf(r, m.infoHash))

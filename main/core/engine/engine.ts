@@ -384,6 +384,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       return true
     }
+    // A piece is written while it is hashed: one that failed leaves no digest behind (patch hook).
+    ;(torrent as TorrentLike & { onFailedPieceWritten?: (index: number) => void }).onFailedPieceWritten = index => { store.current?.discard(index) }
     const entry: Entry = { torrent, store, metainfo: spec.metainfo, audit, members: spec.members, proven: new WeakMap(), hashFailures: 0, ready: false, ...(rates ? { rates } : {}) }
     // A swarm with members holds every wire back (patch hook) until its peer proves a member's key.
     if (me && entry.members) (torrent as TorrentLike & { wireGate?: (wire: WireLike) => Promise<boolean> }).wireGate = wire => this.gate(ih, entry, me, wire)

@@ -112,6 +112,8 @@ export class FileStore implements ChunkStore {
    * (running-digest.ts), by path; a file's entry goes once its digest is recorded.
    */
   private readonly digests = new Map<string, RunningDigest>()
+  /** Files a failed piece was written into: no running digest for them (see discard). */
+  private readonly undigested = new Set<string>()
 
   constructor (chunkLength: number, opts: ChunkStoreOptions) {
     const own = opts.fileStore
@@ -346,9 +348,26 @@ export class FileStore implements ChunkStore {
     })
   }
 
+  /**
+   * Piece `index` was written and then failed its SHA-1 (a piece is written while it is hashed:
+   * webtorrent's patched torrent.js). No digest of the files it touches may come from what was
+   * written: their running digests are dropped, and none is taken again; a digest recorded from
+   * those bytes is forgotten. The final check then reads those files.
+   */
+  discard (index: number): void {
+    const start = index * this.chunkLength
+    const length = Math.max(0, Math.min(this.chunkLength, this.totalLength - start))
+    const paths = this.segmentsOf(start, length).map(([t]) => t.path)
+    for (const path of paths) {
+      this.undigested.add(path)
+      this.digests.get(path)?.abandon()
+    }
+    forgetWritten(paths)
+  }
+
   /** The running SHA-256 of a file longer than a piece that this store writes; made at its first write. */
   private digestOf (t: FileStoreTarget | undefined): RunningDigest | undefined {
-    if (t === undefined || this.readOnly || this.closed || t.length <= this.chunkLength) return undefined
+    if (t === undefined || this.readOnly || this.closed || t.length <= this.chunkLength || this.undigested.has(t.path)) return undefined
     const known = this.digests.get(t.path)
     if (known !== undefined) return known
     const made = new RunningDigest(t.length, t.path, sha256 => {

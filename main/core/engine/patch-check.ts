@@ -46,6 +46,7 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'piece buffers', part: 'piece', marker: '_fillTarget', role: 'blocks copied into one piece-sized buffer' },
   { name: 'spanned-piece reuse', part: 'wire', marker: 'reuseSpannedPieces', role: 'piece messages assembled in a reused buffer' },
   { name: 'piece check thread', part: 'torrent', marker: 'pieceHasher', role: 'SHA-1 of received pieces off the main loop' },
+  { name: 'failed piece written', part: 'torrent', marker: 'onFailedPieceWritten', role: 'no file digest from a piece written and then failed' },
   { name: 'member requests', part: 'torrent', marker: 'agreedBlockLength', role: 'requests of the size agreed with a member (sd_member bs)' },
   { name: 'member requests', part: 'piece', marker: 'reserveRun', role: 'a run of blocks reserved as one request' },
   { name: 'member requests', part: 'wire', marker: 'agreedBlockLength', role: 'large piece messages assembled in the reused buffer' },

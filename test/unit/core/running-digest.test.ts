@@ -262,4 +262,22 @@ describe('file store: a big file\'s SHA-256 from its writes', () => {
     expect(await recorded(path, data.length, 500)).toBeUndefined()
     await new Promise(resolve => store.close(resolve))
   })
+
+  it('keeps no digest of a file a failed piece was written into (pieces are written while they are hashed)', async () => {
+    const pieceLength = 16_384
+    const data = randomBytes(pieceLength * 12)
+    const path = join(tmp(), 'bad-piece.part')
+    const store = new FileStore(pieceLength, { path: '', files: [], length: data.length, name: 'x', fileStore: { targets: [{ path, length: data.length, offset: 0 }], readOnly: false } })
+    const piece = (i: number): Buffer => data.subarray(i * pieceLength, (i + 1) * pieceLength)
+    // Every piece in order, piece 11 with bad bytes: the digest completes over what was written.
+    for (let i = 0; i < 11; i++) expect(await put(store, i, piece(i))).toBeNull()
+    expect(await put(store, 11, randomBytes(pieceLength))).toBeNull()
+    await new Promise(resolve => setTimeout(resolve, 200))
+    // Piece 11 failed its SHA-1: the store is told, and the good bytes are written again.
+    store.discard(11)
+    expect(await put(store, 11, piece(11))).toBeNull()
+    // No digest is left from the bad bytes (the final check reads the file instead).
+    expect(await recorded(path, data.length, 500)).toBeUndefined()
+    await new Promise(resolve => store.close(resolve))
+  })
 })

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runSend, describeSend } from '../test/multi/cli-send.js'
 import { LabAgent } from '../test/multi/lab-agent.js'
-import { isProgress, isVerified, type AgentEvent } from '../test/multi/agent-events.js'
+import { isOfferReceived, isProgress, isVerified, type AgentEvent } from '../test/multi/agent-events.js'
 import { sleep, type BenchContext, type MethodOutcome } from './method.js'
 import { peersSeen } from './sd-agents.js'
 
@@ -15,7 +15,8 @@ const DISCOVERY_WAIT_MS = 20_000
 const PER_RECIPIENT_MS = 1_500
 
 function eventTimes (agent: LabAgent, event: string, name: string): number[] {
-  return agent.events.filter((e: AgentEvent) => e.event === event && (event !== 'verified' || (isVerified(e) && e.name === name))).map((e) => e.time)
+  // Events of this file only: an agent that was offered another file first is not timed from that offer.
+  return agent.events.filter((e: AgentEvent) => e.event === event && (event === 'verified' ? isVerified(e) && e.name === name : event === 'offer-received' ? isOfferReceived(e) && e.name === name : true)).map((e) => e.time)
 }
 
 export async function swarmdropSwarm (ctx: BenchContext): Promise<MethodOutcome> {

@@ -32,6 +32,13 @@ export interface OfferAcceptedEvent extends Timed {
   readonly name: string
 }
 
+/** On a recipient: an offer arrived (of the distribution `name`). */
+export interface OfferReceivedEvent extends Timed {
+  readonly event: 'offer-received'
+  readonly infoHash: string
+  readonly name: string
+}
+
 export interface VerifiedEvent extends Timed {
   readonly event: 'verified'
   readonly infoHash: string
@@ -52,7 +59,7 @@ export interface OtherEvent extends Timed {
   readonly event: string
 }
 
-export type AgentEvent = ListeningEvent | ProgressEvent | OfferAcceptedEvent | VerifiedEvent | RecipientUpdateEvent | OtherEvent
+export type AgentEvent = ListeningEvent | ProgressEvent | OfferReceivedEvent | OfferAcceptedEvent | VerifiedEvent | RecipientUpdateEvent | OtherEvent
 
 type Json = Record<string, unknown>
 
@@ -101,6 +108,11 @@ export function parseAgentEvent (line: string): AgentEvent | undefined {
         }
       }
       break
+    case 'offer-received': {
+      const offer = o.offer
+      if (isObject(offer) && strings(offer, ['infoHash', 'name'])) return { event: 'offer-received', time, infoHash: String(offer.infoHash), name: String(offer.name) }
+      break
+    }
     case 'offer-accepted':
       if (strings(o, ['infoHash', 'name'])) return { event: 'offer-accepted', time, infoHash: String(o.infoHash), name: String(o.name) }
       break
@@ -122,6 +134,10 @@ export function parseAgentEvent (line: string): AgentEvent | undefined {
 
 export function isListening (e: AgentEvent): e is ListeningEvent {
   return e.event === 'listening' && 'btPort' in e
+}
+
+export function isOfferReceived (e: AgentEvent): e is OfferReceivedEvent {
+  return e.event === 'offer-received' && 'name' in e
 }
 
 export function isProgress (e: AgentEvent): e is ProgressEvent {

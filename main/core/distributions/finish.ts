@@ -32,7 +32,7 @@ export function targetsFor (m: Metainfo, p: Placement, part: boolean): FileStore
 
 /**
  * At most this much of a file is read (on the digest thread) to complete its running digest; a file
- * further behind (pieces came in random order) is read whole on the hashing thread.
+ * further behind (a download resumed from an earlier run) is read whole on the hashing thread.
  */
 const MAX_COMPLETE_READ = 256 * 1024 * 1024
 

@@ -6,25 +6,14 @@
 // agent and most of the optimising compiler's work (Benchmark, session 22). The patches declare
 // those fields in the constructors; this transfer between two member engines checks that no new
 // field appears on either side once the torrent is ready and a wire is connected.
-import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
-import { Engine } from '../../../main/core/engine/engine.js'
-import { engineFixture, identity } from './engine-fixture.js'
+import type { Engine } from '../../../main/core/engine/engine.js'
+import { engineFixture, torrentOf } from './engine-fixture.js'
 
-const { tmp, engine } = engineFixture('sd-shapes-')
+const { tmp, engine, memberOrigin } = engineFixture('sd-shapes-')
 
 interface Watched { on (event: string, listener: (...args: unknown[]) => void): unknown; once (event: string, listener: () => void): unknown }
-
-/** The engine's WebTorrent torrent of `infoHash` (internal: this test is about its fields). */
-function torrentOf (e: Engine, infoHash: string): Watched & object {
-  const entry = (e as unknown as { entries: Map<string, { torrent: Watched & object }> }).entries.get(infoHash)
-  if (entry === undefined) throw new Error('no torrent in the engine')
-  return entry.torrent
-}
 
 /** Every own key, strings and symbols, as text. */
 const keysOf = (o: object): string[] => Reflect.ownKeys(o).map(k => String(k))
@@ -54,24 +43,14 @@ function waitDone (e: Engine, ih: string, ms = 20_000): Promise<void> {
 
 describe('hidden classes of a torrent and its wires', () => {
   it('no field is added to a torrent after it is ready, or to a wire after it joined, on either side of a member transfer', async () => {
-    const a = identity()
-    const b = identity()
-    const members = [{ id: a.id, address: '127.0.0.1' }, { id: b.id, address: '127.0.0.1' }]
-    const src = join(tmp(), 'data.bin')
     // Small pieces, so both sides go through many picks, batches, HAVEs and verifications.
-    writeFileSync(src, randomBytes(6 * 1024 * 1024))
-    const created = await createDistribution(src, { createdBy: 'test', pieceLength: 64 * 1024 })
-    if (!created.ok) throw new Error(created.error.message)
-    const m = created.value.metainfo
-    const o = await engine({ identity: a })
-    const seeded = o.seed({ metainfo: m, targets: created.value.source.entries.map((s, i) => ({ path: s.absolutePath, length: s.length, offset: m.files[i]?.offset ?? 0 })), members, schedule: { role: 'origin' } })
-    if (!seeded.ok) throw new Error(seeded.error.message)
-    const originAdded = watchShapes(torrentOf(o, m.infoHash))
+    const { origin: o, recipient, members, metainfo: m } = await memberOrigin(6 * 1024 * 1024, 64 * 1024)
+    const originAdded = watchShapes(torrentOf<Watched & object>(o, m.infoHash))
 
-    const r = await engine({ identity: b })
+    const r = await engine({ identity: recipient })
     const started = r.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'data.bin' }, true), members })
     if (!started.ok) throw new Error(started.error.message)
-    const recipientAdded = watchShapes(torrentOf(r, m.infoHash))
+    const recipientAdded = watchShapes(torrentOf<Watched & object>(r, m.infoHash))
     const done = waitDone(r, m.infoHash)
     r.connect(m.infoHash, [`127.0.0.1:${o.port}`])
     await done

@@ -53,6 +53,7 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'lent blocks', part: 'wire', marker: '_batchReleases', role: 'blocks a seeder lends from its reused piece buffers, released once copied or written' },
   { name: 'kept torrent bytes', part: 'torrent', marker: 'parsedTorrent.torrentFile', role: 'the .torrent bytes kept as the engine parsed them (re-encoded from its parsed form, the metadata served to peers would lack the file list)' },
   { name: 'borrowed reads', part: 'wire', marker: '_writeBorrowed', role: 'socket reads parsed in one reused buffer, without a buffer per read' },
+  { name: 'limit mid-message', part: 'wire', marker: '_fillAssembly', role: 'a piece message begun in borrowed reads finished when a rate limit moves the connection to owned writes' },
   { name: 'end game', part: 'torrent', marker: '_endGame', role: 'the last requests asked of a second peer too, so a frozen or busy one does not hold the end of a download' }
 ]
 

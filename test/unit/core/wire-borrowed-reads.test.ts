@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 interface TestWire {
   _sink: ((chunk: Uint8Array) => void) | null
   _writeBorrowed (chunk: Uint8Array): void
+  _write (chunk: Uint8Array, cb: (err: Error | null) => void): void
   reuseSpannedPieces: boolean
   agreedBlockLength?: number
   handshake (infoHash: string, peerId: string, extensions?: Record<string, boolean>): void
@@ -49,6 +50,17 @@ function feed (wire: TestWire, stream: Uint8Array, cuts: number[], readBuffer: U
     readBuffer.set(stream.subarray(at, at + n), 0)
     wire._writeBorrowed(readBuffer.subarray(0, n))
     readBuffer.fill(0xee) // the next read lands here
+    at += n
+  }
+}
+
+/** Feeds `stream` to `wire` as owned chunks, the way a throttled connection does (`_write`). */
+function feedOwned (wire: TestWire, stream: Uint8Array, cuts: number[]): void {
+  let at = 0
+  let k = 0
+  while (at < stream.length) {
+    const n = Math.min(stream.length - at, cuts[k++ % cuts.length] ?? 1)
+    wire._write(stream.slice(at, at + n), () => {})
     at += n
   }
 }
@@ -96,6 +108,78 @@ describe('wire parsing reads in a reused buffer', () => {
       }
     ), { numRuns: 60 })
   }, 120_000)
+
+  // A rate limit set mid-transfer moves the connection from borrowed reads to owned writes
+  // (webtorrent's patched peer.js, leanPipes), at any byte, often inside a piece message whose
+  // head the wire keeps in its assembly buffer. Without the assembly finished first, the wire read
+  // a length out of block data and waited for it: the connection stalled with its requests open.
+  it('finishes a piece message begun in borrowed reads when the rest comes as owned writes', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }),
+      fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.constantFrom(16 * 1024, 128 * 1024),
+      async (borrowedCuts, ownedCuts, switchAt, blockLength) => {
+        const a = sender()
+        const b = new (Wire as unknown as new () => TestWire)()
+        b._sink = () => {}
+        b.reuseSpannedPieces = true
+        b.agreedBlockLength = blockLength
+        a.wire.handshake(INFO_HASH, 'bb'.repeat(20))
+        a.wire.unchoke()
+        await settle()
+        const readBuffer = new Uint8Array(256 * 1024)
+        feed(b, concat(a.bytes.splice(0)), [1 << 20], readBuffer)
+        const blocks = [randomBytes(blockLength), randomBytes(blockLength), randomBytes(blockLength)]
+        const got: Buffer[] = []
+        const haves: number[] = []
+        b.on('have', (i: unknown) => { haves.push(i as number) })
+        blocks.forEach((_, i) => b.request(i, 0, blockLength, (err, block) => {
+          expect(err).toBeNull()
+          got[i] = Buffer.from(block as Uint8Array)
+        }))
+        blocks.forEach((block, i) => { a.wire.piece(i, 0, block); a.wire.have(i) })
+        await settle()
+        const stream = concat(a.bytes.splice(0))
+        const cut = Math.floor(switchAt * stream.length)
+        feed(b, stream.subarray(0, cut), borrowedCuts, readBuffer)
+        feedOwned(b, stream.subarray(cut), ownedCuts)
+        expect(got.length).toBe(blocks.length)
+        blocks.forEach((block, i) => expect(got[i]?.equals(block)).toBe(true))
+        expect(haves).toEqual([0, 1, 2])
+        a.wire.destroy()
+        b.destroy()
+      }
+    ), { numRuns: 80 })
+  }, 120_000)
+
+  it('finishes the piece message whose head waits in the assembly when owned writes take over', async () => {
+    const a = sender()
+    const b = new (Wire as unknown as new () => TestWire)()
+    b._sink = () => {}
+    b.reuseSpannedPieces = true
+    b.agreedBlockLength = 16 * 1024
+    a.wire.handshake(INFO_HASH, 'bb'.repeat(20))
+    a.wire.unchoke()
+    await settle()
+    const readBuffer = new Uint8Array(64 * 1024)
+    feed(b, concat(a.bytes.splice(0)), [1 << 20], readBuffer)
+    const block = randomBytes(16 * 1024)
+    let got: Buffer | undefined
+    b.request(0, 0, block.length, (err, data) => { expect(err).toBeNull(); got = Buffer.from(data as Uint8Array) })
+    a.wire.piece(0, 0, block)
+    a.wire.have(5)
+    await settle()
+    const stream = concat(a.bytes.splice(0))
+    feed(b, stream.subarray(0, 1000), [1000], readBuffer)
+    expect((b as unknown as { _assembly?: unknown })._assembly ?? null).not.toBeNull()
+    let have = -1
+    b.on('have', (i: unknown) => { have = i as number })
+    feedOwned(b, stream.subarray(1000), [7000])
+    expect(got?.equals(block)).toBe(true)
+    expect(have).toBe(5)
+    b.destroy()
+  })
 
   it('allocates nothing for a piece message header that claims more than the reused buffer holds', () => {
     const b = new (Wire as unknown as new () => TestWire)()

@@ -4,7 +4,8 @@
 import { ok, type Result } from '../../common/result.js'
 import { AppService } from '../core/app/app-service.js'
 import { claimDataDir, newToken } from '../core/app/device-lock.js'
-import { LocalClient } from '../core/app/local-client.js'
+import type { DeviceClient } from '../core/app/device-client.js'
+import { InProcessClient } from '../core/app/in-process-client.js'
 import { openLocalApi } from '../core/app/local-api.js'
 import { SwarmNode, type NodeOptions } from '../core/node/swarm-node.js'
 
@@ -12,7 +13,8 @@ export interface RunningAgent {
   readonly node: SwarmNode
   /** The app's door over this node: the state and commands every front end uses. */
   readonly app: AppService
-  readonly client: LocalClient
+  /** The command line's client of this device: the app service called directly, not over HTTP. */
+  readonly client: DeviceClient
   /** Resolves when a `stop` command asked the device to stop. */
   readonly stopRequested: Promise<void>
   stop (): Promise<void>
@@ -57,7 +59,7 @@ export async function runAgent (opts: NodeOptions): Promise<Result<RunningAgent>
   return ok({
     node,
     app,
-    client: new LocalClient(local.value.port, token),
+    client: new InProcessClient(app),
     stopRequested,
     stop: () => {
       stopping ??= (async () => {

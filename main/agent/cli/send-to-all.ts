@@ -4,7 +4,7 @@
 // first machines should not wait for it.
 import type { ApiResult, CommandReplies } from '../../../common/api.js'
 import { fail } from '../../../common/result.js'
-import type { LocalClient } from '../../core/app/local-client.js'
+import type { DeviceClient } from '../../core/app/device-client.js'
 
 /** How long `--all` listens for machines in all, and how long the list must stay the same. */
 export interface AllWindow {
@@ -33,7 +33,7 @@ export type FirstSend = (to: readonly string[]) => Promise<ApiResult<CommandRepl
  * ones by `offer`, until `window.settleMs` has passed since the start and the list has not changed
  * for half of it.
  */
-export async function sendToAll (client: LocalClient, send: FirstSend, window: AllWindow): Promise<SentToAll> {
+export async function sendToAll (client: DeviceClient, send: FirstSend, window: AllWindow): Promise<SentToAll> {
   const started = Date.now()
   let lastChange = started
   let online: readonly string[] = []

@@ -2,6 +2,7 @@
 // or another command's device, found through agent.json), or, when the command needs a device
 // and none runs, one started inside this process and registered the same way for its duration.
 import { findDevice, resolveDataDir } from '../../core/app/device-lock.js'
+import type { DeviceClient } from '../../core/app/device-client.js'
 import { LocalClient } from '../../core/app/local-client.js'
 import type { NodeOptions } from '../../core/node/swarm-node.js'
 import { runAgent, type RunningAgent } from '../run-agent.js'
@@ -11,7 +12,7 @@ import { UsageError } from './exit-codes.js'
 const EAGER_DISCOVERY_MS = 15_000
 
 export interface Session {
-  readonly client: LocalClient
+  readonly client: DeviceClient
   /** Present when this process runs the device itself (none was running). */
   readonly inProcess?: RunningAgent
   close (): Promise<void>

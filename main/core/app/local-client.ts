@@ -1,13 +1,11 @@
 // The command line's client for a running device's local API: the window's state and commands,
 // over loopback HTTP (local-api.ts), and the same contract types back.
-import type { ApiResult, AppState, Command, CommandReplies, CommandType } from '../../../common/api.js'
+import type { ApiResult, AppState, CommandReplies, CommandType } from '../../../common/api.js'
 import { fail, ok } from '../../../common/result.js'
 import { decodeState } from '../../../common/wire.js'
 import { requestJson } from '../control/http-client.js'
+import type { CommandOf, DeviceClient } from './device-client.js'
 import { NEXT_STATE_MAX_MS } from './local-api-limits.js'
-
-/** The command of type T. */
-export type CommandOf<T extends CommandType> = Extract<Command, { readonly type: T }>
 
 /** Hashing a big file takes minutes; a send answers once it is hashed and offered. */
 const SEND_TIMEOUT_MS = 24 * 3600_000
@@ -19,17 +17,13 @@ function isApiResult (v: unknown): v is ApiResult<unknown> {
   return r.ok === true || (r.ok === false && typeof r.error?.code === 'string' && typeof r.error.message === 'string')
 }
 
-export class LocalClient {
+export class LocalClient implements DeviceClient {
   constructor (private readonly port: number, private readonly token: string) {}
 
   async state (): Promise<ApiResult<AppState>> {
     return this.stateAt('/v1/local/state', 30_000)
   }
 
-  /**
-   * The device's state once something changed (an event or a command), or the current one after
-   * `withinMs`: a wait that answers as soon as something happened.
-   */
   async nextState (withinMs: number): Promise<ApiResult<AppState>> {
     const within = Math.max(0, Math.min(NEXT_STATE_MAX_MS, Math.round(withinMs)))
     return this.stateAt(`/v1/local/state/next?within=${within}`, within + 30_000)

@@ -6,12 +6,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readHolder } from '../../../main/core/app/device-lock.js'
+import { LocalClient } from '../../../main/core/app/local-client.js'
 import { runAgent, type RunningAgent } from '../../../main/agent/run-agent.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sd-local-api-'))
 let agent: RunningAgent
 let base = ''
 let token = ''
+/** The command line's client of a device in another process: over this local API. */
+let http: LocalClient
 
 async function post (body: unknown, auth = token): Promise<{ status: number; body: unknown }> {
   const r = await fetch(`${base}/v1/local/commands`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(body) })
@@ -26,6 +29,7 @@ beforeAll(async () => {
   if (holder?.state !== 'running') throw new Error('the device did not publish agent.json')
   base = `http://127.0.0.1:${holder.agent.localPort}`
   token = holder.agent.token
+  http = new LocalClient(holder.agent.localPort, token)
 }, 30_000)
 
 afterAll(async () => {
@@ -47,7 +51,7 @@ describe('local API: one command route', () => {
   it('runs a valid command through the app service, and the state shows it', async () => {
     const id = 'a'.repeat(32)
     expect(await post({ type: 'trust', id })).toEqual({ status: 200, body: { ok: true, value: {} } })
-    const state = await agent.client.state()
+    const state = await http.state()
     if (!state.ok) throw new Error(state.error.message)
     expect(state.value.self.name).toBe('unit')
     expect(state.value.machines.find(m => m.id === id)?.trusted).toBe(true)
@@ -90,7 +94,7 @@ describe('local API: one command route', () => {
     const r = await fetch(`${base}/v1/local/state/next?within=0`, { headers: { authorization: `Bearer ${token}` } })
     expect(r.status).toBe(200)
     expect(await r.json()).toMatchObject({ self: { name: 'unit' } })
-    const next = await agent.client.nextState(0)
+    const next = await http.nextState(0)
     expect(next.ok && next.value.self.name).toBe('unit')
     for (const bad of ['-1', '1.5', 'soon', '60001']) {
       const refused = await fetch(`${base}/v1/local/state/next?within=${bad}`, { headers: { authorization: `Bearer ${token}` } })

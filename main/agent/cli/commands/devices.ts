@@ -6,7 +6,7 @@ import { parseCommand } from '../../../../common/commands.js'
 import { isDeviceId, shortFingerprint } from '../../../../common/device-id.js'
 import { readHolder } from '../../../core/app/device-lock.js'
 import { runOffline } from '../../../core/app/offline-commands.js'
-import type { LocalClient } from '../../../core/app/local-client.js'
+import type { DeviceClient } from '../../../core/app/device-client.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { pad } from '../format.js'
@@ -50,7 +50,7 @@ export const untrustUsage = trustUsageOf(false)
 const PEERS_SETTLE_MS = 3_000
 
 /** The machines the device hears on the LAN now. */
-async function onlineMachines (client: LocalClient): Promise<Machine[]> {
+async function onlineMachines (client: DeviceClient): Promise<Machine[]> {
   const state = await client.state()
   if (!state.ok) throw new UsageError(state.error.message)
   return state.value.machines.filter(m => m.online)

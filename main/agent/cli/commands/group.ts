@@ -4,7 +4,7 @@
 import type { Command, MachineGroup } from '../../../../common/api.js'
 import { isGroupName, MAX_GROUP_MEMBERS } from '../../../../common/commands.js'
 import { isDeviceId, shortFingerprint } from '../../../../common/device-id.js'
-import type { LocalClient } from '../../../core/app/local-client.js'
+import type { DeviceClient } from '../../../core/app/device-client.js'
 import { runOffline } from '../../../core/app/offline-commands.js'
 import { metMachines, storedGroups } from '../../../core/app/offline-groups.js'
 import { flag, parse, str } from '../args.js'
@@ -32,7 +32,7 @@ it when it comes back. NAME: 1 to 32 letters, digits, dots, dashes or underscore
 interface Seen { readonly id: string; readonly name: string }
 
 /** Machines this device has seen: the agent's list now, and every device whose key it has met. */
-async function seenMachines (dataDir: string, agent: LocalClient | undefined): Promise<Seen[]> {
+async function seenMachines (dataDir: string, agent: DeviceClient | undefined): Promise<Seen[]> {
   const seen = new Map<string, Seen>()
   if (agent) {
     const s = await agent.state()
@@ -69,7 +69,7 @@ function printGroup (g: MachineGroup): void {
 }
 
 /** The groups as the contract has them, from the agent or from the data directory. */
-async function listGroups (dataDir: string, agent: LocalClient | undefined): Promise<readonly MachineGroup[]> {
+async function listGroups (dataDir: string, agent: DeviceClient | undefined): Promise<readonly MachineGroup[]> {
   if (agent) {
     const s = await agent.state()
     if (!s.ok) throw new UsageError(`group: ${s.error.message}`)
@@ -119,7 +119,7 @@ export async function groupCommand (args: readonly string[]): Promise<number> {
 }
 
 /** Through the running agent, or on the data directory itself (claimed meanwhile) when none runs. */
-async function run<T> (dataDir: string, agent: LocalClient | undefined, command: Command): Promise<T> {
+async function run<T> (dataDir: string, agent: DeviceClient | undefined, command: Command): Promise<T> {
   const r = agent ? await agent.run(command) : await runOffline(dataDir, command)
   if (!r.ok) throw new UsageError(`group: ${r.error.message}`)
   return r.value as T

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import type { ApiResult, AppState, CommandReplies, Distribution, Machine, MemberRow, MemberState } from '../../../../common/api.js'
 import type { SendFinished, SendOffered } from '../../../../common/cli-json.js'
 import { parseSettingsPatch } from '../../../../common/commands.js'
-import type { LocalClient } from '../../../core/app/local-client.js'
+import type { DeviceClient } from '../../../core/app/device-client.js'
 import { flag, intFlag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, type CommandUsage } from '../command-usage.js'
 import { formatBytes, formatRate } from '../../../../common/units.js'
@@ -156,7 +156,7 @@ const REFUSED: readonly MemberState[] = ['declined', 'failed', 'unreachable']
 const SETTLED: readonly MemberState[] = ['verified', 'declined', 'failed', 'unreachable', 'timeout']
 
 /** The distribution as the device shows it now. */
-async function distributionOf (client: LocalClient, infoHash: string): Promise<Distribution> {
+async function distributionOf (client: DeviceClient, infoHash: string): Promise<Distribution> {
   const s = await client.state()
   if (!s.ok) throw new UsageError(`send: ${s.error.message}`)
   const d = s.value.distributions.find(x => x.infoHash === infoHash)
@@ -169,7 +169,7 @@ async function distributionOf (client: LocalClient, infoHash: string): Promise<D
  * @group gives all its members, on the network or not (one that is away gets the file when back).
  * A device that just started (`cold`) listens a few seconds for the group's machines too.
  */
-async function chooseTargets (client: LocalClient, to: string | undefined, cold: boolean): Promise<string[]> {
+async function chooseTargets (client: DeviceClient, to: string | undefined, cold: boolean): Promise<string[]> {
   const entries = to === undefined ? [] : to.split(',').map(s => s.trim()).filter(s => s.length > 0)
   const groupNames = entries.filter(e => e.startsWith('@')).map(e => e.slice(1))
   const wanted = entries.filter(e => !e.startsWith('@'))
@@ -218,7 +218,7 @@ function groupMembers (state: AppState, names: readonly string[]): string[] {
 }
 
 /** Shows the hashing job's progress on the terminal until `work` settles. */
-async function withHashingProgress<T> (client: LocalClient, work: Promise<T>): Promise<T> {
+async function withHashingProgress<T> (client: DeviceClient, work: Promise<T>): Promise<T> {
   let settled = false
   void work.finally(() => { settled = true })
   const started = performance.now()
@@ -257,7 +257,7 @@ function settled (row: MemberRow | undefined): boolean {
 interface FollowResult { readonly outcomes: Outcome[]; readonly gone: string | undefined }
 
 /** Follows the rows of `ids` until each is settled, the source went stale, the device is gone, or `over()`. */
-async function follow (client: LocalClient, sent: Distribution, ids: readonly string[], over: () => boolean, tty: boolean): Promise<FollowResult> {
+async function follow (client: DeviceClient, sent: Distribution, ids: readonly string[], over: () => boolean, tty: boolean): Promise<FollowResult> {
   let lines = 0
   let rows: readonly MemberRow[] = []
   // The source changed while being sent: nobody unfinished will get it now, so stop waiting.

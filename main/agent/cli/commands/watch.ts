@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import type { Command, WatchedFolder } from '../../../../common/api.js'
 import { isGroupName, MAX_SETTLE_SECONDS } from '../../../../common/commands.js'
 import { formatBytes } from '../../../../common/units.js'
-import type { LocalClient } from '../../../core/app/local-client.js'
+import type { DeviceClient } from '../../../core/app/device-client.js'
 import { flag, parse, str } from '../args.js'
 import { DATA_DIR_FLAG, JSON_FLAG, type CommandUsage } from '../command-usage.js'
 import { plural } from '../format.js'
@@ -47,13 +47,13 @@ export const unwatchUsage: CommandUsage = {
   examples: ['swarmdrop unwatch /srv/segments']
 }
 
-async function agentOf (dataDir: string, command: string): Promise<LocalClient> {
+async function agentOf (dataDir: string, command: string): Promise<DeviceClient> {
   const agent = await runningAgent(dataDir)
   if (!agent) throw new UsageError(`${command}: no agent runs for this data folder: start one first (swarmdrop agent), it does the watching`)
   return agent
 }
 
-async function run<T> (agent: LocalClient, command: Command, name: string): Promise<T> {
+async function run<T> (agent: DeviceClient, command: Command, name: string): Promise<T> {
   const r = await agent.run(command)
   if (!r.ok) throw new UsageError(`${name}: ${r.error.message}`)
   return r.value as T

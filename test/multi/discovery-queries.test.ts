@@ -4,10 +4,9 @@
 // machines). A listener on a sixth host counts the queries for _swarmdrop._tcp.local on the wire,
 // while every agent still sees the others and a killed one still leaves their lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import { startQueryListener, type QueryListener } from './mdns-listener.js'
 
 const AGENTS = 5
 const WINDOW_MS = 30_000
@@ -15,33 +14,7 @@ const QUERY_INTERVAL_MS = 5_000
 
 const fx = labFixture(AGENTS + 1, 'mdnsq')
 const agents: LabAgent[] = []
-let listener: ChildProcess | undefined
-const queries: number[] = []
-
-/**
- * Runs inside the listener's namespace: prints the time of each mDNS query asking for our service
- * (a plain question; header QR bit clear). Parses only what it needs of the packet.
- */
-const LISTENER = `
-const dgram = require('node:dgram')
-const s = dgram.createSocket({ type: 'udp4', reuseAddr: true })
-function names (buf) {
-  const qd = buf.readUInt16BE(4); let o = 12; const out = []
-  for (let q = 0; q < qd && o < buf.length; q++) {
-    const labels = []
-    while (o < buf.length && buf[o] !== 0) { const n = buf[o]; if (n >= 0xc0) { o += 1; break } labels.push(buf.subarray(o + 1, o + 1 + n).toString('latin1')); o += 1 + n }
-    o += 5 // the terminating zero, type, class
-    out.push(labels.join('.').toLowerCase())
-  }
-  return out
-}
-s.on('message', (buf) => {
-  if (buf.length < 12 || (buf[2] & 0x80) !== 0) return
-  if (names(buf).includes('_swarmdrop._tcp.local')) console.log('query ' + Date.now())
-})
-s.bind(5353, () => { s.addMembership('224.0.0.251'); console.log('listening') })
-setTimeout(() => process.exit(0), ${WINDOW_MS * 3})
-`
+let listener: QueryListener | undefined
 
 async function until (what: string, limitMs: number, check: () => Promise<boolean>): Promise<void> {
   const started = Date.now()
@@ -59,17 +32,7 @@ async function peerNames (i: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const l = fx.lab.spawn(AGENTS, process.execPath, ['-e', LISTENER])
-  listener = l
-  if (l.stdout === null) throw new Error('listener spawned without stdout')
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('the mDNS listener did not start within 10 s')), 10_000)
-    createInterface({ input: l.stdout as NodeJS.ReadableStream }).on('line', line => {
-      if (line === 'listening') { clearTimeout(t); resolve() }
-      const m = /^query (\d+)$/.exec(line)
-      if (m) queries.push(Number(m[1]))
-    })
-  })
+  listener = await startQueryListener(fx, AGENTS, WINDOW_MS * 3)
   await Promise.all(Array.from({ length: AGENTS }, async (_, i) => {
     const a = fx.agent(i, `q-${i}`)
     agents.push(a)
@@ -77,7 +40,7 @@ beforeAll(async () => {
   }))
 }, 60_000)
 
-afterAll(() => { listener?.kill() })
+afterAll(() => { listener?.stop() })
 
 describe('mDNS queries on a LAN of agents', () => {
   it('about one query per interval for the whole LAN, not one per agent, while every agent keeps seeing the others', async () => {
@@ -85,7 +48,7 @@ describe('mDNS queries on a LAN of agents', () => {
     await until('every agent sees the others', 20_000, async () => (await peerNames(0)).length === AGENTS - 1)
     const from = Date.now()
     await new Promise(r => setTimeout(r, WINDOW_MS))
-    const asked = queries.filter(t => t >= from).length
+    const asked = (listener?.queries ?? []).filter(t => t >= from).length
     const perAgentRate = Math.floor(WINDOW_MS / QUERY_INTERVAL_MS) * AGENTS
     console.log(`${asked} queries in ${WINDOW_MS / 1000} s from ${AGENTS} agents (each asking on its own: about ${perAgentRate})`)
     // An interval and up to a second of jitter between queries; a few collisions allowed.

@@ -58,7 +58,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly timer: NodeJS.Timeout
   private readonly expireAfterMs: number
   private readonly queryIntervalMs: number
-  private readonly eagerUntil: number
+  private eagerUntil: number
   /** When a query for our service was last heard on the LAN, this agent's own included (ms). */
   private lastQueryHeard = 0
   /**
@@ -189,6 +189,15 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const peer = { ...before, lastSeen: now }
     this.peers.set(id, peer)
     this.emit('up', peer)
+  }
+
+  /**
+   * Back to asking as seldom as an agent: the command that wanted the others at once (eagerForMs)
+   * has chosen its recipients. Each query draws an answer from every machine, decoded by every
+   * machine, so asking each second through a whole transfer cost every host CPU the transfer needed.
+   */
+  calm (): void {
+    this.eagerUntil = 0
   }
 
   /** Ask the LAN again now (after a start, or when a person presses refresh). */

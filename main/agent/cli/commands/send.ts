@@ -100,6 +100,8 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
       const sending = client.run({ type: 'send', path: resolve(path), to: ids })
       sent = tty ? await withHashingProgress(client, sending) : await sending
     }
+    // The recipients are chosen: this process's own device stops asking the LAN every second.
+    session.inProcess?.node.discovery.calm()
     if (!sent.ok) {
       // Hashed, but no machine took the offer: the reasons are in the message.
       if (sent.error.code === 'unreachable') {

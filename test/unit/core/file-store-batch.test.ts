@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -182,6 +182,57 @@ describe('guarded reads across many files', () => {
     expect(err?.code).toBe('source-changed')
     expect(changed).not.toBe('')
     store.close()
+  })
+})
+
+describe('guarded reads of one big file', () => {
+  /** One file of `pieces` pieces, guarded as an origin's source is. */
+  function guardedFile (pieceLength: number, pieces: number): { store: FileStore, data: Buffer, path: string, changed: () => string } {
+    const dir = tmp()
+    const data = randomBytes(pieces * pieceLength)
+    const path = join(dir, 'image.iso')
+    writeFileSync(path, data)
+    const targets = [{ path, length: data.length, offset: 0 }]
+    const pieceHashes = Buffer.concat(Array.from({ length: pieces }, (_, i) => createHash('sha1').update(data.subarray(i * pieceLength, (i + 1) * pieceLength)).digest()))
+    const files = [{ path, length: data.length, offset: 0, label: 'image.iso', mtimeMs: statSync(path).mtimeMs }]
+    let changed = ''
+    const store = new FileStore(pieceLength, { path: dir, files: [], length: data.length, name: 'x', fileStore: { targets, readOnly: true, guard: { files, pieceLength, pieceHashes, onChanged: (r: string) => { changed = r } } } })
+    return { store, data, path, changed: () => changed }
+  }
+
+  it('reads a piece of 1 MiB or more on the disk thread, which takes its SHA-1 there, and still refuses one edited in place', async () => {
+    const pieceLength = 1024 * 1024
+    const { store, data, path, changed } = guardedFile(pieceLength, 3)
+    const reads = vi.spyOn(DiskThread.prototype, 'read')
+    try {
+      expect(Buffer.from(await get(store, 0)).equals(data.subarray(0, pieceLength))).toBe(true)
+      expect(reads).toHaveBeenCalledTimes(1)
+      expect(reads.mock.calls[0]?.[3]).toBe(true) // with its SHA-1
+      const st = statSync(path)
+      const fd = openSync(path, 'r+')
+      writeSync(fd, randomBytes(100), 0, 100, 2 * pieceLength + 5)
+      closeSync(fd)
+      utimesSync(path, st.atime, st.mtime)
+      const err = await get(store, 2).then(() => null, (e: NodeJS.ErrnoException) => e)
+      expect(err?.code).toBe('source-changed')
+      expect(changed()).toContain('image.iso')
+    } finally {
+      reads.mockRestore()
+      store.close()
+    }
+  })
+
+  it('hashes a smaller piece where it was read, without the disk thread', async () => {
+    const pieceLength = 256 * 1024
+    const { store, data } = guardedFile(pieceLength, 2)
+    const reads = vi.spyOn(DiskThread.prototype, 'read')
+    try {
+      expect(Buffer.from(await get(store, 1)).equals(data.subarray(pieceLength))).toBe(true)
+      expect(reads).not.toHaveBeenCalled()
+    } finally {
+      reads.mockRestore()
+      store.close()
+    }
   })
 })
 

@@ -4,14 +4,10 @@
 // times a second while `send --wait` followed a transfer, on a machine whose cores the transfer
 // needed. Commands go through the same parseCommand as the local API's.
 import type { ApiResult, AppState, CommandReplies, CommandType } from '../../../common/api.js'
-import { fail, ok } from '../../../common/result.js'
+import { errorMessage, fail, ok } from '../../../common/result.js'
 import type { AppService } from './app-service.js'
 import type { CommandOf, DeviceClient } from './device-client.js'
-import { NEXT_STATE_MAX_MS } from './local-api-limits.js'
-
-function message (err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
+import { nextStateWithin } from './local-api-limits.js'
 
 export class InProcessClient implements DeviceClient {
   constructor (private readonly app: AppService) {}
@@ -20,16 +16,16 @@ export class InProcessClient implements DeviceClient {
     try {
       return ok(this.app.state())
     } catch (err) {
-      return fail('internal', `the device's state could not be built: ${message(err)}`)
+      return fail('internal', `the device's state could not be built: ${errorMessage(err)}`)
     }
   }
 
   async nextState (withinMs: number): Promise<ApiResult<AppState>> {
-    const within = Math.max(0, Math.min(NEXT_STATE_MAX_MS, Math.round(withinMs)))
+    const within = nextStateWithin(withinMs)
     try {
       return ok(await this.app.nextState(within))
     } catch (err) {
-      return fail('internal', `the device's state could not be built: ${message(err)}`)
+      return fail('internal', `the device's state could not be built: ${errorMessage(err)}`)
     }
   }
 

@@ -5,7 +5,7 @@ import { fail, ok } from '../../../common/result.js'
 import { decodeState } from '../../../common/wire.js'
 import { requestJson } from '../control/http-client.js'
 import type { CommandOf, DeviceClient } from './device-client.js'
-import { NEXT_STATE_MAX_MS } from './local-api-limits.js'
+import { nextStateWithin } from './local-api-limits.js'
 
 /** Hashing a big file takes minutes; a send answers once it is hashed and offered. */
 const SEND_TIMEOUT_MS = 24 * 3600_000
@@ -25,7 +25,7 @@ export class LocalClient implements DeviceClient {
   }
 
   async nextState (withinMs: number): Promise<ApiResult<AppState>> {
-    const within = Math.max(0, Math.min(NEXT_STATE_MAX_MS, Math.round(withinMs)))
+    const within = nextStateWithin(withinMs)
     return this.stateAt(`/v1/local/state/next?within=${within}`, within + 30_000)
   }
 

@@ -2,32 +2,25 @@
 // not over loopback HTTP to itself. It must answer as the local API does for another process:
 // the same state, the same replies and refusals to commands, a wait for the next state that a
 // change ends.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppState, Command } from '../../../common/api.js'
-import { runAgent, type RunningAgent } from '../../../main/agent/run-agent.js'
-import { readHolder } from '../../../main/core/app/device-lock.js'
+import type { RunningAgent } from '../../../main/agent/run-agent.js'
 import { InProcessClient } from '../../../main/core/app/in-process-client.js'
-import { LocalClient } from '../../../main/core/app/local-client.js'
+import type { LocalClient } from '../../../main/core/app/local-client.js'
+import { startDevice } from './started-device.js'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sd-in-process-'))
+let dataDir = ''
 let agent: RunningAgent
 let http: LocalClient
 
 beforeAll(async () => {
-  const started = await runAgent({ dataDir, overrides: { btPort: 0, controlPort: 0, name: 'inproc' } })
-  if (!started.ok) throw new Error(started.error.message)
-  agent = started.value
-  const holder = await readHolder(dataDir)
-  if (holder?.state !== 'running') throw new Error('the device did not publish agent.json')
-  http = new LocalClient(holder.agent.localPort, holder.agent.token)
+  ({ dataDir, agent, http } = await startDevice('sd-in-process-', 'inproc'))
 }, 30_000)
 
 afterAll(async () => {
   await agent?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
+  if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true })
 })
 
 /** What both clients must agree on (rates and clocks move between two calls). */

@@ -1,15 +1,13 @@
 // The CLI's door to a running device: the local API takes the window's Command, validated by the
 // same parseCommand, and answers with ApiResult; it reads the window's AppState. A second device
 // for the same data directory is refused while the first runs.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readHolder } from '../../../main/core/app/device-lock.js'
-import { LocalClient } from '../../../main/core/app/local-client.js'
 import { runAgent, type RunningAgent } from '../../../main/agent/run-agent.js'
+import type { LocalClient } from '../../../main/core/app/local-client.js'
+import { startDevice } from './started-device.js'
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sd-local-api-'))
+let dataDir = ''
 let agent: RunningAgent
 let base = ''
 let token = ''
@@ -22,19 +20,12 @@ async function post (body: unknown, auth = token): Promise<{ status: number; bod
 }
 
 beforeAll(async () => {
-  const started = await runAgent({ dataDir, overrides: { btPort: 0, controlPort: 0, name: 'unit' } })
-  if (!started.ok) throw new Error(started.error.message)
-  agent = started.value
-  const holder = await readHolder(dataDir)
-  if (holder?.state !== 'running') throw new Error('the device did not publish agent.json')
-  base = `http://127.0.0.1:${holder.agent.localPort}`
-  token = holder.agent.token
-  http = new LocalClient(holder.agent.localPort, token)
+  ({ dataDir, agent, base, token, http } = await startDevice('sd-local-api-', 'unit'))
 }, 30_000)
 
 afterAll(async () => {
   await agent?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
+  if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('local API: one command route', () => {

@@ -51,9 +51,15 @@ export interface ResumeResult {
   /** verifiedBytes of the last progress line before the stop and of the first one after the restart. */
   readonly lastVerifiedBeforeStopBytes: number
   readonly firstVerifiedAfterRestartBytes: number
-  /** Payload received across both runs minus one copy (headers and piece framing taken off). */
+  /**
+   * Piece payload the origin sent this recipient over both runs minus one copy: its engine's own
+   * count of piece data handed to the socket (the distribution's uploadedBytes), exact. A piece
+   * queued in the origin's socket when the recipient died counts as sent, so it errs high.
+   */
   readonly fetchedTwiceBytes: number
   readonly fetchedTwicePieces: number
+  /** The same from the recipient's cable (counters minus headers and framing): a cross-check that also counts control traffic and TCP retransmissions. */
+  readonly cableExcessBytes: number
   readonly pieceLength: number
   /** From the offer to the verified copy, both runs and the gap between them. */
   readonly totalSeconds: number
@@ -118,6 +124,21 @@ async function wholeOnDisk (part: string, source: string, pieces: readonly numbe
   }
 }
 
+/**
+ * Piece payload the origin agent has sent for `name` so far (`status --json`: the engine's count for
+ * each distribution of that name), or NaN when its status cannot be read.
+ */
+async function originUploaded (ctx: VariantContext, name: string): Promise<number> {
+  const r = await ctx.lab.run(ctx.origin, process.execPath, [ctx.cli, 'status', '--json', '--data-dir', ctx.originDataDir], { timeoutMs: 30_000 })
+  if (r.code !== 0) return NaN
+  try {
+    const report = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { distributions?: Array<{ name?: unknown, uploadedBytes?: unknown }> }
+    return (report.distributions ?? []).filter((d) => d.name === name).reduce((sum, d) => sum + (typeof d.uploadedBytes === 'number' ? d.uploadedBytes : 0), 0)
+  } catch {
+    return NaN
+  }
+}
+
 function payloadSince (base: WireSample, s: WireSample): number {
   return tcpPayload(s.rxBytes - base.rxBytes, s.rxPackets - base.rxPackets)
 }
@@ -158,6 +179,7 @@ async function runVariant (stop: StopKind, build: Build, ctx: VariantContext): P
   const nan = { socketQueuedAtStopBytes: NaN, journaledAtStopPieces: NaN, begunAtStopPieces: NaN, begunWholeAtStopPieces: NaN, lostAtStopBytes: NaN, termEscalatedToKill: false, receivedAtStopBytes: NaN, exitSeconds: NaN, listeningSeconds: NaN, resumeSeconds: NaN, lastVerifiedBeforeStopBytes: NaN, firstVerifiedAfterRestartBytes: NaN }
   let partial: Partial<ResumeResult> = {}
   try {
+    const uploadedBefore = await originUploaded(ctx, basename(ctx.source))
     const offeredAt = Date.now()
     await offerTo({ lab: ctx.lab, host: ctx.origin, cli: ctx.cli, path: ctx.source, to: agent.name, dataDir: ctx.originDataDir, timeoutMs: ctx.timeoutMs })
     if (stop !== 'none') {
@@ -203,7 +225,8 @@ async function runVariant (stop: StopKind, build: Build, ctx: VariantContext): P
     const end = wire.read()
     const pieceLength = pieceLengthOf(agent, ctx.bytes)
     // Two members ask for min(1 MiB, piece) at a time (sd_member bs): one 13-byte header per request.
-    const twice = excessBytes(end.rxBytes - base.rxBytes, end.rxPackets - base.rxPackets, ctx.bytes, Math.min(MAX_MEMBER_BLOCK_BYTES, pieceLength))
+    const cable = excessBytes(end.rxBytes - base.rxBytes, end.rxPackets - base.rxPackets, ctx.bytes, Math.min(MAX_MEMBER_BLOCK_BYTES, pieceLength))
+    const twice = await originUploaded(ctx, basename(ctx.source)) - uploadedBefore - ctx.bytes
     const copySha256Ok = (await sha256File(verified.path).catch(() => 'missing')) === ctx.sha256
     await rm(verified.path, { force: true })
     return {
@@ -216,12 +239,13 @@ async function runVariant (stop: StopKind, build: Build, ctx: VariantContext): P
       firstVerifiedAfterRestartBytes: firstAfter,
       fetchedTwiceBytes: twice,
       fetchedTwicePieces: twice / pieceLength,
+      cableExcessBytes: cable,
       pieceLength,
       totalSeconds,
       copySha256Ok
     }
   } catch (err) {
-    return { stop, build, status: 'failed', error: err instanceof Error ? err.message : String(err), ...nan, ...partial, fetchedTwiceBytes: NaN, fetchedTwicePieces: NaN, pieceLength: NaN, totalSeconds: NaN, copySha256Ok: false }
+    return { stop, build, status: 'failed', error: err instanceof Error ? err.message : String(err), ...nan, ...partial, fetchedTwiceBytes: NaN, fetchedTwicePieces: NaN, cableExcessBytes: NaN, pieceLength: NaN, totalSeconds: NaN, copySha256Ok: false }
   } finally {
     wire.stop()
     // Done with this recipient: it must not serve the next one.
@@ -303,12 +327,13 @@ export async function resume (root: string, cli: string, sizeMiB: number, stops:
   const markdown = [
     `Resume: an agent downloading a ${sizeMiB} MiB random file from the origin agent (\`send --to NAME\`, one lab, veth, no tc cap) is stopped once half the file has arrived and started again with the same data directory.`,
     '',
-    '| stop | build | status | exit took (s) | received at stop (MiB) | TCP receive queues just before the stop (MiB) | journaled after the exit (pieces) | begun, not journaled: whole on disk / all (pieces) | lost at the stop: cable after the exit − kept (MiB) | verified before stop / at first report after restart (MiB) | restart → listening (s) | restart → bytes flow (s) | fetched twice (MiB) | = pieces | pieces beyond "none" | piece (KiB) | offer → verified (s) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.stop} | ${r.build} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.socketQueuedAtStopBytes / MiB, 2)} | ${fmt(r.journaledAtStopPieces, 0)} | ${fmt(r.begunWholeAtStopPieces, 0)} / ${fmt(r.begunAtStopPieces, 0)} | ${fmt(r.lostAtStopBytes / MiB, 2)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorOf(r), 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
+    '| stop | build | status | exit took (s) | received at stop (MiB) | TCP receive queues just before the stop (MiB) | journaled after the exit (pieces) | begun, not journaled: whole on disk / all (pieces) | lost at the stop: cable after the exit − kept (MiB) | verified before stop / at first report after restart (MiB) | restart → listening (s) | restart → bytes flow (s) | fetched twice (MiB) | = pieces | pieces beyond "none" | cable excess (MiB) | piece (KiB) | offer → verified (s) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.stop} | ${r.build} | ${r.status} | ${fmt(r.exitSeconds, 2)}${r.termEscalatedToKill ? ' (SIGKILL after 5 s)' : ''} | ${fmt(r.receivedAtStopBytes / MiB, 0)} | ${fmt(r.socketQueuedAtStopBytes / MiB, 2)} | ${fmt(r.journaledAtStopPieces, 0)} | ${fmt(r.begunWholeAtStopPieces, 0)} / ${fmt(r.begunAtStopPieces, 0)} | ${fmt(r.lostAtStopBytes / MiB, 2)} | ${fmt(r.lastVerifiedBeforeStopBytes / MiB, 0)} / ${fmt(r.firstVerifiedAfterRestartBytes / MiB, 0)} | ${fmt(r.listeningSeconds, 2)} | ${fmt(r.resumeSeconds, 2)} | ${fmt(r.fetchedTwiceBytes / MiB, 2)} | ${fmt(r.fetchedTwicePieces, 2)} | ${r.stop === 'none' ? '' : fmt(r.fetchedTwicePieces - floorOf(r), 2)} | ${fmt(r.cableExcessBytes / MiB, 2)} | ${fmt(r.pieceLength / 1024, 0)} | ${fmt(r.totalSeconds, 1)} |`),
     '',
     '- Restart = spawning the agent again (Node start-up included); bytes flow = 1 MiB of payload on the recipient\'s cable since the restart (counters sampled every 0.1 s).',
-    '- Fetched twice = payload the recipient received over both runs (cable counters minus frame headers and a 13-byte piece-message header per request of min(1 MiB, piece), the size members agree on) minus the file size; the row "none" is an uninterrupted download measured the same way: its figure is the estimate\'s noise floor (control traffic, end-game duplicates).',
+    '- Fetched twice = piece payload the origin sent this recipient over both runs minus the file size, by the origin engine\'s own count (`status --json`, the distribution\'s uploadedBytes): exact, and a little high after a kill (pieces still in the origin\'s socket count as sent). The row "none" is an uninterrupted download measured the same way (end-game duplicates).',
+    '- Cable excess = the same from the recipient\'s cable (counters minus frame headers and a 13-byte piece-message header per request of min(1 MiB, piece), the size members agree on): it also counts control traffic (mDNS, TLS reports, HAVEs) and TCP retransmissions, 1.5-2.2 MiB for an uninterrupted 4 GiB (session 25). Until session 24 the target was judged on it.',
     '- "verified before stop" is the last progress line before the stop (one a second, so up to a second old); the targets are judged on the raw figure, not on the figure beyond "none".',
     '- build: "built" = this tree; "baseline" = the --resume-baseline tree, run in turn with the built one (the order alternating by round). "Beyond none" subtracts the mean of the same build\'s "none" rows.',
     '- TCP receive queues = Recv-Q summed over the recipient\'s connections (`ss -tn`) just before the stop; journaled after the exit = pieces a restart keeps without fetching them; begun, not journaled = pieces whose writes had been issued (NAME.begun), and of them those whole on disk after the exit, which the restart\'s check keeps; lost = payload on the cable by the restart minus the pieces kept.',

@@ -6,6 +6,7 @@ import Wire from 'bittorrent-protocol'
 import Piece from 'torrent-piece'
 import WebTorrent from 'webtorrent'
 import Torrent from 'webtorrent/lib/torrent.js'
+import Peer from 'webtorrent/lib/peer.js'
 import type { Identity } from '../identity/identity.js'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
@@ -213,7 +214,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   static async start (opts: EngineOptions): Promise<Result<Engine>> {
     // Without its hooks the engine would run, but unguarded: no policy, audit or gate (patch-check.ts).
-    const patched = checkPatches({ torrent: Torrent, wire: Wire, piece: Piece })
+    const patched = checkPatches({ torrent: Torrent, wire: Wire, piece: Piece, peer: Peer })
     if (!patched.ok) return patched
     keepHeapFloor()
     const client = new WebTorrent({

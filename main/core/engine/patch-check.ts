@@ -17,6 +17,8 @@ export interface PatchedParts {
   readonly wire: LoadedCode
   /** torrent-piece: Piece. */
   readonly piece: LoadedCode
+  /** webtorrent/lib/peer.js: Peer (a connection before and around its wire). */
+  readonly peer: LoadedCode
 }
 
 export interface PatchHook {
@@ -32,7 +34,8 @@ export interface PatchHook {
 const WHERE: Readonly<Record<keyof PatchedParts, { readonly file: string; readonly patch: string }>> = {
   torrent: { file: 'webtorrent/lib/torrent.js', patch: 'webtorrent' },
   wire: { file: 'bittorrent-protocol/index.js', patch: 'bittorrent-protocol' },
-  piece: { file: 'torrent-piece/index.js', patch: 'torrent-piece' }
+  piece: { file: 'torrent-piece/index.js', patch: 'torrent-piece' },
+  peer: { file: 'webtorrent/lib/peer.js', patch: 'webtorrent' }
 }
 
 /** Every hook engine.ts sets or calls on the patched classes. */
@@ -54,6 +57,7 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'kept torrent bytes', part: 'torrent', marker: 'parsedTorrent.torrentFile', role: 'the .torrent bytes kept as the engine parsed them (re-encoded from its parsed form, the metadata served to peers would lack the file list)' },
   { name: 'borrowed reads', part: 'wire', marker: '_writeBorrowed', role: 'socket reads parsed in one reused buffer, without a buffer per read' },
   { name: 'limit mid-message', part: 'wire', marker: '_fillAssembly', role: 'a piece message begun in borrowed reads finished when a rate limit moves the connection to owned writes' },
+  { name: 'no delay', part: 'peer', marker: 'setNoDelay', role: 'requests sent at once, not held by Nagle\'s algorithm until the peer\'s delayed ACK' },
   { name: 'end game', part: 'torrent', marker: '_endGame', role: 'the last requests asked of a second peer too, so a frozen or busy one does not hold the end of a download' }
 ]
 

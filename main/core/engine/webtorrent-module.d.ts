@@ -9,6 +9,10 @@ declare module 'webtorrent/lib/torrent.js' {
   const Torrent: abstract new (...args: never[]) => object
   export default Torrent
 }
+declare module 'webtorrent/lib/peer.js' {
+  const Peer: abstract new (...args: never[]) => object
+  export default Peer
+}
 declare module 'bittorrent-protocol' {
   const Wire: abstract new (...args: never[]) => object
   export default Wire

@@ -2,10 +2,11 @@
 import Wire from 'bittorrent-protocol'
 import Piece from 'torrent-piece'
 import Torrent from 'webtorrent/lib/torrent.js'
+import Peer from 'webtorrent/lib/peer.js'
 import { describe, expect, it } from 'vitest'
 import { checkPatches, PATCH_HOOKS, type LoadedCode, type PatchedParts } from '../../../main/core/engine/patch-check.js'
 
-const installed: PatchedParts = { torrent: Torrent, wire: Wire, piece: Piece }
+const installed: PatchedParts = { torrent: Torrent, wire: Wire, piece: Piece, peer: Peer }
 
 /** The installed class's source with one hook taken out, as an unpatched release would read. */
 function without (code: LoadedCode, marker: string): LoadedCode {

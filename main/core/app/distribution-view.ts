@@ -145,11 +145,13 @@ function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string;
     }
   }
   // Not heard from the sender: its connection shows what it holds, not whether its copy was checked.
+  // A connection that has shown no piece yet (its bitfield not in, just after a restart) tells
+  // nothing: unknown, not "receiving 0 %" for a member that may have been verified for minutes.
   const pieces = connBits ? countPieces(connBits, r.pieceCount) : 0
   return {
     row: row(r, {
       ...base,
-      state: connBits ? 'downloading' : 'unknown',
+      state: pieces > 0 ? 'downloading' : 'unknown',
       verifiedPieces: pieces,
       verifiedBytes: connBits ? bytesOf(r, connBits) : 0,
       rate: 0,

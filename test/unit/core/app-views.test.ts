@@ -219,6 +219,11 @@ describe('a recipient distribution', () => {
     expect(d.pieces.members[R2]).toBeUndefined()
   })
 
+  it('a member whose connection has shown no piece yet reads unknown too (a restart, before the sender answers)', () => {
+    const d = distributionView(input({ record, peerBits: [{ address: '10.0.0.2', bits: bits(10, []) }] }))
+    expect(d.members.find(m => m.id === R2)).toMatchObject({ state: 'unknown', verified: false, verifiedPieces: 0 })
+  })
+
   it('shows the other members as the sender relayed them: lost, verified, already had it', () => {
     const mine: RelayedMember = { id: ME, name: 'me', state: 'downloading', verifiedPieces: 1, verifiedBytes: 1000, downloadSpeed: 10, hashFailures: 0, seq: 5 }
     const peer: RelayedMember = { id: R2, name: 'peer', state: 'lost', verifiedPieces: 3, verifiedBytes: 3000, downloadSpeed: 0, hashFailures: 0, seq: 9, lostSince: '2026-11-22T07:00:09.000Z' }

@@ -32,6 +32,8 @@ export interface EngineFixture {
   defer: (undo: () => Promise<void> | void) => void
   /** A file of `size` random bytes in pieces of `pieceLength`, seeded by an origin with members. */
   memberOrigin: (size: number, pieceLength: number, opts?: Partial<EngineOptions>) => Promise<MemberOrigin>
+  /** The same seeded in an open swarm (no members, as `seed` does): anyone may download it. */
+  openOrigin: (size: number, pieceLength: number) => Promise<{ readonly origin: Engine, readonly metainfo: Metainfo }>
 }
 
 /** Call at a test file's top level: registers the afterEach that undoes what each test made. */
@@ -49,22 +51,33 @@ export function engineFixture (folderPrefix: string): EngineFixture {
     undo.push(() => e.value.stop())
     return e.value
   }
-  const memberOrigin = async (size: number, pieceLength: number, opts: Partial<EngineOptions> = {}): Promise<MemberOrigin> => {
-    const a = identity()
-    const recipient = identity()
-    const members = [{ id: a.id, address: '127.0.0.1' }, { id: recipient.id, address: '127.0.0.1' }]
+  /** A file of `size` random bytes in a temporary folder, and its distribution. */
+  const randomFile = async (size: number, pieceLength: number): Promise<{ src: string, data: Buffer, metainfo: Metainfo }> => {
     const data = randomBytes(size)
     const src = join(tmp(), 'data.bin')
     writeFileSync(src, data)
     const created = await createDistribution(src, { createdBy: 'test', pieceLength })
     if (!created.ok) throw new Error(created.error.message)
-    const metainfo = created.value.metainfo
+    return { src, data, metainfo: created.value.metainfo }
+  }
+  const memberOrigin = async (size: number, pieceLength: number, opts: Partial<EngineOptions> = {}): Promise<MemberOrigin> => {
+    const a = identity()
+    const recipient = identity()
+    const members = [{ id: a.id, address: '127.0.0.1' }, { id: recipient.id, address: '127.0.0.1' }]
+    const { src, data, metainfo } = await randomFile(size, pieceLength)
     const origin = await engine({ ...opts, identity: a })
     const seeded = origin.seed({ metainfo, targets: [{ path: src, length: metainfo.totalLength, offset: 0 }], members, schedule: { role: 'origin' } })
     if (!seeded.ok) throw new Error(seeded.error.message)
     return { origin, recipient, members, metainfo, data }
   }
-  return { tmp, engine, defer: u => { undo.push(u) }, memberOrigin }
+  const openOrigin = async (size: number, pieceLength: number): Promise<{ origin: Engine, metainfo: Metainfo }> => {
+    const { src, metainfo } = await randomFile(size, pieceLength)
+    const origin = await engine()
+    const seeded = origin.seed({ metainfo, targets: [{ path: src, length: metainfo.totalLength, offset: 0 }] })
+    if (!seeded.ok) throw new Error(seeded.error.message)
+    return { origin, metainfo }
+  }
+  return { tmp, engine, defer: u => { undo.push(u) }, memberOrigin, openOrigin }
 }
 
 /** Waits for `cond`, checking every 20 ms, for at most `ms`; fails naming `what`. */

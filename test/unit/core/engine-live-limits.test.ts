@@ -1,27 +1,17 @@
 // A rate limit set while a transfer runs applies to the connections already open. Connections
 // move bytes without the throttle streams while no limit is set (webtorrent's patched peer.js,
 // leanPipes); from the first chunk after a limit is set they go through the throttle.
-import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { Engine } from '../../../main/core/engine/engine.js'
 import { engineFixture, until } from './engine-fixture.js'
 
 const MiB = 1024 * 1024
-const { tmp, engine } = engineFixture('sd-live-limit-')
+const { tmp, engine, openOrigin } = engineFixture('sd-live-limit-')
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 async function setUp (): Promise<{ origin: Engine, r: Engine, ih: string, total: number }> {
-  const src = join(tmp(), 'live.bin')
-  writeFileSync(src, randomBytes(160 * MiB))
-  const created = await createDistribution(src, { createdBy: 'test', pieceLength: MiB })
-  if (!created.ok) throw new Error(created.error.message)
-  const m = created.value.metainfo
-  const origin = await engine()
-  expect(origin.seed({ metainfo: m, targets: [{ path: src, length: m.totalLength, offset: 0 }] }).ok).toBe(true)
+  const { origin, metainfo: m } = await openOrigin(160 * MiB, MiB)
   const r = await engine()
   expect(r.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'live.bin' }, true) }).ok).toBe(true)
   r.connect(m.infoHash, [`127.0.0.1:${origin.port}`])

@@ -2,16 +2,12 @@
 // request sent while an earlier small message (a HAVE) was unacknowledged waited for the peer's
 // delayed ACK, up to 40 ms, and a fast link spent a third of its time waiting for requests
 // (session 25, bench/results/2026-12-07T07-1*Z-resume-order-*).
-import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
 import { Socket } from 'node:net'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createDistribution } from '../../../main/core/distributions/create.js'
 import { targetsFor } from '../../../main/core/distributions/finish.js'
 import { engineFixture, until } from './engine-fixture.js'
 
-const { tmp, engine } = engineFixture('sd-nodelay-')
+const { tmp, engine, openOrigin } = engineFixture('sd-nodelay-')
 
 interface NoDelayCall { readonly localPort: number | undefined, readonly remotePort: number | undefined, readonly on: boolean }
 
@@ -25,13 +21,7 @@ describe('BitTorrent connections', () => {
       calls.push({ localPort: this.localPort, remotePort: this.remotePort, on: noDelay !== false })
       return real.call(this, noDelay)
     })
-    const src = join(tmp(), 'a.bin')
-    writeFileSync(src, randomBytes(2 * 1024 * 1024))
-    const created = await createDistribution(src, { createdBy: 'test', pieceLength: 256 * 1024 })
-    if (!created.ok) throw new Error(created.error.message)
-    const m = created.value.metainfo
-    const origin = await engine()
-    expect(origin.seed({ metainfo: m, targets: [{ path: src, length: m.totalLength, offset: 0 }] }).ok).toBe(true)
+    const { origin, metainfo: m } = await openOrigin(2 * 1024 * 1024, 256 * 1024)
     const recipient = await engine()
     expect(recipient.download({ metainfo: m, targets: targetsFor(m, { downloadsDir: tmp(), finalName: 'a.bin' }, true) }).ok).toBe(true)
     let done = false

@@ -18,9 +18,9 @@ import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
 import { checkPatches } from './patch-check.js'
 import { PieceAudit } from './piece-audit.js'
-import { PieceBuffers } from './piece-buffers.js'
+import { PieceBuffers, SHARED_PIECE_BYTES } from './piece-buffers.js'
 import { parsedTorrentOf, type ParsedTorrent } from './parsed-torrent.js'
-import { MIN_THREAD_BYTES, PieceChecker } from '../hashing/piece-checker.js'
+import { PieceChecker } from '../hashing/piece-checker.js'
 import { keepHeapFloor } from './heap-floor.js'
 import { guardOf } from './source-guard.js'
 import { MemberRates } from './member-rates.js'
@@ -369,9 +369,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emit('peer-banned', ih, address, badPieces)
     })
     ;(torrent as TorrentLike & { pieceAudit?: PieceAudit }).pieceAudit = audit
-    // Received pieces are assembled in reused buffers (patch hook; see piece-buffers.ts).
-    // Pieces large enough for the check thread are assembled in shared memory (see piece-buffers.ts).
-    if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers(this.checkOnThread ? MIN_THREAD_BYTES : undefined)
+    // Received pieces are assembled in reused buffers (patch hook; see piece-buffers.ts), from
+    // SHARED_PIECE_BYTES in page-aligned shared memory: the disk thread writes them from there and
+    // the check thread hashes those of MIN_THREAD_BYTES or more there.
+    if (!complete) (torrent as TorrentLike & { pieceBuffers?: PieceBuffers }).pieceBuffers = new PieceBuffers(SHARED_PIECE_BYTES)
     // ... and checked off the main loop (patch hook: WebTorrent hashed them on it).
     if (!complete && this.checkOnThread) (torrent as TorrentLike & { pieceHasher?: (buf: Uint8Array) => Promise<string> }).pieceHasher = buf => this.pieceChecker.sha1Hex(buf)
     // A full disk must not destroy the torrent (WebTorrent's default): the piece stays missing, the

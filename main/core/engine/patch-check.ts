@@ -62,7 +62,8 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'direct reads', part: 'peer', marker: 'wire.readTarget()', role: 'a socket read landing where the wire asks (a large block\'s piece buffer), not in the shared read buffer' },
   { name: 'direct reads', part: 'wire', marker: 'readTarget', role: 'the rest of a large block read straight into its piece, not copied twice' },
   { name: 'direct reads', part: 'torrent', marker: 'blockTarget', role: 'a piece\'s memory lent to the wire reading a block into it' },
-  { name: 'direct reads', part: 'piece', marker: '_cancelLater', role: 'a block being read into is not taken, completed or freed by anything else' }
+  { name: 'direct reads', part: 'piece', marker: '_cancelLater', role: 'a block being read into is not taken, completed or freed by anything else' },
+  { name: 'write queue', part: 'torrent', marker: '_endWrite', role: 'no new piece begun while two wait for the disk, so a crash loses few' }
 ]
 
 /** ok when every hook is in `parts`; otherwise the first one missing, in one line. */

@@ -13,7 +13,7 @@ export interface DiskSegment {
 }
 
 export type DiskRequest =
-  | { readonly ticket: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer }
+  | { readonly ticket: number; readonly op: 'write'; readonly segments: readonly DiskSegment[]; readonly data: ArrayBuffer | SharedArrayBuffer; readonly dataOffset?: number }
   /**
    * Bytes [bufOffset, bufOffset + length) of `data` at `position` of `fd`, a descriptor the main
    * thread keeps open until the answer (threads share the process's descriptors). `data` is shared

@@ -33,8 +33,15 @@ export class DiskThread {
   /** Write buffers kept for the next writes (for tests and diagnostics). */
   get spareBuffers (): number { return this.spare.length }
 
-  /** Writes `data`'s bytes to the segments (bufOffset into `data`); the bytes are copied first. */
+  /**
+   * Writes `data`'s bytes to the segments (bufOffset into `data`). Shared memory (a received piece's
+   * own buffer, page-aligned or not) is written where it is, and the caller keeps it unchanged until
+   * `done`; other bytes are copied first.
+   */
   write (segments: readonly DiskSegment[], data: Uint8Array, done: (err: NodeJS.ErrnoException | null, digests?: ReadonlyArray<string | null>) => void): void {
+    if (data.buffer instanceof SharedArrayBuffer) {
+      return this.send({ op: 'write', segments, data: data.buffer, dataOffset: data.byteOffset }, [], (err, _data, _stamps, digests) => done(err, digests))
+    }
     const copy = this.copyOf(data)
     this.send({ op: 'write', segments, data: copy }, [copy], (err, _data, _stamps, digests) => done(err, digests))
   }

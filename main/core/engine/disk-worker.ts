@@ -69,12 +69,14 @@ function readSegment (s: DiskSegment, out: Uint8Array): void {
 function run (req: DiskRequest): DiskReply {
   try {
     if (req.op === 'write') {
-      const buf = new Uint8Array(req.data)
+      // A copy comes transferred and goes back for reuse; a piece's own shared memory is only read.
+      const returned = req.data instanceof ArrayBuffer ? { returned: req.data } : {}
+      const buf = new Uint8Array(req.data, req.dataOffset ?? 0)
       for (const s of req.segments) writeSegment(s, buf)
       // The receiver's final SHA-256 of a small file, from the bytes just written (see
       // written-digests.ts), so the final check need not read it back.
-      if (!req.segments.some(s => s.digest === true)) return { ticket: req.ticket, returned: req.data }
-      return { ticket: req.ticket, returned: req.data, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
+      if (!req.segments.some(s => s.digest === true)) return { ticket: req.ticket, ...returned }
+      return { ticket: req.ticket, ...returned, digests: req.segments.map(s => s.digest === true ? createHash('sha256').update(buf.subarray(s.bufOffset, s.bufOffset + s.length)).digest('hex') : null) }
     }
     if (req.op === 'write-at') {
       const buf = new Uint8Array(req.data)

@@ -101,6 +101,11 @@ export interface MemberRow {
   readonly alreadyHad?: boolean
   /** ISO time since which it waits to come back on the network (state `waiting`). */
   readonly waitingSince?: string
+  /**
+   * Still receiving, but some piece it lacks is held by no machine this device can reach now (the
+   * origin is away, say): it cannot finish until one comes back, so it has no ETA.
+   */
+  readonly waitsForSource?: boolean
 }
 
 export interface SwarmTotals {

@@ -45,6 +45,7 @@ export function stateText (row: MemberRow, now: number = Date.now()): string {
   if (row.state === 'verified' && row.alreadyHad === true) return '✓ verified (already had it)'
   if (row.state === 'lost') return `${lostFor(row, now)}, resumes when it returns`
   if (row.state === 'waiting') return 'offline: gets it when it comes back'
+  if (row.waitsForSource === true && (row.state === 'downloading' || row.state === 'accepted')) return `${stateLabel(row.state)}, the rest is on a machine that is away`
   return stateLabel(row.state)
 }
 

@@ -208,9 +208,34 @@ function dataPath (r: DistributionRecord): string {
   return r.isFolder || r.sources.length !== 1 ? join(r.parentDir, r.name) : r.sources[0]?.absolutePath ?? join(r.parentDir, r.name)
 }
 
+/**
+ * Receiving members that lack a piece no reachable member holds (lost and offline machines serve
+ * nobody): they cannot finish until one comes back, so their ETA would promise what cannot happen.
+ */
+function markWaitingForSource (r: DistributionRecord, members: readonly Member[]): Member[] {
+  const reachable = new Uint8Array(Math.ceil(r.pieceCount / 8))
+  for (const m of members) {
+    if (m.bits === undefined || m.row.state === 'lost' || m.row.offlineSince !== undefined) continue
+    for (let k = 0; k < reachable.length; k++) reachable[k] = (reachable[k] ?? 0) | (m.bits[k] ?? 0)
+  }
+  if (countPieces(reachable, r.pieceCount) === r.pieceCount) return [...members]
+  return members.map(m => {
+    if (!RECEIVING.includes(m.row.state) || m.bits === undefined) return m
+    const own = m.bits
+    const stuck = reachable.some((b, k) => ((~b & ~(own[k] ?? 0)) & lastByteMask(r.pieceCount, k)) !== 0)
+    return stuck ? { ...m, row: { ...m.row, etaSeconds: null, waitsForSource: true } } : m
+  })
+}
+
+/** The bits of byte `k` that stand for pieces (the last byte may be partly padding). */
+function lastByteMask (pieceCount: number, k: number): number {
+  const left = pieceCount - k * 8
+  return left >= 8 ? 0xff : (0xff << (8 - left)) & 0xff
+}
+
 export function distributionView (i: DistributionInput): Distribution {
   const r = i.record
-  const members = r.role === 'origin' ? originMembers(r, i) : recipientMembers(r, i)
+  const members = markWaitingForSource(r, r.role === 'origin' ? originMembers(r, i) : recipientMembers(r, i))
   // What the swarm can serve now: a verified copy whose machine is offline serves nobody.
   const bitfields = members.flatMap(m => m.bits && m.row.offlineSince === undefined ? [m.bits] : [])
   const memberBits: Record<string, Uint8Array> = {}

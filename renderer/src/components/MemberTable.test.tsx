@@ -92,6 +92,16 @@ describe('machine table', () => {
   })
 })
 
+describe('a receiver that cannot finish while a machine is away', () => {
+  it('says the rest is on a machine that is away, with no ETA, here and in the totals', () => {
+    const dist = withLab02({ state: 'downloading', rate: 1000, etaSeconds: null, waitsForSource: true })
+    renderWithStore(<><MemberTable dist={dist} /><SwarmTotals dist={dist} /></>, appState({ distributions: [dist] }))
+    expect(cellText('lab-02', 'state')).toContain('the rest is on a machine that is away')
+    expect(cellText('lab-02', 'eta')).toBe('—')
+    expect(screen.getByTestId('totals-eta').textContent).toBe('waits for a machine that is away')
+  })
+})
+
 describe('swarm totals', () => {
   it('counts recipients, not the origin, and says who will not get it', () => {
     const dist = originDistribution()

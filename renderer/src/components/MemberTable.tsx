@@ -22,7 +22,7 @@ function rowLabel (m: MemberRow, now: number): StateLabel {
 }
 
 function etaText (m: MemberRow, since: number | undefined, now: number): string {
-  if (!isReceiving(m.state)) return '—'
+  if (!isReceiving(m.state) || m.waitsForSource === true) return '—'
   return etaSettling(m, since, now) ? 'estimating…' : formatDuration(m.etaSeconds)
 }
 
@@ -66,6 +66,7 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
                 <td data-label="State" data-testid={`member-state-${m.name}`}>
                   <StateBadge label={rowLabel(m, now)} raw={m.state} />
                   {m.state === 'lost' && <span className="state-note"> — resumes when it returns</span>}
+                  {isReceiving(m.state) && m.waitsForSource === true && <span className="state-note" data-testid={`member-waits-${m.name}`}> — the rest is on a machine that is away</span>}
                   {m.reason !== undefined && <span className="reason">{m.reason}</span>}
                 </td>
                 <td data-label="Progress">

@@ -25,6 +25,8 @@ function Figure ({ value, label, testId, tone = 'plain', icon }: { readonly valu
 function slowestText (dist: Distribution, since: Readonly<Record<string, number>>, now: number): string {
   const receiving = dist.members.filter(m => isReceiving(m.state))
   if (receiving.length === 0) return '—'
+  // One cannot finish before a machine that is away comes back: no time to promise.
+  if (receiving.some(m => m.waitsForSource === true)) return 'waits for a machine that is away'
   if (receiving.some(m => etaSettling(m, since[receivingKey(dist.infoHash, m.id)], now))) return 'estimating…'
   return formatDuration(dist.totals.slowestEtaSeconds)
 }

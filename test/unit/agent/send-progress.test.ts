@@ -45,6 +45,13 @@ describe('a machine row', () => {
     expect(busy).toContain('receiving')
   })
 
+  it('says a receiver that cannot finish while a machine is away waits for it, with no ETA', () => {
+    const line = memberLine(row({ state: 'downloading', verifiedBytes: TOTAL / 2, rate: 20_000, etaSeconds: null, waitsForSource: true }), TOTAL, 10)
+    expect(line).toContain('50%')
+    expect(line).toContain('receiving, the rest is on a machine that is away')
+    expect(line).not.toMatch(/left/)
+  })
+
   it('shows a long ETA in days and hours, as the window does', () => {
     const line = memberLine(row({ state: 'downloading', verifiedBytes: 1, rate: 1, etaSeconds: 378 * 3600 + 16 * 60 + 28 }), TOTAL, 10)
     expect(line).toContain('15 d 18 h left')

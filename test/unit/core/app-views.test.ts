@@ -253,6 +253,26 @@ describe('a recipient distribution', () => {
     expect(brief.members[0]?.state).toBe('verified')
   })
 
+  // Seen by hand (session 26): with the origin killed, both recipients read "44% receiving … 0:07
+  // left" while more than half of the file was on no machine still connected.
+  it('a receiver missing a piece no reachable machine holds waits for one to come back, with no ETA', () => {
+    const away = { heard: { heardAt: 10_000, senderSilentSince: 11_000 }, now: 15_000 }
+    const over = { ownBits: bits(10, [0, 1, 2]), transfer: transfer({ downloadSpeed: 250 }), peerBits: [{ address: '10.0.0.2', bits: bits(10, [3, 4]) }] }
+    const stuck = distributionView(input({ record, ...over, ...away }))
+    expect(stuck.members[0]?.state).toBe('lost')
+    expect(stuck.members.find(m => m.id === ME)).toMatchObject({ state: 'downloading', etaSeconds: null, waitsForSource: true })
+    expect(stuck.members.find(m => m.id === R2)).toMatchObject({ state: 'downloading', waitsForSource: true })
+    expect(stuck.totals.slowestEtaSeconds).toBeNull()
+    // The origin answering, the same device can finish: an ETA, no wait.
+    const fine = distributionView(input({ record, ...over }))
+    expect(fine.members.find(m => m.id === ME)).toMatchObject({ etaSeconds: Math.ceil((9500 - 3000) / 250) })
+    expect(fine.members.find(m => m.id === ME)?.waitsForSource).toBeUndefined()
+    // With the origin away but every piece on a machine still reachable, it can finish too.
+    const covered = distributionView(input({ record, ...over, peerBits: [{ address: '10.0.0.2', bits: bits(10, [3, 4, 5, 6, 7, 8, 9]) }], ...away }))
+    expect(covered.members.find(m => m.id === ME)?.waitsForSource).toBeUndefined()
+    expect(covered.members.find(m => m.id === ME)?.etaSeconds).toBe(Math.ceil((9500 - 3000) / 250))
+  })
+
   it('a verified copy is complete whatever the engine says', () => {
     const d = distributionView(input({ record: { ...record, state: 'verified' } }))
     expect(d.members[1]?.verified).toBe(true)

@@ -209,8 +209,9 @@ function dataPath (r: DistributionRecord): string {
 }
 
 /**
- * Receiving members that lack a piece no reachable member holds (lost and offline machines serve
- * nobody): they cannot finish until one comes back, so their ETA would promise what cannot happen.
+ * Receiving members while some piece is held by no reachable member (lost and offline machines
+ * serve nobody): a receiving member's own pieces are among the reachable ones, so it lacks that
+ * piece and cannot finish until a machine comes back; an ETA would promise what cannot happen.
  */
 function markWaitingForSource (r: DistributionRecord, members: readonly Member[]): Member[] {
   const reachable = new Uint8Array(Math.ceil(r.pieceCount / 8))
@@ -219,18 +220,7 @@ function markWaitingForSource (r: DistributionRecord, members: readonly Member[]
     for (let k = 0; k < reachable.length; k++) reachable[k] = (reachable[k] ?? 0) | (m.bits[k] ?? 0)
   }
   if (countPieces(reachable, r.pieceCount) === r.pieceCount) return [...members]
-  return members.map(m => {
-    if (!RECEIVING.includes(m.row.state) || m.bits === undefined) return m
-    const own = m.bits
-    const stuck = reachable.some((b, k) => ((~b & ~(own[k] ?? 0)) & lastByteMask(r.pieceCount, k)) !== 0)
-    return stuck ? { ...m, row: { ...m.row, etaSeconds: null, waitsForSource: true } } : m
-  })
-}
-
-/** The bits of byte `k` that stand for pieces (the last byte may be partly padding). */
-function lastByteMask (pieceCount: number, k: number): number {
-  const left = pieceCount - k * 8
-  return left >= 8 ? 0xff : (0xff << (8 - left)) & 0xff
+  return members.map(m => RECEIVING.includes(m.row.state) ? { ...m, row: { ...m.row, etaSeconds: null, waitsForSource: true } } : m)
 }
 
 export function distributionView (i: DistributionInput): Distribution {

@@ -58,7 +58,7 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'borrowed reads', part: 'wire', marker: '_writeBorrowed', role: 'socket reads parsed in one reused buffer, without a buffer per read' },
   { name: 'limit mid-message', part: 'wire', marker: '_fillAssembly', role: 'a piece message begun in borrowed reads finished when a rate limit moves the connection to owned writes' },
   { name: 'no delay', part: 'peer', marker: 'setNoDelay', role: 'requests sent at once, not held by Nagle\'s algorithm until the peer\'s delayed ACK' },
-  { name: 'end game', part: 'torrent', marker: '_endGame', role: 'the last requests asked of a second peer too, so a frozen or busy one does not hold the end of a download'  },
+  { name: 'end game', part: 'torrent', marker: '_endGame', role: 'the last requests asked of a second peer too, so a frozen or busy one does not hold the end of a download' },
   { name: 'direct reads', part: 'peer', marker: 'wire.readTarget()', role: 'a socket read landing where the wire asks (a large block\'s piece buffer), not in the shared read buffer' },
   { name: 'direct reads', part: 'wire', marker: 'readTarget', role: 'the rest of a large block read straight into its piece, not copied twice' },
   { name: 'direct reads', part: 'torrent', marker: 'blockTarget', role: 'a piece\'s memory lent to the wire reading a block into it' },

@@ -48,7 +48,8 @@ interface TestWire {
   destroy (): void
 }
 
-function wirePair (blockLength: number): { a: TestWire, b: TestWire, out: Uint8Array[] } {
+/** Two wires past their handshake and unchoke: `a` sends into `out`, `b` reads with `readBuffer`. */
+async function wirePair (blockLength: number): Promise<{ a: TestWire, b: TestWire, out: Uint8Array[], readBuffer: Uint8Array }> {
   const out: Uint8Array[] = []
   const a = new (Wire as unknown as new () => TestWire)()
   a._sink = chunk => { out.push(new Uint8Array(chunk)) }
@@ -56,7 +57,12 @@ function wirePair (blockLength: number): { a: TestWire, b: TestWire, out: Uint8A
   b._sink = () => {}
   b.reuseSpannedPieces = true
   b.agreedBlockLength = blockLength
-  return { a, b, out }
+  a.handshake(INFO_HASH, 'bb'.repeat(20))
+  a.unchoke()
+  await settle()
+  const readBuffer = new Uint8Array(64 * KiB)
+  feed(b, concat(out.splice(0)), [1 << 20], readBuffer)
+  return { a, b, out, readBuffer }
 }
 
 function concat (parts: Uint8Array[]): Uint8Array {
@@ -136,17 +142,12 @@ describe('a wire reading a block straight into its target', () => {
       fc.array(fc.integer({ min: 1, max: 300_000 }), { minLength: 1, maxLength: 10 }),
       fc.constantFrom(16 * KiB, 128 * KiB, 512 * KiB, MiB),
       async (cuts, blockLength) => {
-        const { a, b, out } = wirePair(blockLength)
+        const { a, b, out, readBuffer } = await wirePair(blockLength)
         const memory = new Uint8Array(3 * blockLength)
         const released: number[] = []
         b.blockTarget = (index, offset, length) => length === blockLength && offset === 0
           ? { view: memory.subarray(index * blockLength, (index + 1) * blockLength), release: () => { released.push(index) } }
           : null
-        a.handshake(INFO_HASH, 'bb'.repeat(20))
-        a.unchoke()
-        await settle()
-        const readBuffer = new Uint8Array(64 * KiB)
-        feed(b, concat(out.splice(0)), [1 << 20], readBuffer)
         const blocks = [randomBytes(blockLength), randomBytes(blockLength), randomBytes(blockLength)]
         const got: Buffer[] = []
         const inPlace: boolean[] = []
@@ -174,15 +175,10 @@ describe('a wire reading a block straight into its target', () => {
   }, 120_000)
 
   it('lands a 1 MiB block read after its 64 KiB head where it belongs', async () => {
-    const { a, b, out } = wirePair(MiB)
+    const { a, b, out, readBuffer } = await wirePair(MiB)
     const memory = new Uint8Array(MiB)
     let released = 0
     b.blockTarget = () => ({ view: memory, release: () => { released++ } })
-    a.handshake(INFO_HASH, 'bb'.repeat(20))
-    a.unchoke()
-    await settle()
-    const readBuffer = new Uint8Array(64 * KiB)
-    feed(b, concat(out.splice(0)), [1 << 20], readBuffer)
     const block = randomBytes(MiB)
     let got: Uint8Array | undefined
     b.request(0, 0, MiB, (err, data) => { expect(err).toBeNull(); got = data })
@@ -208,15 +204,10 @@ describe('a wire reading a block straight into its target', () => {
   })
 
   it('gives the claim back when the connection closes in the middle of the block', async () => {
-    const { a, b, out } = wirePair(MiB)
+    const { a, b, out, readBuffer } = await wirePair(MiB)
     let released = 0
     const memory = new Uint8Array(MiB)
     b.blockTarget = () => ({ view: memory, release: () => { released++ } })
-    a.handshake(INFO_HASH, 'bb'.repeat(20))
-    a.unchoke()
-    await settle()
-    const readBuffer = new Uint8Array(64 * KiB)
-    feed(b, concat(out.splice(0)), [1 << 20], readBuffer)
     b.request(0, 0, MiB, () => {})
     a.piece(0, 0, randomBytes(MiB))
     await settle()

@@ -118,8 +118,12 @@ function senderLostSince (i: DistributionInput): string | undefined {
   return new Date(i.heard?.heardAt ?? since).toISOString()
 }
 
-/** Another recipient's row: what the sender relayed about it, else what its connection shows, else unknown. */
-function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string; name: string; address: string | null }, relayed: RelayedMember | undefined): Member {
+/**
+ * Another recipient's row: what the sender relayed about it, else what its connection shows, else
+ * unknown. With the sender silent (`senderAway`) a relayed rate is as old as its last report, so
+ * none is shown: the member may be receiving from others at any rate, or not at all.
+ */
+function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string; name: string; address: string | null }, relayed: RelayedMember | undefined, senderAway: boolean): Member {
   const seen = m.address === null ? undefined : i.peerBits.find(p => p.address === m.address)
   const connBits = seen ? normalizeBitfield(seen.bits, r.pieceCount) : undefined
   const base = { id: m.id, name: m.name, address: m.address ?? '', self: false, origin: false }
@@ -133,7 +137,7 @@ function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string;
         state,
         verifiedPieces: full ? r.pieceCount : Math.max(relayed.verifiedPieces, connBits ? countPieces(connBits, r.pieceCount) : 0),
         verifiedBytes: full ? r.totalLength : Math.max(relayed.verifiedBytes, connBits ? bytesOf(r, connBits) : 0),
-        rate: RECEIVING.includes(state) ? relayed.downloadSpeed : 0,
+        rate: RECEIVING.includes(state) && !senderAway ? relayed.downloadSpeed : 0,
         verified: full,
         hashFailures: relayed.hashFailures,
         ...(relayed.reason !== undefined ? { reason: relayed.reason } : {}),
@@ -191,8 +195,8 @@ function recipientMembers (r: RecipientRecord, i: DistributionInput): Member[] {
   // Members the sender added after this device joined (a re-send to more machines) come from its view.
   const added = [...relayed.values()].filter(m => m.id !== i.self.id && m.id !== r.sender.id && !listed.some(l => l.id === m.id))
   const others = [
-    ...listed.map(m => otherMember(r, i, m, relayed.get(m.id))),
-    ...added.map(m => otherMember(r, i, { id: m.id, name: m.name, address: null }, m))
+    ...listed.map(m => otherMember(r, i, m, relayed.get(m.id), lostSince !== undefined)),
+    ...added.map(m => otherMember(r, i, { id: m.id, name: m.name, address: null }, m, lostSince !== undefined))
   ]
   return [originMember, me, ...others]
 }

@@ -253,6 +253,18 @@ describe('a recipient distribution', () => {
     expect(brief.members[0]?.state).toBe('verified')
   })
 
+  // Seen by hand (session 26): with the origin killed, another member's row kept reading the last
+  // rate the origin had relayed (20.5 MB/s) for as long as the origin was away.
+  it('a rate the sender relayed is not shown once the sender is silent', () => {
+    const peer: RelayedMember = { id: R2, name: 'peer', state: 'downloading', verifiedPieces: 3, verifiedBytes: 3000, downloadSpeed: 20_500_000, hashFailures: 0, seq: 9 }
+    const view: SwarmView = { protocol: 2, infoHash: IH, members: [peer] }
+    const heard = distributionView(input({ record, heard: { view, heardAt: 10_000 }, now: 11_000 }))
+    expect(heard.members.find(m => m.id === R2)).toMatchObject({ state: 'downloading', rate: 20_500_000 })
+    const silent = distributionView(input({ record, heard: { view, heardAt: 10_000, senderSilentSince: 11_000 }, now: 15_000 }))
+    expect(silent.members[0]?.state).toBe('lost')
+    expect(silent.members.find(m => m.id === R2)).toMatchObject({ state: 'downloading', verifiedBytes: 3000, rate: 0, etaSeconds: null })
+  })
+
   // Seen by hand (session 26): with the origin killed, both recipients read "44% receiving … 0:07
   // left" while more than half of the file was on no machine still connected.
   it('a receiver missing a piece no reachable machine holds waits for one to come back, with no ETA', () => {

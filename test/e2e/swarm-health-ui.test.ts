@@ -4,8 +4,10 @@
 // sender's (badge, row) and is confirmed to the recipient; the layout at 800 and 640 px (no
 // sideways overflow, the sidebar folded); and a recipient killed with SIGKILL mid-transfer, shown
 // as lost within 3 s (its connections close, so the origin asks at once), then verified after it
-// restarts on the same data folder. Screenshots of the decline, the narrow layouts and the lost
-// state are kept in docs/screenshots.
+// restarts on the same data folder; and the origin killed mid-transfer, as a recipient sees it: the
+// origin lost, both recipients waiting for it with no ETA and no stale rate, then both verified once
+// it is back. Screenshots of the decline, the narrow layouts, the lost state and the origin away
+// are kept in docs/screenshots.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -194,4 +196,52 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     const want = createHash('sha256').update(patternBytes(size, 0x1057)).digest('hex')
     expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl1', 'lost.iso'))).digest('hex')).toBe(want)
   }, 240_000)
+
+  // Seen by hand (session 26): with the origin killed, the recipients read "44% receiving … 0:07
+  // left" and the other machine's last relayed rate, while most of the file was on no machine
+  // still connected.
+  it('shows a recipient the origin killed mid-transfer: away, no ETA, no stale rate; verified once it is back', async () => {
+    const [sender, r1, r2] = pages()
+    const origin = agents[0]
+    if (!origin) throw new Error('no studio agent')
+    const size = 96 * MiB
+    const path = fileOnSender(fx, 'away.iso', size, 0xa3a7)
+    await sendByPath(sender, path, 'away.iso', ['lab-01', 'lab-02'])
+    await answer(r1, 'away.iso', 'accept')
+    await answer(r2, 'away.iso', 'accept')
+    await testId(r1, 'dist-away.iso').click()
+    const own = async (): Promise<number> => Number.parseInt((await testId(r1, 'member-lab-01').locator('progress').getAttribute('aria-valuetext')) ?? '0', 10)
+    await expect.poll(own, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(20)
+    expect(await own()).toBeLessThan(80)
+    await origin.kill()
+
+    // The origin reads lost; what the two recipients hold does not make the whole file, so neither
+    // row promises a time, and the other machine's rate is no longer the one last relayed.
+    await expect.poll(async () => stateOf(r1, 'studio'), { timeout: 15_000, interval: 250 }).toBe('lost')
+    await expect.poll(async () => testId(r1, 'member-waits-lab-01').count(), { timeout: 5_000 }).toBe(1)
+    expect(await testId(r1, 'member-state-lab-01').textContent()).toContain('the rest is on a machine that is away')
+    expect(await testId(r1, 'member-eta-lab-01').textContent()).toBe('—')
+    expect(await testId(r1, 'member-waits-lab-02').count()).toBe(1)
+    expect(await testId(r1, 'member-eta-lab-02').textContent()).toBe('—')
+    expect(await testId(r1, 'member-rate-lab-02').textContent()).toBe('—')
+    expect(await testId(r1, 'totals-eta').textContent()).toBe('on hold')
+    expect(await testId(r1, 'totals-eta-figure').textContent()).toContain('until a machine that is away returns')
+    // The origin's copy serves nobody while it is away: the swarm holds about what the two have.
+    expect(Number(await testId(r1, 'totals-copies').textContent())).toBeLessThan(1)
+    await r1.setViewportSize({ width: 800, height: 900 })
+    try {
+      await r1.waitForTimeout(500)
+      await shot(r1, 'origin-away-800-light')
+    } finally {
+      await r1.setViewportSize({ width: 1280, height: 800 })
+    }
+
+    // The origin back on its data folder: it seeds again and both finish, verified on disk.
+    await origin.start()
+    await expect.poll(async () => stateOf(r1, 'lab-01'), { timeout: 120_000 }).toBe('verified')
+    await expect.poll(async () => stateOf(r1, 'lab-02'), { timeout: 60_000 }).toBe('verified')
+    expect(await testId(r1, 'member-waits-lab-01').count()).toBe(0)
+    const want = createHash('sha256').update(patternBytes(size, 0xa3a7)).digest('hex')
+    for (const dl of ['dl1', 'dl2']) expect(createHash('sha256').update(readFileSync(join(fx.work, dl, 'away.iso'))).digest('hex')).toBe(want)
+  }, 300_000)
 })

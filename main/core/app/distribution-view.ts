@@ -230,8 +230,10 @@ function markWaitingForSource (r: DistributionRecord, members: readonly Member[]
 export function distributionView (i: DistributionInput): Distribution {
   const r = i.record
   const members = markWaitingForSource(r, r.role === 'origin' ? originMembers(r, i) : recipientMembers(r, i))
-  // What the swarm can serve now: a verified copy whose machine is offline serves nobody.
+  // Who holds which piece, for the map: a machine that is away still has its pieces.
   const bitfields = members.flatMap(m => m.bits && m.row.offlineSince === undefined ? [m.bits] : [])
+  // What the swarm can serve now: a machine offline or lost serves nobody.
+  const serving = members.flatMap(m => m.bits && m.row.offlineSince === undefined && m.row.state !== 'lost' ? [m.bits] : [])
   const memberBits: Record<string, Uint8Array> = {}
   for (const m of members) if (m.bits) memberBits[m.row.id] = m.bits
   const ownBits = r.role === 'origin' || r.state === 'verified' ? fullBitfield(r.pieceCount) : i.ownBits
@@ -265,7 +267,7 @@ export function distributionView (i: DistributionInput): Distribution {
     totals: swarmTotals({
       rows,
       pieceCount: r.pieceCount,
-      bitfields,
+      bitfields: serving,
       totalLength: r.totalLength,
       originUploaded: r.role === 'origin' ? t?.uploadedBytes ?? 0 : undefined,
       hashFailures,

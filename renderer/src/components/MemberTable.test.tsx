@@ -98,7 +98,8 @@ describe('a receiver that cannot finish while a machine is away', () => {
     renderWithStore(<><MemberTable dist={dist} /><SwarmTotals dist={dist} /></>, appState({ distributions: [dist] }))
     expect(cellText('lab-02', 'state')).toContain('the rest is on a machine that is away')
     expect(cellText('lab-02', 'eta')).toBe('—')
-    expect(screen.getByTestId('totals-eta').textContent).toBe('waits for a machine that is away')
+    expect(screen.getByTestId('totals-eta').textContent).toBe('on hold')
+    expect(screen.getByTestId('totals-eta-figure').textContent).toContain('until a machine that is away returns')
   })
 })
 

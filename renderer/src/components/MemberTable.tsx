@@ -74,7 +74,7 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
                     ? <span className="muted" title="This device has not heard this machine's progress yet">unknown</span>
                     : <ProgressBar fraction={dist.totalLength > 0 ? m.verifiedBytes / dist.totalLength : 0} label={`${m.name} progress`} />}
                 </td>
-                <td data-label="Rate" className="num">{isReceiving(m.state) && m.rate > 0 ? formatRate(m.rate) : '—'}</td>
+                <td data-label="Rate" className="num" data-testid={`member-rate-${m.name}`}>{isReceiving(m.state) && m.rate > 0 ? formatRate(m.rate) : '—'}</td>
                 <td data-label="ETA" className="num" data-testid={`member-eta-${m.name}`}>{etaText(m, receivingSince[receivingKey(dist.infoHash, m.id)], now)}</td>
                 <td data-label="Whole file">
                   {m.verified

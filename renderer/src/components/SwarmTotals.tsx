@@ -21,14 +21,19 @@ function Figure ({ value, label, testId, tone = 'plain', icon }: { readonly valu
   )
 }
 
-/** The slowest receiver's ETA, "estimating…" while any receiver's rate has not settled. */
-function slowestText (dist: Distribution, since: Readonly<Record<string, number>>, now: number): string {
+const UNTIL_DONE = 'until the slowest is done'
+
+/**
+ * The slowest receiver's ETA, "estimating…" while any receiver's rate has not settled, and "on
+ * hold" (said short: it is the big figure, 800 px wide) while one cannot finish before a machine
+ * that is away comes back, so there is no time to promise.
+ */
+function slowestFigure (dist: Distribution, since: Readonly<Record<string, number>>, now: number): { value: string; label: string } {
   const receiving = dist.members.filter(m => isReceiving(m.state))
-  if (receiving.length === 0) return '—'
-  // One cannot finish before a machine that is away comes back: no time to promise.
-  if (receiving.some(m => m.waitsForSource === true)) return 'waits for a machine that is away'
-  if (receiving.some(m => etaSettling(m, since[receivingKey(dist.infoHash, m.id)], now))) return 'estimating…'
-  return formatDuration(dist.totals.slowestEtaSeconds)
+  if (receiving.length === 0) return { value: '—', label: UNTIL_DONE }
+  if (receiving.some(m => m.waitsForSource === true)) return { value: 'on hold', label: 'until a machine that is away returns' }
+  if (receiving.some(m => etaSettling(m, since[receivingKey(dist.infoHash, m.id)], now))) return { value: 'estimating…', label: UNTIL_DONE }
+  return { value: formatDuration(dist.totals.slowestEtaSeconds), label: UNTIL_DONE }
 }
 
 export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
@@ -45,7 +50,7 @@ export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
         testId="totals-verified"
         tone="primary"
       />
-      <Figure value={slowestText(dist, receivingSince, now)} label="until the slowest is done" testId="totals-eta" tone="primary" />
+      <Figure {...slowestFigure(dist, receivingSince, now)} testId="totals-eta" tone="primary" />
       {refused > 0 && (
         <Figure
           value={formatCount(refused)}
@@ -57,7 +62,7 @@ export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
       )}
       {attention.lost > 0 && <Figure value={formatCount(attention.lost)} icon="⚠" label="lost contact" testId="totals-lost" tone="warn" />}
       <Figure value={formatRate(totals.aggregateRate)} label="swarm receive rate" testId="totals-rate" />
-      <Figure value={totals.copiesInSwarm.toFixed(1)} label="copies in the swarm" />
+      <Figure value={totals.copiesInSwarm.toFixed(1)} label="copies in the swarm" testId="totals-copies" />
       <Figure value={formatMultiple(totals.originUploadRatio)} label="sent by the origin (× file size)" />
       <Figure value={formatCount(totals.peersConnected)} label={totals.peersConnected === 1 ? 'peer connected' : 'peers connected'} />
       <Figure value={formatCount(totals.hashFailures)} label={totals.bannedPeers > 0 ? `bad pieces · ${plural(totals.bannedPeers, 'peer')} banned` : totals.hashFailures === 1 ? 'bad piece' : 'bad pieces'} />

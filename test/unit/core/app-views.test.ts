@@ -275,6 +275,9 @@ describe('a recipient distribution', () => {
     expect(stuck.members.find(m => m.id === ME)).toMatchObject({ state: 'downloading', etaSeconds: null, waitsForSource: true })
     expect(stuck.members.find(m => m.id === R2)).toMatchObject({ state: 'downloading', waitsForSource: true })
     expect(stuck.totals.slowestEtaSeconds).toBeNull()
+    // The origin's copy serves nobody while it is away (the screenshot of this state read 1.6).
+    expect(stuck.totals.copiesInSwarm).toBe(0.5)
+    expect([...stuck.pieces.holders]).toEqual([2, 2, 2, 2, 2, 1, 1, 1, 1, 1])
     // The origin answering, the same device can finish: an ETA, no wait.
     const fine = distributionView(input({ record, ...over }))
     expect(fine.members.find(m => m.id === ME)).toMatchObject({ etaSeconds: Math.ceil((9500 - 3000) / 250) })

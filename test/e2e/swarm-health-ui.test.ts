@@ -9,47 +9,16 @@
 // it is back. Screenshots of the decline, the narrow layouts, the lost state and the origin away
 // are kept in docs/screenshots.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import type { LabFixture } from '../multi/lab-fixture.js'
+import { answer, fileOnSender, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
 import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
 const SHOTS = resolve('docs/screenshots')
-const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first()
-
 const shot = (page: Page, name: string): Promise<void> => screenshot(page, SHOTS, name)
-
-/** A file of pattern bytes in the scratch folder, as it would sit on the sender's disk. */
-function fileOnSender (fx: LabFixture, name: string, size: number, seed: number): string {
-  const dir = join(fx.work, 'on-sender')
-  mkdirSync(dir, { recursive: true })
-  const path = join(dir, name)
-  writeFileSync(path, patternBytes(size, seed))
-  return path
-}
-
-/** Shares `path` through the path field, waits for its distribution, and sends it to `to`. */
-async function sendByPath (sender: Page, path: string, name: string, to: readonly string[]): Promise<void> {
-  await testId(sender, 'nav-send-path').click()
-  await testId(sender, 'path-input').fill(path)
-  await testId(sender, 'path-send').click()
-  await testId(sender, `dist-${name}`).waitFor({ timeout: 60_000 })
-  await testId(sender, `dist-${name}`).click()
-  for (const m of to) await testId(sender, `machine-${m}`).check()
-  await testId(sender, 'send-button').click()
-}
-
-/** Answers the offer of `name` on a recipient's page. */
-async function answer (page: Page, name: string, how: 'accept' | 'decline'): Promise<void> {
-  await testId(page, `${how}-${name}`).waitFor({ timeout: 30_000 })
-  await testId(page, `${how}-${name}`).click()
-}
-
-const stateOf = async (page: Page, member: string): Promise<string> =>
-  (await page.locator(`[data-testid="member-${member}"]`).first().getAttribute('data-state')) ?? ''
 
 /** Widths the page and the machine table's card would need, against what they have. */
 async function overflow (page: Page): Promise<{ main: number; card: number; body: number }> {
@@ -173,7 +142,7 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     await answer(r1, 'lost.iso', 'accept')
 
     // Mid-transfer: a tenth of it is there.
-    const progress = async (): Promise<number> => Number.parseInt((await testId(sender, 'member-lab-01').locator('progress').getAttribute('aria-valuetext')) ?? '0', 10)
+    const progress = async (): Promise<number> => progressOf(sender, 'lab-01')
     await expect.poll(progress, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(10)
     expect(await progress()).toBeLessThan(90)
     await victim.kill()
@@ -210,7 +179,7 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     await answer(r1, 'away.iso', 'accept')
     await answer(r2, 'away.iso', 'accept')
     await testId(r1, 'dist-away.iso').click()
-    const own = async (): Promise<number> => Number.parseInt((await testId(r1, 'member-lab-01').locator('progress').getAttribute('aria-valuetext')) ?? '0', 10)
+    const own = async (): Promise<number> => progressOf(r1, 'lab-01')
     await expect.poll(own, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(20)
     expect(await own()).toBeLessThan(80)
     await origin.kill()

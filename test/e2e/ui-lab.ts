@@ -78,12 +78,16 @@ export interface UiLab {
  * The set-up every UI end-to-end test shares: three lab namespaces, each running `swarmdrop agent
  * --ui` (the sender accepting all, the recipients asking), recipients receiving at `downMbit`, and
  * one Chromium per host on its agent's UI; closed after the file's tests. Call inside `describe`.
+ * `beforeStart` runs once the lab is up, before the agents start.
  */
-export function uiLab (tag: string, downMbit: number): UiLab {
+export function uiLab (tag: string, downMbit: number, beforeStart?: (fx: LabFixture) => void): UiLab {
   const fx = labFixture([{ name: 'sender' }, { downMbit }, { downMbit }], tag)
   const agents: LabAgent[] = []
   const ui: HostBrowser[] = []
   beforeAll(async () => {
+    // An agent runs in its namespace's own view of the mounts, taken when it starts: a folder
+    // mounted for it (a small disk) must be there before.
+    beforeStart?.(fx)
     for (const [i, name] of UI_LAB_NAMES.entries()) agents.push(fx.agent(i, name, i === 0 ? 'all' : 'ask', ['--ui']))
     for (const a of agents) await a.start()
     for (const [i, a] of agents.entries()) ui.push(await openUi(fx, i, await uiUrlOf(a)))

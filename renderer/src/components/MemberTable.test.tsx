@@ -114,6 +114,21 @@ describe('swarm totals', () => {
     expect(screen.getByTestId('totals-refused-figure').className).toContain('figure-warn')
   })
 
+  // Seen in the disk-full screenshot (session 27): a recipient waiting for disk space, which goes
+  // on by itself once space is freed, was counted as "✕ 1 failed".
+  it('shows a machine out of space as its own figure and standing out, not as failed', () => {
+    const dist = withLab02({ state: 'no-space', rate: 0, etaSeconds: null, reason: 'not enough space in /dl: 28.3 MB more needed (0 B free); it resumes by itself once space is freed' })
+    renderWithStore(<><MemberTable dist={dist} /><SwarmTotals dist={dist} /></>, appState({ distributions: [dist] }))
+    expect(screen.getByTestId('totals-no-space').textContent).toBe('! 1')
+    expect(screen.getByTestId('totals-no-space-figure').textContent).toContain('out of space, waiting')
+    expect(screen.getByTestId('totals-no-space-figure').className).toContain('figure-danger')
+    // lab-03 declined; lab-02 is not counted with it.
+    expect(screen.getByTestId('totals-refused').textContent).toBe('⊘ 1')
+    expect(screen.getByTestId('totals-refused-figure').textContent).toContain('declined')
+    expect(screen.getByTestId('member-lab-02').className).toContain('member-attention')
+    expect(cellText('lab-02', 'state')).toContain('it resumes by itself once space is freed')
+  })
+
   it('shows the slowest ETA as "estimating…" at first, and a lost machine as its own figure', () => {
     const dist = withLab02({ state: 'downloading', rate: 1000, etaSeconds: 400 })
     const lost = { ...dist, members: [...dist.members.slice(0, 3), { ...dist.members[1]!, id: 'ee'.repeat(16), name: 'lab-05', state: 'lost' as const, verified: false, lostSince: '2026-11-22T08:00:00.000Z' }] }

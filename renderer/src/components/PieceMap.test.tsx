@@ -76,6 +76,13 @@ describe('piece map', () => {
     expect(canvas().getAttribute('data-verified')).toBe('6')
   })
 
+  it('counts a machine out of space among those taking part: it goes on once space is freed', () => {
+    const d = originDistribution()
+    const members = d.members.map(m => m.name === 'lab-02' ? { ...m, state: 'no-space' as const, rate: 0, etaSeconds: null } : m)
+    renderWithStore(<PieceMap dist={{ ...d, members }} />, appState())
+    expect(screen.getByTestId('piece-verified-machines').textContent).toBe('Whole file verified on 2 of 3 machines.')
+  })
+
   it('names the piece under the pointer, its bytes and its holders', () => {
     renderWithStore(<PieceMap dist={originDistribution()} />, appState())
     fireEvent.mouseMove(canvas(), { clientX: 1, clientY: 1 })

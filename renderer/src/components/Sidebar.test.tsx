@@ -33,6 +33,17 @@ describe('sidebar', () => {
     expect(screen.getByTestId('badge-declined').className).toContain('badge-warn')
   })
 
+  it('gives a machine out of space a badge of its own, not "failed", and counts it on the menu button', () => {
+    const d = originDistribution({ state: 'seeding' })
+    const members = d.members.map(m => m.name === 'lab-02' ? { ...m, state: 'no-space' as const, rate: 0, etaSeconds: null } : m)
+    renderWithStore(<><TopBar /><Sidebar /></>, appState({ distributions: [{ ...d, members }] }))
+    expect(screen.getByTestId('badge-noSpace').textContent).toBe('! 1 out of space')
+    expect(screen.getByTestId('badge-noSpace').className).toContain('badge-danger')
+    expect(screen.queryByTestId('badge-failed')).toBeNull()
+    // lab-03's decline and lab-02's full disk.
+    expect(screen.getByTestId('menu-toggle').getAttribute('aria-label')).toBe('Menu, 2 need a look')
+  })
+
   it('says "1 of 1 recipient" and shows no percentage once every recipient is verified', () => {
     const d = originDistribution({ state: 'seeding' })
     const members = d.members.filter(m => m.origin || m.name === 'lab-01')

@@ -60,6 +60,7 @@ export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
           tone={attention.failed > 0 ? 'danger' : 'warn'}
         />
       )}
+      {attention.noSpace > 0 && <Figure value={formatCount(attention.noSpace)} icon="!" label="out of space, waiting" testId="totals-no-space" tone="danger" />}
       {attention.lost > 0 && <Figure value={formatCount(attention.lost)} icon="⚠" label="lost contact" testId="totals-lost" tone="warn" />}
       <Figure value={formatRate(totals.aggregateRate)} label="swarm receive rate" testId="totals-rate" />
       <Figure value={totals.copiesInSwarm.toFixed(1)} label="copies in the swarm" testId="totals-copies" />

@@ -12,12 +12,13 @@ export function TopBar () {
   const resume = useUi(s => s.resume)
   const sidebarOpen = useUi(s => s.sidebarOpen)
   const setSidebarOpen = useUi(s => s.setSidebarOpen)
-  // What the folded sidebar hides that needs a look: offers waiting, declines, failures, lost machines.
+  // What the folded sidebar hides that needs a look: offers waiting, declines, failures, full
+  // disks, lost machines.
   const attention = app === null
     ? 0
     : app.offers.length + app.distributions.reduce((n, d) => {
       const a = attentionOf(d)
-      return n + a.declined + a.failed + a.lost
+      return n + a.declined + a.failed + a.noSpace + a.lost
     }, 0)
   return (
     <header className="topbar">

@@ -59,9 +59,12 @@ export function impostorText (n: ImpostorNotice): string {
 }
 
 /** Member states that mean "this machine will not get the file this time": they must stand out. */
-export const REFUSED_STATES: readonly MemberState[] = ['declined', 'failed', 'timeout', 'unreachable', 'no-space']
+export const REFUSED_STATES: readonly MemberState[] = ['declined', 'failed', 'timeout', 'unreachable']
 
-/** States a person should notice in a list of machines (refused, or lost contact). */
+/**
+ * States a person should notice in a list of machines: refused, lost contact, or out of space (it
+ * goes on by itself once space is freed, so it still takes part, but someone has to free it).
+ */
 export function needsAttention (state: MemberState): boolean {
-  return state === 'lost' || REFUSED_STATES.includes(state)
+  return state === 'lost' || state === 'no-space' || REFUSED_STATES.includes(state)
 }

@@ -4,7 +4,8 @@
 // sender's (badge, row) and is confirmed to the recipient; the layout at 800 and 640 px (no
 // sideways overflow, the sidebar folded); and a recipient killed with SIGKILL mid-transfer, shown
 // as lost within 3 s (its connections close, so the origin asks at once), then verified after it
-// restarts on the same data folder; and the origin killed mid-transfer, as a recipient sees it: the
+// restarts on the same data folder, its own window saying its agent is gone (no live figures) and
+// reconnecting by itself; and the origin killed mid-transfer, as a recipient sees it: the
 // origin lost, both recipients waiting for it with no ETA and no stale rate, then both verified once
 // it is back. Screenshots of the decline, the narrow layouts, the lost state and the origin away
 // are kept in docs/screenshots.
@@ -159,9 +160,20 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     await shot(sender, 'lost-dark')
     await sender.emulateMedia({ colorScheme: 'light' })
 
-    // Back on the same data folder: found again, resumed, verified.
+    // The killed machine's own window says its agent is gone, keeping the last known state.
+    await testId(r1, 'dist-lost.iso').click()
+    await expect.poll(async () => testId(r1, 'connection-lost').count(), { timeout: 10_000, interval: 250 }).toBe(1)
+    expect(await testId(r1, 'connection-lost').textContent()).toMatch(/Below is what it said \d+:\d\d ago, without rates or times/)
+    // Nothing on it reads as live: the first screenshot of this kept "4.3 MB/s" and "0:21 left".
+    for (const id of ['member-rate-lab-01', 'member-eta-lab-01', 'totals-eta', 'totals-rate']) expect(await testId(r1, id).textContent()).toBe('—')
+    expect(await testId(r1, 'rate-down').textContent()).toContain('—')
+    await shot(r1, 'agent-gone-light')
+
+    // Back on the same data folder: found again, resumed, verified; its window reconnects by itself.
     await victim.start()
     await expect.poll(async () => stateOf(sender, 'lab-01'), { timeout: 120_000 }).toBe('verified')
+    await expect.poll(async () => testId(r1, 'connection-lost').count(), { timeout: 30_000 }).toBe(0)
+    await expect.poll(async () => stateOf(r1, 'lab-01'), { timeout: 10_000 }).toBe('verified')
     const want = createHash('sha256').update(patternBytes(size, 0x1057)).digest('hex')
     expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl1', 'lost.iso'))).digest('hex')).toBe(want)
   }, 240_000)

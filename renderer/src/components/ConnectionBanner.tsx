@@ -1,14 +1,17 @@
-// Says plainly when the engine cannot be reached; the last known state stays on screen below it.
-import { sentence } from '../format/format.js'
+// Says plainly when the engine cannot be reached; the last known state stays on screen below it,
+// without rates or times (useLinkLost), and the banner says how old it is.
+import { formatSince, sentence } from '../format/format.js'
 import { useUi } from '../store/context.js'
+import { useNow } from './use-now.js'
 
 export function ConnectionBanner () {
   const connection = useUi(s => s.connection)
+  const now = useNow()
   if (connection.status !== 'lost') return null
   return (
     <div className="banner banner-danger" role="alert" data-testid="connection-lost">
       <strong>Lost the connection to Swarmdrop.</strong>{' '}
-      {sentence(connection.message)} Showing the last known state; trying again every few seconds.
+      {sentence(connection.message)} Below is what it said {formatSince(connection.since, now)} ago, without rates or times, until it answers again.
     </div>
   )
 }

@@ -56,12 +56,28 @@ describe('empty, loading and lost states', () => {
 
   it('shows a banner when the connection is lost, keeping the last state', () => {
     const { store } = renderWithStore(<App />, appState())
-    store.setState({ connection: { status: 'lost', message: 'The agent stopped answering.' } })
+    store.setState({ connection: { status: 'lost', message: 'The agent stopped answering.', since: new Date(Date.now() - 12_000).toISOString() } })
     return Promise.resolve().then(() => {
       const banner = screen.getByTestId('connection-lost')
       expect(banner.textContent).toContain('Lost the connection to Swarmdrop.')
       expect(banner.textContent).toContain('The agent stopped answering.')
+      expect(banner.textContent).toContain('Below is what it said 0:12 ago, without rates or times, until it answers again.')
       expect(screen.getByTestId('dist-ubuntu-24.04-server.iso')).toBeTruthy()
+    })
+  })
+
+  // Seen in the screenshot of a killed agent's own window (session 27): under the banner it still
+  // read "↓ 4.3 MB/s", "receiving 4.3 MB/s 0:21" and "0:21 until the slowest is done", as if live.
+  it('shows no rate or time from the last state while the connection is lost', () => {
+    const { store } = renderWithStore(<App />, appState())
+    const live = (): string[] => ['rate-down', 'rate-up', 'member-rate-lab-02', 'member-eta-lab-02', 'totals-eta', 'totals-rate', 'totals-peers'].map(id => screen.getByTestId(id).textContent ?? '')
+    const before = live()
+    expect(before.filter(t => t.includes('—'))).toEqual([])
+    store.setState({ connection: { status: 'lost', message: 'The agent stopped answering.', since: new Date().toISOString() } })
+    return Promise.resolve().then(() => {
+      expect(live().map(t => t.replace(/^[↑↓]\s*(Upload |Download )?/, ''))).toEqual(['—', '—', '—', '—', '—', '—', '—'])
+      // The progress it had stays, as the last known state.
+      expect(screen.getByTestId('member-lab-02').querySelector('progress')).not.toBeNull()
     })
   })
 })

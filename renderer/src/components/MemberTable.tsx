@@ -5,7 +5,7 @@ import type { Distribution, MemberRow } from '../../../preload/api.js'
 import { formatDuration, formatRate, formatSince, plural } from '../format/format.js'
 import { memberLabel, needsAttention, verifiedOfflineLabel } from '../format/labels.js'
 import type { StateLabel } from '../format/labels.js'
-import { useUi } from '../store/context.js'
+import { useLinkLost, useUi } from '../store/context.js'
 import { etaSettling, isReceiving, receivingKey } from '../store/receiving.js'
 import { EmptyState } from './EmptyState.js'
 import { ProgressBar } from './ProgressBar.js'
@@ -21,14 +21,15 @@ function rowLabel (m: MemberRow, now: number): StateLabel {
   return base
 }
 
-function etaText (m: MemberRow, since: number | undefined, now: number): string {
-  if (!isReceiving(m.state) || m.waitsForSource === true) return '—'
+function etaText (m: MemberRow, since: number | undefined, now: number, linkLost: boolean): string {
+  if (!isReceiving(m.state) || m.waitsForSource === true || linkLost) return '—'
   return etaSettling(m, since, now) ? 'estimating…' : formatDuration(m.etaSeconds)
 }
 
 export function MemberTable ({ dist }: { readonly dist: Distribution }) {
   const receivingSince = useUi(s => s.receivingSince)
   const now = useNow()
+  const linkLost = useLinkLost()
   if (dist.members.length === 0) {
     return (
       <EmptyState title="Not sent to any machine yet.">
@@ -74,8 +75,8 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
                     ? <span className="muted" title="This device has not heard this machine's progress yet">unknown</span>
                     : <ProgressBar fraction={dist.totalLength > 0 ? m.verifiedBytes / dist.totalLength : 0} label={`${m.name} progress`} />}
                 </td>
-                <td data-label="Rate" className="num" data-testid={`member-rate-${m.name}`}>{isReceiving(m.state) && m.rate > 0 ? formatRate(m.rate) : '—'}</td>
-                <td data-label="ETA" className="num" data-testid={`member-eta-${m.name}`}>{etaText(m, receivingSince[receivingKey(dist.infoHash, m.id)], now)}</td>
+                <td data-label="Rate" className="num" data-testid={`member-rate-${m.name}`}>{isReceiving(m.state) && m.rate > 0 && !linkLost ? formatRate(m.rate) : '—'}</td>
+                <td data-label="ETA" className="num" data-testid={`member-eta-${m.name}`}>{etaText(m, receivingSince[receivingKey(dist.infoHash, m.id)], now, linkLost)}</td>
                 <td data-label="Whole file">
                   {m.verified
                     ? <span className="state state-ok"><span aria-hidden="true">✓</span> SHA-256 matched</span>

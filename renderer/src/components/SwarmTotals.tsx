@@ -3,7 +3,7 @@
 import type { Distribution } from '../../../preload/api.js'
 import { attentionOf } from '../format/attention.js'
 import { formatCount, formatDuration, formatMultiple, formatRate, plural } from '../format/format.js'
-import { useUi } from '../store/context.js'
+import { useLinkLost, useUi } from '../store/context.js'
 import { etaSettling, isReceiving, receivingKey } from '../store/receiving.js'
 import { useNow } from './use-now.js'
 
@@ -28,9 +28,9 @@ const UNTIL_DONE = 'until the slowest is done'
  * hold" (said short: it is the big figure, 800 px wide) while one cannot finish before a machine
  * that is away comes back, so there is no time to promise.
  */
-function slowestFigure (dist: Distribution, since: Readonly<Record<string, number>>, now: number): { value: string; label: string } {
+function slowestFigure (dist: Distribution, since: Readonly<Record<string, number>>, now: number, linkLost: boolean): { value: string; label: string } {
   const receiving = dist.members.filter(m => isReceiving(m.state))
-  if (receiving.length === 0) return { value: '—', label: UNTIL_DONE }
+  if (receiving.length === 0 || linkLost) return { value: '—', label: UNTIL_DONE }
   if (receiving.some(m => m.waitsForSource === true)) return { value: 'on hold', label: 'until a machine that is away returns' }
   if (receiving.some(m => etaSettling(m, since[receivingKey(dist.infoHash, m.id)], now))) return { value: 'estimating…', label: UNTIL_DONE }
   return { value: formatDuration(dist.totals.slowestEtaSeconds), label: UNTIL_DONE }
@@ -39,6 +39,7 @@ function slowestFigure (dist: Distribution, since: Readonly<Record<string, numbe
 export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
   const receivingSince = useUi(s => s.receivingSince)
   const now = useNow()
+  const linkLost = useLinkLost()
   const totals = dist.totals
   const attention = attentionOf(dist)
   const refused = attention.declined + attention.failed
@@ -50,7 +51,7 @@ export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
         testId="totals-verified"
         tone="primary"
       />
-      <Figure {...slowestFigure(dist, receivingSince, now)} testId="totals-eta" tone="primary" />
+      <Figure {...slowestFigure(dist, receivingSince, now, linkLost)} testId="totals-eta" tone="primary" />
       {refused > 0 && (
         <Figure
           value={formatCount(refused)}
@@ -62,10 +63,10 @@ export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
       )}
       {attention.noSpace > 0 && <Figure value={formatCount(attention.noSpace)} icon="!" label="out of space, waiting" testId="totals-no-space" tone="danger" />}
       {attention.lost > 0 && <Figure value={formatCount(attention.lost)} icon="⚠" label="lost contact" testId="totals-lost" tone="warn" />}
-      <Figure value={formatRate(totals.aggregateRate)} label="swarm receive rate" testId="totals-rate" />
+      <Figure value={linkLost ? '—' : formatRate(totals.aggregateRate)} label="swarm receive rate" testId="totals-rate" />
       <Figure value={totals.copiesInSwarm.toFixed(1)} label="copies in the swarm" testId="totals-copies" />
       <Figure value={formatMultiple(totals.originUploadRatio)} label="sent by the origin (× file size)" />
-      <Figure value={formatCount(totals.peersConnected)} label={totals.peersConnected === 1 ? 'peer connected' : 'peers connected'} />
+      <Figure value={linkLost ? '—' : formatCount(totals.peersConnected)} label={totals.peersConnected === 1 ? 'peer connected' : 'peers connected'} testId="totals-peers" />
       <Figure value={formatCount(totals.hashFailures)} label={totals.bannedPeers > 0 ? `bad pieces · ${plural(totals.bannedPeers, 'peer')} banned` : totals.hashFailures === 1 ? 'bad piece' : 'bad pieces'} />
     </dl>
   )

@@ -1,7 +1,7 @@
 // Who this device is, what it is moving right now, and the global controls.
 import { attentionOf } from '../format/attention.js'
 import { formatFingerprint, formatRate } from '../format/format.js'
-import { useUi } from '../store/context.js'
+import { useLinkLost, useUi } from '../store/context.js'
 import { ThemeToggle } from './ThemeToggle.js'
 
 export function TopBar () {
@@ -12,6 +12,7 @@ export function TopBar () {
   const resume = useUi(s => s.resume)
   const sidebarOpen = useUi(s => s.sidebarOpen)
   const setSidebarOpen = useUi(s => s.setSidebarOpen)
+  const linkLost = useLinkLost()
   // What the folded sidebar hides that needs a look: offers waiting, declines, failures, full
   // disks, lost machines.
   const attention = app === null
@@ -45,8 +46,8 @@ export function TopBar () {
       {app !== null && (
         <>
           <span className="rates" aria-label="Total rates">
-            <span title="Upload"><span aria-hidden="true">↑</span> <span className="visually-hidden">Upload </span>{formatRate(app.rates.upload)}</span>
-            <span title="Download"><span aria-hidden="true">↓</span> <span className="visually-hidden">Download </span>{formatRate(app.rates.download)}</span>
+            <span title="Upload" data-testid="rate-up"><span aria-hidden="true">↑</span> <span className="visually-hidden">Upload </span>{linkLost ? '—' : formatRate(app.rates.upload)}</span>
+            <span title="Download" data-testid="rate-down"><span aria-hidden="true">↓</span> <span className="visually-hidden">Download </span>{linkLost ? '—' : formatRate(app.rates.download)}</span>
           </span>
           <button
             type="button"

@@ -29,7 +29,12 @@ describe('UI store', () => {
     await settle()
     api.reply('getState', { ok: false, error: { code: 'disconnected', message: 'The agent closed the connection.' } })
     await vi.advanceTimersByTimeAsync(1000)
-    expect(store.getState().connection).toEqual({ status: 'lost', message: 'The agent closed the connection.' })
+    const lost = store.getState().connection
+    // Since the last answer, a heartbeat before: the state on screen is that old.
+    expect(lost).toEqual({ status: 'lost', message: 'The agent closed the connection.', since: new Date(Date.now() - 1000).toISOString() })
+    // Since the first failure, not the latest.
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(store.getState().connection).toEqual(lost)
     // The last known state stays on screen.
     expect(store.getState().app).not.toBeNull()
     api.reply('getState', { ok: true, value: appState() })

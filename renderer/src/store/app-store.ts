@@ -16,7 +16,8 @@ import type { PendingCreate } from './selection.js'
 export type Connection =
   | { readonly status: 'connecting' }
   | { readonly status: 'connected' }
-  | { readonly status: 'lost'; readonly message: string }
+  /** `since`: the last moment the link was known good (ISO): the state on screen is that old. */
+  | { readonly status: 'lost'; readonly message: string; readonly since: string }
 
 export type MainView = 'distribution' | 'incoming' | 'machines' | 'settings' | 'send-path'
 export type Theme = 'light' | 'dark'
@@ -117,8 +118,11 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
     /** A failure becomes the visible error (and a lost link when the transport says so); a success clears it. */
     function report (result: ApiResult<unknown>): void {
       set({ lastError: result.ok ? null : result.error })
-      if (!result.ok && LINK_ERRORS.has(result.error.code)) set({ connection: { status: 'lost', message: result.error.message } })
+      if (!result.ok && LINK_ERRORS.has(result.error.code)) linkLost(result.error.message)
     }
+
+    /** The last moment the engine answered or sent a state (ms). */
+    let linkOkAt = Date.now()
 
     /** The upload in progress, to cancel it. */
     let uploading: AbortController | null = null
@@ -151,12 +155,19 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
     async function refresh (): Promise<void> {
       const result = await settle(() => get().api.getState())
       if (result.ok) {
+        linkOkAt = Date.now()
         // A bridge may answer from its cache: the very state already shown proves nothing about
         // the link, so it neither clears a lost link nor re-renders.
         if (result.value !== get().app) get().receive(result.value)
       } else {
-        set({ connection: { status: 'lost', message: result.error.message } })
+        linkLost(result.error.message)
       }
+    }
+
+    /** The engine cannot be reached: said with its message, and how old the state on screen is. */
+    function linkLost (message: string): void {
+      const was = get().connection
+      set({ connection: { status: 'lost', message, since: was.status === 'lost' ? was.since : new Date(linkOkAt).toISOString() } })
     }
 
     return {
@@ -196,6 +207,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         const answered = awaited !== null && state.distributions.find(d => d.infoHash === awaited.infoHash)?.members
           .every(m => !awaited.ids.includes(m.id) || (m.state !== 'offering' && m.state !== 'pending')) === true
         const refusals = newRefusals(s.app, state)
+        linkOkAt = Date.now()
         set({
           ...(answered ? { notice: null, noticeAwaits: null } : {}),
           receivingSince: trackReceiving(s.receivingSince, state, Date.now()),

@@ -12,3 +12,11 @@ export function useUi<T> (selector: (s: UiStore) => T): T {
   if (store === null) throw new Error('useUi needs a StoreContext provider')
   return useStore(store, selector)
 }
+
+/**
+ * Whether the engine cannot be reached now: the state on screen is then its last word, and a rate
+ * or a time left from it would read as live, so those show "—" until it answers again.
+ */
+export function useLinkLost (): boolean {
+  return useUi(s => s.connection.status === 'lost')
+}

@@ -10,7 +10,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { answer, fileOnSender, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
+import { answer, fileOnSender, overflow, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
 import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
@@ -88,6 +88,17 @@ describe.skipIf(chromiumMissing() !== undefined)('a recipient whose disk fills u
     await r1.waitForTimeout(1000)
     await shot(r1, 'disk-full-recipient-800-light')
     await shot(sender, 'disk-full-sender-800-light')
+    // The long reason and the extra figure still fit a narrow window.
+    for (const page of [r1, sender]) {
+      await page.setViewportSize({ width: 640, height: 900 })
+      try {
+        await page.waitForTimeout(300)
+        const o = await overflow(page)
+        expect(Math.max(o.main, o.card, o.body)).toBeLessThanOrEqual(0)
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 })
+      }
+    }
 
     rmSync(filler)
     await expect.poll(async () => stateOf(sender, 'lab-01'), { timeout: 90_000 }).toBe('verified')

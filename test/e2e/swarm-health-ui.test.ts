@@ -14,24 +14,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { answer, fileOnSender, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
+import { answer, fileOnSender, overflow, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
 import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
 const SHOTS = resolve('docs/screenshots')
 const shot = (page: Page, name: string): Promise<void> => screenshot(page, SHOTS, name)
-
-/** Widths the page and the machine table's card would need, against what they have. */
-async function overflow (page: Page): Promise<{ main: number; card: number; body: number }> {
-  return await page.evaluate(() => {
-    const over = (el: Element | null): number => el === null ? -1 : el.scrollWidth - el.clientWidth
-    return {
-      main: over(document.querySelector('main')),
-      card: over(document.querySelector('[data-testid="members-card"]')),
-      body: over(document.documentElement)
-    }
-  })
-}
 
 describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against real agents', () => {
   // Recipients receive at 40 Mbit/s (5 MB/s): a 96 MiB file takes about 20 s, long enough to kill

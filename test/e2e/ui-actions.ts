@@ -1,5 +1,6 @@
 // What a person does on an agent's page in the end-to-end tests: find an element by its test id,
-// share a file by its path and tick machines, answer an offer, read a machine's row.
+// share a file by its path and tick machines, answer an offer, read a machine's row, and measure
+// whether the page fits its width.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
@@ -43,4 +44,16 @@ export async function sendByPath (sender: Page, path: string, name: string, to: 
 export async function answer (page: Page, name: string, how: 'accept' | 'decline'): Promise<void> {
   await testId(page, `${how}-${name}`).waitFor({ timeout: 30_000 })
   await testId(page, `${how}-${name}`).click()
+}
+
+/** Widths the page and the machine table's card would need, against what they have. */
+export async function overflow (page: Page): Promise<{ main: number; card: number; body: number }> {
+  return await page.evaluate(() => {
+    const over = (el: Element | null): number => el === null ? -1 : el.scrollWidth - el.clientWidth
+    return {
+      main: over(document.querySelector('main')),
+      card: over(document.querySelector('[data-testid="members-card"]')),
+      body: over(document.documentElement)
+    }
+  })
 }

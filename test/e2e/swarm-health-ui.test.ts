@@ -7,8 +7,10 @@
 // restarts on the same data folder, its own window saying its agent is gone (no live figures) and
 // reconnecting by itself; and the origin killed mid-transfer, as a recipient sees it: the
 // origin lost, both recipients waiting for it with no ETA and no stale rate, then both verified once
-// it is back. Screenshots of the decline, the narrow layouts, the lost state and the origin away
-// are kept in docs/screenshots.
+// it is back; and a recipient's cable pulled mid-transfer, lost on the sender and cut off from
+// every machine on its own window, then verified once it is plugged back. Screenshots of the
+// decline, the narrow layouts, the lost state, the origin away and the pulled cable are kept in
+// docs/screenshots.
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -213,4 +215,34 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     const want = createHash('sha256').update(patternBytes(size, 0xa3a7)).digest('hex')
     for (const dl of ['dl1', 'dl2']) expect(createHash('sha256').update(readFileSync(join(fx.work, dl, 'away.iso'))).digest('hex')).toBe(want)
   }, 300_000)
+
+  it('shows a recipient whose cable is pulled: lost on the sender, and on its own window cut off from every machine', async () => {
+    const [sender, , r2] = pages()
+    const size = 96 * MiB
+    const path = fileOnSender(fx, 'cable.iso', size, 0xcab1)
+    await sendByPath(sender, path, 'cable.iso', ['lab-02'])
+    await answer(r2, 'cable.iso', 'accept')
+    await testId(r2, 'dist-cable.iso').click()
+    await expect.poll(async () => progressOf(r2, 'lab-02'), { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(15)
+    expect((await fx.lab.setLink(fx.host(2), false)).ok).toBe(true)
+    try {
+      await expect.poll(async () => stateOf(sender, 'lab-02'), { timeout: 20_000, interval: 250 }).toBe('lost')
+      await expect.poll(async () => stateOf(r2, 'studio'), { timeout: 20_000, interval: 250 }).toBe('lost')
+      // Its own window: the origin lost, nothing it can finish from, no time promised, and no peer
+      // counted as connected (the first screenshot read "1 peer connected": the socket to the
+      // origin stays open across a pulled cable).
+      await expect.poll(async () => testId(r2, 'totals-peers').textContent(), { timeout: 10_000, interval: 250 }).toBe('0')
+      expect(await testId(r2, 'member-state-lab-02').textContent()).toContain('the rest is on a machine that is away')
+      expect(await testId(r2, 'member-eta-lab-02').textContent()).toBe('—')
+      expect(await testId(r2, 'totals-eta').textContent()).toBe('on hold')
+      expect(await testId(r2, 'badge-lost').textContent()).toBe('⚠ 1 lost contact')
+      await shot(r2, 'cable-pulled-light')
+    } finally {
+      expect((await fx.lab.setLink(fx.host(2), true)).ok).toBe(true)
+    }
+    await expect.poll(async () => stateOf(sender, 'lab-02'), { timeout: 120_000 }).toBe('verified')
+    await expect.poll(async () => stateOf(r2, 'lab-02'), { timeout: 20_000 }).toBe('verified')
+    const want = createHash('sha256').update(patternBytes(size, 0xcab1)).digest('hex')
+    expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl2', 'cable.iso'))).digest('hex')).toBe(want)
+  }, 240_000)
 })

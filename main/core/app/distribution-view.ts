@@ -240,6 +240,9 @@ export function distributionView (i: DistributionInput): Distribution {
   const t = i.transfer
   const banned = new Set([...(t?.bannedPeers ?? []), ...i.banned])
   const rows = members.map(m => m.row)
+  // A connection to a machine this device lost contact with carries nothing (a pulled cable leaves
+  // its socket open for a while): it is not counted as a peer connected.
+  const lost = new Set(rows.filter(m => m.state === 'lost').map(m => m.id))
   const hashFailures = r.role === 'origin'
     ? (t?.hashFailures ?? 0) + r.recipients.reduce((sum, x) => sum + x.hashFailures, 0)
     : t?.hashFailures ?? i.failed.size
@@ -272,7 +275,7 @@ export function distributionView (i: DistributionInput): Distribution {
       originUploaded: r.role === 'origin' ? t?.uploadedBytes ?? 0 : undefined,
       hashFailures,
       bannedPeers: banned.size,
-      peersConnected: t?.peers.length ?? 0
+      peersConnected: (t?.peers ?? []).filter(p => p.member === undefined || !lost.has(p.member)).length
     }),
     pieces: {
       pieceCount: r.pieceCount,

@@ -247,8 +247,12 @@ describe('a recipient distribution', () => {
   })
 
   it('the sender is shown lost once it stops answering, and since when it was last heard', () => {
-    const d = distributionView(input({ record, heard: { heardAt: 10_000, senderSilentSince: 11_000 }, now: 15_000 }))
+    // Its connection is still open (a pulled cable sends no FIN): seen in a screenshot as "1 peer connected".
+    const toSender = transfer({ peers: [{ address: '10.0.0.1:47621', downloadSpeed: 0, uploadSpeed: 0, downloaded: 0, uploaded: 0, member: R1 }, { address: '10.0.0.9:6881', downloadSpeed: 0, uploadSpeed: 0, downloaded: 0, uploaded: 0 }] })
+    const d = distributionView(input({ record, transfer: toSender, heard: { heardAt: 10_000, senderSilentSince: 11_000 }, now: 15_000 }))
     expect(d.members[0]).toMatchObject({ origin: true, state: 'lost', lostSince: new Date(10_000).toISOString() })
+    expect(d.totals.peersConnected).toBe(1)
+    expect(distributionView(input({ record, transfer: toSender })).totals.peersConnected).toBe(2)
     const brief = distributionView(input({ record, heard: { heardAt: 10_000, senderSilentSince: 11_000 }, now: 12_000 }))
     expect(brief.members[0]?.state).toBe('verified')
   })

@@ -41,15 +41,21 @@ function engineDown (state: AppState): boolean {
   return state.engine !== undefined && state.engine.status !== 'running'
 }
 
+/** Machines (not this one) whose disk is full for one of this device's distributions. */
+function membersOutOfSpace (state: AppState): number {
+  return state.distributions.reduce((n, d) => n + d.members.filter(m => !m.self && m.state === 'no-space').length, 0)
+}
+
 /**
  * An engine that is down outranks everything (what else the state says is its last word), then
- * attention (an offer waits for an answer), then an error (a disk that is full now, or a failure
- * not yet seen), then transferring (hashing, receiving, or bytes moving).
+ * attention (an offer waits for an answer), then an error (a disk that is full now, here or on a
+ * machine receiving from this one, or a failure not yet seen), then transferring (hashing,
+ * receiving, or bytes moving).
  */
 export function trayIconState (state: AppState, seenProblems: ReadonlySet<string>): TrayIconState {
   if (engineDown(state)) return 'error'
   if (state.offers.length > 0) return 'attention'
-  if (state.distributions.some(d => d.state === 'no-space')) return 'error'
+  if (state.distributions.some(d => d.state === 'no-space') || membersOutOfSpace(state) > 0) return 'error'
   if (currentProblems(state).some(k => !seenProblems.has(k))) return 'error'
   const moving = state.hashing.length > 0 ||
     state.distributions.some(d => MOVING.has(d.state)) ||
@@ -64,6 +70,8 @@ export function trayTooltip (state: AppState): string {
   const lines = [`Swarmdrop — ↑ ${formatRate(state.rates.upload)}  ↓ ${formatRate(state.rates.download)}`]
   const offers = state.offers.length
   if (offers > 0) lines.push(`${plural(offers, 'offer')} ${offers === 1 ? 'waits' : 'wait'} for an answer`)
+  const full = membersOutOfSpace(state)
+  if (full > 0) lines.push(`${plural(full, 'machine')} out of disk space`)
   if (state.seedingPaused) lines.push('Seeding paused')
   return lines.join('\n')
 }

@@ -85,6 +85,10 @@ describe.skipIf(chromiumMissing() !== undefined)('a recipient whose disk fills u
     expect(await testId(sender, 'totals-refused').count()).toBe(0)
     expect(await testId(sender, 'badge-noSpace').textContent()).toBe('! 1 out of space')
     expect(await testId(sender, 'badge-failed').count()).toBe(0)
+    // No time promised, and what it waits for.
+    expect(await testId(r1, 'totals-eta').textContent()).toBe('on hold')
+    expect(await testId(r1, 'totals-eta-figure').textContent()).toContain('until space is freed here')
+    expect(await testId(sender, 'totals-eta-figure').textContent()).toContain('until space is freed on lab-01')
     await r1.waitForTimeout(1000)
     await shot(r1, 'disk-full-recipient-800-light')
     await shot(sender, 'disk-full-sender-800-light')

@@ -127,6 +127,9 @@ describe('swarm totals', () => {
     expect(screen.getByTestId('totals-refused-figure').textContent).toContain('declined')
     expect(screen.getByTestId('member-lab-02').className).toContain('member-attention')
     expect(cellText('lab-02', 'state')).toContain('it resumes by itself once space is freed')
+    // No time to promise until then, and what it waits for.
+    expect(screen.getByTestId('totals-eta').textContent).toBe('on hold')
+    expect(screen.getByTestId('totals-eta-figure').textContent).toContain('until space is freed on lab-02')
   })
 
   it('shows the slowest ETA as "estimating…" at first, and a lost machine as its own figure', () => {

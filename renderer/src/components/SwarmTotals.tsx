@@ -25,12 +25,16 @@ const UNTIL_DONE = 'until the slowest is done'
 
 /**
  * The slowest receiver's ETA, "estimating…" while any receiver's rate has not settled, and "on
- * hold" (said short: it is the big figure, 800 px wide) while one cannot finish before a machine
- * that is away comes back, so there is no time to promise.
+ * hold" (said short: it is the big figure, 800 px wide) while one cannot finish before something
+ * else happens (space freed on a full disk, a machine that is away back), so there is no time to
+ * promise.
  */
 function slowestFigure (dist: Distribution, since: Readonly<Record<string, number>>, now: number, linkLost: boolean): { value: string; label: string } {
+  if (linkLost) return { value: '—', label: UNTIL_DONE }
+  const full = dist.members.filter(m => m.state === 'no-space')
+  if (full.length > 0) return { value: 'on hold', label: `until space is freed ${full.length > 1 ? `on ${full.length} machines` : full[0]?.self === true ? 'here' : `on ${full[0]?.name ?? 'a machine'}`}` }
   const receiving = dist.members.filter(m => isReceiving(m.state))
-  if (receiving.length === 0 || linkLost) return { value: '—', label: UNTIL_DONE }
+  if (receiving.length === 0) return { value: '—', label: UNTIL_DONE }
   if (receiving.some(m => m.waitsForSource === true)) return { value: 'on hold', label: 'until a machine that is away returns' }
   if (receiving.some(m => etaSettling(m, since[receivingKey(dist.infoHash, m.id)], now))) return { value: 'estimating…', label: UNTIL_DONE }
   return { value: formatDuration(dist.totals.slowestEtaSeconds), label: UNTIL_DONE }

@@ -37,6 +37,13 @@ describe('tray icon state', () => {
     expect(trayIconState(full, new Set([`${HASH_B}:no-space`]))).toBe('error')
   })
 
+  it('shows an error, and says so, while a machine receiving from this one is out of space', () => {
+    const lab = member({ id: 'b'.repeat(32), name: 'lab-01', state: 'no-space' })
+    const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a', members: [lab] })] })
+    expect(trayIconState(s, none)).toBe('error')
+    expect(trayTooltip(s).split('\n')).toEqual(['Swarmdrop — ↑ 0 B/s  ↓ 0 B/s', '1 machine out of disk space'])
+  })
+
   it('names an icon file per platform size, state and panel theme', () => {
     expect(trayIconFile('linux', 'attention', 'dark')).toBe('tray-attention-dark-32.png')
     expect(trayIconFile('win32', 'idle', 'light')).toBe('tray-idle-light-16.png')

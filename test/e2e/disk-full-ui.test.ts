@@ -92,6 +92,9 @@ describe.skipIf(chromiumMissing() !== undefined)('a recipient whose disk fills u
     await r1.waitForTimeout(1000)
     await shot(r1, 'disk-full-recipient-800-light')
     await shot(sender, 'disk-full-sender-800-light')
+    await sender.emulateMedia({ colorScheme: 'dark' })
+    await shot(sender, 'disk-full-sender-800-dark')
+    await sender.emulateMedia({ colorScheme: 'light' })
     // The long reason and the extra figure still fit a narrow window.
     for (const page of [r1, sender]) {
       await page.setViewportSize({ width: 640, height: 900 })

@@ -5,9 +5,9 @@
 // its states to the window). Two quick crashes make the supervisor give up: the window says so,
 // with "Try again" in reach; pressed, it starts a host that now starts, and the banner goes.
 // Screenshots in docs/screenshots.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { extname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AppState } from '../../common/api.js'
@@ -16,49 +16,11 @@ import { EngineSupervisor } from '../../main/core/app/engine-supervisor.js'
 import { forkEngineHost } from '../../main/core/app/forked-engine.js'
 import { writeChromiumWrapper, type NsWrapper } from '../lab/chromium-in-ns.js'
 import { labFixture } from '../multi/lab-fixture.js'
+import { openWindow, pushState, serveRenderer } from './renderer-page.js'
 import { chromiumMissing, screenshot } from './ui-lab.js'
 
-const DIST = resolve('renderer/dist')
 const ENTRY = resolve('main/core/app/engine-host-main.ts')
 const SHOTS = resolve('docs/screenshots')
-const ORIGIN = 'http://swarmdrop.test'
-const TYPES: Record<string, string> = {
-  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2'
-}
-
-/** The state as JSON, piece maps as plain arrays (the page turns them back into bytes). */
-const stateJson = (s: AppState): string => JSON.stringify(s, (_k, v: unknown) => v instanceof Uint8Array ? [...v] : v)
-
-// Runs in the page before its scripts: the API the preload would expose. The state comes from the
-// test (window.__push); restartEngine goes to the supervisor (window.sdRestartEngine); every other
-// command answers ok, as nothing else is asked of the window here.
-const INIT = `
-(() => {
-  const revive = (json) => {
-    const s = JSON.parse(json);
-    for (const d of s.distributions) {
-      d.pieces.holders = new Uint8Array(d.pieces.holders);
-      d.pieces.local = new Uint8Array(d.pieces.local);
-    }
-    return s;
-  };
-  let state = null;
-  const listeners = new Set();
-  window.__push = (json) => { state = revive(json); for (const l of listeners) l(state); };
-  const ok = (value) => Promise.resolve({ ok: true, value });
-  const api = new Proxy({}, {
-    get: (_t, name) => {
-      if (name === 'shell') return 'electron';
-      if (name === 'getState') return () => state ? ok(state) : Promise.resolve({ ok: false, error: { code: 'starting', message: 'not yet' } });
-      if (name === 'subscribe') return (l) => { listeners.add(l); return () => listeners.delete(l); };
-      if (name === 'restartEngine') return () => window.sdRestartEngine();
-      if (name === 'then') return undefined;
-      return () => ok({});
-    }
-  });
-  Object.defineProperty(window, 'swarmdrop', { value: api });
-})();
-`
 
 const banner = (page: Page) => page.locator('[data-testid="engine-status"]')
 
@@ -76,7 +38,6 @@ describe.skipIf(chromiumMissing() !== undefined)('the desktop window when its en
   })
 
   it('says so at 800 px with Try again in reach, and Try again brings the engine back', async () => {
-    if (!existsSync(join(DIST, 'index.html'))) throw new Error('renderer/dist is missing: run npm run build:ui first')
     // Host 0 runs; host 1 (the first restart) refuses its settings and exits, a cause then mended.
     let spawned = 0
     const launch = (n: number): EngineLaunch => n === 1
@@ -94,23 +55,17 @@ describe.skipIf(chromiumMissing() !== undefined)('the desktop window when its en
     wrapper = w.value
     browser = await chromium.launch({ executablePath: wrapper.path, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], timeout: 30_000 })
     const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
-    await page.route('**/*', route => {
-      const url = new URL(route.request().url())
-      const file = join(DIST, url.pathname === '/' ? 'index.html' : url.pathname)
-      if (url.origin !== ORIGIN || !file.startsWith(DIST) || !existsSync(file)) return route.fulfill({ status: 404, body: '' })
-      return route.fulfill({ status: 200, headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }, body: readFileSync(file) })
-    })
+    await serveRenderer(page)
     const asked: unknown[] = []
     await page.exposeFunction('sdRestartEngine', async () => {
       const answer = await s.execute({ type: 'restart-engine' })
       asked.push(answer)
       return answer
     })
-    await page.addInitScript({ content: INIT })
     // Every state the supervisor has, in order, as the preload would deliver it.
     let chain = Promise.resolve()
-    const deliver = (st: AppState): void => { chain = chain.then(() => page.evaluate(json => { (window as unknown as { __push: (j: string) => void }).__push(json) }, stateJson(st))).catch(() => {}) }
-    await page.goto(`${ORIGIN}/index.html`, { timeout: 20_000 })
+    const deliver = (st: AppState): void => { chain = chain.then(() => pushState(page, st)).catch(() => {}) }
+    await openWindow(page)
     s.subscribe(deliver)
     deliver(s.state())
     await page.getByText('desk-01').first().waitFor({ timeout: 15_000 })

@@ -125,6 +125,7 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
             className="chip"
             aria-pressed={selectValue === m.id}
             data-testid={`piece-view-${m.name}`}
+            title={m.name}
             onClick={() => setView({ member: m.id })}
           >
             {m.name}{m.self && <span className="chip-note"> (this device)</span>}

@@ -1,0 +1,86 @@
+// Names that come from other machines are theirs to choose: up to 64 characters, with no space to
+// break at. The real renderer build in Chromium (a stand-in for the preload gives it the state, see
+// renderer-page.ts), at 800 and 640 px: a distribution sent to machines with such names, and an
+// offer from one, the machines list and the incoming offers must not push the page sideways, and
+// the machine table must keep its rate and ETA columns in view rather than scroll them off (the
+// first run: the name column took the width, the other columns 497 px out of view, and the send
+// panel's list pushed the page 30 px sideways). A screenshot at 640 px is kept.
+import { resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { AppState, Machine } from '../../common/api.js'
+import { appState, machine, originDistribution } from '../../renderer/src/test/fixtures.js'
+import { writeChromiumWrapper, type NsWrapper } from '../lab/chromium-in-ns.js'
+import { labFixture } from '../multi/lab-fixture.js'
+import { overflow, testId } from './ui-actions.js'
+import { openWindow, pushState, serveRenderer } from './renderer-page.js'
+import { chromiumMissing, screenshot } from './ui-lab.js'
+
+const SHOTS = resolve('docs/screenshots')
+/** The longest name a device may announce, with nothing to break at. */
+const LONG = 'lab-' + 'w'.repeat(60)
+const LONGER = 'render-node-' + 'x9'.repeat(26)
+
+/** The fixture's swarm and offer, its machines renamed to long names. */
+function longNamed (): AppState {
+  const base = appState()
+  const names = new Map<string, string>([['lab-01', LONG], ['lab-02', LONGER], ['lab-03', LONG.replace('lab-', 'lab3')]])
+  const rename = <T extends { readonly name: string }>(x: T): T => ({ ...x, name: names.get(x.name) ?? x.name })
+  const dist = originDistribution()
+  const machines: Machine[] = base.machines.map(rename)
+  return {
+    ...base,
+    machines: [...machines, machine(12, { name: LONGER + 'z' })],
+    distributions: [{ ...dist, members: dist.members.map(rename) }, ...base.distributions.slice(1)],
+    offers: base.offers.map(o => ({ ...o, sender: rename(o.sender) }))
+  }
+}
+
+/** How far the machine table's scroller would have to scroll sideways (≤ 0: it fits). */
+async function tableOverflow (page: Page): Promise<number> {
+  return await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="members"]')?.parentElement
+    return el === null || el === undefined ? -1 : el.scrollWidth - el.clientWidth
+  })
+}
+
+describe.skipIf(chromiumMissing() !== undefined)('machine names as long as a device may make them', () => {
+  const fx = labFixture(1, 'longnames')
+  let browser: Browser | undefined
+  let wrapper: NsWrapper | undefined
+  afterAll(async () => {
+    await browser?.close().catch(() => {})
+    await wrapper?.remove()
+  })
+
+  it('fit 800 and 640 px: nothing pushed sideways, rate and ETA in view', async () => {
+    const w = await writeChromiumWrapper(fx.host(0).ns)
+    if (!w.ok) throw new Error(w.error.message)
+    wrapper = w.value
+    browser = await chromium.launch({ executablePath: wrapper.path, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], timeout: 30_000 })
+    const page = await browser.newPage({ viewport: { width: 800, height: 900 } })
+    await serveRenderer(page)
+    await openWindow(page)
+    await pushState(page, longNamed())
+    await page.getByText(LONG).first().waitFor({ timeout: 15_000 })
+    for (const width of [800, 640]) {
+      await page.setViewportSize({ width, height: 900 })
+      await page.waitForTimeout(300)
+      const o = await overflow(page)
+      expect(Math.max(o.main, o.card, o.body), `page at ${width} px`).toBeLessThanOrEqual(0)
+      expect(await tableOverflow(page), `machine table at ${width} px`).toBeLessThanOrEqual(0)
+      const eta = await testId(page, `member-eta-${LONGER}`).boundingBox()
+      expect((eta?.x ?? 0) + (eta?.width ?? 0), `ETA column at ${width} px`).toBeLessThanOrEqual(width)
+    }
+    await screenshot(page, SHOTS, 'long-names-640-light')
+    // The machines list and an offer from such a machine, at 640 px (the sidebar folded: the menu
+    // opens it).
+    for (const view of ['nav-machines', 'nav-incoming']) {
+      await testId(page, 'menu-toggle').click()
+      await testId(page, view).click()
+      await page.waitForTimeout(300)
+      const o = await overflow(page)
+      expect(Math.max(o.main, o.body), `${view} at 640 px`).toBeLessThanOrEqual(0)
+    }
+  }, 60_000)
+})

@@ -1,5 +1,5 @@
 // Names that come from other machines are theirs to choose: up to 64 characters, with no space to
-// break at. The real renderer build in Chromium (a stand-in for the preload gives it the state, see
+// break at; file names may be near 255 bytes. The real renderer build in Chromium (a stand-in for the preload gives it the state, see
 // renderer-page.ts), at 800 and 640 px: a distribution sent to machines with such names, and an
 // offer from one, the machines list and the incoming offers must not push the page sideways, and
 // the machine table must keep its rate and ETA columns in view rather than scroll them off (the
@@ -20,6 +20,8 @@ const SHOTS = resolve('docs/screenshots')
 /** The longest name a device may announce, with nothing to break at. */
 const LONG = 'lab-' + 'w'.repeat(60)
 const LONGER = 'render-node-' + 'x9'.repeat(26)
+/** A file name near the 255 bytes a file system takes, with nothing to break at. */
+const LONG_FILE = 'capture_' + '0123456789abcdef'.repeat(14) + '.iso'
 
 /** The fixture's swarm and offer, its machines renamed to long names. */
 function longNamed (): AppState {
@@ -31,8 +33,8 @@ function longNamed (): AppState {
   return {
     ...base,
     machines: [...machines, machine(12, { name: LONGER + 'z' })],
-    distributions: [{ ...dist, members: dist.members.map(rename) }, ...base.distributions.slice(1)],
-    offers: base.offers.map(o => ({ ...o, sender: rename(o.sender) }))
+    distributions: [{ ...dist, name: LONG_FILE, path: `/srv/images/${LONG_FILE}`, members: dist.members.map(rename) }, ...base.distributions.slice(1)],
+    offers: base.offers.map(o => ({ ...o, name: LONG_FILE, sender: rename(o.sender) }))
   }
 }
 
@@ -72,6 +74,13 @@ describe.skipIf(chromiumMissing() !== undefined)('machine names as long as a dev
       const eta = await testId(page, `member-eta-${LONGER}`).boundingBox()
       expect((eta?.x ?? 0) + (eta?.width ?? 0), `ETA column at ${width} px`).toBeLessThanOrEqual(width)
     }
+    // The title keeps to three lines at 640 px (it took seven), with the name's end (its extension)
+    // in view and the whole name in its tooltip.
+    const title = testId(page, 'dist-title-text')
+    expect(await title.getAttribute('title')).toBe(LONG_FILE)
+    expect(await title.textContent()).toMatch(/^capture_0123.*….*abcdef\.iso$/)
+    const lines = await title.evaluate(el => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)))
+    expect(lines).toBeLessThanOrEqual(3)
     await screenshot(page, SHOTS, 'long-names-640-light')
     // The machines list and an offer from such a machine, at 640 px (the sidebar folded: the menu
     // opens it).

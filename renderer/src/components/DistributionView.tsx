@@ -1,7 +1,7 @@
 // One distribution: what it is (name, size, SHA-256), how the swarm is doing, each machine, the
 // piece map, and — on the origin — who else to send it to.
 import type { Distribution, IncomingOffer } from '../../../preload/api.js'
-import { formatBytes, plural } from '../format/format.js'
+import { formatBytes, plural, shortenMiddle } from '../format/format.js'
 import { distributionLabel, impostorText } from '../format/labels.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
@@ -25,7 +25,7 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
     <article className="detail" aria-labelledby="dist-title" data-testid="distribution">
       <header className="detail-head">
         <div>
-          <h2 id="dist-title" className="detail-title">{dist.name}</h2>
+          <h2 id="dist-title" className="detail-title" data-testid="dist-title-text" title={dist.name}>{shortenMiddle(dist.name)}</h2>
           <p className="detail-meta">
             <span>{formatBytes(dist.totalLength)}</span>
             {dist.isFolder && <span>{plural(dist.fileCount, 'file')}</span>}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatAgo, formatBytes, formatCount, formatDuration, formatSince, formatMultiple, formatPercent, formatRate, plural, sentence, shortHash } from './format.js'
+import { formatAgo, formatBytes, formatCount, formatDuration, formatSince, formatMultiple, formatPercent, formatRate, plural, sentence, shortHash, shortenMiddle } from './format.js'
 
 describe('sizes, rates and waits come from common/units.ts', () => {
   it('formats as the command line does (one rounding rule)', () => {
@@ -51,6 +51,17 @@ describe('small helpers', () => {
     expect(plural(1, 'machine')).toBe('1 machine')
     expect(plural(12, 'machine')).toBe('12 machines')
     expect(shortHash('3b1f4a6c9d2e8f7a0b1ce90a')).toBe('3b1f…e90a')
+  })
+
+  it('leaves out the middle of a long name, keeping its end, never splitting a character', () => {
+    expect(shortenMiddle('ubuntu.iso')).toBe('ubuntu.iso')
+    const long = 'capture_' + '0123456789abcdef'.repeat(14) + '_v2.iso'
+    const short = shortenMiddle(long)
+    expect([...short]).toHaveLength(80)
+    expect(short.startsWith('capture_0123')).toBe(true)
+    expect(short.endsWith('abcdef_v2.iso')).toBe(true)
+    expect(short).toContain('…')
+    expect(shortenMiddle('🎞'.repeat(130), 10, 4)).toBe('🎞'.repeat(5) + '…' + '🎞'.repeat(4))
     expect(sentence('the connection to the agent was lost')).toBe('The connection to the agent was lost.')
     expect(sentence('Saved?')).toBe('Saved?')
     expect(sentence('downloadsDir must be absolute')).toBe('downloadsDir must be absolute.')

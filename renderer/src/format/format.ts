@@ -49,6 +49,16 @@ export function shortHash (hex: string): string {
   return hex.length <= 12 ? hex : `${hex.slice(0, 4)}…${hex.slice(-4)}`
 }
 
+/**
+ * A name of more than `max` characters with its middle left out ("capture_0123…v2.iso"): its end
+ * (a version, the extension) tells files apart as much as its start. Whole code points only.
+ */
+export function shortenMiddle (text: string, max = 80, tail = 24): string {
+  const chars = [...text]
+  if (chars.length <= max) return text
+  return `${chars.slice(0, max - tail - 1).join('')}…${chars.slice(-tail).join('')}`
+}
+
 /** Engine and transport messages may start lower-case or lack a full stop; show them as sentences. */
 export function sentence (message: string): string {
   const t = message.trim()

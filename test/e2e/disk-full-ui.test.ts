@@ -6,10 +6,11 @@
 // of both windows are kept in docs/screenshots.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
+import { fillDisk } from '../multi/fill-disk.js'
 import { answer, fileOnSender, overflow, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
 import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
 
@@ -26,19 +27,6 @@ const shot = async (page: Page, name: string): Promise<void> => {
     await screenshot(page, SHOTS, name)
   } finally {
     await page.setViewportSize({ width: 1280, height: 800 })
-  }
-}
-
-/** Writes MiB after MiB into `path` until the disk refuses. */
-function fillDisk (path: string): void {
-  const fd = openSync(path, 'w')
-  try {
-    const chunk = Buffer.alloc(MiB, 7)
-    for (let i = 0; i < TMPFS_MB + 8; i++) {
-      try { writeSync(fd, chunk) } catch { break }
-    }
-  } finally {
-    closeSync(fd)
   }
 }
 
@@ -66,7 +54,7 @@ describe.skipIf(chromiumMissing() !== undefined)('a recipient whose disk fills u
     await expect.poll(async () => progressOf(r1, 'lab-01'), { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(15)
 
     const filler = join(mounted, 'filler.bin')
-    fillDisk(filler)
+    fillDisk(filler, TMPFS_MB + 8)
 
     await expect.poll(async () => stateOf(r1, 'lab-01'), { timeout: 20_000, interval: 250 }).toBe('no-space')
     await expect.poll(async () => stateOf(sender, 'lab-01'), { timeout: 20_000, interval: 250 }).toBe('no-space')

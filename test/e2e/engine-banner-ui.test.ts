@@ -8,14 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AppState } from '../../common/api.js'
 import type { EngineLaunch } from '../../common/engine-host-messages.js'
 import { EngineSupervisor } from '../../main/core/app/engine-supervisor.js'
 import { forkEngineHost } from '../../main/core/app/forked-engine.js'
-import { writeChromiumWrapper, type NsWrapper } from '../lab/chromium-in-ns.js'
 import { labFixture } from '../multi/lab-fixture.js'
+import { labChromium } from './lab-chromium.js'
 import { openWindow, pushState, serveRenderer } from './renderer-page.js'
 import { chromiumMissing, screenshot } from './ui-lab.js'
 
@@ -25,15 +25,11 @@ const SHOTS = resolve('docs/screenshots')
 const banner = (page: Page) => page.locator('[data-testid="engine-status"]')
 
 describe.skipIf(chromiumMissing() !== undefined)('the desktop window when its engine was given up on', () => {
-  const fx = labFixture(1, 'ebanner')
+  const browser = labChromium(labFixture(1, 'ebanner'))
   const dataDir = mkdtempSync(join(tmpdir(), 'sd-banner-'))
-  let browser: Browser | undefined
-  let wrapper: NsWrapper | undefined
   let supervisor: EngineSupervisor | undefined
   afterAll(async () => {
     await supervisor?.stop()
-    await browser?.close().catch(() => {})
-    await wrapper?.remove()
     rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -50,11 +46,7 @@ describe.skipIf(chromiumMissing() !== undefined)('the desktop window when its en
     const first = await s.start()
     if (!first.ok) throw new Error(first.error.message)
 
-    const w = await writeChromiumWrapper(fx.host(0).ns)
-    if (!w.ok) throw new Error(w.error.message)
-    wrapper = w.value
-    browser = await chromium.launch({ executablePath: wrapper.path, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], timeout: 30_000 })
-    const page = await browser.newPage({ viewport: { width: 800, height: 600 } })
+    const page = await browser.newPage({ width: 800, height: 600 })
     await serveRenderer(page)
     const asked: unknown[] = []
     await page.exposeFunction('sdRestartEngine', async () => {

@@ -6,12 +6,12 @@
 // first run: the name column took the width, the other columns 497 px out of view, and the send
 // panel's list pushed the page 30 px sideways). A screenshot at 640 px is kept.
 import { resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import type { AppState, Machine } from '../../common/api.js'
 import { appState, machine, originDistribution } from '../../renderer/src/test/fixtures.js'
-import { writeChromiumWrapper, type NsWrapper } from '../lab/chromium-in-ns.js'
 import { labFixture } from '../multi/lab-fixture.js'
+import { labChromium } from './lab-chromium.js'
 import { overflow, testId } from './ui-actions.js'
 import { openWindow, pushState, serveRenderer } from './renderer-page.js'
 import { chromiumMissing, screenshot } from './ui-lab.js'
@@ -47,20 +47,10 @@ async function tableOverflow (page: Page): Promise<number> {
 }
 
 describe.skipIf(chromiumMissing() !== undefined)('machine names as long as a device may make them', () => {
-  const fx = labFixture(1, 'longnames')
-  let browser: Browser | undefined
-  let wrapper: NsWrapper | undefined
-  afterAll(async () => {
-    await browser?.close().catch(() => {})
-    await wrapper?.remove()
-  })
+  const browser = labChromium(labFixture(1, 'longnames'))
 
   it('fit 800 and 640 px: nothing pushed sideways, rate and ETA in view', async () => {
-    const w = await writeChromiumWrapper(fx.host(0).ns)
-    if (!w.ok) throw new Error(w.error.message)
-    wrapper = w.value
-    browser = await chromium.launch({ executablePath: wrapper.path, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], timeout: 30_000 })
-    const page = await browser.newPage({ viewport: { width: 800, height: 900 } })
+    const page = await browser.newPage({ width: 800, height: 900 })
     await serveRenderer(page)
     await openWindow(page)
     await pushState(page, longNamed())

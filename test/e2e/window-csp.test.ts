@@ -6,13 +6,13 @@
 // window.swarmdrop from an init script standing in for the preload, answering a fixed state.
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AppState } from '../../common/api.js'
 import { CONTENT_SECURITY_POLICY } from '../../main/electron/security-policy.js'
-import { DEFAULT_CHROMIUM, writeChromiumWrapper, type NsWrapper } from '../lab/chromium-in-ns.js'
+import { DEFAULT_CHROMIUM } from '../lab/chromium-in-ns.js'
 import { labFixture } from '../multi/lab-fixture.js'
 import { HASH_A, MiB, appState, distribution, member, offer } from '../unit/electron/app-state-fixture.js'
+import { labChromium } from './lab-chromium.js'
 
 const DIST = resolve('renderer/dist')
 const ORIGIN = 'http://swarmdrop.test'
@@ -62,25 +62,13 @@ const INIT = (json: string): string => `
 `
 
 describe.skipIf(!existsSync(DEFAULT_CHROMIUM))('the desktop window CSP with the real renderer', () => {
-  const fx = labFixture(1, 'ecsp')
-  let browser: Browser | undefined
-  let wrapper: NsWrapper | undefined
-  afterAll(async () => {
-    await browser?.close().catch(() => {})
-    await wrapper?.remove()
-  })
+  const browser = labChromium(labFixture(1, 'ecsp'))
 
   it.each([
     ['with the header the desktop shell adds', true],
     ['from the page\'s own meta policy alone (a file:// load has no headers)', false]
   ])('draws the app with no violation, and refuses an inline script: %s', async (_how, withHeader) => {
     if (!existsSync(join(DIST, 'index.html'))) throw new Error('renderer/dist is missing: run npm run build:ui first')
-    if (wrapper === undefined) {
-      const w = await writeChromiumWrapper(fx.host(0).ns)
-      if (!w.ok) throw new Error(w.error.message)
-      wrapper = w.value
-    }
-    browser ??= await chromium.launch({ executablePath: wrapper.path, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], timeout: 30_000 })
     const page = await browser.newPage()
     await page.route('**/*', route => {
       const url = new URL(route.request().url())

@@ -5,11 +5,12 @@
 // is a small tmpfs of this test's own, mounted as the recipient's download folder.
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PieceJournal } from '../../main/core/store/piece-journal.js'
 import { isProgress, isVerified, type AgentEvent } from './agent-events.js'
+import { fillDisk } from './fill-disk.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
 import type { WireDistribution } from '../../common/wire.js'
@@ -96,15 +97,7 @@ describe('a recipient whose disk fills up mid-transfer', () => {
     await recipient.waitFor(e => isProgress(e) && e.name === 'big.bin' && e.verifiedBytes > 6 * MiB, 30_000, 'big.bin past 6 MiB', from)
 
     // Fill the disk: the recipient's next writes fail with ENOSPC.
-    const fd = openSync(filler, 'w')
-    try {
-      const chunk = Buffer.alloc(MiB, 7)
-      for (let i = 0; i < TMPFS_MB + 8; i++) {
-        try { writeSync(fd, chunk) } catch { break }
-      }
-    } finally {
-      closeSync(fd)
-    }
+    fillDisk(filler, TMPFS_MB + 8)
 
     await recipient.waitFor(e => e.event === 'no-space', 20_000, 'the no-space event', from)
     const noSpace = raw(recipient, 'no-space').pop()

@@ -133,7 +133,7 @@ export interface SwarmTotals {
   readonly hashFailures: number
   readonly bannedPeers: number
   readonly peersConnected: number
-  /** ETA of the slowest member still receiving, seconds; null when none or unknown. */
+  /** ETA of the slowest member still receiving, seconds; null when none, unknown, or on hold (a full disk, a piece only a machine that is away holds). */
   readonly slowestEtaSeconds: number | null
 }
 

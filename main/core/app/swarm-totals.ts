@@ -24,12 +24,13 @@ export function copiesInSwarm (pieceCount: number, bitfields: readonly Uint8Arra
 
 /**
  * The largest known ETA among members still receiving; null when none is receiving or none is
- * known, or when one of them cannot finish before a machine comes back (waitsForSource).
+ * known, or when one cannot finish before something else happens: a machine comes back
+ * (waitsForSource), or space is freed on a full disk (it goes on then, and is the slowest).
  */
 export function slowestEta (rows: readonly MemberRow[]): number | null {
   let slowest: number | null = null
   for (const r of rows) {
-    if (r.waitsForSource === true && RECEIVING.includes(r.state)) return null
+    if (r.state === 'no-space' || (r.waitsForSource === true && RECEIVING.includes(r.state))) return null
     if (!RECEIVING.includes(r.state) || r.etaSeconds === null) continue
     slowest = slowest === null ? r.etaSeconds : Math.max(slowest, r.etaSeconds)
   }

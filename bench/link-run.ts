@@ -10,7 +10,8 @@ import type { HostUsage, ProcSampler } from './proc-sampler.js'
 import type { WireSample, WireWatch } from './wire-watch.js'
 
 export const LINK_TOOLS = ['libtorrent', 'swarmdrop-peer', 'swarmdrop-agent'] as const
-export type LinkTool = typeof LINK_TOOLS[number]
+/** `swarmdrop-agent-baseline`: the agent method with another build (`--link-baseline`), an A/B in one run. */
+export type LinkTool = typeof LINK_TOOLS[number] | 'swarmdrop-agent-baseline'
 
 export interface LinkContext {
   readonly lab: Lab

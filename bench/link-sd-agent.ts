@@ -20,7 +20,7 @@ export async function linkSwarmdropAgent (ctx: LinkContext): Promise<LinkOutcome
   const unsubscribe = agent.onEvent((e: AgentEvent) => { if (e.event === 'offer-received') ctx.openWindow() })
   try {
     const run = await runSend({
-      lab: ctx.lab, host: ctx.origin, path: ctx.source, targets: ['--to', RECIPIENT_NAME], dataDir: join(dir, 'origin-data'),
+      lab: ctx.lab, host: ctx.origin, path: ctx.source, targets: ['--to', RECIPIENT_NAME], dataDir: join(dir, 'origin-data'), cli: ctx.cli,
       name: ctx.origin.name, timeoutSeconds: Math.ceil(ctx.timeoutMs / 1000)
     })
     ctx.closeWindow()

@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly linkSizeMiB: number
   /** --only link: how many times each tool sends it, interleaved (default 3). */
   readonly linkRounds: number
+  /** Another build's CLI: its agent method runs beside this build's in the same rounds. */
+  readonly linkBaselineCli: string | undefined
   /** --only footprint: the file seeded and downloaded, MiB (default 4096). */
   readonly footprintSizeMiB: number
   /** --only resume: the file whose download is interrupted, MiB (default 4096). */
@@ -62,7 +64,7 @@ export const USAGE = `usage: npm run bench -- [--only table,hash,link,footprint,
   (no --only: every part, in that order)
   table:     [--n 1,4,10] [--rate 200] [--size 256] [--methods plain-sequential,plain-parallel,libtorrent,swarmdrop]
   hash:      [--hash-size 4096] [--hash-rounds 3] [--hash-baseline OTHER_TREE/dist/main/agent/cli/swarmdrop.js]
-  link:      [--link-size 1024] [--link-rounds 3]
+  link:      [--link-size 1024] [--link-rounds 3] [--link-baseline OTHER/dist/main/agent/cli/swarmdrop.js]
   footprint: [--footprint-size 4096]
   resume:    [--resume-size 4096] [--resume-stops none,SIGTERM,SIGKILL] [--resume-rounds 1] [--resume-baseline OTHER_TREE/dist/main/agent/cli/swarmdrop.js]
   slow:      [--slow-size 256] [--rate 200]   (three machines at --rate, one at 20 Mbit/s)
@@ -105,6 +107,7 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   let methods: MethodName[] = [...METHODS]
   let linkSizeMiB = 1024
   let linkRounds = 3
+  let linkBaselineCli: string | undefined
   let footprintSizeMiB = 4096
   let resumeSizeMiB = 4096
   let resumeStops: StopKind[] = [...STOP_KINDS]
@@ -131,6 +134,11 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
         break
       case '--link-size': linkSizeMiB = positiveInt(flag, value); i++; break
       case '--link-rounds': linkRounds = positiveInt(flag, value); i++; break
+      case '--link-baseline':
+        if (value === undefined || value === '') throw new Error(`--link-baseline needs the path of a built swarmdrop.js\n${USAGE}`)
+        linkBaselineCli = value
+        i++
+        break
       case '--footprint-size': footprintSizeMiB = positiveInt(flag, value); i++; break
       case '--resume-size': resumeSizeMiB = positiveInt(flag, value); i++; break
       case '--many-files': many = { ...many, files: positiveInt(flag, value) }; i++; break
@@ -166,5 +174,5 @@ export function parseOptions (argv: readonly string[]): BenchOptions {
   if (linkRounds > 10) throw new Error('--link-rounds: at most 10')
   if (resumeRounds > 4) throw new Error('--resume-rounds: at most 4 (each round is a recipient host per stop, two with a baseline)')
   if (hashRounds > 20) throw new Error('--hash-rounds: at most 20')
-  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, hashBaselineCli, hashRounds, methods, linkSizeMiB, linkRounds, footprintSizeMiB, resumeSizeMiB, resumeStops, resumeBaselineCli, resumeRounds, slowSizeMiB, many }
+  return { ns, rateMbit, sizeMiB, parts, hashSizeMiB, hashBaselineCli, hashRounds, methods, linkSizeMiB, linkRounds, linkBaselineCli, footprintSizeMiB, resumeSizeMiB, resumeStops, resumeBaselineCli, resumeRounds, slowSizeMiB, many }
 }

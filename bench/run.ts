@@ -26,7 +26,7 @@ async function runPart (part: PartName, root: string, opts: BenchOptions, starte
       const { markdown, json, targets } = await hashOnly(root, opts.hashSizeMiB, opts.hashRounds, opts.hashBaselineCli)
       return { part: 'hash', markdown, json, targets }
     }
-    case 'link': return await singleLink(root, requireBuiltCli(), opts.linkSizeMiB, opts.linkRounds)
+    case 'link': return await singleLink(root, requireBuiltCli(), opts.linkSizeMiB, opts.linkRounds, opts.linkBaselineCli)
     case 'footprint': return await footprint(root, requireBuiltCli(), opts.footprintSizeMiB)
     case 'resume': return await resume(root, requireBuiltCli(), opts.resumeSizeMiB, opts.resumeStops, opts.resumeRounds, opts.resumeBaselineCli)
     case 'slow': return await slowMachine(root, requireBuiltCli(), opts.slowSizeMiB, opts.rateMbit)

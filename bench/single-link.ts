@@ -24,16 +24,21 @@ import { WireWatch } from './wire-watch.js'
 const MiB = 1024 * 1024
 const LAB_FAMILY = 'bl'
 
-const TOOL_FNS: Readonly<Record<LinkTool, LinkFn>> = {
-  libtorrent: linkLibtorrent,
-  'swarmdrop-peer': linkSwarmdropPeer,
-  'swarmdrop-agent': linkSwarmdropAgent
+/** Each tool's run; the baseline is the agent method with the other build's CLI. */
+function toolFns (baselineCli: string | undefined): Readonly<Record<LinkTool, LinkFn>> {
+  return {
+    libtorrent: linkLibtorrent,
+    'swarmdrop-peer': linkSwarmdropPeer,
+    'swarmdrop-agent': linkSwarmdropAgent,
+    'swarmdrop-agent-baseline': async ctx => await linkSwarmdropAgent({ ...ctx, cli: baselineCli ?? ctx.cli })
+  }
 }
 
 const TOOL_LABELS: Readonly<Record<LinkTool, string>> = {
   libtorrent: 'libtorrent (lt_peer.py seed / get --peer)',
   'swarmdrop-peer': 'Swarmdrop seed / get --peer',
-  'swarmdrop-agent': 'Swarmdrop agent --accept all / send --to --wait'
+  'swarmdrop-agent': 'Swarmdrop agent --accept all / send --to --wait',
+  'swarmdrop-agent-baseline': 'the same, baseline build (--link-baseline)'
 }
 
 /** A run's budget: generous against 20 MB/s, so only a stall hits it. */
@@ -41,8 +46,8 @@ function runTimeoutMs (bytes: number): number {
   return Math.ceil(120_000 + bytes / 20e6 * 1000)
 }
 
-function summaryRows (results: readonly LinkResult[]): string[] {
-  return LINK_TOOLS.map((tool) => {
+function summaryRows (tools: readonly LinkTool[], results: readonly LinkResult[]): string[] {
+  return tools.map((tool) => {
     const mine = results.filter((r) => r.tool === tool && r.status === 'ok')
     const all = results.filter((r) => r.tool === tool)
     const mb = mine.map((r) => r.mbPerS)
@@ -75,7 +80,9 @@ function targets (results: readonly LinkResult[]): TargetCheck[] {
   })
 }
 
-export async function singleLink (root: string, cli: string, sizeMiB: number, rounds: number): Promise<PartReport> {
+export async function singleLink (root: string, cli: string, sizeMiB: number, rounds: number, baselineCli?: string): Promise<PartReport> {
+  const tools: readonly LinkTool[] = baselineCli === undefined ? LINK_TOOLS : [...LINK_TOOLS, 'swarmdrop-agent-baseline']
+  const fns = toolFns(baselineCli)
   const bytes = sizeMiB * MiB
   const dir = join(root, 'link')
   const fileName = `link-${sizeMiB}m.bin`
@@ -100,14 +107,14 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
     const timeoutMs = runTimeoutMs(bytes)
     for (let round = 1; round <= rounds; round++) {
       // Rotate the order each round, so no tool always runs first (cold caches) or last.
-      const order = LINK_TOOLS.map((_, k) => LINK_TOOLS[(k + round - 1) % LINK_TOOLS.length]).filter((t): t is LinkTool => t !== undefined)
+      const order = tools.map((_, k) => tools[(k + round - 1) % tools.length]).filter((t): t is LinkTool => t !== undefined)
       for (const tool of order) {
         const runDir = join(dir, `${tool}-${round}`)
         await mkdir(runDir, { recursive: true })
         const settled = await settleFreedMemory()
         if (settled.reporting) settleWaits.push(settled.waitedMs / 1000)
         console.log(`link round ${round}/${rounds} ${tool}: running (timeout ${(timeoutMs / 1000).toFixed(0)} s${settled.reporting ? `; waited ${fmt(settled.waitedMs / 1000, 1)} s for freed memory to reach the host, ${fmt(settled.reportedKiB / 1024, 0)} MiB` : ''}) ...`)
-        const r = await measureLink(tool, round, TOOL_FNS[tool], {
+        const r = await measureLink(tool, round, fns[tool], {
           lab, origin: lab.host('origin'), recipient: lab.host('r1'), source, fileName, bytes, sha256, torrent: created.torrent, cli, dir: runDir, timeoutMs
         }, sampler, wire)
         results.push(r)
@@ -119,7 +126,7 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
     const d = await lab.destroy()
     if (!d.ok) warnings.push(`lab teardown: ${d.error.message}`)
   }
-  const timings = LINK_TOOLS.map((tool) => {
+  const timings = tools.map((tool) => {
     const t = results.find((r) => r.tool === tool)?.extra['timing']
     return `- ${tool}: ${typeof t === 'string' ? t : 'n/a'}`
   })
@@ -129,7 +136,7 @@ export async function singleLink (root: string, cli: string, sizeMiB: number, ro
     '',
     '| tool | runs ok | MB/s median | MB/s min–max | wire MB/s median | origin CPU s median | recipient CPU s median | CPU s per GiB (both) median | peak RSS MiB origin / recipient |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...summaryRows(results),
+    ...summaryRows(tools, results),
     '',
     '| tool | round | status | seconds | MB/s | wire s | wire MB/s | origin CPU s | recipient CPU s | rx beyond one copy (MiB) |',
     '|---|---|---|---|---|---|---|---|---|---|',

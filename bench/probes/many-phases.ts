@@ -42,7 +42,7 @@ async function main (): Promise<void> {
   const srcTargets = created.value.source.entries.map((e, i) => ({ path: e.absolutePath, length: e.length, offset: m.files[i]?.offset ?? 0 }))
   const data: Buffer[] = []
   const origin = new FileStore(m.pieceLength, {
-    fileStore: { targets: srcTargets, readOnly: true, guard: guardOf(m, srcTargets, created.value.source.entries.map(e => e.mtimeMs), r => { throw new Error(r) }) }
+    fileStore: { targets: srcTargets, readOnly: true, guard: guardOf(m, srcTargets, { mtimesMs: created.value.source.entries.map(e => e.mtimeMs), ctimesMs: created.value.source.entries.map(e => e.ctimeMs) }, r => { throw new Error(r) }) }
   } as never)
   const getAll = async (keep: boolean): Promise<void> => {
     let next = 0

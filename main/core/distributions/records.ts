@@ -46,7 +46,13 @@ export interface RecipientStatus {
 /** 'stale': the origin's source changed; 'no-space': a recipient's disk is full (it waits for room). */
 export type DistributionState = 'seeding' | 'downloading' | 'verifying' | 'verified' | 'failed' | 'paused' | 'stale' | 'no-space'
 
-export interface SourceFileStamp { readonly absolutePath: string; readonly length: number; readonly mtimeMs: number }
+export interface SourceFileStamp {
+  readonly absolutePath: string
+  readonly length: number
+  readonly mtimeMs: number
+  /** Its ctime when listed, where it can stand in for hashing what is served (ctime-trust.ts). */
+  readonly ctimeMs?: number | undefined
+}
 
 interface Common {
   readonly infoHash: string

@@ -22,7 +22,7 @@ import { PieceBuffers, SHARED_PIECE_BYTES } from './piece-buffers.js'
 import { parsedTorrentOf, type ParsedTorrent } from './parsed-torrent.js'
 import { PieceChecker } from '../hashing/piece-checker.js'
 import { keepHeapFloor } from './heap-floor.js'
-import { guardOf } from './source-guard.js'
+import { guardOf, type GuardStamps } from './source-guard.js'
 import { MemberRates } from './member-rates.js'
 import { OriginPolicy, RecipientPolicy, type SwarmPolicy } from './swarm-policy.js'
 import type { ClientLike, TorrentLike, WireLike } from './webtorrent-types.js'
@@ -136,12 +136,8 @@ export interface AddSpec {
   readonly guard?: SourceWatch
 }
 
-/** Files to watch while they are served: their mtimes when verified, and how to word a change. */
-export interface SourceWatch {
-  readonly mtimesMs: readonly number[]
-  /** The reason from the file's label and the change (default: the origin's "changed while being sent"). */
-  readonly describe?: (fileLabel: string, what: string) => string
-}
+/** Files to watch while they are served: their stamps when hashed or verified, and how to word a change. */
+export type SourceWatch = GuardStamps
 
 interface Entry {
   readonly torrent: TorrentLike
@@ -338,7 +334,7 @@ export class Engine extends EventEmitter<EngineEvents> {
             onWriting: (index: number) => { this.emit('writing', ih, index) },
             ...(guarded && spec.guard && spec.metainfo
               ? {
-                  guard: guardOf(spec.metainfo, spec.targets as readonly FileStoreTarget[], spec.guard.mtimesMs, reason => this.sourceChanged(ih, reason), spec.guard.describe)
+                  guard: guardOf(spec.metainfo, spec.targets as readonly FileStoreTarget[], spec.guard, reason => this.sourceChanged(ih, reason))
                 }
               : {})
           } satisfies FileStoreOptions
@@ -519,7 +515,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   watchSource (infoHash: string, targets: readonly FileStoreTarget[], watch: SourceWatch): void {
     const entry = this.entries.get(infoHash)
     if (!entry?.metainfo) return
-    entry.store.current?.watchSource(guardOf(entry.metainfo, targets, watch.mtimesMs, reason => this.sourceChanged(infoHash, reason), watch.describe))
+    entry.store.current?.watchSource(guardOf(entry.metainfo, targets, watch, reason => this.sourceChanged(infoHash, reason)))
   }
 
   /** A guarded file changed: stop serving at once (the torrent and its wires go; the store already refuses reads). */

@@ -16,7 +16,7 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread, diskThreadFor } from './disk-thread.js'
 import { RunningDigest } from './running-digest.js'
 import { ServedPieces } from './served-pieces.js'
-import { SourceGuard, type SourceGuardSpec } from './source-guard.js'
+import { SourceGuard, type ReadStamp, type SourceGuardSpec } from './source-guard.js'
 import { forgetWritten, recordWritten, trackRunning, untrackRunning } from './written-digests.js'
 import type { Callback, ChunkStore, ChunkStoreOptions } from './webtorrent-types.js'
 import type { FileStoreTarget } from './file-store-target.js'
@@ -262,14 +262,28 @@ export class FileStore implements ChunkStore {
   private async guardedRead (guard: SourceGuard, index: number, pieceStart: number, pieceLength: number, into: Buffer): Promise<Result<Buffer>> {
     const changedBefore = guard.changed ?? await guard.beforeRead(index)
     if (changedBefore !== undefined) return fail('source-changed', changedBefore)
-    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer, sha1?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf, sha1) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}), ...(sha1 ? { sha1 } : {}) }), true, into))
+    // A piece checked by its file's ctime needs no SHA-1 from the disk thread, only a stamp after.
+    const byCtime = await guard.ctimeFileOf(index)
+    const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer, sha1?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf, sha1) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}), ...(sha1 ? { sha1 } : {}) }), byCtime === undefined, into))
     if (read.err || !read.buf) {
       const changed = await guard.afterReadError(index)
       if (changed !== undefined) return fail('source-changed', changed)
       return fail(read.err?.code ?? 'EIO', read.err?.message ?? `cannot read piece ${index}`)
     }
-    const bad = await guard.verify(index, read.buf, read.sha1)
+    const after = byCtime !== undefined ? await this.stampAfterRead(byCtime.path) : undefined
+    const bad = await guard.verify(index, read.buf, read.sha1, after)
     return bad === undefined ? ok(read.buf) : fail('source-changed', bad)
+  }
+
+  /** The file's size, mtime and ctime now, through the descriptor the read used; undefined if it cannot be had. */
+  private stampAfterRead (path: string): Promise<ReadStamp | undefined> {
+    return new Promise(resolve => this.withFd(path, (err, fd, release) => {
+      if (err || fd === undefined) return resolve(undefined)
+      fstat(fd, (e, st) => {
+        release()
+        resolve(e ? undefined : { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs })
+      })
+    }))
   }
 
   /**

@@ -1,12 +1,17 @@
 // Watches an origin's source files while they are served, so a file edited in the meantime is
 // never spread as if it were the distribution: every couple of seconds (a large folder less often,
 // see SWEEP_STATS_PER_SECOND; and before serving from a file not checked in that couple of
-// seconds) each file's size and mtime are compared with the ones recorded
-// when it was hashed, and every piece read from disk for serving must match its SHA-1 (an edit in
-// place with the mtime put back is caught only that way). The first change trips the guard: the
-// owner is told once, and from then on the store refuses to serve anything.
+// seconds) each file's size and mtime are compared with the ones recorded when it was hashed, and
+// every piece read from disk for serving must be what was hashed. A piece within one file whose
+// ctime was recorded (and whose file system keeps ctime) is shown so by the file's ctime, taken
+// after the read, being the recorded one (ctime-trust.ts); any other piece, or one from a file
+// whose ctime moved, by its SHA-1. Either way an edit in place with the mtime put back is caught.
+// The first change trips the guard: the owner is told once, and from then on the store refuses
+// to serve anything.
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { fileSystemKeepsCtime } from '../torrent/ctime-trust.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 import { diskThread } from './disk-thread.js'
 import type { FileStoreTarget } from './file-store-target.js'
@@ -19,6 +24,23 @@ export interface GuardedFile {
   readonly offset: number
   readonly length: number
   readonly mtimeMs: number
+  /** Its ctime when listed, where that counts (ctime-trust.ts). */
+  readonly ctimeMs?: number | undefined
+}
+
+/** A file's stamp taken right after a piece was read from it, ctime included. */
+export interface ReadStamp extends ActualStamp { readonly ctimeMs: number }
+
+/** The stamps of a distribution's files when hashed or verified, and how to word a change. */
+export interface GuardStamps {
+  readonly mtimesMs: readonly number[]
+  /**
+   * Their ctimes when listed, where known (undefined per file otherwise): a piece within one such
+   * file is checked by the file's ctime after it is read instead of by its SHA-1 (ctime-trust.ts).
+   */
+  readonly ctimesMs?: readonly (number | undefined)[]
+  /** The reason from the file's label and the change (default: the origin's "changed while being sent"). */
+  readonly describe?: (fileLabel: string, what: string) => string
 }
 
 export interface SourceGuardSpec {
@@ -38,25 +60,22 @@ export interface SourceGuardOptions {
   readonly stat?: (path: string) => Promise<ActualStamp | undefined>
 }
 
-/**
- * The guard of a distribution served from `targets` (in the torrent's file order), whose files had
- * the modification times `mtimesMs` when they were hashed.
- */
+/** The guard of a distribution served from `targets` (in the torrent's file order), its files stamped as `stamps`. */
 export function guardOf (
   m: Metainfo,
   targets: readonly FileStoreTarget[],
-  mtimesMs: readonly number[],
-  onChanged: (reason: string) => void,
-  describe?: (fileLabel: string, what: string) => string
+  stamps: GuardStamps,
+  onChanged: (reason: string) => void
 ): SourceGuardSpec {
   const files = targets.map((t, i): GuardedFile => ({
     path: t.path,
     label: m.isFolder ? [m.name, ...(m.files[i]?.path ?? [])].join('/') : m.name,
     offset: t.offset,
     length: t.length,
-    mtimeMs: mtimesMs[i] ?? Number.NaN
+    mtimeMs: stamps.mtimesMs[i] ?? Number.NaN,
+    ctimeMs: stamps.ctimesMs?.[i]
   }))
-  return { files, pieceLength: m.pieceLength, pieceHashes: m.pieceHashes, onChanged, ...(describe ? { describe } : {}) }
+  return { files, pieceLength: m.pieceLength, pieceHashes: m.pieceHashes, onChanged, ...(stamps.describe ? { describe: stamps.describe } : {}) }
 }
 
 const INTERVAL_MS = 2_000
@@ -90,6 +109,10 @@ export class SourceGuard {
   private readonly statOf: (path: string) => Promise<ActualStamp | undefined>
   /** Sweeps stat in batches on the disk thread (not when a stat function was given). */
   private readonly batchStat: boolean
+  /** Files whose pieces are checked by ctime, once their file systems were found to keep it. */
+  private readonly byCtime = new Set<GuardedFile>()
+  private ctimeChecked: Promise<void> | undefined
+  private hashed = 0
 
   constructor (private readonly spec: SourceGuardSpec, opts: SourceGuardOptions = {}) {
     this.files = spec.files.filter(f => f.length > 0)
@@ -102,7 +125,11 @@ export class SourceGuard {
   /** The reason the source was found changed, or undefined while it still matches. */
   get changed (): string | undefined { return this.reason }
 
+  /** How many pieces it checked by their SHA-1 (the others by their file's ctime). */
+  get piecesHashed (): number { return this.hashed }
+
   start (): void {
+    this.ctimeChecked ??= this.findCtimeFiles()
     if (this.timer || this.reason !== undefined) return
     const sweepMs = Math.max(this.intervalMs, Math.ceil(this.files.length * 1000 / SWEEP_STATS_PER_SECOND))
     this.timer = setInterval(() => { void this.sweep() }, sweepMs)
@@ -129,9 +156,37 @@ export class SourceGuard {
     return this.reason
   }
 
-  /** The piece's bytes as read from disk must still hash to the torrent's SHA-1. */
-  async verify (index: number, bytes: Uint8Array, sha1?: Uint8Array): Promise<string | undefined> {
+  /**
+   * The file piece `index` lies within, if that piece is checked by the file's ctime after it is
+   * read (then the reader takes a ReadStamp of it for `verify`); undefined otherwise.
+   */
+  async ctimeFileOf (index: number): Promise<GuardedFile | undefined> {
+    if (this.ctimeChecked !== undefined) await this.ctimeChecked
+    if (this.byCtime.size === 0) return undefined
+    const within = this.filesOf(index)
+    const f = within.length === 1 ? within[0] : undefined
+    return f !== undefined && this.byCtime.has(f) ? f : undefined
+  }
+
+  /**
+   * The piece's bytes as read from disk must be what was hashed: its file unchanged since it was
+   * listed (`after`, taken after the read, for a file `ctimeFileOf` named), or its SHA-1 right.
+   */
+  async verify (index: number, bytes: Uint8Array, sha1?: Uint8Array, after?: ReadStamp): Promise<string | undefined> {
     if (this.reason !== undefined) return this.reason
+    const f = after !== undefined ? await this.ctimeFileOf(index) : undefined
+    if (f !== undefined && after !== undefined) {
+      const what = stampChange(f, after)
+      if (what !== undefined) {
+        this.trip(this.describe(f.label, what))
+        return this.reason
+      }
+      if (after.ctimeMs === f.ctimeMs) return undefined
+      // Its ctime moved (a chmod, a backup tool's attribute, or an edit with the mtime put back):
+      // from now on its pieces are checked by their hashes, starting with this one.
+      this.byCtime.delete(f)
+    }
+    this.hashed++
     const expected = this.spec.pieceHashes.subarray(index * SHA1_LENGTH, (index + 1) * SHA1_LENGTH)
     // Hashed in place on this thread. WebCrypto's digest looked cheaper for the event loop but is
     // not: it copies the piece on this thread before hashing it on the thread pool, which took
@@ -151,6 +206,21 @@ export class SourceGuard {
   async afterReadError (index: number): Promise<string | undefined> {
     for (const f of this.filesOf(index)) await this.checkFile(f)
     return this.reason
+  }
+
+  /** Files that can hold a whole piece, with a recorded ctime, on file systems that keep it. */
+  private async findCtimeFiles (): Promise<void> {
+    const fsOf = new Map<string, Promise<boolean>>()
+    for (const f of this.files) {
+      if (f.ctimeMs === undefined || (f.length < this.spec.pieceLength && this.files.length > 1)) continue
+      const dir = dirname(f.path)
+      let keeps = fsOf.get(dir)
+      if (keeps === undefined) {
+        keeps = fileSystemKeepsCtime(dir)
+        fsOf.set(dir, keeps)
+      }
+      if (await keeps) this.byCtime.add(f)
+    }
   }
 
   private async sweep (): Promise<void> {

@@ -138,7 +138,7 @@ export class Origin {
       ...describedBy(metainfo, sha256),
       state: 'seeding',
       parentDir: source.parentDir,
-      sources: source.entries.map(e => ({ absolutePath: e.absolutePath, length: e.length, mtimeMs: e.mtimeMs })),
+      sources: source.entries.map(e => ({ absolutePath: e.absolutePath, length: e.length, mtimeMs: e.mtimeMs, ctimeMs: e.ctimeMs })),
       recipients: existing?.role === 'origin' ? existing.recipients : [],
       members: existing?.role === 'origin' ? existing.members : [],
       ...(channel !== undefined ? { channel } : {})
@@ -171,7 +171,7 @@ export class Origin {
       targets,
       schedule: { role: 'origin' },
       members: memberAddresses(record.members),
-      guard: { mtimesMs: record.sources.map(s => s.mtimeMs) }
+      guard: { mtimesMs: record.sources.map(s => s.mtimeMs), ctimesMs: record.sources.map(s => typeof s.ctimeMs === 'number' ? s.ctimeMs : undefined) }
     })
   }
 

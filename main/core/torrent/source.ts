@@ -7,12 +7,15 @@ import { basename, dirname, resolve, sep } from 'node:path'
 import { sortedByBytes } from './byte-order.js'
 import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { unsafePathReason } from './safe-path.js'
+import { settledCtime } from './ctime-trust.js'
 
 export interface SourceEntry {
   readonly path: readonly string[] // inside the distribution, without the top-level name
   readonly absolutePath: string
   readonly length: number
   readonly mtimeMs: number
+  /** Its ctime when listed, if that was already a moment old (ctime-trust.ts); undefined otherwise. */
+  readonly ctimeMs?: number | undefined
 }
 
 export interface Source {
@@ -49,7 +52,7 @@ export async function scanSource (input: string): Promise<Result<Source>> {
       name,
       isFolder: false,
       parentDir: dirname(absolute),
-      entries: [{ path: [name], absolutePath: absolute, length: st.size, mtimeMs: st.mtimeMs }],
+      entries: [{ path: [name], absolutePath: absolute, length: st.size, mtimeMs: st.mtimeMs, ctimeMs: settledCtime(st.ctimeMs, Date.now()) }],
       totalLength: st.size,
       skipped: []
     })
@@ -85,7 +88,7 @@ export async function scanSource (input: string): Promise<Result<Source>> {
         const r = await walk(abs, path)
         if (!r.ok) return r
       } else if (lst.isFile() && unsafePathReason(path) === undefined) {
-        entries.push({ path, absolutePath: abs, length: lst.size, mtimeMs: lst.mtimeMs })
+        entries.push({ path, absolutePath: abs, length: lst.size, mtimeMs: lst.mtimeMs, ctimeMs: settledCtime(lst.ctimeMs, Date.now()) })
         if (entries.length > MAX_FILES) return fail('too-many', `${input} holds more than ${MAX_FILES} files`)
       } else {
         skipped.push(path.join('/'))

@@ -192,7 +192,7 @@ export class Channel {
         name: this.config.name,
         isFolder: true,
         parentDir: dirname(this.config.dir),
-        entries: files.map(f => ({ path: f.path.split('/'), absolutePath: f.absolutePath, length: f.size, mtimeMs: f.mtimeMs })),
+        entries: files.map(f => ({ path: f.path.split('/'), absolutePath: f.absolutePath, length: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs })),
         totalLength: files.reduce((sum, f) => sum + f.size, 0),
         skipped: []
       }

@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { unsafePathReason } from '../torrent/safe-path.js'
+import { settledCtime } from '../torrent/ctime-trust.js'
 
 export const MAX_WATCHED_FILES = 200_000
 /** Entries between two yields to the event loop (blocking lstat is far faster than awaited stat). */
@@ -18,6 +19,8 @@ export interface FolderFile {
   readonly absolutePath: string
   readonly size: number
   readonly mtimeMs: number
+  /** Its ctime, if already a moment old when scanned (ctime-trust.ts): what its guard checks when served. */
+  readonly ctimeMs?: number | undefined
 }
 
 export async function scanFolder (root: string, top: string): Promise<Result<FolderFile[]>> {
@@ -47,7 +50,7 @@ export async function scanFolder (root: string, top: string): Promise<Result<Fol
         const r = await walk(abs, path)
         if (!r.ok) return r
       } else if (st.isFile() && st.size > 0 && unsafePathReason(path, top) === undefined) {
-        files.push({ path: path.join('/'), absolutePath: abs, size: st.size, mtimeMs: st.mtimeMs })
+        files.push({ path: path.join('/'), absolutePath: abs, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: settledCtime(st.ctimeMs, Date.now()) })
         if (files.length > MAX_WATCHED_FILES) return fail('too-many', `${root} holds more than ${MAX_WATCHED_FILES} files: watch a smaller folder`)
       }
     }

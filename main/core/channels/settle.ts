@@ -22,7 +22,12 @@ export class SettleTracker {
     for (const f of scan) {
       present.add(f.path)
       const known = this.files.get(f.path)
-      if (known && known.size === f.size && known.mtimeMs === f.mtimeMs) continue
+      if (known && known.size === f.size && known.mtimeMs === f.mtimeMs) {
+        // The same version: its latest settled ctime is the one to guard it by once sent (a file
+        // first seen as it was written has none yet; a chmod since moves it).
+        if (known.ctimeMs !== f.ctimeMs) this.files.set(f.path, { ...known, ctimeMs: f.ctimeMs })
+        continue
+      }
       this.files.set(f.path, { ...f, round: this.round, stableSince: now })
     }
     for (const path of this.files.keys()) if (!present.has(path)) this.files.delete(path)

@@ -47,6 +47,21 @@ describe('settle detection on a real folder', () => {
     expect(t.settling(Date.now(), settleMs)).toBe(0)
   })
 
+  it('a file first seen as it was written gets its ctime once it is a moment old, to guard it by when sent', async () => {
+    const t = new SettleTracker()
+    const f = join(dir, 'seg-002.ts')
+    writeFileSync(f, 'a'.repeat(1000))
+    await observe(t, dir)
+    const first = t.get('seg-002.ts')
+    expect(first?.ctimeMs).toBeUndefined()
+    await sleep(1_100)
+    await observe(t, dir)
+    const later = t.get('seg-002.ts')
+    // The same version (same round, still settling from the first sighting), now with its ctime.
+    expect(later?.ctimeMs).toBe(statSync(f).ctimeMs)
+    expect([later?.round, later?.stableSince]).toEqual([first?.round, first?.stableSince])
+  })
+
   it('a changed mtime at the same size counts as a change; a removed file is forgotten', async () => {
     const t = new SettleTracker()
     const f = join(dir, 'a.bin')

@@ -347,10 +347,24 @@ export interface AppState {
   /** The watched folders of this device. */
   readonly channels: readonly WatchedFolder[]
   /**
+   * What other machines did to this device's list that a person should hear of (a sender withdrew
+   * a file this device was receiving), oldest first: the last 20 since the engine started.
+   */
+  readonly notices: readonly DeviceNotice[]
+  /**
    * The desktop app's engine process, as the shell supervising it sees it; absent where the engine
    * runs in the shell's own process (the agent's web UI).
    */
   readonly engine?: EngineProcess
+}
+
+/** One sentence for a person, about something that happened to this device's list. */
+export interface DeviceNotice {
+  /** Unique while the engine runs: a front end remembers which it showed. */
+  readonly id: string
+  /** ISO 8601 time it happened. */
+  readonly at: string
+  readonly text: string
 }
 
 /**
@@ -406,6 +420,14 @@ export type Command =
   | { readonly type: 'report'; readonly infoHash?: string; readonly since?: string }
   /** Forgets history entries last touched before an ISO time. */
   | { readonly type: 'prune-history'; readonly before: string }
+  /**
+   * Takes a distribution off this device. On its origin it is withdrawn: no longer served or
+   * offered, waiting offers taken back, and every machine that has not finished it told to stop
+   * and delete what it received (a verified copy is kept by its machine). On a recipient, a
+   * download is cancelled (its partial files deleted, the origin told, as a decline); a verified
+   * copy stops being shared and leaves the list, its files kept unless `deleteFiles`.
+   */
+  | { readonly type: 'remove'; readonly infoHash: string; readonly deleteFiles?: boolean }
   /** Watches a folder: what appears or changes in it goes to the group and machines named, in batches. */
   | { readonly type: 'watch-add'; readonly path: string; readonly group?: string; readonly ids?: readonly string[]; readonly settleSeconds?: number; readonly mirrorDeletes?: boolean }
   /** Stops watching a folder, by channel id or folder path (what was sent stays sent). */
@@ -442,7 +464,22 @@ export interface CommandReplies {
   pair: PairReply
   unpair: Record<string, never>
   report: FleetReport
+  remove: RemoveReply
   'prune-history': { readonly removed: number; readonly kept: number }
+}
+
+/** What `remove` did. */
+export interface RemoveReply {
+  readonly name: string
+  /**
+   * `withdrawn`: this device was its origin; `cancelled`: a download here was stopped;
+   * `removed`: a verified copy here left the list (and was deleted with `deleteFiles`).
+   */
+  readonly outcome: 'withdrawn' | 'cancelled' | 'removed'
+  /** Machines told (a withdrawal: those that had not finished; a cancel: the origin, 0 or 1). */
+  readonly told: number
+  /** Bytes of files deleted from this device's disk (a partial download, or a copy with deleteFiles). */
+  readonly deletedBytes: number
 }
 
 /** The machine an address answered as: its key is pinned from now on. */
@@ -575,6 +612,8 @@ export interface SwarmdropApi {
   pause (infoHash?: string): Promise<ApiResult<CommandReplies['pause']>>
   resume (infoHash?: string): Promise<ApiResult<CommandReplies['resume']>>
   openFolder (infoHash: string): Promise<ApiResult<CommandReplies['open-folder']>>
+  /** Withdraws (origin), cancels (a download) or removes (a verified copy) a distribution: see the `remove` command. */
+  remove (infoHash: string, opts?: { readonly deleteFiles?: boolean }): Promise<ApiResult<CommandReplies['remove']>>
   /** A native folder dialog in the desktop app; the web UI answers `unsupported` (type a path instead). */
   chooseFolder (): Promise<ApiResult<CommandReplies['choose-folder']>>
   updateSettings (patch: SettingsPatch): Promise<ApiResult<CommandReplies['update-settings']>>

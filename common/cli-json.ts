@@ -131,6 +131,8 @@ export type AgentEvent =
   | { readonly event: 'no-space'; readonly infoHash: string; readonly name: string; readonly dir: string; readonly reason: string }
   | { readonly event: 'space-freed'; readonly infoHash: string; readonly name: string; readonly dir: string; readonly freeBytes: number }
   | { readonly event: 'stale'; readonly infoHash: string; readonly name: string; readonly reason: string }
+  /** It left this device's list: withdrawn here (its origin), cancelled or removed here, or withdrawn by its sender. */
+  | { readonly event: 'removed'; readonly infoHash: string; readonly name: string; readonly why: 'withdrawn' | 'cancelled' | 'removed' | 'by-sender' }
   | { readonly event: 'hash-failure'; readonly infoHash: string; readonly piece: number }
   | { readonly event: 'peer-banned'; readonly infoHash: string; readonly address: string; readonly badPieces: number }
   | { readonly event: 'non-member-refused'; readonly infoHash: string; readonly address: string }

@@ -262,6 +262,14 @@ export function parseCommand (raw: unknown): ApiResult<Command> {
       const ih = infoHashOf(raw.infoHash, 'infoHash')
       return ih.ok ? good({ type, infoHash: ih.value }) : ih
     }
+    case 'remove': {
+      const o = only(raw, ['infoHash', 'deleteFiles'])
+      if (!o.ok) return o
+      const ih = infoHashOf(raw.infoHash, 'infoHash')
+      if (!ih.ok) return ih
+      if (raw.deleteFiles !== undefined && typeof raw.deleteFiles !== 'boolean') return bad('deleteFiles must be true or false')
+      return good({ type, infoHash: ih.value, ...(raw.deleteFiles !== undefined ? { deleteFiles: raw.deleteFiles } : {}) })
+    }
     case 'open-folder': {
       const o = only(raw, ['infoHash'])
       if (!o.ok) return o

@@ -28,6 +28,7 @@ export const API_COMMANDS: CommandMapping = {
   pause: infoHash => infoHash === undefined ? { type: 'pause' } : { type: 'pause', infoHash },
   resume: infoHash => infoHash === undefined ? { type: 'resume' } : { type: 'resume', infoHash },
   openFolder: infoHash => ({ type: 'open-folder', infoHash }),
+  remove: (infoHash, opts) => ({ type: 'remove', infoHash, ...(opts?.deleteFiles !== undefined ? { deleteFiles: opts.deleteFiles } : {}) }),
   chooseFolder: () => ({ type: 'choose-folder' }),
   updateSettings: patch => ({ type: 'update-settings', patch: { ...patch } }),
   trust: id => ({ type: 'trust', id }),

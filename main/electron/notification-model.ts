@@ -1,6 +1,6 @@
 // Which state changes deserve an OS notification, each exactly once: a new incoming offer, a
 // distribution that finished (verified on this machine; for the origin, verified on every
-// recipient), and an engine process the app gave up restarting (the window may be hidden). Pure, so it is tested under Node; notifications.ts shows what this decides.
+// recipient), a sender's withdrawal (AppState.notices), and an engine process the app gave up restarting (the window may be hidden). Pure, so it is tested under Node; notifications.ts shows what this decides.
 import type { AppState, Distribution, IncomingOffer } from '../../common/api.js'
 import type { NavigateTarget } from '../../common/ipc.js'
 import { formatBytes } from '../../common/units.js'
@@ -64,6 +64,10 @@ export class NotificationTracker {
       const key = finishedKey(d)
       if (key === null || !this.mark(key)) continue
       if (this.primed) intents.push(finishedIntent(d, key))
+    }
+    // A sender withdrew a file this machine was receiving: the window may be hidden in the tray.
+    for (const n of state.notices ?? []) {
+      if (this.mark(`notice:${n.id}`) && this.primed) intents.push({ key: `notice:${n.id}`, title: 'A transfer was withdrawn', body: n.text })
     }
     // Restarts show in the window and the tray; giving up, for good, deserves a notice.
     if (state.engine?.status === 'failed' && this.mark('engine-failed')) {

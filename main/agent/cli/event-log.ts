@@ -9,6 +9,13 @@ import { plural } from './format.js'
 import { acceptHint, offerIdText } from './offer-hint.js'
 import { jsonLine, terminalText } from './terminal-text.js'
 
+const REMOVED_WHY: Readonly<Record<Extract<AgentEvent, { event: 'removed' }>['why'], string>> = {
+  withdrawn: 'withdrew',
+  cancelled: 'cancelled the download of',
+  removed: 'removed from the list:',
+  'by-sender': 'the sender withdrew'
+}
+
 /** The line a person reads for one event. */
 function humanLine (e: AgentEvent): string {
   switch (e.event) {
@@ -27,6 +34,7 @@ function humanLine (e: AgentEvent): string {
     case 'failed': return `FAILED ${e.name}: ${e.reason}`
     case 'no-space': return `PAUSED ${e.name}: ${e.reason}`
     case 'space-freed': return `${e.name}: space freed in ${e.dir}, downloading again`
+    case 'removed': return `${REMOVED_WHY[e.why]} ${e.name}`
     case 'stale': return `STOPPED sending ${e.name}: ${e.reason}`
     case 'hash-failure': return `piece ${e.piece} of ${e.infoHash.slice(0, 8)} failed its hash; fetching it again`
     case 'non-member-refused': return `refused a connection from ${e.address} to ${e.infoHash.slice(0, 8)}: not a member of that swarm`

@@ -15,6 +15,7 @@ const groupModule = async () => await import('./commands/group.js')
 const offersModule = async () => await import('./commands/offers.js')
 const pairModule = async () => await import('./commands/pair.js')
 const reportModule = async () => await import('./commands/report.js')
+const removeModule = async () => await import('./commands/remove.js')
 const sendModule = async () => await import('./commands/send.js')
 const serviceModule = async () => await import('./commands/service.js')
 const standaloneModule = async () => await import('./commands/standalone.js')
@@ -33,6 +34,7 @@ const commands: Record<string, Entry> = {
   offers: { usage: async () => (await offersModule()).offersUsage, run: async a => (await offersModule()).offersCommand(a) },
   accept: { usage: async () => (await offersModule()).acceptUsage, run: async a => (await offersModule()).answerCommand(a, true) },
   decline: { usage: async () => (await offersModule()).declineUsage, run: async a => (await offersModule()).answerCommand(a, false) },
+  remove: { usage: async () => (await removeModule()).removeUsage, run: async a => (await removeModule()).removeCommand(a) },
   trust: { usage: async () => (await devicesModule()).trustUsage, run: async a => (await devicesModule()).trustCommand(a, true) },
   untrust: { usage: async () => (await devicesModule()).untrustUsage, run: async a => (await devicesModule()).trustCommand(a, false) },
   pair: { usage: async () => (await pairModule()).pairUsage, run: async a => (await pairModule()).pairCommand(a) },

@@ -1,7 +1,7 @@
 // What both shells of the app share: the current AppState of a node, a throttled stream of it,
 // and command handling (validate, then execute). The Electron shell carries it over IPC, the
 // agent's web UI over a WebSocket.
-import type { ApiResult, AppState, Command, ShellKind } from '../../../common/api.js'
+import type { ApiResult, AppState, Command, DeviceNotice, ShellKind } from '../../../common/api.js'
 import { parseCommand } from '../../../common/commands.js'
 import type { Peer } from '../discovery/peer-info.js'
 import type { NodeEvents } from '../node/events.js'
@@ -26,8 +26,11 @@ const REFRESH_MS = 1_000
 /** Events that change what the UI shows. */
 const CHANGES: ReadonlyArray<keyof NodeEvents> = [
   'peer-up', 'peer-down', 'hashing', 'distribution-created', 'offer-received', 'offer-accepted', 'offer-declined',
-  'recipient-update', 'verified', 'failed'
+  'recipient-update', 'verified', 'failed', 'removed'
 ]
+
+/** Notices kept for the front ends (AppState.notices). */
+const MAX_NOTICES = 20
 
 /** Timers may fire a millisecond early; a delivery that close to due counts as due. */
 const TIMER_SLACK_MS = 5
@@ -45,6 +48,8 @@ export class AppService {
   private readonly history: PieceHistory
   private readonly freeSpace = new FreeSpace()
   private readonly gone = new Map<string, Peer>()
+  private readonly notices: DeviceNotice[] = []
+  private noticeSerial = 0
   private readonly throttleMs: number
   private readonly timer: NodeJS.Timeout
   private readonly detach: () => void
@@ -57,13 +62,16 @@ export class AppService {
     const onChange = (): void => this.changed()
     const onUp = (p: Peer): void => { this.gone.delete(p.id) }
     const onDown = (p: Peer): void => { this.gone.set(p.id, p) }
+    const onRemoved = (e: { notice?: string }): void => { if (e.notice !== undefined) this.notice(e.notice) }
     for (const e of CHANGES) node.on(e, onChange)
     node.on('peer-up', onUp)
     node.on('peer-down', onDown)
+    node.on('removed', onRemoved)
     this.detach = () => {
       for (const e of CHANGES) node.off(e, onChange)
       node.off('peer-up', onUp)
       node.off('peer-down', onDown)
+      node.off('removed', onRemoved)
     }
     this.timer = setInterval(() => this.tick(), this.throttleMs)
     this.timer.unref()
@@ -71,7 +79,14 @@ export class AppService {
   }
 
   state (): AppState {
-    return buildAppState(this.node, { shell: this.opts.shell, history: this.history, freeSpace: this.freeSpace, gone: () => [...this.gone.values()] })
+    return buildAppState(this.node, { shell: this.opts.shell, history: this.history, freeSpace: this.freeSpace, gone: () => [...this.gone.values()], notices: () => this.notices })
+  }
+
+  /** Keeps a sentence for every front end (the last MAX_NOTICES): a list that changed under a person says why. */
+  private notice (text: string): void {
+    this.notices.push({ id: `n${++this.noticeSerial}`, at: new Date().toISOString(), text })
+    if (this.notices.length > MAX_NOTICES) this.notices.splice(0, this.notices.length - MAX_NOTICES)
+    this.changed()
   }
 
   /** Each listener gets a state soon after subscribing, then at most one per throttle period. */

@@ -1,8 +1,8 @@
 // The whole AppState snapshot from a running node: the device, machines, distributions (with
-// member rows and piece maps), hashing jobs, waiting offers, rates, settings.
+// member rows and piece maps), hashing jobs, waiting offers, rates, settings, notices.
 import { basename } from 'node:path'
 import { platform } from 'node:os'
-import { API_VERSION, type AppSettings, type AppState, type Distribution, type MemberState, type ShellKind } from '../../../common/api.js'
+import { API_VERSION, type AppSettings, type AppState, type DeviceNotice, type Distribution, type MemberState, type ShellKind } from '../../../common/api.js'
 import type { Peer } from '../discovery/peer-info.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import type { SwarmNode } from '../node/swarm-node.js'
@@ -22,6 +22,8 @@ export interface StateSources {
   readonly freeSpace: FreeSpace
   /** Machines seen earlier in this run that discovery lost. */
   readonly gone: () => readonly Peer[]
+  /** The notices kept (app-service.ts), oldest first. */
+  readonly notices: () => readonly DeviceNotice[]
 }
 
 export function appSettings (s: Settings): AppSettings {
@@ -92,6 +94,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     seedingPaused: node.seedingPaused,
     settings: appSettings(settings),
     groups: node.groups.list().map(g => groupView(g, { online, gone, known: id => node.known.get(id), trusted: node.trust.list() })),
-    channels: channelsView(node)
+    channels: channelsView(node),
+    notices: src.notices()
   }
 }

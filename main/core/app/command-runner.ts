@@ -100,6 +100,7 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
       return resumed.ok ? ok(NOTHING) : resumed
     }
     case 'open-folder': return folderOf(node, c.infoHash)
+    case 'remove': return node.remove(c.infoHash, c.deleteFiles !== undefined ? { deleteFiles: c.deleteFiles } : {})
     case 'choose-folder': return fail('unsupported', 'there is no folder dialog here: type the folder path instead')
     case 'update-settings': {
       const updated = await node.updateSettings(c.patch)

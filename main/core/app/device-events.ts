@@ -55,6 +55,7 @@ export function followEvents (node: EventEmitter<NodeEvents>, report: (e: AgentE
   node.on('failed', e => report({ event: 'failed', infoHash: e.infoHash, name: e.name, reason: e.reason }))
   node.on('no-space', e => report({ event: 'no-space', infoHash: e.infoHash, name: e.name, dir: e.dir, reason: e.reason }))
   node.on('space-freed', e => report({ event: 'space-freed', infoHash: e.infoHash, name: e.name, dir: e.dir, freeBytes: e.freeBytes }))
+  node.on('removed', e => report({ event: 'removed', infoHash: e.infoHash, name: e.name, why: e.why }))
   node.on('stale', e => report({ event: 'stale', infoHash: e.infoHash, name: e.name, reason: e.reason }))
   node.on('hash-failure', e => report({ event: 'hash-failure', infoHash: e.infoHash, piece: e.piece }))
   node.on('non-member-refused', e => report({ event: 'non-member-refused', infoHash: e.infoHash, address: e.address }))

@@ -17,6 +17,9 @@ export interface OfferSummary {
   readonly receivedAt: string
 }
 
+/** Why a distribution left the list (the `removed` event). */
+export type RemovedWhy = 'withdrawn' | 'cancelled' | 'removed' | 'by-sender'
+
 /** One shape with the agent's logged progress line (common/cli-json.ts). */
 export type ProgressEvent = ProgressRecord
 
@@ -41,6 +44,13 @@ export interface NodeEvents {
    * copy): that distribution is no longer served; `reason` names the file and the change.
    */
   stale: [e: { infoHash: string; name: string; reason: string }]
+  /**
+   * A distribution left this device's list: withdrawn by it (its origin), cancelled or removed by
+   * a person here, or withdrawn by its sender (`by-sender`: its pending offer, or a download not
+   * finished, whose partial data was deleted). `notice`: what a person here should be told of it
+   * (a sender's withdrawal), in one sentence.
+   */
+  removed: [e: { infoHash: string; name: string; why: RemovedWhy; notice?: string }]
   'hash-failure': [e: { infoHash: string; piece: number }]
   'peer-banned': [e: { infoHash: string; address: string; badPieces: number }]
   'non-member-refused': [e: { infoHash: string; address: string }]

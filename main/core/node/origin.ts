@@ -26,6 +26,13 @@ import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
 
 /** How long a path just hashed is taken as it is when created again with no file changed. */
 const REUSE_MS = 60_000
+/** How long a withdrawal waits for each machine it tells (all at once): one away must not hold it up. */
+const WITHDRAW_TIMEOUT_MS = 5_000
+/**
+ * Rows with nothing to be told when the distribution is withdrawn: a verified copy is its machine's
+ * own; a decline, a waiting machine and an offer that never got through left nothing there.
+ */
+const NOTHING_THERE: readonly RecipientStatus['state'][] = ['verified', 'declined', 'waiting', 'unreachable']
 
 export class Origin {
   private readonly jobs = new Map<string, HashingEvent>()
@@ -218,6 +225,8 @@ export class Origin {
       members,
       recipients: [...r.recipients.filter(x => !peers.some(p => p.id === x.id)), ...fresh]
     }))
+    // Withdrawn while the machines were located: nothing is offered any more.
+    if (this.ctx.registry.get(infoHash)?.role !== 'origin') return fail('unknown-distribution', `${record.name} was withdrawn`)
     this.ctx.engine.setMembers(infoHash, memberAddresses(members))
     const results = await Promise.all(located.map(async ({ asked, at }): Promise<RecipientStatus> => {
       const base = fresh.find(f => f.id === asked.id) as RecipientStatus
@@ -357,6 +366,41 @@ export class Origin {
     }
     await this.setRecipient(report.infoHash, next, next.state !== current.state)
     return ok(this.swarmView(report.infoHash))
+  }
+
+  /**
+   * Takes a distribution back: no longer served nor offered, and every machine that has not
+   * finished it told to stop (POST /v1/withdraw, all at once, each bounded in time). The source
+   * files are not touched; the history keeps each machine's row. Answers how many were told.
+   */
+  async withdraw (infoHash: string): Promise<Result<{ readonly name: string; readonly told: number }>> {
+    const record = this.ctx.registry.get(infoHash)
+    if (record?.role !== 'origin') return fail('unknown-distribution', `no distribution ${infoHash} sent from here`)
+    await this.ctx.engine.remove(infoHash)
+    // Gone from the registry before anyone is told: no waiting machine is offered it meanwhile,
+    // and a report that comes now is answered that the distribution is unknown.
+    await this.ctx.registry.remove(infoHash)
+    const toTell = record.recipients.filter(r => !NOTHING_THERE.includes(r.state))
+    const answers = await Promise.all(toTell.map(async r => await this.tellWithdrawn(infoHash, r)))
+    // The history keeps what happened to each machine that had not finished (history-recorder.ts).
+    const now = new Date().toISOString()
+    for (const r of record.recipients) {
+      // A settled row (verified, declined, failed, …) says already how it ended.
+      if (SETTLED_STATES.includes(r.state)) continue
+      this.ctx.events.emit('recipient-update', { infoHash, name: record.name, recipient: { ...r, state: 'failed', downloadSpeed: 0, reason: `withdrawn by its sender before it finished`, updatedAt: now } })
+    }
+    return ok({ name: record.name, told: answers.filter(Boolean).length })
+  }
+
+  /** Tells one machine the distribution is withdrawn; true when it answered (done, or nothing of it there). */
+  private async tellWithdrawn (infoHash: string, r: RecipientStatus): Promise<boolean> {
+    const controlPort = r.controlPort ?? this.ctx.discovery.get(r.id)?.controlPort
+    if (controlPort === undefined) return false
+    const sent = await this.ctx.channel.request({ id: r.id, name: r.name, address: r.address, controlPort }, 'POST', '/v1/withdraw', { protocol: PROTOCOL, infoHash }, { timeoutMs: WITHDRAW_TIMEOUT_MS })
+    if (!sent.ok) return false
+    if (sent.value.status === 200 || sent.value.status === 404) return true
+    this.ctx.events.emit('warning', `${r.name} refused the withdrawal of ${infoHash.slice(0, 8)}: ${errorBodyMessage(sent.value)}`)
+    return false
   }
 
   /** Every recipient's state as this device knows it, for the members (swarm-view.ts). */

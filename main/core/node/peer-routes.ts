@@ -18,10 +18,12 @@ import type { Origin } from './origin.js'
 import type { Recipient } from './recipient.js'
 import { applyRemovals } from '../channels/apply-removals.js'
 import { parseChannelRemovals } from '../protocol/channel-removals.js'
+import { parseWithdrawal, type WithdrawalAnswer } from '../protocol/withdrawal.js'
 
 const MAX_OFFER_BYTES = 150 * 1024 * 1024
 const MAX_REPORT_BYTES = 8 * 1024 * 1024
 const MAX_REMOVALS_BYTES = 2 * 1024 * 1024
+const MAX_WITHDRAWAL_BYTES = 1024
 
 /** What the routes ask of the device they serve (the swarm node, which owns them and so is not imported here). */
 export interface PeerRouteHost extends Pick<EventEmitter<NodeEvents>, 'emit'> {
@@ -30,6 +32,7 @@ export interface PeerRouteHost extends Pick<EventEmitter<NodeEvents>, 'emit'> {
   info (): DeviceInfo
   receiveOffer (...args: Parameters<Recipient['receive']>): ReturnType<Recipient['receive']>
   receiveReport (...args: Parameters<Origin['report']>): ReturnType<Origin['report']>
+  receiveWithdrawal (infoHash: string, peer: string): Promise<Result<WithdrawalAnswer>>
 }
 
 export function remoteIPv4 (req: IncomingMessage): string {
@@ -50,6 +53,7 @@ export function peerRoutes (node: PeerRouteHost): Route[] {
   const refuseOffer = refuse('an offer')
   const refuseReport = refuse('a report')
   const refuseRemovals = refuse('channel removals')
+  const refuseWithdrawal = refuse('a withdrawal')
   return [
     {
       method: 'GET',
@@ -95,6 +99,17 @@ export function peerRoutes (node: PeerRouteHost): Route[] {
         const done = await applyRemovals(node.registry.list(), peer, msg)
         if (!done.ok) return refuseRemovals(req, res, done.error.code, done.error.message)
         if (done.value.removed > 0) node.emit('warning', `removed ${done.value.removed} file(s) the sender removed from its watched folder (channel ${msg.channel})`)
+        sendJson(res, 200, done.value)
+      })
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/withdraw$/,
+      handle: messageHandler(MAX_WITHDRAWAL_BYTES, parseWithdrawal, refuseWithdrawal, async (msg, req, res, peer) => {
+        // Only the distribution's sender, proven by TLS, may take it back (recipient.ts, withdrawnBy).
+        if (peer === undefined) return refuseWithdrawal(req, res, 'wrong-sender', 'a withdrawal must come over an authenticated connection')
+        const done = await node.receiveWithdrawal(msg.infoHash, peer)
+        if (!done.ok) return refuseWithdrawal(req, res, done.error.code, done.error.message)
         sendJson(res, 200, done.value)
       })
     }

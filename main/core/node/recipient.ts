@@ -2,7 +2,7 @@
 // NAME.part while reporting to the sender, re-checks the whole SHA-256 at the end, renames to
 // NAME, and keeps seeding to the other members.
 import { statSync } from 'node:fs'
-import { mkdir, stat } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerEndpoint } from '../control/peer-client.js'
 import { deliverWithRetry, FINAL_REPORT_BACKOFF_MS, FINAL_REPORT_STATES } from './report-delivery.js'
@@ -28,6 +28,9 @@ import { parseSwarmView, type SwarmView } from '../protocol/swarm-view.js'
 import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
 import { freeBytes, SpaceWatch } from './space-watch.js'
 import { ownReceipt } from '../history/own-receipt.js'
+import { deleteCopy, deletePartial, partialPath } from '../distributions/discard.js'
+import type { WithdrawalAnswer } from '../protocol/withdrawal.js'
+import { formatBytes } from '../../../common/units.js'
 
 interface PendingOffer { readonly offer: Offer; readonly metainfo: Metainfo; readonly summary: OfferSummary; readonly timer: NodeJS.Timeout }
 
@@ -44,7 +47,20 @@ interface Active {
    */
   reporting: boolean
   ticks: number
+  /** Cancelled or withdrawn: a final check still under way must not place the copy. */
+  cancelled: boolean
 }
+
+/** What a person's `remove` did on this device (a recipient's part of RemoveReply). */
+export interface RecipientRemoval {
+  readonly outcome: 'cancelled' | 'removed'
+  /** 1 when the sender heard of a cancel. */
+  readonly told: number
+  readonly deletedBytes: number
+}
+
+/** A second sweep of a cancelled download's staging path: a file open under way when it stopped may have created it again. */
+const SWEEP_AGAIN_MS = 2_000
 
 const PENDING_OFFER_TTL_MS = 10 * 60_000
 const REPORT_INTERVAL_MS = 1_000
@@ -88,6 +104,8 @@ export class Recipient {
   private readonly refusals: RefusalLog
   /** When the sender was last asked because a stranger knocked, by distribution (one entry per held distribution at most). */
   private readonly knocks = new Map<string, number>()
+  /** Downloads being stopped and deleted now (discard): one at a time each. */
+  private readonly discarding = new Set<string>()
 
   constructor (private readonly ctx: NodeContext) {
     this.refusals = new RefusalLog(m => ctx.events.emit('warning', m))
@@ -241,6 +259,151 @@ export class Recipient {
     return ok(undefined)
   }
 
+  /**
+   * The sender withdrew the distribution (POST /v1/withdraw; `peer` is the TLS caller's device id).
+   * Only its sender may: a pending offer of it goes, a download not finished stops and what it
+   * received is deleted, a verified copy is kept as it is.
+   */
+  async withdrawnBy (infoHash: string, peer: string): Promise<Result<WithdrawalAnswer>> {
+    const record = this.ctx.registry.get(infoHash)
+    const offers = [...this.pending.values()].filter(p => p.offer.infoHash === infoHash)
+    const offered = offers.filter(p => p.offer.sender.id === peer)
+    const fromSender = record?.role === 'recipient' && record.sender.id === peer ? record : undefined
+    if (fromSender === undefined && offered.length === 0) {
+      if (record === undefined && offers.length === 0) return fail('unknown-distribution', `no distribution ${infoHash} here`)
+      return fail('wrong-sender', `only the device that sent ${record?.name ?? offers[0]?.offer.name ?? infoHash} may withdraw it`)
+    }
+    for (const p of offered) {
+      this.pending.delete(p.offer.offerId)
+      clearTimeout(p.timer)
+    }
+    const first = offered[0]
+    if (fromSender === undefined) {
+      if (first !== undefined) {
+        const notice = `${first.offer.sender.name} withdrew its offer of ${first.offer.name}`
+        this.ctx.events.emit('warning', notice)
+        this.ctx.events.emit('removed', { infoHash, name: first.offer.name, why: 'by-sender', notice })
+      }
+      return ok({ outcome: 'offer-withdrawn', deletedBytes: 0 })
+    }
+    // A verified copy is this device's own now (stale: changed here after it was verified).
+    if (fromSender.state === 'verified' || fromSender.state === 'stale') return ok({ outcome: 'kept', deletedBytes: 0 })
+    // Its report was answered that the sender has it no more (senderForgot): that stops it already.
+    if (this.discarding.has(infoHash)) return ok({ outcome: 'stopped', deletedBytes: 0 })
+    const deleted = await this.discard(fromSender)
+    this.withdrawnNotice(fromSender, deleted)
+    return ok({ outcome: 'stopped', deletedBytes: deleted })
+  }
+
+  private withdrawnNotice (record: RecipientRecord, deleted: number): void {
+    const notice = `${record.sender.name} withdrew ${record.name} before it finished here; the ${formatBytes(deleted)} received were deleted`
+    this.ctx.events.emit('warning', notice)
+    this.ctx.events.emit('removed', { infoHash: record.infoHash, name: record.name, why: 'by-sender', notice })
+  }
+
+  /**
+   * The sender answered a report that it has no such distribution: only a withdrawal removes one
+   * there, made while this device did not hear it (it was away, or too busy to answer in time).
+   * A download not finished goes as if it had been told; a verified copy stays.
+   */
+  private async senderForgot (ih: string, senderId: string): Promise<void> {
+    const record = this.ctx.registry.get(ih)
+    if (record?.role !== 'recipient' || record.sender.id !== senderId || record.state === 'verified' || record.state === 'stale' || this.discarding.has(ih)) return
+    this.withdrawnNotice(record, await this.discard(record))
+  }
+
+  /**
+   * A person takes a distribution this device receives off its list. A download not finished is
+   * cancelled: stopped, its partial data deleted, and its sender told with a final `declined`
+   * report, so that it waits for this device no more. A verified copy stops being shared; its
+   * files stay unless `deleteFiles`.
+   */
+  async remove (record: RecipientRecord, deleteFiles: boolean): Promise<Result<RecipientRemoval>> {
+    if (record.state === 'verified' || record.state === 'stale') return await this.removeCopy(record, deleteFiles)
+    const deleted = await this.discard(record)
+    const body = this.reportBody(record.infoHash, 'declined', record, { reason: `cancelled on ${this.ctx.settings().name}` })
+    const told = await this.finalReport(record.sender, body)
+    return ok({ outcome: 'cancelled', told: told ? 1 : 0, deletedBytes: deleted })
+  }
+
+  private async removeCopy (record: RecipientRecord, deleteFiles: boolean): Promise<Result<RecipientRemoval>> {
+    const ih = record.infoHash
+    let metainfo: Metainfo | undefined
+    if (deleteFiles) {
+      // A watched folder's batches share one folder: which of its files are this batch's alone is not known here.
+      if (record.channel !== undefined) return fail('unsupported', `${record.name} is a batch of a watched folder whose folder holds the other batches too: remove it without deleting its files`)
+      const loaded = await this.ctx.registry.loadTorrent(ih)
+      if (!loaded.ok) return fail(loaded.error.code, `cannot tell which files ${record.name} wrote (${loaded.error.message}); nothing was removed`)
+      metainfo = loaded.value
+    }
+    // Its source guard goes with the store: deleting the files is no change of a served copy.
+    await this.ctx.engine.remove(ih)
+    this.views.forget(ih)
+    this.knocks.delete(ih)
+    await this.ctx.registry.remove(ih)
+    if (metainfo === undefined) return ok({ outcome: 'removed', told: 0, deletedBytes: 0 })
+    const deleted = await deleteCopy(record, metainfo)
+    if (!deleted.ok) return fail(deleted.error.code, `${record.name} left this device's list, but ${deleted.error.message}`)
+    return ok({ outcome: 'removed', told: 0, deletedBytes: deleted.value })
+  }
+
+  /**
+   * Stops a download not finished and forgets it: engine, journal, record, and its staging data
+   * (only that path). Answers the bytes deleted; a failure to delete is a warning (the record is gone).
+   */
+  private async discard (record: RecipientRecord): Promise<number> {
+    const ih = record.infoHash
+    if (this.discarding.has(ih)) return 0
+    this.discarding.add(ih)
+    try {
+      return await this.discardNow(record)
+    } finally {
+      this.discarding.delete(ih)
+    }
+  }
+
+  private async discardNow (record: RecipientRecord): Promise<number> {
+    const ih = record.infoHash
+    this.space.unwatch(ih)
+    const a = this.active.get(ih)
+    if (a) {
+      a.cancelled = true
+      clearInterval(a.timer)
+      this.active.delete(ih)
+    }
+    await this.ctx.engine.remove(ih)
+    await (a?.journal ?? this.ctx.registry.journal(ih, record.pieceCount)).remove()
+    this.views.forget(ih)
+    this.knocks.delete(ih)
+    await this.ctx.registry.remove(ih)
+    const deleted = await deletePartial(record)
+    if (!deleted.ok) {
+      this.ctx.events.emit('warning', deleted.error.message)
+      return 0
+    }
+    const again = setTimeout(() => {
+      const path = partialPath(record)
+      if (path.ok && this.ctx.registry.get(ih) === undefined) this.background(rm(path.value, { recursive: true, force: true }))
+    }, SWEEP_AGAIN_MS)
+    again.unref()
+    return deleted.value
+  }
+
+  /**
+   * A final report sent now; answers whether the sender took it (200). One that did not get
+   * through is tried again in the background, like every final report (report-delivery.ts).
+   */
+  private async finalReport (sender: PeerEndpoint, body: Report): Promise<boolean> {
+    const send = async (): Promise<Result<number>> => {
+      const r = await this.ctx.channel.request(sender, 'POST', '/v1/reports', body, { timeoutMs: 5_000 })
+      return r.ok ? ok(r.value.status) : r
+    }
+    const first = await send()
+    if (first.ok) return first.value === 200
+    this.background(deliverWithRetry(async () => { const r = await send(); return r.ok && r.value < 500 }, () => this.stopped))
+    return false
+  }
+
   /** Picks up a download or a finished copy after a restart. */
   async resume (record: RecipientRecord, metainfo: Metainfo): Promise<Result<void>> {
     if (record.state === 'failed') return ok(undefined)
@@ -361,7 +524,8 @@ export class Recipient {
       timer,
       lastReport: 0,
       reporting: false,
-      ticks: 0
+      ticks: 0,
+      cancelled: false
     })
     if (record.state === 'paused') this.ctx.engine.pause(ih)
     // Stopped by a full disk before a restart: wait for room again (at once if there is some now).
@@ -414,6 +578,12 @@ export class Recipient {
     await this.setState(ih, 'verifying')
     this.background(this.report(ih, 'verifying'))
     const placed = await verifyAndPlace(a.metainfo, record, record.sha256)
+    // Cancelled or withdrawn while it was checked: a copy placed meanwhile goes with the rest (a
+    // watched folder's batch merged its files among others', which stay).
+    if (a.cancelled) {
+      if (placed.ok && record.channel === undefined) await rm(placed.value.path, { recursive: true, force: true })
+      return
+    }
     if (!placed.ok) return this.failed(ih, placed.error.message)
     const { finalName } = placed.value
     const whole = placed.value.sha256
@@ -624,6 +794,8 @@ export class Recipient {
     const send = async (): Promise<boolean> => {
       const r = await this.ctx.channel.request(sender, 'POST', '/v1/reports', body, { timeoutMs: 5_000 })
       const answered = r.ok && r.value.status < 500
+      // Only a withdrawal makes the sender forget a distribution (origin.ts, withdraw).
+      if (r.ok && r.value.status === 404 && errorCodeOf(r.value.body) === 'unknown-distribution') this.background(this.senderForgot(body.infoHash, sender.id))
       // The answer (a current sender) is its view of every member: keep it for this device's rows.
       const view = r.ok && r.value.status === 200 ? parseSwarmView(r.value.body) : undefined
       if (view?.ok && view.value.infoHash === body.infoHash) {
@@ -668,6 +840,12 @@ async function modifiedTimes (paths: readonly string[]): Promise<number[] | unde
     }
   }
   return out
+}
+
+/** The code of an error body (`{"error":{"code"}}`), if it is one. */
+function errorCodeOf (body: unknown): string | undefined {
+  const e = (body as { error?: { code?: unknown } } | undefined)?.error
+  return typeof e?.code === 'string' ? e.code : undefined
 }
 
 /** The state a download in progress reports (states of its own record that are not report states map to downloading). */

@@ -31,6 +31,8 @@ import { shortFingerprint } from '../identity/device-id.js'
 import { tightenPrivateDir } from '../store/private-files.js'
 import { deviceCredentials } from '../tls/device-certificate.js'
 import { APP_VERSION } from '../version.js'
+import type { RemoveReply } from '../../../common/api.js'
+import type { WithdrawalAnswer } from '../protocol/withdrawal.js'
 import type { NodeContext } from './context.js'
 import type { HashingEvent, NodeEvents, OfferSummary } from './events.js'
 import { DeviceMoves } from './device-moves.js'
@@ -89,6 +91,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   private readonly peerChannel: PeerChannel
   /** Set once the device has started (Channels.start needs the device). */
   private channelsNow: Channels | undefined
+  /** Distributions being taken off this device now: a second remove meanwhile is refused. */
+  private readonly removing = new Set<string>()
 
   private constructor (
     readonly dataDir: string,
@@ -146,6 +150,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('impostor-refused', { infoHash, address, claimedId, reason }))
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()
+    // Gone from the list (withdrawn, cancelled, removed): nothing of it is paused any more.
+    this.on('removed', e => { this.paused.delete(e.infoHash) })
     // A download paused in an earlier run stays paused (the recipient restarts it paused).
     for (const r of registry.list()) if (r.state === 'paused') this.paused.add(r.infoHash)
   }
@@ -350,6 +356,43 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   private lastName (id: string): string {
     const name = this.discovery.departedPeer(id)?.name ?? this.known.get(id)?.name ?? this.trust.list().find(t => t.id === id)?.name ?? ''
     return name === '' ? shortFingerprint(id) : name
+  }
+
+  /**
+   * Takes a distribution off this device: withdrawn on its origin (every machine that has not
+   * finished told to stop), cancelled when a download here is not finished (partial data deleted,
+   * the sender told), or removed when the copy here is verified (its files deleted only with
+   * `deleteFiles`). The origin's source files are never touched.
+   */
+  async remove (infoHash: string, opts: { readonly deleteFiles?: boolean } = {}): Promise<Result<RemoveReply>> {
+    const record = this.registry.get(infoHash)
+    if (record === undefined) return fail('unknown-distribution', `no distribution ${infoHash} here`)
+    if (this.removing.has(infoHash)) return fail('conflict', `${record.name} is being removed already`)
+    // Its watched folder would send the batch's files again in a new batch (channel.ts, resendSuperseded).
+    if (record.role === 'origin' && record.channel !== undefined && this.channelsNow?.find(record.channel) !== undefined) {
+      return fail('conflict', `${record.name} is a batch of a watched folder: stop watching the folder first (swarmdrop unwatch)`)
+    }
+    this.removing.add(infoHash)
+    try {
+      const done: Result<RemoveReply> = record.role === 'origin'
+        ? await this.origin.withdraw(infoHash).then(w => w.ok ? ok({ name: w.value.name, outcome: 'withdrawn', told: w.value.told, deletedBytes: 0 }) : w)
+        : await this.recipient.remove(record, opts.deleteFiles === true).then(r => r.ok ? ok({ name: record.name, ...r.value }) : r)
+      if (done.ok || this.registry.get(infoHash) === undefined) this.emit('removed', { infoHash, name: record.name, why: done.ok ? done.value.outcome : 'removed' })
+      return done
+    } finally {
+      this.removing.delete(infoHash)
+    }
+  }
+
+  /** POST /v1/withdraw: `peer`, the TLS caller, withdraws a distribution this device receives. */
+  async receiveWithdrawal (infoHash: string, peer: string): Promise<Result<WithdrawalAnswer>> {
+    if (this.removing.has(infoHash)) return fail('conflict', `${infoHash.slice(0, 8)} is being removed here already`)
+    this.removing.add(infoHash)
+    try {
+      return await this.recipient.withdrawnBy(infoHash, peer)
+    } finally {
+      this.removing.delete(infoHash)
+    }
   }
 
   receiveOffer (...args: Parameters<Recipient['receive']>): ReturnType<Recipient['receive']> { return this.recipient.receive(...args) }

@@ -74,6 +74,9 @@ export class SwarmViews {
     e.silentSince ??= Date.now()
   }
 
+  /** The distribution left this device: nothing more to ask or show about it. */
+  forget (ih: string): void { this.entries.delete(ih) }
+
   stop (): void { clearInterval(this.timer) }
 
   private entry (ih: string): Entry {

@@ -1,8 +1,10 @@
 // One distribution: what it is (name, size, SHA-256), how the swarm is doing, each machine, the
 // piece map, and — on the origin — who else to send it to.
+import { useRef, useState } from 'react'
 import type { Distribution, IncomingOffer } from '../../../preload/api.js'
 import { formatBytes, plural, shortenMiddle } from '../format/format.js'
 import { distributionLabel, impostorText } from '../format/labels.js'
+import { removePlan } from '../format/remove-plan.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
 import { ExportReport } from './ExportReport.js'
@@ -12,6 +14,7 @@ import { MemberTable } from './MemberTable.js'
 import { OfferCard } from './OfferCard.js'
 import { PathSender } from './PathSender.js'
 import { PieceMap } from './PieceMap.js'
+import { RemoveConfirm } from './RemoveConfirm.js'
 import { SendPanel } from './SendPanel.js'
 import { StateBadge } from './StateBadge.js'
 import { SwarmTotals } from './SwarmTotals.js'
@@ -21,11 +24,18 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
   const resume = useUi(s => s.resume)
   const openFolder = useUi(s => s.openFolder)
   const paused = dist.state === 'paused'
+  const [confirming, setConfirming] = useState(false)
+  const removeButton = useRef<HTMLButtonElement>(null)
+  const plan = removePlan(dist)
+  const keep = (): void => {
+    setConfirming(false)
+    removeButton.current?.focus()
+  }
   return (
     <article className="detail" aria-labelledby="dist-title" data-testid="distribution">
       <header className="detail-head">
         <div>
-          <h2 id="dist-title" className="detail-title" data-testid="dist-title-text" title={dist.name}>{shortenMiddle(dist.name)}</h2>
+          <h2 id="dist-title" tabIndex={-1} className="detail-title" data-testid="dist-title-text" title={dist.name}>{shortenMiddle(dist.name)}</h2>
           <p className="detail-meta">
             <span>{formatBytes(dist.totalLength)}</span>
             {dist.isFolder && <span>{plural(dist.fileCount, 'file')}</span>}
@@ -46,8 +56,20 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
             Open folder
           </button>
           <ExportReport dist={dist} />
+          <button
+            type="button"
+            ref={removeButton}
+            className="button button-danger-quiet"
+            data-testid="remove-button"
+            data-kind={plan.kind}
+            aria-expanded={confirming}
+            onClick={() => { if (confirming) keep(); else setConfirming(true) }}
+          >
+            {plan.trigger}
+          </button>
         </div>
       </header>
+      {confirming && <RemoveConfirm dist={dist} onKeep={keep} />}
       {dist.reason !== undefined && <p className="banner banner-warn" role="status">{dist.reason}</p>}
       {dist.impostors?.map(n => <p key={n.address} className="banner banner-danger" role="alert" data-testid="impostor-notice">{impostorText(n)}</p>)}
       <SwarmTotals dist={dist} />
@@ -82,7 +104,8 @@ export function DistributionView () {
       <WaitingOffers />
       <HashingProgress />
       {dist !== undefined
-        ? <Detail dist={dist} />
+        // Keyed: another distribution's view starts afresh (no confirmation left open).
+        ? <Detail key={dist.infoHash} dist={dist} />
         : app !== null && (
           <>
             {app.hashing.length === 0 && (

@@ -1,11 +1,19 @@
-// The last failed action, in the engine's own sentence, and short confirmations.
+// The last failed action, in the engine's own sentence, short confirmations, and what other
+// machines did to this device's list (a sender withdrew a file), each until dismissed.
+import type { DeviceNotice } from '../../../preload/api.js'
 import { sentence } from '../format/format.js'
 import { useUi } from '../store/context.js'
+
+const NO_NOTICES: readonly DeviceNotice[] = []
 
 export function MessageBar () {
   const error = useUi(s => s.lastError)
   const notice = useUi(s => s.notice)
   const dismiss = useUi(s => s.dismissError)
+  const deviceNotices = useUi(s => s.app?.notices ?? NO_NOTICES)
+  const dismissed = useUi(s => s.dismissedNotices)
+  const dismissNotice = useUi(s => s.dismissDeviceNotice)
+  const shown = deviceNotices.filter(n => !dismissed.includes(n.id))
   return (
     <>
       {error !== null && (
@@ -14,6 +22,12 @@ export function MessageBar () {
           <button type="button" className="button button-quiet" onClick={dismiss}>Dismiss</button>
         </div>
       )}
+      {shown.map(n => (
+        <div key={n.id} className="banner banner-warn" role="status" data-testid="device-notice">
+          <span>{sentence(n.text)} <time dateTime={n.at} className="muted">({new Date(n.at).toLocaleTimeString()})</time></span>
+          <button type="button" className="button button-quiet" onClick={() => dismissNotice(n.id)}>Dismiss</button>
+        </div>
+      ))}
       {notice !== null && <p className="banner banner-info" role="status" data-testid="notice">{notice}</p>}
     </>
   )

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { INFO_HASH, appState, emptyState, machine, offer, originDistribution } from '../test/fixtures.js'
+import { INFO_HASH, appState, emptyState, machine, offer, originDistribution, recipientDistribution } from '../test/fixtures.js'
 import { RecordingApi } from '../test/recording-api.js'
 import { settle } from '../test/settle.js'
 import { NOTICE_MS, createUiStore } from './app-store.js'
@@ -185,5 +185,80 @@ describe('UI store', () => {
     store.getState().receive(emptyState())
     expect(store.getState().selected).toBeNull()
     expect(store.getState().pieceView).toBe('swarm')
+  })
+
+  describe('remove', () => {
+    const third = originDistribution({ infoHash: 'c'.repeat(40), name: 'notes.txt' })
+    const setUp = (...dists: ReturnType<typeof originDistribution>[]) => {
+      const state = appState({ distributions: dists })
+      const api = new RecordingApi(state)
+      const store = createUiStore(api)
+      store.getState().receive(state)
+      return { api, store }
+    }
+
+    it('stops sending on the origin: says how many machines were told, moves to the next distribution at once', async () => {
+      const copy = recipientDistribution({}, { verified: true })
+      const { api, store } = setUp(originDistribution(), copy, third)
+      api.reply('remove', { ok: true, value: { name: 'ubuntu-24.04-server.iso', outcome: 'withdrawn', told: 3, deletedBytes: 0 } })
+      await store.getState().remove(INFO_HASH)
+      expect(api.callsOf('remove')).toEqual([[INFO_HASH, undefined]])
+      expect(store.getState().notice).toBe('Stopped sending ubuntu-24.04-server.iso: 3 machines told to stop.')
+      expect(store.getState().selected).toBe(copy.infoHash)
+      // It leaves the list before the next state says so; a state that still has it keeps the selection.
+      expect(store.getState().app?.distributions.map(d => d.infoHash)).toEqual([copy.infoHash, third.infoHash])
+      store.getState().receive(appState({ distributions: [originDistribution(), copy, third] }))
+      expect(store.getState().selected).toBe(copy.infoHash)
+      await vi.advanceTimersByTimeAsync(NOTICE_MS)
+      expect(store.getState().notice).toBeNull()
+    })
+
+    it('moves to the one before when the last in the list goes, and to the empty state when none is left', async () => {
+      const { api, store } = setUp(originDistribution(), third)
+      store.getState().select(third.infoHash)
+      await store.getState().remove(third.infoHash)
+      expect(store.getState().selected).toBe(INFO_HASH)
+      api.reply('remove', { ok: true, value: { name: 'ubuntu-24.04-server.iso', outcome: 'withdrawn', told: 0, deletedBytes: 0 } })
+      await store.getState().remove(INFO_HASH)
+      expect(store.getState().selected).toBeNull()
+      expect(store.getState().app?.distributions).toEqual([])
+      expect(store.getState().notice).toBe('Removed ubuntu-24.04-server.iso from this list; its file stays on disk.')
+    })
+
+    it('keeps the selection when another distribution is removed', async () => {
+      const { store } = setUp(originDistribution(), third)
+      await store.getState().remove(third.infoHash)
+      expect(store.getState().selected).toBe(INFO_HASH)
+    })
+
+    it('says what a cancel deleted, and what a removed copy kept or deleted', async () => {
+      const dl = recipientDistribution()
+      const folder = recipientDistribution({ infoHash: 'd'.repeat(40), name: 'hls-2024-06', isFolder: true }, { verified: true })
+      const { api, store } = setUp(dl, folder)
+      api.reply('remove', { ok: true, value: { name: dl.name, outcome: 'cancelled', told: 1, deletedBytes: 512_000_000 } })
+      await store.getState().remove(dl.infoHash)
+      expect(store.getState().notice).toBe('Cancelled ubuntu-24.04-server.iso: 512 MB received were deleted.')
+      api.reply('remove', { ok: true, value: { name: 'hls-2024-06', outcome: 'removed', told: 0, deletedBytes: 4_200_000_000 } })
+      await store.getState().remove(folder.infoHash, { deleteFiles: true })
+      expect(api.callsOf('remove').at(-1)).toEqual([folder.infoHash, { deleteFiles: true }])
+      expect(store.getState().notice).toBe('Removed hls-2024-06 from this list and deleted its files (4.2 GB).')
+    })
+
+    it('a cancel the sender could not hear of, and one with nothing received, say so', async () => {
+      const { api, store } = setUp(recipientDistribution())
+      api.reply('remove', { ok: true, value: { name: 'ubuntu-24.04-server.iso', outcome: 'cancelled', told: 0, deletedBytes: 0 } })
+      await store.getState().remove('b'.repeat(40))
+      expect(store.getState().notice).toBe('Cancelled ubuntu-24.04-server.iso; nothing had been received (the sender could not be told now).')
+    })
+
+    it('a failure is the visible error; the distribution stays listed and selected', async () => {
+      const { api, store } = setUp(originDistribution(), third)
+      api.reply('remove', { ok: false, error: { code: 'not-found', message: 'That distribution is gone.' } })
+      await store.getState().remove(INFO_HASH)
+      expect(store.getState().lastError?.message).toBe('That distribution is gone.')
+      expect(store.getState().notice).toBeNull()
+      expect(store.getState().selected).toBe(INFO_HASH)
+      expect(store.getState().app?.distributions).toHaveLength(2)
+    })
   })
 })

@@ -6,6 +6,7 @@ import type { StoreApi } from 'zustand/vanilla'
 import type { ApiError, ApiResult, AppState, SwarmdropApi, UploadProgress } from '../../../preload/api.js'
 import { errorMessage, fail } from '../../../common/result.js'
 import { plural } from '../format/format.js'
+import { removedNotice } from '../format/remove-plan.js'
 import type { PieceView } from '../piece-map/cells.js'
 import { trackReceiving } from './receiving.js'
 import { newRefusals } from './refusals.js'
@@ -44,6 +45,8 @@ export interface UiState {
   /** null follows the OS setting. */
   readonly theme: Theme | null
   readonly lastError: ApiError | null
+  /** The engine's notices (AppState.notices) this window's person dismissed, by id. */
+  readonly dismissedNotices: readonly string[]
   /** A short confirmation ("Offered to 3 machines."), cleared by the next one. */
   readonly notice: string | null
   /** The machines an offer notice waits for: it clears once all of them have answered. */
@@ -60,7 +63,7 @@ export interface UiState {
 
 /** The engine commands, with the API's own signatures: the store wraps each to report failures. */
 type ApiCommands = Pick<SwarmdropApi,
-  'createFromFiles' | 'offer' | 'accept' | 'decline' | 'pause' | 'resume' | 'openFolder' |
+  'createFromFiles' | 'offer' | 'accept' | 'decline' | 'pause' | 'resume' | 'openFolder' | 'remove' |
   // chooseFolder: errors are left to the caller (`unsupported` is an answer: type a path).
   // updateSettings: errors are left to the caller, which shows them beside the field they name.
   'chooseFolder' | 'updateSettings' | 'trust' | 'untrust' | 'report' |
@@ -87,6 +90,8 @@ export interface UiActions extends ApiCommands {
   /** Stops the upload in progress; the agent deletes the part it received. */
   cancelUpload (): void
   dismissError (): void
+  /** Hides one of the engine's notices in this window. */
+  dismissDeviceNotice (id: string): void
 }
 
 export type UiStore = UiState & UiActions
@@ -180,6 +185,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       pieceView: 'swarm',
       theme: initial?.theme ?? null,
       lastError: null,
+      dismissedNotices: [],
       notice: null,
       noticeAwaits: null,
       receivingSince: {},
@@ -241,6 +247,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       setTheme (theme) { set({ theme }) },
       setSidebarOpen (sidebarOpen) { set({ sidebarOpen }) },
       dismissError () { set({ lastError: null }) },
+      dismissDeviceNotice (id) { set(s => ({ dismissedNotices: s.dismissedNotices.includes(id) ? s.dismissedNotices : [...s.dismissedNotices, id] })) },
 
       async createFromFiles (files) {
         const first = files[0]
@@ -301,6 +308,25 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       },
       pause (infoHash) { return run(() => get().api.pause(infoHash)) },
       resume (infoHash) { return run(() => get().api.resume(infoHash)) },
+      async remove (infoHash, opts) {
+        const result = await run(() => get().api.remove(infoHash, opts))
+        if (!result.ok) return result
+        // Read after the answer: the list may have changed meanwhile.
+        const s = get()
+        const dists = s.app?.distributions ?? []
+        const at = dists.findIndex(d => d.infoHash === infoHash)
+        const gone = dists[at]
+        // It leaves the list at once (the next state says so too); the selection moves to the next
+        // one, else the one before, else the empty state.
+        const rest = dists.filter(d => d.infoHash !== infoHash)
+        const next = rest[Math.min(Math.max(at, 0), rest.length - 1)]?.infoHash ?? null
+        set({
+          ...(s.app !== null && at >= 0 ? { app: { ...s.app, distributions: rest } } : {}),
+          ...(s.selected === infoHash || s.selected === null ? { selected: next, pieceView: 'swarm' as const } : {})
+        })
+        showNotice(removedNotice(result.value, gone?.name ?? result.value.name, gone?.isFolder ?? false), { ttlMs: NOTICE_MS })
+        return result
+      },
       async openFolder (infoHash) {
         const result = await run(() => get().api.openFolder(infoHash))
         // The web UI cannot open a file manager: say where the data is instead.

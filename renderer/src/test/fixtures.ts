@@ -104,6 +104,51 @@ export function originDistribution (over: Partial<Distribution> = {}): Distribut
   }
 }
 
+/**
+ * The same ISO as this device (lab-07) receives it from lab-01: half of it verified here so far
+ * (`self` changes this device's row; `{ verified: true }` makes it a verified copy), lab-02 receiving too.
+ */
+export function recipientDistribution (over: Partial<Distribution> = {}, self: Partial<MemberRow> = {}): Distribution {
+  const base = originDistribution()
+  const [m1, m2] = MACHINES as [Machine, Machine]
+  const done = self.verified === true
+  const mine = member({ ...machine(7), id: SELF_ID, fingerprint: '9f3a·c21e', name: 'lab-07' }, {
+    self: true,
+    ...(done
+      ? { state: 'verified', verifiedPieces: base.pieceCount, verifiedBytes: base.totalLength, verified: true }
+      : { state: 'downloading', verifiedPieces: 6, verifiedBytes: 6 * base.pieceLength, rate: 40_000_000, etaSeconds: 4 }),
+    ...self
+  })
+  const members: MemberRow[] = [
+    member(m1, { origin: true, state: 'verified', verifiedPieces: base.pieceCount, verifiedBytes: base.totalLength, verified: true }),
+    mine,
+    member(m2, { state: 'downloading', verifiedPieces: 3, verifiedBytes: 3 * base.pieceLength, rate: 30_000_000, etaSeconds: 9 })
+  ]
+  return {
+    ...base,
+    infoHash: 'b'.repeat(40),
+    role: 'recipient',
+    state: done ? 'verified' : 'downloading',
+    path: `/home/lab/Downloads/${base.name}`,
+    uploadRate: 0,
+    downloadRate: done ? 0 : 40_000_000,
+    uploadedBytes: 0,
+    members,
+    totals: {
+      ...base.totals,
+      machines: 3,
+      verifiedMachines: done ? 2 : 1,
+      recipients: 2,
+      verifiedRecipients: done ? 1 : 0,
+      aggregateRate: done ? 30_000_000 : 70_000_000,
+      copiesInSwarm: done ? 2.25 : 1.75,
+      originUploadRatio: null,
+      slowestEtaSeconds: 9
+    },
+    ...over
+  }
+}
+
 export function offer (over: Partial<IncomingOffer> = {}): IncomingOffer {
   return {
     offerId: 'of-5a1c2e7d',
@@ -128,6 +173,7 @@ export function appState (over: Partial<AppState> = {}): AppState {
     distributions: [originDistribution()],
     hashing: [],
     offers: [],
+    notices: [],
     rates: { upload: 118_000_000, download: 0 },
     seedingPaused: false,
     settings: {

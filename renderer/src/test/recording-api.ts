@@ -1,6 +1,6 @@
 // A SwarmdropApi for unit tests: records every call and answers `ok` (or a reply the test sets),
 // and lets the test push state updates as the engine would. The end-to-end test drives real agents.
-import type { ApiResult, AppState, CreateOptions, FleetReport, FolderListing, MachineGroup, SwarmdropApi, WatchedFolder } from '../../../preload/api.js'
+import type { ApiResult, AppState, CreateOptions, FleetReport, FolderListing, MachineGroup, RemoveReply, SwarmdropApi, WatchedFolder } from '../../../preload/api.js'
 
 type Method = Exclude<keyof SwarmdropApi, 'shell' | 'subscribe'>
 export interface Call { readonly method: Method; readonly args: readonly unknown[] }
@@ -67,6 +67,19 @@ export class RecordingApi implements SwarmdropApi {
   decline (offerId: string) { return this.answer('decline', [offerId], {}) }
   pause (infoHash?: string) { return this.answer('pause', [infoHash], {}) }
   resume (infoHash?: string) { return this.answer('resume', [infoHash], {}) }
+  /** Answers as the engine would for this state's distribution: withdrawn on the origin, else cancelled or removed. */
+  remove (infoHash: string, opts?: { readonly deleteFiles?: boolean }) {
+    const d = this.state.distributions.find(x => x.infoHash === infoHash)
+    const self = d?.members.find(m => m.self)
+    const verified = self?.verified === true
+    const reply: RemoveReply = d === undefined || d.role === 'origin'
+      ? { name: d?.name ?? '', outcome: 'withdrawn', told: d?.members.filter(m => !m.self && !m.verified && m.state !== 'declined').length ?? 0, deletedBytes: 0 }
+      : verified
+        ? { name: d.name, outcome: 'removed', told: 0, deletedBytes: opts?.deleteFiles === true ? d.totalLength : 0 }
+        : { name: d.name, outcome: 'cancelled', told: 1, deletedBytes: self?.verifiedBytes ?? 0 }
+    return this.answer('remove', [infoHash, opts], reply)
+  }
+
   openFolder (infoHash: string) { return this.answer('openFolder', [infoHash], { path: '/home/lab/ubuntu-24.04-server.iso', opened: true }) }
   chooseFolder () { return this.answer<{ readonly path: string } | null>('chooseFolder', [], null) }
   updateSettings (patch: Parameters<SwarmdropApi['updateSettings']>[0]) {

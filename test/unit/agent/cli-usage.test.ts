@@ -10,13 +10,14 @@ import { agentUsage } from '../../../main/agent/cli/commands/agent.js'
 import { peersUsage, trustUsage, untrustUsage } from '../../../main/agent/cli/commands/devices.js'
 import { acceptUsage, declineUsage, offersUsage } from '../../../main/agent/cli/commands/offers.js'
 import { groupUsage } from '../../../main/agent/cli/commands/group.js'
+import { removeUsage } from '../../../main/agent/cli/commands/remove.js'
 import { sendUsage } from '../../../main/agent/cli/commands/send.js'
 import { serviceUsage } from '../../../main/agent/cli/commands/service.js'
 import { createUsage, getUsage, seedUsage } from '../../../main/agent/cli/commands/standalone.js'
 import { statusUsage } from '../../../main/agent/cli/commands/status.js'
 import { UsageError } from '../../../main/agent/cli/exit-codes.js'
 
-const USAGES: readonly CommandUsage[] = [agentUsage, sendUsage, statusUsage, peersUsage, offersUsage, acceptUsage, declineUsage, trustUsage, untrustUsage, groupUsage, createUsage, seedUsage, getUsage, serviceUsage]
+const USAGES: readonly CommandUsage[] = [agentUsage, sendUsage, statusUsage, peersUsage, offersUsage, acceptUsage, declineUsage, removeUsage, trustUsage, untrustUsage, groupUsage, createUsage, seedUsage, getUsage, serviceUsage]
 
 /** The CLI from its sources (no build needed): what `swarmdrop ARGS` prints and returns. */
 function cli (args: readonly string[]): { code: number | null; stdout: string; stderr: string } {

@@ -155,11 +155,11 @@ describe('parseCommand checks group commands', () => {
 describe('parseCommand on arbitrary input', () => {
   it('never throws and answers only with an ApiResult', () => {
     const types = fc.constantFrom('create', 'offer', 'send', 'stop', 'accept', 'decline', 'pause', 'resume', 'open-folder', 'choose-folder', 'update-settings', 'trust', 'untrust', 'browse',
-      'group-add', 'group-remove', 'group-set', 'pair', 'unpair', 'report', 'prune-history', 'watch-add', 'watch-remove', 'restart-engine')
+      'group-add', 'group-remove', 'group-set', 'pair', 'unpair', 'report', 'prune-history', 'watch-add', 'watch-remove', 'restart-engine', 'remove')
     const shaped = fc.record({ type: types }, { requiredKeys: [] }).chain(base => fc.dictionary(fc.string({ maxLength: 12, unit: "binary" }), fc.anything()).map(extra => ({ ...extra, ...base })))
     // The fields the commands do take, with hostile or near-miss values: what a page holding the socket would try.
     const value = fc.oneof(fc.anything(), fc.string({ unit: 'binary' }), fc.constantFrom(ID, ID.toUpperCase(), 'lab', 'lab\u202e', '../x', '/srv/x', '10.1.2.3', 'host:1', -1, 0, 65536, 1e309, '2026-12-01', 'x'.repeat(5000)), fc.array(fc.constantFrom(ID, 'lab', 7, null)))
-    const fields = fc.record({ type: types, name: value, ids: value, host: value, port: value, id: value, infoHash: value, since: value, before: value, path: value, group: value, settleSeconds: value, mirrorDeletes: value, channel: value, to: value }, { requiredKeys: ['type'] })
+    const fields = fc.record({ type: types, name: value, ids: value, host: value, port: value, id: value, infoHash: value, since: value, before: value, path: value, group: value, settleSeconds: value, mirrorDeletes: value, channel: value, to: value, deleteFiles: value }, { requiredKeys: ['type'] })
     fc.assert(fc.property(fc.oneof(fc.anything(), shaped, fields, fc.jsonValue()), raw => {
       const r = parseCommand(raw)
       expect(typeof r.ok).toBe('boolean')

@@ -34,7 +34,8 @@ function state (pieceCounts: readonly number[]): AppState {
     seedingPaused: false,
     settings: { name: 'lab-07', downloadsDir: '/dl', accept: 'ask', uploadLimit: 0, downloadLimit: 0, startAtLogin: false, startHidden: false },
     groups: [],
-    channels: []
+    channels: [],
+    notices: []
   }
 }
 

@@ -69,6 +69,7 @@ export function appState (over: Partial<AppState> = {}): AppState {
     distributions: [],
     hashing: [],
     offers: [],
+    notices: [],
     rates: { upload: 0, download: 0 },
     seedingPaused: false,
     settings: {

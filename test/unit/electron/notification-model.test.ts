@@ -61,4 +61,13 @@ describe('notification when the engine process is given up on (issue 13)', () =>
     expect(t.next(appState({ engine: { status: 'failed', message } }))).toEqual([{ key: 'engine-failed', title: 'Swarmdrop’s engine stopped', body: message }])
     expect(t.next(appState({ engine: { status: 'failed', message } }))).toEqual([])
   })
+
+  it('tells of a sender\'s withdrawal once, not of one made before the app started', () => {
+    const t = new NotificationTracker()
+    const old = { id: 'n1', at: '2026-12-07T16:00:00.000Z', text: 'lab-01 withdrew its offer of old.iso' }
+    const fresh = { id: 'n2', at: '2026-12-07T16:05:00.000Z', text: 'lab-01 withdrew ubuntu.iso before it finished here; the 1.2 GB received were deleted' }
+    expect(t.next(appState({ notices: [old] }))).toEqual([])
+    expect(t.next(appState({ notices: [old, fresh] }))).toEqual([{ key: 'notice:n2', title: 'A transfer was withdrawn', body: fresh.text }])
+    expect(t.next(appState({ notices: [old, fresh] }))).toEqual([])
+  })
 })

@@ -26,6 +26,7 @@ const CASES: { readonly [M in CommandMethod]: ReadonlyArray<Parameters<Swarmdrop
   pause: [[], [HASH]],
   resume: [[], [HASH]],
   openFolder: [[HASH]],
+  remove: [[HASH], [HASH, { deleteFiles: true }], [HASH, { deleteFiles: false }]],
   chooseFolder: [[]],
   updateSettings: [[{ name: 'lab-07', uploadLimit: 1_000_000 }]],
   trust: [[ID]],

@@ -1,0 +1,30 @@
+// POST /v1/withdraw: a distribution's sender takes it back (docs/protocol.md, "Withdrawal"). The
+// recipient drops a pending offer of it, stops a download not finished and deletes what it
+// received; a verified copy is kept. Only the sender, proven by TLS, may say so.
+import { fail, ok, type Result } from '../../../common/result.js'
+import { FieldError, hex, int, obj } from './fields.js'
+import { PROTOCOL } from './messages.js'
+
+export interface Withdrawal {
+  readonly protocol: number
+  readonly infoHash: string
+}
+
+/**
+ * What the recipient did: `stopped` a download (its partial data deleted), `offer-withdrawn` (only
+ * a pending offer was there), `kept` a verified copy. `deletedBytes`: what it deleted from its disk.
+ */
+export interface WithdrawalAnswer {
+  readonly outcome: 'stopped' | 'offer-withdrawn' | 'kept'
+  readonly deletedBytes: number
+}
+
+export function parseWithdrawal (body: unknown): Result<Withdrawal> {
+  try {
+    const o = obj(body, 'withdrawal')
+    return ok({ protocol: int(o, 'protocol', 'withdrawal', 1, PROTOCOL), infoHash: hex(o, 'infoHash', 'withdrawal', 40) })
+  } catch (err) {
+    if (err instanceof FieldError) return fail('bad-request', err.message)
+    throw err
+  }
+}

@@ -16,12 +16,13 @@ const WITHDRAWN = { id: 'n1', at: '2026-12-07T16:00:00.000Z', text: 'lab-01 with
 
 describe('the engine\'s notices', () => {
   it('shows a sender\'s withdrawal until it is dismissed, and a later one after it', () => {
-    const state = appState({ distributions: [], notices: [WITHDRAWN] })
+    // Its first word is a machine's name, kept as that machine spells it.
+    const state = appState({ distributions: [], notices: [{ ...WITHDRAWN, text: WITHDRAWN.text.replace('lab-01', 'studio') }] })
     const store = createUiStore(new RecordingApi(state))
     store.getState().receive(state)
     const wrapper = ({ children }: { readonly children: ReactNode }) => <StoreContext.Provider value={store}>{children}</StoreContext.Provider>
     render(<MessageBar />, { wrapper })
-    expect(screen.getByTestId('device-notice').textContent).toMatch(/^lab-01 withdrew ubuntu\.iso before it finished here; the 1\.2 GB received were deleted\. \(/)
+    expect(screen.getByTestId('device-notice').textContent).toMatch(/^studio withdrew ubuntu\.iso before it finished here; the 1\.2 GB received were deleted\. \(/)
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }))
     expect(screen.queryByTestId('device-notice')).toBeNull()
     act(() => store.getState().receive(appState({ distributions: [], notices: [WITHDRAWN, { ...WITHDRAWN, id: 'n2', text: 'lab-01 withdrew its offer of notes.pdf' }] })))

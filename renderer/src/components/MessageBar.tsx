@@ -6,6 +6,9 @@ import { useUi } from '../store/context.js'
 
 const NO_NOTICES: readonly DeviceNotice[] = []
 
+/** A notice ends with a full stop; unlike an error it keeps its first word as written (a machine's name). */
+const stopped = (text: string): string => /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
+
 export function MessageBar () {
   const error = useUi(s => s.lastError)
   const notice = useUi(s => s.notice)
@@ -24,7 +27,7 @@ export function MessageBar () {
       )}
       {shown.map(n => (
         <div key={n.id} className="banner banner-warn" role="status" data-testid="device-notice">
-          <span>{sentence(n.text)} <time dateTime={n.at} className="muted">({new Date(n.at).toLocaleTimeString()})</time></span>
+          <span>{stopped(n.text)} <time dateTime={n.at} className="muted">({new Date(n.at).toLocaleTimeString()})</time></span>
           <button type="button" className="button button-quiet" onClick={() => dismissNotice(n.id)}>Dismiss</button>
         </div>
       ))}

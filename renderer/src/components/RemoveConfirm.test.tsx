@@ -92,9 +92,21 @@ describe('the confirmation', () => {
     const waiting = { ...self, id: 'f'.repeat(32), name: 'node-6', self: false, origin: false, state: 'waiting' as const, verified: false, verifiedPieces: 0, verifiedBytes: 0 }
     show({ ...base, isFolder: true, path: '/srv/share/hls', members: [self, ...receiving, waiting] })
     open()
-    expect(sentences()).toContain('node-1, node-2, node-3 and 3 more machines have not finished: they will be told to stop and delete what they received (15.0 MB between them).')
+    // node-6 waits to be seen: it holds nothing and is not told (only never offered it again).
+    expect(sentences()).toContain('node-1, node-2, node-3 and 2 more machines have not finished: they will be told to stop and delete what they received (15.0 MB between them).')
     expect(sentences()).not.toContain('verified copy')
     expect(sentences()).toContain('The folder on this device is not touched (/srv/share/hls).')
+  })
+
+  it('origin with a machine away: it is told when it comes back, in the dialog and in the outcome', async () => {
+    const base = originDistribution()
+    const members = base.members.map(m => m.name === 'lab-03' ? { ...m, state: 'lost' as const } : m)
+    const { api } = show({ ...base, members })
+    open()
+    expect(sentences()).toContain('lab-03 is away now: told when it comes back.')
+    api.reply('remove', { ok: true, value: { name: base.name, outcome: 'withdrawn', told: 1, deletedBytes: 0 } })
+    await act(async () => { fireEvent.click(within(dialog()).getByRole('button', { name: 'Stop sending' })); await settle() })
+    expect(screen.getByTestId('notice').textContent).toBe('Stopped sending ubuntu-24.04-server.iso: 1 machine told to stop; 1 machine not reached now stops when it comes back.')
   })
 
   it('origin whose recipients all finished: it leaves the list, the copies stay where they are', () => {

@@ -57,15 +57,24 @@ function recipientsOf (dist: Distribution): readonly MemberRow[] {
   return dist.members.filter(m => !m.self && !m.origin)
 }
 
-/** A recipient that has not finished: it is still offered, waiting, receiving, or stopped part way. A decline holds nothing. */
+/**
+ * A recipient that has not finished and holds or is being offered something: offered, receiving,
+ * or stopped part way. A decline, a machine still waiting to be seen and one never reached hold
+ * nothing (the engine does not tell them either; origin.ts, NOTHING_THERE).
+ */
 function unfinished (m: MemberRow): boolean {
-  return !m.verified && m.state !== 'declined'
+  return !m.verified && m.state !== 'declined' && m.state !== 'waiting' && m.state !== 'unreachable'
 }
 
 /** This device's own copy is verified (a recipient); the origin holds the source. */
 export function holdsVerifiedCopy (dist: Distribution): boolean {
   const self = dist.members.find(m => m.self)
   return self !== undefined ? self.verified : dist.state === 'verified'
+}
+
+/** How many recipients of an origin's distribution have not finished (the ones a withdrawal tells). */
+export function unfinishedCount (dist: Distribution): number {
+  return dist.role === 'origin' ? recipientsOf(dist).filter(unfinished).length : 0
 }
 
 /** The kind of removal the distribution's role and state call for. */
@@ -104,6 +113,9 @@ export function removePlan (dist: Distribution): RemovePlan {
           ? ` and delete what ${one ? 'it' : 'they'} received (${formatBytes(received)}${one ? '' : ' between them'})`
           : '; nothing has been received yet'
         consequences.push(`${nameList(open)} ${one ? 'has' : 'have'} not finished: ${one ? 'it' : 'they'} will be told to stop${what}.`)
+        // A machine this device lost contact with hears it only when it is back (its next report).
+        const away = open.filter(m => m.state === 'lost')
+        if (away.length > 0) consequences.push(`${nameList(away)} ${away.length === 1 ? 'is' : 'are'} away now: told when ${away.length === 1 ? 'it comes' : 'they come'} back.`)
       } else {
         consequences.push('It is no longer shared from this device and leaves this list.')
       }
@@ -151,15 +163,21 @@ export function removePlan (dist: Distribution): RemovePlan {
   }
 }
 
-/** The message bar's sentence once the engine answered. `isFolder` picks "file" or "files". */
-export function removedNotice (reply: RemoveReply, name: string, isFolder: boolean): string {
+/**
+ * The message bar's sentence once the engine answered. `isFolder` picks "file" or "files";
+ * `unfinished`: the recipients that had not finished when it was withdrawn (the ones to tell).
+ */
+export function removedNotice (reply: RemoveReply, name: string, isFolder: boolean, unfinished = reply.told): string {
   const n = shortenMiddle(name)
   const its = isFolder ? 'its files' : 'its file'
   switch (reply.outcome) {
-    case 'withdrawn':
-      return reply.told > 0
-        ? `Stopped sending ${n}: ${plural(reply.told, 'machine')} told to stop.`
-        : `Removed ${n} from this list; ${its} ${isFolder ? 'stay' : 'stays'} on disk.`
+    case 'withdrawn': {
+      if (unfinished === 0 && reply.told === 0) return `Removed ${n} from this list; ${its} ${isFolder ? 'stay' : 'stays'} on disk.`
+      // Those not reached now (away, or not answering) hear it from the answer to their next report.
+      const later = Math.max(0, unfinished - reply.told)
+      const rest = later > 0 ? `${reply.told > 0 ? '; ' : ': '}${plural(later, 'machine')} not reached now ${later === 1 ? 'stops' : 'stop'} when ${later === 1 ? 'it comes' : 'they come'} back` : ''
+      return `Stopped sending ${n}${reply.told > 0 ? `: ${plural(reply.told, 'machine')} told to stop` : ''}${rest}.`
+    }
     case 'cancelled': {
       const deleted = reply.deletedBytes > 0 ? `: ${formatBytes(reply.deletedBytes)} received ${reply.deletedBytes === 1 ? 'was' : 'were'} deleted` : '; nothing had been received'
       const told = reply.told > 0 ? '' : ' (the sender could not be told now)'

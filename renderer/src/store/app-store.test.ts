@@ -222,7 +222,8 @@ describe('UI store', () => {
       await store.getState().remove(INFO_HASH)
       expect(store.getState().selected).toBeNull()
       expect(store.getState().app?.distributions).toEqual([])
-      expect(store.getState().notice).toBe('Removed ubuntu-24.04-server.iso from this list; its file stays on disk.')
+      // Its machines still receiving were not reached now: they stop when they come back (their next report).
+      expect(store.getState().notice).toBe('Stopped sending ubuntu-24.04-server.iso: 1 machine not reached now stops when it comes back.')
     })
 
     it('keeps the selection when another distribution is removed', async () => {

@@ -478,6 +478,11 @@ export interface RemoveReply {
   readonly outcome: 'withdrawn' | 'cancelled' | 'removed'
   /** Machines told (a withdrawal: those that had not finished; a cancel: the origin, 0 or 1). */
   readonly told: number
+  /**
+   * A withdrawal's machines that had not finished and could not be told now (away, or not
+   * answering): each stops and deletes what it received when it next reports. 0 otherwise.
+   */
+  readonly unreached: number
   /** Bytes of files deleted from this device's disk (a partial download, or a copy with deleteFiles). */
   readonly deletedBytes: number
 }

@@ -373,7 +373,7 @@ export class Origin {
    * finished it told to stop (POST /v1/withdraw, all at once, each bounded in time). The source
    * files are not touched; the history keeps each machine's row. Answers how many were told.
    */
-  async withdraw (infoHash: string): Promise<Result<{ readonly name: string; readonly told: number }>> {
+  async withdraw (infoHash: string): Promise<Result<{ readonly name: string; readonly told: number; readonly unreached: number }>> {
     const record = this.ctx.registry.get(infoHash)
     if (record?.role !== 'origin') return fail('unknown-distribution', `no distribution ${infoHash} sent from here`)
     await this.ctx.engine.remove(infoHash)
@@ -389,7 +389,8 @@ export class Origin {
       if (SETTLED_STATES.includes(r.state)) continue
       this.ctx.events.emit('recipient-update', { infoHash, name: record.name, recipient: { ...r, state: 'failed', downloadSpeed: 0, reason: `withdrawn by its sender before it finished`, updatedAt: now } })
     }
-    return ok({ name: record.name, told: answers.filter(Boolean).length })
+    const told = answers.filter(Boolean).length
+    return ok({ name: record.name, told, unreached: toTell.length - told })
   }
 
   /** Tells one machine the distribution is withdrawn; true when it answered (done, or nothing of it there). */

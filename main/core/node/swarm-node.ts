@@ -375,8 +375,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     this.removing.add(infoHash)
     try {
       const done: Result<RemoveReply> = record.role === 'origin'
-        ? await this.origin.withdraw(infoHash).then(w => w.ok ? ok({ name: w.value.name, outcome: 'withdrawn', told: w.value.told, deletedBytes: 0 }) : w)
-        : await this.recipient.remove(record, opts.deleteFiles === true).then(r => r.ok ? ok({ name: record.name, ...r.value }) : r)
+        ? await this.origin.withdraw(infoHash).then(w => w.ok ? ok({ name: w.value.name, outcome: 'withdrawn', told: w.value.told, unreached: w.value.unreached, deletedBytes: 0 }) : w)
+        : await this.recipient.remove(record, opts.deleteFiles === true).then(r => r.ok ? ok({ name: record.name, unreached: 0, ...r.value }) : r)
       if (done.ok || this.registry.get(infoHash) === undefined) this.emit('removed', { infoHash, name: record.name, why: done.ok ? done.value.outcome : 'removed' })
       return done
     } finally {

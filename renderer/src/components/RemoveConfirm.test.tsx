@@ -104,7 +104,7 @@ describe('the confirmation', () => {
     const { api } = show({ ...base, members })
     open()
     expect(sentences()).toContain('lab-03 is away now: told when it comes back.')
-    api.reply('remove', { ok: true, value: { name: base.name, outcome: 'withdrawn', told: 1, deletedBytes: 0 } })
+    api.reply('remove', { ok: true, value: { name: base.name, outcome: 'withdrawn', told: 1, unreached: 1, deletedBytes: 0 } })
     await act(async () => { fireEvent.click(within(dialog()).getByRole('button', { name: 'Stop sending' })); await settle() })
     expect(screen.getByTestId('notice').textContent).toBe('Stopped sending ubuntu-24.04-server.iso: 1 machine told to stop; 1 machine not reached now stops when it comes back.')
   })
@@ -236,7 +236,7 @@ describe('confirming', () => {
     // Escape does not walk away from a command under way.
     fireEvent.keyDown(d, { key: 'Escape' })
     expect(screen.getByRole('alertdialog')).toBe(d)
-    await act(async () => { answer({ ok: true, value: { name: 'ubuntu-24.04-server.iso', outcome: 'removed', told: 0, deletedBytes: 0 } }); await settle() })
+    await act(async () => { answer({ ok: true, value: { name: 'ubuntu-24.04-server.iso', outcome: 'removed', told: 0, unreached: 0, deletedBytes: 0 } }); await settle() })
     expect(screen.queryByRole('alertdialog')).toBeNull()
   })
 

@@ -72,11 +72,6 @@ export function holdsVerifiedCopy (dist: Distribution): boolean {
   return self !== undefined ? self.verified : dist.state === 'verified'
 }
 
-/** How many recipients of an origin's distribution have not finished (the ones a withdrawal tells). */
-export function unfinishedCount (dist: Distribution): number {
-  return dist.role === 'origin' ? recipientsOf(dist).filter(unfinished).length : 0
-}
-
 /** The kind of removal the distribution's role and state call for. */
 export function removeKind (dist: Distribution): RemoveKind {
   if (dist.role === 'origin') return recipientsOf(dist).some(unfinished) ? 'stop-sending' : 'remove-origin'
@@ -163,18 +158,15 @@ export function removePlan (dist: Distribution): RemovePlan {
   }
 }
 
-/**
- * The message bar's sentence once the engine answered. `isFolder` picks "file" or "files";
- * `unfinished`: the recipients that had not finished when it was withdrawn (the ones to tell).
- */
-export function removedNotice (reply: RemoveReply, name: string, isFolder: boolean, unfinished = reply.told): string {
+/** The message bar's sentence once the engine answered. `isFolder` picks "file" or "files". */
+export function removedNotice (reply: RemoveReply, name: string, isFolder: boolean): string {
   const n = shortenMiddle(name)
   const its = isFolder ? 'its files' : 'its file'
   switch (reply.outcome) {
     case 'withdrawn': {
-      if (unfinished === 0 && reply.told === 0) return `Removed ${n} from this list; ${its} ${isFolder ? 'stay' : 'stays'} on disk.`
+      if (reply.told === 0 && reply.unreached === 0) return `Removed ${n} from this list; ${its} ${isFolder ? 'stay' : 'stays'} on disk.`
       // Those not reached now (away, or not answering) hear it from the answer to their next report.
-      const later = Math.max(0, unfinished - reply.told)
+      const later = reply.unreached
       const rest = later > 0 ? `${reply.told > 0 ? '; ' : ': '}${plural(later, 'machine')} not reached now ${later === 1 ? 'stops' : 'stop'} when ${later === 1 ? 'it comes' : 'they come'} back` : ''
       return `Stopped sending ${n}${reply.told > 0 ? `: ${plural(reply.told, 'machine')} told to stop` : ''}${rest}.`
     }

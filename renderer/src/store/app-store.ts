@@ -6,7 +6,7 @@ import type { StoreApi } from 'zustand/vanilla'
 import type { ApiError, ApiResult, AppState, SwarmdropApi, UploadProgress } from '../../../preload/api.js'
 import { errorMessage, fail } from '../../../common/result.js'
 import { plural } from '../format/format.js'
-import { removedNotice, unfinishedCount } from '../format/remove-plan.js'
+import { removedNotice } from '../format/remove-plan.js'
 import type { PieceView } from '../piece-map/cells.js'
 import { trackReceiving } from './receiving.js'
 import { newRefusals } from './refusals.js'
@@ -324,7 +324,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
           ...(s.app !== null && at >= 0 ? { app: { ...s.app, distributions: rest } } : {}),
           ...(s.selected === infoHash || s.selected === null ? { selected: next, pieceView: 'swarm' as const } : {})
         })
-        showNotice(removedNotice(result.value, gone?.name ?? result.value.name, gone?.isFolder ?? false, gone !== undefined ? unfinishedCount(gone) : result.value.told), { ttlMs: NOTICE_MS })
+        showNotice(removedNotice(result.value, gone?.name ?? result.value.name, gone?.isFolder ?? false), { ttlMs: NOTICE_MS })
         return result
       },
       async openFolder (infoHash) {

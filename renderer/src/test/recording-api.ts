@@ -73,10 +73,10 @@ export class RecordingApi implements SwarmdropApi {
     const self = d?.members.find(m => m.self)
     const verified = self?.verified === true
     const reply: RemoveReply = d === undefined || d.role === 'origin'
-      ? { name: d?.name ?? '', outcome: 'withdrawn', told: d?.members.filter(m => !m.self && !m.verified && m.state !== 'declined').length ?? 0, deletedBytes: 0 }
+      ? { name: d?.name ?? '', outcome: 'withdrawn', told: d?.members.filter(m => !m.self && !m.verified && m.state !== 'declined').length ?? 0, unreached: 0, deletedBytes: 0 }
       : verified
-        ? { name: d.name, outcome: 'removed', told: 0, deletedBytes: opts?.deleteFiles === true ? d.totalLength : 0 }
-        : { name: d.name, outcome: 'cancelled', told: 1, deletedBytes: self?.verifiedBytes ?? 0 }
+        ? { name: d.name, outcome: 'removed', told: 0, unreached: 0, deletedBytes: opts?.deleteFiles === true ? d.totalLength : 0 }
+        : { name: d.name, outcome: 'cancelled', told: 1, unreached: 0, deletedBytes: self?.verifiedBytes ?? 0 }
     return this.answer('remove', [infoHash, opts], reply)
   }
 

@@ -59,7 +59,7 @@ describe('swarmdrop remove', () => {
 
     const json = await cli(['remove', a.slice(0, 8), '--json'])
     expect(json.code).toBe(0)
-    expect(JSON.parse(json.stdout) as RemoveReply).toEqual({ name: 'weekly.img', outcome: 'withdrawn', told: 0, deletedBytes: 0 })
+    expect(JSON.parse(json.stdout) as RemoveReply).toEqual({ name: 'weekly.img', outcome: 'withdrawn', told: 0, unreached: 0, deletedBytes: 0 })
     expect(device.agent.node.registry.get(a)).toBeUndefined()
 
     // Now the name is one distribution's.
@@ -88,8 +88,9 @@ describe('remove matching and sentences', () => {
   })
 
   it('says what was done in one or two sentences', () => {
-    expect(removedText({ name: 'ubuntu.iso', outcome: 'withdrawn', told: 3, deletedBytes: 0 }, '/srv')).toBe('Withdrew ubuntu.iso: 3 machines told to stop.\n')
-    expect(removedText({ name: 'ubuntu.iso', outcome: 'cancelled', told: 1, deletedBytes: 512_000_000 }, '')).toBe('Cancelled ubuntu.iso here: 512 MB received were deleted; the sender was told.\n')
-    expect(removedText({ name: 'ubuntu.iso', outcome: 'removed', told: 0, deletedBytes: 0 }, '/data/ubuntu.iso')).toBe("Removed ubuntu.iso from this device's list; its files stay in /data/ubuntu.iso.\n")
+    expect(removedText({ name: 'ubuntu.iso', outcome: 'withdrawn', told: 3, unreached: 0, deletedBytes: 0 }, '/srv')).toBe('Withdrew ubuntu.iso: 3 machines told to stop.\n')
+    expect(removedText({ name: 'ubuntu.iso', outcome: 'withdrawn', told: 2, unreached: 1, deletedBytes: 0 }, '/srv')).toBe('Withdrew ubuntu.iso: 2 machines told to stop; 1 machine not reached now stops when it reports again.\n')
+    expect(removedText({ name: 'ubuntu.iso', outcome: 'cancelled', told: 1, unreached: 0, deletedBytes: 512_000_000 }, '')).toBe('Cancelled ubuntu.iso here: 512 MB received were deleted; the sender was told.\n')
+    expect(removedText({ name: 'ubuntu.iso', outcome: 'removed', told: 0, unreached: 0, deletedBytes: 0 }, '/data/ubuntu.iso')).toBe("Removed ubuntu.iso from this device's list; its files stay in /data/ubuntu.iso.\n")
   })
 })

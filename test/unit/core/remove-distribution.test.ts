@@ -116,7 +116,7 @@ describe('withdrawing on the origin', () => {
 
     const recipientApp = new AppService(recipient, { shell: 'web' })
     const r = await origin.remove(ih)
-    expect(r).toEqual({ ok: true, value: { name: 'ubuntu.iso', outcome: 'withdrawn', told: 1, deletedBytes: 0 } })
+    expect(r).toEqual({ ok: true, value: { name: 'ubuntu.iso', outcome: 'withdrawn', told: 1, unreached: 0, deletedBytes: 0 } })
     // Every front end of the recipient shows its person why the download went.
     const notices = recipientApp.state().notices
     recipientApp.close()
@@ -233,7 +233,7 @@ describe('removing a verified copy', () => {
     const ih = await send(small.path)
     await until('a verified copy', () => recipient.registry.get(ih)?.state === 'verified')
     const kept = await recipient.remove(ih)
-    expect(kept).toEqual({ ok: true, value: { name: 'notes.bin', outcome: 'removed', told: 0, deletedBytes: 0 } })
+    expect(kept).toEqual({ ok: true, value: { name: 'notes.bin', outcome: 'removed', told: 0, unreached: 0, deletedBytes: 0 } })
     expect(readFileSync(join(downloads, 'notes.bin')).equals(small.data)).toBe(true)
     expect(recipient.registry.get(ih)).toBeUndefined()
     expect(recipient.engine.has(ih)).toBe(false)
@@ -248,7 +248,7 @@ describe('removing a verified copy', () => {
     const copy = join(downloads, 'renders')
     writeFileSync(join(copy, 'mine.txt'), 'kept')
     const deleted = await recipient.remove(fih, { deleteFiles: true })
-    expect(deleted).toEqual({ ok: true, value: { name: 'renders', outcome: 'removed', told: 0, deletedBytes: 300_000 } })
+    expect(deleted).toEqual({ ok: true, value: { name: 'renders', outcome: 'removed', told: 0, unreached: 0, deletedBytes: 300_000 } })
     expect(existsSync(join(copy, 'a.bin'))).toBe(false)
     expect(existsSync(join(copy, 'shot1'))).toBe(false)
     expect(readFileSync(join(copy, 'mine.txt'), 'utf8')).toBe('kept')

@@ -37,7 +37,7 @@ export function matchDistributions (distributions: readonly Distribution[], quer
 export function removedText (r: RemoveReply, path: string): string {
   const name = terminalText(r.name)
   switch (r.outcome) {
-    case 'withdrawn': return `Withdrew ${name}: ${plural(r.told, 'machine')} told to stop.\n`
+    case 'withdrawn': return `Withdrew ${name}: ${plural(r.told, 'machine')} told to stop${r.unreached > 0 ? `; ${plural(r.unreached, 'machine')} not reached now ${r.unreached === 1 ? 'stops' : 'stop'} when ${r.unreached === 1 ? 'it reports' : 'they report'} again` : ''}.\n`
     case 'cancelled': return `Cancelled ${name} here: ${formatBytes(r.deletedBytes)} received were deleted; ${r.told > 0 ? 'the sender was told' : 'the sender could not be told now (it is tried again for about 30 s)'}.\n`
     case 'removed': return r.deletedBytes > 0 || path === ''
       ? `Removed ${name} from this device and deleted its files (${formatBytes(r.deletedBytes)}).\n`

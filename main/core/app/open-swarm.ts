@@ -10,8 +10,9 @@ import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { createDistribution } from '../distributions/create.js'
 import { targetsFor, unusedName, verifyAndPlace, type Placement } from '../distributions/finish.js'
 import { freshBitfield } from '../distributions/fresh-start.js'
-import type { Engine } from '../engine/engine.js'
+import type { Engine, SourceWatch } from '../engine/engine.js'
 import { hashForTorrent } from '../hashing/hash-files.js'
+import { settledCtime } from '../torrent/ctime-trust.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import { CREATED_BY } from '../version.js'
 
@@ -57,7 +58,19 @@ export interface SeedOptions extends RateLimits {
 }
 
 /** What a .torrent or a path serves: its metainfo and where its bytes are, checked before anything is announced. */
-async function seedSource (input: string, opts: SeedOptions): Promise<Result<{ metainfo: Metainfo; targets: ReturnType<typeof targetsFor> }>> {
+interface SeedSource {
+  readonly metainfo: Metainfo
+  readonly targets: ReturnType<typeof targetsFor>
+  /** The files' stamps as listed before they were hashed: what the seed's source guard holds them to. */
+  readonly stamps: SourceWatch
+}
+
+/** The seed's words for a file changed while it is served (the guard's default speaks of a distribution). */
+function seedChanged (fileLabel: string, what: string): string {
+  return `${fileLabel} changed on disk while being seeded (${what}); seeding stopped`
+}
+
+async function seedSource (input: string, opts: SeedOptions): Promise<Result<SeedSource>> {
   const st = await stat(input).catch(() => undefined)
   if (!st) return fail('not-found', `${input}: no such file or folder`)
   if (st.isFile() && input.endsWith('.torrent')) {
@@ -65,31 +78,44 @@ async function seedSource (input: string, opts: SeedOptions): Promise<Result<{ m
     if (!metainfo.ok) return metainfo
     const dir = resolve(opts.dataIn ?? dirname(input))
     const targets = targetsFor(metainfo.value, { downloadsDir: dir, finalName: metainfo.value.name }, false)
+    // Listed before they are hashed, so a change after this is one the guard catches.
+    const listedAt = Date.now()
+    const listed = await Promise.all(targets.map(async t => t.length > 0 ? await stat(t.path).catch(() => undefined) : undefined))
     // Serve only data that matches: hash it (off the main thread) before announcing anything.
     const hashed = await hashForTorrent(targets.map(t => ({ path: t.path, length: t.length })), metainfo.value.pieceLength)
     if (!hashed.ok) return hashed
     if (!hashed.value.pieces.equals(metainfo.value.pieceHashes)) return fail('mismatch', `the data in ${dir} does not match ${input}`)
-    return ok({ metainfo: metainfo.value, targets })
+    const stamps = { mtimesMs: listed.map(s => s?.mtimeMs ?? Number.NaN), ctimesMs: listed.map(s => s === undefined ? undefined : settledCtime(s.ctimeMs, listedAt)), describe: seedChanged }
+    return ok({ metainfo: metainfo.value, targets, stamps })
   }
   const created = await createDistribution(input, { createdBy: CREATED_BY })
   if (!created.ok) return created
   const metainfo = created.value.metainfo
-  return ok({ metainfo, targets: created.value.source.entries.map((e, i) => ({ path: e.absolutePath, length: e.length, offset: metainfo.files[i]?.offset ?? 0 })) })
+  const entries = created.value.source.entries
+  return ok({
+    metainfo,
+    targets: entries.map((e, i) => ({ path: e.absolutePath, length: e.length, offset: metainfo.files[i]?.offset ?? 0 })),
+    stamps: { mtimesMs: entries.map(e => e.mtimeMs), ctimesMs: entries.map(e => e.ctimeMs), describe: seedChanged }
+  })
 }
 
 /**
  * Seeds a file, a folder or a .torrent's data until `until` settles, reporting `seeding` once it
- * serves and `progress` once a second. Fails before serving anything when the input is unusable.
+ * serves and `progress` once a second. Fails before serving anything when the input is unusable,
+ * and with `stale` (naming the file and the change) once a file it serves changed on disk.
  */
 export async function seedOpen (input: string, opts: SeedOptions, until: Promise<void>, report: (e: SeedEvent) => void): Promise<Result<void>> {
   const source = await seedSource(input, opts)
   if (!source.ok) return source
-  const { metainfo, targets } = source.value
+  const { metainfo, targets, stamps } = source.value
   if (opts.torrentOut !== undefined) await writeFile(opts.torrentOut, metainfo.torrentFile)
   const engine = await startEngine(opts.btPort, opts)
   if (!engine.ok) return engine
   const e = engine.value
-  const seeded = e.seed({ metainfo, targets })
+  // Guarded like an origin's files: a file edited while it is seeded stops the seed (and, on its
+  // own store path, whole pieces are read once into reused buffers: served-pieces.ts).
+  const changed = new Promise<string>(resolve => e.on('source-changed', (ih, reason) => { if (ih === metainfo.infoHash) resolve(reason) }))
+  const seeded = e.seed({ metainfo, targets, guard: stamps })
   if (!seeded.ok) {
     await e.stop()
     return seeded
@@ -99,10 +125,10 @@ export async function seedOpen (input: string, opts: SeedOptions, until: Promise
     const s = e.stats(metainfo.infoHash)
     if (s) report({ event: 'progress', uploadedBytes: s.uploadedBytes, uploadSpeed: Math.round(s.uploadSpeed), peers: s.peers.length })
   }, 1_000)
-  await until
+  const ended = await Promise.race([until.then(() => undefined), changed])
   clearInterval(timer)
   await e.stop()
-  return ok(undefined)
+  return ended === undefined ? ok(undefined) : fail('stale', ended)
 }
 
 export interface GetOptions extends RateLimits {

@@ -2,7 +2,7 @@
 // on loopback: a created .torrent is seeded and fetched into a verified copy, every report is a
 // contract record (common/cli-json.ts), and unusable input fails before anything is served.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -64,4 +64,32 @@ describe('open-swarm tools', () => {
     expect(got.ok).toBe(false)
     expect(await seedOpen(join(work, 'missing.bin'), {}, Promise.resolve(), () => {})).toMatchObject({ ok: false, error: { code: 'not-found' } })
   }, 30_000)
+
+  it('stops a seed whose file is edited while it is served (mtime put back too), before a changed byte goes out', async () => {
+    const data = randomBytes(2 * 1024 * 1024)
+    const dir = join(work, 'edit')
+    mkdirSync(dir)
+    const file = join(dir, 'edited.bin')
+    writeFileSync(file, data)
+    const torrent = join(work, 'edited.torrent')
+    const created = await createTorrent(file, torrent)
+    if (!created.ok) throw new Error(created.error.message)
+    // A moment old, as a file that is shared usually is: its ctime counts (ctime-trust.ts).
+    await new Promise(resolve => setTimeout(resolve, 1_100))
+    let port: (p: number) => void = () => {}
+    const listening = new Promise<number>(resolve => { port = resolve })
+    const seeding = seedOpen(torrent, { dataIn: dir }, new Promise<void>(() => {}), e => { if (e.event === 'seeding') port(e.port) })
+    const at = await listening
+    const st = statSync(file)
+    const edited = Buffer.from(data)
+    edited[5] = (edited[5] ?? 0) ^ 1
+    writeFileSync(file, edited)
+    utimesSync(file, st.atime, st.mtime)
+    const events: GetEvent[] = []
+    const got = await getOpen(torrent, { peers: [`127.0.0.1:${at}`], downloadsDir: join(work, 'edited-out'), timeoutSeconds: 5 }, e => events.push(e))
+    expect(got.ok && got.value.ok).toBe(false)
+    // The getter was never fed the changed bytes: no piece of it failed its hash.
+    expect(events.filter(e => e.event === 'hash-failure')).toEqual([])
+    expect(await seeding).toEqual({ ok: false, error: { code: 'stale', message: expect.stringMatching(/^edited\.bin changed on disk while being seeded \(piece 0 no longer matches\); seeding stopped$/) } })
+  }, 60_000)
 })

@@ -103,6 +103,11 @@ export async function seedCommand (args: readonly string[]): Promise<number> {
       print(true, e, '')
     }
   })
+  if (!seeded.ok && seeded.error.code === 'stale') {
+    // Not a mistake in the command: the data changed under it, after it served for a while.
+    process.stderr.write(`seed: ${terminalText(seeded.error.message)}\n`)
+    return EXIT_FAILED
+  }
   if (!seeded.ok) throw new UsageError(`seed: ${seeded.error.message}`)
   return EXIT_OK
 }

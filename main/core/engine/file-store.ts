@@ -10,7 +10,7 @@
 // they do not pass through the page cache. An origin's
 // store may carry a source guard: then every piece is read whole and checked against its hash
 // before any of it is served, and nothing is served once a source file was found changed.
-import { close, constants, existsSync, fstat, ftruncate, mkdir, open, read, rm } from 'node:fs'
+import { close, constants, existsSync, fstat, fstatSync, ftruncate, mkdir, open, read, rm } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { diskThread, diskThreadFor } from './disk-thread.js'
@@ -263,7 +263,7 @@ export class FileStore implements ChunkStore {
     const changedBefore = guard.changed ?? await guard.beforeRead(index)
     if (changedBefore !== undefined) return fail('source-changed', changedBefore)
     // A piece checked by its file's ctime needs no SHA-1 from the disk thread, only a stamp after.
-    const byCtime = await guard.ctimeFileOf(index)
+    const byCtime = guard.ctimeFileNow(index) ?? await guard.ctimeFileOf(index)
     const read = await new Promise<{ err: NodeJS.ErrnoException | null, buf?: Buffer, sha1?: Buffer }>(resolve => this.readRange(pieceStart, pieceLength, (err, buf, sha1) => resolve({ err: err as NodeJS.ErrnoException | null, ...(buf ? { buf } : {}), ...(sha1 ? { sha1 } : {}) }), byCtime === undefined, into))
     if (read.err || !read.buf) {
       const changed = await guard.afterReadError(index)
@@ -275,14 +275,23 @@ export class FileStore implements ChunkStore {
     return bad === undefined ? ok(read.buf) : fail('source-changed', bad)
   }
 
-  /** The file's size, mtime and ctime now, through the descriptor the read used; undefined if it cannot be had. */
+  /**
+   * The file's size, mtime and ctime now, through the descriptor the read used; undefined if it
+   * cannot be had. A blocking fstat: only files on local file systems are checked this way
+   * (ctime-trust.ts), where it answers from the inode in memory in microseconds, while a trip
+   * through libuv's pool cost more than the rest of serving the piece.
+   */
   private stampAfterRead (path: string): Promise<ReadStamp | undefined> {
     return new Promise(resolve => this.withFd(path, (err, fd, release) => {
       if (err || fd === undefined) return resolve(undefined)
-      fstat(fd, (e, st) => {
+      try {
+        const st = fstatSync(fd)
+        resolve({ size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs })
+      } catch {
+        resolve(undefined)
+      } finally {
         release()
-        resolve(e ? undefined : { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs })
-      })
+      }
     }))
   }
 

@@ -162,6 +162,11 @@ export class SourceGuard {
    */
   async ctimeFileOf (index: number): Promise<GuardedFile | undefined> {
     if (this.ctimeChecked !== undefined) await this.ctimeChecked
+    return this.ctimeFileNow(index)
+  }
+
+  /** The same, without waiting: undefined also while the file systems are still being asked. */
+  ctimeFileNow (index: number): GuardedFile | undefined {
     if (this.byCtime.size === 0) return undefined
     const within = this.filesOf(index)
     const f = within.length === 1 ? within[0] : undefined
@@ -174,7 +179,7 @@ export class SourceGuard {
    */
   async verify (index: number, bytes: Uint8Array, sha1?: Uint8Array, after?: ReadStamp): Promise<string | undefined> {
     if (this.reason !== undefined) return this.reason
-    const f = after !== undefined ? await this.ctimeFileOf(index) : undefined
+    const f = after !== undefined ? this.ctimeFileNow(index) ?? await this.ctimeFileOf(index) : undefined
     if (f !== undefined && after !== undefined) {
       const what = stampChange(f, after)
       if (what !== undefined) {

@@ -32,6 +32,12 @@ export async function requestJson (
   }
 }
 
+/** The code of an error body ({"error":{"code"}}), if it is one. */
+export function errorBodyCode (r: JsonResponse): string | undefined {
+  const e = (r.body as { error?: { code?: unknown } } | undefined)?.error
+  return typeof e?.code === 'string' ? e.code : undefined
+}
+
 /** The message of an error body ({"error":{"message"}}), or a generic line with the status. */
 export function errorBodyMessage (r: JsonResponse): string {
   const e = (r.body as { error?: { message?: unknown } } | undefined)?.error

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs'
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerEndpoint } from '../control/peer-client.js'
+import { errorBodyCode } from '../control/http-client.js'
 import { deliverWithRetry, FINAL_REPORT_BACKOFF_MS, FINAL_REPORT_STATES } from './report-delivery.js'
 import { targetsFor, unusedName, verifyAndPlace } from '../distributions/finish.js'
 import { wholePieces } from '../distributions/written-pieces.js'
@@ -795,7 +796,7 @@ export class Recipient {
       const r = await this.ctx.channel.request(sender, 'POST', '/v1/reports', body, { timeoutMs: 5_000 })
       const answered = r.ok && r.value.status < 500
       // Only a withdrawal makes the sender forget a distribution (origin.ts, withdraw).
-      if (r.ok && r.value.status === 404 && errorCodeOf(r.value.body) === 'unknown-distribution') this.background(this.senderForgot(body.infoHash, sender.id))
+      if (r.ok && r.value.status === 404 && errorBodyCode(r.value) === 'unknown-distribution') this.background(this.senderForgot(body.infoHash, sender.id))
       // The answer (a current sender) is its view of every member: keep it for this device's rows.
       const view = r.ok && r.value.status === 200 ? parseSwarmView(r.value.body) : undefined
       if (view?.ok && view.value.infoHash === body.infoHash) {
@@ -840,12 +841,6 @@ async function modifiedTimes (paths: readonly string[]): Promise<number[] | unde
     }
   }
   return out
-}
-
-/** The code of an error body (`{"error":{"code"}}`), if it is one. */
-function errorCodeOf (body: unknown): string | undefined {
-  const e = (body as { error?: { code?: unknown } } | undefined)?.error
-  return typeof e?.code === 'string' ? e.code : undefined
 }
 
 /** The state a download in progress reports (states of its own record that are not report states map to downloading). */

@@ -32,7 +32,6 @@ export function MachinesView () {
               <li key={m.id} className={m.online ? 'machine' : 'machine machine-offline'} data-testid={`known-${m.name}`}>
                 <span className="machine-name">{m.name}</span>
                 <MachineMeta m={m} />
-                {m.pairProblem !== undefined && <span className="field-error" data-testid={`pair-problem-${m.name}`}>{sentence(m.pairProblem)}</span>}
                 <span className="machine-flags">
                   <span className={m.online ? 'state state-ok' : 'state state-idle'}>
                     <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : <span title={new Date(m.lastSeen).toLocaleString()}>last seen {formatAgo(m.lastSeen, now)}</span>}
@@ -52,6 +51,8 @@ export function MachinesView () {
                     </button>
                   )}
                 </span>
+                {/* Under the row, across it: beside the flags it took their column and pushed the state out of view. */}
+                {m.pairProblem !== undefined && <span className="field-error machine-problem" data-testid={`pair-problem-${m.name}`}>{sentence(m.pairProblem)}</span>}
               </li>
             ))}
           </ul>

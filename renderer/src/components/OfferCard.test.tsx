@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { appState, offer } from '../test/fixtures.js'
+import { appState, machine, offer } from '../test/fixtures.js'
 import { renderWithStore } from '../test/render.js'
 import { settle } from '../test/settle.js'
 import { App } from './App.js'
@@ -35,6 +35,21 @@ describe('offer card', () => {
       expect(screen.queryByTestId(`accept-${NAME}`)).toBeNull()
       cleanup()
     }
+  })
+
+  it('says when the sender is known to be off the network, and not when it is online or not listed', () => {
+    const gone = machine(1, { online: false, lastSeen: new Date(Date.now() - 20_000).toISOString() })
+    renderWithStore(<IncomingView />, appState({ offers: [offer()], machines: [gone] }))
+    expect(screen.getByTestId(`sender-away-${NAME}`).textContent)
+      .toMatch(/^lab-01 is not on the network now \(last seen 2\d s ago\)\. Accepting starts the\s+download when it is back\.$/)
+    // Still answerable: an accept waits for the sender.
+    expect((screen.getByTestId(`accept-${NAME}`) as HTMLButtonElement).disabled).toBe(false)
+    cleanup()
+    renderWithStore(<IncomingView />, appState({ offers: [offer()], machines: [machine(1)] }))
+    expect(screen.queryByTestId(`sender-away-${NAME}`)).toBeNull()
+    cleanup()
+    renderWithStore(<IncomingView />, appState({ offers: [offer()], machines: [machine(2)] }))
+    expect(screen.queryByTestId(`sender-away-${NAME}`)).toBeNull()
   })
 
   it('disables Accept and says how much space is missing when the file does not fit', () => {

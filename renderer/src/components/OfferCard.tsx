@@ -2,8 +2,9 @@
 // offers gets two cards.
 import { useState } from 'react'
 import type { IncomingOffer } from '../../../preload/api.js'
-import { formatBytes, plural, sentence } from '../format/format.js'
+import { formatAgo, formatBytes, plural, sentence } from '../format/format.js'
 import { useUi } from '../store/context.js'
+import { useNow } from './use-now.js'
 
 type Folder =
   | { readonly mode: 'default' }
@@ -18,6 +19,10 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
   const [folder, setFolder] = useState<Folder>({ mode: 'default' })
   const [busy, setBusy] = useState(false)
   const [folderError, setFolderError] = useState<string | null>(null)
+  // A sender this device knows to be gone (killed, unplugged) cannot send yet: an accept waits for
+  // it. One not listed at all says nothing (its offer may simply have come before its mDNS advert).
+  const senderGone = useUi(s => s.app?.machines.find(m => m.id === offer.sender.id && !m.online))
+  const now = useNow()
 
   const custom = folder.mode === 'default' ? null : folder.path.trim()
   // Free space is only known for the default folder; elsewhere the engine checks on accept.
@@ -58,6 +63,12 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
           ? <span className="tag tag-trusted">trusted</span>
           : <span className="tag">not trusted yet</span>}
       </p>
+      {senderGone !== undefined && (
+        <p className="offer-away" role="status" data-testid={`sender-away-${offer.name}`}>
+          {offer.sender.name} is not on the network now (last seen {formatAgo(senderGone.lastSeen, now)}). Accepting starts the
+          download when it is back.
+        </p>
+      )}
       <p className="sha"><span className="sha-label">SHA-256</span> <code className="sha-value">{offer.sha256}</code></p>
       <div className="offer-dest">
         {folder.mode === 'typed'

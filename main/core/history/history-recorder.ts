@@ -1,13 +1,14 @@
 // Writes what a running device does into its history (history-log.ts): on the origin, each
 // distribution it creates and sends, each machine's state as its reports come in (with its signed
 // receipt once verified) and the bytes the origin uploaded; on a recipient, what it accepted and
-// verified, with its own receipt. Only changes of state are written, not every progress report.
+// verified, with its own receipt, or how it ended unfinished (cancelled here, withdrawn by its
+// sender). Only changes of state are written, not every progress report.
 import type { EventEmitter } from 'node:events'
 import type { MemberState, ReportMachine } from '../../../common/api.js'
 import { errorMessage } from '../../../common/result.js'
 import type { DistributionRecord, RecipientRecord, RecipientStatus } from '../distributions/records.js'
 import type { Identity } from '../identity/identity.js'
-import type { NodeEvents, OfferSummary } from '../node/events.js'
+import type { DownloadEnd, NodeEvents, OfferSummary } from '../node/events.js'
 import type { HistoryLog, DistributionFacts } from './history-log.js'
 import { ownReceipt } from './own-receipt.js'
 
@@ -44,6 +45,7 @@ export class HistoryRecorder {
     const onRecipient = (e: { infoHash: string; recipient: RecipientStatus }): void => { this.queue(async () => { await this.onRecipient(e.infoHash, e.recipient) }) }
     const onAccepted = (o: OfferSummary): void => { this.queue(async () => { await this.ownRow(o.infoHash) }) }
     const onOwn = (e: { infoHash: string }): void => { this.queue(async () => { await this.ownRow(e.infoHash) }) }
+    const onEnded = (e: DownloadEnd): void => { this.queue(async () => { await this.endedRow(e) }) }
     const events = src.events
     events.on('distribution-created', onCreated)
     events.on('recipient-update', onRecipient)
@@ -51,6 +53,7 @@ export class HistoryRecorder {
     events.on('verified', onOwn)
     events.on('failed', onOwn)
     events.on('stale', onOwn)
+    events.on('download-ended', onEnded)
     this.detach = () => {
       events.off('distribution-created', onCreated)
       events.off('recipient-update', onRecipient)
@@ -58,6 +61,7 @@ export class HistoryRecorder {
       events.off('verified', onOwn)
       events.off('failed', onOwn)
       events.off('stale', onOwn)
+      events.off('download-ended', onEnded)
     }
     this.timer = setInterval(() => { this.queue(async () => { await this.syncUploads() }) }, UPLOAD_EVERY_MS)
     this.timer.unref()
@@ -153,6 +157,32 @@ export class HistoryRecorder {
     if (!(await this.ensure(infoHash, new Date().toISOString()))) return
     this.written.set(key, row)
     await this.log.machine(infoHash, row)
+  }
+
+  /**
+   * This device's own row of a download that ended unfinished. Its record is gone by now, so the
+   * row is made from the event and the row written before (when it accepted); one whose
+   * distribution left the history (pruned) stays out of it.
+   */
+  private async endedRow (e: DownloadEnd): Promise<void> {
+    if (this.log.get(e.infoHash)?.role !== 'recipient') return
+    const id = this.src.identity.id
+    const key = `${e.infoHash}/${id}`
+    const before = this.log.get(e.infoHash)?.machines.find(m => m.id === id) ?? this.written.get(key)
+    const row: ReportMachine = {
+      id,
+      name: this.src.name(),
+      state: e.state,
+      acceptedAt: before?.acceptedAt ?? null,
+      verifiedAt: null,
+      bytes: e.verifiedBytes,
+      badPieces: Math.max(before?.badPieces ?? 0, e.hashFailures),
+      reason: e.reason,
+      receipt: null
+    }
+    if (before && sameRow(before, row)) return
+    this.written.set(key, row)
+    await this.log.machine(e.infoHash, row)
   }
 
   private own (r: RecipientRecord, before: ReportMachine | undefined): ReportMachine {

@@ -20,6 +20,20 @@ export interface OfferSummary {
 /** Why a distribution left the list (the `removed` event). */
 export type RemovedWhy = 'withdrawn' | 'cancelled' | 'removed' | 'by-sender'
 
+/**
+ * How a download not finished here ended for good, its partial data deleted: cancelled by a person
+ * here (`declined`, as its sender is told) or withdrawn by its sender (`failed`, as the sender's
+ * history reads). `verifiedBytes` and `hashFailures`: what it had when it ended.
+ */
+export interface DownloadEnd {
+  readonly infoHash: string
+  readonly name: string
+  readonly state: 'declined' | 'failed'
+  readonly reason: string
+  readonly verifiedBytes: number
+  readonly hashFailures: number
+}
+
 /** One shape with the agent's logged progress line (common/cli-json.ts). */
 export type ProgressEvent = ProgressRecord
 
@@ -51,6 +65,8 @@ export interface NodeEvents {
    * (a sender's withdrawal), in one sentence.
    */
   removed: [e: { infoHash: string; name: string; why: RemovedWhy; notice?: string }]
+  /** A download not finished here ended for good (before `removed`): its own history row says how (history-recorder.ts). */
+  'download-ended': [e: DownloadEnd]
   'hash-failure': [e: { infoHash: string; piece: number }]
   'peer-banned': [e: { infoHash: string; address: string; badPieces: number }]
   'non-member-refused': [e: { infoHash: string; address: string }]

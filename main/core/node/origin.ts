@@ -23,6 +23,7 @@ import { MemberLiveness, PROBE_TIMEOUT_MS, SILENCE_MS, WATCHED_STATES, type Watc
 import { isNewerReport } from './report-order.js'
 import { SETTLED_STATES } from './swarm-views.js'
 import type { RelayedState, SwarmView } from '../protocol/swarm-view.js'
+import { WITHDRAWN_REASON } from '../protocol/withdrawal.js'
 
 /** How long a path just hashed is taken as it is when created again with no file changed. */
 const REUSE_MS = 60_000
@@ -387,7 +388,7 @@ export class Origin {
     for (const r of record.recipients) {
       // A settled row (verified, declined, failed, …) says already how it ended.
       if (SETTLED_STATES.includes(r.state)) continue
-      this.ctx.events.emit('recipient-update', { infoHash, name: record.name, recipient: { ...r, state: 'failed', downloadSpeed: 0, reason: `withdrawn by its sender before it finished`, updatedAt: now } })
+      this.ctx.events.emit('recipient-update', { infoHash, name: record.name, recipient: { ...r, state: 'failed', downloadSpeed: 0, reason: WITHDRAWN_REASON, updatedAt: now } })
     }
     const told = answers.filter(Boolean).length
     return ok({ name: record.name, told, unreached: toTell.length - told })

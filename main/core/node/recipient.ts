@@ -20,7 +20,7 @@ import { contentSha256 } from '../torrent/content-hash.js'
 import { parseTorrentFile, type Metainfo } from '../torrent/metainfo.js'
 import type { NodeContext } from './context.js'
 import { memberAddresses } from './members.js'
-import type { OfferSummary } from './events.js'
+import type { DownloadEnd, OfferSummary } from './events.js'
 import { RefusalLog } from '../control/refusal-log.js'
 import { roomToWait } from './pending-limits.js'
 import { ReportSequence } from './report-order.js'
@@ -30,7 +30,7 @@ import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
 import { freeBytes, SpaceWatch } from './space-watch.js'
 import { ownReceipt } from '../history/own-receipt.js'
 import { deleteCopy, deletePartial, partialPath } from '../distributions/discard.js'
-import type { WithdrawalAnswer } from '../protocol/withdrawal.js'
+import { WITHDRAWN_REASON, type WithdrawalAnswer } from '../protocol/withdrawal.js'
 import { formatBytes } from '../../../common/units.js'
 
 interface PendingOffer { readonly offer: Offer; readonly metainfo: Metainfo; readonly summary: OfferSummary; readonly timer: NodeJS.Timeout }
@@ -291,7 +291,7 @@ export class Recipient {
     if (fromSender.state === 'verified' || fromSender.state === 'stale') return ok({ outcome: 'kept', deletedBytes: 0 })
     // Its report was answered that the sender has it no more (senderForgot): that stops it already.
     if (this.discarding.has(infoHash)) return ok({ outcome: 'stopped', deletedBytes: 0 })
-    const deleted = await this.discard(fromSender)
+    const deleted = await this.endDownload(fromSender, 'failed', WITHDRAWN_REASON)
     this.withdrawnNotice(fromSender, deleted)
     return ok({ outcome: 'stopped', deletedBytes: deleted })
   }
@@ -310,7 +310,7 @@ export class Recipient {
   private async senderForgot (ih: string, senderId: string): Promise<void> {
     const record = this.ctx.registry.get(ih)
     if (record?.role !== 'recipient' || record.sender.id !== senderId || record.state === 'verified' || record.state === 'stale' || this.discarding.has(ih)) return
-    this.withdrawnNotice(record, await this.discard(record))
+    this.withdrawnNotice(record, await this.endDownload(record, 'failed', WITHDRAWN_REASON))
   }
 
   /**
@@ -321,8 +321,9 @@ export class Recipient {
    */
   async remove (record: RecipientRecord, deleteFiles: boolean): Promise<Result<RecipientRemoval>> {
     if (record.state === 'verified' || record.state === 'stale') return await this.removeCopy(record, deleteFiles)
-    const deleted = await this.discard(record)
-    const body = this.reportBody(record.infoHash, 'declined', record, { reason: `cancelled on ${this.ctx.settings().name}` })
+    const reason = `cancelled on ${this.ctx.settings().name}`
+    const deleted = await this.endDownload(record, 'declined', reason)
+    const body = this.reportBody(record.infoHash, 'declined', record, { reason })
     const told = await this.finalReport(record.sender, body)
     return ok({ outcome: 'cancelled', told: told ? 1 : 0, deletedBytes: deleted })
   }
@@ -346,6 +347,19 @@ export class Recipient {
     const deleted = await deleteCopy(record, metainfo)
     if (!deleted.ok) return fail(deleted.error.code, `${record.name} left this device's list, but ${deleted.error.message}`)
     return ok({ outcome: 'removed', told: 0, deletedBytes: deleted.value })
+  }
+
+  /**
+   * Ends a download not finished for good (discard), and says how for this device's history: its
+   * record is gone after this, so the event carries the row's state, reason and what it had
+   * received. Answers the bytes deleted; nothing is said when another end is under way already.
+   */
+  private async endDownload (record: RecipientRecord, state: DownloadEnd['state'], reason: string): Promise<number> {
+    if (this.discarding.has(record.infoHash)) return 0
+    const s = this.ctx.engine.stats(record.infoHash)
+    const deleted = await this.discard(record)
+    this.ctx.events.emit('download-ended', { infoHash: record.infoHash, name: record.name, state, reason, verifiedBytes: s?.verifiedBytes ?? 0, hashFailures: s?.hashFailures ?? 0 })
+    return deleted
   }
 
   /**

@@ -5,6 +5,12 @@ import { fail, ok, type Result } from '../../../common/result.js'
 import { FieldError, hex, int, obj } from './fields.js'
 import { PROTOCOL } from './messages.js'
 
+/**
+ * How a machine's row reads when a download it had not finished was withdrawn: in the sender's
+ * history, and in that machine's own (state `failed`).
+ */
+export const WITHDRAWN_REASON = 'withdrawn by its sender before it finished'
+
 export interface Withdrawal {
   readonly protocol: number
   readonly infoHash: string

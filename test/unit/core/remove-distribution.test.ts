@@ -2,7 +2,9 @@
 // withdraws one mid-download (the recipient stops, deletes what it received and says so; the
 // origin's record and torrent go, its source stays), a recipient cancels one (the origin's row for
 // it reads declined, as a refusal), a verified copy leaves the list with or without its files, and
-// a withdrawal from a device that is not the sender is refused and changes nothing.
+// a withdrawal from a device that is not the sender is refused and changes nothing. The
+// recipient's own history (history.jsonl) reads as the origin's row of it: failed, "withdrawn by
+// its sender before it finished", or declined, "cancelled on lab-01".
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +18,8 @@ import type { NodeEvents } from '../../../main/core/node/events.js'
 import { SwarmNode } from '../../../main/core/node/swarm-node.js'
 import { PROTOCOL } from '../../../main/core/protocol/messages.js'
 import { deviceCredentials } from '../../../main/core/tls/device-certificate.js'
+import { HistoryLog } from '../../../main/core/history/history-log.js'
+import type { ReportMachine } from '../../../common/api.js'
 import type { RecipientRecord } from '../../../main/core/distributions/records.js'
 
 const MiB = 1024 * 1024
@@ -80,6 +84,19 @@ function originRow (ih: string): { state: string; reason?: string } | undefined 
   return r?.role === 'origin' ? r.recipients.find(x => x.id === recipient.identity.id) : undefined
 }
 
+/** `node`'s row for `id` in its history, with every write begun so far done. */
+async function historyRow (node: SwarmNode, ih: string, id: string): Promise<ReportMachine | undefined> {
+  return (await node.history.current()).get(ih)?.machines.find(m => m.id === id)
+}
+
+/** The recipient's own row as its history.jsonl holds it (read afresh from the file). */
+async function ownRowOnDisk (ih: string): Promise<ReportMachine | undefined> {
+  await recipient.history.current()
+  const opened = await HistoryLog.open(recipient.dataDir)
+  if (!opened.ok) throw new Error(opened.error.message)
+  return opened.value.log.get(ih)?.machines.find(m => m.id === recipient.identity.id)
+}
+
 function freshIdentity (): Identity {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
   return { id: deviceIdFromPublicKey(rawPublicKey(publicKey)), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey, publicKey }
@@ -139,6 +156,11 @@ describe('withdrawing on the origin', () => {
     // The history still says what happened to the machine.
     const history = await origin.history.current()
     expect(history.get(ih)?.machines.find(m => m.id === recipient.identity.id)).toMatchObject({ state: 'failed', reason: 'withdrawn by its sender before it finished' })
+    // And the recipient's own history says the same, with what it had received when it stopped.
+    const own = await ownRowOnDisk(ih)
+    expect(own).toMatchObject({ id: recipient.identity.id, name: 'lab-01', state: 'failed', reason: 'withdrawn by its sender before it finished', verifiedAt: null, receipt: null })
+    expect(own?.bytes).toBeGreaterThan(0)
+    expect(own?.acceptedAt).toEqual(expect.any(String))
 
     // A second remove finds nothing; the sweep a moment later finds nothing written again.
     const again = await origin.remove(ih)
@@ -160,6 +182,10 @@ describe('a withdrawal the recipient did not hear', () => {
     await until('its partial data deleted', () => !existsSync(join(downloads, 'missed.iso.part')))
     expect(journalFiles(recipient, ih)).toEqual([])
     expect(warnings.some(w => /^lab-origin withdrew missed\.iso before it finished here; the .* received were deleted$/.test(w))).toBe(true)
+    // Its own history learnt it too (written just after the data went).
+    const end = Date.now() + 5_000
+    while ((await ownRowOnDisk(ih))?.state !== 'failed' && Date.now() < end) await new Promise(resolve => setTimeout(resolve, 50))
+    expect(await ownRowOnDisk(ih)).toMatchObject({ state: 'failed', reason: 'withdrawn by its sender before it finished' })
   }, 60_000)
 })
 
@@ -184,6 +210,11 @@ describe('cancelling on a recipient', () => {
 
     // The origin waits for it no more: its row is a decline, with the reason.
     expect(originRow(ih)).toMatchObject({ state: 'declined', reason: 'cancelled on lab-01' })
+    // Both histories read the same: the origin's row of the machine, and the machine's own.
+    expect(await historyRow(origin, ih, recipient.identity.id)).toMatchObject({ state: 'declined', reason: 'cancelled on lab-01' })
+    const own = await ownRowOnDisk(ih)
+    expect(own).toMatchObject({ id: recipient.identity.id, name: 'lab-01', state: 'declined', reason: 'cancelled on lab-01', verifiedAt: null, receipt: null })
+    expect(own?.bytes).toBeGreaterThan(0)
     expect(origin.registry.get(ih)?.state).toBe('seeding')
     const app = new AppService(origin, { shell: 'web' })
     try {

@@ -293,7 +293,10 @@ export interface ChannelBatch {
   readonly fileCount: number
   readonly totalLength: number
   readonly createdAt: string
-  /** Its machines that hold a verified copy, of those it was sent to. */
+  /**
+   * Its machines that hold a verified copy, of those it was sent to (a re-sent batch's machines
+   * that had verified the batch it replaces hold its files, and count as verified).
+   */
   readonly verifiedRecipients: number
   readonly recipients: number
 }

@@ -32,6 +32,9 @@ export function channelView (c: ChannelSnapshot, src: ChannelSources): WatchedFo
   const last = c.progress.batches.at(-1)
   const lastRecord = last === undefined ? undefined : src.record(last.infoHash)
   const rows = lastRecord?.role === 'origin' ? lastRecord.recipients : []
+  // A re-sent batch lists the machines that verified the batch it replaces without offering it to
+  // them: they hold its files, so they count as verified (it read "0 of 0 verified").
+  const holders = last === undefined ? [] : last.to.filter(id => !rows.some(r => r.id === id))
   return {
     id: c.config.id,
     name: c.config.name,
@@ -54,8 +57,8 @@ export function channelView (c: ChannelSnapshot, src: ChannelSources): WatchedFo
           fileCount: last.fileCount,
           totalLength: last.totalLength,
           createdAt: last.createdAt,
-          verifiedRecipients: rows.filter(x => x.state === 'verified').length,
-          recipients: rows.length
+          verifiedRecipients: rows.filter(x => x.state === 'verified').length + holders.length,
+          recipients: rows.length + holders.length
         },
     members,
     createdAt: c.config.createdAt

@@ -7,6 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs'
 import { dirname } from 'node:path'
 import { errorMessage, type Result } from '../../../common/result.js'
+import { plural } from '../../../common/units.js'
 import type { DistributionRecord, OriginRecord, RecipientStatus } from '../distributions/records.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 import type { Source } from '../torrent/source.js'
@@ -69,6 +70,8 @@ export class Channel {
   private running: Promise<void> | undefined
   private sending = false
   private error: string | undefined
+  /** The last scan failed (the folder gone or unreadable): nothing is sent on what was seen before it. */
+  private unreadable = false
   private stopped = false
   private readonly lastRemovalFailure = new Map<string, string>()
 
@@ -134,10 +137,14 @@ export class Channel {
   private async step (now: number): Promise<void> {
     const settleMs = this.config.settleMs
     const waiting = this.tracker.settling(now, settleMs) > 0 || this.tracker.settled(now, settleMs).some(f => !this.isSent(f))
-    if (this.dirty || waiting || this.watcher === undefined || now - this.lastScan >= RESCAN_MS) {
+    // A folder that could not be read is read again every round (its watcher saw it go, not come
+    // back); until then the last good scan is not acted on: its files may be gone with the folder
+    // (a re-send of them failed and replaced the folder's reason with a batch's).
+    if (this.dirty || waiting || this.unreadable || this.watcher === undefined || now - this.lastScan >= RESCAN_MS) {
       this.dirty = false
       this.lastScan = now
       const scanned = await scanFolder(this.config.dir, this.config.name)
+      this.unreadable = !scanned.ok
       if (!scanned.ok) {
         this.error = scanned.error.message
         return
@@ -197,7 +204,7 @@ export class Channel {
         skipped: []
       }
       const created = await this.host.createBatch(source, this.config.id)
-      if (!created.ok) return this.failed(`a batch of ${files.length} files could not be made: ${created.error.message}`)
+      if (!created.ok) return this.failed(`a batch of ${plural(files.length, 'file')} could not be made: ${created.error.message}`)
       const torrent = await this.host.loadTorrent(created.value.infoHash)
       if (!torrent.ok) return this.failed(torrent.error.message)
       const seq = (this.progress.batches.at(-1)?.seq ?? 0) + 1

@@ -33,6 +33,8 @@ export async function scanFolder (root: string, top: string): Promise<Result<Fol
     } catch (err) {
       // The folder itself must be there; a subfolder removed while walking is simply gone.
       if (rel.length > 0) return ok(undefined)
+      // Said in words, once: the raw error named the path twice and spoke of a scandir.
+      if (isGone(err)) return fail('gone', `the watched folder ${dir} is gone (moved, renamed or deleted); nothing is sent until it is back`)
       return fail('unreadable', `cannot read the watched folder ${dir}: ${errorMessage(err)}`)
     }
     names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
@@ -58,4 +60,9 @@ export async function scanFolder (root: string, top: string): Promise<Result<Fol
   }
   const walked = await walk(root, [])
   return walked.ok ? ok(files) : walked
+}
+
+function isGone (err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  return code === 'ENOENT' || code === 'ENOTDIR'
 }

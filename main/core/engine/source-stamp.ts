@@ -16,9 +16,21 @@ export function stampChange (expected: ExpectedStamp, actual: ActualStamp | unde
   return undefined
 }
 
+/** What a person does about a distribution sent by hand whose source changed (the end of staleMessage). */
+export const STALE_ADVICE = ' — create a new distribution to send the new version'
+
 /** The reason a person reads on a distribution whose source changed while it was being sent. */
 export function staleMessage (fileLabel: string, what: string): string {
-  return `${fileLabel} changed on disk while being sent (${what}); sending stopped — create a new distribution to send the new version`
+  return `${fileLabel} changed on disk while being sent (${what}); sending stopped${STALE_ADVICE}`
+}
+
+/**
+ * The same reason on a watched folder's batch: nothing for a person to do, the folder sends the
+ * files again in a new batch by itself (channel.ts), so a new distribution would send them twice.
+ */
+export function staleBatchMessage (reason: string): string {
+  const cause = reason.endsWith(STALE_ADVICE) ? reason.slice(0, -STALE_ADVICE.length) : reason
+  return `${cause}. This batch is no longer served; the watched folder sends its files again in a new batch by itself.`
 }
 
 /** The reason on a recipient's verified copy that changed on disk while it was served to the others. */

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Distribution, WatchedFolder } from '../../../preload/api.js'
 import { memberRow } from '../../../test/unit/member-row-fixture.js'
@@ -39,7 +39,32 @@ describe('watched folders in the sidebar', () => {
     const summary = screen.getByTestId('channel-segments-summary').textContent ?? ''
     expect(summary).toContain('1,200 waiting')
     expect(summary).toContain('batch 4: 1 of 2 verified')
-    expect(summary).toContain('1 behind')
+    expect(summary).not.toContain('up to date')
+  })
+
+  it('names each machine behind, by how much, and whether it is away (it said only "1 behind")', () => {
+    const slow = { id: 'e'.repeat(32), fingerprint: 'eeee·eeee', name: '', online: true, behindBatches: 1, behindBytes: 25_165_824 }
+    renderWithStore(<ChannelList />, appState({ channels: [{ ...channel, members: [...channel.members, slow] }] }))
+    const lines = [...screen.getByTestId('channel-segments-details').querySelectorAll('li')].map(li => li.textContent)
+    expect(lines).toEqual(['lab-03 is away: 2 batches behind (2.0 MB), sent when it is back', 'eeee·eeee: 1 batch behind (25.2 MB)'])
+  })
+
+  it('says everyone is up to date only when nothing waits here and no machine lacks a batch', () => {
+    const done: WatchedFolder = { ...channel, backlogFiles: 0, backlogBytes: 0, lastBatch: channel.lastBatch === null ? null : { ...channel.lastBatch, verifiedRecipients: 2 }, members: channel.members.map(m => ({ ...m, behindBatches: 0, behindBytes: 0 })) }
+    const { store } = renderWithStore(<ChannelList />, appState({ channels: [done] }))
+    expect(screen.getByTestId('channel-segments-summary').textContent).toBe('nothing waiting · batch 4: 2 of 2 verified · everyone up to date')
+    expect(screen.queryByTestId('channel-segments-details')).toBeNull()
+    // A file still settling is not up to date yet.
+    act(() => { store.getState().receive(appState({ channels: [{ ...done, backlogFiles: 1, backlogBytes: 1000 }] })) })
+    expect(screen.getByTestId('channel-segments-summary').textContent).toBe('1 waiting · 1.0 KB · batch 4: 2 of 2 verified')
+  })
+
+  it('makes a stopped channel stand out with its reason, and names no machine behind meanwhile', () => {
+    const gone: WatchedFolder = { ...channel, state: 'error', reason: 'the watched folder /srv/segments is gone (moved, renamed or deleted); nothing is sent until it is back' }
+    renderWithStore(<ChannelList />, appState({ channels: [gone] }))
+    expect(screen.getByTestId('channel-segments').className).toContain('channel-attention')
+    expect(screen.getByTestId('channel-segments-summary').textContent).toBe(`! ${gone.reason ?? ''}`)
+    expect(screen.queryByTestId('channel-segments-details')).toBeNull()
   })
 
   it('watches a typed folder for the chosen group, and stops watching by id', async () => {

@@ -3,7 +3,7 @@
 // on its own machine, so the path is typed (the desktop app may also choose it with its dialog).
 import { useState, type FormEvent } from 'react'
 import type { WatchedFolder } from '../../../preload/api.js'
-import { formatBytes, formatCount } from '../format/format.js'
+import { formatBytes, formatCount, plural } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { ChannelRow } from './ChannelRow.js'
 
@@ -13,8 +13,22 @@ export function channelSummary (c: WatchedFolder): string {
   const backlog = c.backlogFiles === 0 ? 'nothing waiting' : `${formatCount(c.backlogFiles)} waiting · ${formatBytes(c.backlogBytes)}`
   const b = c.lastBatch
   const last = b === null ? 'nothing sent yet' : `batch ${b.seq}: ${b.verifiedRecipients} of ${b.recipients} verified`
-  const behind = c.members.filter(m => m.behindBatches > 0).length
-  return [c.state === 'sending' ? 'sending' : backlog, last, ...(behind > 0 ? [`${behind} behind`] : [])].join(' · ')
+  // Up to date only when nothing is waiting here and no machine lacks a batch.
+  const upToDate = b !== null && c.state === 'watching' && c.backlogFiles === 0 && c.members.every(m => m.behindBatches === 0)
+  return [c.state === 'sending' ? 'sending' : backlog, last, ...(upToDate ? ['everyone up to date'] : [])].join(' · ')
+}
+
+/**
+ * One line per machine that lacks batches: who, by how much, and whether it is away (the row said
+ * only "1 behind": not who, nor how much, nor that it waits to be back).
+ */
+export function channelBehind (c: WatchedFolder): string[] {
+  if (c.state === 'error') return []
+  return c.members.filter(m => m.behindBatches > 0).map(m => {
+    const who = m.name !== '' ? m.name : m.fingerprint
+    const lacks = `${plural(m.behindBatches, 'batch', 'batches')} behind (${formatBytes(m.behindBytes)})`
+    return m.online ? `${who}: ${lacks}` : `${who} is away: ${lacks}, sent when it is back`
+  })
 }
 
 function target (c: WatchedFolder): string {
@@ -67,6 +81,8 @@ export function ChannelList () {
               name={`${c.name} → ${target(c)}`}
               title={c.dir}
               summary={channelSummary(c)}
+              details={channelBehind(c)}
+              attention={c.state === 'error'}
               current={last !== null && selected === last.infoHash}
               onOpen={last === null ? null : () => select(last.infoHash)}
               actions={<button type="button" className="button button-quiet" onClick={() => { void unwatch(c) }} aria-label={`Stop watching ${c.name}`}>Stop watching</button>}

@@ -12,11 +12,15 @@ export interface ChannelRowProps {
   /** Opens the batch the row stands for; null while it has none. */
   readonly onOpen: (() => void) | null
   readonly actions?: ReactNode
+  /** Lines under the summary (on the origin: each machine behind, and by how much). */
+  readonly details?: readonly string[]
+  /** The channel stopped (its folder gone, its group removed): the row stands out. */
+  readonly attention?: boolean
 }
 
 export function ChannelRow (p: ChannelRowProps) {
   return (
-    <li className="nav-item dist-item channel-item" data-testid={p.testId}>
+    <li className={`nav-item dist-item channel-item${p.attention === true ? ' channel-attention' : ''}`} data-testid={p.testId}>
       <button
         type="button"
         className="button-quiet channel-open"
@@ -25,8 +29,13 @@ export function ChannelRow (p: ChannelRowProps) {
         onClick={() => p.onOpen?.()}
       >
         <span className="dist-item-name" title={p.title}>{p.name}</span>
-        <span className="dist-item-meta" data-testid={`${p.testId}-summary`}>{p.summary}</span>
+        <span className="dist-item-meta" data-testid={`${p.testId}-summary`}>{p.attention === true && <span aria-hidden="true">! </span>}{p.summary}</span>
       </button>
+      {p.details !== undefined && p.details.length > 0 && (
+        <ul className="dist-item-meta channel-details" data-testid={`${p.testId}-details`}>
+          {p.details.map(d => <li key={d}>{d}</li>)}
+        </ul>
+      )}
       {p.actions !== undefined && <span className="dist-item-meta channel-actions">{p.actions}</span>}
     </li>
   )

@@ -70,7 +70,7 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
         </div>
       </header>
       {confirming && <RemoveConfirm dist={dist} onKeep={keep} />}
-      {dist.reason !== undefined && <p className="banner banner-warn" role="status">{dist.reason}</p>}
+      {dist.reason !== undefined && <p className="banner banner-warn" role="status" data-testid="dist-reason">{dist.reason}</p>}
       {dist.impostors?.map(n => <p key={n.address} className="banner banner-danger" role="alert" data-testid="impostor-notice">{impostorText(n)}</p>)}
       <SwarmTotals dist={dist} />
       <section className="card members-card" aria-label="Machines in this swarm" data-testid="members-card">

@@ -9,6 +9,7 @@ import { bitfieldFromBase64, countPieces, fullBitfield, hasPiece, holdersOf, loc
 import { copiesInSwarm, etaSeconds, slowestEta } from '../../../main/core/app/swarm-totals.js'
 import type { OriginRecord, RecipientRecord, RecipientStatus } from '../../../main/core/distributions/records.js'
 import type { TransferStats } from '../../../main/core/engine/engine.js'
+import { staleMessage } from '../../../main/core/engine/source-stamp.js'
 import type { RelayedMember, SwarmView } from '../../../main/core/protocol/swarm-view.js'
 
 const ME = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
@@ -182,6 +183,19 @@ describe('connections refused for failing the member key proof', () => {
     expect(distributionView(input({ record, impostors })).impostors).toEqual(impostors)
     expect(distributionView(input({ record, impostors: [] }))).not.toHaveProperty('impostors')
     expect(distributionView(input({ record }))).not.toHaveProperty('impostors')
+  })
+})
+
+describe('the reason of a distribution whose source changed', () => {
+  const reason = staleMessage('segments/c-0.bin', 'the file is missing')
+  const record: OriginRecord = { role: 'origin', ...common, state: 'stale', reason, parentDir: '/srv', sources: [{ absolutePath: '/srv/disk.img', length: 9500, mtimeMs: 1 }], recipients: [], members: [] }
+  it('a watched folder\'s batch: the folder sends the files again by itself, so no advice to make a new distribution', () => {
+    expect(distributionView(input({ record: { ...record, channel: '0123456789abcdef' } })).reason)
+      .toBe('segments/c-0.bin changed on disk while being sent (the file is missing); sending stopped. This batch is no longer served; the watched folder sends its files again in a new batch by itself.')
+  })
+  it('a distribution sent by hand keeps the advice: only a person sends its new version', () => {
+    expect(distributionView(input({ record })).reason).toBe(`${reason}`)
+    expect(reason).toMatch(/create a new distribution to send the new version$/)
   })
 })
 

@@ -1,6 +1,6 @@
 // Watched folders, the parts that decide what goes out and when: settle detection on a real folder
 // with real timers, batch bounds and order, and the progress that survives a restart.
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -96,6 +96,22 @@ describe('settle detection on a real folder', () => {
     expect(new Set(ready.slice(1))).toEqual(new Set(['a-second.bin', 'sub/b.bin']))
     expect(ready).not.toContain('empty.bin')
     expect(ready).not.toContain('link.bin')
+  })
+})
+
+describe('a watched folder that is gone', () => {
+  it('is said in one sentence that names it once and says what happens: nothing is sent until it is back', async () => {
+    const gone = join(dir, 'segments')
+    mkdirSync(gone)
+    renameSync(gone, join(dir, 'segments-old'))
+    const scanned = await scanFolder(gone, 'segments')
+    // The window showed "cannot read the watched folder …/segments: ENOENT: no such file or
+    // directory, scandir '…/segments'".
+    expect(scanned.ok ? '' : scanned.error.message).toBe(`the watched folder ${gone} is gone (moved, renamed or deleted); nothing is sent until it is back`)
+    // A file where the folder was is not the folder either.
+    writeFileSync(gone, 'x')
+    const file = await scanFolder(join(gone, 'inner'), 'inner')
+    expect(file.ok ? '' : file.error.message).toContain('is gone (moved, renamed or deleted)')
   })
 })
 

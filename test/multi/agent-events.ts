@@ -24,6 +24,8 @@ export interface ProgressEvent extends Timed {
   readonly pieceCount: number
   readonly verifiedBytes: number
   readonly totalLength: number
+  /** Connections the device has in that swarm now. */
+  readonly peers: number
 }
 
 export interface OfferAcceptedEvent extends Timed {
@@ -93,7 +95,7 @@ export function parseAgentEvent (line: string): AgentEvent | undefined {
       }
       break
     case 'progress':
-      if (strings(o, ['infoHash', 'name', 'role', 'state']) && numbers(o, ['verifiedPieces', 'pieceCount', 'verifiedBytes', 'totalLength'])) {
+      if (strings(o, ['infoHash', 'name', 'role', 'state']) && numbers(o, ['verifiedPieces', 'pieceCount', 'verifiedBytes', 'totalLength', 'peers'])) {
         return {
           event: 'progress',
           time,
@@ -104,7 +106,8 @@ export function parseAgentEvent (line: string): AgentEvent | undefined {
           verifiedPieces: Number(o.verifiedPieces),
           pieceCount: Number(o.pieceCount),
           verifiedBytes: Number(o.verifiedBytes),
-          totalLength: Number(o.totalLength)
+          totalLength: Number(o.totalLength),
+          peers: Number(o.peers)
         }
       }
       break

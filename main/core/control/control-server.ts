@@ -9,6 +9,7 @@ import { errorMessage, errnoCode, fail, ok, type Result } from '../../../common/
 import { deviceIdOfCertificate, type DeviceCredentials } from '../tls/device-certificate.js'
 import { serverTlsOptions } from '../tls/tls-options.js'
 import { dispatch, sendError, type Route } from './http-json.js'
+import { IDLE_MS } from './peer-connections.js'
 import { RefusalLog } from './refusal-log.js'
 
 export interface ConnectionLimits {
@@ -39,6 +40,11 @@ export interface ListenOptions {
   readonly what?: string
   /** Defaults to CONTROL_PORT_LIMITS with `tls`, none otherwise (the loopback local API). */
   readonly limits?: ConnectionLimits
+  /**
+   * How long a device keeps an idle connection to this one before it closes it (IDLE_MS of
+   * peer-connections.ts): one it closes sooner after its last answer did not close it for idleness.
+   */
+  readonly clientIdleMs?: number
 }
 
 export class ControlServer {
@@ -52,6 +58,9 @@ export class ControlServer {
   /** Kept connections waiting for their next request, least recently used first (when limits apply). */
   private readonly idle = new Set<Socket>()
   private readonly watched = new WeakSet<Socket>()
+  /** When each connection carrying a proven device's requests was last in use (a request began or was answered). */
+  private readonly lastUse = new WeakMap<Socket, number>()
+  private lost: (id: string) => void = () => {}
 
   private constructor (private readonly server: Server) {}
 
@@ -77,6 +86,7 @@ export class ControlServer {
         sendError(res, 401, 'unauthorized', message)
         return
       }
+      if (peer !== undefined) self.follow(req.socket, peer, res, opts.clientIdleMs ?? IDLE_MS)
       Promise.resolve(dispatch(self.routes, req, res, peer)).catch((err: unknown) => {
         // A handler bug answers 500 with the reason and leaves the server serving everyone else.
         if (!res.headersSent) sendError(res, 500, 'internal', errorMessage(err))
@@ -104,6 +114,32 @@ export class ControlServer {
 
   /** Where refusals are logged (the device's warnings). */
   onWarning (warn: (message: string) => void): void { this.warn = warn }
+
+  /** Told the device id of a connection that device ended abruptly (see follow); the node asks the LAN about it. */
+  onPeerLost (lost: (id: string) => void): void { this.lost = lost }
+
+  /**
+   * Follows a connection carrying `id`'s requests. When that device ends it while it still kept it
+   * (sooner after its last answer than it closes an idle one), or the connection breaks, its
+   * process may have died: the kernel closes a killed process's sockets at once. One this side
+   * ended first (an answer with `connection: close`) is no sign; nor is one this side destroyed (a
+   * timeout, the limit, a stop), which emits neither 'end' nor an error.
+   */
+  private follow (socket: Socket, id: string, res: ServerResponse, clientIdleMs: number): void {
+    const first = !this.lastUse.has(socket)
+    this.lastUse.set(socket, Date.now())
+    res.once('finish', () => { this.lastUse.set(socket, Date.now()) })
+    if (!first) return
+    let done = false
+    const ended = (): void => {
+      if (done || socket.writableEnded) return
+      done = true
+      if (Date.now() - (this.lastUse.get(socket) ?? 0) < clientIdleMs) this.lost(id)
+    }
+    // Before the HTTP server's own 'end' handler, which ends this side in turn.
+    socket.prependOnceListener('end', ended)
+    socket.once('error', ended)
+  }
 
   /** Counts `socket` against the limits, or closes it at once. */
   private admit (socket: Socket, limits: ConnectionLimits, what: string): void {

@@ -16,9 +16,11 @@ export class PeerChannel {
   constructor (
     readonly credentials: DeviceCredentials,
     private readonly known: KnownDevices,
-    private readonly warn: (message: string) => void
+    private readonly warn: (message: string) => void,
+    /** Told the device id of a kept connection that device ended (peer-connections.ts): it may have died. */
+    lost: (id: string) => void = () => {}
   ) {
-    this.connections = new PeerConnections(credentials)
+    this.connections = new PeerConnections(credentials, undefined, lost)
   }
 
   /** Proves that `target` holds its device key (and is there now) and remembers it. */

@@ -7,6 +7,8 @@
 // id, address and port. One idle connection is kept per peer, closed after IDLE_MS or on any error
 // or close; a request that fails on a kept connection before any answer (the peer closed it in the
 // meantime) is sent once more on a fresh, freshly pinned connection, never to another key.
+// A kept connection the peer closes while it is idle here is a sign that the peer may have died
+// (the server keeps them longer than this side does): `lost` is told.
 // TLS session resumption is not used: on a resumed session the client cannot read the server's
 // certificate (getPeerX509Certificate is undefined), so the pin could not be checked there.
 import type { KeyObject } from 'node:crypto'
@@ -21,14 +23,20 @@ export const IDLE_MS = 30_000
 interface Idle {
   readonly conn: PinnedConnection
   readonly timer: NodeJS.Timeout
-  readonly gone: () => void
+  /** The peer ended it (end, close or an error while idle). */
+  readonly ended: () => void
 }
 
 export class PeerConnections {
   private readonly idle = new Map<string, Idle>()
   private closed = false
 
-  constructor (private readonly creds: DeviceCredentials, private readonly idleMs = IDLE_MS) {}
+  constructor (
+    private readonly creds: DeviceCredentials,
+    private readonly idleMs = IDLE_MS,
+    /** Told the device id of a kept connection its peer ended while it was idle here. */
+    private readonly lost: (id: string) => void = () => {}
+  ) {}
 
   /** One JSON request to `target`, on its kept connection if there is one, else on a fresh pinned one (then kept). */
   async request (target: PeerEndpoint, method: 'GET' | 'POST', path: string, body?: unknown, opts: PeerRequestOptions = {}): Promise<Result<JsonResponse>> {
@@ -95,19 +103,24 @@ export class PeerConnections {
       s.destroy()
       return
     }
-    const gone = (): void => {
+    const gone = (): boolean => {
       const i = this.idle.get(key)
-      if (i?.conn === conn) this.release(key, i)
+      const ours = i?.conn === conn
+      if (i !== undefined && ours) this.release(key, i)
       s.destroy()
+      return ours
     }
     const timer = setTimeout(gone, this.idleMs)
     timer.unref()
+    // The server keeps an idle connection longer than this side (control-server.ts KEEP_ALIVE_MS):
+    // one it ends while idle here was ended by a stop, a restart or a death of the peer.
+    const ended = (): void => { if (gone()) this.lost(conn.id) }
     // While idle: any sign from the peer (end, close, an error) ends it; and it holds no process open.
-    s.on('end', gone)
-    s.on('close', gone)
-    s.on('error', gone)
+    s.on('end', ended)
+    s.on('close', ended)
+    s.on('error', ended)
     s.unref()
-    this.idle.set(key, { conn, timer, gone })
+    this.idle.set(key, { conn, timer, ended })
   }
 
   /** The idle connection kept for exactly this device id, address and port, taken out of the cache. */
@@ -129,9 +142,9 @@ export class PeerConnections {
     this.idle.delete(key)
     clearTimeout(i.timer)
     const s = i.conn.socket
-    s.off('end', i.gone)
-    s.off('close', i.gone)
-    s.off('error', i.gone)
+    s.off('end', i.ended)
+    s.off('close', i.ended)
+    s.off('error', i.ended)
   }
 }
 

@@ -2,7 +2,9 @@
 // the others. The browser's own list is soft state with a 75-minute TTL and it can miss a service
 // published before it started (bonjour-service #9), so this module re-queries every few seconds,
 // keeps its own last-seen time per machine, and drops one that stops answering. A graceful stop
-// sends the mDNS goodbye so others drop this machine at once.
+// sends the mDNS goodbye so others drop this machine at once. A killed one sends none, but the
+// connections others had with it close at once: each of them then asks the LAN whether it is still
+// there (suspect), and drops it within seconds when it does not answer.
 //
 // Every agent hears every answer (they are multicast), so one query on the LAN refreshes every
 // agent's view. An agent therefore asks only when nobody has asked for a while (RFC 6762 7.3,
@@ -21,6 +23,8 @@ export interface DiscoveryOptions {
   readonly eagerForMs?: number
   /** A machine not heard from for this long is gone (ms). */
   readonly expireAfterMs?: number
+  /** A suspected machine (suspect) not heard from for this long after the suspicion is gone (ms). */
+  readonly suspectGraceMs?: number
 }
 
 export interface DiscoveryEvents {
@@ -34,6 +38,25 @@ const TICK_MS = 1_000
 
 /** Machines remembered after they went away (for seenAt). */
 const MAX_DEPARTED = 4096
+
+/**
+ * Queries asked for a suspected machine within its grace: a second one covers a lost packet
+ * (multicast UDP is not retransmitted), so that one lost datagram does not drop a live machine.
+ */
+const SUSPECT_QUERIES = 2
+
+/**
+ * Each query for a suspected machine waits up to this long (random) and is not sent when someone
+ * asked meanwhile: every machine connected to a killed one suspects it at the same instant, and
+ * one query draws the answers all of them need.
+ */
+const SUSPECT_JITTER_MS = 200
+
+interface Suspicion {
+  /** When the sign came (ms). */
+  readonly since: number
+  timer: NodeJS.Timeout
+}
 
 export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly bonjour: Bonjour
@@ -55,8 +78,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * offered to alike. Their liveness is the pairing's dialling, not mDNS, so tick() leaves them be.
    */
   private readonly direct = new Map<string, Peer>()
+  /** Machines whose connection with this device ended abruptly, not heard from since (suspect). */
+  private readonly suspects = new Map<string, Suspicion>()
   private readonly timer: NodeJS.Timeout
   private readonly expireAfterMs: number
+  private readonly suspectGraceMs: number
   private readonly queryIntervalMs: number
   private eagerUntil: number
   /** When a query for our service was last heard on the LAN, this agent's own included (ms). */
@@ -73,6 +99,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   constructor (private readonly opts: DiscoveryOptions) {
     super()
     this.expireAfterMs = opts.expireAfterMs ?? 16_000
+    this.suspectGraceMs = opts.suspectGraceMs ?? 3_000
     this.queryIntervalMs = opts.queryIntervalMs ?? 5_000
     this.eagerUntil = Date.now() + (opts.eagerForMs ?? 0)
     this.bonjour = new Bonjour({}, (err: unknown) => {
@@ -180,7 +207,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const now = Date.now()
     const current = this.peers.get(id)
     if (current) {
-      if (current.address === address) this.peers.set(id, { ...current, lastSeen: now })
+      if (current.address === address) {
+        this.peers.set(id, { ...current, lastSeen: now })
+        this.clearSuspicion(id)
+      }
       return
     }
     const before = this.departed.get(id)
@@ -190,6 +220,25 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.peers.set(id, peer)
     this.emit('up', peer)
   }
+
+  /**
+   * A connection this device had with `id`, its key proven (a BitTorrent wire, a kept control
+   * connection), ended abruptly: its process may have died, and a killed process sends no mDNS
+   * goodbye (the kernel closes its sockets at once). The LAN is asked now, and once more within the
+   * grace; a machine whose advert is not heard again (nor a report proven by its key) within
+   * suspectGraceMs is dropped, instead of after expireAfterMs. A sign, not proof: one that answers
+   * stays as it was. Only machines mDNS found: one added by address keeps its pairing's liveness.
+   */
+  suspect (id: string): void {
+    if (this.stopped || this.suspects.has(id) || !this.peers.has(id)) return
+    // Without the raw responses (newer bonjour-service) an answer of a known machine is not heard here.
+    if (this.rawMdns() === undefined) return
+    const since = Date.now()
+    this.suspects.set(id, { since, timer: this.later(() => this.followUp(id, 0), Math.random() * SUSPECT_JITTER_MS) })
+  }
+
+  /** Machines suspected now and not heard from since (for tests and the status of discovery). */
+  get suspectedCount (): number { return this.suspects.size }
 
   /**
    * Back to asking as seldom as an agent: the command that wanted the others at once (eagerForMs)
@@ -211,6 +260,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.timer)
+    for (const s of this.suspects.values()) clearTimeout(s.timer)
+    this.suspects.clear()
     this.browser.stop()
     await new Promise<void>(resolve => {
       const t = setTimeout(resolve, 2_000)
@@ -232,6 +283,44 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (now - this.lastQueryHeard < interval + this.jitterMs) return
     this.browser.update()
     this.asked(now)
+  }
+
+  /**
+   * Round `round` of a suspicion: asks the LAN unless someone did since the round began, and comes
+   * back for the next round; after the last, the grace is over and a machine still not heard from
+   * is dropped.
+   */
+  private followUp (id: string, round: number): void {
+    const s = this.suspects.get(id)
+    if (s === undefined || this.stopped) return
+    const step = this.suspectGraceMs / SUSPECT_QUERIES
+    if (round < SUSPECT_QUERIES) {
+      const now = Date.now()
+      if (this.lastQueryHeard < s.since + round * step) {
+        this.browser.update()
+        this.asked(now)
+      }
+      const next = round + 1 < SUSPECT_QUERIES ? s.since + (round + 1) * step + Math.random() * SUSPECT_JITTER_MS : s.since + this.suspectGraceMs
+      s.timer = this.later(() => this.followUp(id, round + 1), next - now)
+      return
+    }
+    this.suspects.delete(id)
+    const peer = this.peers.get(id)
+    if (peer !== undefined) this.drop(peer)
+  }
+
+  /** A suspicion of `id` is over: it answered (its advert, or a contact proven by its key), or it was dropped. */
+  private clearSuspicion (id: string): void {
+    const s = this.suspects.get(id)
+    if (s === undefined) return
+    clearTimeout(s.timer)
+    this.suspects.delete(id)
+  }
+
+  private later (run: () => void, ms: number): NodeJS.Timeout {
+    const t = setTimeout(run, Math.max(0, ms))
+    t.unref()
+    return t
   }
 
   /** A query was sent or heard at `at`: the next one is due an interval (plus this agent's jitter) later. */
@@ -273,6 +362,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.byFqdn.set(s.fqdn, advert.id)
     this.claimsOf(advert.id).set(s.fqdn, peer)
     this.departed.delete(advert.id)
+    this.clearSuspicion(advert.id)
     if (!before) this.emit('up', peer)
     else if (before.address !== peer.address || before.name !== peer.name || before.btPort !== peer.btPort || before.controlPort !== peer.controlPort) this.emit('update', peer)
   }
@@ -301,6 +391,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    */
   private drop (peer: Peer): void {
     this.peers.delete(peer.id)
+    this.clearSuspicion(peer.id)
     const paired = this.direct.get(peer.id)
     if (this.departed.size >= MAX_DEPARTED) this.departed.delete(this.departed.keys().next().value ?? '')
     this.departed.set(peer.id, peer)
@@ -338,7 +429,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
         if (rec.type !== 'SRV' || typeof rec.name !== 'string') continue
         const id = this.byFqdn.get(rec.name)
         const peer = id === undefined ? undefined : this.peers.get(id)
-        if (peer && rec.ttl !== 0) this.peers.set(peer.id, { ...peer, lastSeen: Date.now() })
+        if (peer && rec.ttl !== 0) {
+          this.peers.set(peer.id, { ...peer, lastSeen: Date.now() })
+          this.clearSuspicion(peer.id)
+        }
         const claim = id === undefined ? undefined : this.claims.get(id)?.get(rec.name)
         if (id !== undefined && claim && rec.ttl !== 0) this.claimsOf(id).set(rec.name, { ...claim, lastSeen: Date.now() })
       }

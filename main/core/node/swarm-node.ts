@@ -110,7 +110,13 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     readonly pairings: Pairings
   ) {
     super()
-    this.peerChannel = new PeerChannel(deviceCredentials(identity), known, m => this.emit('warning', m))
+    // A connection with a device, its key proven, ended abruptly (a BitTorrent wire, a kept control
+    // connection either way): a killed process sends no mDNS goodbye, but its sockets close at once.
+    // Discovery asks the LAN and drops the device within seconds if it does not answer.
+    const suspect = (id: string): void => { discovery.suspect(id) }
+    engine.on('member-disconnected', (_infoHash, id) => { suspect(id) })
+    control.onPeerLost(suspect)
+    this.peerChannel = new PeerChannel(deviceCredentials(identity), known, m => this.emit('warning', m), suspect)
     const ctx: NodeContext = {
       dataDir,
       identity,

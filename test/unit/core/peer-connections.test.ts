@@ -4,7 +4,9 @@
 // same address after a reconnect is refused at the handshake, and the server keeps an idle
 // connection open longer than Node's default 5 s, makes room at its limit by closing the least recently
 // used idle connection, and closes a caller's connection after its 401. The client builds its
-// SecureContext once.
+// SecureContext once. A connection a device ends abruptly (a killed process's sockets close at
+// once) is told to the node on either side; one closed for idleness, or after `connection: close`,
+// is not.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +14,7 @@ import type { Socket } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ControlServer, type ConnectionLimits } from '../../../main/core/control/control-server.js'
 import { sendJson, type Route } from '../../../main/core/control/http-json.js'
-import type { PeerEndpoint } from '../../../main/core/control/peer-client.js'
+import { connectPeer, exchange, requestPeer, type PeerEndpoint } from '../../../main/core/control/peer-client.js'
 import { PeerConnections } from '../../../main/core/control/peer-connections.js'
 import { loadOrCreateIdentity, type Identity } from '../../../main/core/identity/identity.js'
 import { deviceCredentials, type DeviceCredentials } from '../../../main/core/tls/device-certificate.js'
@@ -30,8 +32,8 @@ async function identity (): Promise<Identity> {
 /** A control server whose routes note each request's connection (a Set of sockets = connections that carried requests). */
 interface Served { readonly server: ControlServer; readonly sockets: Set<Socket>; readonly requests: { n: number } }
 
-async function serve (creds: DeviceCredentials, port = 0, extra: readonly Route[] = [], limits?: ConnectionLimits): Promise<Served> {
-  const listened = await ControlServer.listen({ port, host: '127.0.0.1', tls: creds, ...(limits ? { limits } : {}) })
+async function serve (creds: DeviceCredentials, port = 0, extra: readonly Route[] = [], limits?: ConnectionLimits, clientIdleMs?: number): Promise<Served> {
+  const listened = await ControlServer.listen({ port, host: '127.0.0.1', tls: creds, ...(limits ? { limits } : {}), ...(clientIdleMs !== undefined ? { clientIdleMs } : {}) })
   if (!listened.ok) throw new Error(listened.error.message)
   const sockets = new Set<Socket>()
   const requests = { n: 0 }
@@ -54,13 +56,21 @@ afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true 
 
 function endpoint (id: string, port: number): PeerEndpoint { return { id, name: 'lab-07', address: '127.0.0.1', controlPort: port } }
 
-function pool (idleMs?: number, who: Identity = caller): PeerConnections {
-  const p = new PeerConnections(deviceCredentials(who), idleMs)
+function pool (idleMs?: number, who: Identity = caller, lost?: (id: string) => void): PeerConnections {
+  const p = new PeerConnections(deviceCredentials(who), idleMs, lost)
   open.push(p)
   return p
 }
 
 const tick = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+async function until (what: string, check: () => boolean, ms = 3_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await tick(20)
+  }
+}
 
 describe('kept control connections', () => {
   it('reuses one pinned connection for requests to the same device', async () => {
@@ -210,5 +220,55 @@ describe('kept control connections', () => {
     expect(first).toBeDefined()
     expect(clientTlsOptions(creds).secureContext).toBe(first)
     expect(clientTlsOptions(deviceCredentials(caller)).secureContext).not.toBe(first)
+  })
+})
+
+describe('a connection a device ends abruptly', () => {
+  it('is told on the server when the device ends a connection it kept, not when it closes an idle one or asked for close', async () => {
+    const idleMs = 200
+    const s = await serve(deviceCredentials(a), 0, [], undefined, idleMs)
+    open.push(s.server)
+    const lost: string[] = []
+    s.server.onPeerLost(id => lost.push(id))
+    const t = endpoint(a.id, s.server.port)
+    // Closed by the client after its idle time, as every kept connection ends in the end.
+    const p = pool(idleMs)
+    expect((await p.request(t, 'POST', '/echo', {})).ok).toBe(true)
+    await tick(idleMs + 300)
+    expect(p.idleCount).toBe(0)
+    // One request with `connection: close` (a pairing's dial): the server ends it first.
+    expect((await requestPeer(deviceCredentials(caller), t, 'POST', '/echo', {})).ok).toBe(true)
+    await tick(100)
+    expect(lost).toEqual([])
+    // Kept after an answer, then closed at once: what the kernel does with a killed process's sockets.
+    const conn = await connectPeer(deviceCredentials(stranger), t)
+    if (!conn.ok) throw new Error(conn.error.message)
+    const answered = await exchange(conn.value.socket, t, { method: 'POST', path: '/echo', body: {}, deadline: Date.now() + 3_000, keepAlive: true })
+    expect(answered.result.ok && answered.result.value.body).toEqual({ you: stranger.id })
+    conn.value.socket.destroy()
+    await until('the server to tell of the lost connection', () => lost.length > 0)
+    await tick(100)
+    expect(lost).toEqual([stranger.id])
+  })
+
+  it('is told on the client when the server ends a kept connection while it is idle here, not at the client\'s own idle time', async () => {
+    const s = await serve(deviceCredentials(a))
+    const lost: string[] = []
+    const t = endpoint(a.id, s.server.port)
+    const quiet = pool(100, caller, id => lost.push(id))
+    expect((await quiet.request(t, 'POST', '/echo', {})).ok).toBe(true)
+    await tick(300)
+    expect(quiet.idleCount).toBe(0)
+    expect(lost).toEqual([])
+    const p = pool(undefined, caller, id => lost.push(id))
+    expect((await p.request(t, 'POST', '/echo', {})).ok).toBe(true)
+    await tick(5)
+    expect(p.idleCount).toBe(1)
+    // The device stops (or dies): its side of every connection closes.
+    await s.server.close()
+    await until('the client to tell of the lost connection', () => lost.length > 0)
+    await tick(100)
+    expect(lost).toEqual([a.id])
+    expect(p.idleCount).toBe(0)
   })
 })

@@ -238,8 +238,11 @@ export interface IncomingOffer {
     readonly trusted: boolean
   }
   readonly receivedAt: string
-  /** Where it would land if accepted now, and whether it fits. */
-  readonly destination: { readonly dir: string; readonly freeBytes: number; readonly fits: boolean }
+  /**
+   * Where it would land if accepted now, and whether it fits; `problem` when nothing can be saved
+   * there at all (a read-only file system, no permission), in one sentence.
+   */
+  readonly destination: { readonly dir: string; readonly freeBytes: number; readonly fits: boolean; readonly problem?: string }
 }
 
 export type AcceptPolicy = 'ask' | 'trusted' | 'all'

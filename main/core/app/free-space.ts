@@ -1,8 +1,9 @@
-// Free bytes of the folders offers would land in. AppState is built synchronously, so the
-// figures are read ahead (statfs) and kept; a folder that does not exist yet (downloads are
-// created on accept) is measured at its nearest existing parent.
+// Free bytes of the folders offers would land in, and whether they can be written at all. AppState
+// is built synchronously, so the figures are read ahead (statfs, access) and kept; a folder that
+// does not exist yet (downloads are created on accept) is measured at its nearest existing parent.
 import { statfs } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
+import { folderProblem } from '../node/folder-access.js'
 
 export async function freeBytesAt (dir: string): Promise<number | undefined> {
   let at = resolve(dir)
@@ -21,15 +22,22 @@ export async function freeBytesAt (dir: string): Promise<number | undefined> {
 
 export class FreeSpace {
   private readonly known = new Map<string, number>()
+  private readonly problems = new Map<string, string>()
 
   /** Last figure for `dir`; undefined until the first refresh reached it. */
   get (dir: string): number | undefined { return this.known.get(dir) }
+
+  /** Why nothing can be saved in `dir` (folder-access.ts) at the last refresh; undefined when it can. */
+  problem (dir: string): string | undefined { return this.problems.get(dir) }
 
   async refresh (dirs: Iterable<string>): Promise<void> {
     for (const dir of new Set(dirs)) {
       const free = await freeBytesAt(dir)
       if (free === undefined) this.known.delete(dir)
       else this.known.set(dir, free)
+      const problem = await folderProblem(dir)
+      if (problem === undefined) this.problems.delete(dir)
+      else this.problems.set(dir, problem)
     }
   }
 }

@@ -4,7 +4,7 @@ import type { IncomingOffer } from '../../../common/api.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import type { OfferSummary } from '../node/events.js'
 
-export function offerView (o: OfferSummary, trusted: boolean, dir: string, freeBytes: number | undefined): IncomingOffer {
+export function offerView (o: OfferSummary, trusted: boolean, dir: string, freeBytes: number | undefined, problem?: string): IncomingOffer {
   return {
     offerId: o.offerId,
     infoHash: o.infoHash,
@@ -15,6 +15,6 @@ export function offerView (o: OfferSummary, trusted: boolean, dir: string, freeB
     sender: { id: o.sender.id, fingerprint: shortFingerprint(o.sender.id), name: o.sender.name, address: o.sender.address, trusted },
     receivedAt: o.receivedAt,
     // Unknown free space (not measured yet) is not reported as "does not fit": accepting checks again.
-    destination: { dir, freeBytes: freeBytes ?? 0, fits: freeBytes === undefined || freeBytes >= o.totalLength }
+    destination: { dir, freeBytes: freeBytes ?? 0, fits: freeBytes === undefined || freeBytes >= o.totalLength, ...(problem !== undefined ? { problem } : {}) }
   }
 }

@@ -93,7 +93,7 @@ export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   // 409: it conflicts with the state things are in (already there, changed since, device running).
   ...['conflict', 'duplicate', 'stale', 'source-changed', 'changed', 'size-mismatch', 'device-running', 'started'].map(c => [c, 409] as const),
   // 422: well formed, but what it names cannot be used (an empty or unreadable source, a failed check).
-  ...['empty', 'not-regular', 'too-many', 'unreadable', 'no-folder', 'hash', 'verify'].map(c => [c, 422] as const),
+  ...['empty', 'not-regular', 'too-many', 'unreadable', 'gone', 'no-folder', 'not-writable', 'hash', 'verify'].map(c => [c, 422] as const),
   ['too-many-offers', 429],
   ['unsupported', 501],
   // 502/504: another device did not answer, or answered with something unusable.

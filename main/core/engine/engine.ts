@@ -14,6 +14,7 @@ import { FileStore, type FileStoreOptions, type FileStoreTarget } from './file-s
 import { memberExtension, type ExtensionClass, type ProofOutcome } from './member-extension.js'
 import { MAX_MEMBER_BLOCK_BYTES, wireIdentity, type MemberEndpoint, type WireIdentity } from './member-proof.js'
 import { OncePerInterval } from './once-per-interval.js'
+import { diskFailure } from './disk-errors.js'
 import { isOutOfSpace } from './out-of-space.js'
 import { peerAddress } from './peer-address.js'
 import { checkPatches } from './patch-check.js'
@@ -412,7 +413,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     })
     torrent.on('error', (err: unknown) => {
       this.entries.delete(ih)
-      this.emit('torrent-error', ih, errorMessage(err))
+      this.emit('torrent-error', ih, diskFailure(err) ?? errorMessage(err))
     })
     return ok(undefined)
   }

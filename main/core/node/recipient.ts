@@ -28,6 +28,8 @@ import { SwarmViews, type HeardSwarm } from './swarm-views.js'
 import { parseSwarmView, type SwarmView } from '../protocol/swarm-view.js'
 import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
 import { freeBytes, SpaceWatch } from './space-watch.js'
+import { folderProblem } from './folder-access.js'
+import { unwritable } from '../engine/disk-errors.js'
 import { ownReceipt } from '../history/own-receipt.js'
 import { deleteCopy, deletePartial, partialPath } from '../distributions/discard.js'
 import { WITHDRAWN_REASON, type WithdrawalAnswer } from '../protocol/withdrawal.js'
@@ -474,8 +476,10 @@ export class Recipient {
     try {
       await mkdir(dir, { recursive: true })
     } catch (err) {
-      return fail('no-folder', `cannot use ${dir}: ${errorMessage(err)}`)
+      return fail('no-folder', `cannot save ${metainfo.name} here: ${unwritable(dir, err)}`)
     }
+    const problem = await folderProblem(dir)
+    if (problem !== undefined) return fail('not-writable', `cannot save ${metainfo.name} here: ${problem}`)
     const free = await freeBytes(dir)
     if (free !== undefined && free < metainfo.totalLength) return fail('no-space', acceptSpaceReason(dir, metainfo.totalLength, free))
     if (offer.channel !== undefined && !metainfo.isFolder) return fail('bad-request', 'a channel batch must be a folder')

@@ -39,6 +39,7 @@ import { DeviceMoves } from './device-moves.js'
 import { Origin } from './origin.js'
 import { peerRoutes } from './peer-routes.js'
 import { Recipient } from './recipient.js'
+import { folderProblem } from './folder-access.js'
 
 export interface NodeOptions {
   readonly dataDir: string
@@ -207,6 +208,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (history.value.skipped > 0) node.emit('warning', `history: skipped ${history.value.skipped} unreadable line(s) of ${history.value.log.path}`)
     control.value.onWarning(m => node.emit('warning', m))
     opts.beforeResume?.(node)
+    await node.checkDownloads()
     await node.resumeAll()
     node.origin.offerWaiting()
     pairings.start()
@@ -432,6 +434,16 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (!saved.ok) this.emit('warning', saved.error.message)
     await this.history.close()
     await this.engine.stop()
+  }
+
+  /**
+   * Said once at start, where a server's operator reads it (the agent's log): a downloads folder
+   * nothing can be saved in makes every offer fail, and an agent accepting by policy would decline
+   * each one with no person to see why.
+   */
+  private async checkDownloads (): Promise<void> {
+    const problem = await folderProblem(this.settings.downloadsDir)
+    if (problem !== undefined) this.emit('warning', `nothing can be saved in the downloads folder: ${problem}; offers cannot be accepted there (choose another with --downloads or in Settings)`)
   }
 
   private async resumeAll (): Promise<void> {

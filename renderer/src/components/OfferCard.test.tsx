@@ -59,6 +59,22 @@ describe('offer card', () => {
     expect(screen.getByTestId(`no-space-${NAME}`).textContent).toContain('needs 1.5 GB more free space')
   })
 
+  it('says why nothing can be saved in the default folder, disables Accept, and lets another folder be chosen', async () => {
+    const readOnly = offer({ destination: { dir: '/mnt/stick', freeBytes: 50_000_000_000, fits: true, problem: '/mnt/stick is on a read-only file system' } })
+    const { api } = renderWithStore(<IncomingView />, appState({ offers: [readOnly] }))
+    expect(screen.getByTestId(`not-writable-${NAME}`).textContent).toBe('Cannot save here: /mnt/stick is on a read-only file system. Choose another folder.')
+    expect(screen.queryByTestId(`no-space-${NAME}`)).toBeNull()
+    expect((screen.getByTestId(`accept-${NAME}`) as HTMLButtonElement).disabled).toBe(true)
+    expect((screen.getByTestId(`always-${NAME}`) as HTMLButtonElement).disabled).toBe(true)
+    api.reply('chooseFolder', { ok: true, value: { path: '/srv/big' } })
+    fireEvent.click(screen.getByText('Choose another folder…'))
+    await settle()
+    expect(screen.queryByTestId(`not-writable-${NAME}`)).toBeNull()
+    fireEvent.click(screen.getByTestId(`accept-${NAME}`))
+    await settle()
+    expect(api.callsOf('accept')).toEqual([['of-5a1c2e7d', { downloadsDir: '/srv/big' }]])
+  })
+
   it('accepts into a folder typed by hand when there is no folder dialog', async () => {
     const { api } = renderWithStore(<IncomingView />, appState({ shell: 'web', offers: [offer()] }))
     api.reply('chooseFolder', { ok: false, error: { code: 'unsupported', message: 'No folder dialog in the web UI.' } })

@@ -25,8 +25,9 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
   const now = useNow()
 
   const custom = folder.mode === 'default' ? null : folder.path.trim()
-  // Free space is only known for the default folder; elsewhere the engine checks on accept.
-  const blocked = custom === null ? !offer.destination.fits : custom === ''
+  // Free space and writability are only known for the default folder; elsewhere the engine checks on accept.
+  const unwritable = custom === null ? offer.destination.problem : undefined
+  const blocked = custom === null ? !offer.destination.fits || unwritable !== undefined : custom === ''
   const missing = Math.max(0, offer.totalLength - offer.destination.freeBytes)
   const idBase = `offer-${offer.offerId}`
 
@@ -86,7 +87,12 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
             </p>
             )}
         {folderError !== null && <p className="field-error" role="alert">{sentence(folderError)}</p>}
-        {blocked && custom === null && (
+        {unwritable !== undefined && (
+          <p className="field-error" data-testid={`not-writable-${offer.name}`}>
+            Cannot save here: {unwritable}. Choose another folder.
+          </p>
+        )}
+        {blocked && custom === null && unwritable === undefined && (
           <p className="field-error" data-testid={`no-space-${offer.name}`}>
             Not enough space: {offer.destination.dir} needs {formatBytes(missing)} more free space for this file.
             Free some space or choose another folder.

@@ -3,7 +3,8 @@
 // an origin's source changed while it is served, and a peer that stops answering (a frozen machine)
 // while it holds the last requests.
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { appendFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -72,6 +73,25 @@ describe('a full disk', () => {
     r.connect(ih, [`127.0.0.1:${o.e.port}`])
     await until('a second no-space event', () => seen.filter(([n]) => n === 'no-space').length === 2)
     expect(r.stats(ih)?.verifiedPieces).toBe(0)
+  })
+})
+
+describe.skipIf(process.getuid?.() !== 0)('a downloads folder made read-only under a download (needs root to mount a read-only tmpfs)', () => {
+  it('fails it in words that name the folder and the reason, not the system call', async () => {
+    const src = join(tmp(), 'ro.bin')
+    writeFileSync(src, randomBytes(300_000))
+    const o = await origin(src, false)
+    const dir = join(tmp(), 'stick')
+    mkdirSync(dir)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,ro', 'swarmdrop-unit-ro', dir])
+    defer(() => { execFileSync('umount', ['-l', dir]) })
+    const r = await engine()
+    const seen = record(r)
+    const ih = o.m.infoHash
+    expect(r.download({ metainfo: o.m, targets: [{ path: join(dir, 'ro.bin.part'), length: o.m.totalLength, offset: 0 }] }).ok).toBe(true)
+    r.connect(ih, [`127.0.0.1:${o.e.port}`])
+    await until('torrent-error event', () => seen.some(([n]) => n === 'torrent-error'))
+    expect(seen.find(([n]) => n === 'torrent-error')?.[2]).toBe(`cannot write ro.bin.part: ${dir} is on a read-only file system`)
   })
 })
 

@@ -231,10 +231,10 @@ export class Origin {
     this.ctx.engine.setMembers(infoHash, memberAddresses(members))
     const results = await Promise.all(located.map(async ({ asked, at }): Promise<RecipientStatus> => {
       const base = fresh.find(f => f.id === asked.id) as RecipientStatus
-      if (!at.ok) return { ...base, state: at.error.code === 'key-mismatch' ? 'failed' : 'unreachable', reason: at.error.message, updatedAt: now() }
+      if (!at.ok) return at.error.code === 'key-mismatch' ? { ...base, state: 'failed', reason: at.error.message, updatedAt: now() } : this.notReached(asked, at.error.message)
       const p = at.value
       const sent = await this.ctx.channel.request(p, 'POST', '/v1/offers', offer, { timeoutMs: 15_000 })
-      if (!sent.ok) return { ...base, state: 'unreachable', reason: sent.error.message, updatedAt: now() }
+      if (!sent.ok) return this.notReached(p, sent.error.message)
       if (sent.value.status !== 200) return { ...base, state: 'failed', reason: errorBodyMessage(sent.value), updatedAt: now() }
       const reply = parseOfferReply(sent.value.body)
       if (!reply.ok) return { ...base, state: 'failed', reason: reply.error.message, updatedAt: now() }
@@ -293,11 +293,22 @@ export class Origin {
     if (was?.state !== 'waiting') return
     const sent = await this.offer(infoHash, [peer])
     const outcome = sent.ok ? sent.value.find(x => x.id === peer.id) : undefined
-    // Not reached after all (its control port not up yet, or it went again): it keeps waiting.
-    if (!sent.ok || outcome?.state === 'unreachable') {
-      const reason = sent.ok ? outcome?.reason : sent.error.message
-      await this.setRecipient(infoHash, { ...waitingRow(peer, new Date(), `offered again when it is back (${reason ?? 'not reached'})`), waitingSince: was.waitingSince ?? was.updatedAt }, true)
+    // Not reached after all (its control port not up yet, or it went again): it keeps waiting, since then.
+    if (!sent.ok || outcome?.state === 'waiting') {
+      const row = sent.ok && outcome !== undefined ? outcome : this.notReached(peer, sent.ok ? 'not reached' : sent.error.message)
+      await this.setRecipient(infoHash, { ...row, waitingSince: was.waitingSince ?? was.updatedAt }, true)
     }
+  }
+
+  /**
+   * A machine listed on the network that an offer did not reach (its agent just killed, its cable
+   * pulled, a port closed): it waits like one off the network, offered again when it is seen again,
+   * instead of being counted as a machine that will not get the file. Discovery is told: a machine
+   * that died answers no query, and is listed as gone within seconds.
+   */
+  private notReached (p: Peer, why: string): RecipientStatus {
+    this.ctx.discovery.suspect(p.id)
+    return waitingRow(p, new Date(), `not reached now (${why}); offered again when it is back`)
   }
 
   /**

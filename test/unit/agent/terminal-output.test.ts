@@ -133,6 +133,21 @@ describe('offers, status rows and send results', () => {
     expect(offerText(offer({ offerId: 'ab12' }))).toContain('accept with: swarmdrop accept ab12\n')
   })
 
+  it('`swarmdrop offers` says where an offer lands and whether it can, as the offer card does', () => {
+    const ok = offerText(offer({ offerId: 'ab12', name: 'disk.img', sender: { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: 'lab-07', address: '10.0.0.7', trusted: false } }))
+    expect(ok).toBe('ab12  disk.img (1.0 MB) from lab-07 (cccc·cccc) at 10.0.0.7\n  saves to /dl (5.0 MB free)\n  accept with: swarmdrop accept ab12\n')
+    const ro = offerText(offer({ offerId: 'ab12', destination: { dir: '/mnt/stick', freeBytes: 5_000_000, fits: true, problem: '/mnt/stick is on a read-only file system' } }))
+    expect(ro).toContain('  cannot save in /mnt/stick: /mnt/stick is on a read-only file system; accept into another folder with: swarmdrop accept ab12 --downloads DIR\n')
+    const tight = offerText(offer({ offerId: 'ab12', totalLength: 8_000_000, destination: { dir: '/dl', freeBytes: 5_000_000, fits: false } }))
+    expect(tight).toContain('  does not fit in /dl: needs 3.0 MB more free space; accept into another folder with: swarmdrop accept ab12 --downloads DIR\n')
+    const gone = { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: 'lab-07', platform: 'linux', address: '10.0.0.7', online: false, trusted: false, lastSeen: new Date().toISOString() }
+    expect(offerText(offer({ offerId: 'ab12', sender: { ...gone, trusted: false } }), gone)).toContain('  lab-07 is not on the network now: accepting starts the download when it is back\n')
+    // A hostile folder and reason are shown as data, and no command is suggested for an unusable id.
+    const hostile = offerText(offer({ destination: { dir: '/dl\x1b[2J', freeBytes: 0, fits: true, problem: 'bad\x1b[1A' } }))
+    expect(hostile).not.toMatch(OBEYED)
+    expect(hostile).not.toContain('swarmdrop accept')
+  })
+
   it('a member row and a send result escape the name and the reason', () => {
     const row: MemberRow = { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: HOSTILE_NAME, address: '', self: false, origin: false, state: 'failed', verifiedPieces: 0, verifiedBytes: 0, rate: 0, etaSeconds: null, verified: false, hashFailures: 0, reason: 'bad\x1b[1A' }
     expect(memberLine(row, 100, 20)).not.toMatch(OBEYED)

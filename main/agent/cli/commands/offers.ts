@@ -1,6 +1,6 @@
 // `swarmdrop offers`, `accept`, `decline`: answers to offers waiting for a person on this machine.
 import { resolve } from 'node:path'
-import type { IncomingOffer } from '../../../../common/api.js'
+import type { IncomingOffer, Machine } from '../../../../common/api.js'
 import type { OffersReport } from '../../../../common/cli-json.js'
 import { formatBytes } from '../../../../common/units.js'
 import { flag, parse, str } from '../args.js'
@@ -51,15 +51,27 @@ export async function offersCommand (args: readonly string[]): Promise<number> {
   const offers: OffersReport = s.value.offers
   if (flag(p, 'json')) process.stdout.write(jsonLine(offers))
   else if (offers.length === 0) process.stdout.write('No offers are waiting.\n')
-  else for (const o of offers) process.stdout.write(offerText(o))
+  else for (const o of offers) process.stdout.write(offerText(o, s.value.machines.find(m => m.id === o.sender.id && !m.online)))
   return EXIT_OK
 }
 
-/** One waiting offer for a person: what, how big, from whom (every part of it came from the sender), and how to accept it. */
-export function offerText (o: IncomingOffer): string {
+/**
+ * One waiting offer for a person: what, how big, from whom (every part of it came from the
+ * sender), where it would land and whether it can, whether its sender is away, and how to accept
+ * it: what the window's offer card says.
+ */
+export function offerText (o: IncomingOffer, senderGone?: Machine): string {
   const files = o.fileCount > 1 ? `, ${plural(o.fileCount, 'file')}` : ''
+  const d = o.destination
+  const elsewhere = isAcceptableOfferId(o.offerId) ? `; accept into another folder with: swarmdrop accept ${o.offerId} --downloads DIR` : ''
+  const where = d.problem !== undefined
+    ? `  cannot save in ${terminalText(d.dir)}: ${terminalText(d.problem)}${elsewhere}\n`
+    : !d.fits
+        ? `  does not fit in ${terminalText(d.dir)}: needs ${formatBytes(Math.max(0, o.totalLength - d.freeBytes))} more free space${elsewhere}\n`
+        : `  saves to ${terminalText(d.dir)} (${formatBytes(d.freeBytes)} free)\n`
+  const away = senderGone === undefined ? '' : `  ${terminalText(o.sender.name)} is not on the network now: accepting starts the download when it is back\n`
   return `${offerIdText(o.offerId)}  ${terminalText(o.name)} (${formatBytes(o.totalLength)}${files}) from ${terminalText(o.sender.name)} (${terminalText(o.sender.fingerprint)}) at ${terminalText(o.sender.address)}\n` +
-    `  ${acceptHint(o.offerId)}\n`
+    where + away + `  ${acceptHint(o.offerId)}\n`
 }
 
 export async function answerCommand (args: readonly string[], accept: boolean): Promise<number> {

@@ -3,7 +3,7 @@
 // NAME, and keeps seeding to the other members.
 import { statSync } from 'node:fs'
 import { mkdir, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { PeerEndpoint } from '../control/peer-client.js'
 import { errorBodyCode } from '../control/http-client.js'
 import { deliverWithRetry, FINAL_REPORT_BACKOFF_MS, FINAL_REPORT_STATES } from './report-delivery.js'
@@ -13,7 +13,7 @@ import { freshBitfield } from '../distributions/fresh-start.js'
 import { describedBy, type RecipientRecord } from '../distributions/records.js'
 import type { FileStoreTarget } from '../engine/file-store.js'
 import { copyChangedMessage } from '../engine/source-stamp.js'
-import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
+import { errnoCode, errorMessage, fail, ok, type Result } from '../../../common/result.js'
 import { PROTOCOL, type Member, type Offer, type OfferReply, type Report, type ReportState } from '../protocol/messages.js'
 import type { PieceJournal } from '../store/piece-journal.js'
 import { contentSha256 } from '../torrent/content-hash.js'
@@ -52,6 +52,8 @@ interface Active {
   ticks: number
   /** Cancelled or withdrawn: a final check still under way must not place the copy. */
   cancelled: boolean
+  /** A look at the staging data is under way (one at a time). */
+  checkingStaging: boolean
 }
 
 /** What a person's `remove` did on this device (a recipient's part of RemoveReply). */
@@ -544,7 +546,8 @@ export class Recipient {
       lastReport: 0,
       reporting: false,
       ticks: 0,
-      cancelled: false
+      cancelled: false,
+      checkingStaging: false
     })
     if (record.state === 'paused') this.ctx.engine.pause(ih)
     // Stopped by a full disk before a restart: wait for room again (at once if there is some now).
@@ -568,6 +571,40 @@ export class Recipient {
     }
     if (++a.ticks % Math.round(MESH_INTERVAL_MS / REPORT_INTERVAL_MS) === 0) this.dialMembers(ih)
     this.background(a.journal.tidy())
+    if (!a.checkingStaging) {
+      a.checkingStaging = true
+      this.background(this.checkStaging(ih, a).finally(() => { a.checkingStaging = false }))
+    }
+  }
+
+  /**
+   * A download whose staging data (NAME.part) was deleted while it was arriving (a person tidying
+   * the downloads folder, a cleanup job) would go on writing into the deleted file, fetch the rest
+   * for nothing and fail at the final check. It stops as soon as the deletion is seen, with the
+   * reason; its journal goes too (the pieces it lists are gone), so a new send starts it over.
+   */
+  private async checkStaging (ih: string, a: Active): Promise<void> {
+    const arriving = (): boolean => this.active.get(ih) === a && !a.cancelled && ['downloading', 'no-space', 'paused'].includes(a.record().state)
+    if (!arriving()) return
+    const record = a.record()
+    const path = partialPath(record)
+    if (!path.ok) return
+    // Pieces verified here are on disk in it (or on their way): with none, it may not be made yet.
+    if ((this.ctx.engine.stats(ih)?.verifiedPieces ?? 0) === 0) return
+    try {
+      await stat(path.value)
+      return
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') return
+    }
+    // Placed meanwhile (its final check renamed it), or stopped by another path.
+    if (!arriving()) return
+    clearInterval(a.timer)
+    this.active.delete(ih)
+    this.space.unwatch(ih)
+    await this.ctx.engine.remove(ih)
+    await a.journal.remove()
+    await this.failed(ih, `${basename(path.value)} was deleted from ${record.downloadsDir} while it was arriving; the download stopped (a new send starts it over)`)
   }
 
   /**

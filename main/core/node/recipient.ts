@@ -26,8 +26,8 @@ import { roomToWait } from './pending-limits.js'
 import { ReportSequence } from './report-order.js'
 import { SwarmViews, type HeardSwarm } from './swarm-views.js'
 import { parseSwarmView, type SwarmView } from '../protocol/swarm-view.js'
-import { acceptSpaceReason, noSpaceReason, spaceNeeded } from './space.js'
-import { freeBytes, SpaceWatch } from './space-watch.js'
+import { acceptFilesReason, acceptSpaceReason, filesNotStarted, noSpaceReason, spaceNeeded, type Need, type Room } from './space.js'
+import { freeRoom, SpaceWatch } from './space-watch.js'
 import { folderProblem } from './folder-access.js'
 import { unwritable } from '../engine/disk-errors.js'
 import { ownReceipt } from '../history/own-receipt.js'
@@ -482,8 +482,12 @@ export class Recipient {
     }
     const problem = await folderProblem(dir)
     if (problem !== undefined) return fail('not-writable', `cannot save ${metainfo.name} here: ${problem}`)
-    const free = await freeBytes(dir)
-    if (free !== undefined && free < metainfo.totalLength) return fail('no-space', acceptSpaceReason(dir, metainfo.totalLength, free))
+    const room = await freeRoom(dir)
+    if (room !== undefined && room.bytes < metainfo.totalLength) return fail('no-space', acceptSpaceReason(dir, metainfo.totalLength, room.bytes))
+    // Each file takes a file entry (inode), and so do its folders: a folder of many small files
+    // can find a file system out of entries with bytes to spare.
+    const entries = metainfo.files.length + new Set(metainfo.files.map(f => f.path.slice(0, -1).join('/'))).size + 1
+    if (room?.files !== undefined && room.files < entries) return fail('no-space', acceptFilesReason(dir, entries, room.files))
     if (offer.channel !== undefined && !metainfo.isFolder) return fail('bad-request', 'a channel batch must be a folder')
     const finalName = offer.channel !== undefined ? await this.channelFolder(dir, offer, metainfo.name) : await unusedName(dir, metainfo.name)
     const channel = offer.channel !== undefined ? { id: offer.channel.id, partName: `.swarmdrop-${offer.infoHash.slice(0, 16)}.part` } : undefined
@@ -671,7 +675,7 @@ export class Recipient {
     const record = a?.record()
     if (!a || !record || record.state === 'no-space') return
     const dir = record.downloadsDir
-    const reason = noSpaceReason(dir, this.neededBytes(ih), (await freeBytes(dir)) ?? 0)
+    const reason = noSpaceReason(dir, this.needed(ih), (await freeRoom(dir)) ?? { bytes: 0 })
     // The record changes in memory at once; saving it may fail if the data directory shares the
     // full disk, so the watch and the event come before anything that writes.
     const saved = this.setState(ih, 'no-space', reason)
@@ -686,9 +690,9 @@ export class Recipient {
     const record = this.ctx.registry.get(ih)
     if (record?.role !== 'recipient') return
     const dir = record.downloadsDir
-    this.space.watch(ih, dir, () => this.neededBytes(ih), free => { this.background(this.onSpaceFreed(ih, free)) }, (free, needed) => {
+    this.space.watch(ih, dir, () => this.needed(ih), room => { this.background(this.onSpaceFreed(ih, room)) }, (room, needed) => {
       // Keep "how much more" current as space is freed (in memory: it changes often).
-      const reason = noSpaceReason(dir, needed, free)
+      const reason = noSpaceReason(dir, needed, room)
       const r = this.ctx.registry.get(ih)
       if (r?.role === 'recipient' && r.state === 'no-space' && r.reason !== reason) {
         this.background(this.ctx.registry.update<RecipientRecord>(ih, x => ({ ...x, reason }), false))
@@ -696,24 +700,30 @@ export class Recipient {
     })
   }
 
-  private async onSpaceFreed (ih: string, free: number): Promise<void> {
+  private async onSpaceFreed (ih: string, room: Room): Promise<void> {
     const record = this.ctx.registry.get(ih)
     if (record?.role !== 'recipient' || record.state !== 'no-space' || !this.active.has(ih)) return
     const saved = this.setState(ih, 'downloading')
     this.ctx.engine.resume(ih)
     this.dialMembers(ih)
     this.background(saved)
-    this.ctx.events.emit('space-freed', { infoHash: ih, name: record.name, dir: record.downloadsDir, freeBytes: free })
+    this.ctx.events.emit('space-freed', { infoHash: ih, name: record.name, dir: record.downloadsDir, freeBytes: room.bytes })
     await this.report(ih, 'downloading')
   }
 
-  /** Free bytes the download needs before it goes on: its verified pieces already have their room. */
-  private neededBytes (ih: string): number {
+  /**
+   * The room the download needs before it goes on: free bytes (its verified pieces already have
+   * theirs) and a file entry for each file not created yet, plus one to spare.
+   */
+  private needed (ih: string): Need {
     const a = this.active.get(ih)
-    if (!a) return 0
+    if (!a) return { bytes: 0, files: 0 }
     const m = a.metainfo
     const verified = this.ctx.engine.stats(ih)?.verifiedBytes ?? Math.min(m.totalLength, a.journal.count * m.pieceLength)
-    return spaceNeeded(m.totalLength, verified, m.pieceLength)
+    const bits = this.ctx.engine.bitfield(ih) ?? a.journal.bitfield
+    const has = (i: number): boolean => ((bits[i >> 3] ?? 0) & (0x80 >> (i & 7))) !== 0
+    const files = filesNotStarted(m.files, m.pieceLength, has)
+    return { bytes: spaceNeeded(m.totalLength, verified, m.pieceLength), files: files === 0 ? 0 : files + 1 }
   }
 
   /** From now on the verified copy is served only while it is unchanged (stamps and piece hashes). */

@@ -27,7 +27,7 @@ describe('space watch', () => {
     const short: Array<[number, number]> = []
     const w = new SpaceWatch({ intervalMs: 20 })
     try {
-      w.watch('a', dir, () => needed, f => calls.push(f), (f, n) => short.push([f, n]))
+      w.watch('a', dir, () => ({ bytes: needed, files: 0 }), f => calls.push(f.bytes), (f, n) => short.push([f.bytes, n.bytes]))
       await sleep(150)
       expect(calls).toEqual([])
       expect(short.length).toBeGreaterThan(0)
@@ -48,12 +48,38 @@ describe('space watch', () => {
     }
   })
 
+  it('waits for free file entries too, when the file system counts them', async () => {
+    let room = { bytes: 1e9, files: 3 }
+    const calls: number[] = []
+    const short: number[] = []
+    const w = new SpaceWatch({ intervalMs: 10, free: async () => room })
+    try {
+      w.watch('a', '/x', () => ({ bytes: 1e6, files: 10 }), r => calls.push(r.files ?? -1), r => short.push(r.files ?? -1))
+      await sleep(60)
+      expect(calls).toEqual([])
+      expect(short.length).toBeGreaterThan(0)
+      room = { bytes: 1e9, files: 12 }
+      const until = Date.now() + 3_000
+      while (calls.length === 0 && Date.now() < until) await sleep(5)
+      expect(calls).toEqual([12])
+      // A file system that counts no entries (btrfs) limits only bytes.
+      const none: number[] = []
+      w.watch('b', '/y', () => ({ bytes: 1e6, files: 10 }), r => none.push(r.bytes))
+      room = { bytes: 1e9 } as typeof room
+      const until2 = Date.now() + 3_000
+      while (none.length === 0 && Date.now() < until2) await sleep(5)
+      expect(none).toEqual([1e9])
+    } finally {
+      w.stop()
+    }
+  })
+
   it('says nothing after unwatch or stop', async () => {
     const dir = tmp()
     const calls: string[] = []
     const w = new SpaceWatch({ intervalMs: 10 })
-    w.watch('a', dir, () => 1, () => calls.push('a'))
-    w.watch('b', dir, () => 1, () => calls.push('b'))
+    w.watch('a', dir, () => ({ bytes: 1, files: 0 }), () => calls.push('a'))
+    w.watch('b', dir, () => ({ bytes: 1, files: 0 }), () => calls.push('b'))
     w.unwatch('a')
     w.stop()
     await sleep(100)

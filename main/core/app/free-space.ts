@@ -3,7 +3,7 @@
 // does not exist yet (downloads are created on accept) is measured at its nearest existing parent.
 import { statfs } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { folderProblem } from '../node/folder-access.js'
+import { fileSizeLimit, folderProblem, type FileSizeLimit } from '../node/folder-access.js'
 
 export async function freeBytesAt (dir: string): Promise<number | undefined> {
   let at = resolve(dir)
@@ -23,12 +23,16 @@ export async function freeBytesAt (dir: string): Promise<number | undefined> {
 export class FreeSpace {
   private readonly known = new Map<string, number>()
   private readonly problems = new Map<string, string>()
+  private readonly limits = new Map<string, FileSizeLimit>()
 
   /** Last figure for `dir`; undefined until the first refresh reached it. */
   get (dir: string): number | undefined { return this.known.get(dir) }
 
   /** Why nothing can be saved in `dir` (folder-access.ts) at the last refresh; undefined when it can. */
   problem (dir: string): string | undefined { return this.problems.get(dir) }
+
+  /** The largest file `dir`'s file system holds, where it is small (FAT's 4 GiB); undefined otherwise. */
+  limit (dir: string): FileSizeLimit | undefined { return this.limits.get(dir) }
 
   async refresh (dirs: Iterable<string>): Promise<void> {
     for (const dir of new Set(dirs)) {
@@ -38,6 +42,9 @@ export class FreeSpace {
       const problem = await folderProblem(dir)
       if (problem === undefined) this.problems.delete(dir)
       else this.problems.set(dir, problem)
+      const limit = await fileSizeLimit(dir)
+      if (limit === undefined) this.limits.delete(dir)
+      else this.limits.set(dir, limit)
     }
   }
 }

@@ -3,8 +3,12 @@
 import type { IncomingOffer } from '../../../common/api.js'
 import { shortFingerprint } from '../identity/device-id.js'
 import type { OfferSummary } from '../node/events.js'
+import { tooLarge, type FileSizeLimit } from '../node/folder-access.js'
 
-export function offerView (o: OfferSummary, trusted: boolean, dir: string, freeBytes: number | undefined, problem?: string): IncomingOffer {
+export function offerView (o: OfferSummary, trusted: boolean, dir: string, freeBytes: number | undefined, folderProblem?: string, limit?: FileSizeLimit): IncomingOffer {
+  const big = o.largestFile
+  // A folder that cannot be written says so first; then a file larger than its file system holds.
+  const problem = folderProblem ?? (limit !== undefined && big !== undefined && big.length > limit.bytes ? tooLarge(dir, limit, big.path, big.length) : undefined)
   return {
     offerId: o.offerId,
     infoHash: o.infoHash,

@@ -22,6 +22,7 @@ export function diskFailure (err: unknown): string | undefined {
   if (path === undefined) return undefined
   const code = errnoCode(err)
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return `cannot write ${basename(path)}: ${unwritable(dirname(path), err)}`
+  if (code === 'EFBIG') return `cannot write ${basename(path)}: it is larger than the file system of ${dirname(path)} holds`
   if (code === 'EIO') return `the disk failed while writing or reading ${path} (an I/O error): check the disk`
   return undefined
 }

@@ -12,6 +12,8 @@ export interface OfferSummary {
   readonly name: string
   readonly totalLength: number
   readonly fileCount: number
+  /** Its largest file, path inside the distribution and length: a FAT folder holds no file over 4 GiB. */
+  readonly largestFile?: { readonly path: string; readonly length: number }
   readonly sha256: string
   readonly sender: { readonly id: string; readonly name: string; readonly address: string }
   readonly receivedAt: string

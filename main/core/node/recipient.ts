@@ -28,7 +28,7 @@ import { SwarmViews, type HeardSwarm } from './swarm-views.js'
 import { parseSwarmView, type SwarmView } from '../protocol/swarm-view.js'
 import { acceptFilesReason, acceptSpaceReason, filesNotStarted, noSpaceReason, spaceNeeded, type Need, type Room } from './space.js'
 import { freeRoom, SpaceWatch } from './space-watch.js'
-import { folderProblem } from './folder-access.js'
+import { fileSizeLimit, folderProblem, tooLarge } from './folder-access.js'
 import { unwritable } from '../engine/disk-errors.js'
 import { ownReceipt } from '../history/own-receipt.js'
 import { deleteCopy, deletePartial, partialPath } from '../distributions/discard.js'
@@ -163,6 +163,7 @@ export class Recipient {
       name: offer.name,
       totalLength: offer.totalLength,
       fileCount: metainfo.files.length,
+      largestFile: largestFile(metainfo),
       sha256: offer.sha256,
       sender: { id: offer.sender.id, name: offer.sender.name, address: remoteAddress },
       receivedAt: new Date().toISOString()
@@ -482,6 +483,9 @@ export class Recipient {
     }
     const problem = await folderProblem(dir)
     if (problem !== undefined) return fail('not-writable', `cannot save ${metainfo.name} here: ${problem}`)
+    const limit = await fileSizeLimit(dir)
+    const largest = largestFile(metainfo)
+    if (limit !== undefined && largest.length > limit.bytes) return fail('not-writable', `cannot save ${metainfo.name} here: ${tooLarge(dir, limit, largest.path, largest.length)}`)
     const room = await freeRoom(dir)
     if (room !== undefined && room.bytes < metainfo.totalLength) return fail('no-space', acceptSpaceReason(dir, metainfo.totalLength, room.bytes))
     // Each file takes a file entry (inode), and so do its folders: a folder of many small files
@@ -911,4 +915,11 @@ async function modifiedTimes (paths: readonly string[]): Promise<number[] | unde
 /** The state a download in progress reports (states of its own record that are not report states map to downloading). */
 function reportable (state: RecipientRecord['state']): ReportState {
   return state === 'downloading' || state === 'verifying' || state === 'paused' || state === 'no-space' || state === 'verified' ? state : 'downloading'
+}
+
+/** A distribution's largest file: its path inside it (its name for a single file) and length. */
+function largestFile (m: Metainfo): { readonly path: string; readonly length: number } {
+  let best = { path: m.name, length: 0 }
+  for (const f of m.files) if (f.length > best.length) best = { path: m.isFolder ? `${m.name}/${f.path.join('/')}` : m.name, length: f.length }
+  return best
 }

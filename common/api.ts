@@ -544,6 +544,12 @@ export interface DistributionReport {
   readonly name: string
   readonly sha256: string
   readonly totalLength: number
+  /**
+   * A folder or a single file, and how many files it holds (1 for a file); null in entries
+   * written before the history kept them, while the distribution is no longer on this device.
+   */
+  readonly isFolder: boolean | null
+  readonly fileCount: number | null
   /** 'recipient': this device received it (its own row is the only machine). */
   readonly role: 'origin' | 'recipient'
   readonly origin: { readonly id: string; readonly name: string }

@@ -3,7 +3,7 @@
 import type { FleetReport } from './api.js'
 
 export const REPORT_CSV_COLUMNS = [
-  'infoHash', 'name', 'sha256', 'size', 'createdAt', 'sentAt', 'originId', 'originName', 'originUploadedBytes',
+  'infoHash', 'name', 'sha256', 'size', 'kind', 'files', 'createdAt', 'sentAt', 'originId', 'originName', 'originUploadedBytes',
   'machineId', 'machineName', 'state', 'acceptedAt', 'verifiedAt', 'bytes', 'badPieces', 'reason',
   'receiptVerifiedAt', 'receiptPublicKey', 'receiptSignature'
 ] as const
@@ -20,7 +20,7 @@ function field (v: string | number | null, text = false): string {
 
 export function reportCsv (report: FleetReport): string {
   const rows = report.distributions.flatMap(d => d.machines.map(m => [
-    field(d.infoHash), field(d.name, true), field(d.sha256), field(d.totalLength), field(d.createdAt), field(d.sentAt),
+    field(d.infoHash), field(d.name, true), field(d.sha256), field(d.totalLength), field(d.isFolder === null ? null : d.isFolder ? 'folder' : 'file'), field(d.fileCount), field(d.createdAt), field(d.sentAt),
     field(d.origin.id), field(d.origin.name, true), field(d.originUploadedBytes),
     field(m.id), field(m.name, true), field(m.state), field(m.acceptedAt), field(m.verifiedAt), field(m.bytes), field(m.badPieces),
     field(m.reason ?? null, true), field(m.receipt?.verifiedAt ?? null), field(m.receipt?.publicKey ?? null), field(m.receipt?.signature ?? null)

@@ -55,7 +55,10 @@ function factsOf (v: unknown): DistributionFacts | undefined {
   if (!isRecord(v) || !isHex(v.infoHash, 40) || !isText(v.name, 1024) || !isHex(v.sha256, 64) || !isCount(v.totalLength)) return undefined
   if ((v.role !== 'origin' && v.role !== 'recipient') || !isRecord(v.origin) || !isHex(v.origin.id, 32) || !isText(v.origin.name, 256)) return undefined
   if (!isTime(v.createdAt) || !(v.sentAt === null || isTime(v.sentAt))) return undefined
-  return { infoHash: v.infoHash, name: v.name, sha256: v.sha256, totalLength: v.totalLength, role: v.role, origin: { id: v.origin.id, name: v.origin.name }, createdAt: v.createdAt, sentAt: v.sentAt }
+  // Lines written before the history kept what it is (a folder, how many files) leave it unknown.
+  const isFolder = typeof v.isFolder === 'boolean' ? v.isFolder : null
+  const fileCount = isCount(v.fileCount) && v.fileCount > 0 ? v.fileCount : null
+  return { infoHash: v.infoHash, name: v.name, sha256: v.sha256, totalLength: v.totalLength, isFolder, fileCount, role: v.role, origin: { id: v.origin.id, name: v.origin.name }, createdAt: v.createdAt, sentAt: v.sentAt }
 }
 
 /** One line of the file, or undefined for anything else (a torn last line, an unknown kind). */

@@ -96,6 +96,8 @@ export class HistoryRecorder {
       name: r.name,
       sha256: r.sha256,
       totalLength: r.totalLength,
+      isFolder: r.isFolder,
+      fileCount: r.fileCount,
       role: r.role,
       origin: r.role === 'origin' ? { id: this.src.identity.id, name: this.src.name() } : { id: r.sender.id, name: r.sender.name },
       createdAt: r.createdAt,
@@ -108,7 +110,8 @@ export class HistoryRecorder {
     const r = this.src.record(infoHash)
     const known = this.log.get(infoHash)
     if (!r) return known !== undefined
-    if (known === undefined || (known.sentAt === null && sentAt !== null)) await this.log.distribution({ ...this.facts(r), sentAt })
+    // Also when its line came from before the history said whether it is a folder of how many files.
+    if (known === undefined || (known.sentAt === null && sentAt !== null) || known.fileCount === null) await this.log.distribution({ ...this.facts(r), sentAt })
     return true
   }
 

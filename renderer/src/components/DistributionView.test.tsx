@@ -30,4 +30,23 @@ describe('distribution view', () => {
     expect(screen.getByTestId('distribution')).toBeTruthy()
     expect(screen.queryByTestId('impostor-notice')).toBeNull()
   })
+
+  it('calls a folder a folder: the whole-folder column and piece-map line, its size multiple, the send hint', () => {
+    const folder = originDistribution({ name: 'hls-2024-06', isFolder: true, fileCount: 3001 })
+    const { store } = renderWithStore(<DistributionView />, appState({ distributions: [folder] }))
+    act(() => { store.getState().select(folder.infoHash) })
+    const view = screen.getByTestId('distribution')
+    expect(screen.getByRole('columnheader', { name: 'Whole folder' })).toBeTruthy()
+    expect(screen.getByTestId('piece-verified-machines').textContent).toMatch(/^Whole folder verified on \d+ of \d+ machines\.$/)
+    expect(view.textContent).toContain('sent by the origin (× folder size)')
+    expect(view.textContent).toContain('Tick the machines that should get this folder.')
+    expect(view.textContent).not.toMatch(/whole file|× file size|get this file/i)
+    cleanup()
+    // A single file keeps its words.
+    const file = originDistribution()
+    const again = renderWithStore(<DistributionView />, appState({ distributions: [file] }))
+    act(() => { again.store.getState().select(file.infoHash) })
+    expect(screen.getByRole('columnheader', { name: 'Whole file' })).toBeTruthy()
+    expect(screen.getByTestId('piece-verified-machines').textContent).toMatch(/^Whole file verified on/)
+  })
 })

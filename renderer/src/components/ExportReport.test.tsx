@@ -29,7 +29,7 @@ const receipt = { infoHash: 'a'.repeat(40), sha256: 'c'.repeat(64), verifiedAt: 
 const fleet = (dist: ReturnType<typeof originDistribution>): FleetReport => ({
   format: 'swarmdrop-report', version: 1, generatedAt: '2026-12-04T10:00:01.000Z', device: { id: '0'.repeat(32), name: 'origin' },
   distributions: [{
-    infoHash: dist.infoHash, name: dist.name, sha256: dist.sha256, totalLength: dist.totalLength, role: 'origin', origin: { id: '0'.repeat(32), name: 'origin' },
+    infoHash: dist.infoHash, name: dist.name, sha256: dist.sha256, totalLength: dist.totalLength, isFolder: dist.isFolder, fileCount: dist.fileCount, role: 'origin', origin: { id: '0'.repeat(32), name: 'origin' },
     createdAt: dist.createdAt, sentAt: dist.createdAt, originUploadedBytes: 10, updatedAt: dist.createdAt,
     machines: [
       { id: '1'.repeat(32), name: 'lab-01', state: 'verified', acceptedAt: dist.createdAt, verifiedAt: receipt.verifiedAt, bytes: 10, badPieces: 0, receipt },

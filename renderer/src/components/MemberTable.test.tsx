@@ -132,11 +132,24 @@ describe('swarm totals', () => {
     expect(screen.getByTestId('totals-eta-figure').textContent).toContain('until space is freed on lab-02')
   })
 
-  it('shows the slowest ETA as "estimating…" at first, and a lost machine as its own figure', () => {
+  it('shows the slowest ETA as "estimating…" at first', () => {
     const dist = withLab02({ state: 'downloading', rate: 1000, etaSeconds: 400 })
-    const lost = { ...dist, members: [...dist.members.slice(0, 3), { ...dist.members[1]!, id: 'ee'.repeat(16), name: 'lab-05', state: 'lost' as const, verified: false, lostSince: '2026-11-22T08:00:00.000Z' }] }
-    renderWithStore(<SwarmTotals dist={lost} />, appState({ distributions: [lost] }))
+    renderWithStore(<SwarmTotals dist={dist} />, appState({ distributions: [dist] }))
     expect(screen.getByTestId('totals-eta').textContent).toBe('estimating…')
+  })
+
+  it('shows a lost machine as its own figure, and promises no time for the slowest while it is away', () => {
+    const dist = withLab02({ state: 'downloading', rate: 1000, etaSeconds: 40 })
+    const lost = { ...dist, totals: { ...dist.totals, slowestEtaSeconds: 40 }, members: [...dist.members.slice(0, 3), { ...dist.members[1]!, id: 'ee'.repeat(16), name: 'lab-05', state: 'lost' as const, verified: false, rate: 0, etaSeconds: null, lostSince: '2026-11-22T08:00:00.000Z' }] }
+    renderWithStore(<SwarmTotals dist={lost} />, appState({ distributions: [lost] }))
+    // Long past the first seconds: lab-02's own time (0:40) is known, yet lab-05 is the slowest.
+    act(() => { vi.advanceTimersByTime(60_000) })
     expect(screen.getByTestId('totals-lost').textContent).toBe('⚠ 1')
+    expect(screen.getByTestId('totals-eta').textContent).toBe('on hold')
+    expect(screen.getByTestId('totals-eta-figure').textContent).toContain('until lab-05 returns')
+    cleanup()
+    const two = { ...lost, members: lost.members.map(m => m.name === 'lab-02' ? { ...m, state: 'lost' as const, rate: 0, etaSeconds: null } : m) }
+    renderWithStore(<SwarmTotals dist={two} />, appState({ distributions: [two] }))
+    expect(screen.getByTestId('totals-eta-figure').textContent).toContain('until 2 machines that are away return')
   })
 })

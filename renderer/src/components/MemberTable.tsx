@@ -2,6 +2,7 @@
 // declined or failed machine stands out (tone, icon and words); a state this device has not heard
 // reads "unknown", never a made-up 0 %.
 import type { Distribution, MemberRow } from '../../../preload/api.js'
+import { contentNoun } from '../format/content-noun.js'
 import { formatDuration, formatRate, formatSince, plural } from '../format/format.js'
 import { memberLabel, needsAttention, verifiedOfflineLabel } from '../format/labels.js'
 import type { StateLabel } from '../format/labels.js'
@@ -30,6 +31,8 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
   const receivingSince = useUi(s => s.receivingSince)
   const now = useNow()
   const linkLost = useLinkLost()
+  // "Whole folder" for a folder: its SHA-256 is of every file in it (the folder content hash).
+  const whole = `Whole ${contentNoun(dist)}`
   if (dist.members.length === 0) {
     return (
       <EmptyState title="Not sent to any machine yet.">
@@ -47,7 +50,7 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
             <th scope="col">Progress</th>
             <th scope="col" className="num">Rate</th>
             <th scope="col" className="num">ETA</th>
-            <th scope="col">Whole file</th>
+            <th scope="col">{whole}</th>
           </tr>
         </thead>
         <tbody>
@@ -77,7 +80,7 @@ export function MemberTable ({ dist }: { readonly dist: Distribution }) {
                 </td>
                 <td data-label="Rate" className="num" data-testid={`member-rate-${m.name}`}>{isReceiving(m.state) && m.rate > 0 && !linkLost ? formatRate(m.rate) : '—'}</td>
                 <td data-label="ETA" className="num" data-testid={`member-eta-${m.name}`}>{etaText(m, receivingSince[receivingKey(dist.infoHash, m.id)], now, linkLost)}</td>
-                <td data-label="Whole file">
+                <td data-label={whole}>
                   {m.verified
                     ? <span className="state state-ok"><span aria-hidden="true">✓</span> SHA-256 matched</span>
                     : <span className="muted">not checked yet</span>}

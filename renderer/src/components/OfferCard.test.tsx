@@ -52,6 +52,19 @@ describe('offer card', () => {
     expect(screen.queryByTestId(`sender-away-${NAME}`)).toBeNull()
   })
 
+  it('says a folder is a folder: how many files, that it lands as a new folder, and "this folder" when it does not fit', () => {
+    const folder = offer({ name: 'hls-2024-07', fileCount: 3001, totalLength: 82_400_000, destination: { dir: '/home/lab/Downloads', freeBytes: 50_000_000, fits: false } })
+    renderWithStore(<IncomingView />, appState({ offers: [folder] }))
+    expect(screen.getByTestId('offer-size-hls-2024-07').textContent).toBe('82.4 MB · folder of 3,001 files')
+    expect(screen.getByTestId('offer-dest-hls-2024-07').textContent).toMatch(/^Saves as a new folder in \/home\/lab\/Downloads, which has 50\.0 MB free\./)
+    expect(screen.getByTestId('no-space-hls-2024-07').textContent).toContain('needs 32.4 MB more free space for this folder.')
+    cleanup()
+    // A single file reads as before.
+    renderWithStore(<IncomingView />, appState({ offers: [offer()] }))
+    expect(screen.getByTestId(`offer-size-${NAME}`).textContent).toBe('2.6 GB')
+    expect(screen.getByTestId(`offer-dest-${NAME}`).textContent).toMatch(/^Saves to \/home\/lab\/Downloads, which has 50\.0 GB free\./)
+  })
+
   it('disables Accept and says how much space is missing when the file does not fit', () => {
     const tight = offer({ destination: { dir: '/home/lab/Downloads', freeBytes: 1_100_000_000, fits: false } })
     renderWithStore(<IncomingView />, appState({ offers: [tight] }))

@@ -29,6 +29,10 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
   const unwritable = custom === null ? offer.destination.problem : undefined
   const blocked = custom === null ? !offer.destination.fits || unwritable !== undefined : custom === ''
   const missing = Math.max(0, offer.totalLength - offer.destination.freeBytes)
+  // A folder lands as a new folder inside the one chosen (renamed when its name is taken there).
+  // The offer tells files from folders only by count: a folder of one file reads as a file.
+  const folderOf = offer.fileCount > 1
+  const what = folderOf ? 'folder' : 'file'
   const idBase = `offer-${offer.offerId}`
 
   const answer = async (run: () => Promise<unknown>) => {
@@ -54,7 +58,7 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
     <article className="card offer" data-testid={`offer-${offer.name}`} aria-labelledby={`${idBase}-title`}>
       <header className="offer-head">
         <h3 id={`${idBase}-title`} className="offer-file">{offer.name}</h3>
-        <span className="offer-size">{formatBytes(offer.totalLength)}{offer.fileCount > 1 ? ` · ${plural(offer.fileCount, 'file')}` : ''}</span>
+        <span className="offer-size" data-testid={`offer-size-${offer.name}`}>{formatBytes(offer.totalLength)}{folderOf ? ` · folder of ${plural(offer.fileCount, 'file')}` : ''}</span>
       </header>
       <p className="offer-sender">
         From <strong>{offer.sender.name}</strong>{' '}
@@ -80,8 +84,8 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
             </label>
             )
           : (
-            <p>
-              Saves to <code>{custom ?? offer.destination.dir}</code>
+            <p data-testid={`offer-dest-${offer.name}`}>
+              {folderOf ? 'Saves as a new folder in' : 'Saves to'} <code>{custom ?? offer.destination.dir}</code>
               {custom === null && <>, which has {formatBytes(offer.destination.freeBytes)} free</>}.{' '}
               <button type="button" className="button button-quiet" onClick={() => { void pickFolder() }}>Choose another folder…</button>
             </p>
@@ -94,7 +98,7 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
         )}
         {blocked && custom === null && unwritable === undefined && (
           <p className="field-error" data-testid={`no-space-${offer.name}`}>
-            Not enough space: {offer.destination.dir} needs {formatBytes(missing)} more free space for this file.
+            Not enough space: {offer.destination.dir} needs {formatBytes(missing)} more free space for this {what}.
             Free some space or choose another folder.
           </p>
         )}

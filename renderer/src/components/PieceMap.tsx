@@ -5,6 +5,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { KeyboardEvent, MouseEvent } from 'react'
 import type { Distribution } from '../../../preload/api.js'
+import { contentNoun } from '../format/content-noun.js'
 import { formatCount, plural } from '../format/format.js'
 import { REFUSED_STATES } from '../format/labels.js'
 import { cellsFor, swarmScale, swarmSize } from '../piece-map/cells.js'
@@ -108,6 +109,7 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
   const taking = dist.members.filter(m => !REFUSED_STATES.includes(m.state))
   const verifiedOn = taking.filter(m => m.verified).length
   const chosen = effective === 'swarm' ? undefined : dist.members.find(m => m.id === effective.member)
+  const noun = contentNoun(dist)
   return (
     <section className="card piece-map" aria-labelledby="piece-map-title">
       <div className="section-head">
@@ -134,8 +136,8 @@ export function PieceMap ({ dist }: { readonly dist: Distribution }) {
       </div>
       <p className="piece-summary" data-testid="piece-verified-machines">
         {effective === 'swarm'
-          ? `Whole file verified on ${formatCount(verifiedOn)} of ${plural(taking.length, 'machine')}.`
-          : `${chosen?.name ?? 'This machine'}: ${chosen?.verified === true ? 'whole file verified' : 'whole file not verified yet'}.`}
+          ? `Whole ${noun} verified on ${formatCount(verifiedOn)} of ${plural(taking.length, 'machine')}.`
+          : `${chosen?.name ?? 'This machine'}: ${chosen?.verified === true ? `whole ${noun} verified` : `whole ${noun} not verified yet`}.`}
       </p>
       <div ref={wrap} className="piece-canvas-wrap">
         <canvas

@@ -3,6 +3,7 @@
 // to as well: it waits, and gets the file when it comes back.
 import { useMemo, useState } from 'react'
 import type { Distribution, Machine, MachineGroup } from '../../../preload/api.js'
+import { contentNoun } from '../format/content-noun.js'
 import { formatAgo, plural } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { EmptyState } from './EmptyState.js'
@@ -143,8 +144,8 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
         {dist === null
           ? <span className="hint">Choose or drop a file first; it goes to the machines ticked here.</span>
           : chosen.length === 0 && machines.length > 0
-            ? <span className="hint">Tick the machines that should get this file.</span>
-            : away > 0 && <span className="hint" data-testid="send-away-hint">{plural(away, 'ticked machine is', 'ticked machines are')} off the network: {away === 1 ? 'it gets' : 'they get'} the file when {away === 1 ? 'it comes' : 'they come'} back.</span>}
+            ? <span className="hint">Tick the machines that should get this {contentNoun(dist)}.</span>
+            : away > 0 && <span className="hint" data-testid="send-away-hint">{plural(away, 'ticked machine is', 'ticked machines are')} off the network: {away === 1 ? 'it gets' : 'they get'} the {dist === null ? 'file' : contentNoun(dist)} when {away === 1 ? 'it comes' : 'they come'} back.</span>}
       </div>
     </section>
   )

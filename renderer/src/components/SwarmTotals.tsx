@@ -2,6 +2,7 @@
 // needs, who will not get it, how little the origin had to send. Figures wrap, never get cut.
 import type { Distribution } from '../../../preload/api.js'
 import { attentionOf } from '../format/attention.js'
+import { contentNoun } from '../format/content-noun.js'
 import { formatCount, formatDuration, formatMultiple, formatRate, plural } from '../format/format.js'
 import { useLinkLost, useUi } from '../store/context.js'
 import { etaSettling, isReceiving, receivingKey } from '../store/receiving.js'
@@ -27,12 +28,15 @@ const UNTIL_DONE = 'until the slowest is done'
  * The slowest receiver's ETA, "estimating…" while any receiver's rate has not settled, and "on
  * hold" (said short: it is the big figure, 800 px wide) while one cannot finish before something
  * else happens (space freed on a full disk, a machine that is away back), so there is no time to
- * promise.
+ * promise. A machine lost mid-transfer puts it on hold too: the others' time is not the slowest's.
  */
 function slowestFigure (dist: Distribution, since: Readonly<Record<string, number>>, now: number, linkLost: boolean): { value: string; label: string } {
   if (linkLost) return { value: '—', label: UNTIL_DONE }
   const full = dist.members.filter(m => m.state === 'no-space')
   if (full.length > 0) return { value: 'on hold', label: `until space is freed ${full.length > 1 ? `on ${full.length} machines` : full[0]?.self === true ? 'here' : `on ${full[0]?.name ?? 'a machine'}`}` }
+  // A machine lost mid-transfer is the slowest: the others' time is not when everyone is done.
+  const away = dist.members.filter(m => m.state === 'lost')
+  if (away.length > 0) return { value: 'on hold', label: `until ${away.length > 1 ? `${away.length} machines that are away return` : `${away[0]?.name ?? 'a machine'} returns`}` }
   const receiving = dist.members.filter(m => isReceiving(m.state))
   if (receiving.length === 0) return { value: '—', label: UNTIL_DONE }
   if (receiving.some(m => m.waitsForSource === true)) return { value: 'on hold', label: 'until a machine that is away returns' }
@@ -69,7 +73,7 @@ export function SwarmTotals ({ dist }: { readonly dist: Distribution }) {
       {attention.lost > 0 && <Figure value={formatCount(attention.lost)} icon="⚠" label="lost contact" testId="totals-lost" tone="warn" />}
       <Figure value={linkLost ? '—' : formatRate(totals.aggregateRate)} label="swarm receive rate" testId="totals-rate" />
       <Figure value={totals.copiesInSwarm.toFixed(1)} label="copies in the swarm" testId="totals-copies" />
-      <Figure value={formatMultiple(totals.originUploadRatio)} label="sent by the origin (× file size)" />
+      <Figure value={formatMultiple(totals.originUploadRatio)} label={`sent by the origin (× ${contentNoun(dist)} size)`} />
       <Figure value={linkLost ? '—' : formatCount(totals.peersConnected)} label={totals.peersConnected === 1 ? 'peer connected' : 'peers connected'} testId="totals-peers" />
       <Figure value={formatCount(totals.hashFailures)} label={totals.bannedPeers > 0 ? `bad pieces · ${plural(totals.bannedPeers, 'peer')} banned` : totals.hashFailures === 1 ? 'bad piece' : 'bad pieces'} />
     </dl>

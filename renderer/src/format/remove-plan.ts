@@ -2,6 +2,7 @@
 // the Distribution the window has: the button's label, the confirmation's title and sentences, and
 // the sentence the message bar says once the engine answered. Pure, so tests can pin the wording.
 import type { Distribution, MemberRow, RemoveReply } from '../../../preload/api.js'
+import { contentNoun } from './content-noun.js'
 import { formatBytes, plural, shortenMiddle } from './format.js'
 
 export type RemoveKind =
@@ -85,14 +86,10 @@ function keptBy (verified: readonly MemberRow[]): string | null {
     : `${nameList(verified)} have verified copies and keep them.`
 }
 
-function thingOf (dist: Distribution): string {
-  return dist.isFolder ? 'folder' : 'file'
-}
-
 export function removePlan (dist: Distribution): RemovePlan {
   const kind = removeKind(dist)
   const name = shortenMiddle(dist.name)
-  const thing = thingOf(dist)
+  const thing = contentNoun(dist)
   const where = dist.path !== '' ? ` (${dist.path})` : ''
   switch (kind) {
     case 'stop-sending':

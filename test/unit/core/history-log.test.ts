@@ -13,7 +13,7 @@ beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'sd-history-')) })
 afterEach(() => { rmSync(dir, { recursive: true, force: true }) })
 
 const facts = (n: number, over: Partial<DistributionFacts> = {}): DistributionFacts => ({
-  infoHash: n.toString(16).padStart(40, '0'), name: `file-${n}.iso`, sha256: 'c'.repeat(64), totalLength: 1000 + n, role: 'origin',
+  infoHash: n.toString(16).padStart(40, '0'), name: `file-${n}.iso`, sha256: 'c'.repeat(64), totalLength: 1000 + n, isFolder: false, fileCount: 1, role: 'origin',
   origin: { id: '0'.repeat(32), name: 'origin' }, createdAt: '2026-12-01T00:00:00.000Z', sentAt: null, ...over
 })
 const machine = (k: number, over: Partial<ReportMachine> = {}): ReportMachine => ({
@@ -51,6 +51,18 @@ describe('history log', () => {
     expect(got?.updatedAt).toBe('2026-12-02T00:00:00.000Z')
     // In the order first heard; the later line replaced machine 2's row.
     expect(got?.machines.map(m => [m.name, m.state])).toEqual([['lab-2', 'verified'], ['lab-1', 'accepted']])
+  })
+
+  it('keeps whether it is a folder and how many files across a restart; a line from before reads them unknown', async () => {
+    const { log } = await open()
+    const folder = facts(1, { name: 'hls-2024-06', isFolder: true, fileCount: 3001 })
+    await log.distribution(folder)
+    const { isFolder: _f, fileCount: _c, ...before } = facts(2)
+    appendFileSync(join(dir, HISTORY_FILE), `${JSON.stringify({ v: 1, t: 'distribution', at: '2026-12-01T00:00:00.000Z', d: before })}\n`)
+    const again = await open()
+    expect(again.skipped).toBe(0)
+    expect([again.log.get(folder.infoHash)?.isFolder, again.log.get(folder.infoHash)?.fileCount]).toEqual([true, 3001])
+    expect([again.log.get(facts(2).infoHash)?.isFolder, again.log.get(facts(2).infoHash)?.fileCount]).toEqual([null, null])
   })
 
   it('skips a torn last line and anything that is not a history line, and keeps the rest', async () => {

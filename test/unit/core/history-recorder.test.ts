@@ -60,6 +60,21 @@ async function rig (records: DistributionRecord[], identity: Identity = me): Pro
 const settle = async (r: Rig) => (await r.recorder.current()).get(IH)
 
 describe('history recorder', () => {
+  it('writes whether it is a folder and how many files, also into a line written before it kept them', async () => {
+    const r = await rig([])
+    r.records.set(IH, { ...originRecord(), name: 'hls-2024-06', isFolder: true, fileCount: 3001 })
+    // A line of this distribution from before the history kept what it is (read back as unknown).
+    await r.recorder.log.distribution({ infoHash: IH, name: 'hls-2024-06', sha256: SHA, totalLength: 5000, isFolder: null, fileCount: null, role: 'origin', origin: { id: me.id, name: 'origin' }, createdAt: common.createdAt, sentAt: '2026-12-04T09:00:30.000Z' })
+    expect((await settle(r))?.fileCount).toBeNull()
+    r.events.emit('recipient-update', { infoHash: IH, name: 'hls-2024-06', recipient: status({ state: 'pending' }) })
+    const d = await settle(r)
+    expect([d?.isFolder, d?.fileCount]).toEqual([true, 3001])
+    await r.recorder.close()
+    const again = await HistoryLog.open(dir)
+    if (!again.ok) throw new Error(again.error.message)
+    expect([again.value.log.get(IH)?.isFolder, again.value.log.get(IH)?.fileCount]).toEqual([true, 3001])
+  })
+
   it('writes state changes with their times and the receipt, and the upload across a restart', async () => {
     const r = await rig([])
     r.records.set(IH, originRecord())

@@ -76,7 +76,8 @@ async function verifyFile (path: string, json: boolean): Promise<number> {
 }
 
 function distributionText (d: DistributionReport): string {
-  const head = `${terminalText(d.name)}  ${formatBytes(d.totalLength)}  ${d.infoHash}\n  SHA-256 ${d.sha256}\n` +
+  const what = d.isFolder === true && d.fileCount !== null ? `  folder of ${plural(d.fileCount, 'file')}` : ''
+  const head = `${terminalText(d.name)}  ${formatBytes(d.totalLength)}${what}  ${d.infoHash}\n  SHA-256 ${d.sha256}\n` +
     `  ${d.role === 'origin' ? 'sent from this device' : `received from ${terminalText(d.origin.name)} (${shortFingerprint(d.origin.id)})`}, created ${d.createdAt}` +
     `${d.sentAt !== null ? `, ${d.role === 'origin' ? 'sent' : 'accepted'} ${d.sentAt}` : ''}` +
     `${d.originUploadedBytes !== null ? `, origin uploaded ${formatBytes(d.originUploadedBytes)}` : ''}\n`

@@ -31,6 +31,12 @@ export function isDisplayText (v: unknown, max: number): v is string {
   return unsafeTextReason(v, max) === undefined
 }
 
+/** The control, format or bidi characters in `s`, each once, as U+XXXX (what a form names back to a person). */
+export function unsafeCharacters (s: string): string[] {
+  const found = s.match(new RegExp(UNSAFE.source, 'gu')) ?? []
+  return [...new Set(found.map(c => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`))]
+}
+
 /**
  * `s` with every control, format or bidi character shown as \u{…}: for messages that quote text
  * from elsewhere (a refused path, a reason) on their way to a log or a terminal.

@@ -9,6 +9,7 @@ import { errorMessage, fail, ok } from '../../../common/result.js'
 import { appSettings } from './app-state.js'
 import { browseFolder } from './browse-folder.js'
 import { pairCommand, unpairCommand } from './pairing-commands.js'
+import { checkSettingsPatch } from './settings-checks.js'
 import { pruneHistory, reportOf } from './history-commands.js'
 import { addToGroup, removeFromGroup, setGroup } from './groups.js'
 import { unwatchFolder, watchFolder } from './channels.js'
@@ -103,7 +104,9 @@ export async function runCommand (node: SwarmNode, c: Command, host: CommandHost
     case 'remove': return node.remove(c.infoHash, c.deleteFiles !== undefined ? { deleteFiles: c.deleteFiles } : {})
     case 'choose-folder': return fail('unsupported', 'there is no folder dialog here: type the folder path instead')
     case 'update-settings': {
-      const updated = await node.updateSettings(c.patch)
+      const checked = await checkSettingsPatch(c.patch, { selfId: node.identity.id, peers: () => node.discovery.list() })
+      if (!checked.ok) return checked
+      const updated = await node.updateSettings(checked.value)
       return updated.ok ? ok(appSettings(updated.value)) : updated
     }
     case 'trust': {

@@ -91,7 +91,7 @@ export const STATUS_OF_CODE: ReadonlyMap<string, number> = new Map([
   ...['forbidden', 'key-mismatch', 'bad-signature', 'wrong-sender', 'unsigned', 'not-member', 'wrong-address', 'key-changed'].map(c => [c, 403] as const),
   ...['not-found', 'unknown-distribution', 'unknown-offer', 'unknown-device', 'missing'].map(c => [c, 404] as const),
   // 409: it conflicts with the state things are in (already there, changed since, device running).
-  ...['conflict', 'duplicate', 'stale', 'source-changed', 'changed', 'size-mismatch', 'device-running', 'started'].map(c => [c, 409] as const),
+  ...['conflict', 'duplicate', 'stale', 'source-changed', 'changed', 'size-mismatch', 'device-running', 'started', 'name-taken'].map(c => [c, 409] as const),
   // 422: well formed, but what it names cannot be used (an empty or unreadable source, a failed check).
   ...['empty', 'not-regular', 'too-many', 'unreadable', 'gone', 'no-folder', 'not-writable', 'hash', 'verify'].map(c => [c, 422] as const),
   ['too-many-offers', 429],

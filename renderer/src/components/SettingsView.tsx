@@ -1,9 +1,9 @@
 // Device settings. Save sends only what changed; a problem is shown beside the field it is about.
 import { useState } from 'react'
 import type { ReactNode } from 'react'
-import type { AcceptPolicy, AppSettings } from '../../../preload/api.js'
+import type { AcceptPolicy, AppSettings, IncomingOffer } from '../../../preload/api.js'
 import { sentence } from '../format/format.js'
-import { fieldOfError, formFromSettings, settingsPatch } from '../settings/settings-form.js'
+import { fieldOfError, formFromSettings, savedStatus, settingsPatch } from '../settings/settings-form.js'
 import type { SettingsErrors, SettingsForm } from '../settings/settings-form.js'
 import { useUi } from '../store/context.js'
 import { GroupsSettings } from './GroupsSettings.js'
@@ -30,8 +30,15 @@ function Field ({ label, hint, error, id, children }: { readonly label: string; 
   )
 }
 
-function Form ({ settings, web }: { readonly settings: AppSettings; readonly web: boolean }) {
+const NO_OFFERS: readonly IncomingOffer[] = []
+
+function Form ({ settings: pushed, web }: { readonly settings: AppSettings; readonly web: boolean }) {
   const updateSettings = useUi(s => s.updateSettings)
+  // What Save answered, until the next state pushed after it: the pushed one comes up to a second
+  // later, and a change back made meanwhile read "Nothing changed." against the settings before.
+  const [saved, setSaved] = useState<{ readonly over: AppSettings; readonly value: AppSettings } | null>(null)
+  const settings = saved !== null && saved.over === pushed ? saved.value : pushed
+  const offers = useUi(s => s.app?.offers ?? NO_OFFERS)
   const chooseFolder = useUi(s => s.chooseFolder)
   const [form, setForm] = useState<SettingsForm>(() => formFromSettings(settings))
   const [errors, setErrors] = useState<SettingsErrors>({})
@@ -58,11 +65,12 @@ function Form ({ settings, web }: { readonly settings: AppSettings; readonly web
     const result = await updateSettings(patch)
     setSaving(false)
     if (result.ok) {
+      setSaved({ over: pushed, value: result.value })
       setForm(formFromSettings(result.value))
-      setStatus('Saved.')
+      setStatus(savedStatus(settings, result.value, offers))
       return
     }
-    const field = fieldOfError(result.error.message)
+    const field = fieldOfError(result.error.message, result.error.code)
     if (field !== null && field in patch) setErrors({ [field]: sentence(result.error.message) })
     else setFormError(sentence(result.error.message))
   }

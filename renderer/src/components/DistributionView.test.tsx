@@ -3,7 +3,7 @@
 // distribution, naming the address and the id it claimed; none is shown when there was none.
 import { act, cleanup, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { appState, originDistribution } from '../test/fixtures.js'
+import { appState, originDistribution, recipientDistribution } from '../test/fixtures.js'
 import { renderWithStore } from '../test/render.js'
 import { DistributionView } from './DistributionView.js'
 
@@ -48,5 +48,16 @@ describe('distribution view', () => {
     act(() => { again.store.getState().select(file.infoHash) })
     expect(screen.getByRole('columnheader', { name: 'Whole file' })).toBeTruthy()
     expect(screen.getByTestId('piece-verified-machines').textContent).toMatch(/^Whole file verified on/)
+  })
+
+  it('offers Pause on a download under way, not on one that failed (nothing runs there to pause)', () => {
+    const arriving = recipientDistribution({ state: 'downloading' })
+    const { store } = renderWithStore(<DistributionView />, appState({ distributions: [arriving] }))
+    act(() => { store.getState().select(arriving.infoHash) })
+    expect(screen.getByTestId('pause-button').textContent).toBe('Pause')
+    const failed = recipientDistribution({ state: 'failed', reason: 'tidy.iso.part was deleted from /dl while it was arriving; the download stopped (a new send starts it over)' })
+    act(() => { store.getState().receive(appState({ distributions: [failed] })); store.getState().select(failed.infoHash) })
+    expect(screen.queryByTestId('pause-button')).toBeNull()
+    expect(screen.getByTestId('remove-button').textContent).toBe('Cancel download…')
   })
 })

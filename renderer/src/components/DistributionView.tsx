@@ -49,9 +49,12 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
         </div>
         <div className="detail-actions">
           <StateBadge label={distributionLabel(dist.state)} testId="dist-state" raw={dist.state} />
-          <button type="button" className="button" data-testid="pause-button" onClick={() => { void (paused ? resume(dist.infoHash) : pause(dist.infoHash)) }}>
-            {paused ? 'Resume' : 'Pause'}
-          </button>
+          {/* A failed or stale distribution runs nothing there is to pause. */}
+          {dist.state !== 'failed' && dist.state !== 'stale' && (
+            <button type="button" className="button" data-testid="pause-button" onClick={() => { void (paused ? resume(dist.infoHash) : pause(dist.infoHash)) }}>
+              {paused ? 'Resume' : 'Pause'}
+            </button>
+          )}
           <button type="button" className="button" data-testid="open-folder" onClick={() => { void openFolder(dist.infoHash) }}>
             Open folder
           </button>

@@ -228,6 +228,8 @@ export interface IncomingOffer {
   readonly infoHash: string
   readonly name: string
   readonly totalLength: number
+  /** A folder (even of one file), which lands as a folder of its name; else a single file. */
+  readonly isFolder: boolean
   readonly fileCount: number
   readonly sha256: string
   readonly sender: {

@@ -15,6 +15,7 @@ function loggedOffer (o: OfferSummary): LoggedOffer {
     infoHash: o.infoHash,
     name: o.name,
     totalLength: o.totalLength,
+    isFolder: o.isFolder ?? o.fileCount > 1,
     fileCount: o.fileCount,
     sha256: o.sha256,
     sender: senderOf(o),

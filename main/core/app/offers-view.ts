@@ -14,6 +14,7 @@ export function offerView (o: OfferSummary, trusted: boolean, dir: string, freeB
     infoHash: o.infoHash,
     name: o.name,
     totalLength: o.totalLength,
+    isFolder: o.isFolder ?? o.fileCount > 1,
     fileCount: o.fileCount,
     sha256: o.sha256,
     sender: { id: o.sender.id, fingerprint: shortFingerprint(o.sender.id), name: o.sender.name, address: o.sender.address, trusted },

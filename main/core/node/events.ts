@@ -11,6 +11,8 @@ export interface OfferSummary {
   readonly infoHash: string
   readonly name: string
   readonly totalLength: number
+  /** A folder (even of one file); absent in summaries made before it was kept (a file is assumed by count). */
+  readonly isFolder?: boolean
   readonly fileCount: number
   /** Its largest file, path inside the distribution and length: a FAT folder holds no file over 4 GiB. */
   readonly largestFile?: { readonly path: string; readonly length: number }

@@ -162,6 +162,7 @@ export class Recipient {
       infoHash: offer.infoHash,
       name: offer.name,
       totalLength: offer.totalLength,
+      isFolder: metainfo.isFolder,
       fileCount: metainfo.files.length,
       largestFile: largestFile(metainfo),
       sha256: offer.sha256,

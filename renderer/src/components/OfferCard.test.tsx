@@ -53,11 +53,16 @@ describe('offer card', () => {
   })
 
   it('says a folder is a folder: how many files, that it lands as a new folder, and "this folder" when it does not fit', () => {
-    const folder = offer({ name: 'hls-2024-07', fileCount: 3001, totalLength: 82_400_000, destination: { dir: '/home/lab/Downloads', freeBytes: 50_000_000, fits: false } })
+    const folder = offer({ name: 'hls-2024-07', isFolder: true, fileCount: 3001, totalLength: 82_400_000, destination: { dir: '/home/lab/Downloads', freeBytes: 50_000_000, fits: false } })
     renderWithStore(<IncomingView />, appState({ offers: [folder] }))
     expect(screen.getByTestId('offer-size-hls-2024-07').textContent).toBe('82.4 MB · folder of 3,001 files')
     expect(screen.getByTestId('offer-dest-hls-2024-07').textContent).toMatch(/^Saves as a new folder in \/home\/lab\/Downloads, which has 50\.0 MB free\./)
     expect(screen.getByTestId('no-space-hls-2024-07').textContent).toContain('needs 32.4 MB more free space for this folder.')
+    cleanup()
+    // A folder of one file is still a folder: it lands as one.
+    renderWithStore(<IncomingView />, appState({ offers: [offer({ name: 'one-segment', isFolder: true, fileCount: 1, totalLength: 4096 })] }))
+    expect(screen.getByTestId('offer-size-one-segment').textContent).toBe('4.1 KB · folder of 1 file')
+    expect(screen.getByTestId('offer-dest-one-segment').textContent).toMatch(/^Saves as a new folder in /)
     cleanup()
     // A single file reads as before.
     renderWithStore(<IncomingView />, appState({ offers: [offer()] }))

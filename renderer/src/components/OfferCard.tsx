@@ -30,8 +30,7 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
   const blocked = custom === null ? !offer.destination.fits || unwritable !== undefined : custom === ''
   const missing = Math.max(0, offer.totalLength - offer.destination.freeBytes)
   // A folder lands as a new folder inside the one chosen (renamed when its name is taken there).
-  // The offer tells files from folders only by count: a folder of one file reads as a file.
-  const folderOf = offer.fileCount > 1
+  const folderOf = offer.isFolder
   const what = folderOf ? 'folder' : 'file'
   const idBase = `offer-${offer.offerId}`
 

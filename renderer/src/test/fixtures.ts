@@ -155,6 +155,7 @@ export function offer (over: Partial<IncomingOffer> = {}): IncomingOffer {
     infoHash: 'a'.repeat(40),
     name: 'hls-2024-06.tar',
     totalLength: 2_600_000_000,
+    isFolder: false,
     fileCount: 1,
     sha256: 'c0ffee'.padEnd(64, '0'),
     sender: { id: '01'.repeat(16), fingerprint: '01a1·b201', name: 'lab-01', address: '10.0.0.1', trusted: false },

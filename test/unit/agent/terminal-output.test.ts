@@ -25,6 +25,7 @@ const offer = (over: Partial<IncomingOffer> = {}): IncomingOffer => ({
   infoHash: 'a'.repeat(40),
   name: 'image\u202egnp.exe',
   totalLength: 1_000_000,
+  isFolder: false,
   fileCount: 1,
   sha256: 'b'.repeat(64),
   sender: { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: HOSTILE_NAME, address: '10.0.0.7', trusted: false },
@@ -112,7 +113,7 @@ describe("the agent's event log", () => {
     const [received, update] = json.trim().split('\n').map(l => JSON.parse(l) as AgentEventLine)
     expect(Object.keys(received ?? {}).sort()).toEqual(['decision', 'event', 'offer', 'time'])
     if (received?.event !== 'offer-received') throw new Error('not the offer line')
-    expect(received.offer).toEqual({ offerId: 'ab12', infoHash: o.infoHash, name: o.name, totalLength: o.totalLength, fileCount: 1, sha256: o.sha256, sender: { id: o.sender.id, name: o.sender.name, address: o.sender.address }, receivedAt: o.receivedAt })
+    expect(received.offer).toEqual({ offerId: 'ab12', infoHash: o.infoHash, name: o.name, totalLength: o.totalLength, isFolder: false, fileCount: 1, sha256: o.sha256, sender: { id: o.sender.id, name: o.sender.name, address: o.sender.address }, receivedAt: o.receivedAt })
     expect(update).toMatchObject({ event: 'recipient-update', recipient: { id: 'c'.repeat(32), name: 'lab-02', state: 'verified' } })
     if (update?.event !== 'recipient-update') throw new Error('not the recipient line')
     expect(Object.keys(update.recipient).sort()).toEqual(['id', 'name', 'state'])

@@ -51,6 +51,7 @@ export function offer (over: Partial<IncomingOffer> & Pick<IncomingOffer, 'offer
   return {
     infoHash: 'cd'.repeat(20),
     totalLength: 2_600_000_000,
+    isFolder: false,
     fileCount: 1,
     sha256: 'ef'.repeat(32),
     sender: { id: '9f3ac21e'.padEnd(32, '0'), fingerprint: '9f3a·c21e', name: 'lab-07', address: '10.0.0.7', trusted: false },

@@ -89,7 +89,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
     machines: machinesView(online, gone, node.trust.list(), node.pairings.list()),
     distributions,
     hashing: status.hashing.map(h => ({ jobId: h.jobId, path: h.path, name: basename(h.path), bytesDone: h.bytesDone, bytesTotal: h.bytesTotal })),
-    offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.get(settings.downloadsDir), src.freeSpace.problem(settings.downloadsDir), src.freeSpace.limit(settings.downloadsDir))),
+    offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.facts(settings.downloadsDir))),
     rates: { upload: uploadRate(distributions), download: downloadRate(distributions) },
     seedingPaused: node.seedingPaused,
     settings: appSettings(settings),

@@ -1,7 +1,7 @@
 // Room on disk for a download: how much it still needs (bytes, and file entries: a file system out
 // of inodes refuses a new file with ENOSPC as a full one does), and how to say so to a person.
 // Pure, so the arithmetic behind "resume when space is freed" is tested without filling a disk.
-import { formatBytes, plural } from '../../../common/units.js'
+import { formatBytes, formatCount, plural } from '../../../common/units.js'
 
 /** What a folder's file system has free: bytes, and file entries where it counts them. */
 export interface Room {
@@ -82,7 +82,7 @@ export function acceptSpaceReason (dir: string, size: number, free: number): str
   return `not enough space in ${dir}: ${formatBytes(size)} needed, ${formatBytes(Math.max(0, free))} free (${formatBytes(shortfall(size, free))} more needed)`
 }
 
-/** Why an offer of `files` files cannot be accepted into `dir` whose file system has `free` entries left. */
-export function acceptFilesReason (dir: string, files: number, free: number): string {
-  return `no room for ${plural(files, 'file')} in ${dir}: its file system has ${plural(free, 'free file entry', 'free file entries')} (inodes) left`
+/** Why an offer needing `entries` file entries (one per file and folder) cannot be accepted into `dir`, whose file system has `free` left. */
+export function acceptFilesReason (dir: string, entries: number, free: number): string {
+  return `no room in ${dir}: its file system has ${plural(free, 'free file entry', 'free file entries')} (inodes) left, and this needs ${formatCount(entries)}, one per file and folder`
 }

@@ -327,8 +327,16 @@ describe('machines and offers', () => {
 
   it('an offer says where it lands and whether it fits', () => {
     const o = { offerId: 'o', infoHash: IH, name: 'x', totalLength: 100, fileCount: 1, sha256: 'e'.repeat(64), sender: { id: R1, name: 'origin', address: '10.0.0.1' }, receivedAt: 't' }
-    expect(offerView(o, true, '/dl', 50).destination).toEqual({ dir: '/dl', freeBytes: 50, fits: false })
-    expect(offerView(o, false, '/dl', 500).destination.fits).toBe(true)
-    expect(offerView(o, true, '/dl', 50).sender).toEqual({ id: R1, fingerprint: '1111·1111', name: 'origin', address: '10.0.0.1', trusted: true })
+    expect(offerView(o, true, '/dl', { freeBytes: 50 }).destination).toEqual({ dir: '/dl', freeBytes: 50, fits: false })
+    expect(offerView(o, false, '/dl', { freeBytes: 500 }).destination.fits).toBe(true)
+    expect(offerView(o, true, '/dl', { freeBytes: 50 }).sender).toEqual({ id: R1, fingerprint: '1111·1111', name: 'origin', address: '10.0.0.1', trusted: true })
+  })
+
+  it('an offer of more files than the folder\'s file system has entries for says so, with the counts', () => {
+    const folder = { offerId: 'o', infoHash: IH, name: 'segments', totalLength: 100, isFolder: true, fileCount: 3000, sha256: 'e'.repeat(64), sender: { id: R1, name: 'origin', address: '10.0.0.1' }, receivedAt: 't' }
+    expect(offerView(folder, false, '/dl', { freeBytes: 1e9, freeEntries: 2000 }).destination.problem).toBe('no room in /dl: its file system has 2,000 free file entries (inodes) left, and this needs 3,001, one per file and folder')
+    expect(offerView(folder, false, '/dl', { freeBytes: 1e9, freeEntries: 5000 }).destination.problem).toBeUndefined()
+    // A file system that counts no entries (btrfs) sets no such limit.
+    expect(offerView(folder, false, '/dl', { freeBytes: 1e9 }).destination.problem).toBeUndefined()
   })
 })

@@ -58,9 +58,9 @@ describe('the words for a file larger than its folder\'s file system holds', () 
   it('an offer card says it, after a folder that cannot be written at all', () => {
     const summary = { offerId: 'o-1', infoHash: 'a'.repeat(40), name: 'big.img', totalLength: 4 * GiB, fileCount: 1, largestFile: { path: 'big.img', length: 4 * GiB }, sha256: 'b'.repeat(64), sender: { id: 'c'.repeat(32), name: 'lab-07', address: '10.0.0.7' }, receivedAt: '2026-12-07T19:00:00.000Z' }
     const fat = limitOfFileSystemType(0x4d44)
-    expect(offerView(summary, false, '/media/stick', 8 * GiB, undefined, fat).destination.problem).toBe('/media/stick is on a FAT file system, which holds no file of 4 GiB or more, and big.img is 4.3 GB')
-    expect(offerView({ ...summary, largestFile: { path: 'big.img', length: 4 * GiB - 1 } }, false, '/media/stick', 8 * GiB, undefined, fat).destination.problem).toBeUndefined()
-    expect(offerView(summary, false, '/media/stick', 8 * GiB, '/media/stick is on a read-only file system', fat).destination.problem).toBe('/media/stick is on a read-only file system')
+    expect(offerView(summary, false, '/media/stick', { freeBytes: 8 * GiB, ...(fat !== undefined ? { limit: fat } : {}) }).destination.problem).toBe('/media/stick is on a FAT file system, which holds no file of 4 GiB or more, and big.img is 4.3 GB')
+    expect(offerView({ ...summary, largestFile: { path: 'big.img', length: 4 * GiB - 1 } }, false, '/media/stick', { freeBytes: 8 * GiB, ...(fat !== undefined ? { limit: fat } : {}) }).destination.problem).toBeUndefined()
+    expect(offerView(summary, false, '/media/stick', { freeBytes: 8 * GiB, problem: '/media/stick is on a read-only file system', ...(fat !== undefined ? { limit: fat } : {}) }).destination.problem).toBe('/media/stick is on a read-only file system')
   })
 
   it('a write refused as too large mid-transfer reads as such', () => {

@@ -72,7 +72,7 @@ describe.skipIf(!isRoot)('a downloads folder out of file entries (needs root to 
     if (!created.ok) throw new Error(created.error.message)
     const offered = await origin.offer(created.value.infoHash, [r.identity.id])
     if (!offered.ok) throw new Error(offered.error.message)
-    expect(offered.value.map(x => [x.state, x.reason])).toEqual([['declined', `no room for 203 files in ${fs}: its file system has 59 free file entries (inodes) left`]])
+    expect(offered.value.map(x => [x.state, x.reason])).toEqual([['declined', `no room in ${fs}: its file system has 59 free file entries (inodes) left, and this needs 203, one per file and folder`]])
   }, 30_000)
 
   it('waits mid-transfer with the reason in words, and goes on once files are deleted there', async () => {

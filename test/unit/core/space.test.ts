@@ -41,7 +41,7 @@ describe('what a person reads', () => {
       .toBe('no room for more files in /dl: its file system has 0 free file entries (inodes) for 141 files still to create, though 66.9 MB are free; it resumes by itself once files are deleted there')
     // Short of bytes too: the bytes are what to free first.
     expect(noSpaceReason('/dl', { bytes: 100_000_000, files: 141 }, { bytes: 66_900_000, files: 0 })).toMatch(/^not enough space in \/dl: 33\.1 MB more needed/)
-    expect(acceptFilesReason('/dl', 203, 59)).toBe('no room for 203 files in /dl: its file system has 59 free file entries (inodes) left')
+    expect(acceptFilesReason('/dl', 203, 59)).toBe('no room in /dl: its file system has 59 free file entries (inodes) left, and this needs 203, one per file and folder')
   })
 
   it('fits only with bytes and file entries enough, entries uncounted being no limit', () => {

@@ -39,8 +39,11 @@ export type OffersReport = readonly IncomingOffer[]
 export interface SendOutcome {
   readonly name: string
   readonly id: string
-  /** `lost`: this machine lost contact with it and it had not come back when the wait ended. */
-  readonly status: 'verified' | 'declined' | 'failed' | 'timeout' | 'lost'
+  /**
+   * `lost`: this machine lost contact with it and it had not come back when the wait ended;
+   * `no-space`: its disk was full when the wait ended (it goes on by itself once space is freed).
+   */
+  readonly status: 'verified' | 'declined' | 'failed' | 'timeout' | 'lost' | 'no-space'
   readonly sha256?: string
   readonly reason?: string
   /** It held a verified copy already (a re-send): nothing was fetched. */

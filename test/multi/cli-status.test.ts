@@ -83,7 +83,7 @@ describe('status shows the machine rows', () => {
     const r = await fx.cli(0, ['status'])
     expect(r.code, r.stderr).toBe(0)
     const lines = r.stdout.split('\n')
-    expect(lines.some(l => l.includes('1 of 2 recipients verified, 1 will not get it'))).toBe(true)
+    expect(lines.some(l => l.includes('1 of 2 recipients verified, 1 declined'))).toBe(true)
     const taker = lines.find(l => /^\s+taker\s/.test(l)) ?? ''
     expect(taker).toContain('100%')
     expect(taker).toContain('✓ verified')

@@ -33,7 +33,8 @@ export function parse (usage: CommandUsage, args: readonly string[]): Parsed {
     if (f === undefined) throw new UsageError(`unknown option ${t.rawName} ${see}`)
     if (f.type === 'boolean' && t.value !== undefined) throw new UsageError(`option ${t.rawName} takes no value ${see}`)
     if (f.type === 'string' && t.value === undefined) throw new UsageError(`option ${t.rawName} needs a value (${t.rawName} ${f.value ?? 'VALUE'}) ${see}`)
-    if (f.type === 'string' && t.inlineValue !== true && t.value?.startsWith('-') === true) {
+    // A negative number is a value (no option starts with a digit): its range check words it.
+    if (f.type === 'string' && t.inlineValue !== true && t.value?.startsWith('-') === true && !/^-[0-9.]/.test(t.value)) {
       throw new UsageError(`option ${t.rawName} needs a value, not the option ${t.value} (write ${t.rawName}=${t.value} if that is the value) ${see}`)
     }
   }
@@ -60,6 +61,6 @@ export function intFlag (p: Parsed, key: string, min: number, max: number): numb
   const v = str(p, key)
   if (v === undefined) return undefined
   const n = Number(v)
-  if (!/^[0-9]+$/.test(v) || n < min || n > max) throw new UsageError(`--${key} must be a whole number from ${min} to ${max}`)
+  if (!/^[0-9]+$/.test(v) || n < min || n > max) throw new UsageError(`--${key} must be a whole number from ${min} to ${max}, not "${v}"`)
   return n
 }

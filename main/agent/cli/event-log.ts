@@ -6,6 +6,7 @@ import { shortFingerprint } from '../../../common/device-id.js'
 import { followEvents } from '../../core/app/device-events.js'
 import { formatBytes, formatRate } from '../../../common/units.js'
 import { plural } from './format.js'
+import { stateLabel } from './member-line.js'
 import { acceptHint, offerIdText } from './offer-hint.js'
 import { jsonLine, terminalText } from './terminal-text.js'
 
@@ -29,7 +30,8 @@ function humanLine (e: AgentEvent): string {
     case 'offer-accepted': return `accepted ${e.name} from ${e.sender.name}`
     case 'offer-declined': return `declined ${e.name} from ${e.sender.name}: ${e.reason}`
     case 'progress': return `${e.name}: ${e.role === 'recipient' ? `${((e.verifiedBytes / e.totalLength) * 100).toFixed(1)}% ↓ ${formatRate(e.downloadSpeed)}` : 'seeding'} ↑ ${formatRate(e.uploadSpeed)}, ${plural(e.peers, 'peer')}`
-    case 'recipient-update': return `${e.name} → ${e.recipient.name}: ${e.recipient.state}${e.recipient.reason ? ` (${e.recipient.reason})` : ''}`
+    // The window's words for the state ("receiving", "lost contact"), not the contract's code.
+    case 'recipient-update': return `${e.name} → ${e.recipient.name}: ${stateLabel(e.recipient.state)}${e.recipient.reason ? ` (${e.recipient.reason})` : ''}`
     case 'verified': return `verified ${e.name}: sha256 ${e.sha256} → ${e.path}`
     case 'failed': return `FAILED ${e.name}: ${e.reason}`
     case 'no-space': return `PAUSED ${e.name}: ${e.reason}`
@@ -44,10 +46,29 @@ function humanLine (e: AgentEvent): string {
   }
 }
 
-/** Logs every event `node` (a SwarmNode) emits, through `write`. */
+/**
+ * A recipient's update comes with every progress report it sends (about once a second): a person
+ * reads a line when its state or reason changes, not "receiving" each second nor "verified" again.
+ */
+function repeatsLast (e: AgentEvent, last: Map<string, string>): boolean {
+  if (e.event !== 'recipient-update') return false
+  const key = `${e.infoHash} ${e.recipient.id}`
+  const said = `${e.recipient.state} ${e.recipient.reason ?? ''}`
+  if (last.get(key) === said) return true
+  last.set(key, said)
+  return false
+}
+
+/** Logs every event `node` (a SwarmNode) emits, through `write`; JSON keeps every one. */
 export function attachEventLog (node: Parameters<typeof followEvents>[0], json: boolean, write: (s: string) => void = s => process.stdout.write(s)): void {
+  const lastState = new Map<string, string>()
   followEvents(node, event => {
-    const line: AgentEventLine = { time: new Date().toISOString(), ...event }
-    write(json ? jsonLine(line) : `${new Date().toLocaleTimeString()}  ${terminalText(humanLine(event))}\n`)
+    if (json) {
+      const line: AgentEventLine = { time: new Date().toISOString(), ...event }
+      write(jsonLine(line))
+      return
+    }
+    if (repeatsLast(event, lastState)) return
+    write(`${new Date().toLocaleTimeString()}  ${terminalText(humanLine(event))}\n`)
   })
 }

@@ -29,7 +29,7 @@ export function outcomeOf (f: Followed, stale: string | undefined): Outcome {
       ? 'declined'
       : state === 'failed' || state === 'unreachable' || stale !== undefined
         ? 'failed'
-        : state === 'lost' ? 'lost' : 'timeout'
+        : state === 'lost' ? 'lost' : state === 'no-space' ? 'no-space' : 'timeout'
   const reason = status === 'verified' ? undefined : stale !== undefined && state !== 'failed' && state !== 'declined' ? stale : f.row?.reason ?? (status === 'timeout' ? whereItWas(f.row) : undefined)
   return {
     name: f.row?.name ?? f.id,
@@ -47,9 +47,20 @@ export function outcomeText (o: Outcome): string {
   switch (o.status) {
     case 'verified': return o.alreadyHad === true ? '✓ verified (already had it)' : '✓ verified'
     case 'lost': return `lost contact${o.lostSince === undefined ? '' : ` at ${new Date(o.lostSince).toLocaleTimeString()}`}; it resumes when it returns${reason}`
+    // The engine's reason already says how much is needed and that it resumes by itself.
+    case 'no-space': return `out of space, not done in time${reason === '' ? '; it resumes by itself once space is freed' : reason}`
     case 'timeout': return `not done in time${reason}`
     default: return `${o.status}${reason}`
   }
+}
+
+/** How the summary counts each way of not finishing ("1 out of space", "2 not done in time"). */
+const SUMMARY_WORDS: Readonly<Record<Exclude<Outcome['status'], 'verified'>, string>> = {
+  declined: 'declined',
+  failed: 'failed',
+  'no-space': 'out of space',
+  lost: 'lost',
+  timeout: 'not done in time'
 }
 
 /** "The 1 machine verified", "All 3 machines verified", "1 of 3 machines verified (1 declined, 1 lost)". */
@@ -57,9 +68,9 @@ export function summaryLine (outcomes: readonly Outcome[]): string {
   const n = outcomes.length
   const verified = outcomes.filter(o => o.status === 'verified').length
   if (verified === n) return n === 1 ? 'The 1 machine verified' : `All ${plural(n, 'machine')} verified`
-  const others = (['declined', 'failed', 'lost', 'timeout'] as const)
+  const others = (['declined', 'failed', 'no-space', 'lost', 'timeout'] as const)
     .map(status => ({ status, count: outcomes.filter(o => o.status === status).length }))
     .filter(x => x.count > 0)
-    .map(x => `${x.count} ${x.status === 'timeout' ? 'not done in time' : x.status}`)
+    .map(x => `${x.count} ${SUMMARY_WORDS[x.status]}`)
   return `${verified} of ${plural(n, 'machine')} verified (${others.join(', ')})`
 }

@@ -87,6 +87,16 @@ function distributionText (d: DistributionReport): string {
   return head + (rows.length === 0 ? '    (not sent to any machine)\n' : rows.map(r => `${r}\n`).join(''))
 }
 
+/**
+ * Nothing to report, and where that was read: with no agent running it is a data folder that may
+ * not be the one a service uses (its own, `--data-dir /var/lib/swarmdrop`).
+ */
+export function emptyHistoryText (dataDir: string, agentRunning: boolean): string {
+  return agentRunning
+    ? 'Nothing in the history yet. Distributions appear here once sent or received.\n'
+    : `Nothing in the history of ${terminalText(dataDir)} (no agent runs for it). Distributions appear here once sent or received; a service keeps its own data folder (--data-dir).\n`
+}
+
 export async function reportCommand (args: readonly string[]): Promise<number> {
   const p = parse(reportUsage, args)
   const json = flag(p, 'json')
@@ -112,7 +122,7 @@ export async function reportCommand (args: readonly string[]): Promise<number> {
   if (!report.ok) throw new UsageError(`report: ${report.error.message}`)
   if (json) process.stdout.write(jsonLine(report.value))
   else if (csv) process.stdout.write(reportCsv(report.value))
-  else if (report.value.distributions.length === 0) process.stdout.write('Nothing in the history yet. Distributions appear here once sent or received.\n')
+  else if (report.value.distributions.length === 0) process.stdout.write(emptyHistoryText(dataDir, agent !== undefined))
   else process.stdout.write(report.value.distributions.map(distributionText).join('\n'))
   return EXIT_OK
 }

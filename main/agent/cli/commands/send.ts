@@ -12,8 +12,10 @@ import { DATA_DIR_FLAG, type CommandUsage } from '../command-usage.js'
 import { formatBytes, formatRate } from '../../../../common/units.js'
 import { bar, formatDuration, pad } from '../format.js'
 import { memberLine, memberName, stateLabel } from '../member-line.js'
+import { matchMachines, noRecipientMessage } from '../recipient-match.js'
 import { outcomeOf, outcomeText, summaryLine, type Outcome } from '../send-outcome.js'
 import { sendToAll } from '../send-to-all.js'
+import { stateChanges } from '../state-changes.js'
 import { dataDirOf, openSession } from '../session.js'
 import { jsonLine, terminalText } from '../terminal-text.js'
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit-codes.js'
@@ -28,8 +30,9 @@ now is offered the file as soon as it comes back (state "waiting"), with no seco
 --all listens a few seconds (--listen) for the machines on the LAN and offers the file to each one
 as soon as it is found and the file is hashed, so the first machines do not wait for the others.
 Without --wait it returns once the offers are delivered (each accepted, pending or declined).
-With --wait it shows a progress bar per machine and ends when every one has verified the file
-(exit 0) or one declined, failed or did not finish in time (exit 1). Without an agent running for
+With --wait it shows a progress bar per machine (on a terminal; in a log or a pipe, a line each
+time a machine's state changes) and ends when every one has verified the file (exit 0) or one
+declined, failed, ran out of space or did not finish in time (exit 1). Without an agent running for
 the data folder, send runs one itself and waits, since it must stay to seed.`,
   flags: [
     { name: 'to', type: 'string', value: 'NAME|@GROUP[,...]', meaning: 'the machines to send to, by name, id prefix or @group' },
@@ -39,7 +42,7 @@ the data folder, send runs one itself and waits, since it must stay to seed.`,
     { name: 'timeout', type: 'string', value: 'SEC', meaning: 'with --wait: give up after SEC seconds (a machine not done is reported as timeout, or lost)' },
     DATA_DIR_FLAG,
     { name: 'name', type: 'string', value: 'NAME', meaning: 'this machine\'s name when send runs its own device (no agent running)' },
-    { name: 'json', type: 'boolean', meaning: 'print one JSON summary line; with --wait each recipient\'s status is verified, declined, failed, timeout or lost' }
+    { name: 'json', type: 'boolean', meaning: 'print one JSON summary line; with --wait each recipient\'s status is verified, declined, failed, timeout, lost or no-space' }
   ],
   examples: ['swarmdrop send ./ubuntu.iso --to lab-01,lab-02 --wait', 'swarmdrop send ./ubuntu.iso --to @lab,lab-03', 'swarmdrop send /srv/images/build-42 --all --wait --timeout 600 --json']
 }
@@ -126,7 +129,7 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
     // A device this process runs ends the wait when `swarmdrop stop` asks it to.
     let stopped = false
     void session.inProcess?.stopRequested.then(() => { stopped = true })
-    const followed = await follow(client, first, ids, () => stopped || Date.now() > deadline, !json && process.stderr.isTTY === true)
+    const followed = await follow(client, first, ids, () => stopped || Date.now() > deadline, json ? 'quiet' : process.stderr.isTTY === true ? 'bars' : 'changes')
     if (followed.gone !== undefined) {
       // Its agent was stopped or killed: nothing moves until it runs again, so waiting is pointless.
       process.stderr.write(`send: the device sending ${terminalText(first.name)} stopped answering (${terminalText(followed.gone)}); what the machines verified stays, and sending goes on when its agent runs again\n`)
@@ -180,23 +183,24 @@ async function chooseTargets (client: DeviceClient, to: string | undefined, cold
   let peers: Machine[] = []
   let groupIds: string[] = []
   let r = await client.state()
+  let state: AppState
   for (;;) {
     if (!r.ok) throw new UsageError(r.error.message)
+    state = r.value
     const online = r.value.machines.filter(m => m.online)
     peers = online
     groupIds = groupMembers(r.value, groupNames)
     const elapsed = Date.now() - started
     const groupsSeen = !cold || groupIds.every(id => peers.some(p => p.id === id))
-    if (groupsSeen && wanted.every(w => match(peers, w).length === 1)) break
+    if (groupsSeen && wanted.every(w => matchMachines(peers, w).length === 1)) break
     if (elapsed >= DISCOVERY_WAIT_MS) break
     // Answered as soon as a machine comes or goes, at the latest when the wait is over.
     r = await client.nextState(DISCOVERY_WAIT_MS - elapsed)
   }
-  const found = peers.map(p => terminalText(p.name)).join(', ') || 'none'
   const chosen: string[] = [...groupIds]
   for (const w of wanted) {
-    const m = match(peers, w)
-    if (m.length === 0) throw new UsageError(`send: unknown recipient "${terminalText(w)}"; machines found: ${found}`)
+    const m = matchMachines(peers, w)
+    if (m.length === 0) throw new UsageError(noRecipientMessage(w, peers, state.machines, state.self, Date.now()))
     if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${x.fingerprint})`).join(', ')}; use an id prefix`)
     const only = m[0]
     if (only && !chosen.includes(only.id)) chosen.push(only.id)
@@ -242,14 +246,6 @@ function drawHashing (state: AppState, started: number): void {
   process.stderr.write(`\r\x1b[2Khashing ${bar(job.bytesDone / job.bytesTotal)} ${((job.bytesDone / job.bytesTotal) * 100).toFixed(0)}%  ${formatRate(job.bytesDone / Math.max(seconds, 0.001))}`)
 }
 
-function match (peers: readonly Machine[], wanted: string): Machine[] {
-  const w = wanted.toLowerCase()
-  const byName = peers.filter(p => p.name.toLowerCase() === w)
-  if (byName.length > 0) return byName
-  const hex = w.replace(/[·:\-\s]/g, '')
-  return /^[0-9a-f]{4,32}$/.test(hex) ? peers.filter(p => p.id.startsWith(hex)) : []
-}
-
 /** A row in a state it will not leave by itself: it has the file, or will not get it this time. */
 function settled (row: MemberRow | undefined): boolean {
   return row !== undefined && SETTLED.includes(row.state)
@@ -258,9 +254,13 @@ function settled (row: MemberRow | undefined): boolean {
 /** What `--wait` saw: each recipient's outcome, or that the device sending it stopped answering. */
 interface FollowResult { readonly outcomes: Outcome[]; readonly gone: string | undefined }
 
+/** What `--wait` shows meanwhile on stderr: bars redrawn on a terminal, a line per change elsewhere, or nothing (--json). */
+type Progress = 'bars' | 'changes' | 'quiet'
+
 /** Follows the rows of `ids` until each is settled, the source went stale, the device is gone, or `over()`. */
-async function follow (client: DeviceClient, sent: Distribution, ids: readonly string[], over: () => boolean, tty: boolean): Promise<FollowResult> {
+async function follow (client: DeviceClient, sent: Distribution, ids: readonly string[], over: () => boolean, progress: Progress): Promise<FollowResult> {
   let lines = 0
+  const said = new Map<string, string>()
   let rows: readonly MemberRow[] = []
   // The source changed while being sent: nobody unfinished will get it now, so stop waiting.
   let stale: string | undefined
@@ -279,7 +279,8 @@ async function follow (client: DeviceClient, sent: Distribution, ids: readonly s
         if (d.state === 'stale') stale = d.reason ?? 'its source changed while being sent'
       }
     }
-    if (tty) lines = draw(rows, sent.totalLength, lines)
+    if (progress === 'bars') lines = draw(rows, sent.totalLength, lines)
+    if (progress === 'changes') for (const l of stateChanges(rows, said, Date.now())) process.stderr.write(`${new Date().toLocaleTimeString()}  ${l}\n`)
     // A lost machine is not done: it resumes when it returns, so the wait goes on until the deadline.
     const done = ids.every(id => settled(rows.find(r => r.id === id)))
     if (done || stale !== undefined || over()) break

@@ -1,7 +1,7 @@
 // `swarmdrop status`: the distributions of this device, each with a row per machine (state,
 // progress, rate, ETA) as the app's machine table shows it, live from its agent when one runs,
 // otherwise as the data directory remembers them.
-import type { ApiResult, Distribution } from '../../../../common/api.js'
+import type { ApiResult, Distribution, DistributionState, MemberRow, MemberState } from '../../../../common/api.js'
 import { channelBatches, isArriving, type ChannelBatches } from '../../../../common/channel-batches.js'
 import type { StatusReport } from '../../../../common/cli-json.js'
 import { ok } from '../../../../common/result.js'
@@ -31,6 +31,18 @@ Without an agent running, shows what the data folder remembers.`,
   examples: ['swarmdrop status', 'swarmdrop status --json']
 }
 
+/** A distribution's state in the window's words (renderer/src/format/labels.ts): "out of space", not "no-space". */
+const DISTRIBUTION_WORDS: Readonly<Record<DistributionState, string>> = {
+  seeding: 'seeding',
+  downloading: 'downloading',
+  verifying: 'verifying',
+  verified: 'verified',
+  failed: 'failed',
+  paused: 'paused',
+  stale: 'stale',
+  'no-space': 'out of space'
+}
+
 function headline (d: Distribution, name = terminalText(d.name)): string {
   // Live figures exist only while the engine runs it (connections present).
   const live = d.connections !== undefined
@@ -41,25 +53,34 @@ function headline (d: Distribution, name = terminalText(d.name)): string {
     ? `↓ ${formatRate(d.downloadRate)} ↑ ${formatRate(d.uploadRate)} ${plural(t.peersConnected, 'peer')}` +
       `${t.hashFailures ? `, ${plural(t.hashFailures, 'bad piece')}` : ''}${t.bannedPeers ? `, ${plural(t.bannedPeers, 'peer')} banned` : ''}`
     : ''
-  return `${pad(name, 28)} ${pad(d.role, 9)} ${pad(d.state, 11)} ${pad(formatBytes(d.totalLength), 9)} ${pad(pieces, 22)} ${rates}${d.reason ? `  (${terminalText(d.reason)})` : ''}`.trimEnd()
+  return `${pad(name, 28)} ${pad(d.role, 9)} ${pad(DISTRIBUTION_WORDS[d.state], 12)} ${pad(formatBytes(d.totalLength), 9)} ${pad(pieces, 22)} ${rates}${d.reason ? `  (${terminalText(d.reason)})` : ''}`.trimEnd()
 }
 
-/** "1 of 2 recipients verified, 1 lost contact": what the rows add up to. */
-function totalsLine (d: Distribution): string {
+/** States in which a recipient will not get it this time, other than declining (as the window counts them). */
+const NOT_GETTING_IT: readonly MemberState[] = ['failed', 'timeout', 'unreachable']
+
+/**
+ * "1 of 2 recipients verified, 1 out of space, waiting, 1 lost contact": what the rows add up to,
+ * in the words and order of the window's figures (declined and failed counted apart).
+ */
+export function totalsLine (d: Distribution): string {
   const t = d.totals
   if (t.recipients === 0) return 'not sent to any machine yet'
+  const others = d.members.filter(m => !m.self)
+  const count = (match: (m: MemberRow) => boolean): number => others.filter(match).length
+  const declined = count(m => m.state === 'declined')
+  const failed = count(m => NOT_GETTING_IT.includes(m.state))
+  const noSpace = count(m => m.state === 'no-space')
+  const lost = count(m => m.state === 'lost')
+  const waiting = count(m => m.state === 'waiting')
   const more = [
-    ...(t.lostRecipients > 0 ? [`${formatCount(t.lostRecipients)} lost contact`] : []),
-    ...waitingLine(d),
-    ...(t.refusedRecipients > 0 ? [`${formatCount(t.refusedRecipients)} will not get it (declined, failed or unreachable)`] : [])
+    ...(failed > 0 ? [`${formatCount(failed)} failed`] : []),
+    ...(declined > 0 ? [`${formatCount(declined)} declined`] : []),
+    ...(noSpace > 0 ? [`${formatCount(noSpace)} out of space, waiting`] : []),
+    ...(lost > 0 ? [`${formatCount(lost)} lost contact`] : []),
+    ...(waiting > 0 ? [`${formatCount(waiting)} offline, to get it when back`] : [])
   ]
   return `${formatCount(t.verifiedRecipients)} of ${plural(t.recipients, 'recipient')} verified${more.length > 0 ? `, ${more.join(', ')}` : ''}`
-}
-
-/** Machines that were off the network when it was sent: they get it when they come back. */
-function waitingLine (d: Distribution): string[] {
-  const n = d.members.filter(m => m.state === 'waiting').length
-  return n > 0 ? [`${formatCount(n)} offline, to get it when back`] : []
 }
 
 export async function statusCommand (args: readonly string[]): Promise<number> {
@@ -81,7 +102,8 @@ export async function statusCommand (args: readonly string[]): Promise<number> {
     process.stdout.write(jsonLine(report))
     return EXIT_OK
   }
-  if (!agent) process.stdout.write('(no agent running: showing what the data directory remembers)\n')
+  // Named: a service keeps its own folder, and an empty list from the wrong one reads as the truth.
+  if (!agent) process.stdout.write(`(no agent runs for ${terminalText(dataDir)}: showing what that data directory remembers)\n`)
   if (views.length === 0) process.stdout.write('No distributions yet. Send one with: swarmdrop send PATH --to NAME\n')
   process.stdout.write(statusText(views, Date.now()))
   return EXIT_OK

@@ -90,7 +90,8 @@ function originMembers (r: OriginRecord, i: DistributionInput): Member[] {
         rate: RECEIVING.includes(state) ? x.downloadSpeed : 0,
         verified: state === 'verified',
         hashFailures: x.hashFailures,
-        ...(x.reason !== undefined ? { reason: x.reason } : {}),
+        // A lost row's reason, if any, is the state it was in before (a record written earlier).
+        ...(x.reason !== undefined && state !== 'lost' ? { reason: x.reason } : {}),
         ...(x.lostSince !== undefined && state === 'lost' ? { lostSince: x.lostSince } : {}),
         ...(x.offlineSince !== undefined && state === 'verified' ? { offlineSince: x.offlineSince } : {}),
         ...(x.alreadyHad === true && state === 'verified' ? { alreadyHad: true } : {}),
@@ -141,7 +142,7 @@ function otherMember (r: RecipientRecord, i: DistributionInput, m: { id: string;
         rate: RECEIVING.includes(state) && !senderAway ? relayed.downloadSpeed : 0,
         verified: full,
         hashFailures: relayed.hashFailures,
-        ...(relayed.reason !== undefined ? { reason: relayed.reason } : {}),
+        ...(relayed.reason !== undefined && state !== 'lost' ? { reason: relayed.reason } : {}),
         ...(relayed.lostSince !== undefined && state === 'lost' ? { lostSince: relayed.lostSince } : {}),
         ...(relayed.offlineSince !== undefined && full ? { offlineSince: relayed.offlineSince } : {}),
         ...(relayed.alreadyHad === true && full ? { alreadyHad: true } : {})

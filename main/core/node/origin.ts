@@ -504,7 +504,9 @@ export class Origin {
     const record = this.ctx.registry.get(infoHash)
     const current = record?.role === 'origin' ? record.recipients.find(r => r.id === id) : undefined
     if (!current || !WATCHED_STATES.includes(current.state)) return
-    const lost: RecipientStatus = { ...current, state: 'lost', downloadSpeed: 0, lostSince: new Date(since).toISOString(), updatedAt: new Date().toISOString() }
+    // The reason of the state it was in (out of space, say) is not why it is lost: it goes.
+    const { reason: _before, ...rest } = current
+    const lost: RecipientStatus = { ...rest, state: 'lost', downloadSpeed: 0, lostSince: new Date(since).toISOString(), updatedAt: new Date().toISOString() }
     // Its pieces and the blocks asked of it go to the others now (the members learn it from the swarm view).
     this.ctx.engine.dropMember(infoHash, current.address)
     await this.setRecipient(infoHash, lost, true)

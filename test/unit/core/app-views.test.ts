@@ -126,10 +126,12 @@ describe('an origin distribution', () => {
   })
 
   it('a lost member has a state of its own: no rate, no ETA, left out of the slowest ETA, and says since when', () => {
-    const lost: RecipientStatus = { ...recipient(R1, 'lost', [0, 1, 2, 3], 0), lostSince: '2026-11-22T07:00:05.000Z' }
+    // Lost while out of space: the reason of that earlier state is not shown as why it is lost.
+    const lost: RecipientStatus = { ...recipient(R1, 'lost', [0, 1, 2, 3], 0), lostSince: '2026-11-22T07:00:05.000Z', reason: 'not enough space in /dl: 25.7 MB more needed (0 B free); it resumes by itself once space is freed' }
     const d = distributionView(input({ record: { ...record, recipients: [lost, recipient(R2, 'downloading', [0], 100)] } }))
     const row = d.members.find(m => m.id === R1)
     expect(row).toMatchObject({ state: 'lost', rate: 0, etaSeconds: null, lostSince: '2026-11-22T07:00:05.000Z', verified: false })
+    expect(row).not.toHaveProperty('reason')
     expect(d.totals.slowestEtaSeconds).toBe(Math.ceil((9500 - 1000) / 100))
     expect(d.totals.lostRecipients).toBe(1)
     // What it held before it went away still counts as held.

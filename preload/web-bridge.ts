@@ -6,6 +6,7 @@
 import type { ApiResult, AppState, Command, CreateOptions, SwarmdropApi } from '../common/api.js'
 import { encodeCommandFrame, parseServerFrame } from '../common/wire.js'
 import { fail, ok } from '../common/result.js'
+import { formatBytes } from '../common/units.js'
 import { createBridgeApi } from './api-commands.js'
 
 export interface BridgeLocation { readonly search: string; readonly host: string; readonly protocol: string }
@@ -163,8 +164,12 @@ class WebBridge {
       opts.signal?.addEventListener('abort', onAbort)
       xhr.open('PUT', `${this.uploadBase}?name=${encodeURIComponent(file.name)}`)
       if (this.token !== undefined) xhr.setRequestHeader('authorization', `Bearer ${this.token}`)
-      xhr.upload.onprogress = e => opts.onProgress?.({ bytesSent: e.loaded, bytesTotal: e.lengthComputable ? e.total : file.size })
-      xhr.onerror = () => done(fail('upload-failed', `${file.name} could not be read or sent. A folder cannot be uploaded: give its path on this machine instead.`))
+      let sent = 0
+      xhr.upload.onprogress = e => {
+        sent = e.loaded
+        opts.onProgress?.({ bytesSent: e.loaded, bytesTotal: e.lengthComputable ? e.total : file.size })
+      }
+      xhr.onerror = () => done(brokenOff(file, sent))
       xhr.onabort = () => done(fail('cancelled', `the upload of ${file.name} was cancelled`))
       xhr.onload = () => done(uploadAnswer(file.name, xhr.status, xhr.responseText))
       xhr.send(file)
@@ -188,6 +193,18 @@ class WebBridge {
       return fail('upload-failed', `${file.name} could not be read or sent. A folder cannot be uploaded: give its path on this machine instead.`)
     }
   }
+}
+
+/**
+ * An upload the browser gave up on. Bytes already sent prove the file could be read, so the
+ * connection to the agent broke (the agent stopped or was killed); none sent is more often a
+ * folder, which a browser cannot read as a file.
+ */
+export function brokenOff (file: File, sent: number): ApiResult<never> {
+  if (sent > 0) {
+    return fail('upload-failed', `the upload of ${file.name} broke off after ${formatBytes(sent)} of ${formatBytes(file.size)}: the connection to the agent was lost; the part it received is deleted (at its next start, if it stopped), and the file can be dropped again once the agent is back`)
+  }
+  return fail('upload-failed', `${file.name} could not be read or sent. A folder cannot be uploaded: give its path on this machine instead.`)
 }
 
 /** The part of the browser's XMLHttpRequest the upload uses. */

@@ -242,6 +242,27 @@ describe('agent --ui: cancelled uploads and sending a path where it is', () => {
     await expect.poll(() => (existsSync(uploads) ? readdirSync(uploads).sort() : []), { timeout: 5_000 }).toEqual(before)
   })
 
+  it('answers an upload too big for the disk at once and closes the connection, rather than read a body it will not keep', async () => {
+    const uploads = join(fx.work, 'd0', 'uploads')
+    const before = existsSync(uploads) ? readdirSync(uploads).sort() : []
+    const answered = await new Promise<{ status: number; connection: string; body: string }>((resolve, reject) => {
+      const req = request({ socketPath: sock, method: 'PUT', path: '/ui/upload?name=huge.iso', headers: { host, cookie: `swarmdrop_ui_${port}=${token}`, 'content-length': String(2e15) } })
+      req.on('error', reject)
+      req.on('response', res => {
+        let body = ''
+        res.on('data', (c: Buffer) => { body += c.toString() })
+        // The answer, then the connection closed by the agent while the body is still owed.
+        req.on('close', () => resolve({ status: res.statusCode ?? 0, connection: String(res.headers.connection), body }))
+      })
+      req.write(randomBytes(64 * 1024))
+      setTimeout(() => reject(new Error('the agent kept the connection open, reading a body it refused')), 5_000)
+    })
+    expect(answered.status).toBe(507)
+    expect(answered.connection).toBe('close')
+    expect(JSON.parse(answered.body).error.message).toMatch(/^not enough space for huge\.iso in the agent's data folder .*: it needs 2\.0 PB/)
+    expect(existsSync(uploads) ? readdirSync(uploads).sort() : []).toEqual(before)
+  })
+
   it('lists a folder of this machine for the folder browser, and shares a file there without copying it', async () => {
     const dir = join(fx.work, 'images')
     mkdirSync(dir, { recursive: true })

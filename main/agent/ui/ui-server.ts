@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { AppService } from '../../core/app/app-service.js'
 import { newUiToken } from '../../core/app/ui-identity.js'
-import { answerUpload } from '../../core/app/upload.js'
+import { answerUpload, sweepUploads } from '../../core/app/upload.js'
 import { errorMessage, errnoCode, fail, ok, type Result } from '../../../common/result.js'
 import { checkRequest, sessionCookie } from './ui-auth.js'
 import { uiSocketServer } from './ui-socket.js'
@@ -34,9 +34,9 @@ export interface UiServer {
 export const WS_PATH = '/ui/ws'
 export const UPLOAD_PATH = '/ui/upload'
 
-function sendJson (res: ServerResponse, status: number, port: number, body: unknown): void {
+function sendJson (res: ServerResponse, status: number, port: number, body: unknown, extra: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { ...baseHeaders(port), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, { ...baseHeaders(port), ...extra, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
   res.end(text)
 }
 
@@ -47,6 +47,9 @@ function refuseUpgrade (socket: Duplex, status: number, message: string): void {
 
 export async function startUiServer (opts: UiServerOptions): Promise<Result<UiServer>> {
   const token = opts.token ?? newUiToken()
+  // An upload the agent was killed in the middle of is never finished, and a copy no distribution
+  // shares is out of every window's reach: both go before new uploads come.
+  await sweepUploads(opts.dataDir, opts.service.state().distributions.map(d => d.path))
   const dir = opts.rendererDir ?? await defaultRendererDir()
   const server = createServer()
   const wss = uiSocketServer(opts.service)
@@ -60,7 +63,9 @@ export async function startUiServer (opts: UiServerOptions): Promise<Result<UiSe
     if (url.pathname === UPLOAD_PATH) {
       if (req.method !== 'PUT') return sendText(res, 405, port, 'use PUT', { allow: 'PUT' })
       const answer = await answerUpload(req, url, opts.dataDir)
-      return sendJson(res, answer.status, port, answer.body)
+      // Refused before its body was read (no space, a bad name): the connection closes, so the
+      // browser stops sending bytes that would only be thrown away and shows the answer now.
+      return sendJson(res, answer.status, port, answer.body, req.complete ? {} : { connection: 'close' })
     }
     if (url.pathname === WS_PATH) return sendText(res, 426, port, 'this address takes WebSocket connections')
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, port, 'use GET', { allow: 'GET, HEAD' })

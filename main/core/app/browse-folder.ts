@@ -12,6 +12,16 @@ import { errnoCode, errorMessage, fail } from '../../../common/result.js'
 /** Enough for any folder a person scrolls through; more is a sign to type the path. */
 export const MAX_ENTRIES = 2_000
 
+/**
+ * Names read to choose those shown: the listing is the first MAX_ENTRIES in order, not whichever
+ * the file system returned first (a render's frame-00042 was missing from a folder of 10,000).
+ */
+export const MAX_SCANNED = 100_000
+
+const byName = new Intl.Collator(undefined, { numeric: false }).compare
+const folderFirst = (a: { readonly folder: boolean, readonly name: string }, b: { readonly folder: boolean, readonly name: string }): number =>
+  (a.folder ? 0 : 1) - (b.folder ? 0 : 1) || byName(a.name, b.name)
+
 function whyNot (path: string, err: unknown): ApiResult<never> {
   switch (errnoCode(err)) {
     case 'ENOENT': return fail('not-found', `${path} does not exist`)
@@ -48,21 +58,21 @@ export async function browseFolder (path: string | undefined): Promise<ApiResult
     return whyNot(dir, err)
   }
   const dirents: Dirent[] = []
-  let truncated = false
   try {
     const handle = await opendir(dir, { bufferSize: 256 })
     for await (const d of handle) {
-      if (dirents.length === MAX_ENTRIES) {
-        truncated = true
-        break
-      }
       dirents.push(d)
+      if (dirents.length === MAX_SCANNED) break
     }
   } catch (err) {
     return whyNot(dir, err)
   }
-  const entries = await Promise.all(dirents.map(d => entryOf(dir, d)))
-  entries.sort((a, b) => (a.kind === 'folder' ? 0 : 1) - (b.kind === 'folder' ? 0 : 1) || a.name.localeCompare(b.name))
+  // Only the entries shown are looked at (stat): ordered by their names first, folders ahead.
+  const shown = dirents.map(d => ({ d, name: d.name, folder: d.isDirectory() })).sort(folderFirst).slice(0, MAX_ENTRIES)
+  const truncated = dirents.length > shown.length
+  const entries = await Promise.all(shown.map(x => entryOf(dir, x.d)))
+  // A link to a folder is a folder once followed: ordered again with what the links point to.
+  entries.sort((a, b) => folderFirst({ folder: a.kind === 'folder', name: a.name }, { folder: b.kind === 'folder', name: b.name }))
   const parent = dirname(dir)
   return { ok: true, value: { path: dir, parent: parent === dir ? null : parent, entries, truncated } }
 }

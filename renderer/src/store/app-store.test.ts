@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ApiResult } from '../../../preload/api.js'
 import { INFO_HASH, appState, emptyState, machine, offer, originDistribution, recipientDistribution } from '../test/fixtures.js'
 import { RecordingApi } from '../test/recording-api.js'
 import { settle } from '../test/settle.js'
@@ -157,6 +158,28 @@ describe('UI store', () => {
     expect(store.getState().ticked).toEqual(['a'])
     await store.getState().offer(INFO_HASH, ['a'])
     expect(store.getState().ticked).toEqual([])
+  })
+
+  it('refuses a second upload while one runs, keeping the first one\'s bar and Cancel', async () => {
+    const api = new RecordingApi(appState({ shell: 'web' }))
+    let finish: (r: ApiResult<{ jobId: string }>) => void = () => {}
+    let signal: AbortSignal | undefined
+    api.createFromFiles = (_files, opts) => {
+      signal = opts?.signal
+      return new Promise(resolve => { finish = resolve })
+    }
+    const store = createUiStore(api)
+    store.getState().receive(appState({ shell: 'web' }))
+    const first = store.getState().createFromFiles([new File(['a'], 'one.iso')])
+    const second = await store.getState().createFromFiles([new File(['b'], 'two.iso')])
+    expect(second.ok ? '' : second.error.message).toBe('two.iso was not uploaded: one.iso is still uploading; wait for it or cancel it, then drop the file again')
+    expect(store.getState().lastError?.code).toBe('busy')
+    expect(store.getState().submitting?.name).toBe('one.iso')
+    store.getState().cancelUpload()
+    expect(signal?.aborted).toBe(true)
+    finish({ ok: false, error: { code: 'cancelled', message: 'the upload of one.iso was cancelled' } })
+    await first
+    expect(store.getState().submitting).toBeNull()
   })
 
   it('selects the distribution a dropped file becomes once it is hashed', async () => {

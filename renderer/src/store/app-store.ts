@@ -251,6 +251,14 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
 
       async createFromFiles (files) {
         const first = files[0]
+        // One upload at a time: the window shows one upload's bar and Cancel, and a second drop
+        // would run unseen, beyond the reach of Cancel.
+        const busy = get().submitting
+        if (busy !== null) {
+          const refused = fail('busy', `${first?.name ?? 'that file'} was not uploaded: ${busy.name} is still uploading; wait for it or cancel it, then drop the file again`)
+          report(refused)
+          return refused
+        }
         const controller = new AbortController()
         uploading = controller
         set({ submitting: first === undefined ? null : { name: first.name, bytesSent: null, bytesTotal: null, startedAt: Date.now() } })

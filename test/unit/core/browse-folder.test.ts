@@ -66,6 +66,21 @@ describe('browseFolder', () => {
     expect(r.ok ? '' : r.error.message).toMatch(/permission denied/)
   })
 
+  it('shows the first entries by name when cut, folders first, not whichever the disk gave first', async () => {
+    const dir = join(root, 'frames')
+    mkdirSync(dir)
+    // Written last to first, so that the order the file system keeps is not the order by name.
+    for (let i = MAX_ENTRIES + 499; i >= 0; i--) writeFileSync(join(dir, `frame-${String(i).padStart(5, '0')}.exr`), 'x')
+    mkdirSync(join(dir, 'zz-proxies'))
+    const r = await browseFolder(dir)
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.truncated).toBe(true)
+    expect(r.value.entries).toHaveLength(MAX_ENTRIES)
+    expect(r.value.entries.slice(0, 3).map(e => e.name)).toEqual(['zz-proxies', 'frame-00000.exr', 'frame-00001.exr'])
+    expect(r.value.entries.at(-1)?.name).toBe(`frame-${String(MAX_ENTRIES - 2).padStart(5, '0')}.exr`)
+    expect(r.value.entries[1]).toEqual({ name: 'frame-00000.exr', kind: 'file', size: 1, link: false })
+  })
+
   it('stops at the bound and says the listing is cut', async () => {
     const r = await browseFolder(join(root, 'many'))
     if (!r.ok) throw new Error(r.error.message)

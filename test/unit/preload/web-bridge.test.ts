@@ -126,6 +126,25 @@ describe('web bridge', () => {
     expect(ScriptedSocket.last?.sent.length).toBe(before)
   })
 
+  it('says the connection to the agent broke when an upload fails after bytes went out, not that the file is a folder', async () => {
+    const api = await connected()
+    g.XMLHttpRequest = ScriptedXhr
+    const creating = api.createFromFiles([new File([new Uint8Array(2_000_000)], 'killed.iso')])
+    ScriptedXhr.last?.progress(630_000, 2_000_000)
+    ScriptedXhr.last?.onerror?.()
+    const r = await creating
+    expect(r.ok ? '' : r.error.message).toBe('the upload of killed.iso broke off after 630 KB of 2.0 MB: the connection to the agent was lost; the part it received is deleted (at its next start, if it stopped), and the file can be dropped again once the agent is back')
+  })
+
+  it('says a folder cannot be uploaded when nothing of it could be sent', async () => {
+    const api = await connected()
+    g.XMLHttpRequest = ScriptedXhr
+    const creating = api.createFromFiles([new File([], 'photos')])
+    ScriptedXhr.last?.onerror?.()
+    const r = await creating
+    expect(r.ok ? '' : r.error.message).toContain('A folder cannot be uploaded')
+  })
+
   it('passes the agent\'s error of a refused upload on as a value', async () => {
     const api = await connected()
     g.XMLHttpRequest = ScriptedXhr

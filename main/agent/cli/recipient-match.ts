@@ -1,8 +1,7 @@
-// Which machine `send --to NAME` means, and when none is, one sentence that says why: a machine
-// known here but off the network now, this machine itself, an id prefix too short, or a name no
-// machine has (with the machines found).
+// Which machine `send --to NAME` means: one on the network, else one known here that is away (it
+// waits for the file, as a group's member does); when none is, one sentence that says why: this
+// machine itself, an id prefix too short, or a name no machine has (with the machines found).
 import type { Machine, SelfDevice } from '../../../common/api.js'
-import { formatDuration } from './format.js'
 import { terminalText } from './terminal-text.js'
 
 /** The shortest id prefix `--to` takes: fewer hex digits would name many machines of a large LAN. */
@@ -24,21 +23,25 @@ function idPrefix (wanted: string): string | undefined {
 }
 
 /**
- * Why `wanted` names no machine on the network now. `online` are the machines found, `known` every
- * machine this device knows (also those away), `self` this device; `now` for "last seen 0:12 ago".
+ * The device `wanted` names: a machine on the network now, else one known here that is away (it
+ * waits for the file and gets it when it is back, as a group's member does); or why none is.
+ * `online` are the machines found, `known` every machine this device knows, `self` this device.
  */
-export function noRecipientMessage (wanted: string, online: readonly Machine[], known: readonly Machine[], self: SelfDevice, now: number): string {
+export function chooseRecipient (wanted: string, online: readonly Machine[], known: readonly Machine[], self: SelfDevice): { readonly id: string } | { readonly error: string } {
+  const here = matchMachines(online, wanted)
+  const away = here.length > 0 ? [] : matchMachines(known.filter(m => !m.online), wanted)
+  const m = here.length > 0 ? here : away
+  if (m.length > 1) return { error: `send: "${terminalText(wanted)}" matches ${m.map(x => `${terminalText(x.name)} (${x.fingerprint})`).join(', ')}; use an id prefix` }
+  const one = m[0]
+  return one !== undefined ? { id: one.id } : { error: noRecipientMessage(wanted, online, self) }
+}
+
+/** Why `wanted` names no machine this device knows: this machine itself, an id prefix too short, or an unknown name (with the machines found). */
+export function noRecipientMessage (wanted: string, online: readonly Machine[], self: SelfDevice): string {
   const shown = `"${terminalText(wanted)}"`
   const found = online.map(p => terminalText(p.name)).join(', ') || 'none'
   if (self.name.toLowerCase() === wanted.toLowerCase() || (idPrefix(wanted)?.length ?? 0) >= MIN_ID_PREFIX && self.id.startsWith(idPrefix(wanted) ?? '-')) {
     return `send: ${shown} is this machine; it has the file already. Machines found: ${found}`
-  }
-  const away = matchMachines(known.filter(m => !m.online), wanted)
-  const one = away[0]
-  if (one !== undefined) {
-    const seen = Date.parse(one.lastSeen)
-    const ago = Number.isFinite(seen) ? ` (last seen ${formatDuration(Math.max(0, now - seen) / 1000)} ago)` : ''
-    return `send: ${terminalText(one.name)} (${one.fingerprint}) is not on the network now${ago}; to have it get the file when it is back, send to a group that holds it (swarmdrop group add NAME ${one.id.slice(0, 8)}, then --to @NAME)`
   }
   const hex = idPrefix(wanted)
   if (hex !== undefined && hex.length < MIN_ID_PREFIX) {

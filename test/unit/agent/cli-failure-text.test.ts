@@ -11,7 +11,7 @@ import { sendUsage } from '../../../main/agent/cli/commands/send.js'
 import { statusText, totalsLine } from '../../../main/agent/cli/commands/status.js'
 import { attachEventLog } from '../../../main/agent/cli/event-log.js'
 import { UsageError } from '../../../main/agent/cli/exit-codes.js'
-import { matchMachines, noRecipientMessage } from '../../../main/agent/cli/recipient-match.js'
+import { chooseRecipient, matchMachines, noRecipientMessage } from '../../../main/agent/cli/recipient-match.js'
 import { outcomeOf, outcomeText, summaryLine } from '../../../main/agent/cli/send-outcome.js'
 import { stateChanges } from '../../../main/agent/cli/state-changes.js'
 import type { NodeEvents } from '../../../main/core/node/events.js'
@@ -115,26 +115,29 @@ describe('send --wait into a log or a pipe', () => {
   })
 })
 
-describe('send --to a machine that is not there', () => {
+describe('send --to a machine that is away, or not there', () => {
   const self: SelfDevice = { id: 'ba73360c'.padEnd(32, '0'), fingerprint: 'ba73·360c', name: 'sender', platform: 'linux', version: '1' }
   const online = [machine('lab-01', '054ba5c5'.padEnd(32, '1'), true), machine('lab-02', '45e59c73'.padEnd(32, '2'), true)]
   const away = machine('lab-03', 'b924605c'.padEnd(32, '3'), false, '2026-12-07T19:00:00.000Z')
-  const now = Date.parse('2026-12-07T19:00:20.000Z')
 
-  it('says a known machine is away, since when, and how to have it get the file when back', () => {
-    expect(noRecipientMessage('LAB-03', online, [...online, away], self, now))
-      .toBe('send: lab-03 (b924·605c) is not on the network now (last seen 0:20 ago); to have it get the file when it is back, send to a group that holds it (swarmdrop group add NAME b924605c, then --to @NAME)')
-    expect(noRecipientMessage('b924', online, [...online, away], self, now)).toContain('lab-03 (b924·605c) is not on the network now')
+  it('takes a known machine that is away (it waits for the file, as a group\'s member does), by name or id prefix', () => {
+    expect(chooseRecipient('LAB-03', online, [...online, away], self)).toEqual({ id: away.id })
+    expect(chooseRecipient('b924', online, [...online, away], self)).toEqual({ id: away.id })
+    // One on the network comes first; two away by one name are told apart by id prefix.
+    expect(chooseRecipient('lab-01', online, [...online, away], self)).toEqual({ id: online[0]?.id })
+    const twin = machine('lab-03', 'c0ffee00'.padEnd(32, '4'), false, '2026-12-07T18:00:00.000Z')
+    expect(chooseRecipient('lab-03', online, [...online, away, twin], self)).toEqual({ error: 'send: "lab-03" matches lab-03 (b924·605c), lab-03 (c0ff·ee00); use an id prefix' })
+    expect(chooseRecipient('nobody', online, [...online, away], self)).toEqual({ error: 'send: unknown recipient "nobody"; machines found: lab-01, lab-02' })
   })
 
   it('says this machine is this machine', () => {
-    expect(noRecipientMessage('sender', online, online, self, now)).toBe('send: "sender" is this machine; it has the file already. Machines found: lab-01, lab-02')
+    expect(noRecipientMessage('sender', online, self)).toBe('send: "sender" is this machine; it has the file already. Machines found: lab-01, lab-02')
   })
 
   it('says an id prefix is too short, and an unknown name is unknown', () => {
     expect(matchMachines(online, '05')).toEqual([])
-    expect(noRecipientMessage('05', online, online, self, now)).toBe('send: "05" is too short for an id prefix (at least 4 hex digits) and no machine has that name; machines found: lab-01, lab-02')
-    expect(noRecipientMessage('nobody', online, online, self, now)).toBe('send: unknown recipient "nobody"; machines found: lab-01, lab-02')
+    expect(noRecipientMessage('05', online, self)).toBe('send: "05" is too short for an id prefix (at least 4 hex digits) and no machine has that name; machines found: lab-01, lab-02')
+    expect(noRecipientMessage('nobody', online, self)).toBe('send: unknown recipient "nobody"; machines found: lab-01, lab-02')
     expect(matchMachines(online, '054b·a5c5').map(m => m.name)).toEqual(['lab-01'])
   })
 })

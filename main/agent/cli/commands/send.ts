@@ -12,7 +12,7 @@ import { DATA_DIR_FLAG, type CommandUsage } from '../command-usage.js'
 import { formatBytes, formatRate } from '../../../../common/units.js'
 import { bar, formatDuration, pad } from '../format.js'
 import { memberLine, memberName, stateLabel } from '../member-line.js'
-import { matchMachines, noRecipientMessage } from '../recipient-match.js'
+import { chooseRecipient, matchMachines } from '../recipient-match.js'
 import { outcomeOf, outcomeText, summaryLine, type Outcome } from '../send-outcome.js'
 import { sendToAll } from '../send-to-all.js'
 import { stateChanges } from '../state-changes.js'
@@ -26,7 +26,8 @@ export const sendUsage: CommandUsage = {
   positionals: ['PATH'],
   summary: 'Offers a file or folder to machines on the LAN, by device name (case-insensitive), id prefix or @group.',
   details: `@GROUP names a group (swarmdrop group): its machines by id; one that is not on the network
-now is offered the file as soon as it comes back (state "waiting"), with no second send.
+now is offered the file as soon as it comes back (state "waiting"), with no second send. So is a
+machine named that this one knows but that is away now.
 --all listens a few seconds (--listen) for the machines on the LAN and offers the file to each one
 as soon as it is found and the file is hashed, so the first machines do not wait for the others.
 Without --wait it returns once the offers are delivered (each accepted, pending or declined).
@@ -170,8 +171,9 @@ async function distributionOf (client: DeviceClient, infoHash: string): Promise<
 }
 
 /**
- * The device ids `--to` names: each name or id prefix must be a machine on the network; each
- * @group gives all its members, on the network or not (one that is away gets the file when back).
+ * The device ids `--to` names: each name or id prefix a machine on the network, or one known here
+ * that is away; each @group all its members, on the network or not (one away gets the file when
+ * back).
  * A device that just started (`cold`) listens a few seconds for the group's machines too.
  */
 async function chooseTargets (client: DeviceClient, to: string | undefined, cold: boolean): Promise<string[]> {
@@ -199,11 +201,9 @@ async function chooseTargets (client: DeviceClient, to: string | undefined, cold
   }
   const chosen: string[] = [...groupIds]
   for (const w of wanted) {
-    const m = matchMachines(peers, w)
-    if (m.length === 0) throw new UsageError(noRecipientMessage(w, peers, state.machines, state.self, Date.now()))
-    if (m.length > 1) throw new UsageError(`send: "${terminalText(w)}" matches ${m.map(x => `${terminalText(x.name)} (${x.fingerprint})`).join(', ')}; use an id prefix`)
-    const only = m[0]
-    if (only && !chosen.includes(only.id)) chosen.push(only.id)
+    const c = chooseRecipient(w, peers, state.machines, state.self)
+    if ('error' in c) throw new UsageError(c.error)
+    if (!chosen.includes(c.id)) chosen.push(c.id)
   }
   return chosen
 }

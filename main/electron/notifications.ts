@@ -1,5 +1,6 @@
-// OS notifications for what deserves one (notification-model.ts decides): an incoming offer and
-// a finished distribution. Clicking one opens the window on the matching view.
+// OS notifications for what deserves one (notification-model.ts decides): an incoming offer, a
+// finished or failed distribution, a full disk, a watched folder that cannot send, a withdrawal,
+// an engine given up on. Clicking one opens the window on the matching view.
 import { Notification } from 'electron'
 import type { AppState } from '../../common/api.js'
 import type { NavigateTarget } from '../../common/ipc.js'

@@ -75,7 +75,7 @@ export class AppTray {
       if (this.menu === '') this.setMenu([{ kind: 'open', label: 'Open Swarmdrop' }, { kind: 'separator' }, { kind: 'quit', label: 'Quit Swarmdrop' }])
       return
     }
-    const tooltip = trayTooltip(this.state)
+    const tooltip = trayTooltip(this.state, this.seenProblems)
     if (tooltip !== this.tooltip) {
       this.tooltip = tooltip
       this.tray.setToolTip(tooltip)

@@ -1,6 +1,6 @@
 // Realistic AppState values for the desktop shell's pure modules: one device, a few machines,
 // distributions in the roles and states the tray and notifications care about.
-import { PIECE, type AppState, type Distribution, type IncomingOffer } from '../../../common/api.js'
+import { PIECE, type AppState, type Distribution, type IncomingOffer, type WatchedFolder } from '../../../common/api.js'
 import { memberRow } from '../member-row-fixture.js'
 
 const MiB = 1024 * 1024
@@ -57,6 +57,28 @@ export function offer (over: Partial<IncomingOffer> & Pick<IncomingOffer, 'offer
     sender: { id: '9f3ac21e'.padEnd(32, '0'), fingerprint: '9f3a·c21e', name: 'lab-07', address: '10.0.0.7', trusted: false },
     receivedAt: '2026-11-22T07:10:00.000Z',
     destination: { dir: '/home/me/Downloads/Swarmdrop', freeBytes: 50e9, fits: true },
+    ...over
+  }
+}
+
+/** A watched folder sending to the group lab, two batches in. */
+export function watchedFolder (over: Partial<WatchedFolder> = {}): WatchedFolder {
+  return {
+    id: '0123456789abcdef',
+    name: 'renders',
+    dir: '/srv/renders',
+    group: 'lab',
+    ids: [],
+    settleSeconds: 5,
+    mirrorDeletes: false,
+    state: 'watching',
+    backlogFiles: 0,
+    backlogBytes: 0,
+    batches: 2,
+    filesSent: 3,
+    lastBatch: null,
+    members: [],
+    createdAt: '2026-12-07T10:00:00.000Z',
     ...over
   }
 }

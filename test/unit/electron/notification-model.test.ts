@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NotificationTracker, finishedKey } from '../../../main/electron/notification-model.js'
-import { HASH_A, HASH_B, MiB, appState, distribution, member, offer } from './app-state-fixture.js'
+import { HASH_A, HASH_B, MiB, appState, distribution, member, offer, watchedFolder } from './app-state-fixture.js'
 
 const originRow = member({ id: 'o'.repeat(32), name: 'desk-01', self: true, origin: true, state: 'verified', verified: true, verifiedBytes: 16 * MiB })
 const lab = (c: string, verified: boolean) => member({ id: c.repeat(32), name: `lab-${c}`, state: verified ? 'verified' : 'downloading', verified, verifiedBytes: verified ? 16 * MiB : 0 })
@@ -67,7 +67,70 @@ describe('notification when the engine process is given up on (issue 13)', () =>
     const old = { id: 'n1', at: '2026-12-07T16:00:00.000Z', text: 'lab-01 withdrew its offer of old.iso' }
     const fresh = { id: 'n2', at: '2026-12-07T16:05:00.000Z', text: 'lab-01 withdrew ubuntu.iso before it finished here; the 1.2 GB received were deleted' }
     expect(t.next(appState({ notices: [old] }))).toEqual([])
-    expect(t.next(appState({ notices: [old, fresh] }))).toEqual([{ key: 'notice:n2', title: 'A transfer was withdrawn', body: fresh.text }])
+    expect(t.next(appState({ notices: [old, fresh] }))).toEqual([{ key: `notice:n2:${fresh.at}`, title: 'A transfer was withdrawn', body: fresh.text }])
     expect(t.next(appState({ notices: [old, fresh] }))).toEqual([])
+  })
+})
+
+describe('notifications in the failure states the window learned in session 29', () => {
+  const senderId = '9f3ac21e'.padEnd(32, '0')
+
+  it('does not invite accepting an offer into a folder that refuses it', () => {
+    const t = new NotificationTracker()
+    const readOnly = offer({ offerId: 'o1', name: 'b.iso', destination: { dir: '/dl', freeBytes: 5e9, fits: true, problem: '/dl is on a read-only file system' } })
+    const tooBig = offer({ offerId: 'o2', name: 'c.iso', destination: { dir: '/dl', freeBytes: 1e9, fits: false } })
+    const bodies = t.next(appState({ offers: [readOnly, tooBig] })).map(i => i.body)
+    expect(bodies[0]).toBe('b.iso (2.6 GB) from lab-07 · 9f3a·c21e. It cannot be saved in /dl: /dl is on a read-only file system. Open Swarmdrop to choose another folder or decline.')
+    expect(bodies[1]).toBe('c.iso (2.6 GB) from lab-07 · 9f3a·c21e. /dl has too little free space for it (1.0 GB free). Open Swarmdrop to choose another folder or decline.')
+  })
+
+  it('says the sender of an offer is away, as the card does', () => {
+    const t = new NotificationTracker()
+    const away = { id: senderId, fingerprint: '9f3a·c21e', name: 'lab-07', platform: 'linux', address: '10.0.0.7', online: false, trusted: false, lastSeen: '2026-12-07T10:00:00.000Z' }
+    const [intent] = t.next(appState({ machines: [away], offers: [offer({ offerId: 'o1', name: 'b.iso' })] }))
+    expect(intent?.body).toBe('b.iso (2.6 GB) from lab-07 · 9f3a·c21e. lab-07 is not on the network now: accepting starts the download when it is back. Open Swarmdrop to accept or decline.')
+  })
+
+  it('tells of a download here that failed once, not one that failed before the app started', () => {
+    const t = new NotificationTracker()
+    const receiving = distribution({ infoHash: HASH_A, name: 'data.bin', role: 'recipient', state: 'downloading' })
+    const old = distribution({ infoHash: HASH_B, name: 'old.bin', role: 'recipient', state: 'failed', reason: 'the sender is gone' })
+    expect(t.next(appState({ distributions: [receiving, old] }))).toEqual([])
+    const failed = { ...receiving, state: 'failed' as const, reason: 'the downloads folder /dl was deleted while data.bin arrived' }
+    expect(t.next(appState({ distributions: [failed, old] }))).toEqual([{
+      key: `failed:${HASH_A}:${failed.reason}`,
+      title: 'data.bin failed',
+      body: 'The downloads folder /dl was deleted while data.bin arrived.',
+      target: { view: 'distribution', infoHash: HASH_A }
+    }])
+    expect(t.next(appState({ distributions: [failed, old] }))).toEqual([])
+  })
+
+  it('tells once that a download waits for space, even as it flips back and forth', () => {
+    const t = new NotificationTracker()
+    const reason = 'no room for more files in /dl: its file system has 0 free file entries (inodes) for 3 files still to create, though 66.9 MB are free; it resumes by itself once files are deleted there'
+    const full = distribution({ infoHash: HASH_A, name: 'many', role: 'recipient', state: 'no-space', reason })
+    const intents = t.next(appState({ distributions: [full] }))
+    expect(intents.map(i => [i.title, i.body])).toEqual([['many is on hold: out of space', `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`]])
+    expect(t.next(appState({ distributions: [{ ...full, state: 'downloading' }] }))).toEqual([])
+    expect(t.next(appState({ distributions: [full] }))).toEqual([])
+  })
+
+  it('tells once that a watched folder cannot send, again only for another reason', () => {
+    const t = new NotificationTracker()
+    const gone = watchedFolder({ state: 'error', reason: 'cannot read /srv/renders: no such folder' })
+    expect(t.next(appState({ channels: [gone] })).map(i => [i.title, i.body])).toEqual([['Watched folder renders cannot send', 'Cannot read /srv/renders: no such folder.']])
+    expect(t.next(appState({ channels: [gone] }))).toEqual([])
+    expect(t.next(appState({ channels: [watchedFolder({ state: 'watching' })] }))).toEqual([])
+    expect(t.next(appState({ channels: [{ ...gone, reason: 'the group lab no longer exists: nothing is sent' }] }))).toHaveLength(1)
+  })
+
+  it('tells of a withdrawal after the engine restarted, though its notice ids start again', () => {
+    const t = new NotificationTracker()
+    t.next(appState())
+    const before = { id: 'n1', at: '2026-12-07T16:00:00.000Z', text: 'lab-01 withdrew a.iso before it finished here; the 1 GB received were deleted' }
+    expect(t.next(appState({ notices: [before] }))).toHaveLength(1)
+    const after = { id: 'n1', at: '2026-12-07T16:30:00.000Z', text: 'lab-01 withdrew b.iso before it finished here; the 2 GB received were deleted' }
+    expect(t.next(appState({ notices: [after] })).map(i => i.body)).toEqual([after.text])
   })
 })

@@ -3,7 +3,7 @@ import {
   MAX_MENU_DISTRIBUTIONS, currentProblems, distributionLine, distributionPercent, menuSignature,
   trayIconFile, trayIconState, trayMenu, trayTooltip
 } from '../../../main/electron/tray-model.js'
-import { HASH_A, HASH_B, MiB, appState, distribution, member, offer } from './app-state-fixture.js'
+import { HASH_A, HASH_B, MiB, appState, distribution, member, offer, watchedFolder } from './app-state-fixture.js'
 
 const none = new Set<string>()
 
@@ -41,7 +41,7 @@ describe('tray icon state', () => {
     const lab = member({ id: 'b'.repeat(32), name: 'lab-01', state: 'no-space' })
     const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a', members: [lab] })] })
     expect(trayIconState(s, none)).toBe('error')
-    expect(trayTooltip(s).split('\n')).toEqual(['Swarmdrop — ↑ 0 B/s  ↓ 0 B/s', '1 machine out of disk space'])
+    expect(trayTooltip(s).split('\n')).toEqual(['Swarmdrop — ↑ 0 B/s  ↓ 0 B/s', '1 machine out of space'])
   })
 
   it('names an icon file per platform size, state and panel theme', () => {
@@ -151,5 +151,61 @@ describe('tray while the engine process is down (issue 13)', () => {
     // Only once it is given up on: while the shell restarts it by itself there is nothing to ask.
     expect(trayMenu(appState({ engine: { status: 'restarting', message: 'The engine stopped unexpectedly (ended by SIGKILL); restarting it, and transfers resume once it is back.' } })).some(i => i.kind === 'restart-engine')).toBe(false)
     expect(trayMenu(appState({ engine: { status: 'running', message: 'The engine runs.' } })).filter(i => i.kind === 'note')).toEqual([{ kind: 'note', label: 'No active distributions' }])
+  })
+})
+
+describe('tray in the failure states the window learned in session 29', () => {
+  const originSelf = member({ id: 'o'.repeat(32), name: 'desk-01', self: true, origin: true, state: 'verified', verified: true, verifiedBytes: 16 * MiB })
+  const sender = member({ id: 's'.repeat(32), name: 'lab-07', origin: true, state: 'verified', verified: true, verifiedBytes: 16 * MiB })
+  const me = member({ id: 'm'.repeat(32), name: 'desk-01', self: true, verifiedBytes: 4 * MiB })
+  const since = '2026-12-07T10:00:00.000Z'
+
+  it('says which machines it lost contact with, without calling it an error', () => {
+    const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a.iso', members: [originSelf, member({ id: 'b'.repeat(32), name: 'lab-01', state: 'lost', lostSince: since, verifiedBytes: 8 * MiB })] })] })
+    expect(trayIconState(s, none)).toBe('idle')
+    expect(trayTooltip(s).split('\n')).toEqual(['Swarmdrop — ↑ 0 B/s  ↓ 0 B/s', 'Lost contact with 1 machine'])
+    expect(trayMenu(s)).toContainEqual({ kind: 'distribution', label: 'a.iso — 50%, 0 of 1 recipient verified, 1 lost contact', infoHash: HASH_A })
+  })
+
+  it('does not show a download as transferring while its only source is away', () => {
+    const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a.iso', role: 'recipient', state: 'downloading', members: [{ ...sender, state: 'lost', lostSince: since }, { ...me, waitsForSource: true }] })] })
+    expect(trayIconState(s, none)).toBe('idle')
+    expect(trayTooltip(s).split('\n').slice(1)).toEqual(['Lost contact with 1 machine', '1 download on hold until a machine that is away returns'])
+    expect(trayMenu(s)).toContainEqual({ kind: 'distribution', label: 'a.iso — 25%, 0 of 1 recipient verified (on hold: a machine is away)', infoHash: HASH_A })
+  })
+
+  it('says this machine is out of space, in words true of file entries (inodes) too', () => {
+    const reason = 'no room for more files in /dl: its file system has 0 free file entries (inodes) for 3 files still to create, though 66.9 MB are free; it resumes by itself once files are deleted there'
+    const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a.iso', role: 'recipient', state: 'no-space', reason, members: [sender, { ...me, state: 'no-space' }] })] })
+    expect(trayIconState(s, none)).toBe('error')
+    expect(trayTooltip(s).split('\n')[1]).toBe('1 download on hold: out of space here')
+    expect(trayMenu(s)).toContainEqual({ kind: 'distribution', label: 'a.iso — 25%, 0 of 1 recipient verified (out of space)', infoHash: HASH_A })
+  })
+
+  it('says what failed while the icon is red for it, and no more once seen', () => {
+    const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a.iso', role: 'recipient', state: 'failed', reason: 'the downloads folder /dl was deleted' })] })
+    expect(trayTooltip(s, none).split('\n')[1]).toBe('a.iso failed — open Swarmdrop for why')
+    expect(trayTooltip(s, new Set(currentProblems(s)))).toBe('Swarmdrop — ↑ 0 B/s  ↓ 0 B/s')
+  })
+
+  it("shows a recipient's failure on the sender until seen, in the icon, the tooltip and the line", () => {
+    const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a.iso', members: [originSelf, member({ id: 'b'.repeat(32), name: 'lab-01', state: 'failed', reason: 'cannot write a.iso: /dl is on a read-only file system' })] })] })
+    expect(trayIconState(s, none)).toBe('error')
+    expect(trayTooltip(s).split('\n')[1]).toBe('a.iso will not reach 1 machine — open Swarmdrop for why')
+    expect(trayMenu(s)).toContainEqual({ kind: 'distribution', label: 'a.iso — 0%, 0 of 1 recipient verified, 1 failed', infoHash: HASH_A })
+    expect(trayIconState(s, new Set(currentProblems(s)))).toBe('idle')
+  })
+
+  it('shows a watched folder that cannot send, with its reason', () => {
+    const s = appState({ channels: [watchedFolder({ state: 'error', reason: 'cannot read /srv/renders: no such folder' })] })
+    expect(trayIconState(s, none)).toBe('error')
+    expect(trayTooltip(s).split('\n')[1]).toBe('Watched folder renders: cannot read /srv/renders: no such folder')
+    expect(trayIconState(appState({ channels: [watchedFolder({ state: 'watching' })] }), none)).toBe('idle')
+  })
+
+  it('stays calm about a machine waiting to come back on the network', () => {
+    const s = appState({ distributions: [distribution({ infoHash: HASH_A, name: 'a.iso', members: [originSelf, member({ id: 'b'.repeat(32), name: 'lab-01', state: 'waiting', waitingSince: since })] })] })
+    expect(trayIconState(s, none)).toBe('idle')
+    expect(trayTooltip(s)).toBe('Swarmdrop — ↑ 0 B/s  ↓ 0 B/s')
   })
 })

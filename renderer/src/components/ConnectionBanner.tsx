@@ -9,9 +9,13 @@ export function ConnectionBanner () {
   const now = useNow()
   if (connection.status !== 'lost') return null
   return (
-    <div className="banner banner-danger" role="alert" data-testid="connection-lost">
-      <strong>Lost the connection to Swarmdrop.</strong>{' '}
-      {sentence(connection.message)} Below is what it said {formatSince(connection.since, now)} ago, without rates or times, until it answers again.
+    <div className="banner banner-danger" data-testid="connection-lost">
+      {/* Only what does not change is the alert: the age ticks every second and would be read out each time. */}
+      <span role="alert" data-testid="connection-lost-alert">
+        <strong>Lost the connection to Swarmdrop.</strong>{' '}
+        {sentence(connection.message)}
+      </span>
+      {' '}Below is what it said {formatSince(connection.since, now)} ago, without rates or times, until it answers again.
     </div>
   )
 }

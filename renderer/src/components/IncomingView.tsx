@@ -11,7 +11,7 @@ export function IncomingView () {
   const policy = useUi(s => s.app?.settings.accept)
   return (
     <section className="view" aria-labelledby="incoming-title">
-      <h2 id="incoming-title" className="view-title">Incoming</h2>
+      <h2 id="incoming-title" tabIndex={-1} className="view-title">Incoming</h2>
       {offers.length === 0
         ? (
           <EmptyState title="No files waiting.">

@@ -25,13 +25,17 @@ export function MessageBar () {
           <button type="button" className="button button-quiet" onClick={dismiss}>Dismiss</button>
         </div>
       )}
-      {shown.map(n => (
-        <div key={n.id} className="banner banner-warn" role="status" data-testid="device-notice">
-          <span>{stopped(n.text)} <time dateTime={n.at} className="muted">({new Date(n.at).toLocaleTimeString()})</time></span>
-          <button type="button" className="button button-quiet" onClick={() => dismissNotice(n.id)}>Dismiss</button>
-        </div>
-      ))}
-      {notice !== null && <p className="banner banner-info" role="status" data-testid="notice">{notice}</p>}
+      {/* One status region that is always there: a region added together with its text is often
+          not read out; text added inside one already present is. */}
+      <div className="message-status" role="status" data-testid="message-status">
+        {shown.map(n => (
+          <div key={n.id} className="banner banner-warn" data-testid="device-notice">
+            <span>{stopped(n.text)} <time dateTime={n.at} className="muted">({new Date(n.at).toLocaleTimeString()})</time></span>
+            <button type="button" className="button button-quiet" onClick={() => dismissNotice(n.id)}>Dismiss</button>
+          </div>
+        ))}
+        {notice !== null && <p className="banner banner-info" data-testid="notice">{notice}</p>}
+      </div>
     </>
   )
 }

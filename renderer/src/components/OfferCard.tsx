@@ -1,10 +1,28 @@
 // One incoming offer: who sends what, where it would land, and the three answers. A sender of two
 // offers gets two cards.
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { IncomingOffer } from '../../../preload/api.js'
 import { formatAgo, formatBytes, plural, sentence } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { useNow } from './use-now.js'
+
+/**
+ * Where the keyboard goes once an answered offer's card has left: the next offer's first answer
+ * that can be given, else the view's title; picked before the answer, while the card is there.
+ */
+function focusAfterAnswer (card: HTMLElement): () => void {
+  const cards = [...document.querySelectorAll<HTMLElement>('article.offer')].filter(c => c !== card)
+  const next = cards.find(c => (card.compareDocumentPosition(c) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0) ?? cards.at(-1)
+  const target = next?.querySelector<HTMLElement>('.offer-actions button:not(:disabled)') ??
+    document.getElementById('incoming-title') ?? document.getElementById('dist-title')
+  // After React has drawn the state without the offer: only when the card is gone and took the
+  // focus with it (a failed answer leaves the focus where it is).
+  return () => {
+    setTimeout(() => {
+      if (!card.isConnected && (document.activeElement === document.body || document.activeElement === null)) target?.focus()
+    }, 0)
+  }
+}
 
 type Folder =
   | { readonly mode: 'default' }
@@ -34,10 +52,13 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
   const what = folderOf ? 'folder' : 'file'
   const idBase = `offer-${offer.offerId}`
 
+  const card = useRef<HTMLElement>(null)
   const answer = async (run: () => Promise<unknown>) => {
+    const refocus = card.current === null ? null : focusAfterAnswer(card.current)
     setBusy(true)
     await run()
     setBusy(false)
+    refocus?.()
   }
   const dirOpts = custom !== null && custom !== '' ? { downloadsDir: custom } : {}
 
@@ -54,7 +75,7 @@ export function OfferCard ({ offer }: { readonly offer: IncomingOffer }) {
   }
 
   return (
-    <article className="card offer" data-testid={`offer-${offer.name}`} aria-labelledby={`${idBase}-title`}>
+    <article ref={card} className="card offer" data-testid={`offer-${offer.name}`} aria-labelledby={`${idBase}-title`}>
       <header className="offer-head">
         <h3 id={`${idBase}-title`} className="offer-file">{offer.name}</h3>
         <span className="offer-size" data-testid={`offer-size-${offer.name}`}>{formatBytes(offer.totalLength)}{folderOf ? ` · folder of ${plural(offer.fileCount, 'file')}` : ''}</span>

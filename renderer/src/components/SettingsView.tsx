@@ -1,5 +1,5 @@
 // Device settings. Save sends only what changed; a problem is shown beside the field it is about.
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import type { AcceptPolicy, AppSettings, IncomingOffer } from '../../../preload/api.js'
 import { sentence } from '../format/format.js'
@@ -32,6 +32,17 @@ function Field ({ label, hint, error, id, children }: { readonly label: string; 
 
 const NO_OFFERS: readonly IncomingOffer[] = []
 
+/** The fields in the order they are on the form, each with what takes the focus when it is wrong. */
+const FIELD_ORDER: ReadonlyArray<readonly [keyof AppSettings, string]> = [
+  ['name', '#settings-name'],
+  ['downloadsDir', '#settings-downloads-dir'],
+  ['accept', 'input[name="accept"]:checked'],
+  ['uploadLimit', '#settings-upload-limit'],
+  ['downloadLimit', '#settings-download-limit'],
+  ['startAtLogin', '[data-testid="settings-start-at-login"]'],
+  ['startHidden', '[data-testid="settings-start-hidden"]']
+]
+
 function Form ({ settings: pushed, web }: { readonly settings: AppSettings; readonly web: boolean }) {
   const updateSettings = useUi(s => s.updateSettings)
   // What Save answered, until the next state pushed after it: the pushed one comes up to a second
@@ -46,6 +57,15 @@ function Form ({ settings: pushed, web }: { readonly settings: AppSettings; read
   const [status, setStatus] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const [canChoose, setCanChoose] = useState(!web)
+  const formRef = useRef<HTMLFormElement>(null)
+  // What each Save that found a problem found (a new object each time): the focus then goes to the
+  // first field it is about, once per Save, not while the person types.
+  const [refused, setRefused] = useState<SettingsErrors | null>(null)
+  useEffect(() => {
+    if (refused === null) return
+    const first = FIELD_ORDER.find(([key]) => refused[key] !== undefined)
+    if (first !== undefined) formRef.current?.querySelector<HTMLElement>(first[1])?.focus()
+  }, [refused])
 
   const edit = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
     setForm(f => ({ ...f, [key]: value }))
@@ -56,7 +76,10 @@ function Form ({ settings: pushed, web }: { readonly settings: AppSettings; read
     setFormError(null)
     const { patch, errors: found } = settingsPatch(settings, form)
     setErrors(found)
-    if (Object.keys(found).length > 0) return
+    if (Object.keys(found).length > 0) {
+      setRefused(found)
+      return
+    }
     if (Object.keys(patch).length === 0) {
       setStatus('Nothing changed.')
       return
@@ -71,8 +94,11 @@ function Form ({ settings: pushed, web }: { readonly settings: AppSettings; read
       return
     }
     const field = fieldOfError(result.error.message, result.error.code)
-    if (field !== null && field in patch) setErrors({ [field]: sentence(result.error.message) })
-    else setFormError(sentence(result.error.message))
+    if (field !== null && field in patch) {
+      const serverErrors: SettingsErrors = { [field]: sentence(result.error.message) }
+      setErrors(serverErrors)
+      setRefused(serverErrors)
+    } else setFormError(sentence(result.error.message))
   }
 
   const pick = async () => {
@@ -91,6 +117,7 @@ function Form ({ settings: pushed, web }: { readonly settings: AppSettings; read
 
   return (
     <form
+      ref={formRef}
       className="settings-form"
       data-testid="settings-form"
       onSubmit={e => {

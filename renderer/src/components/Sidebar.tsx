@@ -41,7 +41,16 @@ export function Sidebar () {
   const machines = app?.machines.length ?? 0
 
   const nav = useRef<HTMLElement>(null)
+  const wasOpen = useRef(false)
   useEffect(() => {
+    const closed = wasOpen.current && !open
+    wasOpen.current = open
+    // Folded away (Escape, the scrim or a choice), it hides what had the focus: back to the menu
+    // button that opened it, not lost to the page.
+    const active = document.activeElement
+    if (closed && (active === document.body || (nav.current?.contains(active) ?? false))) {
+      document.querySelector<HTMLElement>('[aria-controls="sidebar"]')?.focus()
+    }
     if (!open) return
     // Opened from the menu button: the keyboard goes where the eyes go.
     nav.current?.querySelector('button')?.focus()

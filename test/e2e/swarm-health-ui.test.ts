@@ -196,7 +196,8 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     expect(await testId(r1, 'member-eta-lab-02').textContent()).toBe('—')
     expect(await testId(r1, 'member-rate-lab-02').textContent()).toBe('—')
     expect(await testId(r1, 'totals-eta').textContent()).toBe('on hold')
-    expect(await testId(r1, 'totals-eta-figure').textContent()).toContain('until a machine that is away returns')
+    // The machine that is away is named: it is the one everything waits for.
+    expect(await testId(r1, 'totals-eta-figure').textContent()).toContain('until studio returns')
     // The origin's copy serves nobody while it is away: the swarm holds about what the two have.
     expect(Number(await testId(r1, 'totals-copies').textContent())).toBeLessThan(1)
     await r1.setViewportSize({ width: 800, height: 900 })

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fillDisk } from '../multi/fill-disk.js'
 import { answer, fileOnSender, overflow, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
-import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
+import { chromiumMissing, patternBytes, screenshotAt800, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
 const SHOTS = resolve('docs/screenshots')
@@ -20,15 +20,7 @@ const TMPFS_MB = 48
 const SIZE = 32 * MiB
 const SEED = 0xf111
 
-const shot = async (page: Page, name: string): Promise<void> => {
-  await page.setViewportSize({ width: 800, height: 900 })
-  try {
-    await page.waitForTimeout(500)
-    await screenshot(page, SHOTS, name)
-  } finally {
-    await page.setViewportSize({ width: 1280, height: 800 })
-  }
-}
+const shot = (page: Page, name: string): Promise<void> => screenshotAt800(page, SHOTS, name)
 
 describe.skipIf(chromiumMissing() !== undefined)('a recipient whose disk fills up, in both windows', () => {
   // Recipients receive at 24 Mbit/s (3 MB/s): 32 MiB takes about 11 s, time to fill the disk.

@@ -9,22 +9,14 @@ import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { answer, fileOnSender, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
-import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
+import { chromiumMissing, patternBytes, screenshotAt800, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
 const SHOTS = resolve('docs/screenshots')
 const SIZE = 48 * MiB
 const SEED = 0xde1
 
-const shot = async (page: Page, name: string): Promise<void> => {
-  await page.setViewportSize({ width: 800, height: 900 })
-  try {
-    await page.waitForTimeout(500)
-    await screenshot(page, SHOTS, name)
-  } finally {
-    await page.setViewportSize({ width: 1280, height: 800 })
-  }
-}
+const shot = (page: Page, name: string): Promise<void> => screenshotAt800(page, SHOTS, name)
 
 describe.skipIf(chromiumMissing() !== undefined)('a downloads folder deleted mid-transfer', () => {
   const { fx, pages } = uiLab('e2e-dldel', 40)

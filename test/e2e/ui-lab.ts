@@ -114,6 +114,17 @@ export async function screenshot (page: Page, dir: string, name: string): Promis
   await page.screenshot({ path: join(dir, `${name}.png`), animations: 'disabled' })
 }
 
+/** A screenshot of `page` at 800 px wide (as the windows are judged), saved as `dir/name.png`; the size is put back after. */
+export async function screenshotAt800 (page: Page, dir: string, name: string): Promise<void> {
+  await page.setViewportSize({ width: 800, height: 900 })
+  try {
+    await page.waitForTimeout(500)
+    await screenshot(page, dir, name)
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 })
+  }
+}
+
 /** Deterministic bytes (xorshift32) that the page and the test can both produce from a seed. */
 export function patternBytes (length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length)

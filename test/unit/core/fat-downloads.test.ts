@@ -5,45 +5,25 @@
 // policy declines with the reason; the one that asks shows it on the offer card. The words are
 // checked everywhere.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { truncate } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppService } from '../../../main/core/app/app-service.js'
-import type { Peer } from '../../../main/core/discovery/peer-info.js'
-import { readFileSync } from 'node:fs'
 import { offerView } from '../../../main/core/app/offers-view.js'
 import { diskFailure } from '../../../main/core/engine/disk-errors.js'
 import { fileSizeLimit, limitOfFileSystemType } from '../../../main/core/node/folder-access.js'
-import { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import type { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import { loopbackNodes, until } from './loopback-nodes.js'
 
 const MKFS = '/usr/sbin/mkfs.vfat'
 const kernelHasFat = (() => { try { return /\svfat$/m.test(readFileSync('/proc/filesystems', 'utf8')) } catch { return false } })()
 const runnable = process.getuid?.() === 0 && existsSync(MKFS) && kernelHasFat
-const dirs: string[] = []
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-fat-')); dirs.push(d); return d }
-const nodes: SwarmNode[] = []
+const { tmp, start, pair } = loopbackNodes('sd-fat-')
 let stick = ''
 let infoHash = ''
 let origin: SwarmNode
 
-async function start (name: string, overrides: Record<string, unknown> = {}): Promise<SwarmNode> {
-  const r = await SwarmNode.start({ dataDir: tmp(), overrides: { btPort: 0, controlPort: 0, name, ...overrides }, anyPortIfTaken: true })
-  if (!r.ok) throw new Error(r.error.message)
-  nodes.push(r.value)
-  return r.value
-}
-
-async function until (what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
-
-const listing = (n: SwarmNode, name: string): Peer => ({ id: n.identity.id, name, platform: 'linux', version: 'test', controlPort: n.controlPort, btPort: n.engine.port, address: '127.0.0.1', lastSeen: Date.now() })
 const REASON = (dir: string): string => `cannot save big.img here: ${dir} is on a FAT file system, which holds no file of 4 GiB or more, and big.img is 4.3 GB`
 
 const GiB = 1024 * 1024 * 1024
@@ -88,10 +68,9 @@ describe.skipIf(!runnable)(`a downloads folder on FAT offered a file of 4 GiB (n
     infoHash = created.value.infoHash
   }, 120_000)
 
-  afterAll(async () => {
-    for (const n of nodes) await n.stop()
+  afterAll(() => {
+    // Lazily: the nodes that opened it are stopped by the fixture, after this.
     if (stick) execFileSync('umount', ['-l', stick])
-    for (const d of dirs) rmSync(d, { recursive: true, force: true })
   })
 
   it('knows FAT\'s limit, and no limit elsewhere', async () => {
@@ -102,8 +81,7 @@ describe.skipIf(!runnable)(`a downloads folder on FAT offered a file of 4 GiB (n
 
   it('an agent accepting everything declines with the reason', async () => {
     const r = await start('lab-01', { accept: 'all', downloadsDir: stick })
-    origin.discovery.setDirect(listing(r, 'lab-01'))
-    r.discovery.setDirect(listing(origin, 'lab-origin'))
+    pair(origin, 'lab-origin', r, 'lab-01')
     const offered = await origin.offer(infoHash, [r.identity.id])
     if (!offered.ok) throw new Error(offered.error.message)
     expect(offered.value.map(x => [x.state, x.reason])).toEqual([['declined', REASON(stick)]])
@@ -111,8 +89,7 @@ describe.skipIf(!runnable)(`a downloads folder on FAT offered a file of 4 GiB (n
 
   it('an agent that asks shows the reason on the offer card', async () => {
     const r = await start('lab-02', { accept: 'ask', downloadsDir: stick })
-    origin.discovery.setDirect(listing(r, 'lab-02'))
-    r.discovery.setDirect(listing(origin, 'lab-origin'))
+    pair(origin, 'lab-origin', r, 'lab-02')
     const app = new AppService(r, { shell: 'web' })
     try {
       const offered = await origin.offer(infoHash, [r.identity.id])

@@ -3,45 +3,19 @@
 // that will not get the file, and is offered the file again once it is seen again. Two nodes on
 // loopback, each knowing the other by address (no mDNS needed).
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { Peer } from '../../../main/core/discovery/peer-info.js'
-import { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import { describe, expect, it } from 'vitest'
+import { loopbackNodes, until } from './loopback-nodes.js'
 
-const dirs: string[] = []
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-notreached-')); dirs.push(d); return d }
-const nodes: SwarmNode[] = []
-
-async function start (name: string, dataDir: string, overrides: Record<string, unknown> = {}): Promise<SwarmNode> {
-  const r = await SwarmNode.start({ dataDir, overrides: { btPort: 0, controlPort: 0, name, ...overrides }, anyPortIfTaken: true })
-  if (!r.ok) throw new Error(r.error.message)
-  nodes.push(r.value)
-  return r.value
-}
-
-async function until (what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
-
-const listing = (n: SwarmNode, name: string): Peer => ({ id: n.identity.id, name, platform: 'linux', version: 'test', controlPort: n.controlPort, btPort: n.engine.port, address: '127.0.0.1', lastSeen: Date.now() })
-
-afterAll(async () => {
-  for (const n of nodes) await n.stop()
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+const { tmp, start, listing } = loopbackNodes('sd-notreached-')
 
 describe('an offer that does not reach a machine still listed', () => {
   it('leaves it waiting with the reason, and offers the file again when it is seen again', async () => {
-    const origin = await start('lab-origin', tmp())
+    const origin = await start('lab-origin')
     const recipientDir = tmp()
     const downloads = tmp()
-    const first = await start('lab-01', recipientDir, { accept: 'all', downloadsDir: downloads })
+    const first = await start('lab-01', { accept: 'all', downloadsDir: downloads }, { dataDir: recipientDir })
     const id = first.identity.id
     origin.discovery.setDirect(listing(first, 'lab-01'))
     // Its agent stops: still listed here (its address answers nothing now).
@@ -59,7 +33,7 @@ describe('an offer that does not reach a machine still listed', () => {
     expect(offered.value[0]?.reason).toMatch(/^not reached now \(.+\); offered again when it is back$/)
 
     // Back, on other ports: seen again, offered again, verified.
-    const again = await start('lab-01', recipientDir, { accept: 'all', downloadsDir: downloads })
+    const again = await start('lab-01', { accept: 'all', downloadsDir: downloads }, { dataDir: recipientDir })
     expect(again.identity.id).toBe(id)
     origin.discovery.dropDirect(id)
     origin.discovery.setDirect(listing(again, 'lab-01'))

@@ -6,33 +6,14 @@
 // once files are deleted there. An origin and a recipient on loopback, known to each other by
 // address.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Peer } from '../../../main/core/discovery/peer-info.js'
-import { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import { loopbackNodes, until } from './loopback-nodes.js'
 
 const isRoot = process.getuid?.() === 0
-const dirs: string[] = []
 const mounts: string[] = []
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-inodes-')); dirs.push(d); return d }
-const nodes: SwarmNode[] = []
-
-async function start (name: string, overrides: Record<string, unknown> = {}): Promise<SwarmNode> {
-  const r = await SwarmNode.start({ dataDir: tmp(), overrides: { btPort: 0, controlPort: 0, name, ...overrides }, anyPortIfTaken: true })
-  if (!r.ok) throw new Error(r.error.message)
-  nodes.push(r.value)
-  return r.value
-}
-
-async function until (what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
+const { tmp, start, pair } = loopbackNodes('sd-inodes-')
 
 /** A tmpfs of 64 MB with room for `inodes` entries (its root takes one). */
 function smallFs (inodes: number): string {
@@ -53,12 +34,9 @@ function segments (n: number): { dir: string; bytes: (i: number) => Buffer } {
   return { dir, bytes }
 }
 
-const listing = (n: SwarmNode, name: string): Peer => ({ id: n.identity.id, name, platform: 'linux', version: 'test', controlPort: n.controlPort, btPort: n.engine.port, address: '127.0.0.1', lastSeen: Date.now() })
-
-afterAll(async () => {
-  for (const n of nodes) await n.stop()
+afterAll(() => {
+  // Lazily: the nodes that wrote there are stopped by the fixture, after this.
   for (const m of mounts) execFileSync('umount', ['-l', m])
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
 describe.skipIf(!isRoot)('a downloads folder out of file entries (needs root to mount a small tmpfs)', () => {
@@ -66,8 +44,7 @@ describe.skipIf(!isRoot)('a downloads folder out of file entries (needs root to 
     const fs = smallFs(60)
     const origin = await start('lab-origin')
     const r = await start('lab-01', { accept: 'all', downloadsDir: fs })
-    origin.discovery.setDirect(listing(r, 'lab-01'))
-    r.discovery.setDirect(listing(origin, 'lab-origin'))
+    pair(origin, 'lab-origin', r, 'lab-01')
     const created = await origin.createDistribution(segments(200).dir)
     if (!created.ok) throw new Error(created.error.message)
     const offered = await origin.offer(created.value.infoHash, [r.identity.id])
@@ -80,8 +57,7 @@ describe.skipIf(!isRoot)('a downloads folder out of file entries (needs root to 
     // 32 KiB/s from the origin: 200 files of 4 KiB take about 25 s.
     const origin = await start('lab-origin', { uploadLimit: 32 * 1024 })
     const r = await start('lab-01', { accept: 'all', downloadsDir: fs })
-    origin.discovery.setDirect(listing(r, 'lab-01'))
-    r.discovery.setDirect(listing(origin, 'lab-origin'))
+    pair(origin, 'lab-origin', r, 'lab-01')
     const { dir, bytes } = segments(200)
     const created = await origin.createDistribution(dir)
     if (!created.ok) throw new Error(created.error.message)

@@ -4,40 +4,13 @@
 // reason on its row; its journal goes with it, so a new send starts over and ends verified. An
 // origin and a recipient on loopback, each knowing the other by address (no mDNS needed).
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { Peer } from '../../../main/core/discovery/peer-info.js'
-import { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import { describe, expect, it } from 'vitest'
+import { loopbackNodes, until } from './loopback-nodes.js'
 
 const MiB = 1024 * 1024
-const dirs: string[] = []
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-staging-')); dirs.push(d); return d }
-const nodes: SwarmNode[] = []
-
-async function start (name: string, overrides: Record<string, unknown> = {}): Promise<SwarmNode> {
-  const r = await SwarmNode.start({ dataDir: tmp(), overrides: { btPort: 0, controlPort: 0, name, ...overrides }, anyPortIfTaken: true })
-  if (!r.ok) throw new Error(r.error.message)
-  nodes.push(r.value)
-  return r.value
-}
-
-async function until (what: string, check: () => boolean, ms = 20_000): Promise<number> {
-  const begin = Date.now()
-  while (!check()) {
-    if (Date.now() - begin > ms) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  return Date.now() - begin
-}
-
-const listing = (n: SwarmNode, name: string): Peer => ({ id: n.identity.id, name, platform: 'linux', version: 'test', controlPort: n.controlPort, btPort: n.engine.port, address: '127.0.0.1', lastSeen: Date.now() })
-
-afterAll(async () => {
-  for (const n of nodes) await n.stop()
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+const { tmp, start, pair } = loopbackNodes('sd-staging-')
 
 describe('a download whose staging data is deleted while it arrives', () => {
   it('stops within seconds with the reason, tells the sender, and starts over when sent again', async () => {
@@ -45,8 +18,7 @@ describe('a download whose staging data is deleted while it arrives', () => {
     const origin = await start('lab-origin', { uploadLimit: 2 * MiB })
     const downloads = join(tmp(), 'Swarmdrop')
     const recipient = await start('lab-01', { accept: 'all', downloadsDir: downloads })
-    origin.discovery.setDirect(listing(recipient, 'lab-01'))
-    recipient.discovery.setDirect(listing(origin, 'lab-origin'))
+    pair(origin, 'lab-origin', recipient, 'lab-01')
     const data = randomBytes(16 * MiB)
     const path = join(tmp(), 'tidy.iso')
     writeFileSync(path, data)

@@ -5,36 +5,20 @@
 // accept into it, and takes an accept into another folder.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppService } from '../../../main/core/app/app-service.js'
 import { folderProblem } from '../../../main/core/node/folder-access.js'
-import { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import type { SwarmNode } from '../../../main/core/node/swarm-node.js'
+import { loopbackNodes, until } from './loopback-nodes.js'
 
 const isRoot = process.getuid?.() === 0
-const dirs: string[] = []
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'sd-unwritable-')); dirs.push(d); return d }
 let readOnly = ''
-
-async function start (name: string, overrides: Record<string, unknown>, warnings: string[] = []): Promise<SwarmNode> {
-  const r = await SwarmNode.start({ dataDir: tmp(), overrides: { btPort: 0, controlPort: 0, name, ...overrides }, anyPortIfTaken: true, beforeResume: n => { n.on('warning', m => warnings.push(m)) } })
-  if (!r.ok) throw new Error(r.error.message)
-  return r.value
-}
-
-async function until (what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
+const { tmp, start, pair } = loopbackNodes('sd-unwritable-')
 
 describe.skipIf(!isRoot)('a downloads folder nothing can be saved in (needs root to mount a read-only tmpfs)', () => {
   let origin: SwarmNode
-  const recipients: SwarmNode[] = []
 
   beforeAll(async () => {
     readOnly = join(tmp(), 'stick')
@@ -43,17 +27,13 @@ describe.skipIf(!isRoot)('a downloads folder nothing can be saved in (needs root
     origin = await start('lab-origin', {})
   }, 30_000)
 
-  afterAll(async () => {
-    for (const r of recipients) await r.stop()
-    await origin?.stop()
+  afterAll(() => {
+    // Lazily: the nodes that opened it are stopped by the fixture, after this.
     if (readOnly) execFileSync('umount', ['-l', readOnly])
-    for (const d of dirs) rmSync(d, { recursive: true, force: true })
   })
 
   function knowEachOther (r: SwarmNode, name: string): void {
-    const now = Date.now()
-    origin.discovery.setDirect({ id: r.identity.id, name, platform: 'linux', version: 'test', controlPort: r.controlPort, btPort: r.engine.port, address: '127.0.0.1', lastSeen: now })
-    r.discovery.setDirect({ id: origin.identity.id, name: 'lab-origin', platform: 'linux', version: 'test', controlPort: origin.controlPort, btPort: origin.engine.port, address: '127.0.0.1', lastSeen: now })
+    pair(origin, 'lab-origin', r, name)
   }
 
   async function share (name: string): Promise<{ ih: string; data: Buffer }> {
@@ -77,9 +57,8 @@ describe.skipIf(!isRoot)('a downloads folder nothing can be saved in (needs root
 
   it('an agent accepting everything says so at start, declines with the reason, and the sender reads it', async () => {
     const warnings: string[] = []
-    const r = await start('lab-01', { accept: 'all', downloadsDir: readOnly }, warnings)
+    const r = await start('lab-01', { accept: 'all', downloadsDir: readOnly }, { warnings })
     expect(warnings).toContain(`nothing can be saved in the downloads folder: ${readOnly} is on a read-only file system; offers cannot be accepted there (choose another with --downloads or in Settings)`)
-    recipients.push(r)
     knowEachOther(r, 'lab-01')
     const { ih } = await share('auto.iso')
     const offered = await origin.offer(ih, [r.identity.id])
@@ -92,7 +71,6 @@ describe.skipIf(!isRoot)('a downloads folder nothing can be saved in (needs root
 
   it('an agent that asks shows the problem on the card, refuses an accept into it, and takes one into another folder', async () => {
     const r = await start('lab-02', { accept: 'ask', downloadsDir: readOnly })
-    recipients.push(r)
     knowEachOther(r, 'lab-02')
     const app = new AppService(r, { shell: 'web' })
     try {

@@ -11,14 +11,13 @@ import { waitForOutput } from '../lab/netns-lab.js'
 import { SINK_SERVER } from '../lab/probe-scripts.js'
 import { LabAgent } from '../multi/lab-agent.js'
 import { CLI, labFixture } from '../multi/lab-fixture.js'
+import { testId } from './ui-actions.js'
 import { chromiumMissing, openUi, screenshot, uiUrlOf, type HostBrowser } from './ui-lab.js'
 
 const SHOTS = resolve('docs/screenshots')
 const fx = labFixture([{ name: 'studio' }, { name: 'far', subnet: 1 }], 'e2e-pairing')
 const agents: LabAgent[] = []
 let ui: HostBrowser | undefined
-
-const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first()
 
 function page (): Page {
   if (!ui) throw new Error('the browser did not open')

@@ -63,7 +63,8 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'direct reads', part: 'wire', marker: 'readTarget', role: 'the rest of a large block read straight into its piece, not copied twice' },
   { name: 'direct reads', part: 'torrent', marker: 'blockTarget', role: 'a piece\'s memory lent to the wire reading a block into it' },
   { name: 'direct reads', part: 'piece', marker: '_cancelLater', role: 'a block being read into is not taken, completed or freed by anything else' },
-  { name: 'write queue', part: 'torrent', marker: '_endWrite', role: 'no new piece begun while two wait for the disk, so a crash loses few' }
+  { name: 'write queue', part: 'torrent', marker: '_endWrite', role: 'no new piece begun while two wait for the disk, so a crash loses few' },
+  { name: 'write-bound pipeline', part: 'torrent', marker: '_writingBytes', role: 'what is asked of a peer and what waits for its write kept within one pipeline, so a crash fetches at most that twice' }
 ]
 
 /** ok when every hook is in `parts`; otherwise the first one missing, in one line. */

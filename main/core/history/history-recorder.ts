@@ -38,6 +38,12 @@ export class HistoryRecorder {
 
   /** The last row written per distribution and machine, also after it was pruned: only a change is written again. */
   private readonly written = new Map<string, ReportMachine>()
+  /**
+   * The bytes each machine last reported verified in this round. A machine that cancels deletes
+   * what it had and its final report says 0; its row keeps what it had received, as its own
+   * history does (`download-ended`), so the two histories agree.
+   */
+  private readonly lastBytes = new Map<string, number>()
 
   constructor (readonly log: HistoryLog, private readonly src: RecorderSource, fresh: boolean) {
     for (const d of log.list()) if (d.originUploadedBytes !== null) this.uploadBefore.set(d.infoHash, d.originUploadedBytes)
@@ -130,13 +136,17 @@ export class HistoryRecorder {
     const state: MemberState = x.state
     // Offered again after it had finished: what it did last time is not this time's answer.
     const fresh = state === 'offering' || (before !== undefined && FINISHED.includes(before.state) && (state === 'pending' || state === 'accepted'))
+    if (fresh) this.lastBytes.delete(key)
+    const seen = Math.max(x.verifiedBytes, this.lastBytes.get(key) ?? 0)
+    this.lastBytes.set(key, seen)
+    const ended = state === 'declined' || state === 'failed'
     const row: ReportMachine = {
       id: x.id,
       name: x.name,
       state,
       acceptedAt: fresh ? null : before?.acceptedAt ?? (ACCEPTED.includes(state) ? now : null),
       verifiedAt: x.receipt?.verifiedAt ?? (fresh ? null : before?.verifiedAt ?? (state === 'verified' ? now : null)),
-      bytes: x.verifiedBytes,
+      bytes: ended ? Math.max(seen, fresh ? 0 : before?.bytes ?? 0) : x.verifiedBytes,
       badPieces: x.hashFailures,
       ...(x.reason !== undefined ? { reason: x.reason } : {}),
       receipt: x.receipt ?? (fresh ? null : before?.receipt ?? null)

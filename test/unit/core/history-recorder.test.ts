@@ -111,6 +111,22 @@ describe('history recorder', () => {
     await next.recorder.close()
   })
 
+  it('a machine that cancels keeps the bytes it had received in the origin\'s row, as in its own history', async () => {
+    const r = await rig([])
+    r.records.set(IH, originRecord())
+    r.events.emit('distribution-created', { infoHash: IH, name: 'image.iso', totalLength: 5000, sha256: SHA, seconds: 1 })
+    r.events.emit('recipient-update', { infoHash: IH, name: 'image.iso', recipient: status({ state: 'downloading', verifiedBytes: 0 }) })
+    r.events.emit('recipient-update', { infoHash: IH, name: 'image.iso', recipient: status({ state: 'downloading', verifiedBytes: 3000 }) })
+    // Its final report comes after it deleted its partial data: the engine counts 0 by then.
+    r.events.emit('recipient-update', { infoHash: IH, name: 'image.iso', recipient: status({ state: 'declined', verifiedBytes: 0, reason: 'cancelled on lab-01' }) })
+    expect((await settle(r))?.machines[0]).toMatchObject({ state: 'declined', bytes: 3000, reason: 'cancelled on lab-01' })
+    // Offered again, the new round starts from nothing, and declining the offer at once reads 0.
+    r.events.emit('recipient-update', { infoHash: IH, name: 'image.iso', recipient: status({ state: 'pending' }) })
+    r.events.emit('recipient-update', { infoHash: IH, name: 'image.iso', recipient: status({ state: 'declined', verifiedBytes: 0 }) })
+    expect((await settle(r))?.machines[0]).toMatchObject({ state: 'declined', bytes: 0 })
+    await r.recorder.close()
+  })
+
   it('a recipient keeps its own row, with the receipt it signs, and adopts what it held before the history', async () => {
     const mine: RecipientRecord = { ...common, role: 'recipient', state: 'verified', offerId: 'o', sender: { id: me.id, name: 'origin', address: '10.0.0.1', controlPort: 1 }, members: [], downloadsDir: '/dl', finalName: 'image.iso', completedAt: '2026-12-04T09:06:00.000Z' }
     const r = await rig([mine], lab)

@@ -1,10 +1,11 @@
 // Which state changes deserve an OS notification, each exactly once: a new incoming offer (saying
 // when accepting it into the downloads folder is refused, or its sender is away), a distribution
 // that finished (verified on this machine; for the origin, verified on every recipient), a download
-// here that failed or ran out of space, a watched folder that cannot send, a sender's withdrawal
+// here that failed or ran out of space, a machine this device sends to that failed or ran out of
+// space (the tray turns red for it; the window may be hidden), a watched folder that cannot send, a sender's withdrawal
 // (AppState.notices), and an engine process the app gave up restarting (the window may be hidden).
 // Pure, so it is tested under Node; notifications.ts shows what this decides.
-import type { AppState, Distribution, IncomingOffer, Machine, WatchedFolder } from '../../common/api.js'
+import type { AppState, Distribution, IncomingOffer, Machine, MemberRow, WatchedFolder } from '../../common/api.js'
 import type { NavigateTarget } from '../../common/ipc.js'
 import { formatBytes } from '../../common/units.js'
 
@@ -70,6 +71,23 @@ export function troubleIntent (d: Distribution): NotificationIntent | null {
   return null
 }
 
+/**
+ * A machine this device sends to that stopped for good, or is on hold for space: the person who sent
+ * it may be the only one who can act (free space there, send it again). Once per machine and reason.
+ */
+export function recipientTroubleIntent (d: Distribution, m: MemberRow): NotificationIntent | null {
+  if (d.role !== 'origin' || m.self || m.origin) return null
+  const target = { view: 'distribution', infoHash: d.infoHash } as const
+  const why = m.reason === undefined ? '' : `${upperFirst(m.reason)}. `
+  if (m.state === 'failed') {
+    return { key: `member-failed:${d.infoHash}:${m.id}:${m.reason ?? ''}`, title: `${m.name} could not take ${d.name}`, body: `${why}The other machines go on.`, target }
+  }
+  if (m.state === 'no-space') {
+    return { key: `member-no-space:${d.infoHash}:${m.id}`, title: `${m.name} is out of space for ${d.name}`, body: `${why}It goes on by itself once space is freed there.`, target }
+  }
+  return null
+}
+
 /** A watched folder that cannot send; once per folder and reason, not every scan. */
 export function channelIntent (c: WatchedFolder): NotificationIntent | null {
   if (c.state !== 'error') return null
@@ -114,6 +132,13 @@ export class NotificationTracker {
       const intent = troubleIntent(d)
       if (intent === null || !this.mark(intent.key)) continue
       if (this.primed || d.state === 'no-space') intents.push(intent)
+    }
+    for (const d of state.distributions) {
+      for (const m of d.members) {
+        const intent = recipientTroubleIntent(d, m)
+        if (intent === null || !this.mark(intent.key)) continue
+        if (this.primed || m.state === 'no-space') intents.push(intent)
+      }
     }
     for (const c of state.channels) {
       const intent = channelIntent(c)

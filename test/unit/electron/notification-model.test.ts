@@ -47,6 +47,20 @@ describe('notification model', () => {
     expect(t.next(appState({ distributions: [old] }))).toEqual([])
   })
 
+  it('tells the sender once when a machine it sends to fails or runs out of space, and not of what failed before it started', () => {
+    const t = new NotificationTracker()
+    const going = distribution({ infoHash: HASH_B, name: 'big.iso', members: [originRow, lab('a', false), lab('b', false)] })
+    expect(t.next(appState({ distributions: [going] }))).toEqual([])
+    const failed = { ...going, members: [originRow, { ...lab('a', false), state: 'failed' as const, reason: 'the downloads folder is read-only' }, { ...lab('b', false), state: 'no-space' as const }] }
+    const intents = t.next(appState({ distributions: [failed] }))
+    expect(intents.map(i => i.title)).toEqual(['lab-a could not take big.iso', 'lab-b is out of space for big.iso'])
+    expect(intents[0]).toMatchObject({ body: 'The downloads folder is read-only. The other machines go on.', target: { view: 'distribution', infoHash: HASH_B } })
+    expect(t.next(appState({ distributions: [failed] }))).toEqual([])
+    // Started with the machine failed already: old news; one out of space still needs someone.
+    const fresh = new NotificationTracker()
+    expect(fresh.next(appState({ distributions: [failed] })).map(i => i.title)).toEqual(['lab-b is out of space for big.iso'])
+  })
+
   it('has no finished key for an origin with no recipients yet', () => {
     expect(finishedKey(distribution({ infoHash: HASH_A, name: 'x', members: [originRow] }))).toBeNull()
   })

@@ -13,6 +13,7 @@ import { checkSettingsPatch } from './settings-checks.js'
 import { pruneHistory, reportOf } from './history-commands.js'
 import { addToGroup, removeFromGroup, setGroup } from './groups.js'
 import { unwatchFolder, watchFolder } from './channels.js'
+import { dropUnsharedUpload } from './upload.js'
 
 const NOTHING: Record<string, never> = {}
 
@@ -31,9 +32,14 @@ async function create (node: SwarmNode, path: string): Promise<ApiResult<Command
     }
     const onHashing = (e: HashingEvent): void => { if (e.jobId === jobId) answer(ok({ jobId })) }
     node.on('hashing', onHashing)
-    node.createDistribution(path, jobId).then(created => {
+    node.createDistribution(path, jobId).then(async created => {
       // After the answer went out, a failure is only visible as a warning (the job disappears).
       if (!created.ok && answered) node.emit('warning', `${path}: ${created.error.message}`)
+      if (created.ok) {
+        // Best effort: a copy left here goes with the next start's sweep.
+        const sharedFrom = await dropUnsharedUpload(node.dataDir, path, created.value.sources.map(s => s.absolutePath)).catch(() => undefined)
+        if (sharedFrom !== undefined) node.emit('warning', `${created.value.name} was uploaded again: it is shared already (from ${sharedFrom}), so the second copy was deleted`)
+      }
       answer(created.ok ? ok({ jobId }) : created)
     }, (err: unknown) => {
       if (answered) node.emit('warning', `${path}: ${errorMessage(err)}`)

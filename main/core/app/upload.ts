@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { readdir, rename, rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
 import { errorMessage, fail, ok, type Result } from '../../../common/result.js'
@@ -106,6 +106,22 @@ export async function sweepUploads (dataDir: string, sharedPaths: readonly strin
     await rm(join(root, n), { recursive: true, force: true })
   }
   return { unfinished, unshared }
+}
+
+/**
+ * The same file dropped twice is a second copy, and `create` answers it with the distribution of
+ * the first (same content, same infohash): that copy is shared by nothing, so it is deleted at once
+ * instead of taking its size on disk until the next start's sweep. Answers the distribution's own
+ * path when `path` was such a copy and was deleted, undefined otherwise (not an upload, or the one shared).
+ */
+export async function dropUnsharedUpload (dataDir: string, path: string, sharedPaths: readonly string[]): Promise<string | undefined> {
+  const copy = resolve(path)
+  const folder = dirname(copy)
+  if (dirname(folder) !== resolve(uploadsDir(dataDir)) || folder.endsWith(PARTIAL)) return undefined
+  const shared = sharedPaths.map(p => resolve(p))
+  if (shared.includes(copy)) return undefined
+  await rm(folder, { recursive: true, force: true })
+  return shared[0]
 }
 
 /** An upload's HTTP answer: the stored path, or the failure with the status docs/protocol.md gives its code. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
-import { receiveUpload, sweepUploads, uploadsDir } from '../../../main/core/app/upload.js'
+import { dropUnsharedUpload, receiveUpload, sweepUploads, uploadsDir } from '../../../main/core/app/upload.js'
 
 const work = mkdtempSync(join(tmpdir(), 'sd-upload-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -58,6 +58,19 @@ describe('upload', () => {
     expect(readdirSync(uploadsDir(dataDir))).toEqual([sharedDir])
     expect(readFileSync(shared.value.path, 'utf8')).toBe('whole')
     body.destroy()
+  })
+
+  it('deletes the second copy of a file dropped twice at once, and nothing else', async () => {
+    const dataDir = join(work, 'twice')
+    const first = await receiveUpload(request(Readable.from([Buffer.from('same')]), 4), urlFor('same.bin'), dataDir)
+    const second = await receiveUpload(request(Readable.from([Buffer.from('same')]), 4), urlFor('same.bin'), dataDir)
+    if (!first.ok || !second.ok) throw new Error('the uploads failed')
+    // The distribution made of the first copy: creating the second resolves to it.
+    expect(await dropUnsharedUpload(dataDir, first.value.path, [first.value.path])).toBeUndefined()
+    expect(await dropUnsharedUpload(dataDir, '/srv/iso/same.bin', [first.value.path])).toBeUndefined()
+    expect(await dropUnsharedUpload(dataDir, second.value.path, [first.value.path])).toBe(first.value.path)
+    expect(readdirSync(uploadsDir(dataDir))).toEqual([basename(dirname(first.value.path))])
+    expect(readFileSync(first.value.path, 'utf8')).toBe('same')
   })
 
   it('sweeps nothing where no upload was ever made', async () => {

@@ -64,7 +64,8 @@ export const PATCH_HOOKS: readonly PatchHook[] = [
   { name: 'direct reads', part: 'torrent', marker: 'blockTarget', role: 'a piece\'s memory lent to the wire reading a block into it' },
   { name: 'direct reads', part: 'piece', marker: '_cancelLater', role: 'a block being read into is not taken, completed or freed by anything else' },
   { name: 'write queue', part: 'torrent', marker: '_endWrite', role: 'no new piece begun while two wait for the disk, so a crash loses few' },
-  { name: 'write-bound pipeline', part: 'torrent', marker: '_writingBytes', role: 'what is asked of a peer and what waits for its write kept within one pipeline, so a crash fetches at most that twice' }
+  { name: 'write-bound pipeline', part: 'torrent', marker: '_writingBytes', role: 'what is asked of a standard peer and what waits for its write kept within one pipeline, so a crash fetches at most that twice' },
+  { name: 'begun-piece budget', part: 'torrent', marker: '_mayBeginOn', role: 'the pieces a member\'s wire began and that are not yet written kept within one pipeline, so a crash fetches at most 4 MiB twice from it' }
 ]
 
 /** ok when every hook is in `parts`; otherwise the first one missing, in one line. */

@@ -1,5 +1,5 @@
-// What is asked of a peer and what was received and waits for the disk stay within one pipeline
-// (4 MiB) together. A crash loses both: before session 26, when the disk fell behind, up to the
+// What is asked of a peer, what arrived of the pieces it is filling, and what was received whole
+// and waits for the disk stay within one pipeline (4 MiB) together. A crash loses both: before session 26, when the disk fell behind, up to the
 // whole begun budget (16 MiB, eight pieces of 2 MiB) waited in memory, and a SIGKILL halfway
 // through 4 GiB fetched 6-7 pieces twice; with new pieces held while two waited (session 26) the
 // two already asked still arrived and waited too (four pieces, 8 MiB; a kill fetched up to 3).
@@ -14,7 +14,7 @@ const MiB = 1024 * 1024
 type PutCallback = (err: Error | null) => void
 interface HeldStore { put: (index: number, buf: Uint8Array, cb: PutCallback) => void }
 interface AskedWire { requests: Array<{ length?: number } | null> }
-interface StoreTorrent { store: HeldStore | null, wires: AskedWire[], on: (event: 'verified', listener: (index: number) => void) => void }
+interface StoreTorrent { store: HeldStore | null, wires: AskedWire[], pieces: Array<{ length: number, missing: number } | null | undefined>, on: (event: 'verified', listener: (index: number) => void) => void }
 
 describe('pieces waiting for the disk', () => {
   it('keep what is asked and what waits for its write within 4 MiB, and the download completes once the disk catches up', async () => {
@@ -35,12 +35,14 @@ describe('pieces waiting for the disk', () => {
       held.push(() => { put(index, buf, cb) })
       most = Math.max(most, held.length)
     }
-    // What a crash would lose now: asked of the origin and not yet received, plus received and
-    // not yet written (whole pieces of 2 MiB held here).
+    // What a crash would lose now: asked of the origin and not yet received, what arrived of
+    // pieces not yet whole, and whole pieces not yet written (of 2 MiB, held here).
     let mostAtRisk = 0
     const asked = (): number => torrent.wires.reduce((sum, w) =>
       sum + w.requests.reduce((s, q) => s + (q?.length ?? 0), 0), 0)
-    const sampler = setInterval(() => { mostAtRisk = Math.max(mostAtRisk, asked() + held.length * 2 * MiB) }, 5)
+    const arrived = (): number => torrent.pieces.reduce((sum, p) =>
+      sum + (p && p.missing > 0 && p.missing < p.length ? p.length - p.missing : 0), 0)
+    const sampler = setInterval(() => { mostAtRisk = Math.max(mostAtRisk, asked() + arrived() + held.length * 2 * MiB) }, 1)
     let done = false
     r.on('done', ih => { if (ih === m.infoHash) done = true })
     r.connect(m.infoHash, [`127.0.0.1:${o.port}`])

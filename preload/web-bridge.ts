@@ -1,9 +1,11 @@
 // The SwarmdropApi of the agent's web UI (`swarmdrop agent --ui`), in the browser: commands and
 // state over the WebSocket at /ui/ws (framing in common/wire.ts), files uploaded over HTTP
-// before they are shared. It reconnects with backoff when the agent restarts, and a command that
-// gets no answer ends with a clear error instead of hanging. Browser APIs only (no Node). What
-// each method sends is api-commands.ts's, shared with the desktop preload.
+// before they are shared. It says at once when the socket closes (LinkWatch: the agent stopped or
+// was killed), reconnects with backoff until the agent is back, and a command that gets no answer
+// ends with a clear error instead of hanging. Browser APIs only (no Node). What each method sends
+// is api-commands.ts's, shared with the desktop preload.
 import type { ApiResult, AppState, Command, CreateOptions, SwarmdropApi } from '../common/api.js'
+import type { LinkWatch } from './api.js'
 import { encodeCommandFrame, parseServerFrame } from '../common/wire.js'
 import { fail, ok } from '../common/result.js'
 import { formatBytes } from '../common/units.js'
@@ -27,9 +29,13 @@ const OPEN = 1
 const COMMAND_TIMEOUT_MS = 60_000
 const FIRST_STATE_TIMEOUT_MS = 10_000
 const BACKOFF_MIN_MS = 250
-const BACKOFF_MAX_MS = 10_000
+// The agent is on this machine (the UI listens on loopback only): a refused attempt costs nothing,
+// and an agent restarted is seen within 2 s, not after a wait grown to 10 s.
+const BACKOFF_MAX_MS = 2_000
 
 const UNREACHABLE = 'the agent did not answer: is it still running, and was this page opened with the address it printed (with ?token=)?'
+// The browser cannot tell a stop from a kill (both close the socket without a word): say both.
+const CLOSED = 'the agent closed the connection: it stopped or was killed. This window reconnects by itself once it runs again'
 
 interface Pending { readonly resolve: (r: ApiResult<unknown>) => void; readonly timer: ReturnType<typeof setTimeout> }
 
@@ -39,6 +45,9 @@ class WebBridge {
   private readonly pending = new Map<number, Pending>()
   private readonly listeners = new Set<(s: AppState) => void>()
   private readonly stateWaiters = new Set<(r: ApiResult<AppState>) => void>()
+  private readonly lostListeners = new Set<(message: string) => void>()
+  /** Why the link is down, once it was up: what getState answers until the agent is back. */
+  private down: string | undefined
   private latest: AppState | undefined
   private backoff = BACKOFF_MIN_MS
   private stopped = false
@@ -81,6 +90,12 @@ class WebBridge {
     ws.onclose = () => {
       if (this.socket !== ws) return
       this.socket = undefined
+      // A link that worked is lost: said now, not at the window's next heartbeat. Only once per
+      // loss (each failed reconnect closes a socket too).
+      if (this.latest && this.down === undefined) {
+        this.down = CLOSED
+        for (const l of [...this.lostListeners]) l(CLOSED)
+      }
       // Refused (no token) or nobody there: whoever waits for a first state hears it now.
       if (!this.latest) for (const w of [...this.stateWaiters]) w(fail('unreachable', UNREACHABLE))
       // Commands sent on a lost connection may or may not have run: say so instead of guessing.
@@ -102,6 +117,7 @@ class WebBridge {
     const f = frame.value
     if (f.kind === 'state') {
       this.latest = f.state
+      this.down = undefined
       for (const w of [...this.stateWaiters]) w(ok(f.state))
       for (const l of [...this.listeners]) l(f.state)
       return
@@ -128,6 +144,11 @@ class WebBridge {
     })
   }
 
+  onLinkLost (listener: (message: string) => void): () => void {
+    this.lostListeners.add(listener)
+    return () => { this.lostListeners.delete(listener) }
+  }
+
   subscribe (listener: (s: AppState) => void): () => void {
     this.listeners.add(listener)
     if (this.latest) listener(this.latest)
@@ -136,7 +157,7 @@ class WebBridge {
 
   getState (): Promise<ApiResult<AppState>> {
     // A cached state while the socket is down would tell the UI all is well: say the link is lost.
-    if (this.latest && this.socket?.readyState !== OPEN) return Promise.resolve(fail('disconnected', 'not connected to the agent right now; reconnecting…'))
+    if (this.latest && (this.socket?.readyState !== OPEN || this.down !== undefined)) return Promise.resolve(fail('disconnected', this.down ?? 'not connected to the agent right now; reconnecting…'))
     return this.firstState(FIRST_STATE_TIMEOUT_MS)
   }
 
@@ -243,7 +264,7 @@ function fromFolder (f: File): boolean {
   return typeof rel === 'string' && rel.length > 0
 }
 
-export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<SwarmdropApi>> {
+export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<SwarmdropApi & LinkWatch>> {
   const Socket = (globalThis as unknown as { WebSocket?: SocketConstructor }).WebSocket
   if (Socket === undefined) return fail('unsupported', 'this browser has no WebSocket support')
   const token = new URLSearchParams(loc.search).get('token') ?? undefined
@@ -257,7 +278,7 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
     return first
   }
 
-  const api = createBridgeApi({
+  const api: SwarmdropApi = createBridgeApi({
     shell: 'web',
     send: command => bridge.command(command),
     getState: () => bridge.getState(),
@@ -272,5 +293,5 @@ export async function connectWebBridge (loc: BridgeLocation): Promise<ApiResult<
       return uploaded.ok ? ok(uploaded.value.path) : uploaded
     }
   })
-  return ok(api)
+  return ok({ ...api, onLinkLost: listener => bridge.onLinkLost(listener) })
 }

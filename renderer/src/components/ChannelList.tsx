@@ -31,14 +31,16 @@ export function channelBehind (c: WatchedFolder): string[] {
   })
 }
 
-function target (c: WatchedFolder): string {
+export function target (c: WatchedFolder): string {
   return [c.group === null ? '' : `@${c.group}`, c.ids.length > 0 ? `${c.ids.length} machine${c.ids.length === 1 ? '' : 's'}` : ''].filter(x => x !== '').join(' + ')
 }
 
-export function ChannelList () {
+/** `onOpen`: how the sidebar opens a batch (it folds and moves the focus); by default, select it. */
+export function ChannelList ({ onOpen }: { readonly onOpen?: (infoHash: string) => void }) {
   const app = useUi(s => s.app)
   const api = useUi(s => s.api)
   const select = useUi(s => s.select)
+  const open = onOpen ?? select
   const selected = useUi(s => s.selected)
   const [adding, setAdding] = useState(false)
   const [path, setPath] = useState('')
@@ -84,7 +86,7 @@ export function ChannelList () {
               details={channelBehind(c)}
               attention={c.state === 'error'}
               current={last !== null && selected === last.infoHash}
-              onOpen={last === null ? null : () => select(last.infoHash)}
+              onOpen={last === null ? null : () => open(last.infoHash)}
               actions={<button type="button" className="button button-quiet" onClick={() => { void unwatch(c) }} aria-label={`Stop watching ${c.name}`}>Stop watching</button>}
             />
           })}

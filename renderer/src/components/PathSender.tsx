@@ -35,7 +35,7 @@ export function PathSender () {
 
   return (
     <section className="card path-sender" aria-labelledby="path-sender-title" data-testid="path-sender">
-      <h3 id="path-sender-title">Send a file already on {self}</h3>
+      <h3 id="path-sender-title" tabIndex={-1}>Send a file already on {self}</h3>
       <p className="hint">
         A path is shared where it is: nothing is copied. Choosing or dropping a file in this browser
         uploads a copy into the agent’s data folder, which takes that much disk space again.

@@ -175,7 +175,7 @@ export function SettingsView () {
   const app = useUi(s => s.app)
   return (
     <section className="view" aria-labelledby="settings-title">
-      <h2 id="settings-title" className="view-title">Settings</h2>
+      <h2 id="settings-title" tabIndex={-1} className="view-title">Settings</h2>
       {app === null
         ? <p>Settings appear once Swarmdrop is connected.</p>
         : (

@@ -1,6 +1,7 @@
 // Navigation: distributions with their progress and anything that needs a look (a decline, a
 // failure, a lost machine), incoming offers, machines, and the way to send. Below the narrow-window
-// breakpoint it folds away behind the top bar's menu button and opens over the content.
+// breakpoint it folds away behind the top bar's menu button and opens over the content; open, it
+// keeps the keyboard until Escape, the scrim or a choice closes it.
 import { useEffect, useRef } from 'react'
 import type { Distribution } from '../../../preload/api.js'
 import { attentionBadges, attentionOf, verifiedOfRecipients } from '../format/attention.js'
@@ -8,10 +9,13 @@ import { formatPercent } from '../format/format.js'
 import { distributionLabel } from '../format/labels.js'
 import { distributionProgress } from '../format/progress.js'
 import { receivedChannels, receivedSummary } from '../format/received-channels.js'
+import type { MainView } from '../store/app-store.js'
 import { useUi } from '../store/context.js'
 import { ChannelList } from './ChannelList.js'
 import { ChannelRow } from './ChannelRow.js'
+import { chooseView } from './choose-view.js'
 import { FilePicker } from './FilePicker.js'
+import { keepTabInside } from './focus-trap.js'
 
 function summaryOf (d: Distribution): string {
   const t = d.totals
@@ -41,33 +45,39 @@ export function Sidebar () {
   const machines = app?.machines.length ?? 0
 
   const nav = useRef<HTMLElement>(null)
-  const wasOpen = useRef(false)
+  const scrim = useRef<HTMLDivElement>(null)
   useEffect(() => {
-    const closed = wasOpen.current && !open
-    wasOpen.current = open
-    // Folded away (Escape, the scrim or a choice), it hides what had the focus: back to the menu
-    // button that opened it, not lost to the page.
-    const active = document.activeElement
-    if (closed && (active === document.body || (nav.current?.contains(active) ?? false))) {
-      document.querySelector<HTMLElement>('[aria-controls="sidebar"]')?.focus()
-    }
     if (!open) return
     // Opened from the menu button: the keyboard goes where the eyes go.
     nav.current?.querySelector('button')?.focus()
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false) }
+    const onKey = (e: KeyboardEvent) => {
+      // Folded away, it would hide what has the focus: back to the menu button that opened it.
+      if (e.key === 'Escape') closeToMenu()
+      // While it covers the content (the scrim is drawn: a narrow window), Tab stays inside it.
+      const covering = scrim.current !== null && getComputedStyle(scrim.current).display !== 'none'
+      if (e.key === 'Tab' && covering && nav.current !== null) keepTabInside(e, nav.current)
+    }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [open, setOpen])
 
-  // On a narrow window the sidebar covers the content: choosing something closes it.
-  const go = (action: () => void) => () => {
-    action()
+  function closeToMenu (): void {
     setOpen(false)
+    document.querySelector<HTMLElement>('[aria-controls="sidebar"]')?.focus()
+  }
+
+  // On a narrow window the sidebar covers the content: choosing something closes it, and the
+  // keyboard lands on the chosen view's title.
+  const go = (view: MainView, action: () => void) => () => {
+    chooseView(view, () => {
+      action()
+      setOpen(false)
+    })
   }
 
   return (
     <>
-      {open && <div className="sidebar-scrim" aria-hidden="true" onClick={() => setOpen(false)} />}
+      {open && <div ref={scrim} className="sidebar-scrim" aria-hidden="true" onClick={closeToMenu} />}
       <nav ref={nav} id="sidebar" className="sidebar" aria-label="Swarmdrop" data-open={open} data-testid="sidebar">
         <h2 className="sidebar-heading">Distributions</h2>
         {dists.length === 0 && received.length === 0
@@ -82,7 +92,7 @@ export function Sidebar () {
                   title={c.path}
                   summary={receivedSummary(c)}
                   current={view === 'distribution' && c.batches.some(d => d.infoHash === selected)}
-                  onOpen={go(() => select(c.shown.infoHash))}
+                  onOpen={go('distribution', () => select(c.shown.infoHash))}
                 />
               ))}
               {dists.map(d => {
@@ -97,7 +107,7 @@ export function Sidebar () {
                       className="nav-item dist-item"
                       data-testid={`dist-${d.name}`}
                       aria-current={current ? 'page' : undefined}
-                      onClick={go(() => select(d.infoHash))}
+                      onClick={go('distribution', () => select(d.infoHash))}
                     >
                       <span className="dist-item-name" title={d.name}>{d.name}</span>
                       <span className="dist-item-meta">{summaryOf(d)}{stateNote}</span>
@@ -116,13 +126,13 @@ export function Sidebar () {
               })}
             </ul>
             )}
-        <ChannelList />
+        <ChannelList onOpen={infoHash => go('distribution', () => select(infoHash))()} />
         <button
           type="button"
           className="nav-item nav-section"
           data-testid="nav-incoming"
           aria-current={view === 'incoming' ? 'page' : undefined}
-          onClick={go(() => setView('incoming'))}
+          onClick={go('incoming', () => setView('incoming'))}
         >
           <span>Incoming</span>
           <span className={offers > 0 ? 'count count-attention' : 'count'} aria-label={`${offers} waiting`}>{offers}</span>
@@ -132,7 +142,7 @@ export function Sidebar () {
           className="nav-item nav-section"
           data-testid="nav-machines"
           aria-current={view === 'machines' ? 'page' : undefined}
-          onClick={go(() => setView('machines'))}
+          onClick={go('machines', () => setView('machines'))}
         >
           <span>Machines</span>
           <span className="count" aria-label={`${machines} known`}>{machines}</span>
@@ -142,7 +152,7 @@ export function Sidebar () {
           <FilePicker testId="pick-file" label={app?.shell === 'web' ? 'Upload a file to send…' : 'Choose a file to send…'} />
           <p className="hint">or drop a file anywhere on this window</p>
           {app?.shell === 'web' && (
-            <button type="button" className="button" data-testid="nav-send-path" aria-current={view === 'send-path' ? 'page' : undefined} onClick={go(() => setView('send-path'))}>
+            <button type="button" className="button" data-testid="nav-send-path" aria-current={view === 'send-path' ? 'page' : undefined} onClick={go('send-path', () => setView('send-path'))}>
               Send a path on {app.self.name}…
             </button>
           )}

@@ -2,6 +2,7 @@
 import { attentionOf } from '../format/attention.js'
 import { formatFingerprint, formatRate } from '../format/format.js'
 import { useLinkLost, useUi } from '../store/context.js'
+import { chooseView } from './choose-view.js'
 import { ThemeToggle } from './ThemeToggle.js'
 
 export function TopBar () {
@@ -65,7 +66,7 @@ export function TopBar () {
         data-testid="settings-button"
         aria-label="Settings"
         aria-pressed={view === 'settings'}
-        onClick={() => setView('settings')}
+        onClick={() => chooseView('settings', () => setView('settings'))}
       >
         <span aria-hidden="true">⚙</span>
       </button>

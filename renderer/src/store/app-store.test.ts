@@ -61,6 +61,50 @@ describe('UI store', () => {
     stop()
   })
 
+  it('says at once when the bridge reports the link lost, keeps those words, and says when it is back', async () => {
+    // The web bridge's LinkWatch: its socket to the agent closed.
+    const api = Object.assign(new RecordingApi(appState()), {
+      lost: new Set<(message: string) => void>(),
+      onLinkLost (listener: (message: string) => void) {
+        this.lost.add(listener)
+        return () => { this.lost.delete(listener) }
+      }
+    })
+    const store = createUiStore(api)
+    const stop = store.getState().start(5000)
+    await settle()
+    await vi.advanceTimersByTimeAsync(3000)
+    for (const l of api.lost) l('The agent closed the connection.')
+    // Now, not at the next heartbeat; and the state on screen was live until now, not 3 s ago.
+    expect(store.getState().connection).toEqual({ status: 'lost', message: 'The agent closed the connection.', since: new Date(Date.now()).toISOString() })
+    // What the heartbeat then finds does not reword the alert.
+    api.reply('getState', { ok: false, error: { code: 'disconnected', message: 'not connected to the agent right now' } })
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(store.getState().connection).toMatchObject({ message: 'The agent closed the connection.' })
+    // Back, with a new state after 12 s: said, and unsaid once the link is lost again.
+    await vi.advanceTimersByTimeAsync(7000)
+    api.push(appState())
+    expect(store.getState().connection.status).toBe('connected')
+    expect(store.getState().notice).toBe('Connected to lab-07 again (lost for 0:12). What you see is current.')
+    for (const l of api.lost) l('The agent closed the connection.')
+    expect(store.getState().notice).toBeNull()
+    stop()
+    expect(api.lost.size).toBe(0)
+  })
+
+  it('says nothing of a link back when the window never had a state', async () => {
+    const api = new RecordingApi(appState())
+    api.reply('getState', { ok: false, error: { code: 'starting', message: 'The engine is starting.' } })
+    const store = createUiStore(api)
+    const stop = store.getState().start(1000)
+    await settle()
+    expect(store.getState().connection.status).toBe('lost')
+    api.push(appState())
+    expect(store.getState().connection.status).toBe('connected')
+    expect(store.getState().notice).toBeNull()
+    stop()
+  })
+
   it('turns a failed command into the visible error and a success clears it', async () => {
     const api = new RecordingApi(appState())
     const store = createUiStore(api)

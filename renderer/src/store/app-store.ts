@@ -3,9 +3,9 @@
 // the UI shows; nothing here touches the DOM, so it runs the same under tests.
 import { createStore } from 'zustand/vanilla'
 import type { StoreApi } from 'zustand/vanilla'
-import type { ApiError, ApiResult, AppState, SwarmdropApi, UploadProgress } from '../../../preload/api.js'
+import type { ApiError, ApiResult, AppState, LinkWatch, SwarmdropApi, UploadProgress } from '../../../preload/api.js'
 import { errorMessage, fail } from '../../../common/result.js'
-import { plural } from '../format/format.js'
+import { formatSince, plural } from '../format/format.js'
 import { removedNotice } from '../format/remove-plan.js'
 import type { PieceView } from '../piece-map/cells.js'
 import { trackReceiving } from './receiving.js'
@@ -32,8 +32,11 @@ export interface Submitting {
   readonly startedAt: number
 }
 
+/** The engine's API; the web UI's also says at once when its link to the agent is lost. */
+export type WindowApi = SwarmdropApi & Partial<LinkWatch>
+
 export interface UiState {
-  readonly api: SwarmdropApi
+  readonly api: WindowApi
   readonly app: AppState | null
   readonly connection: Connection
   readonly view: MainView
@@ -111,7 +114,7 @@ async function settle<T> (call: () => Promise<ApiResult<T>>): Promise<ApiResult<
   }
 }
 
-export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: Theme | null }): StoreApi<UiStore> {
+export function createUiStore (api: WindowApi, initial?: { readonly theme?: Theme | null }): StoreApi<UiStore> {
   return createStore<UiStore>()((set, get) => {
     /** Runs a command; a failure becomes the visible error, a success clears it. */
     async function run<T> (call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
@@ -149,13 +152,16 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       if (app) set({ app: { ...app, offers: app.offers.filter(o => o.offerId !== offerId) } })
     }
 
-    function showNotice (text: string, opts: { readonly ttlMs?: number; readonly awaits?: UiState['noticeAwaits'] } = {}): void {
+    function showNotice (text: string, opts: { readonly ttlMs?: number; readonly awaits?: UiState['noticeAwaits'] } = {}): number {
       const serial = ++noticeSerial
       set({ notice: text, noticeAwaits: opts.awaits ?? null })
       if (opts.ttlMs !== undefined) {
         setTimeout(() => { if (serial === noticeSerial) set({ notice: null, noticeAwaits: null }) }, opts.ttlMs)
       }
+      return serial
     }
+    /** The serial of the notice saying the link is back: it is no longer true once the link is lost again. */
+    let backSerial = -1
 
     async function refresh (): Promise<void> {
       const result = await settle(() => get().api.getState())
@@ -169,10 +175,17 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
       }
     }
 
-    /** The engine cannot be reached: said with its message, and how old the state on screen is. */
+    /**
+     * The engine cannot be reached: said with its message, and how old the state on screen is.
+     * The first message stays until the link is back: what a heartbeat or a command then finds is
+     * only its consequence, and a changed alert would be read out again.
+     */
     function linkLost (message: string): void {
-      const was = get().connection
-      set({ connection: { status: 'lost', message, since: was.status === 'lost' ? was.since : new Date(linkOkAt).toISOString() } })
+      if (get().connection.status === 'lost') return
+      set({
+        connection: { status: 'lost', message, since: new Date(linkOkAt).toISOString() },
+        ...(backSerial === noticeSerial ? { notice: null, noticeAwaits: null } : {})
+      })
     }
 
     return {
@@ -195,12 +208,18 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
 
       start (heartbeatMs = HEARTBEAT_MS) {
         const unsubscribe = get().api.subscribe(state => get().receive(state))
+        // The socket closed: the state on screen was live until this moment, and is not any more.
+        const unwatch = get().api.onLinkLost?.(message => {
+          linkOkAt = Date.now()
+          linkLost(message)
+        })
         void refresh()
         // Updates only come when something changes, so silence is not proof of a lost link: ask.
         const timer = setInterval(() => { void refresh() }, heartbeatMs)
         return () => {
           clearInterval(timer)
           unsubscribe()
+          unwatch?.()
         }
       },
 
@@ -213,6 +232,7 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         const answered = awaited !== null && state.distributions.find(d => d.infoHash === awaited.infoHash)?.members
           .every(m => !awaited.ids.includes(m.id) || (m.state !== 'offering' && m.state !== 'pending')) === true
         const refusals = newRefusals(s.app, state)
+        const was = s.connection
         linkOkAt = Date.now()
         set({
           ...(answered ? { notice: null, noticeAwaits: null } : {}),
@@ -226,6 +246,9 @@ export function createUiStore (api: SwarmdropApi, initial?: { readonly theme?: T
         })
         // A decline or failure is news: said once, briefly, on top of the row and the badge.
         if (refusals.length > 0) showNotice(refusals.join(' '), { ttlMs: NOTICE_MS })
+        // The banner going is not heard: the way back is said as plainly as the loss was (a window
+        // that never had a state was never connected: it has nothing to come back to).
+        else if (was.status === 'lost' && s.app !== null) backSerial = showNotice(`Connected to ${state.self.name} again (lost for ${formatSince(was.since, Date.now())}). What you see is current.`, { ttlMs: NOTICE_MS })
       },
 
       setView (view) { set({ view, notice: null, noticeAwaits: null }) },

@@ -24,6 +24,21 @@ export interface SelfDevice {
   readonly name: string
   readonly platform: string
   readonly version: string
+  /**
+   * Another machine answers on the network for this device's own id (both hold its key: a cloned
+   * disk image, a copied data folder); absent while none does.
+   */
+  readonly identityClash?: IdentityClash
+}
+
+/** Another address that answers for one device id: what this device heard, and what to do. */
+export interface IdentityClash {
+  /** The other addresses heard answering for the id, sorted. */
+  readonly addresses: readonly string[]
+  /** ISO time the first of them was heard. */
+  readonly since: string
+  /** One sentence for a person: who answers, why it matters, what to do. */
+  readonly message: string
 }
 
 export interface Machine {
@@ -43,6 +58,15 @@ export interface Machine {
   readonly pairedAddress?: string
   /** Why a machine added by address is not reachable now (key changed, unreachable); one sentence. */
   readonly pairProblem?: string
+  /**
+   * The id answers from more than one address now, each proving its key (two machines hold one
+   * key): every address, sorted. Sends to it are refused while this lasts.
+   */
+  readonly twinAddresses?: readonly string[]
+  /** With twinAddresses: one sentence saying why a send to it is refused and what to do. */
+  readonly twinProblem?: string
+  /** Another machine on the network now (or this device) has the same name: name it by id prefix. */
+  readonly sharedName?: boolean
 }
 
 export interface HashingJob {

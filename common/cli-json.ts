@@ -2,7 +2,7 @@
 // where the command shows what the window shows (a Distribution in its JSON form, a Machine, an
 // IncomingOffer), and the few records only the command line has (a send's summary, the agent's
 // start lines, the plain-BitTorrent tools' events). Each is one JSON value per line.
-import type { AcceptPolicy, IncomingOffer, Machine, MemberState } from './api.js'
+import type { AcceptPolicy, IdentityClash, IncomingOffer, Machine, MemberState } from './api.js'
 import type { WireDistribution } from './wire.js'
 
 /** `status --json`: live from the running device, or what the data directory remembers. */
@@ -10,6 +10,8 @@ export interface StatusReport {
   readonly agentRunning: boolean
   /** Piece maps in base64 (common/wire.ts), as the web UI receives them. */
   readonly distributions: readonly WireDistribution[]
+  /** Other machines answer for this device's own id (a cloned identity): absent while none does. */
+  readonly identityClash?: IdentityClash
 }
 
 /** `peers --json`: the machines online now. */

@@ -4,8 +4,8 @@
 // SIGKILL while files keep appearing (some while a batch is in flight); lab-00's window names who
 // is behind and by how much, lab-01's row says what it holds; lab-02 restarted catches up with
 // every batch it missed, byte for byte, and lab-00's window then says everyone is up to date. Then
-// a file edited after it was sent, and the watched folder renamed away and back, as the window
-// says them. Screenshots in docs/screenshots.
+// a file edited after it was sent, and the watched folder renamed away and back (its batches served
+// again as they were, none sent again), as the window says them. Screenshots in docs/screenshots.
 import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -134,6 +134,12 @@ describe.skipIf(chromiumMissing() !== undefined)('a watched folder in the window
         .toBe('lab-02 is away: 2 batches behind (31.5 MB), sent when it is back')
       await expect.poll(async () => summaryOf(origin, 'channel-segments'), { timeout: 10_000, interval: 250 }).toMatch(/^1 waiting · [\d.]+ MB · batch 3: [01] of 2 verified$/)
       await testId(origin, 'channel-segments').locator('button').first().click()
+      // The row opens its last batch led by the folder as a whole: lab-02 lacks two batches, not
+      // only the last one the batch's table shows it "offline" on.
+      await expect.poll(async () => testId(origin, 'channel-card-members').locator('li').allTextContents(), { timeout: 10_000, interval: 250 })
+        .toEqual(['lab-01 up to date', 'lab-02 away: 2 batches behind (31.5 MB), sent when it is back'])
+      expect(await testId(origin, 'channel-card-shown').textContent()).toBe('Below: batch 3, the last of 3 batches sent.')
+      await shot(origin, 'watch-folder-whole-800-light', 800, { keep: true })
       await shot(origin, 'watch-behind-800-light', 800, { menu: true, keep: true })
       await shot(origin, 'watch-behind-640-dark', 640, { scheme: 'dark', menu: true, keep: true })
       await shot(origin, 'look-behind-batch-800-light', 800)
@@ -165,6 +171,7 @@ describe.skipIf(chromiumMissing() !== undefined)('a watched folder in the window
       .toMatch(/^nothing waiting · batch \d+: 2 of 2 verified · everyone up to date$/)
     await shot(origin, 'look-edited-800-light', 800, { menu: true })
 
+    const before = /batch (\d+):/.exec(await summaryOf(origin, 'channel-segments'))?.[1] ?? ''
     renameSync(src, `${src}-old`)
     const gone = `! the watched folder ${src} is gone (moved, renamed or deleted); nothing is sent until it is back`
     await expect.poll(async () => summaryOf(origin, 'channel-segments'), { timeout: 20_000, interval: 250 }).toBe(gone)
@@ -172,20 +179,29 @@ describe.skipIf(chromiumMissing() !== undefined)('a watched folder in the window
     await origin.waitForTimeout(3000)
     expect(await summaryOf(origin, 'channel-segments')).toBe(gone)
     expect(await testId(origin, 'channel-segments').getAttribute('class')).toContain('channel-attention')
-    // The batch the row opens is no longer served: its banner says the folder sends it again itself.
+    // The batch the row opens is no longer served. Both machines had verified it: it was not being
+    // sent (the banner said "changed on disk while being sent"), and it is served again once back.
     await testId(origin, 'channel-segments').locator('button').first().click()
     await expect.poll(async () => testId(origin, 'dist-reason').textContent(), { timeout: 20_000, interval: 250 })
-      .toContain('This batch is no longer served; the watched folder sends its files again in a new batch by itself.')
-    expect(await testId(origin, 'dist-reason').textContent()).not.toContain('create a new distribution')
+      .toMatch(/^segments\/.+ went from the folder after every machine had verified this batch\. This batch is no longer served; it is served again if its files come back as they were\.$/)
     await shot(origin, 'watch-folder-gone-800-light', 800, { menu: true, keep: true })
     await shot(origin, 'look-folder-gone-batch-800-light', 800)
 
     renameSync(`${src}-old`, src)
+    // Back as it was: its batches are served again as they were, none hashed or sent again (every
+    // batch went out again, to nobody, as a new one: the row read "batch 12" for 6 batches).
+    await expect.poll(async () => summaryOf(origin, 'channel-segments'), { timeout: 20_000, interval: 250 })
+      .toBe(`nothing waiting · batch ${before}: 2 of 2 verified · everyone up to date`)
+    await expect.poll(async () => testId(origin, 'dist-reason').count(), { timeout: 10_000, interval: 250 }).toBe(0)
+    expect(await testId(origin, 'channel-segments').getAttribute('class')).not.toContain('channel-attention')
+    await origin.waitForTimeout(6000)
+    expect(await summaryOf(origin, 'channel-segments')).toBe(`nothing waiting · batch ${before}: 2 of 2 verified · everyone up to date`)
+    await shot(origin, 'watch-folder-back-800-light', 800, { menu: true, keep: true })
     writeSource('f-0.bin', MiB, 0xf0)
     await caughtUp(1, 60_000)
     await caughtUp(2, 60_000)
     await expect.poll(async () => summaryOf(origin, 'channel-segments'), { timeout: 30_000, interval: 250 })
-      .toMatch(/^nothing waiting · batch \d+: 2 of 2 verified · everyone up to date$/)
+      .toBe(`nothing waiting · batch ${Number(before) + 1}: 2 of 2 verified · everyone up to date`)
     await shot(origin, 'look-back-800-light', 800, { menu: true })
   }, 240_000)
 })

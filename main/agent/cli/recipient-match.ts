@@ -1,6 +1,7 @@
 // Which machine `send --to NAME` means: one on the network, else one known here that is away (it
 // waits for the file, as a group's member does); when none is, one sentence that says why: this
-// machine itself, an id prefix too short, or a name no machine has (with the machines found).
+// machine itself, an id prefix too short, or a name no machine has (with the machines found); a
+// name several machines share lists them, and a machine whose id two machines answer for says so.
 import type { Machine, SelfDevice } from '../../../common/api.js'
 import { terminalText } from './terminal-text.js'
 
@@ -33,6 +34,8 @@ export function chooseRecipient (wanted: string, online: readonly Machine[], kno
   const m = here.length > 0 ? here : away
   if (m.length > 1) return { error: `send: "${terminalText(wanted)}" matches ${m.map(x => `${terminalText(x.name)} (${x.fingerprint})`).join(', ')}; use an id prefix` }
   const one = m[0]
+  // Its id answers from several addresses: a file sent to it could reach either machine.
+  if (one?.twinProblem !== undefined) return { error: `send: ${terminalText(one.twinProblem)}` }
   return one !== undefined ? { id: one.id } : { error: noRecipientMessage(wanted, online, self) }
 }
 

@@ -11,6 +11,7 @@ import { buildAppState } from './app-state.js'
 import { runCommand, type CommandHost } from './command-runner.js'
 import { FreeSpace } from './free-space.js'
 import { PieceHistory } from './piece-history.js'
+import { twinCheckOf, type TwinCheck } from './twin-check.js'
 
 export interface AppServiceOptions {
   readonly shell: ShellKind
@@ -46,6 +47,8 @@ export class AppService {
   private readonly waiters = new Set<Waiter>()
   private waitTimer: NodeJS.Timeout | undefined
   private readonly history: PieceHistory
+  /** One identity on two machines, here or among the others (shared by the node's front ends). */
+  private readonly twins: TwinCheck
   private readonly freeSpace = new FreeSpace()
   private readonly gone = new Map<string, Peer>()
   private readonly notices: DeviceNotice[] = []
@@ -63,6 +66,11 @@ export class AppService {
     const onUp = (p: Peer): void => { this.gone.delete(p.id) }
     const onDown = (p: Peer): void => { this.gone.set(p.id, p) }
     const onRemoved = (e: { notice?: string }): void => { if (e.notice !== undefined) this.notice(e.notice) }
+    this.twins = twinCheckOf(node)
+    const unsubscribeTwins = this.twins.subscribe(text => this.notice(text))
+    // Heard before this front end was made (the probe at start): shown from the first state on.
+    const clash = this.twins.ownClash()
+    if (clash !== undefined) this.notice(clash.message)
     for (const e of CHANGES) node.on(e, onChange)
     node.on('peer-up', onUp)
     node.on('peer-down', onDown)
@@ -72,6 +80,7 @@ export class AppService {
       node.off('peer-up', onUp)
       node.off('peer-down', onDown)
       node.off('removed', onRemoved)
+      unsubscribeTwins()
     }
     this.timer = setInterval(() => this.tick(), this.throttleMs)
     this.timer.unref()
@@ -79,7 +88,7 @@ export class AppService {
   }
 
   state (): AppState {
-    return buildAppState(this.node, { shell: this.opts.shell, history: this.history, freeSpace: this.freeSpace, gone: () => [...this.gone.values()], notices: () => this.notices })
+    return buildAppState(this.node, { shell: this.opts.shell, history: this.history, freeSpace: this.freeSpace, gone: () => [...this.gone.values()], notices: () => this.notices, twins: this.twins })
   }
 
   /** Keeps a sentence for every front end (the last MAX_NOTICES): a list that changed under a person says why. */
@@ -150,7 +159,9 @@ export class AppService {
     }
     let result: ApiResult<unknown>
     try {
-      result = await runCommand(this.node, command, this.opts.host)
+      // A file sent to an id two machines answer for could reach either: refused, with why.
+      const refused = command.type === 'send' || command.type === 'offer' ? await this.twins.refusal(command.to) : undefined
+      result = refused !== undefined ? fail('duplicate', refused) : await runCommand(this.node, command, this.opts.host)
     } catch (err) {
       result = fail('internal', `${command.type} failed: ${errorMessage(err)}`)
     }

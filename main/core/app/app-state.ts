@@ -15,6 +15,7 @@ import type { FreeSpace } from './free-space.js'
 import { machinesView } from './machines-view.js'
 import { offerView } from './offers-view.js'
 import type { PieceHistory } from './piece-history.js'
+import type { TwinCheck } from './twin-check.js'
 
 export interface StateSources {
   readonly shell: ShellKind
@@ -24,6 +25,8 @@ export interface StateSources {
   readonly gone: () => readonly Peer[]
   /** The notices kept (app-service.ts), oldest first. */
   readonly notices: () => readonly DeviceNotice[]
+  /** Twins among the machines, and others answering for this device's own id. */
+  readonly twins?: Pick<TwinCheck, 'twins' | 'ownClash'>
 }
 
 export function appSettings (s: Settings): AppSettings {
@@ -69,6 +72,7 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
   const online = node.discovery.list()
   const gone = src.gone().filter(p => !online.some(o => o.id === p.id))
   const status = node.status()
+  const clash = src.twins?.ownClash()
   const distributions = node.registry.list().map(record => distributionView({
     record,
     self,
@@ -85,8 +89,8 @@ export function buildAppState (node: SwarmNode, src: StateSources): AppState {
   return {
     apiVersion: API_VERSION,
     shell: src.shell,
-    self: { ...self, fingerprint: shortFingerprint(self.id), platform: platform(), version: APP_VERSION },
-    machines: machinesView(online, gone, node.trust.list(), node.pairings.list()),
+    self: { ...self, fingerprint: shortFingerprint(self.id), platform: platform(), version: APP_VERSION, ...(clash !== undefined ? { identityClash: clash } : {}) },
+    machines: machinesView(online, gone, node.trust.list(), node.pairings.list(), { twins: src.twins?.twins() ?? new Map(), selfName: settings.name }),
     distributions,
     hashing: status.hashing.map(h => ({ jobId: h.jobId, path: h.path, name: basename(h.path), bytesDone: h.bytesDone, bytesTotal: h.bytesTotal })),
     offers: status.offers.map(o => offerView(o, node.trust.has(o.sender.id), settings.downloadsDir, src.freeSpace.facts(settings.downloadsDir))),

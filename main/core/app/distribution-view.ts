@@ -8,7 +8,7 @@ import type { TransferStats } from '../engine/engine.js'
 import type { HeardSwarm } from '../node/swarm-views.js'
 import type { RelayedMember } from '../protocol/swarm-view.js'
 import { shortFingerprint } from '../identity/device-id.js'
-import { staleBatchMessage } from '../engine/source-stamp.js'
+import { everyoneHadIt, staleBatchMessage } from '../engine/source-stamp.js'
 import { bitfieldFromBase64, countPieces, fullBitfield, holdersOf, localCodes, normalizeBitfield } from './piece-maps.js'
 import { etaSeconds, swarmTotals } from './swarm-totals.js'
 
@@ -261,7 +261,7 @@ export function distributionView (i: DistributionInput): Distribution {
     state: distributionState(r, i.paused),
     ...(i.paused && r.state !== 'no-space' && r.state !== 'stale'
       ? { reason: 'paused: nothing is sent or received until it is resumed' }
-      : r.reason !== undefined ? { reason: r.role === 'origin' && r.state === 'stale' && r.channel !== undefined ? staleBatchMessage(r.reason) : r.reason } : {}),
+      : r.reason !== undefined ? { reason: r.role === 'origin' && r.state === 'stale' && r.channel !== undefined ? staleBatchMessage(r.reason, everyoneHadIt(r.recipients)) : r.reason } : {}),
     createdAt: r.createdAt,
     ...channelOf(r),
     path: dataPath(r),

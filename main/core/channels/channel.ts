@@ -21,6 +21,8 @@ import { SettleTracker, type Sighting } from './settle.js'
 /** What a channel needs from its device (a SwarmNode gives all of it; see channels.ts). */
 export interface ChannelHost {
   createBatch (source: Source, channel: string): Promise<Result<OriginRecord>>
+  /** Serves a stale batch again whose files are back as they were hashed; fails when one is not. */
+  reviveBatch (infoHash: string): Promise<Result<void>>
   /** Offers to device ids; one off the network waits for the batch and gets it when it is back. */
   offer (infoHash: string, ids: readonly string[]): Promise<Result<readonly RecipientStatus[]>>
   record (infoHash: string): DistributionRecord | undefined
@@ -264,6 +266,14 @@ export class Channel {
       if (record !== undefined && (record.role !== 'origin' || record.state !== 'stale')) continue
       const verified = new Set(record?.role === 'origin' ? record.recipients.filter(r => r.state === 'verified').map(r => r.id) : [])
       const files = this.tracker.all().filter(f => this.progress.sent[f.path]?.batch === b.seq && this.isSent(f))
+      // Every file of the batch back as it was sent (the folder renamed away and back): the batch
+      // is served again as it is, not hashed again and sent to nobody.
+      if (record !== undefined && files.length === b.fileCount) {
+        const revived = await this.host.reviveBatch(b.infoHash)
+        if (revived.ok) continue
+        // Seen in the last scan but gone now: the folder is going; the next scan says so.
+        if (revived.error.code === 'missing') { this.dirty = true; return true }
+      }
       await this.save({ ...this.progress, batches: this.progress.batches.map(x => x.seq === b.seq ? { ...x, superseded: true } : x) })
       if (files.length === 0) continue
       await this.send(files, b.to, b.to.filter(id => !verified.has(id)))

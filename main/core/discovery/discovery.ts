@@ -11,8 +11,17 @@
 // duplicate question suppression): when each of N agents asked on its own timer, every query drew
 // N answers, each decoded by N agents, and at N=20 mDNS was about a tenth of every agent's profile
 // during a transfer.
+//
+// One id answering from two addresses (two machines holding one key, from a cloned disk image or a
+// copied data folder) is told apart here: every answer's source address is kept per id
+// (id-addresses.ts), a machine stays listed at the address it had instead of flapping to whichever
+// answered last, and this device notices others answering for its own id ('clash'): their adverts,
+// their answers to its probe at start, and their probes for its instance name.
+import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { networkInterfaces } from 'node:os'
 import { Bonjour, type Browser, type Service } from 'bonjour-service'
+import { IdAddresses, idFromRawTxt } from './id-addresses.js'
 import { advertFromTxt, advertToTxt, SERVICE_TYPE, type Advert, type Peer } from './peer-info.js'
 
 export interface DiscoveryOptions {
@@ -31,7 +40,18 @@ export interface DiscoveryEvents {
   up: [peer: Peer]
   down: [peer: Peer]
   update: [peer: Peer]
+  /** The other addresses answering for this device's own id changed (empty: none does any more). */
+  clash: [addresses: readonly string[]]
 }
+
+interface RawRecord { readonly type?: string; readonly name?: string; readonly ttl?: number; readonly data?: unknown }
+interface RawPacket { readonly answers?: readonly RawRecord[]; readonly additionals?: readonly RawRecord[]; readonly questions?: ReadonlyArray<{ name?: unknown, type?: unknown, class?: unknown }> }
+interface RawInfo { readonly address?: string }
+type RawMdns = NodeJS.EventEmitter & { query?: (name: string, type: string) => void }
+
+/** Rounds of this device's own probe for its instance name at start, and the wait after each (ms). */
+const PROBE_ROUNDS = 3
+const PROBE_WAIT_MS = 250
 
 /** How often expiry and the need to ask are checked (ms). */
 const TICK_MS = 1_000
@@ -94,7 +114,18 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private jitterMs = 0
   private stopped = false
   private advert: Advert
-  private service: Service
+  /** Published once the probe at start is over (undefined until then). */
+  private service: Service | undefined
+  private readonly published: Promise<void>
+  /** This device's instance name: `swarmdrop-<id16>`, or with a suffix when another machine holds that. */
+  private instance: string
+  /** The addresses heard answering for each id (other machines' ids). */
+  private readonly addresses: IdAddresses
+  /** Other addresses heard answering for this device's own id. */
+  private readonly ownId: IdAddresses
+  /** The clash last told ('clash'), as a key. */
+  private clashTold = ''
+  private local: { readonly at: number; readonly set: ReadonlySet<string> } = { at: 0, set: new Set() }
 
   constructor (private readonly opts: DiscoveryOptions) {
     super()
@@ -107,7 +138,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       process.emitWarning(`mDNS: ${String(err)}`)
     })
     this.advert = opts.advert
-    this.service = this.publish(true)
+    this.addresses = new IdAddresses(this.expireAfterMs)
+    this.ownId = new IdAddresses(this.expireAfterMs)
+    this.instance = baseInstance(opts.advert.id)
+    this.listenForOwnId()
+    this.published = this.probeAndPublish()
     this.browser = this.bonjour.find({ type: SERVICE_TYPE })
     this.browser.on('up', s => this.seen(s))
     this.browser.on('txt-update', s => this.seen(s))
@@ -141,6 +176,21 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return all.length > 0 ? all : current ? [current] : []
   }
 
+  /** Every address answering for `id` now (more than one: two machines hold its key, or one forges its advert), sorted. */
+  addressesOf (id: string): string[] { return this.addresses.live(id, Date.now()) }
+
+  /** The ids more than one address answers for now. */
+  idsAnsweringTwice (): string[] { return this.addresses.shared(Date.now()) }
+
+  /** The other addresses answering for this device's own id now, sorted, with when the first began (ms). */
+  ownIdClash (): { readonly addresses: readonly string[]; readonly since: number } | undefined {
+    const now = Date.now()
+    const addresses = this.ownId.live(this.opts.advert.id, now)
+    if (addresses.length === 0) return undefined
+    const since = Math.min(...addresses.map(a => this.ownId.since(this.opts.advert.id, a, now) ?? now))
+    return { addresses, since }
+  }
+
   /** A machine added by address answered (with its key): listed as online until dropDirect. */
   setDirect (peer: Peer): void {
     if (this.stopped || peer.id === this.opts.advert.id) return
@@ -167,7 +217,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   async readvertise (advert: Advert): Promise<void> {
     if (this.stopped) return
     this.advert = advert
+    await this.published
     const old = this.service
+    if (old === undefined) return
     // Withdrawn while still probing, the old record's probe would hear the new one and report a
     // name clash (on stdout, from bonjour-service): let the first announcement finish.
     if (!old.published) {
@@ -184,8 +236,46 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (!this.stopped) this.service = this.publish(false)
   }
 
+  /**
+   * Probes for this device's instance name before publishing it, as bonjour-service's own probe
+   * would, but this one's outcome is known here (bonjour-service only prints an Error on stdout and
+   * stays silent on the LAN). A name another machine answers for (its twin, holding this device's
+   * key) is not taken over: this device publishes under a name of its own, so both stay visible,
+   * each at its address, and every machine can say what is wrong instead of one twin vanishing.
+   */
+  private async probeAndPublish (): Promise<void> {
+    const taken = await this.probe(`${this.instance}._${SERVICE_TYPE}._tcp.local`)
+    if (this.stopped) return
+    if (taken) this.instance = `${baseInstance(this.advert.id)}-${randomBytes(3).toString('hex')}`
+    this.service = this.publish(false)
+  }
+
+  private async probe (fqdn: string): Promise<boolean> {
+    const mdns = this.rawMdns() as RawMdns | undefined
+    if (mdns?.query === undefined) return false
+    const wanted = fqdn.toLowerCase()
+    let taken = false
+    const onResponse = (packet: RawPacket, rinfo?: RawInfo): void => {
+      if (this.isLocal(rinfo?.address)) return
+      const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])]
+      if (records.some(r => typeof r.name === 'string' && r.name.toLowerCase() === wanted && r.ttl !== 0)) taken = true
+    }
+    mdns.on('response', onResponse)
+    try {
+      // A random first wait, as RFC 6762 8.1 asks, so that machines started together do not probe in step.
+      await sleep(Math.random() * PROBE_WAIT_MS)
+      for (let i = 0; i < PROBE_ROUNDS && !taken && !this.stopped; i++) {
+        mdns.query(fqdn, 'ANY')
+        await sleep(PROBE_WAIT_MS)
+      }
+    } finally {
+      mdns.off('response', onResponse)
+    }
+    return taken
+  }
+
   private publish (probe: boolean): Service {
-    const instance = `swarmdrop-${this.advert.id.slice(0, 16)}`
+    const instance = this.instance
     return this.bonjour.publish({
       name: instance,
       type: SERVICE_TYPE,
@@ -208,6 +298,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const current = this.peers.get(id)
     if (current) {
       if (current.address === address) {
+        this.addresses.heardAt(id, address, now)
         this.peers.set(id, { ...current, lastSeen: now })
         this.clearSuspicion(id)
       }
@@ -272,17 +363,36 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   private tick (): void {
     const now = Date.now()
+    this.addresses.prune(now)
+    this.ownId.prune(now)
+    this.tellClash()
     for (const [id, byInstance] of this.claims) {
       for (const [fqdn, p] of byInstance) if (now - p.lastSeen > this.expireAfterMs) byInstance.delete(fqdn)
       if (byInstance.size === 0) this.claims.delete(id)
     }
     for (const p of this.peers.values()) {
       if (now - p.lastSeen > this.expireAfterMs) this.drop(p)
+      else this.followLiveAddress(p, now)
     }
     const interval = now < this.eagerUntil ? Math.min(TICK_MS, this.queryIntervalMs) : this.queryIntervalMs
     if (now - this.lastQueryHeard < interval + this.jitterMs) return
     this.browser.update()
     this.asked(now)
+  }
+
+  /**
+   * The address a machine is listed at stopped answering while another still answers for its id
+   * (one of two machines holding its key was killed): it is listed where it still answers. Its
+   * last-seen time alone does not tell, since any answer for its instance name refreshes it.
+   */
+  private followLiveAddress (p: Peer, now: number): void {
+    if (this.addresses.isLive(p.id, p.address, now)) return
+    const live = this.addresses.live(p.id, now)
+    if (live.length === 0) return
+    const claim = [...(this.claims.get(p.id)?.values() ?? [])].find(c => live.includes(c.address))
+    const moved: Peer = claim !== undefined ? { ...claim, lastSeen: p.lastSeen } : { ...p, address: live[0] ?? p.address }
+    this.peers.set(p.id, moved)
+    this.emit('update', moved)
   }
 
   /**
@@ -356,11 +466,18 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (!advert || advert.id === this.opts.advert.id) return
     const address = pickAddress(s)
     if (!address) return
+    const now = Date.now()
     const before = this.peers.get(advert.id) ?? this.direct.get(advert.id)
-    const peer: Peer = { ...advert, address, lastSeen: Date.now() }
+    this.addresses.heardAt(advert.id, address, now)
+    const listed = this.peers.get(advert.id)
+    // Another address answers for an id still answering where it is listed (two machines hold its
+    // key, or an advert is forged): it stays listed where it was rather than flapping between them.
+    const keep = listed !== undefined && listed.address !== address && this.addresses.isLive(advert.id, listed.address, now)
+    const heard: Peer = { ...advert, address, lastSeen: now }
+    const peer: Peer = keep ? { ...listed, lastSeen: now } : heard
     this.peers.set(advert.id, peer)
     this.byFqdn.set(s.fqdn, advert.id)
-    this.claimsOf(advert.id).set(s.fqdn, peer)
+    this.claimsOf(advert.id).set(s.fqdn, heard)
     this.departed.delete(advert.id)
     this.clearSuspicion(advert.id)
     if (!before) this.emit('up', peer)
@@ -379,6 +496,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const other = claims === undefined ? undefined : [...claims.values()].sort((a, b) => b.lastSeen - a.lastSeen)[0]
     if (other) {
       this.peers.set(id, other)
+      if (other.address !== peer.address || other.controlPort !== peer.controlPort || other.btPort !== peer.btPort) this.emit('update', other)
       return
     }
     this.drop(peer)
@@ -392,6 +510,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private drop (peer: Peer): void {
     this.peers.delete(peer.id)
     this.clearSuspicion(peer.id)
+    this.addresses.forget(peer.id)
     const paired = this.direct.get(peer.id)
     if (this.departed.size >= MAX_DEPARTED) this.departed.delete(this.departed.keys().next().value ?? '')
     this.departed.set(peer.id, peer)
@@ -422,12 +541,18 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private listenForRefreshes (): void {
     const mdns = this.rawMdns()
     if (!mdns) return // newer bonjour-service: liveness falls back to the record TTL
-    mdns.on('response', (packet: { answers?: unknown[]; additionals?: unknown[] }) => {
+    mdns.on('response', (packet: { answers?: unknown[]; additionals?: unknown[] }, rinfo?: RawInfo) => {
       const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])]
       for (const r of records) {
         const rec = r as { type?: string; name?: string; ttl?: number }
         if (rec.type !== 'SRV' || typeof rec.name !== 'string') continue
         const id = this.byFqdn.get(rec.name)
+        // Which address answers for the id: by the packet's source, as pickAddress prefers.
+        const from = rinfo?.address
+        if (id !== undefined && from !== undefined && this.peers.has(id)) {
+          if (rec.ttl === 0) this.addresses.goodbye(id, from)
+          else this.addresses.heardAt(id, from, Date.now())
+        }
         const peer = id === undefined ? undefined : this.peers.get(id)
         if (peer && rec.ttl !== 0) {
           this.peers.set(peer.id, { ...peer, lastSeen: Date.now() })
@@ -438,6 +563,64 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       }
     })
   }
+
+  /**
+   * Others answering for this device's own id: an advert or answer carrying its id (TXT `id=`) from
+   * an address not this machine's, or a probe for its instance name from one (a twin starting).
+   */
+  private listenForOwnId (): void {
+    const mdns = this.rawMdns()
+    if (!mdns) return
+    const own = this.opts.advert.id
+    mdns.on('response', (packet: RawPacket, rinfo?: RawInfo) => {
+      const from = rinfo?.address
+      if (from === undefined || this.isLocal(from)) return
+      for (const r of [...(packet.answers ?? []), ...(packet.additionals ?? [])]) {
+        if (r.type !== 'TXT' || idFromRawTxt(r.data) !== own) continue
+        if (r.ttl === 0) this.ownId.goodbye(own, from)
+        else this.ownId.heardAt(own, from, Date.now())
+      }
+      this.tellClash()
+    })
+    mdns.on('query', (packet: RawPacket, rinfo?: RawInfo) => {
+      const from = rinfo?.address
+      if (from === undefined || this.isLocal(from)) return
+      const base = `${baseInstance(own)}._${SERVICE_TYPE}._tcp.local`
+      const probes = (packet.questions ?? []).some(q => q.type === 'ANY' && typeof q.name === 'string' && q.name.toLowerCase() === base)
+      if (!probes) return
+      this.ownId.heardAt(own, from, Date.now())
+      this.tellClash()
+    })
+  }
+
+  /** Emits 'clash' when the set of other addresses answering for this device's id changed. */
+  private tellClash (): void {
+    if (this.stopped) return
+    const now = Date.now()
+    const addresses = this.ownId.live(this.opts.advert.id, now)
+    const key = addresses.join(',')
+    if (key === this.clashTold) return
+    this.clashTold = key
+    this.emit('clash', addresses)
+  }
+
+  /** Whether `address` is one of this machine's own (its multicast comes back to it). */
+  private isLocal (address: string | undefined): boolean {
+    if (address === undefined) return true
+    const now = Date.now()
+    if (now - this.local.at > 10_000) {
+      const set = new Set<string>(['127.0.0.1'])
+      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) set.add(i.address)
+      this.local = { at: now, set }
+    }
+    return this.local.set.has(address)
+  }
+}
+
+function baseInstance (id: string): string { return `swarmdrop-${id.slice(0, 16)}` }
+
+async function sleep (ms: number): Promise<void> {
+  await new Promise<void>(resolve => { setTimeout(resolve, ms).unref() })
 }
 
 function pickAddress (s: Service): string | undefined {

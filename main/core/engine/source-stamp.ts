@@ -24,13 +24,27 @@ export function staleMessage (fileLabel: string, what: string): string {
   return `${fileLabel} changed on disk while being sent (${what}); sending stopped${STALE_ADVICE}`
 }
 
+const WHILE_SENT = /^(.+) changed on disk while being sent \((.+)\); sending stopped$/
+
 /**
  * The same reason on a watched folder's batch: nothing for a person to do, the folder sends the
  * files again in a new batch by itself (channel.ts), so a new distribution would send them twice.
+ * With `everyoneHadIt` (every machine had verified the batch) it was not being sent any more: the
+ * words say what happened instead, a change after they had it, which a new batch carries.
  */
-export function staleBatchMessage (reason: string): string {
+export function staleBatchMessage (reason: string, everyoneHadIt = false): string {
   const cause = reason.endsWith(STALE_ADVICE) ? reason.slice(0, -STALE_ADVICE.length) : reason
-  return `${cause}. This batch is no longer served; the watched folder sends its files again in a new batch by itself.`
+  const m = everyoneHadIt ? WHILE_SENT.exec(cause) : null
+  if (m === null) return `${cause}. This batch is no longer served; the watched folder sends its files again in a new batch by itself.`
+  const [, file, what] = m
+  if (what === 'the file is missing') return `${file} went from the folder after every machine had verified this batch. This batch is no longer served; it is served again if its files come back as they were.`
+  return `${file} changed on disk after every machine had verified this batch (${what}). This batch is no longer served; a new batch carries the change.`
+}
+
+/** Whether every machine a batch went to had verified it (declined ones aside): then it was not being sent. */
+export function everyoneHadIt (rows: readonly { readonly state: string }[]): boolean {
+  const asked = rows.filter(r => r.state !== 'declined')
+  return asked.length > 0 && asked.every(r => r.state === 'verified')
 }
 
 /** The reason on a recipient's verified copy that changed on disk while it was served to the others. */

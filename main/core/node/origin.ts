@@ -16,6 +16,7 @@ import { signOffer } from '../protocol/offer-signature.js'
 import { checkReceipt, sameReceipt } from '../protocol/receipt.js'
 import type { Metainfo } from '../torrent/metainfo.js'
 import { CREATED_BY } from '../version.js'
+import { everyoneHadIt, staleBatchMessage } from '../engine/source-stamp.js'
 import type { NodeContext } from './context.js'
 import { memberAddresses } from './members.js'
 import type { HashingEvent } from './events.js'
@@ -69,7 +70,9 @@ export class Origin {
   private async markStale (infoHash: string, reason: string): Promise<void> {
     if (this.ctx.registry.get(infoHash)?.role !== 'origin') return
     const record = await this.ctx.registry.update<OriginRecord>(infoHash, r => ({ ...r, state: 'stale', reason }))
-    if (record) this.ctx.events.emit('stale', { infoHash, name: record.name, reason })
+    // A watched folder's batch is told in its own words (the record keeps the engine's; views word it the same).
+    const told = record?.channel !== undefined ? staleBatchMessage(reason, everyoneHadIt(record.recipients)) : reason
+    if (record) this.ctx.events.emit('stale', { infoHash, name: record.name, reason: told })
   }
 
   hashingJobs (): HashingEvent[] { return [...this.jobs.values()] }
@@ -170,6 +173,30 @@ export class Origin {
       }
     }
     return this.seed(record, metainfo)
+  }
+
+  /**
+   * A stale watched-folder batch whose files are back as they were hashed (same path, size, mtime
+   * and ctime: a folder renamed away and back) is served again as it was, its rows kept, instead of
+   * being hashed again. A file whose ctime moved is refused: the caller hashes it again (content).
+   */
+  async revive (infoHash: string): Promise<Result<void>> {
+    const record = this.ctx.registry.get(infoHash)
+    if (record?.role !== 'origin' || record.state !== 'stale') return fail('conflict', `${infoHash} is not a stale distribution of this device`)
+    for (const s of record.sources) {
+      const st = await stat(s.absolutePath).catch(() => undefined)
+      if (st === undefined) return fail('missing', `${s.absolutePath} is missing`)
+      const ctimeMoved = typeof s.ctimeMs === 'number' && Math.abs(st.ctimeMs - s.ctimeMs) > 1
+      if (st.size !== s.length || Math.abs(st.mtimeMs - s.mtimeMs) > 1 || ctimeMoved) return fail('changed', `${s.absolutePath} changed since it was shared`)
+    }
+    const torrent = await this.ctx.registry.loadTorrent(infoHash)
+    if (!torrent.ok) return torrent
+    const revived = await this.ctx.registry.update<OriginRecord>(infoHash, r => {
+      const { reason: _reason, ...rest } = r
+      return { ...rest, state: 'seeding' }
+    })
+    if (revived === undefined) return fail('unknown-distribution', `${infoHash} is no longer listed`)
+    return this.seed(revived, torrent.value)
   }
 
   private seed (record: OriginRecord, metainfo: Metainfo): Result<void> {

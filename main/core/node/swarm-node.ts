@@ -262,6 +262,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   createDistribution (path: string, jobId?: string): ReturnType<Origin['create']> { return this.origin.create(path, jobId) }
   /** A watched folder's batch (channels/): some files of a folder, as one distribution of that channel. */
   createBatch (...args: Parameters<Origin['createBatch']>): ReturnType<Origin['createBatch']> { return this.origin.createBatch(...args) }
+  /** Serves a stale batch again whose files are back as they were hashed (origin.ts). */
+  reviveBatch (infoHash: string): ReturnType<Origin['revive']> { return this.origin.revive(infoHash) }
 
   /** Pause all was pressed and not yet undone by Resume all. */
   get seedingPaused (): boolean { return this.pausedAll }
@@ -489,6 +491,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
 function channelHostOf (node: SwarmNode): ChannelHost {
   return {
     createBatch: async (source, channel) => await node.createBatch(source, channel),
+    reviveBatch: async infoHash => await node.reviveBatch(infoHash),
     offer: async (infoHash, ids) => await node.offer(infoHash, ids),
     record: infoHash => node.registry.get(infoHash),
     loadTorrent: async infoHash => await node.registry.loadTorrent(infoHash),

@@ -18,6 +18,7 @@ import { RemoveConfirm } from './RemoveConfirm.js'
 import { SendPanel } from './SendPanel.js'
 import { StateBadge } from './StateBadge.js'
 import { SwarmTotals } from './SwarmTotals.js'
+import { WatchedFolderCard } from './WatchedFolderCard.js'
 
 function Detail ({ dist }: { readonly dist: Distribution }) {
   const pause = useUi(s => s.pause)
@@ -33,6 +34,8 @@ function Detail ({ dist }: { readonly dist: Distribution }) {
   }
   return (
     <article className="detail" aria-labelledby="dist-title" data-testid="distribution">
+      {/* A watched folder's batch: the folder as a whole comes first (WatchedFolderCard.tsx). */}
+      <WatchedFolderCard dist={dist} />
       <header className="detail-head">
         <div>
           <h2 id="dist-title" tabIndex={-1} className="detail-title" data-testid="dist-title-text" title={dist.name}>{shortenMiddle(dist.name)}</h2>

@@ -1,5 +1,6 @@
 // Every machine this device has seen on the network, and whether its offers are trusted; machines
-// beyond mDNS's reach are added by address here.
+// beyond mDNS's reach are added by address here. An id two machines answer for (a cloned identity)
+// shows both addresses and why nothing is sent to it; a name two machines use is marked.
 import type { Machine } from '../../../preload/api.js'
 import { formatAgo, sentence } from '../format/format.js'
 import { AddByAddress } from './AddByAddress.js'
@@ -37,6 +38,8 @@ export function MachinesView () {
                     <span aria-hidden="true">{m.online ? '●' : '○'}</span> {m.online ? 'online' : <span title={new Date(m.lastSeen).toLocaleString()}>last seen {formatAgo(m.lastSeen, now)}</span>}
                   </span>
                   {m.trusted && <span className="tag tag-trusted">trusted</span>}
+                  {m.twinAddresses !== undefined && <span className="tag tag-danger" data-testid={`twin-tag-${m.name}`}>{m.twinAddresses.length} machines, one id</span>}
+                  {m.sharedName === true && <span className="tag" title="Another machine on the network has this name: choose it by its id" data-testid={`shared-name-${m.fingerprint}`}>name shared</span>}
                   {m.pairedAddress !== undefined && <span className="tag" title={`Added by address: dialled at ${m.pairedAddress}`}>added by address</span>}
                   <button
                     type="button"
@@ -53,6 +56,7 @@ export function MachinesView () {
                 </span>
                 {/* Under the row, across it: beside the flags it took their column and pushed the state out of view. */}
                 {m.pairProblem !== undefined && <span className="field-error machine-problem" data-testid={`pair-problem-${m.name}`}>{sentence(m.pairProblem)}</span>}
+                {m.twinProblem !== undefined && <span className="field-error machine-problem" role="note" data-testid={`twin-problem-${m.name}`}>{m.twinProblem}</span>}
               </li>
             ))}
           </ul>

@@ -8,6 +8,7 @@ import type { Machine, MemberRow, SelfDevice } from '../../../common/api.js'
 import { parse, intFlag } from '../../../main/agent/cli/args.js'
 import { emptyHistoryText } from '../../../main/agent/cli/commands/report.js'
 import { sendUsage } from '../../../main/agent/cli/commands/send.js'
+import { peerLine } from '../../../main/agent/cli/commands/devices.js'
 import { statusText, totalsLine } from '../../../main/agent/cli/commands/status.js'
 import { attachEventLog } from '../../../main/agent/cli/event-log.js'
 import { UsageError } from '../../../main/agent/cli/exit-codes.js'
@@ -154,5 +155,21 @@ describe('an empty report', () => {
   it('names the data folder it read when no agent runs', () => {
     expect(emptyHistoryText('/home/me/.local/share/swarmdrop', false)).toContain('Nothing in the history of /home/me/.local/share/swarmdrop (no agent runs for it)')
     expect(emptyHistoryText('/x', true)).toBe('Nothing in the history yet. Distributions appear here once sent or received.\n')
+  })
+})
+
+describe('machines that cannot be told apart', () => {
+  const self: SelfDevice = { id: 'ba73360c'.padEnd(32, '0'), fingerprint: 'ba73·360c', name: 'sender', platform: 'linux', version: '1' }
+  const twin: Machine = { ...machine('lab-a', '7e4f6ec2'.padEnd(32, '1'), true), twinAddresses: ['10.0.0.10', '10.0.0.11'], twinProblem: 'lab-a (7e4f·6ec2) answers from 10.0.0.10 and 10.0.0.11, each holding its device key' }
+
+  it('send --to an id two machines answer for is refused with why, by name or by id prefix', () => {
+    expect(chooseRecipient('lab-a', [twin], [twin], self)).toEqual({ error: `send: ${twin.twinProblem ?? ''}` })
+    expect(chooseRecipient('7e4f6e', [twin], [twin], self)).toEqual({ error: `send: ${twin.twinProblem ?? ''}` })
+  })
+
+  it('peers shows a twin under its row and a shared name beside it', () => {
+    expect(peerLine(twin)).toBe(`lab-a                7e4f·6ec2  10.0.0.9        linux    2 machines hold this id\n  ! ${twin.twinProblem ?? ''}\n`)
+    const shared: Machine = { ...machine('lab-b', '12345678'.padEnd(32, '2'), true), sharedName: true }
+    expect(peerLine(shared)).toBe('lab-b                1234·5678  10.0.0.9        linux    name shared: use its id\n')
   })
 })

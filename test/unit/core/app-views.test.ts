@@ -195,6 +195,17 @@ describe('the reason of a distribution whose source changed', () => {
     expect(distributionView(input({ record: { ...record, channel: '0123456789abcdef' } })).reason)
       .toBe('segments/c-0.bin changed on disk while being sent (the file is missing); sending stopped. This batch is no longer served; the watched folder sends its files again in a new batch by itself.')
   })
+  it('a watched folder\'s batch every machine had verified: not "while being sent", but what happened', () => {
+    const batch: OriginRecord = { ...record, channel: '0123456789abcdef', recipients: [recipient(R1, 'verified', [0], 0), recipient(R2, 'verified', [0], 0)] }
+    expect(distributionView(input({ record: batch })).reason)
+      .toBe('segments/c-0.bin went from the folder after every machine had verified this batch. This batch is no longer served; it is served again if its files come back as they were.')
+    const edited = { ...batch, reason: staleMessage('segments/c-0.bin', 'its size went from 9 to 12 bytes') }
+    expect(distributionView(input({ record: edited })).reason)
+      .toBe('segments/c-0.bin changed on disk after every machine had verified this batch (its size went from 9 to 12 bytes). This batch is no longer served; a new batch carries the change.')
+    // One machine still fetching it: it was being sent, and the words stay so.
+    const midway = { ...edited, recipients: [recipient(R1, 'verified', [0], 0), recipient(R2, 'downloading', [], 0)] }
+    expect(distributionView(input({ record: midway })).reason).toMatch(/^segments\/c-0\.bin changed on disk while being sent \(its size went from 9 to 12 bytes\); sending stopped\. This batch is no longer served;/)
+  })
   it('a distribution sent by hand keeps the advice: only a person sends its new version', () => {
     expect(distributionView(input({ record })).reason).toBe(`${reason}`)
     expect(reason).toMatch(/create a new distribution to send the new version$/)

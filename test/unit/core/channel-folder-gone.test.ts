@@ -36,6 +36,8 @@ describe('a watched folder renamed away while watched', () => {
     const batchesMade: Source[] = []
     const host: ChannelHost = {
       createBatch: async source => { batchesMade.push(source); return fail('unreadable', 'this test makes no torrents') },
+      // As if a.bin's ctime moved while away (channel-renamed-back.test.ts has one back as it was).
+      reviveBatch: async () => fail('changed', `${join(folder, 'a.bin')} changed since it was shared`),
       offer: async () => ok([]),
       record: ih => ih === BATCH_1 ? batch1 : undefined,
       loadTorrent: async () => fail('not-found', 'this test makes no torrents'),

@@ -70,12 +70,23 @@ export async function peersCommand (args: readonly string[]): Promise<number> {
     } else if (machines.length === 0) {
       process.stdout.write('No machines found yet. Machines appear when they run Swarmdrop on this network.\n')
     } else {
-      for (const x of machines) process.stdout.write(`${pad(terminalText(x.name), 20)} ${x.fingerprint}  ${pad(terminalText(x.address), 15)} ${pad(terminalText(x.platform), 8)} ${x.trusted ? 'trusted' : ''}\n`)
+      for (const x of machines) process.stdout.write(peerLine(x))
     }
     return EXIT_OK
   } finally {
     await session.close()
   }
+}
+
+/**
+ * One machine of `peers`: name, fingerprint, address, platform, trust, and what a person must know
+ * before naming it: a name another machine shares, an id two machines answer for (under the row).
+ */
+export function peerLine (x: Machine): string {
+  const twin = x.twinAddresses !== undefined ? `${x.twinAddresses.length} machines hold this id` : ''
+  const marks = [x.trusted ? 'trusted' : '', x.sharedName === true ? 'name shared: use its id' : '', twin].filter(m => m !== '').join(', ')
+  const row = `${pad(terminalText(x.name), 20)} ${x.fingerprint}  ${pad(terminalText(x.address), 15)} ${pad(terminalText(x.platform), 8)} ${marks}`.trimEnd()
+  return x.twinProblem !== undefined ? `${row}\n  ! ${terminalText(x.twinProblem)}\n` : `${row}\n`
 }
 
 export async function stopCommand (args: readonly string[]): Promise<number> {

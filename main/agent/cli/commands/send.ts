@@ -97,6 +97,7 @@ export async function sendCommand (args: readonly string[]): Promise<number> {
       sent = out.sent
       ids = out.ids
       started = out.startedAt
+      for (const m of out.twins) process.stderr.write(`send: not sent to ${terminalText(m.name)}: ${terminalText(m.twinProblem ?? '')}\n`)
     } else {
       ids = await chooseTargets(client, to, session.inProcess !== undefined)
       started = performance.now()

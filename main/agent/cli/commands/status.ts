@@ -1,7 +1,7 @@
 // `swarmdrop status`: the distributions of this device, each with a row per machine (state,
 // progress, rate, ETA) as the app's machine table shows it, live from its agent when one runs,
 // otherwise as the data directory remembers them.
-import type { ApiResult, Distribution, DistributionState, MemberRow, MemberState } from '../../../../common/api.js'
+import type { ApiResult, Distribution, DistributionState, IdentityClash, MemberRow, MemberState } from '../../../../common/api.js'
 import { channelBatches, isArriving, type ChannelBatches } from '../../../../common/channel-batches.js'
 import type { StatusReport } from '../../../../common/cli-json.js'
 import { ok } from '../../../../common/result.js'
@@ -88,9 +88,11 @@ export async function statusCommand (args: readonly string[]): Promise<number> {
   const dataDir = dataDirOf(str(p, 'data-dir'))
   const agent = await runningAgent(dataDir)
   let shown: ApiResult<readonly Distribution[]>
+  let clash: IdentityClash | undefined
   if (agent) {
     const s = await agent.state()
     shown = s.ok ? ok(s.value.distributions) : s
+    clash = s.ok ? s.value.self.identityClash : undefined
   } else {
     shown = await rememberedDistributions(dataDir)
   }
@@ -98,12 +100,14 @@ export async function statusCommand (args: readonly string[]): Promise<number> {
   const views = shown.value
   if (flag(p, 'json')) {
     // The contract's JSON form: piece maps as base64 (common/wire.ts), as the web UI receives them.
-    const report: StatusReport = { agentRunning: agent !== undefined, distributions: views.map(encodeDistribution) }
+    const report: StatusReport = { agentRunning: agent !== undefined, distributions: views.map(encodeDistribution), ...(clash !== undefined ? { identityClash: clash } : {}) }
     process.stdout.write(jsonLine(report))
     return EXIT_OK
   }
   // Named: a service keeps its own folder, and an empty list from the wrong one reads as the truth.
   if (!agent) process.stdout.write(`(no agent runs for ${terminalText(dataDir)}: showing what that data directory remembers)\n`)
+  // First: while it lasts, other machines cannot send to this device at all.
+  if (clash !== undefined) process.stdout.write(`warning: ${terminalText(clash.message)}\n\n`)
   if (views.length === 0) process.stdout.write('No distributions yet. Send one with: swarmdrop send PATH --to NAME\n')
   process.stdout.write(statusText(views, Date.now()))
   return EXIT_OK

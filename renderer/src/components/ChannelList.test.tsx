@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Distribution, WatchedFolder } from '../../../preload/api.js'
 import { memberRow } from '../../../test/unit/member-row-fixture.js'
-import { appState, originDistribution, SELF_ID } from '../test/fixtures.js'
+import { appState, originDistribution, SELF_ID, watchedFolder } from '../test/fixtures.js'
 import { renderWithStore } from '../test/render.js'
 import { settle } from '../test/settle.js'
 import { ChannelList } from './ChannelList.js'
@@ -11,26 +11,7 @@ import { Sidebar } from './Sidebar.js'
 
 afterEach(cleanup)
 
-const channel: WatchedFolder = {
-  id: '0123456789abcdef',
-  name: 'segments',
-  dir: '/srv/segments',
-  group: 'lab',
-  ids: [],
-  settleSeconds: 3,
-  mirrorDeletes: false,
-  state: 'watching',
-  backlogFiles: 1200,
-  backlogBytes: 3_500_000,
-  batches: 4,
-  filesSent: 503,
-  lastBatch: { seq: 4, infoHash: 'b'.repeat(40), fileCount: 500, totalLength: 1_200_000, createdAt: '2026-11-22T07:00:00.000Z', verifiedRecipients: 1, recipients: 2 },
-  members: [
-    { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: 'lab-02', online: true, behindBatches: 0, behindBytes: 0 },
-    { id: 'd'.repeat(32), fingerprint: 'dddd·dddd', name: 'lab-03', online: false, behindBatches: 2, behindBytes: 2_000_000 }
-  ],
-  createdAt: '2026-11-22T06:00:00.000Z'
-}
+const channel: WatchedFolder = watchedFolder({ backlogFiles: 1200, backlogBytes: 3_500_000 })
 
 describe('watched folders in the sidebar', () => {
   it('shows a channel as one row with its target, backlog and last batch', () => {

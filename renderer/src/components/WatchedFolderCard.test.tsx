@@ -4,33 +4,22 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { WatchedFolder } from '../../../preload/api.js'
-import { appState, originDistribution } from '../test/fixtures.js'
+import { appState, originDistribution, watchedFolder } from '../test/fixtures.js'
 import { renderWithStore } from '../test/render.js'
 import { DistributionView } from './DistributionView.js'
 import { Sidebar } from './Sidebar.js'
 
 afterEach(cleanup)
 
-const folder: WatchedFolder = {
-  id: '0123456789abcdef',
-  name: 'segments',
-  dir: '/srv/segments',
-  group: 'lab',
-  ids: [],
-  settleSeconds: 3,
-  mirrorDeletes: false,
-  state: 'watching',
-  backlogFiles: 0,
-  backlogBytes: 0,
+const folder: WatchedFolder = watchedFolder({
   batches: 3,
   filesSent: 6,
   lastBatch: { seq: 3, infoHash: 'b'.repeat(40), fileCount: 2, totalLength: 6_291_456, createdAt: '2026-12-07T21:00:00.000Z', verifiedRecipients: 1, recipients: 2 },
   members: [
     { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: 'lab-01', online: true, behindBatches: 0, behindBytes: 0 },
     { id: 'd'.repeat(32), fingerprint: 'dddd·dddd', name: 'lab-02', online: false, behindBatches: 2, behindBytes: 31_457_280 }
-  ],
-  createdAt: '2026-12-07T20:00:00.000Z'
-}
+  ]
+})
 
 describe('a watched folder\'s batch in the window', () => {
   it('the folder\'s row opens its last batch, led by the folder as a whole: who is behind, by how much', () => {

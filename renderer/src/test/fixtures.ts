@@ -1,7 +1,7 @@
 // Realistic AppState fixtures shared by the renderer's tests: a 12-piece ISO being sent from this
 // device (lab-07) to three lab machines, one more machine offline, and offers waiting.
 import { API_VERSION, PIECE } from '../../../preload/api.js'
-import type { AppState, Distribution, IncomingOffer, Machine, MemberRow, PieceMaps } from '../../../preload/api.js'
+import type { AppState, Distribution, IncomingOffer, Machine, MemberRow, PieceMaps, WatchedFolder } from '../../../preload/api.js'
 import { memberRow } from '../../../test/unit/member-row-fixture.js'
 
 export const SELF_ID = '9f3ac21e00112233445566778899aabb'
@@ -161,6 +161,34 @@ export function offer (over: Partial<IncomingOffer> = {}): IncomingOffer {
     sender: { id: '01'.repeat(16), fingerprint: '01a1·b201', name: 'lab-01', address: '10.0.0.1', trusted: false },
     receivedAt: '2026-11-22T07:31:00.000Z',
     destination: { dir: '/home/lab/Downloads', freeBytes: 50_000_000_000, fits: true },
+    ...over
+  }
+}
+
+/**
+ * A folder watched by this device for @lab: four batches sent, the last verified on one of two
+ * machines, lab-02 up to date, lab-03 away and two batches behind.
+ */
+export function watchedFolder (over: Partial<WatchedFolder> = {}): WatchedFolder {
+  return {
+    id: '0123456789abcdef',
+    name: 'segments',
+    dir: '/srv/segments',
+    group: 'lab',
+    ids: [],
+    settleSeconds: 3,
+    mirrorDeletes: false,
+    state: 'watching',
+    backlogFiles: 0,
+    backlogBytes: 0,
+    batches: 4,
+    filesSent: 503,
+    lastBatch: { seq: 4, infoHash: 'b'.repeat(40), fileCount: 500, totalLength: 1_200_000, createdAt: '2026-11-22T07:00:00.000Z', verifiedRecipients: 1, recipients: 2 },
+    members: [
+      { id: 'c'.repeat(32), fingerprint: 'cccc·cccc', name: 'lab-02', online: true, behindBatches: 0, behindBytes: 0 },
+      { id: 'd'.repeat(32), fingerprint: 'dddd·dddd', name: 'lab-03', online: false, behindBatches: 2, behindBytes: 2_000_000 }
+    ],
+    createdAt: '2026-11-22T06:00:00.000Z',
     ...over
   }
 }

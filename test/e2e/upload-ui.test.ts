@@ -99,9 +99,10 @@ describe.skipIf(chromiumMissing() !== undefined)('the web UI\'s upload and path 
     await dismissError(s)
   }, 60_000)
 
-  it('says the connection broke when the agent is killed mid-upload; its restart deletes the part and unshared copies; a new upload works', async () => {
+  it('deletes a second upload of the same file at once; says the connection broke when the agent is killed mid-upload; its restart deletes the part; a new upload works', async () => {
     const [s] = pages()
-    // The same file dropped twice is one distribution (the first copy); the second copy is shared by none.
+    // The same file dropped twice is one distribution (the first copy); the second copy, shared by
+    // none, is deleted as soon as that is known.
     const shared = onDisk()
     for (let i = 0; i < 2; i++) {
       await dropFile(s, 'twice.bin', 1 * MiB, 9)
@@ -109,8 +110,8 @@ describe.skipIf(chromiumMissing() !== undefined)('the web UI\'s upload and path 
       await expect.poll(async () => testId(s, 'hashing').count(), { timeout: 10_000 }).toBe(0)
     }
     expect(await s.locator('[data-testid="dist-twice.bin"]').count()).toBe(1)
+    await expect.poll(() => onDisk().filter(n => !shared.includes(n)), { timeout: 10_000 }).toHaveLength(1)
     const twice = onDisk().filter(n => !shared.includes(n))
-    expect(twice).toHaveLength(2)
     const before = onDisk()
     await dropFile(s, 'killed.iso', 80 * MiB, 3)
     await uploadedAtLeast(s, 15)
@@ -127,7 +128,7 @@ describe.skipIf(chromiumMissing() !== undefined)('the web UI\'s upload and path 
 
     await agents[0]?.start()
     // The UI server sweeps as it starts, just after the agent's listening line: the unfinished
-    // upload and the copy no distribution shares are gone, the shared ones stay.
+    // upload is gone, the shared copies stay.
     await expect.poll(onDisk, { timeout: 10_000 }).toHaveLength(shared.length + 1)
     expect(onDisk().filter(n => !twice.includes(n))).toEqual(shared)
     expect(readdirSync(join(uploads, onDisk().find(n => twice.includes(n)) ?? ''))).toEqual(['twice.bin'])

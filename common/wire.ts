@@ -21,6 +21,13 @@ export interface WirePieceMaps {
 export type WireDistribution = Omit<Distribution, 'pieces'> & { readonly pieces: WirePieceMaps }
 export type WireState = Omit<AppState, 'distributions'> & { readonly distributions: readonly WireDistribution[] }
 
+/**
+ * The close code the agent sends to every open page when it is asked to stop (WebSocket 1001,
+ * "going away"). A socket that closes with any other code, or with none (1006), went without a
+ * goodbye: the agent was killed or crashed. The page tells the two apart.
+ */
+export const AGENT_STOPPING_CLOSE = 1001
+
 /** Largest frame either side reads: a state with many distributions of 20,000+ pieces fits. */
 export const MAX_FRAME_CHARS = 64 * 1024 * 1024
 

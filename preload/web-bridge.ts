@@ -1,12 +1,12 @@
 // The SwarmdropApi of the agent's web UI (`swarmdrop agent --ui`), in the browser: commands and
 // state over the WebSocket at /ui/ws (framing in common/wire.ts), files uploaded over HTTP
-// before they are shared. It says at once when the socket closes (LinkWatch: the agent stopped or
-// was killed), reconnects with backoff until the agent is back, and a command that gets no answer
+// before they are shared. It says at once when the socket closes (LinkWatch), and whether the agent
+// was stopped (it says goodbye) or killed, reconnects with backoff until the agent is back, and a command that gets no answer
 // ends with a clear error instead of hanging. Browser APIs only (no Node). What each method sends
 // is api-commands.ts's, shared with the desktop preload.
 import type { ApiResult, AppState, Command, CreateOptions, SwarmdropApi } from '../common/api.js'
 import type { LinkWatch } from './api.js'
-import { encodeCommandFrame, parseServerFrame } from '../common/wire.js'
+import { AGENT_STOPPING_CLOSE, encodeCommandFrame, parseServerFrame } from '../common/wire.js'
 import { fail, ok } from '../common/result.js'
 import { formatBytes } from '../common/units.js'
 import { createBridgeApi } from './api-commands.js'
@@ -20,7 +20,7 @@ interface SocketLike {
   close (): void
   onopen: ((ev: unknown) => void) | null
   onmessage: ((ev: { readonly data: unknown }) => void) | null
-  onclose: ((ev: unknown) => void) | null
+  onclose: ((ev: { readonly code?: number }) => void) | null
   onerror: ((ev: unknown) => void) | null
 }
 type SocketConstructor = new (url: string) => SocketLike
@@ -34,8 +34,9 @@ const BACKOFF_MIN_MS = 250
 const BACKOFF_MAX_MS = 2_000
 
 const UNREACHABLE = 'the agent did not answer: is it still running, and was this page opened with the address it printed (with ?token=)?'
-// The browser cannot tell a stop from a kill (both close the socket without a word): say both.
-const CLOSED = 'the agent closed the connection: it stopped or was killed. This window reconnects by itself once it runs again'
+// A stopping agent says goodbye (AGENT_STOPPING_CLOSE); a killed or crashed one cannot.
+const STOPPED = 'the agent was stopped (Ctrl-C, SIGTERM or its service). This window reconnects by itself once it runs again'
+const BROKE = 'the connection broke without a goodbye: the agent was killed or crashed. This window reconnects by itself once it runs again'
 
 interface Pending { readonly resolve: (r: ApiResult<unknown>) => void; readonly timer: ReturnType<typeof setTimeout> }
 
@@ -87,14 +88,15 @@ class WebBridge {
     ws.onopen = () => { this.backoff = BACKOFF_MIN_MS }
     ws.onmessage = ev => { if (typeof ev.data === 'string') this.onFrame(ev.data) }
     ws.onerror = () => {}
-    ws.onclose = () => {
+    ws.onclose = ev => {
       if (this.socket !== ws) return
       this.socket = undefined
       // A link that worked is lost: said now, not at the window's next heartbeat. Only once per
       // loss (each failed reconnect closes a socket too).
       if (this.latest && this.down === undefined) {
-        this.down = CLOSED
-        for (const l of [...this.lostListeners]) l(CLOSED)
+        const why = ev.code === AGENT_STOPPING_CLOSE ? STOPPED : BROKE
+        this.down = why
+        for (const l of [...this.lostListeners]) l(why)
       }
       // Refused (no token) or nobody there: whoever waits for a first state hears it now.
       if (!this.latest) for (const w of [...this.stateWaiters]) w(fail('unreachable', UNREACHABLE))

@@ -1,8 +1,9 @@
 // The web UI when its agent goes and comes back, as an operator meets it: a real agent with --ui in
 // a lab namespace, Chromium on its page. Killed (SIGKILL) or stopped (SIGTERM), the agent's socket
 // closes at once; the window said so only at its next heartbeat, up to 5 s later. It now says so
-// within a second, keeps saying the same (a changing alert is read out again), and says when the
-// agent is back, with the state it then sends. At 800 px light and wide dark; screenshots in
+// within a second, and which of the two it was (a stopping agent says goodbye), keeps saying the
+// same (a changing alert is read out again), and says when the agent is back, with the state it
+// then sends. At 800 px light and wide dark; screenshots in
 // docs/screenshots.
 import { resolve } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -13,7 +14,8 @@ import { chromiumMissing, openUi, screenshot, uiUrlOf, type HostBrowser } from '
 
 const SHOTS = resolve('docs/screenshots')
 const SAID_AT_ONCE_MS = 1000
-const CLOSED = 'The agent closed the connection: it stopped or was killed.'
+const KILLED = 'The connection broke without a goodbye: the agent was killed or crashed.'
+const STOPPED = 'The agent was stopped (Ctrl-C, SIGTERM or its service).'
 
 /** Ms from now until the lost-connection banner is shown (fails after `timeoutMs`). */
 async function msUntilBanner (page: Page, timeoutMs: number): Promise<number> {
@@ -40,13 +42,13 @@ describe.skipIf(chromiumMissing() !== undefined)('the web UI when its agent is k
     await agent.kill()
     expect(await msUntilBanner(page, SAID_AT_ONCE_MS)).toBeLessThan(SAID_AT_ONCE_MS)
     const alert = testId(page, 'connection-lost-alert')
-    expect(await alert.textContent()).toBe(`Lost the connection to Swarmdrop. ${CLOSED} This window reconnects by itself once it runs again.`)
+    expect(await alert.textContent()).toBe(`Lost the connection to Swarmdrop. ${KILLED} This window reconnects by itself once it runs again.`)
     // Nothing on screen reads as live: the rates are dashes.
     expect(await testId(page, 'rate-up').textContent()).toContain('—')
     await screenshot(page, SHOTS, 'agent-killed-800-light')
     // A heartbeat (every 5 s) that finds the link down does not reword the alert.
     await page.waitForTimeout(5_500)
-    expect(await alert.textContent()).toContain(CLOSED)
+    expect(await alert.textContent()).toContain(KILLED)
 
     // Back: the banner goes within the bridge's 2 s retry, and the window says it is back.
     await agent.start()
@@ -60,7 +62,7 @@ describe.skipIf(chromiumMissing() !== undefined)('the web UI when its agent is k
     await page.setViewportSize({ width: 1280, height: 800 })
     await agent.stop()
     expect(await msUntilBanner(page, SAID_AT_ONCE_MS)).toBeLessThan(SAID_AT_ONCE_MS)
-    expect(await alert.textContent()).toContain(CLOSED)
+    expect(await alert.textContent()).toBe(`Lost the connection to Swarmdrop. ${STOPPED} This window reconnects by itself once it runs again.`)
     // The notice that it was back, seconds ago, is no longer true: gone with the link.
     expect(await testId(page, 'notice').count()).toBe(0)
     await screenshot(page, SHOTS, 'agent-stopped-wide-dark')

@@ -1,8 +1,8 @@
 // One identity on two machines, in the window (agent --ui), end to end: host 1 starts with a copy
 // of host 0's identity.json. The original's window says in a notice which other address answers
 // for its id and what to do; a third machine's Machines view lists the id once, with both
-// addresses, a tag and the sentence why nothing is sent to it. Checked in the windows' text, and
-// photographed at 800 px (docs/screenshots/cloned-identity-*-800-light.png).
+// addresses, a tag and the sentence why nothing is sent to it, and its send panel will not tick it.
+// Checked in the windows' text, and photographed at 800 px (docs/screenshots/cloned-identity-*-800-light.png).
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -76,5 +76,20 @@ describe.skipIf(chromiumMissing() !== undefined)('one identity on two machines, 
     // The notice on this machine says the same.
     const notice = await textUntil(third, 'device-notice', t => t.includes('answers from'), 5_000)
     expect(notice).toContain('two machines share one identity')
+  }, 60_000)
+
+  it('a third machine\'s send panel will not tick the id, and says why on its row', async () => {
+    // A fresh load opens on the send panel (no file yet): machines can be ticked there.
+    await third.reload()
+    const boxes = third.locator('.send .machine-list input[type="checkbox"]')
+    await expect.poll(async () => await boxes.count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const twinRow = third.locator('.send .machine-list > li', { hasText: '2 machines, one id' })
+    await twinRow.waitFor({ timeout: 15_000 })
+    expect(await twinRow.count()).toBe(1)
+    expect(await twinRow.locator('input[type="checkbox"]').isDisabled()).toBe(true)
+    expect(await twinRow.textContent()).toContain('two machines share one identity')
+    await testId(third, 'select-all-online').click()
+    expect(await twinRow.locator('input[type="checkbox"]').isChecked()).toBe(false)
+    await screenshotAt800(third, SHOTS, 'cloned-identity-send-800-light')
   }, 60_000)
 })

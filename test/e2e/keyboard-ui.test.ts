@@ -42,6 +42,11 @@ async function tabTo (page: Page, id: string, max = 40): Promise<void> {
   throw new Error(`${id} never took the focus in ${max} presses of Tab`)
 }
 
+/** Whether the main content is inert (covered by the open sidebar). */
+async function mainInert (page: Page): Promise<boolean> {
+  return await page.evaluate(() => document.querySelector('main')?.inert === true)
+}
+
 /** Whether the focus is inside the sidebar. */
 async function inSidebar (page: Page): Promise<boolean> {
   return await page.evaluate(() => document.getElementById('sidebar')?.contains(document.activeElement) === true)
@@ -96,6 +101,8 @@ describe.skipIf(chromiumMissing() !== undefined)('the window with the keyboard o
     await tabTo(page, 'menu-toggle')
     await page.keyboard.press('Enter')
     await expect.poll(async () => (await focused(page)).id).toBe(`dist-${DIST}`)
+    // What it covers is inert: a screen reader's browse mode does not read it either.
+    expect(await mainInert(page)).toBe(true)
     // Round and round: more presses than there are controls in it, every one inside it.
     const seen = new Set<string>()
     for (let i = 0; i < 25; i++) {
@@ -114,6 +121,7 @@ describe.skipIf(chromiumMissing() !== undefined)('the window with the keyboard o
     await page.keyboard.press('Escape')
     await expect.poll(async () => (await focused(page)).id).toBe('menu-toggle')
     expect((await focused(page)).ring).toBe(true)
+    expect(await mainInert(page)).toBe(false)
     // Folded, Tab reaches the content again.
     await tabTo(page, 'open-folder', 60)
   }, 60_000)

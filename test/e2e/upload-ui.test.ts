@@ -112,6 +112,12 @@ describe.skipIf(chromiumMissing() !== undefined)('the web UI\'s upload and path 
     expect(await s.locator('[data-testid="dist-twice.bin"]').count()).toBe(1)
     await expect.poll(() => onDisk().filter(n => !shared.includes(n)), { timeout: 10_000 }).toHaveLength(1)
     const twice = onDisk().filter(n => !shared.includes(n))
+    // The window says why the second drop added nothing.
+    const said = s.locator('[data-testid="device-notice"]', { hasText: 'twice.bin was uploaded again' })
+    await said.waitFor({ timeout: 10_000 })
+    expect(await said.textContent()).toMatch(/^twice\.bin was uploaded again: it is shared already \(from \/.*\/twice\.bin\), so the second copy was deleted\./)
+    await shot(s, 'upload-twice-800-light', 800, 'light')
+    await said.getByRole('button', { name: 'Dismiss' }).click()
     const before = onDisk()
     await dropFile(s, 'killed.iso', 80 * MiB, 3)
     await uploadedAtLeast(s, 15)

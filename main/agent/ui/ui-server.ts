@@ -8,6 +8,7 @@ import type { AppService } from '../../core/app/app-service.js'
 import { newUiToken } from '../../core/app/ui-identity.js'
 import { answerUpload, sweepUploads } from '../../core/app/upload.js'
 import { errorMessage, errnoCode, fail, ok, type Result } from '../../../common/result.js'
+import { AGENT_STOPPING_CLOSE } from '../../../common/wire.js'
 import { checkRequest, sessionCookie } from './ui-auth.js'
 import { uiSocketServer } from './ui-socket.js'
 import { baseHeaders, defaultRendererDir, sendText, serveStatic } from './static-files.js'
@@ -33,6 +34,9 @@ export interface UiServer {
 
 export const WS_PATH = '/ui/ws'
 export const UPLOAD_PATH = '/ui/upload'
+
+/** How long a stopping agent waits for its pages to answer its goodbye (ms). */
+const CLOSE_WAIT_MS = 500
 
 function sendJson (res: ServerResponse, status: number, port: number, body: unknown, extra: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify(body)
@@ -107,6 +111,12 @@ export async function startUiServer (opts: UiServerOptions): Promise<Result<UiSe
     token,
     url: `http://127.0.0.1:${port}/?token=${token}`,
     close: async () => {
+      // A goodbye first, so each page can say the agent was stopped rather than killed; a page
+      // that does not answer within CLOSE_WAIT_MS is cut off.
+      const pages = [...wss.clients]
+      const closed = pages.map(c => new Promise<void>(resolve => { c.once('close', () => resolve()) }))
+      for (const c of pages) c.close(AGENT_STOPPING_CLOSE, 'the agent is stopping')
+      await Promise.race([Promise.all(closed), new Promise<void>(resolve => setTimeout(resolve, CLOSE_WAIT_MS).unref())])
       for (const c of wss.clients) c.terminate()
       wss.close()
       server.closeAllConnections()

@@ -66,6 +66,7 @@ export class AppService {
     const onUp = (p: Peer): void => { this.gone.delete(p.id) }
     const onDown = (p: Peer): void => { this.gone.set(p.id, p) }
     const onRemoved = (e: { notice?: string }): void => { if (e.notice !== undefined) this.notice(e.notice) }
+    const onNotice = (text: string): void => this.notice(text)
     this.twins = twinCheckOf(node)
     const unsubscribeTwins = this.twins.subscribe(text => this.notice(text))
     // Heard before this front end was made (the probe at start): shown from the first state on.
@@ -75,11 +76,13 @@ export class AppService {
     node.on('peer-up', onUp)
     node.on('peer-down', onDown)
     node.on('removed', onRemoved)
+    node.on('notice', onNotice)
     this.detach = () => {
       for (const e of CHANGES) node.off(e, onChange)
       node.off('peer-up', onUp)
       node.off('peer-down', onDown)
       node.off('removed', onRemoved)
+      node.off('notice', onNotice)
       unsubscribeTwins()
     }
     this.timer = setInterval(() => this.tick(), this.throttleMs)

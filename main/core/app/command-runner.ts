@@ -38,7 +38,7 @@ async function create (node: SwarmNode, path: string): Promise<ApiResult<Command
       if (created.ok) {
         // Best effort: a copy left here goes with the next start's sweep.
         const sharedFrom = await dropUnsharedUpload(node.dataDir, path, created.value.sources.map(s => s.absolutePath)).catch(() => undefined)
-        if (sharedFrom !== undefined) node.emit('warning', `${created.value.name} was uploaded again: it is shared already (from ${sharedFrom}), so the second copy was deleted`)
+        if (sharedFrom !== undefined) node.emit('notice', `${created.value.name} was uploaded again: it is shared already (from ${sharedFrom}), so the second copy was deleted`)
       }
       answer(created.ok ? ok({ jobId }) : created)
     }, (err: unknown) => {

@@ -63,4 +63,5 @@ export function followEvents (node: EventEmitter<NodeEvents>, report: (e: AgentE
   node.on('impostor-refused', e => report({ event: 'impostor-refused', infoHash: e.infoHash, address: e.address, claimedId: e.claimedId, reason: e.reason }))
   node.on('peer-banned', e => report({ event: 'peer-banned', infoHash: e.infoHash, address: e.address, badPieces: e.badPieces }))
   node.on('warning', message => report({ event: 'warning', message }))
+  node.on('notice', message => report({ event: 'warning', message }))
 }

@@ -19,6 +19,7 @@
 // their answers to its probe at start, and their probes for its instance name.
 import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { Bonjour, type Browser, type Service } from 'bonjour-service'
 import { IdAddresses, idFromRawTxt } from './id-addresses.js'
@@ -71,6 +72,19 @@ const SUSPECT_QUERIES = 2
  * one query draws the answers all of them need.
  */
 const SUSPECT_JITTER_MS = 200
+
+/**
+ * A listed machine heard from a new address is looked for at its old one, with a TCP connection to
+ * its control port, for this long (ms): nobody there means it moved (DHCP, Wi-Fi to cable) and is
+ * followed now, not when the old address expires; an answer means two machines hold its key.
+ */
+const OLD_ADDRESS_CHECK_MS = 1_500
+
+/** This machine's own addresses are listed again at most this often (ms), when a packet comes from one not listed. */
+const LOCAL_RELIST_MS = 200
+
+/** At most one such check per machine in this long (ms): a twin answers every query round. */
+const OLD_ADDRESS_CHECK_EVERY_MS = 10_000
 
 interface Suspicion {
   /** When the sign came (ms). */
@@ -126,6 +140,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   /** The clash last told ('clash'), as a key. */
   private clashTold = ''
   private local: { readonly at: number; readonly set: ReadonlySet<string> } = { at: 0, set: new Set() }
+  /** When each listed machine's old address was last looked for (checkOldAddress), by id (ms). */
+  private readonly oldAddressChecked = new Map<string, number>()
 
   constructor (private readonly opts: DiscoveryOptions) {
     super()
@@ -256,9 +272,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const wanted = fqdn.toLowerCase()
     let taken = false
     const onResponse = (packet: RawPacket, rinfo?: RawInfo): void => {
-      if (this.isLocal(rinfo?.address)) return
       const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])]
-      if (records.some(r => typeof r.name === 'string' && r.name.toLowerCase() === wanted && r.ttl !== 0)) taken = true
+      if (records.some(r => typeof r.name === 'string' && r.name.toLowerCase() === wanted && r.ttl !== 0) && !this.isLocal(rinfo?.address)) taken = true
     }
     mdns.on('response', onResponse)
     try {
@@ -381,6 +396,34 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   }
 
   /**
+   * Another address answers for a machine still listed at its old one, which mDNS alone cannot tell
+   * apart from two machines holding one key until the old address expires (expireAfterMs): asks the
+   * old address directly. Nobody there, it is followed at once.
+   */
+  private checkOldAddress (id: string): void {
+    const listed = this.peers.get(id)
+    const now = Date.now()
+    if (this.stopped || listed === undefined || now - (this.oldAddressChecked.get(id) ?? 0) < OLD_ADDRESS_CHECK_EVERY_MS) return
+    this.oldAddressChecked.set(id, now)
+    const { address, controlPort } = listed
+    const socket = connect({ host: address, port: controlPort })
+    let ended = false
+    const end = (there: boolean): void => {
+      if (ended) return
+      ended = true
+      clearTimeout(timer)
+      socket.destroy()
+      const still = this.peers.get(id)
+      if (there || this.stopped || still === undefined || still.address !== address) return
+      this.addresses.goodbye(id, address)
+      this.followLiveAddress(still, Date.now())
+    }
+    const timer = this.later(() => end(false), OLD_ADDRESS_CHECK_MS)
+    socket.once('connect', () => end(true))
+    socket.once('error', () => end(false))
+  }
+
+  /**
    * The address a machine is listed at stopped answering while another still answers for its id
    * (one of two machines holding its key was killed): it is listed where it still answers. Its
    * last-seen time alone does not tell, since any answer for its instance name refreshes it.
@@ -475,6 +518,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const keep = listed !== undefined && listed.address !== address && this.addresses.isLive(advert.id, listed.address, now)
     const heard: Peer = { ...advert, address, lastSeen: now }
     const peer: Peer = keep ? { ...listed, lastSeen: now } : heard
+    if (keep) this.checkOldAddress(advert.id)
     this.peers.set(advert.id, peer)
     this.byFqdn.set(s.fqdn, advert.id)
     this.claimsOf(advert.id).set(s.fqdn, heard)
@@ -511,6 +555,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.peers.delete(peer.id)
     this.clearSuspicion(peer.id)
     this.addresses.forget(peer.id)
+    this.oldAddressChecked.delete(peer.id)
     const paired = this.direct.get(peer.id)
     if (this.departed.size >= MAX_DEPARTED) this.departed.delete(this.departed.keys().next().value ?? '')
     this.departed.set(peer.id, peer)
@@ -552,6 +597,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
         if (id !== undefined && from !== undefined && this.peers.has(id)) {
           if (rec.ttl === 0) this.addresses.goodbye(id, from)
           else this.addresses.heardAt(id, from, Date.now())
+          // The same instance answering from elsewhere: it moved, or a twin answers for it.
+          if (rec.ttl !== 0 && from !== this.peers.get(id)?.address) this.checkOldAddress(id)
         }
         const peer = id === undefined ? undefined : this.peers.get(id)
         if (peer && rec.ttl !== 0) {
@@ -574,9 +621,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const own = this.opts.advert.id
     mdns.on('response', (packet: RawPacket, rinfo?: RawInfo) => {
       const from = rinfo?.address
-      if (from === undefined || this.isLocal(from)) return
-      for (const r of [...(packet.answers ?? []), ...(packet.additionals ?? [])]) {
-        if (r.type !== 'TXT' || idFromRawTxt(r.data) !== own) continue
+      // Whose address it is is asked only of packets carrying this id (isLocal may list the interfaces).
+      const ours = [...(packet.answers ?? []), ...(packet.additionals ?? [])].filter(r => r.type === 'TXT' && idFromRawTxt(r.data) === own)
+      if (ours.length === 0 || from === undefined || this.isLocal(from)) return
+      for (const r of ours) {
         if (r.ttl === 0) this.ownId.goodbye(own, from)
         else this.ownId.heardAt(own, from, Date.now())
       }
@@ -584,10 +632,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     })
     mdns.on('query', (packet: RawPacket, rinfo?: RawInfo) => {
       const from = rinfo?.address
-      if (from === undefined || this.isLocal(from)) return
       const base = `${baseInstance(own)}._${SERVICE_TYPE}._tcp.local`
       const probes = (packet.questions ?? []).some(q => q.type === 'ANY' && typeof q.name === 'string' && q.name.toLowerCase() === base)
-      if (!probes) return
+      if (!probes || from === undefined || this.isLocal(from)) return
       this.ownId.heardAt(own, from, Date.now())
       this.tellClash()
     })
@@ -607,13 +654,16 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   /** Whether `address` is one of this machine's own (its multicast comes back to it). */
   private isLocal (address: string | undefined): boolean {
     if (address === undefined) return true
+    if (this.local.set.has(address)) return true
+    // Not among the addresses listed last: this machine may have got it since (a new DHCP lease, a
+    // cable plugged in), and its own packets from there are not another machine's. Listed again,
+    // at most every LOCAL_RELIST_MS.
     const now = Date.now()
-    if (now - this.local.at > 10_000) {
-      const set = new Set<string>(['127.0.0.1'])
-      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) set.add(i.address)
-      this.local = { at: now, set }
-    }
-    return this.local.set.has(address)
+    if (now - this.local.at < LOCAL_RELIST_MS) return false
+    const set = new Set<string>(['127.0.0.1'])
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) set.add(i.address)
+    this.local = { at: now, set }
+    return set.has(address)
   }
 }
 

@@ -80,6 +80,11 @@ export interface NodeEvents {
    * Once per address and swarm a minute (the engine's IMPOSTOR_REPORT_INTERVAL_MS).
    */
   'impostor-refused': [e: { infoHash: string; address: string; claimedId: string | null; reason: string }]
+  /**
+   * A sentence a person at this device should read (what happened to something they did): every
+   * front end lists it with the notices (AppState.notices), and the agent's console prints it.
+   */
+  notice: [text: string]
   warning: [message: string]
 }
 

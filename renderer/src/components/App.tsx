@@ -1,5 +1,5 @@
 // The window: top bar, sidebar, and the view the person chose, all inside the drop zone.
-import { useEffect } from 'react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import { sentence } from '../format/format.js'
 import { useUi } from '../store/context.js'
 import { ConnectionBanner } from './ConnectionBanner.js'
@@ -13,6 +13,7 @@ import { PathSender } from './PathSender.js'
 import { SettingsView } from './SettingsView.js'
 import { Sidebar } from './Sidebar.js'
 import { TopBar } from './TopBar.js'
+import { NARROW_WINDOW, useMediaQuery } from './use-media-query.js'
 
 function MainView () {
   const view = useUi(s => s.view)
@@ -40,6 +41,14 @@ function MainView () {
 export function App () {
   const start = useUi(s => s.start)
   const theme = useUi(s => s.theme)
+  // On a narrow window the open sidebar covers the content: inert meanwhile, so neither Tab nor a
+  // screen reader's browse mode wanders into what cannot be seen.
+  const sidebarOpen = useUi(s => s.sidebarOpen)
+  const narrow = useMediaQuery(NARROW_WINDOW)
+  const covered = sidebarOpen && narrow
+  const main = useRef<HTMLElement>(null)
+  // A layout effect: a view chosen in the sidebar is focused right after the render that folds it.
+  useLayoutEffect(() => { if (main.current !== null) main.current.inert = covered }, [covered])
 
   useEffect(() => start(), [start])
   useEffect(() => {
@@ -55,7 +64,7 @@ export function App () {
       <EngineBanner />
       <div className="body">
         <Sidebar />
-        <main className="main">
+        <main className="main" ref={main}>
           <MessageBar />
           <MainView />
         </main>

@@ -84,6 +84,33 @@ describe('the group picker', () => {
     expect(api.callsOf('offer')).toEqual([[INFO_HASH, [machine(3).id, machine(1).id, machine(9).id, NEVER_SEEN]]])
   })
 
+  it('cannot tick an id two machines answer for: not by hand, "All online", a group or an earlier tick; says why', async () => {
+    const why = 'lab-02 (02a1·b202) answers from 10.0.0.2 and 10.0.0.12, each holding its device key: two machines share one identity.'
+    const twin = machine(2, { twinAddresses: ['10.0.0.12', '10.0.0.2'], twinProblem: why })
+    const group = { name: 'lab', createdAt: '2026-11-20T09:00:00.000Z', members: [{ id: twin.id, fingerprint: twin.fingerprint, name: 'lab-02', online: true }, { id: machine(3).id, fingerprint: machine(3).fingerprint, name: 'lab-03', online: true }] }
+    const start = appState({ groups: [group] })
+    const { api, store } = renderWithStore(<SendPanel dist={originDistribution()} />, start)
+    // Ticked while it was one machine; then a second machine answers for its id.
+    fireEvent.click(screen.getByTestId('machine-lab-02'))
+    expect(button().textContent).toBe('Send to 1 machine')
+    act(() => { store.getState().receive({ ...start, machines: [machine(1), twin, machine(3)] }) })
+    const box = screen.getByTestId('machine-lab-02') as HTMLInputElement
+    expect(box.disabled).toBe(true)
+    expect(box.checked).toBe(false)
+    expect(button().textContent).toBe('Send to 0 machines')
+    expect(screen.getByTestId('send-twin-problem-lab-02').textContent).toBe(why)
+    expect(box.getAttribute('aria-describedby')).toBe(screen.getByTestId('send-twin-problem-lab-02').id)
+    expect(box.closest('li')?.textContent).toContain('2 machines, one id')
+    fireEvent.click(screen.getByTestId('select-all-online'))
+    expect(button().textContent).toBe('Send to 2 machines')
+    fireEvent.click(screen.getByTestId('group-pick-lab'))
+    expect(button().textContent).toBe('Send to 2 machines')
+    expect(store.getState().ticked).not.toContain(twin.id)
+    fireEvent.click(button())
+    await settle()
+    expect(api.callsOf('offer')).toEqual([[INFO_HASH, [machine(1).id, machine(3).id]]])
+  })
+
   it('shows no picker without groups', () => {
     renderWithStore(<SendPanel dist={originDistribution()} />, appState())
     expect(screen.queryByText('Tick a group:')).toBeNull()

@@ -1,6 +1,7 @@
 // Choosing who gets the file: machines with checkboxes, a search, "All online", a group picker, and
 // the Send button that says how many it will ask. A ticked machine that is off the network is sent
-// to as well: it waits, and gets the file when it comes back.
+// to as well: it waits, and gets the file when it comes back. An id two machines answer for (a
+// cloned identity) cannot be ticked: the engine refuses to send to it, and the row says why.
 import { useMemo, useState } from 'react'
 import type { Distribution, Machine, MachineGroup } from '../../../preload/api.js'
 import { contentNoun } from '../format/content-noun.js'
@@ -40,6 +41,9 @@ function GroupPicker ({ groups, machines, onPick }: { readonly groups: readonly 
   )
 }
 
+/** Two machines answer for this id: a send to it is refused until one gets an identity of its own. */
+const isTwin = (m: Machine): boolean => m.twinAddresses !== undefined
+
 function matches (m: Machine, query: string): boolean {
   const q = query.trim().toLowerCase()
   if (q === '') return true
@@ -60,11 +64,13 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
   const [sending, setSending] = useState(false)
   const shown = useMemo(() => machines.filter(m => matches(m, query)), [machines, query])
   const memberIds = new Set(dist?.members.map(m => m.id) ?? [])
-  const online = machines.filter(m => m.online)
+  const online = machines.filter(m => m.online && !isTwin(m))
+  const twins = new Set(machines.filter(isTwin).map(m => m.id))
   // Only machines still listed count; one off the network waits for the file and gets it when back.
-  const chosen = ticked.filter(id => machines.some(m => m.id === id))
+  // A machine ticked before its id was found on two machines no longer counts.
+  const chosen = ticked.filter(id => machines.some(m => m.id === id) && !twins.has(id))
   const away = chosen.filter(id => !online.some(m => m.id === id)).length
-  const pickGroup = (ids: readonly string[]) => setTicked([...ticked, ...ids.filter(id => !ticked.includes(id))])
+  const pickGroup = (ids: readonly string[]) => setTicked([...ticked, ...ids.filter(id => !ticked.includes(id) && !twins.has(id))])
 
   const send = async () => {
     if (dist === null) return
@@ -113,7 +119,9 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
                     <input
                       type="checkbox"
                       data-testid={`machine-${m.name}`}
-                      checked={ticked.includes(m.id)}
+                      checked={ticked.includes(m.id) && !isTwin(m)}
+                      disabled={isTwin(m)}
+                      aria-describedby={m.twinProblem !== undefined ? `send-twin-${m.id}` : undefined}
                       onChange={e => toggle(m.id, e.currentTarget.checked)}
                     />
                     <span className="machine-name">{m.name}</span>
@@ -126,7 +134,9 @@ export function SendPanel ({ dist }: { readonly dist: Distribution | null }) {
                     {!m.online && ticked.includes(m.id) && <span className="tag">gets it when back</span>}
                     {m.trusted && <span className="tag tag-trusted">trusted</span>}
                     {memberIds.has(m.id) && <span className="tag">already in this swarm</span>}
+                    {isTwin(m) && <span className="tag tag-danger">{m.twinAddresses?.length ?? 2} machines, one id</span>}
                   </span>
+                  {m.twinProblem !== undefined && <span className="field-error machine-problem" id={`send-twin-${m.id}`} data-testid={`send-twin-problem-${m.name}`}>{m.twinProblem}</span>}
                 </li>
               ))}
             </ul>

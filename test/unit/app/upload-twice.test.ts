@@ -1,7 +1,7 @@
 // The same file uploaded twice through the web UI: the second `create` resolves to the first copy's
 // distribution (same content, same infohash), so the second copy is shared by nothing. It is deleted
-// as soon as that is known, with a sentence saying why, not left taking its size on disk until the
-// agent's next start.
+// as soon as that is known, with a notice saying why (every front end lists it), not left taking its
+// size on disk until the agent's next start.
 import { readdirSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { Readable } from 'node:stream'
@@ -20,10 +20,11 @@ function upload (bytes: Buffer): IncomingMessage {
 }
 
 describe('a file uploaded twice', () => {
-  it('is shared once, and the second copy is deleted with a warning that says so', async () => {
+  it('is shared once, and the second copy is deleted with a notice that says so', async () => {
     const dataDir = tmp()
-    const warnings: string[] = []
-    const node = await start('desk', {}, { dataDir, warnings })
+    const node = await start('desk', {}, { dataDir })
+    const notices: string[] = []
+    node.on('notice', text => notices.push(text))
     const url = new URL('http://127.0.0.1/ui/upload?name=image.iso')
     const bytes = Buffer.alloc(3 * 1024 * 1024, 7)
     const first = await receiveUpload(upload(bytes), url, dataDir)
@@ -37,6 +38,6 @@ describe('a file uploaded twice', () => {
     await until('the second copy to go', () => readdirSync(uploadsDir(dataDir)).length === 1, 10_000)
     expect(readdirSync(uploadsDir(dataDir))).toEqual([basename(dirname(first.value.path))])
     expect(node.registry.list().filter(r => r.name === 'image.iso')).toHaveLength(1)
-    expect(warnings).toContain(`image.iso was uploaded again: it is shared already (from ${first.value.path}), so the second copy was deleted`)
+    expect(notices).toContain(`image.iso was uploaded again: it is shared already (from ${first.value.path}), so the second copy was deleted`)
   }, 30_000)
 })

@@ -1,7 +1,7 @@
 // The web bridge against a scripted socket: the heartbeat's getState must report a lost link
 // instead of answering from its cache, and recover when the agent's next state arrives.
 import { afterEach, describe, expect, it } from 'vitest'
-import { encodeServerFrame } from '../../../common/wire.js'
+import { AGENT_STOPPING_CLOSE, encodeServerFrame } from '../../../common/wire.js'
 import { connectWebBridge } from '../../../preload/web-bridge.js'
 import { appState } from '../../../renderer/src/test/fixtures.js'
 
@@ -10,7 +10,7 @@ class ScriptedSocket {
   readyState = 0
   onopen: ((ev: unknown) => void) | null = null
   onmessage: ((ev: { readonly data: unknown }) => void) | null = null
-  onclose: ((ev: unknown) => void) | null = null
+  onclose: ((ev: { readonly code?: number }) => void) | null = null
   onerror: ((ev: unknown) => void) | null = null
   constructor (readonly url: string) { ScriptedSocket.last = this }
   readonly sent: string[] = []
@@ -23,9 +23,10 @@ class ScriptedSocket {
     this.onmessage?.({ data: encodeServerFrame({ kind: 'state', state: appState({ shell: 'web' }) }) })
   }
 
-  drop (): void {
+  /** Closed: by a stopping agent's goodbye (`code`), or with none (1006: killed, crashed). */
+  drop (code = 1006): void {
     this.readyState = 3
-    this.onclose?.({})
+    this.onclose?.({ code })
   }
 }
 
@@ -86,6 +87,30 @@ describe('web bridge', () => {
     expect(ScriptedSocket.last).not.toBe(first)
     ScriptedSocket.last?.serve()
     expect((await bridge.value.getState()).ok).toBe(true)
+  })
+
+  it('says the agent was stopped when it closed with its goodbye, and killed or crashed when the link just broke', async () => {
+    const bridge = await connected()
+    const heard: string[] = []
+    bridge.onLinkLost(m => heard.push(m))
+    const nextSocket = async (): Promise<void> => {
+      const was = ScriptedSocket.last
+      const deadline = Date.now() + 3000
+      while (ScriptedSocket.last === was && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+    }
+    ScriptedSocket.last?.drop(AGENT_STOPPING_CLOSE)
+    // A reconnect the agent does not answer yet closes its socket too: the loss is told once.
+    await nextSocket()
+    ScriptedSocket.last?.drop()
+    expect(heard).toEqual(['the agent was stopped (Ctrl-C, SIGTERM or its service). This window reconnects by itself once it runs again'])
+    const down = await bridge.getState()
+    expect(down.ok ? '' : down.error.message).toBe(heard[0])
+
+    await nextSocket()
+    ScriptedSocket.last?.serve()
+    expect((await bridge.getState()).ok).toBe(true)
+    ScriptedSocket.last?.drop()
+    expect(heard[1]).toBe('the connection broke without a goodbye: the agent was killed or crashed. This window reconnects by itself once it runs again')
   })
 
   it('uploads with progress, bytes and total, then creates the distribution from the saved path', async () => {

@@ -40,6 +40,9 @@ export class PeerChannel {
     return r
   }
 
+  /** Closes the kept connections made from addresses this machine no longer has. */
+  dropLocal (gone: ReadonlySet<string>): void { this.connections.dropLocal(gone) }
+
   /** Closes the kept connections (the device is stopping). */
   close (): void { this.connections.close() }
 }

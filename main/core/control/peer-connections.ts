@@ -71,6 +71,19 @@ export class PeerConnections {
     return ok(fresh.value.publicKey)
   }
 
+  /**
+   * Closes the idle connections made from addresses this machine no longer has (local-addresses.ts):
+   * the next request would wait on one for its deadline; it is made afresh from the address it has now.
+   */
+  dropLocal (gone: ReadonlySet<string>): void {
+    for (const [key, i] of [...this.idle]) {
+      const from = i.conn.socket.localAddress
+      if (from === undefined || !gone.has(from)) continue
+      this.release(key, i)
+      i.conn.socket.destroy()
+    }
+  }
+
   /** Closes every idle connection and keeps none from now on (the device is stopping). */
   close (): void {
     this.closed = true

@@ -230,6 +230,19 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * record in place, so the service is withdrawn (mDNS goodbye) and published again at once: other
    * machines see this one leave and come back under its new name within a second.
    */
+  /**
+   * This machine's addresses changed (local-addresses.ts): its own packets from a new address are
+   * its own, and the LAN hears its records from there now, unasked, instead of at the next query
+   * round. No goodbye first: that would drop it from every list for a moment.
+   */
+  renumbered (): void {
+    this.local = { at: 0, set: new Set() }
+    const service = this.service
+    const mdns = this.rawMdns() as (NodeJS.EventEmitter & { respond?: (answers: unknown, cb?: (err?: Error | null) => void) => void }) | undefined
+    if (this.stopped || service === undefined || !service.published || mdns?.respond === undefined) return
+    mdns.respond(service.records(), err => { if (err) process.emitWarning(`mDNS: ${String(err)}`) })
+  }
+
   async readvertise (advert: Advert): Promise<void> {
     if (this.stopped) return
     this.advert = advert

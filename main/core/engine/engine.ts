@@ -456,6 +456,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     return entry.torrent.wires.some(w => !w.destroyed && peerAddress(w) === address && (this.lastHeard.get(w) ?? 0) >= since)
   }
 
+  /**
+   * This machine no longer has the addresses `gone` (local-addresses.ts): every connection made
+   * from one is closed now rather than when its timeout finds it dead. WebTorrent dials a peer it
+   * dialled again a second after its connection closes, from the address the machine has now.
+   * Returns how many were closed.
+   */
+  dropLocal (gone: ReadonlySet<string>): number {
+    let closed = 0
+    for (const entry of this.entries.values()) {
+      for (const peer of entry.torrent._peers?.values() ?? []) {
+        const from = peer.conn?.localAddress
+        if (from === undefined || !gone.has(from)) continue
+        peer.conn?.destroy()
+        closed++
+      }
+    }
+    return closed
+  }
+
   /** The swarm's origin is now at `address` (device-moves.ts): the schedule spares it there. */
   moveOrigin (infoHash: string, address: string): void {
     const policy = (this.entries.get(infoHash)?.torrent as (TorrentLike & { swarmPolicy?: SwarmPolicy }) | undefined)?.swarmPolicy

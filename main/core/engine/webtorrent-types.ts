@@ -99,6 +99,11 @@ export interface TorrentLike extends EventEmitter {
   drainPieces (): void
   /** Pieces asked for, partly received or being checked and written (our patch). */
   readonly begunPieces: number
+  /**
+   * Every peer, connected or being dialled, by id, with its socket (internal, stable through 3.x);
+   * null once the torrent is destroyed.
+   */
+  readonly _peers: ReadonlyMap<string, { readonly conn?: { readonly localAddress?: string; destroy (): void } | null }> | null
   addPeer (addr: string): boolean
   removePeer (id: string): void
   pause (): void

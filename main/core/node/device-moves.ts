@@ -41,6 +41,18 @@ export function movedRecord (record: DistributionRecord, place: DevicePlace): Di
   return changed ? { ...record, members, recipients } : undefined
 }
 
+/** The addresses `record` knows the device `id` at (as a member, the sender, a recipient). */
+function placesOf (record: DistributionRecord, id: string): Set<string> {
+  const places = new Set<string>()
+  for (const m of record.members) if (m.id === id && m.address !== null) places.add(m.address)
+  if (record.role === 'recipient') {
+    if (record.sender.id === id) places.add(record.sender.address)
+  } else {
+    for (const x of record.recipients) if (x.id === id && x.address !== undefined) places.add(x.address)
+  }
+  return places
+}
+
 export class DeviceMoves {
   /** Places being proven now, by device id: an advert repeated meanwhile is not proven twice. */
   private readonly proving = new Map<string, string>()
@@ -68,6 +80,10 @@ export class DeviceMoves {
       const updated = await this.ctx.registry.update<DistributionRecord>(r.infoHash, current => movedRecord(current, peer) ?? current)
       if (!updated) continue
       this.ctx.engine.setMembers(updated.infoHash, memberAddresses(updated.members))
+      // Its connections at the old address are dead (nobody answers there now) but would wait for
+      // their timeouts, up to 30 s, holding its blocks asked and the place of its next connection:
+      // those that stay silent are closed, so it is dialled, or dials, at the new place at once.
+      for (const old of placesOf(r, peer.id)) if (old !== peer.address) this.ctx.engine.dropMember(updated.infoHash, old)
       if (updated.role !== 'recipient') continue
       if (updated.sender.id === peer.id) this.ctx.engine.moveOrigin(updated.infoHash, peer.address)
       this.redial(updated.infoHash)

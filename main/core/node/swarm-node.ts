@@ -36,6 +36,7 @@ import type { WithdrawalAnswer } from '../protocol/withdrawal.js'
 import type { NodeContext } from './context.js'
 import type { HashingEvent, NodeEvents, OfferSummary } from './events.js'
 import { DeviceMoves } from './device-moves.js'
+import { LocalAddresses } from './local-addresses.js'
 import { Origin } from './origin.js'
 import { peerRoutes } from './peer-routes.js'
 import { Recipient } from './recipient.js'
@@ -94,6 +95,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   private channelsNow: Channels | undefined
   /** Distributions being taken off this device now: a second remove meanwhile is refused. */
   private readonly removing = new Set<string>()
+  /** This machine's own addresses: connections from one it lost are closed and made again. */
+  private readonly localAddresses = new LocalAddresses()
 
   private constructor (
     readonly dataDir: string,
@@ -155,6 +158,7 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     engine.on('non-member', (infoHash, address) => this.emit('non-member-refused', { infoHash, address }))
     engine.on('peer-banned', (infoHash, address, badPieces) => this.emit('peer-banned', { infoHash, address, badPieces }))
     engine.on('impostor', (infoHash, address, claimedId, reason) => this.emit('impostor-refused', { infoHash, address, claimedId, reason }))
+    this.localAddresses.on('changed', ({ gone, added }) => { this.renumbered(gone, added) })
     this.progressTimer = setInterval(() => this.emitProgress(), 1_000)
     this.progressTimer.unref()
     // Gone from the list (withdrawn, cancelled, removed): nothing of it is paused any more.
@@ -420,9 +424,24 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
   acceptOffer (...args: Parameters<Recipient['accept']>): ReturnType<Recipient['accept']> { return this.recipient.accept(...args) }
   declineOffer (...args: Parameters<Recipient['decline']>): ReturnType<Recipient['decline']> { return this.recipient.decline(...args) }
 
+  /**
+   * This machine's addresses changed: the connections made from those it lost are dead (nobody
+   * answers there) and closed now, and the LAN hears where it is at once.
+   */
+  private renumbered (gone: ReadonlySet<string>, added: ReadonlySet<string>): void {
+    if (this.stopped) return
+    this.discovery.renumbered()
+    if (gone.size === 0) return
+    const closed = this.engine.dropLocal(gone)
+    this.peerChannel.dropLocal(gone)
+    const now = added.size > 0 ? ` (it has ${[...added].join(', ')} now)` : ''
+    this.emit('warning', `this machine no longer has the address ${[...gone].join(', ')}${now}: ${closed === 1 ? 'the transfer connection' : `the ${closed} transfer connections`} made from it ${closed === 1 ? 'was' : 'were'} closed, to be made again from where it is`)
+  }
+
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    this.localAddresses.stop()
     await this.channelsNow?.stop()
     clearInterval(this.progressTimer)
     this.origin.stop()

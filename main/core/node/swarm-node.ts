@@ -434,6 +434,8 @@ export class SwarmNode extends EventEmitter<NodeEvents> {
     if (gone.size === 0) return
     const closed = this.engine.dropLocal(gone)
     this.peerChannel.dropLocal(gone)
+    // Said only where it changed something: an address unused by any transfer goes quietly.
+    if (closed === 0) return
     const now = added.size > 0 ? ` (it has ${[...added].join(', ')} now)` : ''
     this.emit('warning', `this machine no longer has the address ${[...gone].join(', ')}${now}: ${closed === 1 ? 'the transfer connection' : `the ${closed} transfer connections`} made from it ${closed === 1 ? 'was' : 'were'} closed, to be made again from where it is`)
   }

@@ -8,15 +8,18 @@
 // reconnecting by itself; and the origin killed mid-transfer, as a recipient sees it: the
 // origin lost, both recipients waiting for it with no ETA and no stale rate, then both verified once
 // it is back; and a recipient's cable pulled mid-transfer, lost on the sender and cut off from
-// every machine on its own window, then verified once it is plugged back. Screenshots of the
-// decline, the narrow layouts, the lost state, the origin away and the pulled cable are kept in
-// docs/screenshots.
+// every machine on its own window, then verified once it is plugged back; and a recipient whose
+// address changes mid-transfer, receiving again within seconds and never failed. Screenshots of the
+// decline, the narrow layouts, the lost state, the origin away, the pulled cable and the changed
+// address are kept in docs/screenshots.
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { answer, fileOnSender, overflow, progressOf, sendByPath, stateOf, testId } from './ui-actions.js'
+import { labHostIp } from '../lab/netns-lab.js'
+import { renumber } from '../multi/renumber.js'
 import { chromiumMissing, patternBytes, screenshot, uiLab } from './ui-lab.js'
 
 const MiB = 1024 * 1024
@@ -245,5 +248,36 @@ describe.skipIf(chromiumMissing() !== undefined)('swarm health in the UI against
     await expect.poll(async () => stateOf(r2, 'lab-02'), { timeout: 20_000 }).toBe('verified')
     const want = createHash('sha256').update(patternBytes(size, 0xcab1)).digest('hex')
     expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl2', 'cable.iso'))).digest('hex')).toBe(want)
+  }, 240_000)
+
+  it('shows a recipient whose address changes mid-transfer (Wi-Fi to cable) as receiving, never failed, then verified', async () => {
+    const [sender, , r2] = pages()
+    const size = 96 * MiB
+    const path = fileOnSender(fx, 'renumbered.iso', size, 0x4e77)
+    await sendByPath(sender, path, 'renumbered.iso', ['lab-02'])
+    await answer(r2, 'renumbered.iso', 'accept')
+    await expect.poll(async () => progressOf(sender, 'lab-02'), { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(15)
+    const before = await progressOf(sender, 'lab-02')
+    const movedAt = Date.now()
+    await renumber(fx.lab, fx.host(2), labHostIp(220, fx.host(2).subnet))
+    // What the sender's window says, every quarter second, until the row moves on again.
+    const states = new Set<string>()
+    let shotTaken = false
+    while (Date.now() - movedAt < 30_000) {
+      states.add(await stateOf(sender, 'lab-02'))
+      if (!shotTaken && Date.now() - movedAt > 1_500) {
+        await shot(sender, 'renumbered-recipient-light')
+        shotTaken = true
+      }
+      if (await progressOf(sender, 'lab-02') >= before + 5) break
+      await sender.waitForTimeout(250)
+    }
+    const movingMs = Date.now() - movedAt
+    console.log(`address changed at ${before} %: the sender's row moved on after ${movingMs} ms; states seen: ${[...states].join(', ')}`)
+    expect(movingMs).toBeLessThan(15_000)
+    expect(states).not.toContain('failed')
+    await expect.poll(async () => stateOf(sender, 'lab-02'), { timeout: 120_000 }).toBe('verified')
+    const want = createHash('sha256').update(patternBytes(size, 0x4e77)).digest('hex')
+    expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl2', 'renumbered.iso'))).digest('hex')).toBe(want)
   }, 240_000)
 })

@@ -14,6 +14,7 @@ import { labHostIp } from '../lab/netns-lab.js'
 import { isProgress, isVerified } from './agent-events.js'
 import type { LabAgent } from './lab-agent.js'
 import { labFixture, lastJson } from './lab-fixture.js'
+import { renumber } from './renumber.js'
 
 /** One query round (5 s and its jitter), the old address's check (1.5 s), and a margin; not the 16 s expiry. */
 const FOLLOW_LIMIT_MS = 10_000
@@ -36,24 +37,8 @@ beforeAll(async () => {
   for (const a of agents) await a.start()
 }, 60_000)
 
-/** Gives host `i` `newIp` and takes its old address away, as a network manager renumbering does. */
-async function renumber (i: number, newIp: string): Promise<void> {
-  const h = fx.host(i)
-  // The new lease first, then the old one gone, the interface keeping its routes (mDNS's among
-  // them): without promote_secondaries the kernel would drop the new address with the old one.
-  const steps: ReadonlyArray<readonly [string, readonly string[]]> = [
-    ['sysctl', ['-qw', `net.ipv4.conf.${h.veth}.promote_secondaries=1`]],
-    ['ip', ['addr', 'add', `${newIp}/24`, 'dev', h.veth]],
-    ['ip', ['addr', 'del', `${h.ip}/24`, 'dev', h.veth]]
-  ]
-  for (const [command, args] of steps) {
-    const r = await fx.lab.run(h, command, args, { timeoutMs: 5_000 })
-    expect(r.code, `${command} ${args.join(' ')}: ${r.stderr}`).toBe(0)
-  }
-  const now = await fx.lab.run(h, 'ip', ['-o', '-4', 'addr', 'show', 'dev', h.veth], { timeoutMs: 5_000 })
-  expect(now.stdout).toContain(`inet ${newIp}/24`)
-  expect(now.stdout).not.toContain(`inet ${h.ip}/`)
-}
+/** Gives host `i` `newIp` and takes its old address away (renumber.ts). */
+async function renumberHost (i: number, newIp: string): Promise<void> { await renumber(fx.lab, fx.host(i), newIp) }
 
 async function addressSeenBy0 (name: string): Promise<string | undefined> {
   const r = await fx.cli(0, ['peers', '--json'], 10_000)
@@ -70,12 +55,40 @@ async function until (what: string, limitMs: number, check: () => Promise<boolea
   throw new Error(`${what}: not within ${limitMs} ms`)
 }
 
+/**
+ * Sends 40 MiB of `name` from host 0 to readdr-2 (its download capped), gives host `moved` the
+ * address `newIp` once 8 MiB are verified, and requires bytes flowing again (2 MiB more verified)
+ * within FLOWING_AGAIN_MS, not after the dead connections' timeouts, and the copy intact.
+ */
+async function moveMidTransfer (name: string, moved: number, newIp: string): Promise<void> {
+  const r2 = agents[2] as LabAgent
+  const data = randomBytes(40 * MiB)
+  const want = createHash('sha256').update(data).digest('hex')
+  const file = join(fx.work, name)
+  writeFileSync(file, data)
+  const from = r2.events.length
+  const sent = await fx.cli(0, ['send', file, '--to', 'readdr-2', '--json'], 60_000)
+  expect(sent.code, sent.stderr).toBe(0)
+  await r2.waitFor(e => isProgress(e) && e.name === name && e.verifiedBytes > 8 * MiB, 30_000, 'readdr-2 past 8 MiB', from)
+  const movedAt = Date.now()
+  await renumberHost(moved, newIp)
+  const atMove = r2.events.length
+  const had = Math.max(...r2.events.filter(e => isProgress(e) && e.name === name).map(e => isProgress(e) ? e.verifiedBytes : 0))
+  await r2.waitFor(e => isProgress(e) && e.name === name && e.verifiedBytes >= had + 2 * MiB, 60_000, 'bytes again after the move', atMove)
+  const flowingMs = Date.now() - movedAt
+  const done = await r2.waitFor(e => isVerified(e) && e.name === name, 60_000, 'verified after the move', from)
+  console.log(`host ${moved} moved mid-transfer at ${(had / MiB).toFixed(1)} MiB: 2 MiB more after ${flowingMs} ms, verified ${Date.now() - movedAt} ms after the address changed`)
+  expect(flowingMs).toBeLessThan(FLOWING_AGAIN_MS)
+  expect(isVerified(done) ? done.sha256 : '').toBe(want)
+  expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl2', name))).digest('hex')).toBe(want)
+}
+
 describe('a machine whose address changes while it runs', () => {
   it('is listed at its new address within seconds, and a file sent to it there arrives', async () => {
     const moved = fx.host(1)
     await until('readdr-1 listed', 15_000, async () => (await addressSeenBy0('readdr-1')) === moved.ip)
     const newIp = labHostIp(200, moved.subnet)
-    await renumber(1, newIp)
+    await renumberHost(1, newIp)
     const followedMs = await until('readdr-1 at its new address', 20_000, async () => (await addressSeenBy0('readdr-1')) === newIp)
     console.log(`address change: listed at ${newIp} after ${followedMs} ms`)
     expect(followedMs).toBeLessThan(FOLLOW_LIMIT_MS)
@@ -91,47 +104,12 @@ describe('a machine whose address changes while it runs', () => {
   }, 90_000)
 
   it('in the middle of receiving a file: the download goes on from its new address and the copy is intact', async () => {
-    const r2 = agents[2] as LabAgent
-    const data = randomBytes(40 * MiB)
-    const file = join(fx.work, 'moving.bin')
-    writeFileSync(file, data)
-    const from = r2.events.length
-    const sent = await fx.cli(0, ['send', file, '--to', 'readdr-2', '--json'], 60_000)
-    expect(sent.code, sent.stderr).toBe(0)
-    await r2.waitFor(e => isProgress(e) && e.name === 'moving.bin' && e.verifiedBytes > 8 * MiB, 30_000, 'readdr-2 past 8 MiB', from)
-    const movedAt = Date.now()
-    await renumber(2, labHostIp(201, fx.host(2).subnet))
-    const atMove = r2.events.length
-    const had = Math.max(...r2.events.filter(e => isProgress(e) && e.name === 'moving.bin').map(e => isProgress(e) ? e.verifiedBytes : 0))
-    // Bytes flow again (2 MiB more verified) within seconds, not after the dead connection's timeout.
-    await r2.waitFor(e => isProgress(e) && e.name === 'moving.bin' && e.verifiedBytes >= had + 2 * MiB, 60_000, 'bytes again after moving', atMove)
-    const flowingMs = Date.now() - movedAt
-    const done = await r2.waitFor(e => isVerified(e) && e.name === 'moving.bin', 60_000, 'verified after moving', from)
-    console.log(`moved mid-transfer at ${(had / MiB).toFixed(1)} MiB: 2 MiB more after ${flowingMs} ms, verified ${Date.now() - movedAt} ms after the address changed`)
-    expect(flowingMs).toBeLessThan(FLOWING_AGAIN_MS)
-    expect((r2.lines ?? []).some(l => l.includes('this machine no longer has the address'))).toBe(true)
-    expect(isVerified(done) ? done.sha256 : '').toBe(createHash('sha256').update(data).digest('hex'))
-    expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl2', 'moving.bin'))).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'))
+    await moveMidTransfer('moving.bin', 2, labHostIp(201, fx.host(2).subnet))
+    // The machine that moved says on its console what it closed.
+    expect((agents[2]?.lines ?? []).some(l => l.includes('this machine no longer has the address'))).toBe(true)
   }, 120_000)
 
   it('the sender, in the middle of sending: the download goes on from the sender\'s new address and the copy is intact', async () => {
-    const r2 = agents[2] as LabAgent
-    const data = randomBytes(40 * MiB)
-    const file = join(fx.work, 'sender-moves.bin')
-    writeFileSync(file, data)
-    const from = r2.events.length
-    const sent = await fx.cli(0, ['send', file, '--to', 'readdr-2', '--json'], 60_000)
-    expect(sent.code, sent.stderr).toBe(0)
-    await r2.waitFor(e => isProgress(e) && e.name === 'sender-moves.bin' && e.verifiedBytes > 8 * MiB, 30_000, 'readdr-2 past 8 MiB', from)
-    const movedAt = Date.now()
-    await renumber(0, labHostIp(202, fx.host(0).subnet))
-    const atMove = r2.events.length
-    const had = Math.max(...r2.events.filter(e => isProgress(e) && e.name === 'sender-moves.bin').map(e => isProgress(e) ? e.verifiedBytes : 0))
-    await r2.waitFor(e => isProgress(e) && e.name === 'sender-moves.bin' && e.verifiedBytes >= had + 2 * MiB, 60_000, 'bytes again after the sender moved', atMove)
-    const flowingMs = Date.now() - movedAt
-    const done = await r2.waitFor(e => isVerified(e) && e.name === 'sender-moves.bin', 60_000, 'verified after the sender moved', from)
-    console.log(`sender moved mid-transfer at ${(had / MiB).toFixed(1)} MiB: 2 MiB more after ${flowingMs} ms, verified ${Date.now() - movedAt} ms after the address changed`)
-    expect(flowingMs).toBeLessThan(FLOWING_AGAIN_MS)
-    expect(isVerified(done) ? done.sha256 : '').toBe(createHash('sha256').update(data).digest('hex'))
+    await moveMidTransfer('sender-moves.bin', 0, labHostIp(202, fx.host(0).subnet))
   }, 120_000)
 })

@@ -81,6 +81,10 @@ async function moveMidTransfer (name: string, moved: number, newIp: string): Pro
   expect(flowingMs).toBeLessThan(FLOWING_AGAIN_MS)
   expect(isVerified(done) ? done.sha256 : '').toBe(want)
   expect(createHash('sha256').update(readFileSync(join(fx.work, 'dl2', name))).digest('hex')).toBe(want)
+  // Its first dial from the new address, before the other side admitted it, is no impostor.
+  const status = await fx.cli(2, ['status', '--json'], 10_000)
+  const shown = lastJson<{ distributions: Array<{ name: string; impostors?: unknown[] }> }>(status.stdout).distributions.find(d => d.name === name)
+  expect(shown?.impostors ?? []).toEqual([])
 }
 
 describe('a machine whose address changes while it runs', () => {

@@ -174,6 +174,11 @@ const MAGNET_BTIH = /[?&]xt=urn:btih:([0-9a-fA-F]{40})(?:&|$)/
 const PIECE_FAILED = /^Piece (\d+) failed verification/
 
 const DRAIN_POLL_MS = 25
+/**
+ * After this machine lost an address, how long a member's connection without the proof is not
+ * reported as an impostor (ms): the others admit its new address once they have proven it there.
+ */
+const RENUMBER_GRACE_MS = 10_000
 /** How long a member found lost must stay silent on a connection before dropMember closes it. */
 const SILENT_DROP_MS = 2_000
 /** Share of the file the origin may send a second time because only slow members held it (issue 12: origin ≤ 1.15 × F). */
@@ -188,6 +193,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Torrents paused because their disk is full (until resume()). */
   private readonly outOfSpace = new Set<string>()
   private readonly impostorReports = new OncePerInterval(IMPOSTOR_REPORT_INTERVAL_MS)
+  /** When this machine last lost an address of its own (dropLocal), ms. */
+  private renumberedAt = 0
   /** When each wire last brought a message other than a block (see heardFrom, dropMember). */
   private readonly lastHeard = new WeakMap<WireLike, number>()
   /** SHA-1 of large received pieces on a thread of its own (patch hook pieceHasher). */
@@ -463,6 +470,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Returns how many were closed.
    */
   dropLocal (gone: ReadonlySet<string>): number {
+    this.renumberedAt = Date.now()
     let closed = 0
     for (const entry of this.entries.values()) {
       for (const peer of entry.torrent._peers?.values() ?? []) {
@@ -508,7 +516,10 @@ export class Engine extends EventEmitter<EngineEvents> {
           return resolve(true)
         }
         resolve(false)
-        if (this.impostorReports.allow(`${ih} ${address}`)) this.emit('impostor', ih, address, outcome.claimedId, outcome.error.message)
+        // Just after this machine moved, a member that has not yet admitted its new address
+        // answers without the proof, as it does a stranger: not an impostor, and the next dial is let in.
+        const moving = outcome.error.code === 'no-proof' && Date.now() - this.renumberedAt < RENUMBER_GRACE_MS
+        if (!moving && this.impostorReports.allow(`${ih} ${address}`)) this.emit('impostor', ih, address, outcome.claimedId, outcome.error.message)
         wire.destroy()
       }
       const extension: ExtensionClass = memberExtension({ me, infoHash: ih, members: () => entry.members ?? [], address, blockSize: this.memberBlockBytes, settle })
